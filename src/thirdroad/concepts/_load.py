@@ -1,0 +1,358 @@
+"""Read the catalog's TOML files and check them, so that a mistake in the data fails loudly.
+
+One file per family, in ``concepts/data/``. The schema (every key not listed is rejected)::
+
+    family = "optimizers"                  # must match the file name
+    title = "Optimizers and schedules"     # shown in lists and plots
+    description = "..."                    # optional
+
+    [[concept]]
+    id = "adam"                            # snake_case, unique over the whole catalog
+    name = "Adam"
+    aliases = ["adaptive moment estimation"]            # optional: other names people use
+    summary = "..."                        # at most two plain sentences, no formula
+    action = "..."                         # what it does to its inputs, concretely
+    builds_on = [{ id = "rmsprop", how = "divides by the root of RMSProp's average" }]
+    related = ["adamw"]                    # optional
+    conventions = ["..."]                  # optional: where sources write it differently
+    pitfalls = ["..."]                     # optional: words that are often wrong
+    references = ["Kingma & Ba (2015). Adam: ... ICLR."]
+
+    [[concept.formula]]                    # one or more
+    output = 'm_t'                         # optional left-hand side
+    latex = '\\beta_1 m_{t-1} + (1-\\beta_1) g_t'
+    vars = { beta1 = "hyperparameter: decay of the average", m_prev = "vector: ...", ... }
+    symbols = { m_prev = 'm_{t-1}', g = 'g_t' }   # optional, when the LaTeX is not the name
+    reference = "ema_update"               # a function in references.py, parameters = value vars
+    says = "..."  notation = "..."  note = "..."   # optional
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from thirdroad.concepts import references as references_module
+from thirdroad.concepts._model import ROLES, Concept, Edge, Template, Variable
+
+DATA_DIR = Path(__file__).parent / "data"
+
+FILE_KEYS = frozenset({"family", "title", "description", "concept"})
+CONCEPT_KEYS = frozenset(
+    {"id", "name", "aliases", "summary", "action", "builds_on", "related", "conventions",
+     "pitfalls", "references", "formula"}
+)
+REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
+FORMULA_KEYS = frozenset(
+    {"latex", "output", "vars", "symbols", "reference", "says", "notation", "note"}
+)
+EDGE_KEYS = frozenset({"id", "how"})
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi "
+    "Psi Omega"
+).split()
+_GREEK_WITH_INDEX = re.compile(rf"^({'|'.join(GREEK)})_?(\d+)$")
+
+# A summary is prose: these characters and patterns belong to formulas.
+_FORMULA_CHARS = set("=^_\\$+*/<>{}|∑∏∇∂√≤≥≈·×") | {chr(c) for c in range(0x391, 0x3CA)}
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|et al|vs|cf|resp)\.", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](\s|$)")
+
+
+class CatalogError(ValueError):
+    """The catalog data is wrong; the message names the file and the concept."""
+
+
+def default_symbol(name: str) -> str:
+    """How a variable is written when the data gives no symbol: ``gamma`` -> ``\\gamma``."""
+    if name in GREEK:
+        return "\\" + name
+    indexed = _GREEK_WITH_INDEX.match(name)
+    if indexed:
+        return f"\\{indexed.group(1)}_{indexed.group(2)}"
+    return name
+
+
+def sentence_count(text: str) -> int:
+    return len(_SENTENCE_END.findall(_ABBREVIATIONS.sub("abbrev", text.strip())))
+
+
+def formula_like(text: str) -> str | None:
+    """The first piece of ``text`` that looks like math rather than words, or None."""
+    for ch in text:
+        if ch in _FORMULA_CHARS:
+            return ch
+    return None
+
+
+def unbalanced(latex: str) -> str | None:
+    """Say what is unbalanced in a LaTeX template, or None if braces, brackets and
+    environments all close."""
+    stripped = re.sub(r"\\[{}\[\]()|]", "", latex)
+    stripped = re.sub(r"\\[lr]vert|\\[lr]Vert", "", stripped)
+    pairs = {")": "(", "]": "[", "}": "{"}
+    stack: list[str] = []
+    for ch in stripped:
+        if ch in "([{":
+            stack.append(ch)
+        elif ch in pairs:
+            if not stack or stack[-1] != pairs[ch]:
+                return f"unexpected {ch!r}"
+            stack.pop()
+    if stack:
+        return f"unclosed {stack[-1]!r}"
+    if latex.count("\\left") != latex.count("\\right"):
+        return "\\left and \\right do not pair up"
+    envs: list[str] = []
+    for kind, env in re.findall(r"\\(begin|end)\{(\w+\*?)\}", latex):
+        if kind == "begin":
+            envs.append(env)
+        elif not envs or envs.pop() != env:
+            return f"\\end{{{env}}} without its \\begin"
+    if envs:
+        return f"\\begin{{{envs[-1]}}} without its \\end"
+    return None
+
+
+class _Checker:
+    """Collects the context (file, concept) for error messages."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.concept = ""
+
+    def fail(self, message: str) -> CatalogError:
+        where = self.file + (f", concept {self.concept!r}" if self.concept else "")
+        return CatalogError(f"{where}: {message}")
+
+    def keys(self, table: Mapping[str, Any], allowed: Iterable[str], what: str) -> None:
+        allowed = sorted(allowed)
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise self.fail(
+                    f"unknown key {key!r} in {what}{hint}; allowed: {', '.join(allowed)}"
+                )
+
+    def text(self, table: Mapping[str, Any], key: str, *, required: bool = True) -> str:
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            raise self.fail(f"{key!r} must be a string, not {type(value).__name__}")
+        if required and not value.strip():
+            raise self.fail(f"{key!r} is missing or empty")
+        return " ".join(value.split()) if key in ("summary", "action") else value.strip()
+
+    def strings(self, table: Mapping[str, Any], key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(f"{key!r} must be a list of non-empty strings")
+        return tuple(" ".join(v.split()) for v in value)
+
+
+def _variables(check: _Checker, spec: Mapping[str, Any], concept: str) -> tuple[Variable, ...]:
+    check.keys(spec, FORMULA_KEYS, "a formula")
+    latex = check.text(spec, "latex")
+    output = check.text(spec, "output", required=False)
+    raw_vars = spec.get("vars", {})
+    symbols = spec.get("symbols", {})
+    if not isinstance(raw_vars, dict) or not raw_vars:
+        raise check.fail(f"formula {latex!r} declares no pattern variables ('vars')")
+    if not isinstance(symbols, dict):
+        raise check.fail(f"'symbols' of formula {latex!r} must be a table")
+    for name in symbols:
+        if name not in raw_vars:
+            raise check.fail(f"formula {latex!r}: symbol given for undeclared variable {name!r}")
+    variables = []
+    for name, declared in raw_vars.items():
+        if not name.isidentifier():
+            raise check.fail(f"formula {latex!r}: variable {name!r} is not a Python identifier")
+        if not isinstance(declared, str):
+            raise check.fail(f"formula {latex!r}: variable {name!r} must be 'role' or "
+                             "'role: meaning'")
+        role, _, meaning = declared.partition(":")
+        role = role.strip()
+        if role not in ROLES:
+            close = difflib.get_close_matches(role, sorted(ROLES), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise check.fail(f"formula {latex!r}: variable {name!r} has unknown role "
+                             f"{role!r}{hint}; roles: {', '.join(sorted(ROLES))}")
+        symbol = str(symbols.get(name, default_symbol(name)))
+        if symbol not in latex and symbol not in output:
+            raise check.fail(f"formula {latex!r}: variable {name!r} is written {symbol!r}, "
+                             "which does not occur in the template (give its 'symbols' entry)")
+        variables.append(Variable(name, symbol, role, meaning.strip()))
+    return tuple(variables)
+
+
+def _reference(check: _Checker, name: str, variables: tuple[Variable, ...], latex: str) -> None:
+    fn: Callable[..., Any] | None = getattr(references_module, name, None)
+    if not callable(fn) or name.startswith("_"):
+        raise check.fail(f"formula {latex!r}: reference {name!r} is not a function in "
+                         "thirdroad/concepts/references.py")
+    params = inspect.signature(fn).parameters
+    wanted = {v.name for v in variables if v.passed_to_reference}
+    missing = wanted - params.keys()
+    required = {p for p, spec in params.items() if spec.default is inspect.Parameter.empty}
+    extra = required - wanted
+    if missing or extra:
+        raise check.fail(
+            f"formula {latex!r}: reference {name}() does not take the template's variables "
+            f"(missing parameters: {sorted(missing)}, parameters with no variable: {sorted(extra)})"
+        )
+
+
+def _formula(check: _Checker, spec: Any, concept: str) -> Template:
+    if not isinstance(spec, dict):
+        raise check.fail("each [[concept.formula]] must be a table")
+    latex = check.text(spec, "latex")
+    problem = unbalanced(latex)
+    if problem:
+        raise check.fail(f"formula {latex!r} is not balanced: {problem}")
+    variables = _variables(check, spec, concept)
+    reference = check.text(spec, "reference")
+    _reference(check, reference, variables, latex)
+    return Template(
+        concept=concept,
+        latex=latex,
+        variables=variables,
+        reference=reference,
+        output=check.text(spec, "output", required=False),
+        says=check.text(spec, "says", required=False),
+        notation=check.text(spec, "notation", required=False),
+        note=" ".join(check.text(spec, "note", required=False).split()),
+    )
+
+
+def _edges(check: _Checker, raw: Any, concept: str) -> tuple[Edge, ...]:
+    if not isinstance(raw, list):
+        raise check.fail("'builds_on' must be a list of { id = ..., how = ... }")
+    edges = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise check.fail("each 'builds_on' entry must be { id = ..., how = ... }")
+        check.keys(entry, EDGE_KEYS, "a builds_on entry")
+        source = check.text(entry, "id")
+        how = check.text(entry, "how")
+        if source == concept:
+            raise check.fail("a concept cannot build on itself")
+        edges.append(Edge(source, concept, how))
+    return tuple(edges)
+
+
+def _concept(check: _Checker, raw: Any, family: str) -> Concept:
+    if not isinstance(raw, dict):
+        raise check.fail("each [[concept]] must be a table")
+    check.concept = str(raw.get("id", "?"))
+    check.keys(raw, CONCEPT_KEYS, "a concept")
+    for key in REQUIRED_CONCEPT_KEYS:
+        if key not in raw:
+            raise check.fail(f"missing required key {key!r}")
+    cid = check.text(raw, "id")
+    if not ID_PATTERN.match(cid):
+        raise check.fail(f"id {cid!r} is not snake_case")
+    summary = check.text(raw, "summary")
+    if sentence_count(summary) > 2:
+        raise check.fail(f"summary has {sentence_count(summary)} sentences; at most two")
+    if sentence_count(summary) == 0:
+        raise check.fail("summary must be one or two full sentences ending with a full stop")
+    math = formula_like(summary)
+    if math:
+        raise check.fail(f"summary must be plain words, but contains {math!r}")
+    formulas = raw["formula"]
+    if not isinstance(formulas, list) or not formulas:
+        raise check.fail("needs at least one [[concept.formula]]")
+    refs = check.strings(raw, "references")
+    if not refs:
+        raise check.fail("needs at least one entry in 'references'")
+    return Concept(
+        id=cid,
+        name=check.text(raw, "name"),
+        family=family,
+        summary=summary,
+        action=check.text(raw, "action"),
+        formulas=tuple(_formula(check, f, cid) for f in formulas),
+        builds_on=_edges(check, raw.get("builds_on", []), cid),
+        related=check.strings(raw, "related"),
+        references=refs,
+        aliases=check.strings(raw, "aliases"),
+        conventions=check.strings(raw, "conventions"),
+        pitfalls=check.strings(raw, "pitfalls"),
+        source_file=check.file,
+    )
+
+
+def load_file(path: Path) -> tuple[str, str, list[Concept]]:
+    """Read one family file: (family, title, concepts). Checks everything local to the file."""
+    check = _Checker(path.name)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise check.fail(f"not valid TOML: {exc}") from exc
+    check.keys(data, FILE_KEYS, "the file header")
+    family = check.text(data, "family")
+    if family != path.stem:
+        raise check.fail(f"family {family!r} does not match the file name {path.stem!r}")
+    title = check.text(data, "title")
+    raw_concepts = data.get("concept", [])
+    if not isinstance(raw_concepts, list) or not raw_concepts:
+        raise check.fail("defines no [[concept]]")
+    return family, title, [_concept(check, raw, family) for raw in raw_concepts]
+
+
+def check_links(concepts: Mapping[str, Concept]) -> None:
+    """Every builds_on and related id resolves, and builds_on has no cycle."""
+    known = sorted(concepts)
+    for concept in concepts.values():
+        check = _Checker(concept.source_file)
+        check.concept = concept.id
+        for kind, ids in (("builds_on", concept.prerequisites), ("related", concept.related)):
+            for other in ids:
+                if other not in concepts:
+                    close = difflib.get_close_matches(other, known, n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    raise check.fail(f"{kind} names unknown concept {other!r}{hint}")
+    state: dict[str, int] = {}
+
+    def visit(cid: str, trail: list[str]) -> None:
+        if state.get(cid) == 2:
+            return
+        if state.get(cid) == 1:
+            cycle = " -> ".join([*trail[trail.index(cid):], cid])
+            raise CatalogError(f"{concepts[cid].source_file}, concept {cid!r}: "
+                               f"builds_on has a cycle: {cycle}")
+        state[cid] = 1
+        for pre in concepts[cid].prerequisites:
+            visit(pre, [*trail, cid])
+        state[cid] = 2
+
+    for cid in concepts:
+        visit(cid, [])
+
+
+def load_dir(directory: Path = DATA_DIR) -> tuple[dict[str, Concept], dict[str, str]]:
+    """All concepts by id (in file order) and family titles, fully validated."""
+    concepts: dict[str, Concept] = {}
+    titles: dict[str, str] = {}
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise CatalogError(f"{directory}: no concept files (*.toml)")
+    for path in files:
+        family, title, found = load_file(path)
+        titles[family] = title
+        for concept in found:
+            if concept.id in concepts:
+                raise CatalogError(f"{path.name}, concept {concept.id!r}: id already defined in "
+                                   f"{concepts[concept.id].source_file}")
+            concepts[concept.id] = concept
+    check_links(concepts)
+    return concepts, titles

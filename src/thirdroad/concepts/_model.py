@@ -1,0 +1,167 @@
+"""The plain data of the catalog: concepts, their formula templates and the edges between them.
+
+Everything here is frozen: the catalog is read once from the TOML files and then only looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Roles a pattern variable can play in a template.
+#: Value roles are passed to the template's NumPy reference, by name; the others are not
+#: (an index picks an entry of the reference's result, a size is read off the arrays' shapes).
+VALUE_ROLES = frozenset(
+    {"scalar", "vector", "matrix", "tensor", "hyperparameter", "step", "function"}
+)
+INDEX_ROLES = frozenset({"index", "bound_index", "size"})
+ROLES = VALUE_ROLES | INDEX_ROLES
+
+ROLE_WORDS = {
+    "scalar": "a number",
+    "vector": "a vector",
+    "matrix": "a matrix",
+    "tensor": "an array of any shape",
+    "hyperparameter": "a setting you choose",
+    "step": "the step counter",
+    "function": "a function",
+    "index": "a free index (the formula holds for each value of it)",
+    "bound_index": "a bound index (summed or maxed over; its name does not matter)",
+    "size": "a size (a count, read off the arrays)",
+}
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A pattern variable of a template.
+
+    ``name`` is a Python identifier (the reference's parameter name); ``symbol`` is how it is
+    written in the template's LaTeX (``v_{t-1}`` for ``v_prev``, ``\\gamma`` for ``gamma``).
+    """
+
+    name: str
+    symbol: str
+    role: str
+    meaning: str = ""
+
+    @property
+    def passed_to_reference(self) -> bool:
+        return self.role in VALUE_ROLES
+
+
+@dataclass(frozen=True)
+class Template:
+    """One way of writing a concept's formula, with its pattern variables.
+
+    ``latex`` is the right-hand side (what the reference computes) and ``output`` the left-hand
+    side, if the usual writing has one (``v_t`` in ``v_t = \\beta v_{t-1} + ...``).
+    ``notation`` says who writes it this way, ``note`` states the convention where sources differ.
+    """
+
+    concept: str
+    latex: str
+    variables: tuple[Variable, ...]
+    reference: str
+    output: str = ""
+    says: str = ""
+    notation: str = ""
+    note: str = ""
+
+    @property
+    def equation(self) -> str:
+        """The template as it is usually printed, ``output = latex``."""
+        return f"{self.output} = {self.latex}" if self.output else self.latex
+
+    def variable(self, name: str) -> Variable:
+        for var in self.variables:
+            if var.name == name:
+                return var
+        raise KeyError(f"template of {self.concept!r} has no variable {name!r}")
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Names of the variables the reference takes, in template order."""
+        return tuple(v.name for v in self.variables if v.passed_to_reference)
+
+    def reference_function(self) -> Callable[..., Any]:
+        from thirdroad.concepts import references
+
+        fn: Callable[..., Any] = getattr(references, self.reference)
+        return fn
+
+    def evaluate(self, **bindings: Any) -> Any:
+        """Call the NumPy reference with values for the template's value variables."""
+        return self.reference_function()(**bindings)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``target`` builds on ``source``; ``how`` says in a short phrase in what way."""
+
+    source: str
+    target: str
+    how: str
+
+    def __str__(self) -> str:
+        return f"{self.source} -> {self.target}: {self.how}"
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A named idea of deep learning math, with its words, formulas and neighbours."""
+
+    id: str
+    name: str
+    family: str
+    summary: str
+    action: str
+    formulas: tuple[Template, ...]
+    builds_on: tuple[Edge, ...] = ()
+    related: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    conventions: tuple[str, ...] = ()
+    pitfalls: tuple[str, ...] = ()
+    source_file: str = field(default="", compare=False, repr=False)
+
+    @property
+    def prerequisites(self) -> tuple[str, ...]:
+        """Ids this concept builds on, in the order the data lists them."""
+        return tuple(edge.source for edge in self.builds_on)
+
+    @property
+    def reference(self) -> Callable[..., Any]:
+        """The NumPy reference of the first (main) template."""
+        return self.formulas[0].reference_function()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (for ``--json`` and the web API)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "family": self.family,
+            "summary": self.summary,
+            "action": self.action,
+            "aliases": list(self.aliases),
+            "builds_on": [{"id": e.source, "how": e.how} for e in self.builds_on],
+            "related": list(self.related),
+            "formulas": [
+                {
+                    "latex": t.latex,
+                    "output": t.output,
+                    "says": t.says,
+                    "notation": t.notation,
+                    "note": t.note,
+                    "reference": t.reference,
+                    "variables": [
+                        {"name": v.name, "symbol": v.symbol, "role": v.role, "meaning": v.meaning}
+                        for v in t.variables
+                    ],
+                }
+                for t in self.formulas
+            ],
+            "conventions": list(self.conventions),
+            "pitfalls": list(self.pitfalls),
+            "references": list(self.references),
+        }
