@@ -313,3 +313,191 @@ def linear_warmup(lr: float, t: float, warmup_steps: float) -> float:
 def inverse_sqrt_schedule(d_model: float, t: float, warmup_steps: float) -> float:
     """d_model**-0.5 * min(t**-0.5, t * warmup_steps**-1.5) (the Transformer paper's schedule)."""
     return float(d_model**-0.5 * min(t**-0.5, t * warmup_steps**-1.5))
+
+
+# ---------------------------------------------------------------------------------------------
+# activations (element-wise unless said; the softmax family works along the last axis)
+# ---------------------------------------------------------------------------------------------
+def softmax(x: ArrayLike) -> Array:
+    """exp(x_i) / sum_j exp(x_j) along the last axis."""
+    x = _a(x)
+    # Subtracting the max changes nothing mathematically and keeps exp from overflowing.
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_temperature(x: ArrayLike, T: float) -> Array:
+    """softmax(x / T): T > 1 flattens the weights, T < 1 sharpens them."""
+    return softmax(_a(x) / T)
+
+
+def softmin(x: ArrayLike) -> Array:
+    """softmax(-x): the smallest entry gets the largest weight."""
+    return softmax(-_a(x))
+
+
+def logsumexp(x: ArrayLike) -> Array:
+    """log sum_j exp(x_j) along the last axis: a smooth maximum."""
+    x = _a(x)
+    top = x.max(axis=-1, keepdims=True)
+    return np.squeeze(top, -1) + np.log(np.exp(x - top).sum(axis=-1))
+
+
+def log_softmax(x: ArrayLike) -> Array:
+    """x_i - logsumexp(x): the log of softmax, computed without taking log of tiny numbers."""
+    x = _a(x)
+    return x - logsumexp(x)[..., None]
+
+
+def sigmoid(x: ArrayLike) -> Array:
+    """1 / (1 + exp(-x)), the logistic function."""
+    x = _a(x)
+    # Two branches so that exp never sees a large positive argument.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def log_sigmoid(x: ArrayLike) -> Array:
+    """log(sigmoid(x)) = -softplus(-x)."""
+    return -softplus(-_a(x))
+
+
+def tanh(x: ArrayLike) -> Array:
+    """(e^x - e^-x) / (e^x + e^-x)."""
+    return np.tanh(_a(x))
+
+
+def relu(x: ArrayLike) -> Array:
+    """max(0, x)."""
+    return np.maximum(_a(x), 0.0)
+
+
+def relu6(x: ArrayLike) -> Array:
+    """min(max(0, x), 6)."""
+    return np.minimum(np.maximum(_a(x), 0.0), 6.0)
+
+
+def leaky_relu(x: ArrayLike, negative_slope: float) -> Array:
+    """x for x >= 0, negative_slope * x below."""
+    x = _a(x)
+    return np.where(x >= 0, x, negative_slope * x)
+
+
+def prelu(x: ArrayLike, a: ArrayLike) -> Array:
+    """Leaky ReLU whose slope a is learned."""
+    x = _a(x)
+    return np.where(x >= 0, x, _a(a) * x)
+
+
+def elu(x: ArrayLike, alpha: float) -> Array:
+    """x for x > 0, alpha * (exp(x) - 1) below."""
+    x = _a(x)
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x: ArrayLike) -> Array:
+    """scale * elu(x, alpha) with the fixed constants that keep activations normalised."""
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def celu(x: ArrayLike, alpha: float) -> Array:
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    x = _a(x)
+    return np.maximum(x, 0.0) + np.minimum(0.0, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
+
+
+def _erf(x: Array) -> Array:
+    from math import erf
+
+    return np.vectorize(erf, otypes=[np.float64])(x)
+
+
+def gelu(x: ArrayLike) -> Array:
+    """x * Phi(x), Phi the standard normal CDF (the exact form)."""
+    x = _a(x)
+    return 0.5 * x * (1 + _erf(x / np.sqrt(2.0)))
+
+
+def gelu_tanh(x: ArrayLike) -> Array:
+    """The tanh approximation of GELU used by BERT and GPT-2."""
+    x = _a(x)
+    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+
+
+def softplus(x: ArrayLike, beta: float = 1.0) -> Array:
+    """log(1 + exp(beta x)) / beta, a smooth ReLU."""
+    z = beta * _a(x)
+    return (np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))) / beta
+
+
+def softsign(x: ArrayLike) -> Array:
+    """x / (1 + |x|)."""
+    x = _a(x)
+    return x / (1 + np.abs(x))
+
+
+def silu(x: ArrayLike) -> Array:
+    """x * sigmoid(x), also called swish."""
+    x = _a(x)
+    return x * sigmoid(x)
+
+
+def swish(x: ArrayLike, beta: float) -> Array:
+    """x * sigmoid(beta x); beta = 1 gives SiLU."""
+    x = _a(x)
+    return x * sigmoid(beta * x)
+
+
+def mish(x: ArrayLike) -> Array:
+    """x * tanh(softplus(x))."""
+    x = _a(x)
+    return x * np.tanh(softplus(x))
+
+
+def hardtanh(x: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> Array:
+    """x clipped to [min_val, max_val]."""
+    return np.clip(_a(x), min_val, max_val)
+
+
+def hardsigmoid(x: ArrayLike) -> Array:
+    """relu6(x + 3) / 6: a piecewise-linear sigmoid (PyTorch's slope 1/6)."""
+    return relu6(_a(x) + 3) / 6
+
+
+def hardswish(x: ArrayLike) -> Array:
+    """x * relu6(x + 3) / 6."""
+    x = _a(x)
+    return x * relu6(x + 3) / 6
+
+
+def glu(a: ArrayLike, b: ArrayLike) -> Array:
+    """a * sigmoid(b): half of the input gates the other half."""
+    return _a(a) * sigmoid(b)
+
+
+def softshrink(x: ArrayLike, lambd: float) -> Array:
+    """Move x towards zero by lambd, and to zero if it is closer than lambd."""
+    x = _a(x)
+    return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0))
+
+
+def hardshrink(x: ArrayLike, lambd: float) -> Array:
+    """x where |x| > lambd, else 0."""
+    x = _a(x)
+    return np.where(np.abs(x) > lambd, x, 0.0)
+
+
+def tanhshrink(x: ArrayLike) -> Array:
+    """x - tanh(x)."""
+    x = _a(x)
+    return x - np.tanh(x)
+
+
+def threshold(x: ArrayLike, threshold: float, value: float) -> Array:
+    """x where x > threshold, else value."""
+    x = _a(x)
+    return np.where(x > threshold, x, value)
