@@ -1,0 +1,75 @@
+"""Numbers and lists as a learner reads them: short, rounded, in words where words help."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+_ORDINALS = (
+    "first", "second", "third", "fourth", "fifth",
+    "sixth", "seventh", "eighth", "ninth", "tenth",
+)  # fmt: skip
+
+
+def ordinal(index0: int) -> str:
+    """``0 -> "first"``: the 1-based ordinal word of a 0-based index."""
+    if 0 <= index0 < len(_ORDINALS):
+        return _ORDINALS[index0]
+    n = index0 + 1
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def num(x: float, digits: int = 3) -> str:
+    """A number rounded to ``digits`` significant figures, integers without a decimal point."""
+    x = float(x)
+    if not math.isfinite(x):
+        return str(x)
+    if x == 0 or abs(x) < 10 ** (-12):
+        return "0"
+    if abs(x - round(x)) < 1e-9 * max(1.0, abs(x)) and abs(x) < 1e15:
+        return str(round(x))
+    if abs(x) < 1e-3 or abs(x) >= 1e6:
+        return f"{x:.{max(digits - 1, 0)}e}".replace("e-0", "e-").replace("e+0", "e")
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    return text
+
+
+def sci(x: float) -> str:
+    """An order of magnitude, for tolerances and misses: ``0.00123 -> "1e-3"``."""
+    if x <= 0 or not math.isfinite(x):
+        return num(x)
+    exponent = math.floor(math.log10(x))
+    mantissa = x / 10**exponent
+    if round(mantissa, 1) == 1.0:
+        return f"1e{exponent}"
+    return f"{mantissa:.1f}e{exponent}"
+
+
+def degrees(radians: float) -> str:
+    """An angle in degrees, the way people say it: ``pi/6 -> "30°"``."""
+    return num(math.degrees(radians), 4) + "°"
+
+
+def vector(v: Sequence[float] | np.ndarray) -> str:
+    """A short vector ``(0.707, 0.707)``."""
+    return "(" + ", ".join(num(float(x)) for x in np.asarray(v).ravel()) + ")"
+
+
+def and_join(items: Iterable[str]) -> str:
+    """``["a", "b", "c"] -> "a, b and c"``."""
+    words = list(items)
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def times(x: float) -> str:
+    """How a factor reads: ``2 -> "2"``, ``0.5 -> "0.5"``."""
+    return num(x)
