@@ -5,7 +5,8 @@ optimizers composed from moving averages; a training loop. Hyperparameters
 carry PyTorch's names so results compare line by line.
 """
 
-from thirdroad.nn import functional
+from thirdroad.nn import functional, losses, optim, rules
+from thirdroad.nn._rng import manual_seed
 from thirdroad.nn._tensor import EngineError, ShapeError, Tensor, Variable, tensor
 from thirdroad.nn.functional import (
     abs,
@@ -53,15 +54,42 @@ from thirdroad.nn.functional import (
     var,
     where,
 )
+from thirdroad.nn.layers import (
+    Activation,
+    Dense,
+    Dropout,
+    Embedding,
+    LayerNorm,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
+from thirdroad.nn.module import Module, Sequential
 from thirdroad.nn.tape import GradientTape
+from thirdroad.nn.training import History, TrainingError, accuracy, fit, predict
 
 __all__ = [
+    "Activation",
+    "Dense",
+    "Dropout",
+    "Embedding",
     "EngineError",
     "GradientTape",
+    "History",
+    "LayerNorm",
+    "Module",
+    "ReLU",
+    "Sequential",
     "ShapeError",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
     "Tensor",
+    "TrainingError",
     "Variable",
     "abs",
+    "accuracy",
     "add",
     "broadcast_to",
     "cast",
@@ -73,6 +101,7 @@ __all__ = [
     "embedding",
     "exp",
     "expand_dims",
+    "fit",
     "functional",
     "gelu_tanh",
     "leaky_relu",
@@ -81,6 +110,8 @@ __all__ = [
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
+    "losses",
+    "manual_seed",
     "matmul",
     "max",
     "maximum",
@@ -88,9 +119,12 @@ __all__ = [
     "minimum",
     "mul",
     "neg",
+    "optim",
     "pow",
+    "predict",
     "relu",
     "reshape",
+    "rules",
     "sigmoid",
     "silu",
     "softmax",

@@ -97,7 +97,7 @@ class Tensor:
     # ---- array-like facts ------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape  # type: ignore[no-any-return]
+        return self.data.shape
 
     @property
     def dtype(self) -> np.dtype[Any]:

@@ -12,6 +12,7 @@ Every function takes tensors or anything NumPy can read (arrays, numbers).
 from __future__ import annotations
 
 import builtins
+import itertools
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -23,7 +24,6 @@ from thirdroad.nn import rules as R
 from thirdroad.nn._tensor import Array, ShapeError, Tensor, record, record1, record2
 from thirdroad.nn.tape import inside as inside
 from thirdroad.nn.tape import tie_share as tie_share
-
 
 
 def _d(x: Any) -> Any:
@@ -67,7 +67,7 @@ def div(x: Any, y: Any) -> Tensor:
     return _binary(R.DIV, x, y)
 
 
-def pow(x: Any, y: Any) -> Tensor:  # noqa: A001  (mirrors the operator's name)
+def pow(x: Any, y: Any) -> Tensor:
     return _binary(R.POW, x, y)
 
 
@@ -99,7 +99,7 @@ def sqrt(x: Any) -> Tensor:
     return _unary(R.SQRT, x)
 
 
-def abs(x: Any) -> Tensor:  # noqa: A001
+def abs(x: Any) -> Tensor:
     return _unary(R.ABS, x)
 
 
@@ -156,12 +156,12 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
     return record(R.EINSUM, data, tuple(operands), {"subscripts": spec})
 
 
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     attrs = {"axis": _axis(axis), "keepdims": keepdims}
     return record1(R.SUM, np.sum(_d(x), **attrs), x, attrs)
 
 
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     attrs = {"axis": _axis(axis), "keepdims": keepdims}
     a = _d(x)
     if np.size(a) == 0:
@@ -378,7 +378,7 @@ def split(x: Any, sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
         cuts = [0, *sections, n]
     nd = ndim(x)
     pieces = []
-    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+    for a, b in itertools.pairwise(cuts):
         index = [slice(None)] * nd
         index[axis] = slice(a, b)
         pieces.append(getitem(x, tuple(index)))
@@ -485,9 +485,9 @@ def _normalize_einsum(subscripts: str, ndims: list[int]) -> str:
 _tensor._F = sys.modules[__name__]  # Tensor's methods call these functions
 
 # The hottest operators are bound straight to their functions: one call less per operation.
-Tensor.__add__ = add  # type: ignore[method-assign,assignment]
-Tensor.__sub__ = sub  # type: ignore[method-assign,assignment]
-Tensor.__mul__ = mul  # type: ignore[method-assign,assignment]
-Tensor.__truediv__ = div  # type: ignore[method-assign,assignment]
-Tensor.__matmul__ = matmul  # type: ignore[method-assign,assignment]
-Tensor.__neg__ = neg  # type: ignore[method-assign,assignment]
+Tensor.__add__ = add  # type: ignore[method-assign]
+Tensor.__sub__ = sub  # type: ignore[method-assign]
+Tensor.__mul__ = mul  # type: ignore[method-assign]
+Tensor.__truediv__ = div  # type: ignore[method-assign]
+Tensor.__matmul__ = matmul  # type: ignore[method-assign]
+Tensor.__neg__ = neg  # type: ignore[method-assign]

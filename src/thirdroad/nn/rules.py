@@ -55,7 +55,7 @@ def _sigmoid(x: Array) -> Array:
     # exp of a negative number only: no overflow for logits of +-1e4, and no
     # cancellation for very negative x (the 0.5*(1+tanh(x/2)) form loses digits there).
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))  # type: ignore[no-any-return]
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _relu(x: Array) -> Array:
@@ -66,7 +66,7 @@ def _logsumexp(x: Array, axis: Any = None, keepdims: bool = False) -> Array:
     m = np.max(x, axis=axis, keepdims=True)
     # rows that are all -inf (or hold inf) would give inf - inf = nan: shift them by 0
     m = np.where(np.isfinite(m), m, 0)
-    s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    s: Array = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
     return s if keepdims else np.squeeze(s, axis=axis)
 
 
@@ -85,7 +85,7 @@ def _concat(*xs: Array, axis: int, bounds: tuple[tuple[int, int], ...]) -> Array
 
 def _keep_reduced(g: Any, F: Any, x_ndim: int, axis: Any, keepdims: bool) -> Any:
     """Put back the axes a reduction removed, so g broadcasts against its input."""
-    if keepdims or axis is None and F.ndim(g) == 0:
+    if keepdims or (axis is None and F.ndim(g) == 0):
         return g
     axes = tuple(range(x_ndim)) if axis is None else axis
     axes = (axes,) if isinstance(axes, int) else axes

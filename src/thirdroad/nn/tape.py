@@ -183,10 +183,7 @@ class GradientTape:
         seed = self._seed(target, output_gradients)
         self._used = True
         others = tuple(t for t in _tensor.recording_tapes() if t is not self)
-        if others:
-            grads = self._backward_recorded(target, srcs, seed)
-        else:
-            grads = self._backward_numpy(target, srcs, seed)
+        grads = self._backward_recorded(target, srcs, seed) if others else self._backward_numpy(target, srcs, seed)
         if not self.persistent:
             self._nodes = []
         out: list[Any] = []
@@ -237,10 +234,7 @@ class GradientTape:
             if len(args) == 1:  # most nodes: kept short
                 x = args[0]
                 xd = x.data
-                if attrs is None:
-                    ga = partials[0](F, g, out.data, xd)
-                else:
-                    ga = partials[0](F, g, out.data, xd, **attrs)
+                ga = partials[0](F, g, out.data, xd) if attrs is None else partials[0](F, g, out.data, xd, **attrs)
                 if ga.shape != xd.shape:
                     ga = unbroadcast(ga, xd.shape)
                 kx = id(x)
