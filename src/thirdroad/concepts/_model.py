@@ -13,7 +13,7 @@ from typing import Any
 #: Value roles are passed to the template's NumPy reference, by name; the others are not
 #: (an index picks an entry of the reference's result, a size is read off the arrays' shapes).
 VALUE_ROLES = frozenset(
-    {"scalar", "vector", "matrix", "tensor", "hyperparameter", "step", "function"}
+    {"scalar", "vector", "matrix", "tensor", "label", "hyperparameter", "step", "function"}
 )
 INDEX_ROLES = frozenset({"index", "bound_index", "size"})
 ROLES = VALUE_ROLES | INDEX_ROLES
@@ -23,6 +23,7 @@ ROLE_WORDS = {
     "vector": "a vector",
     "matrix": "a matrix",
     "tensor": "an array of any shape",
+    "label": "a class label (an integer, or one per example)",
     "hyperparameter": "a setting you choose",
     "step": "the step counter",
     "function": "a function",
