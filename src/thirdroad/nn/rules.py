@@ -346,11 +346,19 @@ CONCAT = Primitive(
     variadic=True,
 )
 
-TABLE: tuple[Primitive, ...] = (
+TABLE: list[Primitive] = [
     ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, LOG1P, SQRT, ABS, TANH, SIGMOID, RELU,
     MAXIMUM, MINIMUM, WHERE, CLIP, MATMUL, EINSUM, SUM, MAX, LOGSUMEXP, RESHAPE,
     TRANSPOSE, BROADCAST, CAST, GETITEM, SCATTER, CONCAT,
-)  # fmt: skip
+]  # fmt: skip
+
+
+def register(prim: Primitive) -> Primitive:
+    """Add a primitive defined elsewhere (a fused cell, say) to the printed table."""
+    if any(p.name == prim.name for p in TABLE):
+        raise ValueError(f"a primitive named {prim.name!r} is already in the table")
+    TABLE.append(prim)
+    return prim
 
 
 def rule_rows() -> list[tuple[str, str, str]]:
