@@ -44,8 +44,10 @@ def sci(x: float) -> str:
     if x <= 0 or not math.isfinite(x):
         return num(x)
     exponent = math.floor(math.log10(x))
-    mantissa = x / 10**exponent
-    if round(mantissa, 1) == 1.0:
+    mantissa = round(x / 10**exponent, 1)
+    if mantissa >= 10:
+        exponent, mantissa = exponent + 1, round(mantissa / 10, 1)
+    if mantissa == 1.0:
         return f"1e{exponent}"
     return f"{mantissa:.1f}e{exponent}"
 
