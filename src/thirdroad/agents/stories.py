@@ -103,6 +103,11 @@ def svd_story(m: FloatMatrix) -> Story:
     u, s, vt = np.linalg.svd(m)
     signed = np.zeros((rows, cols))
     signed[np.arange(len(s)), np.arange(len(s))] = s
+    # (u_k, v_k) and (-u_k, -v_k) give the same product; pick the first turn to be the smaller one
+    for k in range(len(s)):
+        if vt[k, k] < 0:
+            vt[k] *= -1
+            u[:, k] *= -1
     if cols > 1 and np.linalg.det(vt) < 0:
         vt[-1] *= -1
         if cols <= rows:
