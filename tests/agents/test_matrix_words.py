@@ -9,7 +9,12 @@ import pytest
 
 from thirdroad.agents import agent
 
-ORDINALS = {w: k for k, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())}
+ORDINALS = {
+    w: k
+    for k, w in enumerate(
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+    )
+}
 
 
 def _claims(text: str, line: str) -> list[tuple[int, int]]:
