@@ -1,0 +1,26 @@
+"""Chunking: read every way people write deep-learning math into one typed tree.
+
+>>> from thirdroad.formula import parse
+>>> parse(r"v \\leftarrow \\beta v + (1-\\beta) g").root.kind
+'update'
+"""
+
+from __future__ import annotations
+
+from thirdroad.formula.ast import Node
+from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.parse import Formula, detect_notation, parse
+from thirdroad.formula.repair import Repair, repair
+from thirdroad.formula.rules import RULES, Decision
+
+__all__ = [
+    "RULES",
+    "Decision",
+    "Formula",
+    "FormulaError",
+    "Node",
+    "Repair",
+    "detect_notation",
+    "parse",
+    "repair",
+]

@@ -1,0 +1,338 @@
+"""Canonical LaTeX for a syntax tree.
+
+One spelling for each tree: ``\\frac`` for every fraction, ``\\left( \\right)`` for every
+bracket, ``\\operatorname{...}`` for named functions. Reading the output back gives the same
+tree: ``parse(to_latex(f)) == f`` (a hypothesis property in the tests).
+"""
+
+from __future__ import annotations
+
+from thirdroad.formula.ast import (
+    Abs,
+    Apply,
+    BigOp,
+    Block,
+    Cases,
+    Concat,
+    Conditional,
+    Derivative,
+    Expectation,
+    Fraction,
+    Gradient,
+    Interval,
+    Inverse,
+    Matrix,
+    Neg,
+    Node,
+    Norm,
+    Number,
+    Power,
+    Product,
+    Relation,
+    Set,
+    Sqrt,
+    Statement,
+    Sum,
+    Symbol,
+    Text,
+    Transpose,
+    Tuple,
+    Update,
+)
+from thirdroad.formula.tables import (
+    BIG_OPERATORS,
+    GREEK_SET,
+    LATEX_FUNCTIONS,
+    RELATION_LATEX,
+)
+
+_BIG_LATEX = {v: "\\" + k for k, v in BIG_OPERATORS.items() if k not in ("argmax", "argmin")}
+_BIG_LATEX.update({"argmax": "\\arg\\max", "argmin": "\\arg\\min"})
+_SYMBOL_LATEX = {
+    "infty": "\\infty", "partial": "\\partial", "ell": "\\ell", "emptyset": "\\emptyset",
+    "hbar": "\\hbar", "dots": "\\dots", "forall": "\\forall", "exists": "\\exists",
+    "nabla": "\\nabla", "star": "*", "prime": "\\prime", "top": "\\top",
+}
+_FONT_LATEX = {"bf": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "rm": "\\mathrm",
+               "sf": "\\mathsf", "tt": "\\mathtt", "frak": "\\mathfrak", "it": "\\mathit"}
+_PRODUCT_LATEX = {"": " ", "cdot": " \\cdot ", "times": " \\times ", "odot": " \\odot ",
+                  "otimes": " \\otimes ", "circ": " \\circ ", "star": " \\star ",
+                  "oplus": " \\oplus ", "div": " \\div "}
+_ACCENTS = frozenset("hat bar tilde dot ddot vec check breve acute grave ring underline".split())
+
+# Binding strength, loosest first; a child weaker than its slot gets brackets.
+_STATEMENT, _RELATION, _SUM, _PRODUCT, _FACTOR = 0, 1, 2, 3, 4
+
+
+def _strength(node: Node) -> int:
+    if isinstance(node, Block | Statement):
+        return _STATEMENT
+    if isinstance(node, Relation | Update | Conditional):
+        return _RELATION
+    if isinstance(node, Sum | Neg):
+        return _SUM
+    if isinstance(node, Product | BigOp):
+        return _PRODUCT
+    if isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name in (
+        "pm", "mp", "not"
+    ):
+        return _SUM
+    return _FACTOR
+
+
+def to_latex(node: Node) -> str:
+    """The canonical LaTeX of ``node``."""
+    return _render(node)
+
+
+def _paren(text: str) -> str:
+    return f"\\left({text}\\right)"
+
+
+def _wrap(node: Node, need: int) -> str:
+    text = _render(node)
+    return _paren(text) if _strength(node) < need else text
+
+
+def _symbol_core(node: Symbol) -> str:
+    name = node.name
+    if name in GREEK_SET:
+        core = "\\" + name
+    elif name in _SYMBOL_LATEX:
+        core = _SYMBOL_LATEX[name]
+    elif len(name) == 1:
+        core = name
+    else:
+        core = f"\\mathrm{{{name}}}"
+    if node.font:
+        core = f"{_FONT_LATEX[node.font]}{{{core}}}"
+    if node.accent:
+        core = f"\\{node.accent}{{{core}}}"
+    return core
+
+
+def _index(items: tuple[Node, ...]) -> str:
+    return ", ".join(_render(i) for i in items)
+
+
+def _label(sup: Node) -> str:
+    if isinstance(sup, Symbol) and sup.name == "star":
+        return "^{*}"
+    if isinstance(sup, Symbol) and len(sup.name) > 1 and sup.name not in GREEK_SET:
+        return f"^{{\\mathrm{{{sup.name}}}}}"
+    return f"^{{({_render(sup)})}}"
+
+
+def _symbol(node: Symbol) -> str:
+    out = _symbol_core(node)
+    if node.sub:
+        out += f"_{{{_index(node.sub)}}}"
+    if node.sup is not None:
+        out += _label(node.sup)
+    return out + "'" * node.prime
+
+
+def _function_name(func: Node) -> str:
+    if isinstance(func, Symbol):
+        name = func.name
+        if name in LATEX_FUNCTIONS or name in ("max", "min"):
+            core = "\\" + name
+        elif len(name) == 1 or name in GREEK_SET or func.font or func.accent:
+            core = _symbol_core(func)
+        else:
+            core = f"\\operatorname{{{name}}}"
+        if func.sub:
+            core += f"_{{{_index(func.sub)}}}"
+        if func.sup is not None:
+            core += _label(func.sup)
+        return core + "'" * func.prime
+    return _wrap(func, _FACTOR)
+
+
+def _apply(node: Apply) -> str:
+    func = node.func
+    args = node.args
+    name = func.name if isinstance(func, Symbol) else ""
+    if name == "partial" or (isinstance(func, Power) and isinstance(func.base, Symbol)
+                             and func.base.name == "partial"):
+        head = "\\partial" if name else f"\\partial^{{{_render(func.exp)}}}"  # type: ignore[attr-defined]
+        return f"{head} {_wrap(args[0], _FACTOR)}"
+    if name in ("pm", "mp"):
+        return f"\\{name} {_wrap(args[0], _PRODUCT)}"
+    if name == "not":
+        return f"\\neg {_wrap(args[0], _FACTOR)}"
+    if name == "factorial" and len(args) == 1:
+        return f"{_wrap(args[0], _FACTOR)}!"
+    if name == "index":
+        return f"{{{_paren(_render(args[0]))}}}_{{{_index(args[1:])}}}"
+    if name == "binom" and len(args) == 2:
+        return f"\\binom{{{_render(args[0])}}}{{{_render(args[1])}}}"
+    if name == "inner":
+        return f"\\langle {', '.join(_render(a) for a in args)} \\rangle"
+    if name in ("floor", "ceil") and len(args) == 1:
+        return f"\\l{name} {_render(args[0])} \\r{name}"
+    if name in _ACCENTS and isinstance(func, Symbol) and len(args) == 1 and not func.sub:
+        return f"\\{name}{{{_render(args[0])}}}"
+    inner = ", ".join(_render(a) for a in args)
+    return f"{_function_name(func)}{_paren(inner)}"
+
+
+def _product(node: Product) -> str:
+    parts: list[str] = []
+    last = len(node.factors) - 1
+    for k, f in enumerate(node.factors):
+        if isinstance(f, Product):
+            same = f.op == node.op
+            text = _paren(_render(f)) if (k > 0 or same) else _render(f)
+        elif isinstance(f, BigOp | Gradient) and k < last:
+            text = _paren(_render(f))
+        else:
+            text = _wrap(f, _FACTOR if not isinstance(f, BigOp) else _PRODUCT)
+        parts.append(text)
+    return _PRODUCT_LATEX[node.op].join(parts)
+
+
+def _sum(node: Sum) -> str:
+    out: list[str] = []
+    for k, term in enumerate(node.terms):
+        if isinstance(term, Neg):
+            text = _wrap(term.arg, _PRODUCT) if not isinstance(term.arg, Neg) else _paren(
+                _render(term.arg))
+            out.append(f"-{text}" if k == 0 else f" - {text}")
+        elif isinstance(term, Apply) and isinstance(term.func, Symbol) and term.func.name in (
+            "pm", "mp"
+        ):
+            out.append(_render(term) if k == 0 else f" {_render(term)}")
+        else:
+            text = _wrap(term, _PRODUCT)
+            out.append(text if k == 0 else f" + {text}")
+    return "".join(out)
+
+
+def _base(node: Node) -> str:
+    """A base for ^: atomic, and braced when it already carries a superscript label."""
+    if isinstance(node, Symbol) and node.sup is not None:
+        return f"{{{_symbol(node)}}}"
+    if isinstance(node, Symbol | Number | Apply | Abs | Norm | Sqrt | Matrix | Tuple | Concat
+                  | Set | Interval) and not (
+        isinstance(node, Apply) and _strength(node) < _FACTOR
+    ):
+        if isinstance(node, Number) and node.value.startswith("."):
+            return _paren(node.value)
+        if isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name in (
+            "partial", "factorial", "index", "floor", "ceil", "inner"
+        ):
+            return _paren(_render(node))
+        return _render(node)
+    return _paren(_render(node))
+
+
+def _cell(node: Node) -> str:
+    return "" if isinstance(node, Text) and not node.text else _render(node)
+
+
+def _render(node: Node) -> str:  # noqa: C901 - one branch per node kind reads best here
+    if isinstance(node, Symbol):
+        return _symbol(node)
+    if isinstance(node, Number):
+        return node.value
+    if isinstance(node, Text):
+        return f"\\text{{{node.text}}}" if node.text else ""
+    if isinstance(node, Apply):
+        return _apply(node)
+    if isinstance(node, Neg):
+        arg = node.arg
+        inner = _paren(_render(arg)) if isinstance(arg, Neg) else _wrap(arg, _PRODUCT)
+        return f"-{inner}"
+    if isinstance(node, Sum):
+        return _sum(node)
+    if isinstance(node, Product):
+        return _product(node)
+    if isinstance(node, Fraction):
+        return f"\\frac{{{_render(node.num)}}}{{{_render(node.den)}}}"
+    if isinstance(node, Power):
+        return f"{_base(node.base)}^{{{_render(node.exp)}}}"
+    if isinstance(node, Transpose):
+        return f"{_base(node.arg)}^{{\\top}}"
+    if isinstance(node, Inverse):
+        return f"{_base(node.arg)}^{{-1}}"
+    if isinstance(node, Sqrt):
+        degree = f"[{_render(node.degree)}]" if node.degree is not None else ""
+        return f"\\sqrt{degree}{{{_render(node.arg)}}}"
+    if isinstance(node, Norm):
+        p = f"_{{{_render(node.p)}}}" if node.p is not None else ""
+        return f"\\left\\| {_render(node.arg)} \\right\\|{p}"
+    if isinstance(node, Abs):
+        return f"\\left| {_render(node.arg)} \\right|"
+    if isinstance(node, BigOp):
+        out = _BIG_LATEX.get(node.op, "\\" + node.op)
+        if node.under is not None:
+            out += f"_{{{_render(node.under)}}}"
+        if node.over is not None:
+            out += f"^{{{_render(node.over)}}}"
+        body = node.body
+        text = _paren(_render(body)) if _strength(body) < _PRODUCT or isinstance(body, Neg) \
+            else _render(body)
+        return f"{out} {text}"
+    if isinstance(node, Derivative):
+        return _derivative(node)
+    if isinstance(node, Gradient):
+        wrt = f"_{{{_render(node.wrt)}}}" if node.wrt is not None else ""
+        return f"\\nabla{wrt} {_wrap(node.expr, _FACTOR)}"
+    if isinstance(node, Matrix):
+        rows = " \\\\ ".join(" & ".join(_cell(c) for c in row) for row in node.rows)
+        spec = "{" + "c" * len(node.rows[0]) + "}" if node.env == "array" else ""
+        return f"\\begin{{{node.env}}}{spec} {rows} \\end{{{node.env}}}"
+    if isinstance(node, Cases):
+        rows = " \\\\ ".join(
+            f"{_render(v)} & {_render(c) if c is not None else chr(92) + 'text{otherwise}'}"
+            for v, c in node.branches
+        )
+        return f"\\begin{{cases}} {rows} \\end{{cases}}"
+    if isinstance(node, Tuple):
+        return _paren(", ".join(_render(i) for i in node.items))
+    if isinstance(node, Concat):
+        sep = "; " if node.axis == "stack" else ", "
+        return f"\\left[{sep.join(_render(i) for i in node.items)}\\right]"
+    if isinstance(node, Set):
+        return f"\\left\\{{{', '.join(_render(i) for i in node.items)}\\right\\}}"
+    if isinstance(node, Interval):
+        lo, hi = node.closed[0], node.closed[1]
+        return f"\\left{lo}{_render(node.lo)}, {_render(node.hi)}\\right{hi}"
+    if isinstance(node, Relation):
+        out = _wrap(node.operands[0], _SUM)
+        for op, operand in zip(node.ops, node.operands[1:], strict=True):
+            out += f" {RELATION_LATEX.get(op, op)} {_wrap(operand, _SUM)}"
+        return out
+    if isinstance(node, Update):
+        op = {"leftarrow": "\\leftarrow", "assign": ":=", "eq": "="}[node.op]
+        return f"{_wrap(node.target, _SUM)} {op} {_wrap(node.value, _SUM)}"
+    if isinstance(node, Conditional):
+        return f"{_wrap(node.event, _SUM)} \\mid {_wrap(node.given, _SUM)}"
+    if isinstance(node, Expectation):
+        under = f"_{{{_render(node.under)}}}" if node.under is not None else ""
+        return f"\\mathbb{{E}}{under}\\left[{_render(node.body)}\\right]"
+    if isinstance(node, Statement):
+        out = ""
+        prev: Node | None = None
+        for part in node.parts:
+            text = _render(part)
+            if prev is not None:
+                both_math = not isinstance(prev, Text) and not isinstance(part, Text)
+                out += ", " if both_math else " "
+            out += _wrap(part, _RELATION) if not isinstance(part, Text) else text
+            prev = part
+        return out
+    if isinstance(node, Block):
+        return " \\\\ ".join(_render(i) for i in node.items)
+    raise TypeError(f"no LaTeX for {type(node).__name__}")
+
+
+def _derivative(node: Derivative) -> str:
+    if node.partial:
+        order = len(node.wrt)
+        head = "\\partial" if order == 1 else f"\\partial^{{{order}}}"
+        den = " ".join(f"\\partial {_wrap(w, _FACTOR)}" for w in node.wrt)
+        return f"\\frac{{{head} {_wrap(node.expr, _FACTOR)}}}{{{den}}}"
+    wrt = node.wrt[0]
+    return f"\\frac{{d {_wrap(node.expr, _FACTOR)}}}{{d {_wrap(wrt, _FACTOR)}}}"

@@ -1,0 +1,1344 @@
+"""A hand-written recursive-descent reader from tokens to the syntax tree.
+
+Precedence, loosest first::
+
+    statements   separated by \\\\  ;  \\quad  (and commas between equations)
+    relation     = ← := \\approx \\propto \\sim \\in \\le ...   (chains a = b = c)
+    sum          + -
+    product      juxtaposition * / \\cdot \\times \\odot \\otimes \\circ   (left to right)
+    prefix       unary -, \\sum \\prod \\max ... (body: the following product),
+                 \\sin x (argument: the following factors, see rule function-argument),
+                 \\nabla_\\theta f, \\partial f
+    postfix      ^ _ ' ! and application f(x)
+    atom         names, numbers, (...), [...], {...}, |x|, \\|x\\|, \\frac, \\sqrt,
+                 fonts and accents, environments, \\mathbb{E}[...]
+
+Every ambiguous choice names its rule (``rules.RULES``) in ``Parser.decisions``.
+"""
+
+from __future__ import annotations
+
+from thirdroad.formula.ast import (
+    Abs,
+    Apply,
+    BigOp,
+    Block,
+    Cases,
+    Concat,
+    Conditional,
+    Derivative,
+    Expectation,
+    Fraction,
+    Gradient,
+    Interval,
+    Inverse,
+    Matrix,
+    Neg,
+    Node,
+    Norm,
+    Number,
+    Power,
+    Product,
+    Relation,
+    Set,
+    Span,
+    Sqrt,
+    Statement,
+    Sum,
+    Symbol,
+    Text,
+    Transpose,
+    Tuple,
+    Update,
+    transform,
+)
+from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.rules import Decision
+from thirdroad.formula.tables import (
+    ACCENTS,
+    ASSIGN_RELATIONS,
+    BIG_OPERATORS,
+    FONTS,
+    FUNCTION_LETTERS,
+    GREEK_SET,
+    LATEX_FUNCTIONS,
+    MATRIX_ENVS,
+    PRODUCT_OPS,
+    PSEUDO_WORDS,
+    RELATIONS,
+    SUM_OPS,
+    SYMBOL_COMMANDS,
+    WORD_FUNCTIONS,
+)
+from thirdroad.formula.tokens import Token
+
+MAX_DEPTH = 50
+
+_OPEN_NAMES = {"(": "parenthesis", "[": "bracket", "{": "brace", "\\{": "brace", "|": "bar",
+               "‖": "norm bar"}
+_CLOSERS = frozenset({")", "]", "}", "\\}"})
+_NOT_FACTOR_CMDS = frozenset(
+    set(RELATIONS) | set(ASSIGN_RELATIONS) | set(PRODUCT_OPS) | set(SUM_OPS)
+    | {"mid", "rangle", "rfloor", "rceil", "top", "dots"}
+)
+_LABEL_CAPITALS = frozenset("QKVO")
+_BIG_WORDS = frozenset({"max", "min", "argmax", "argmin", "sup", "inf", "lim"})
+
+
+def _span(a: Node | Token, b: Node | Token) -> Span:
+    start = a.span[0] if isinstance(a, Node) else a.start
+    end = b.span[1] if isinstance(b, Node) else b.end
+    return (start, max(start, end))
+
+
+def _is_label_exponent(exp: Node, base: Node) -> bool:
+    if isinstance(exp, Symbol) and exp.name == "star":
+        return True
+    if isinstance(exp, Symbol) and len(exp.name) > 1 and exp.name not in GREEK_SET and (
+        exp.name not in ("top",)
+    ):
+        return True
+    return (
+        isinstance(base, Symbol)
+        and base.name in ("W",)
+        and isinstance(exp, Symbol)
+        and exp.name in _LABEL_CAPITALS
+        and not exp.sub
+    )
+
+
+def _is_matrix_name(node: Node) -> bool:
+    if not isinstance(node, Symbol):
+        return False
+    if node.font == "bf" and node.name[:1].isupper():
+        return True
+    return len(node.name) == 1 and node.name.isupper() or node.name in (
+        "Sigma", "Lambda", "Phi", "Psi", "Omega", "Gamma", "Delta", "Theta"
+    )
+
+
+def _index_items(node: Node) -> tuple[Node, ...]:
+    """``_{ij}`` is the two indices i, j; ``_{i,j}`` too; ``_{t-1}`` is one index."""
+    if isinstance(node, Tuple):
+        return node.items
+    if isinstance(node, Product) and node.op == "" and all(
+        isinstance(f, Symbol | Number) and not getattr(f, "sub", ()) for f in node.factors
+    ):
+        return node.factors
+    return (node,)
+
+
+def _d_name(node: Node) -> Node | None:
+    """The X of a differential written ``dX`` (as ``d X`` or the one name ``dX``)."""
+    if isinstance(node, Product) and node.op == "" and len(node.factors) == 2:
+        d, x = node.factors
+        if isinstance(d, Symbol) and d.name == "d" and not d.sub and not d.accent:
+            return x
+    if isinstance(node, Symbol) and len(node.name) >= 2 and node.name[0] == "d" and (
+        node.name not in WORD_FUNCTIONS and node.name[1:2].isalpha() and node.name not in (
+            "det", "diag", "dim", "deg", "dec", "dots", "delta")
+    ):
+        return Symbol(node.name[1:], node.font, node.accent, node.sub, span=node.span)
+    return None
+
+
+def _partial_of(node: Node) -> tuple[Node, int] | None:
+    """``∂X`` -> (X, 1); ``∂^2 X`` -> (X, 2)."""
+    if isinstance(node, Apply) and len(node.args) == 1:
+        f = node.func
+        if isinstance(f, Symbol) and f.name == "partial":
+            return node.args[0], 1
+        if (
+            isinstance(f, Power)
+            and isinstance(f.base, Symbol)
+            and f.base.name == "partial"
+            and isinstance(f.exp, Number)
+            and f.exp.value.isdigit()
+        ):
+            return node.args[0], int(f.exp.value)
+    return None
+
+
+def _wrt_list(den: Node) -> tuple[Node, ...] | None:
+    """The variables of a derivative's denominator ``∂x ∂y`` or ``∂x^2``."""
+    parts = den.factors if isinstance(den, Product) and den.op == "" else (den,)
+    out: list[Node] = []
+    for part in parts:
+        p = _partial_of(part)
+        if p is None:
+            return None
+        var, _ = p
+        if isinstance(var, Power) and isinstance(var.exp, Number) and var.exp.value.isdigit():
+            out.extend([var.base] * int(var.exp.value))
+        else:
+            out.append(var)
+    return tuple(out)
+
+
+class Parser:
+    """Reads one token list; ``parse()`` returns the root node."""
+
+    def __init__(self, text: str, tokens: list[Token], notation: str) -> None:
+        self.text = text
+        self.toks = tokens
+        self.i = 0
+        self.notation = notation
+        self.decisions: list[Decision] = []
+        self.depth = 0
+        self.paren = 0
+        self.abs_stack: list[int] = []
+        self.norm_stack: list[int] = []
+        self.align = 0
+        self.saw_d = False
+        self.functions = self._prescan_functions()
+
+    # ---- token helpers -------------------------------------------------------------
+    def peek(self, k: int = 0) -> Token:
+        if k:
+            return self.toks[min(self.i + k, len(self.toks) - 1)]
+        tok = self.toks[self.i]
+        if self.align:
+            while tok.kind == "op" and tok.value == "&":  # alignment marks carry no math
+                self.i += 1
+                tok = self.toks[self.i]
+        return tok
+
+    def advance(self) -> Token:
+        tok = self.peek()
+        if tok.kind != "eof":
+            self.i += 1
+        return tok
+
+    def at_op(self, value: str) -> bool:
+        tok = self.peek()
+        return tok.kind == "op" and tok.value == value
+
+    def error(self, message: str, tok: Token, hint: str = "") -> FormulaError:
+        return FormulaError(message, tok.start + 1, hint, self.text)
+
+    def decide(self, rule: str, span: Span, chosen: str, alternative: str = "") -> None:
+        self.decisions.append(Decision(rule, span, chosen, alternative))
+
+    def src(self, span: Span) -> str:
+        return self.text[span[0] : span[1]]
+
+    def enter(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(
+                f"the formula is nested too deeply (more than {MAX_DEPTH} levels)",
+                tok,
+                "split it into smaller formulas",
+            )
+
+    def _prescan_functions(self) -> set[str]:
+        """Names applied to several arguments, or defined as f(x) = ..., anywhere in the
+        block are functions everywhere in it (rule function-application)."""
+        found: set[str] = set()
+        toks = self.toks
+        stack: list[tuple[int, bool]] = []
+        for j, tok in enumerate(toks):
+            if tok.kind != "op":
+                continue
+            if tok.value in ("(", "[", "{"):
+                stack.append((j, False))
+            elif tok.value == "," and stack:
+                stack[-1] = (stack[-1][0], True)
+            elif tok.value in (")", "]", "}") and stack:
+                opened, comma = stack.pop()
+                if toks[opened].value != "(" or opened == 0:
+                    continue
+                name_tok = toks[opened - 1]
+                if name_tok.kind not in ("letter", "cmd", "word"):
+                    continue
+                after = toks[j + 1] if j + 1 < len(toks) else toks[-1]
+                defined = after.kind == "op" and after.value in ("=", ":=")
+                if comma or defined:
+                    found.add(name_tok.value)
+        return found
+
+    # ---- statements ----------------------------------------------------------------
+    def parse(self) -> Node:
+        items = self.parse_lines(top=True)
+        tok = self.peek()
+        if tok.kind != "eof":
+            raise self._unexpected(tok)
+        if not items:
+            raise FormulaError("the formula is empty", 1, "type a formula such as y = f(x)",
+                               self.text)
+        root = items[0] if len(items) == 1 else Block(tuple(items), span=_span(items[0],
+                                                                                items[-1]))
+        if self.saw_d:
+            root = self._merge_differentials(root)
+        return root
+
+    def _line_end(self, tok: Token) -> bool:
+        if tok.kind in ("newrow", "sep", "eof", "end"):
+            return True
+        return tok.kind == "op" and tok.value in (";", "&", ")", "]", "}", "\\}")
+
+    def parse_lines(self, top: bool = False) -> list[Node]:
+        items: list[Node] = []
+        while True:
+            tok = self.peek()
+            if tok.kind in ("newrow", "sep") or (tok.kind == "op" and tok.value == ";"):
+                self.advance()
+                continue
+            if self._line_end(tok):
+                break
+            node = self.parse_statement()
+            if isinstance(node, Block):
+                items.extend(node.items)
+            else:
+                items.append(node)
+        if top and len(items) > 1:
+            self.decide("separate-statements", _span(items[0], items[-1]),
+                        f"{len(items)} separate statements")
+        return items
+
+    def parse_statement(self) -> Node:
+        """One line: relations separated by commas, or a pseudo-code line with words."""
+        parts: list[Node] = []
+        groups: list[list[Node]] = [[]]
+        has_text = False
+        while True:
+            tok = self.peek()
+            if self._line_end(tok):
+                break
+            if tok.kind == "text":
+                self.advance()
+                parts.append(Text(tok.value, span=(tok.start, tok.end)))
+                has_text = True
+                groups.append([])
+                continue
+            if tok.kind == "op" and tok.value == ",":
+                self.advance()
+                groups.append([])
+                continue
+            node = self.parse_relation()
+            parts.append(node)
+            groups[-1].append(node)
+            nxt = self.peek()
+            if not (self._line_end(nxt) or nxt.kind == "text" or (
+                    nxt.kind == "op" and nxt.value == ",")):
+                raise self._unexpected(nxt)
+        if not parts:
+            raise self._unexpected(self.peek())
+        if has_text:
+            return Statement(tuple(parts), span=_span(parts[0], parts[-1]))
+        if len(parts) == 1:
+            return parts[0]
+        if any(isinstance(p, Relation | Update) for p in parts):
+            return Block(tuple(parts), span=_span(parts[0], parts[-1]))
+        return Tuple(tuple(parts), span=_span(parts[0], parts[-1]))
+
+    def _unexpected(self, tok: Token) -> FormulaError:
+        if tok.kind == "eof":
+            return self.error("the formula ends too early", tok,
+                              "something is missing at the end")
+        shown = self.src((tok.start, tok.end)) or tok.value
+        if tok.kind == "op" and tok.value in _CLOSERS:
+            return self.error(f"unexpected {shown!r}", tok,
+                              f"this {shown!r} closes nothing that was opened before it")
+        if tok.kind == "end":
+            return self.error(f"unexpected \\end{{{tok.value}}}", tok,
+                              f"no \\begin{{{tok.value}}} is open here")
+        return self.error(f"unexpected {shown!r}", tok, "an operator or a term is missing here")
+
+    # ---- relations -----------------------------------------------------------------
+    def _relation_name(self, tok: Token) -> str | None:
+        if tok.kind == "op":
+            if tok.value in ("=", "<", ">"):
+                return RELATIONS[tok.value]
+            if tok.value == ":=":
+                return "assign"
+            if tok.value == ":" and self.peek(1).kind == "op" and self.peek(1).value == "=":
+                return "assign2"
+            return None
+        if tok.kind == "cmd":
+            if tok.value in ASSIGN_RELATIONS:
+                return "leftarrow"
+            return RELATIONS.get(tok.value)
+        return None
+
+    def parse_relation(self) -> Node:
+        left = self.parse_expr()
+        ops: list[str] = []
+        operands: list[Node] = [left]
+        while True:
+            name = self._relation_name(self.peek())
+            if name is None:
+                break
+            self.advance()
+            if name == "assign2":
+                self.advance()
+                name = "assign"
+            ops.append(name)
+            operands.append(self.parse_expr())
+        if not ops:
+            return left
+        span = _span(operands[0], operands[-1])
+        if len(ops) == 1 and ops[0] in ("leftarrow", "assign"):
+            return Update(left, operands[1], ops[0], span=span)
+        if len(ops) == 1 and ops[0] == "eq" and self._is_update(left, operands[1]):
+            self.decide("update", span, f"an update of {self.src(left.span)}",
+                        "an equation to solve")
+            return Update(left, operands[1], "eq", span=span)
+        return Relation(tuple(ops), tuple(operands), span=span)
+
+    @staticmethod
+    def _is_update(target: Node, value: Node) -> bool:
+        if not isinstance(target, Symbol):
+            return False
+        prev: tuple[Node, ...] | None = None
+        if len(target.sub) == 1:
+            t = target.sub[0]
+            prev = (Sum((t, Neg(Number("1")))),)
+        for node in value.walk():
+            if (
+                isinstance(node, Symbol)
+                and node.name == target.name
+                and node.accent == target.accent
+                and node.sup == target.sup
+                and (node.sub == target.sub or node.sub == prev)
+            ):
+                return True
+        return False
+
+    # ---- sums and products ---------------------------------------------------------
+    def parse_expr(self) -> Node:
+        tok = self.peek()
+        self.enter(tok)
+        terms: list[Node] = []
+        if tok.kind == "op" and tok.value in ("-", "+"):
+            self.advance()
+            term = self.parse_product()
+            terms.append(Neg(term, span=_span(tok, term)) if tok.value == "-" else term)
+        else:
+            terms.append(self.parse_product())
+        while True:
+            tok = self.peek()
+            if tok.kind == "op" and tok.value in ("+", "-"):
+                self.advance()
+                term = self.parse_product()
+                terms.append(Neg(term, span=_span(tok, term)) if tok.value == "-" else term)
+            elif tok.kind == "cmd" and tok.value in SUM_OPS:
+                self.advance()
+                term = self.parse_product()
+                terms.append(Apply(Symbol(tok.value, span=(tok.start, tok.end)), (term,),
+                                   span=_span(tok, term)))
+            else:
+                break
+        self.depth -= 1
+        if len(terms) == 1:
+            return terms[0]
+        flat: list[Node] = []
+        for term in terms:  # a + (b + c) written without brackets stays one sum
+            flat.append(term)
+        return Sum(tuple(flat), span=_span(terms[0], terms[-1]))
+
+    def _product_op(self, tok: Token) -> str | None:
+        if tok.kind == "op":
+            if tok.value == "*":
+                return ""
+            if tok.value == "/":
+                return "/"
+            return None
+        if tok.kind == "cmd":
+            if tok.value == "div":
+                return "/"
+            return PRODUCT_OPS.get(tok.value)
+        return None
+
+    def starts_factor(self, tok: Token) -> bool:
+        kind = tok.kind
+        if kind in ("num", "letter", "word", "opname", "begin"):
+            return True
+        if kind == "cmd":
+            return tok.value not in _NOT_FACTOR_CMDS
+        if kind == "op":
+            v = tok.value
+            if v in ("(", "[", "{", "\\{"):
+                return True
+            if v == "|":
+                if self.abs_stack and self.abs_stack[-1] == self.paren:
+                    return False
+                return self.paren == 0
+            return False
+        if kind == "delim":
+            return not (self.norm_stack and self.norm_stack[-1] == self.paren)
+        return False
+
+    def _starts_function(self, tok: Token) -> bool:
+        if tok.kind == "cmd":
+            return tok.value in LATEX_FUNCTIONS or tok.value in BIG_OPERATORS or tok.value in (
+                "nabla", "arg")
+        return tok.kind == "opname" or (tok.kind == "word" and tok.value in WORD_FUNCTIONS)
+
+    def parse_product(self, fn_arg: bool = False) -> Node:
+        first = self.parse_factor()
+        group: list[Node] = [first]
+        op: str | None = None
+        while True:
+            tok = self.peek()
+            explicit = self._product_op(tok)
+            if explicit is not None:
+                if fn_arg:
+                    break
+                self.advance()
+                right = self.parse_factor()
+                if explicit == "/":
+                    left = self._collapse(group, op)
+                    group = [self._fraction(left, right, slash=True)]
+                    op = None
+                    if self.starts_factor(self.peek()) and not self._line_end(self.peek()):
+                        self.decide("slash-division", _span(left, right),
+                                    f"({self.src(_span(left, right))}) times what follows",
+                                    "division by everything after the slash")
+                    continue
+                new_op = explicit
+            elif self.starts_factor(tok):
+                if fn_arg and self._starts_function(tok):
+                    break
+                right = self.parse_factor()
+                new_op = ""
+            else:
+                break
+            if op is None or op == new_op or len(group) == 1:
+                op = new_op
+                group.append(right)
+            else:
+                group = [self._collapse(group, op), right]
+                op = new_op
+        return self._collapse(group, op)
+
+    def _collapse(self, group: list[Node], op: str | None) -> Node:
+        if len(group) == 1:
+            return group[0]
+        factors = tuple(group)
+        if self.saw_d is False and any(
+            isinstance(f, Symbol) and f.name == "d" for f in factors
+        ):
+            self.saw_d = True
+        node = Product(factors, op or "", span=_span(group[0], group[-1]))
+        if op == "" and len(factors) == 3 and isinstance(factors[0], Transpose):
+            self.decide("bilinear-form", node.span, "a bilinear form xᵀ W y",
+                        "a transpose times a product")
+        return node
+
+    def parse_factor(self) -> Node:
+        tok = self.peek()
+        if tok.kind == "op" and tok.value in ("-", "+"):
+            self.enter(tok)
+            self.advance()
+            arg = self.parse_factor()
+            self.depth -= 1
+            return Neg(arg, span=_span(tok, arg)) if tok.value == "-" else arg
+        node, postfix = self.parse_atom()
+        return self.parse_postfix(node) if postfix else node
+
+    # ---- postfix -------------------------------------------------------------------
+    def parse_postfix(self, node: Node) -> Node:
+        while True:
+            tok = self.peek()
+            if tok.kind != "op":
+                break
+            v = tok.value
+            if v == "^":
+                self.advance()
+                node = self._superscript(node, tok)
+            elif v == "_":
+                self.advance()
+                sub = self.parse_script()
+                node = self._subscript(node, sub, tok)
+            elif v == "'":
+                self.advance()
+                node = self._prime(node, tok)
+            elif v == "!" and isinstance(node, Number | Symbol):
+                self.advance()
+                node = Apply(Symbol("factorial"), (node,), span=_span(node, tok))
+            elif v == "(" and isinstance(node, Symbol):
+                if not self._is_function(node):
+                    self.decide("implicit-product", node.span,
+                                f"{self.src(node.span)} times the bracket",
+                                f"{self.src(node.span)} applied to the bracket")
+                    break
+                node = self._application(node)
+            else:
+                break
+        return node
+
+    def _is_function(self, sym: Symbol) -> bool:
+        name = sym.name
+        if name in WORD_FUNCTIONS or name in self.functions:
+            return True
+        if name in FUNCTION_LETTERS:
+            self.decide("function-application", sym.span, f"{name} applied to its argument",
+                        f"{name} times the bracket")
+            return True
+        if len(name) >= 2 and name not in GREEK_SET:
+            self.decide("function-application", sym.span, f"{name} applied to its argument",
+                        "a product of letters")
+            return True
+        return False
+
+    def _application(self, func: Node) -> Node:
+        open_tok = self.advance()
+        args = self.parse_items(open_tok, (")",))[0]
+        end = self.toks[self.i - 1]
+        span = _span(func, end)
+        if isinstance(func, Symbol) and len(args) == 1 and not func.sub and not func.accent:
+            if func.name == "sqrt":  # sqrt(x) typed in plain text is the root sign
+                return Sqrt(args[0], span=span)
+            if func.name == "abs":
+                return Abs(args[0], span=span)
+        return Apply(func, tuple(args), span=span)
+
+    def _superscript(self, base: Node, tok: Token) -> Node:
+        primes = self._braced_primes()
+        if primes and isinstance(base, Symbol):  # x^{\prime} is x'
+            return Symbol(base.name, base.font, base.accent, base.sub, base.sup,
+                          base.prime + primes, span=_span(base, self.toks[self.i - 1]))
+        label = self._try_label()
+        if label is not None and isinstance(base, Symbol) and base.sup is None:
+            self.decide("superscript-label", _span(base, label), "a label on the name",
+                        "a power")
+            return Symbol(base.name, base.font, base.accent, base.sub, label, base.prime,
+                          span=_span(base, self.toks[self.i - 1]))
+        exp = self.parse_script()
+        if self.at_op("_") and isinstance(base, Symbol) and not base.sub:
+            sub_tok = self.advance()  # x^2_i is (x_i)^2
+            base = self._subscript(base, self.parse_script(), sub_tok)
+        span = _span(base, self.toks[self.i - 1])
+        if isinstance(exp, Symbol) and exp.name in ("top", "T") and not exp.sub:
+            if exp.name == "T" and (
+                isinstance(base, Number)
+                or (isinstance(base, Symbol) and base.name in GREEK_SET and base.name.islower())
+            ):
+                self.decide("transpose", span, "a power T", "a transpose")
+                return Power(base, exp, span=span)
+            if exp.name == "T":
+                self.decide("transpose", span, "a transpose", "a power T")
+            return Transpose(base, span=span)
+        if isinstance(exp, Neg) and exp.arg == Number("1") and _is_matrix_name(base):
+            self.decide("inverse", span, "a matrix inverse", "the power -1")
+            return Inverse(base, span=span)
+        if isinstance(exp, Symbol) and exp.name == "prime" and isinstance(base, Symbol):
+            return Symbol(base.name, base.font, base.accent, base.sub, base.sup,
+                          base.prime + 1, span=span)
+        if isinstance(base, Symbol) and base.sup is None and _is_label_exponent(exp, base):
+            self.decide("superscript-label", span, "a label on the name", "a power")
+            return Symbol(base.name, base.font, base.accent, base.sub, exp, base.prime,
+                          span=span)
+        return Power(base, exp, span=span)
+
+    def _braced_primes(self) -> int:
+        toks = self.toks
+        j = self.i
+        if not (toks[j].kind == "op" and toks[j].value == "{"):
+            return 0
+        k = j + 1
+        while toks[k].kind == "op" and toks[k].value == "'":
+            k += 1
+        if k == j + 1 or not (toks[k].kind == "op" and toks[k].value == "}"):
+            return 0
+        self.i = k + 1
+        return k - j - 1
+
+    def _try_label(self) -> Node | None:
+        """``^{(t)}``, ``^{(t-1)}`` or ``^(t)`` (LaTeX): a label in brackets, not a power."""
+        toks = self.toks
+        j = self.i
+        braced = toks[j].kind == "op" and toks[j].value == "{"
+        if braced:
+            j += 1
+        if not (toks[j].kind == "op" and toks[j].value == "("):
+            return None
+        if not braced and self.notation != "latex":
+            return None  # e^(x) in plain text is a power written with brackets
+        depth = 0
+        k = j
+        while toks[k].kind != "eof":
+            if toks[k].kind == "op" and toks[k].value == "(":
+                depth += 1
+            elif toks[k].kind == "op" and toks[k].value == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            k += 1
+        after = toks[k + 1] if k + 1 < len(toks) else toks[-1]
+        if toks[k].kind == "eof" or k == j + 1:
+            return None
+        if braced and not (after.kind == "op" and after.value == "}"):
+            return None
+        if not braced and (k != j + 2 or toks[j + 1].kind not in ("letter", "num")):
+            return None
+        self.i = j + 1
+        self.paren += 1
+        label = self.parse_expr()
+        self.paren -= 1
+        if self.i != k:
+            raise self._unexpected(self.peek())
+        self.i = k + (2 if braced else 1)
+        return label
+
+    def _subscript(self, base: Node, sub: Node, tok: Token) -> Node:
+        items = _index_items(sub)
+        span = _span(base, self.toks[self.i - 1])
+        if isinstance(base, Symbol):
+            if base.sub:
+                raise self.error("double subscript", tok,
+                                 "put both indices in one pair of braces: x_{ij}")
+            return Symbol(base.name, base.font, base.accent, items, base.sup, base.prime,
+                          span=span)
+        if isinstance(base, Apply) and isinstance(base.func, Symbol) and not base.func.sub:
+            f = base.func
+            return Apply(Symbol(f.name, f.font, f.accent, items, f.sup, f.prime, span=f.span),
+                         base.args, span=span)
+        return Apply(Symbol("index"), (base, *items), span=span)
+
+    def _prime(self, node: Node, tok: Token) -> Node:
+        if isinstance(node, Symbol):
+            return Symbol(node.name, node.font, node.accent, node.sub, node.sup,
+                          node.prime + 1, span=_span(node, tok))
+        raise self.error("a prime ' can only follow a name", tok, "write f'(x) or x'")
+
+    # ---- scripts and arguments -----------------------------------------------------
+    def parse_script(self) -> Node:
+        """The argument of ^, _, \\frac, \\sqrt: a group, or one token (rule
+        single-token-argument); in plain text a number, a name or a bracket."""
+        tok = self.peek()
+        if tok.kind == "op":
+            if tok.value == "{":
+                return self._group()
+            if tok.value == "(":
+                self.advance()
+                items = self.parse_items(tok, (")",))[0]
+                return items[0] if len(items) == 1 else Tuple(tuple(items),
+                                                              span=(tok.start, self.toks[
+                                                                  self.i - 1].end))
+            if tok.value in ("-", "+"):
+                self.enter(tok)
+                self.advance()
+                arg = self.parse_script()
+                self.depth -= 1
+                return Neg(arg, span=_span(tok, arg)) if tok.value == "-" else arg
+            if tok.value == "*":
+                self.advance()
+                return Symbol("star", span=(tok.start, tok.end))
+            if tok.value == "'":
+                self.advance()
+                return Symbol("prime", span=(tok.start, tok.end))
+        if tok.kind == "num":
+            self.advance()
+            if self.notation == "latex" and len(tok.value) > 1:
+                # x^23 is x^2 times 3: give the rest back to the token stream
+                rest = Token("num", tok.value[1:], tok.start + 1, tok.end)
+                self.i -= 1
+                self.toks[self.i] = rest
+                return Number(tok.value[0], span=(tok.start, tok.start + 1))
+            return Number(tok.value, span=(tok.start, tok.end))
+        if tok.kind in ("letter", "word"):
+            self.advance()
+            return Symbol(tok.value, tok.font if tok.kind == "letter" else "",
+                          span=(tok.start, tok.end))
+        if tok.kind == "cmd" and (tok.value in GREEK_SET or tok.value in SYMBOL_COMMANDS
+                                  or tok.value == "top"):
+            self.advance()
+            return Symbol(SYMBOL_COMMANDS.get(tok.value, tok.value), tok.font,
+                          span=(tok.start, tok.end))
+        if tok.kind == "eof" or self._line_end(tok):
+            raise self.error("a superscript, subscript or argument is missing", tok,
+                             "write x^{2}, x_{i} or \\frac{a}{b}")
+        node, _ = self.parse_atom()
+        return node
+
+    def _group(self) -> Node:
+        open_tok = self.advance()
+        self.enter(open_tok)
+        saved_paren = self.paren
+        self.paren = 0
+        items = self.parse_lines()
+        self.paren = saved_paren
+        close = self.peek()
+        if not (close.kind == "op" and close.value == "}"):
+            raise self._unclosed(open_tok, close)
+        self.advance()
+        self.depth -= 1
+        if not items:
+            raise self.error("empty braces", open_tok, "put something inside {...}")
+        if len(items) == 1:
+            return items[0]
+        return Block(tuple(items), span=(open_tok.start, close.end))
+
+    def _unclosed(self, open_tok: Token, found: Token) -> FormulaError:
+        what = _OPEN_NAMES.get(open_tok.value if open_tok.kind == "op" else "‖", "bracket")
+        col = open_tok.start + 1
+        if found.kind == "eof":
+            return self.error(f"a {what} is never closed", open_tok,
+                              f"the {what} opened at column {col} is never closed")
+        shown = self.src((found.start, found.end)) or found.value
+        return self.error(f"unexpected {shown!r}", found,
+                          f"the {what} opened at column {col} is still open here")
+
+    def parse_items(self, open_tok: Token, closers: tuple[str, ...]) -> tuple[list[Node], str]:
+        """Comma- or semicolon-separated items up to a closing bracket (consumed).
+        Returns the items and the separator seen (',' or ';' or '')."""
+        self.enter(open_tok)
+        self.paren += 1
+        items: list[Node] = []
+        sep = ""
+        while True:
+            tok = self.peek()
+            if tok.kind == "op" and tok.value in closers:
+                break
+            if tok.kind == "eof" or tok.kind == "end" or (
+                tok.kind == "op" and tok.value in _CLOSERS
+            ):
+                raise self._unclosed(open_tok, tok)
+            node = self.parse_relation()
+            tok = self.peek()
+            if (tok.kind == "op" and tok.value == "|") or (tok.kind == "cmd" and
+                                                           tok.value == "mid"):
+                self.advance()
+                given = self.parse_relation()
+                self.decide("conditional-bar", _span(node, given), "given",
+                            "an absolute value")
+                node = Conditional(node, given, span=_span(node, given))
+            items.append(node)
+            tok = self.peek()
+            if tok.kind == "op" and tok.value in (",", ";"):
+                sep = sep or tok.value
+                self.advance()
+                continue
+            if tok.kind == "op" and tok.value in closers:
+                break
+            if tok.kind == "text":
+                self.advance()
+                continue
+            raise self._unclosed(open_tok, tok)
+        close = self.advance()
+        self.paren -= 1
+        self.depth -= 1
+        return items, sep + close.value if sep else close.value
+
+    # ---- atoms ---------------------------------------------------------------------
+    def parse_atom(self) -> tuple[Node, bool]:
+        """One atom; the flag says whether postfix operators may follow it."""
+        tok = self.advance()
+        kind = tok.kind
+        span = (tok.start, tok.end)
+        if kind == "num":
+            return Number(tok.value, span=span), True
+        if kind == "letter":
+            sym = Symbol(tok.value, tok.font, span=span)
+            if tok.value == "E" and (tok.font == "bb" or self._expectation_follows()):
+                return self._expectation(tok), False
+            return sym, True
+        if kind == "word":
+            if tok.value in _BIG_WORDS and tok.font == "" and (
+                self.at_op("_") or self.at_op("(") or self.peek().kind == "op"
+                and self.peek().value == "\\{"
+            ):
+                return self._bigop(tok, BIG_OPERATORS[tok.value]), False
+            if tok.font == "" and tok.value not in WORD_FUNCTIONS and len(tok.value) > 1 and (
+                tok.value.isalpha() and self.notation != "ascii"
+            ):
+                self.decide("bare-word", span, f"the name {tok.value}",
+                            "a product of its letters")
+            return Symbol(tok.value, span=span), True
+        if kind == "opname":
+            self.functions.add(tok.value)
+            if tok.value in BIG_OPERATORS and self.at_op("_"):
+                return self._bigop(tok, BIG_OPERATORS[tok.value]), False
+            return self._function(tok, tok.value), False
+        if kind == "cmd":
+            return self._command_atom(tok)
+        if kind == "op":
+            return self._bracket_atom(tok)
+        if kind == "delim":
+            return self._norm(tok), True
+        if kind == "begin":
+            return self._environment(tok), True
+        self.i -= 1 if kind != "eof" else 0
+        raise self._unexpected(tok)
+
+    def _expectation_follows(self) -> bool:
+        tok = self.peek()
+        return tok.kind == "op" and tok.value in ("[", "_")
+
+    def _command_atom(self, tok: Token) -> tuple[Node, bool]:
+        name = tok.value
+        span = (tok.start, tok.end)
+        if name in GREEK_SET:
+            if name == "Sigma" and self.notation != "latex" and self.at_op("_"):
+                self.decide("sigma-sum", span, "the sum sign", "the matrix Σ")
+                return self._bigop(tok, "sum"), False
+            return Symbol(name, tok.font, span=span), True
+        if name in LATEX_FUNCTIONS:
+            return self._function(tok, name), False
+        if name in BIG_OPERATORS:
+            return self._bigop(tok, BIG_OPERATORS[name]), False
+        if name == "arg":
+            nxt = self.peek()
+            if nxt.kind == "cmd" and nxt.value in ("max", "min"):
+                self.advance()
+                return self._bigop(tok, "arg" + nxt.value), False
+            return Symbol("arg", span=span), True
+        if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            num = self.parse_script()
+            den = self.parse_script()
+            return self._fraction(num, den, slash=False, start=tok), True
+        if name == "binom":
+            a = self.parse_script()
+            b = self.parse_script()
+            return Apply(Symbol("binom"), (a, b), span=_span(tok, b)), True
+        if name == "sqrt":
+            return self._sqrt(tok), True
+        if name in FONTS or name == "mathrm":
+            return self._font(tok, FONTS.get(name, "rm")), True
+        if name in ACCENTS:
+            return self._accent(tok, ACCENTS[name]), True
+        if name == "nabla":
+            return self._gradient(tok), False
+        if name == "partial":
+            return self._partial(tok), False
+        if name in SYMBOL_COMMANDS:
+            return Symbol(SYMBOL_COMMANDS[name], span=span), True
+        if name == "langle":
+            items, _ = self._angle(tok)
+            return Apply(Symbol("inner"), tuple(items), span=_span(tok, self.toks[
+                self.i - 1])), True
+        if name in ("lfloor", "lceil"):
+            closer = "rfloor" if name == "lfloor" else "rceil"
+            inner = self.parse_expr()
+            end = self.advance()
+            if not (end.kind == "cmd" and end.value == closer):
+                raise self._unclosed(tok, end)
+            return Apply(Symbol(name[1:]), (inner,), span=_span(tok, end)), True
+        if name in ("underbrace", "overbrace", "boxed"):
+            inner = self.parse_script()
+            if name != "boxed" and (self.at_op("_") or self.at_op("^")):
+                self.advance()
+                self.parse_script()  # the brace's label is a comment, not math
+            return inner, True
+        if name in ("neg", "lnot"):
+            arg = self.parse_factor()
+            return Apply(Symbol("not"), (arg,), span=_span(tok, arg)), False
+        self.i -= 1
+        raise self.error(f"\\{name} cannot start a term here", tok,
+                         f"\\{name} needs something on its left")
+
+    def _angle(self, tok: Token) -> tuple[list[Node], str]:
+        self.paren += 1
+        items = [self.parse_expr()]
+        while self.at_op(","):
+            self.advance()
+            items.append(self.parse_expr())
+        end = self.advance()
+        self.paren -= 1
+        if not (end.kind == "cmd" and end.value == "rangle"):
+            raise self._unclosed(tok, end)
+        return items, ","
+
+    def _bracket_atom(self, tok: Token) -> tuple[Node, bool]:
+        v = tok.value
+        if v == "(":
+            items, sep = self.parse_items(tok, (")", "]"))
+            end = self.toks[self.i - 1]
+            span = (tok.start, end.end)
+            if end.value == "]":
+                if len(items) == 2:
+                    return Interval(items[0], items[1], "(]", span=span), True
+                raise self.error("a bracket '(' is closed by ']'", end,
+                                 f"the parenthesis opened at column {tok.start + 1} "
+                                 "should be closed by ')'")
+            if len(items) == 1:
+                node = items[0]
+                return node, True
+            return Tuple(tuple(items), span=span), True
+        if v == "[":
+            items, sep = self.parse_items(tok, ("]", ")"))
+            end = self.toks[self.i - 1]
+            span = (tok.start, end.end)
+            if end.value == ")" or (
+                len(items) == 2 and sep.startswith(",") and all(map(_is_bound, items))
+            ):
+                if len(items) != 2:
+                    raise self.error("a bracket '[' is closed by ')'", end,
+                                     f"the bracket opened at column {tok.start + 1} "
+                                     "should be closed by ']'")
+                self.decide("bracket-concat", span, "an interval", "a concatenation")
+                return Interval(items[0], items[1], "[" + end.value, span=span), True
+            if len(items) == 1:
+                return items[0], True
+            axis = "stack" if sep.startswith(";") else "join"
+            if axis == "join":
+                self.decide("bracket-concat", span, "a concatenation", "an interval")
+            return Concat(tuple(items), axis, span=span), True
+        if v == "{":
+            self.i -= 1
+            return self._group(), True
+        if v == "\\{":
+            items, _ = self.parse_items(tok, ("\\}",))
+            return Set(tuple(items), span=(tok.start, self.toks[self.i - 1].end)), True
+        if v == "|":
+            self.enter(tok)
+            self.abs_stack.append(self.paren)
+            inner = self.parse_expr()
+            end = self.peek()
+            self.abs_stack.pop()
+            if not (end.kind == "op" and end.value == "|"):
+                raise self._unclosed(tok, end)
+            self.advance()
+            self.depth -= 1
+            return Abs(inner, span=_span(tok, end)), True
+        self.i -= 1
+        if v == "^" or v == "_":
+            raise self.error(f"{v} needs something before it", tok,
+                             f"write x{v}2: a name or a bracket comes first")
+        if v in ("=", ":="):
+            raise self.error("an equation needs a left-hand side", tok,
+                             "write something before the '='")
+        raise self._unexpected(tok)
+
+    def _norm(self, tok: Token) -> Node:
+        self.enter(tok)
+        self.norm_stack.append(self.paren)
+        inner = self.parse_expr()
+        end = self.peek()
+        self.norm_stack.pop()
+        if end.kind != "delim":
+            raise self._unclosed(tok, end)
+        self.advance()
+        self.depth -= 1
+        p: Node | None = None
+        if self.at_op("_"):
+            self.advance()
+            p = self.parse_script()
+        return Norm(inner, p, span=_span(tok, self.toks[self.i - 1]))
+
+    def _fraction(self, num: Node, den: Node, slash: bool, start: Token | None = None) -> Node:
+        span = _span(start if start is not None else num, den)
+        wrt = _wrt_list(den)
+        top = _partial_of(num)
+        if wrt is not None and top is not None:
+            self.decide("derivative-fraction", span, "a partial derivative", "a ratio")
+            return Derivative(top[0], wrt, True, span=span)
+        if wrt is not None and isinstance(num, Symbol) and num.name == "partial":
+            expr = self.parse_factor()
+            return Derivative(expr, wrt, True, span=(span[0], expr.span[1]))
+        d_den = _d_name(den)
+        d_num = _d_name(num)
+        if d_den is not None and d_num is not None:
+            self.decide("derivative-fraction", span, "a derivative", "a ratio")
+            return Derivative(d_num, (d_den,), False, span=span)
+        if d_den is not None and isinstance(num, Symbol) and num.name == "d" and not slash:
+            expr = self.parse_factor()
+            return Derivative(expr, (d_den,), False, span=(span[0], expr.span[1]))
+        return Fraction(num, den, span=span)
+
+    def _sqrt(self, tok: Token) -> Node:
+        degree: Node | None = None
+        if self.at_op("["):
+            open_tok = self.advance()
+            items, _ = self.parse_items(open_tok, ("]",))
+            degree = items[0]
+        nxt = self.peek()
+        arg = self.parse_script()
+        span = _span(tok, self.toks[self.i - 1])
+        if not (nxt.kind == "op" and nxt.value in ("{", "(")) and self.peek().kind not in (
+            "eof",
+        ) and not self._line_end(self.peek()):
+            self.decide("single-token-argument", span,
+                        f"the root of {self.src(arg.span)} only", "the root of what follows")
+        return Sqrt(arg, degree, span=span)
+
+    def _font(self, tok: Token, font: str) -> Node:
+        arg = self.parse_script()
+        span = _span(tok, self.toks[self.i - 1])
+
+        def restyle(node: Node) -> Node:
+            if isinstance(node, Symbol) and not node.font:
+                return Symbol(node.name, font, node.accent, node.sub, node.sup, node.prime,
+                              span=node.span)
+            return node
+
+        if isinstance(arg, Symbol):
+            node: Node = Symbol(arg.name, font, arg.accent, arg.sub, arg.sup, arg.prime,
+                                span=span)
+        else:
+            node = transform(arg, restyle)
+        if isinstance(node, Symbol) and node.name == "E" and font == "bb":
+            return self._expectation(tok, node)
+        return node
+
+    def _accent(self, tok: Token, accent: str) -> Node:
+        arg = self.parse_script()
+        span = _span(tok, self.toks[self.i - 1])
+        if isinstance(arg, Symbol) and not arg.accent:
+            return Symbol(arg.name, arg.font, accent, arg.sub, arg.sup, arg.prime, span=span)
+        return Apply(Symbol(accent), (arg,), span=span)
+
+    def _function(self, tok: Token, name: str) -> Node:
+        """``\\exp(x)``, ``\\log_2 x``, ``\\sin^2 x``, ``\\sin x \\cos y``."""
+        func: Node = Symbol(name, span=(tok.start, tok.end))
+        power: Node | None = None
+        while self.at_op("_") or self.at_op("^"):
+            op = self.advance()
+            script = self.parse_script()
+            if op.value == "_":
+                func = Symbol(name, sub=_index_items(script), span=_span(tok, script))
+            else:
+                power = script
+        nxt = self.peek()
+        if nxt.kind == "op" and nxt.value == "(":
+            node: Node = self._application(func)
+            node = self.parse_postfix(node)
+        elif self.starts_factor(nxt) and not self._line_end(nxt):
+            arg = self.parse_product(fn_arg=True)
+            node = Apply(func, (arg,), span=_span(tok, arg))
+            after = self.peek()
+            if isinstance(arg, Product) or self._starts_function(after):
+                self.decide("function-argument", node.span,
+                            f"{name}({self.src(arg.span)})", "a longer or shorter argument")
+        else:
+            return func
+        if power is not None:
+            node = Power(node, power, span=_span(node, power))
+        return node
+
+    def _bigop(self, tok: Token, op: str) -> Node:
+        under: Node | None = None
+        over: Node | None = None
+        while self.at_op("_") or self.at_op("^"):
+            script_tok = self.advance()
+            script = self.parse_script()
+            if script_tok.value == "_":
+                under = script
+            else:
+                over = script
+        nxt = self.peek()
+        if op in ("max", "min") and under is None and over is None and nxt.kind == "op" and (
+            nxt.value in ("(", "\\{")
+        ):
+            self.advance()
+            items, _ = self.parse_items(nxt, (")" if nxt.value == "(" else "\\}",))
+            node = Apply(Symbol(op, span=(tok.start, tok.end)), tuple(items),
+                         span=_span(tok, self.toks[self.i - 1]))
+            self.decide("max-as-function", node.span, f"the function {op} of its arguments",
+                        f"{op} over an index")
+            return self.parse_postfix(node)
+        if not self.starts_factor(nxt) or self._line_end(nxt):
+            raise self.error(f"{self.src((tok.start, tok.end))} needs something to work on",
+                             nxt, "write what it sums or maximises after it")
+        body = self.parse_product()
+        return BigOp(op, body, under, over, span=_span(tok, body))
+
+    def _gradient(self, tok: Token) -> Node:
+        wrt: Node | None = None
+        if self.at_op("_"):
+            self.advance()
+            wrt = self.parse_script()
+        elif self.notation != "latex":
+            a, b = self.peek(), self.peek(1)
+            if a.kind in ("letter", "cmd") and (a.kind == "letter" or a.value in GREEK_SET) and (
+                b.kind in ("letter", "word") or (b.kind == "cmd" and b.value in GREEK_SET)
+            ):
+                self.advance()
+                wrt = Symbol(a.value, span=(a.start, a.end))
+                self.decide("nabla-subscript", (tok.start, a.end),
+                            f"the gradient with respect to {a.value}",
+                            f"∇ times {a.value}")
+        nxt = self.peek()
+        if not self.starts_factor(nxt) or self._line_end(nxt):
+            raise self.error("∇ needs something to take the gradient of", nxt,
+                             "write \\nabla_\\theta J(\\theta)")
+        body = self.parse_factor()
+        return Gradient(body, wrt, span=_span(tok, body))
+
+    def _partial(self, tok: Token) -> Node:
+        func: Node = Symbol("partial", span=(tok.start, tok.end))
+        if self.at_op("^"):
+            self.advance()
+            order = self.parse_script()
+            func = Power(func, order, span=_span(tok, order))
+        if self.at_op("_"):
+            self.advance()
+            var = self.parse_script()
+            body = self.parse_factor()
+            return Derivative(body, (var,), True, span=_span(tok, body))
+        nxt = self.peek()
+        if not self.starts_factor(nxt) or self._line_end(nxt):
+            return func
+        arg = self.parse_factor()
+        return Apply(func, (arg,), span=_span(tok, arg))
+
+    def _expectation(self, tok: Token, sym: Node | None = None) -> Node:
+        under: Node | None = None
+        if self.at_op("_"):
+            self.advance()
+            under = self.parse_script()
+        nxt = self.peek()
+        if nxt.kind == "op" and nxt.value in ("[", "("):
+            self.advance()
+            items, _ = self.parse_items(nxt, ("]" if nxt.value == "[" else ")",))
+            body = items[0] if len(items) == 1 else Tuple(tuple(items))
+        elif self.starts_factor(nxt) and not self._line_end(nxt):
+            body = self.parse_product()
+        else:
+            return Symbol("E", "bb", sub=() if under is None else (under,),
+                          span=_span(tok, self.toks[self.i - 1]))
+        node = Expectation(body, under, span=_span(tok, self.toks[self.i - 1]))
+        self.decide("expectation", node.span, "an expectation", "E times a bracket")
+        return node
+
+    # ---- environments --------------------------------------------------------------
+    def _environment(self, tok: Token) -> Node:
+        env = tok.value
+        self.enter(tok)
+        if env in MATRIX_ENVS:
+            node: Node = self._matrix(tok)
+        elif env in ("cases", "dcases"):
+            node = self._cases(tok)
+        else:
+            self.align += 1
+            items = self.parse_lines()
+            self.align -= 1
+            self._end(tok)
+            if not items:
+                raise self.error(f"the {env} environment is empty", tok)
+            node = items[0] if len(items) == 1 else Block(tuple(items), span=_span(
+                tok, self.toks[self.i - 1]))
+        self.depth -= 1
+        return node
+
+    def _end(self, begin: Token) -> Token:
+        end = self.peek()
+        if end.kind != "end":
+            raise self.error(f"\\begin{{{begin.value}}} is never ended", end,
+                             f"the environment opened at column {begin.start + 1} needs "
+                             f"\\end{{{begin.value}}}")
+        if end.value != begin.value:
+            raise self.error(f"\\end{{{end.value}}} does not match", end,
+                             f"the environment opened at column {begin.start + 1} is "
+                             f"{begin.value}: write \\end{{{begin.value}}}")
+        return self.advance()
+
+    def _cells(self) -> list[list[Node]]:
+        rows: list[list[Node]] = []
+        row: list[Node] = []
+        cell: Node | None = None
+        saved = self.paren, self.align
+        self.paren, self.align = 0, 0
+        while True:
+            tok = self.peek()
+            if tok.kind in ("end", "eof"):
+                break
+            if tok.kind == "newrow" or (tok.kind == "op" and tok.value == "&"):
+                self.advance()
+                row.append(cell if cell is not None else Text("", span=(tok.start, tok.start)))
+                cell = None
+                if tok.kind == "newrow":
+                    rows.append(row)
+                    row = []
+                continue
+            if cell is not None:
+                raise self._unexpected(tok)
+            cell = self.parse_statement()
+        if cell is not None or row:
+            end = self.peek()
+            row.append(cell if cell is not None else Text("", span=(end.start, end.start)))
+            rows.append(row)
+        self.paren, self.align = saved
+        return rows
+
+    def _matrix(self, tok: Token) -> Node:
+        rows = self._cells()
+        end = self._end(tok)
+        if not rows:
+            raise self.error("the matrix is empty", tok)
+        width = max(len(r) for r in rows)
+        filled = tuple(
+            tuple(r) + tuple(Text("", span=(end.start, end.start)) for _ in range(width - len(r)))
+            for r in rows
+        )
+        return Matrix(filled, tok.value, span=_span(tok, end))
+
+    def _cases(self, tok: Token) -> Node:
+        rows = self._cells()
+        end = self._end(tok)
+        branches: list[tuple[Node, Node | None]] = []
+        for row in rows:
+            value = row[0]
+            cond = row[1] if len(row) > 1 else None
+            branches.append((value, _condition(cond)))
+        if not branches:
+            raise self.error("the cases are empty", tok)
+        return Cases(tuple(branches), span=_span(tok, end))
+
+    # ---- after parsing -------------------------------------------------------------
+    def _merge_differentials(self, root: Node) -> Node:
+        """``d W`` next to an update of W is the one symbol dW (rule differential)."""
+        targets = {
+            n.target.name for n in root.walk()
+            if isinstance(n, Update) and isinstance(n.target, Symbol)
+        }
+        if not targets:
+            return root
+        decide = self.decide
+
+        def merge(node: Node) -> Node:
+            if not isinstance(node, Product) or node.op != "":
+                return node
+            out: list[Node] = []
+            factors = node.factors
+            k = 0
+            while k < len(factors):
+                f = factors[k]
+                nxt = factors[k + 1] if k + 1 < len(factors) else None
+                if isinstance(f, Symbol) and f.name == "d" and not f.sub and nxt is not None:
+                    inner = nxt.base if isinstance(nxt, Power) else nxt
+                    if isinstance(inner, Symbol) and inner.name in targets and not inner.font:
+                        merged = Symbol("d" + inner.name, "", inner.accent, inner.sub, inner.sup,
+                                        inner.prime, span=_span(f, inner))
+                        decide("differential", merged.span, f"the gradient d{inner.name}",
+                               f"d times {inner.name}")
+                        if isinstance(nxt, Power):
+                            out.append(Power(merged, nxt.exp, span=_span(f, nxt)))
+                        else:
+                            out.append(merged)
+                        k += 2
+                        continue
+                out.append(f)
+                k += 1
+            if len(out) == len(factors):
+                return node
+            if len(out) == 1:
+                return out[0]
+            return Product(tuple(out), "", span=node.span)
+
+        return transform(root, merge)
+
+
+def _is_bound(node: Node) -> bool:
+    if isinstance(node, Neg):
+        node = node.arg
+    return isinstance(node, Number) or (isinstance(node, Symbol) and node.name == "infty")
+
+
+def _condition(cond: Node | None) -> Node | None:
+    """``\\text{if } x > 0`` -> ``x > 0``; ``\\text{otherwise}`` -> None."""
+    if cond is None:
+        return None
+    if isinstance(cond, Text):
+        return None if cond.text.lower() in ("otherwise", "else", "") else cond
+    if isinstance(cond, Statement):
+        parts = [p for p in cond.parts if not (
+            isinstance(p, Text) and p.text.lower().strip(" ,") in PSEUDO_WORDS)]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        return Statement(tuple(parts), span=cond.span)
+    return cond

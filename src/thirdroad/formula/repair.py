@@ -1,0 +1,280 @@
+"""Repair mangled copies of LaTeX, and say what was repaired.
+
+Copy-paste, OCR and machine translation damage LaTeX in a few typical ways. Each repair below
+is reported as a :class:`Repair` (what, where in the input, why, how sure):
+
+==================  =========================================================  ==========
+repair              example                                                    confidence
+==================  =========================================================  ==========
+translated command  ``fraud {a}{b}`` -> ``\\frac{a}{b}`` (frac read as a word)   0.9
+lost backslash      ``beta s`` -> ``\\beta s``, ``sqrt{s}`` -> ``\\sqrt{s}``       0.9
+misspelt command    ``\\frca`` -> ``\\frac``                                     0.8
+split command       ``\\ frac``, ``fr ac`` -> ``\\frac``                           0.8
+swapped bracket     ``{dw)`` -> ``{dw}``                                        0.7
+unclosed bracket    ``\\sqrt{s`` -> ``\\sqrt{s}``                                  0.5
+stray bracket       ``a + b)`` -> ``a + b``                                     0.5
+outer brackets      ``(s = ...)`` -> ``s = ...``                                0.8
+run-on equations    ``s = ... dw^2 w = w - ...`` -> ``s = ... \\\\ w = w - ...``  0.7
+==================  =========================================================  ==========
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from thirdroad.formula.tables import GREEK, KNOWN_COMMANDS
+
+# Commands that lose their backslash in copies; Greek letters are added below.
+_BARE_COMMANDS = frozenset(
+    "frac dfrac tfrac sqrt cdot odot otimes times mathbf mathrm mathcal mathbb boldsymbol "
+    "hat bar tilde vec leftarrow gets nabla partial sum prod text operatorname left right "
+    "infty approx propto quad top".split()
+) | frozenset(g for g in GREEK if len(g) > 2 and g not in ("phi", "psi", "chi"))
+
+# Words that machine translation and spell checkers make of commands.
+TRANSLATIONS = {
+    "fraud": "frac", "fracture": "frac", "fraction": "frac", "fract": "frac", "farc": "frac",
+    "frack": "frac", "fruc": "frac", "square": "sqrt", "sqr": "sqrt", "squirt": "sqrt",
+    "root": "sqrt", "beat": "beta", "betta": "beta", "alfa": "alpha", "alpah": "alpha",
+    "aplha": "alpha", "lamda": "lambda", "sigm": "sigma", "tau": "tau", "theta": "theta",
+    "epsilon": "epsilon", "epsilom": "epsilon", "eta": "eta", "gama": "gamma",
+    "summ": "sum", "dot": "cdot", "times": "times", "nable": "nabla", "partiel": "partial",
+    "cdots": "cdots", "hut": "hat", "cap": "hat",
+}
+
+_WORD = re.compile(r"(\\\s+)?(?<![A-Za-z])([A-Za-z]+)(?![A-Za-z])")
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {v: k for k, v in _PAIRS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    what: str  # the kind of repair, e.g. "lost backslash"
+    span: tuple[int, int]  # where in the original input
+    before: str
+    after: str
+    why: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"what": self.what, "span": list(self.span), "before": self.before,
+                "after": self.after, "why": self.why, "confidence": self.confidence}
+
+    def describe(self) -> str:
+        return (f"{self.what} at column {self.span[0] + 1}: {self.before!r} -> {self.after!r} "
+                f"({self.why}; {round(self.confidence * 100)}% sure)")
+
+
+_SIGNS = re.compile(
+    r"(?<![\\A-Za-z])(?:" + "|".join(sorted(_BARE_COMMANDS | set(TRANSLATIONS) - {
+        "root", "square", "dot", "times", "cap", "tau", "eta", "theta", "epsilon", "top",
+        "left", "right", "text", "bar", "hat", "sum", "prod", "quad"}, key=len, reverse=True))
+    + r")(?![A-Za-z])"
+)
+_UNKNOWN_CMD = re.compile(r"\\([A-Za-z]+)")
+
+
+def looks_mangled(text: str) -> bool:
+    """True for LaTeX that lost backslashes or had commands translated into words: a bare
+    command word together with LaTeX structure (braces, or a backslash elsewhere)."""
+    for m in re.finditer(r"(?<!\\)\\\s+([A-Za-z]+)", text):
+        if m.group(1) in KNOWN_COMMANDS:
+            return True
+    if not ("{" in text or "\\" in text):
+        return False
+    return _SIGNS.search(text) is not None
+
+
+class _Edits:
+    """Edits on the original text, applied at the end; positions stay those of the input."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.edits: list[tuple[int, int, str]] = []
+        self.repairs: list[Repair] = []
+
+    def add(self, start: int, end: int, new: str, what: str, why: str, sure: float) -> None:
+        self.edits.append((start, end, new))
+        self.repairs.append(Repair(what, (start, end), self.text[start:end], new, why, sure))
+
+    def apply(self) -> tuple[str, list[int]]:
+        """The edited text and, for each of its characters, the input position it came from."""
+        out: list[str] = []
+        origin: list[int] = []
+        pos = 0
+        for start, end, new in sorted(self.edits):
+            if start < pos:
+                continue
+            out.append(self.text[pos:start])
+            origin.extend(range(pos, start))
+            out.append(new)
+            origin.extend([start] * len(new))
+            pos = end
+        out.append(self.text[pos:])
+        origin.extend(range(pos, len(self.text)))
+        return "".join(out), origin
+
+
+def _fix_words(text: str, edits: _Edits) -> None:
+    for m in _WORD.finditer(text):
+        spaced, word = m.group(1), m.group(2)
+        start = m.start(2)
+        has_backslash = bool(spaced) or (start > 0 and text[start - 1] == "\\")
+        if spaced:
+            if word in KNOWN_COMMANDS:
+                edits.add(m.start(1), m.end(2), "\\" + word, "split command",
+                          f"a space was inserted after the backslash of \\{word}", 0.8)
+            continue
+        if has_backslash:
+            if word not in KNOWN_COMMANDS:
+                close = difflib.get_close_matches(word, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6)
+                if close:
+                    edits.add(start - 1, m.end(2), "\\" + close[0], "misspelt command",
+                              f"\\{word} is not a command; \\{close[0]} is the closest", 0.8)
+            continue
+        if word in TRANSLATIONS and _command_context(text, m.end(2), TRANSLATIONS[word]):
+            new = TRANSLATIONS[word]
+            if new != word:
+                edits.add(start, m.end(2), "\\" + new, "translated command",
+                          f"'{word}' is what translation or spell-checking makes of \\{new}",
+                          0.9)
+            else:
+                edits.add(start, m.end(2), "\\" + new, "lost backslash",
+                          f"{word} is the command \\{word} without its backslash", 0.9)
+        elif word in _BARE_COMMANDS:
+            edits.add(start, m.end(2), "\\" + word, "lost backslash",
+                      f"{word} is the command \\{word} without its backslash", 0.9)
+
+
+def _command_context(text: str, end: int, command: str) -> bool:
+    """A translated word counts only where the command fits: \\frac before braces, a Greek
+    letter anywhere."""
+    if command in ("frac", "sqrt", "hat"):
+        rest = text[end:].lstrip()
+        return rest[:1] in ("{", "(") or (command == "sqrt" and rest[:1].isalpha())
+    return True
+
+
+def _join_split_words(text: str, edits: _Edits) -> None:
+    for m in re.finditer(r"(?<![\\A-Za-z])([a-z]{2,4}) ([a-z]{1,4})(?![A-Za-z])", text):
+        a, b = m.group(1), m.group(2)
+        joined = a + b
+        if joined in ("frac", "sqrt", "cdot", "odot", "beta", "alpha", "epsilon", "mathbf",
+                      "nabla", "partial") and a not in _BARE_COMMANDS:
+            edits.add(m.start(), m.end(), "\\" + joined, "split command",
+                      f"'{a} {b}' is \\{joined} with a space inserted", 0.8)
+
+
+def _fix_brackets(text: str) -> tuple[str, list[tuple[int, int, str, str, str, float]]]:
+    """Swapped, unclosed and stray brackets. Returns the text and (pos, end, before, after,
+    what, sure) for each change, in positions of ``text``."""
+    stack: list[tuple[str, int]] = []
+    changes: list[tuple[int, int, str, str, str, float]] = []
+    chars = list(text)
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        if c == "\\" and i + 1 < len(chars):
+            i += 2 if chars[i + 1] in "{}()[]|\\" else 1
+            continue
+        if c in _PAIRS:
+            stack.append((c, i))
+        elif c in _CLOSE:
+            if stack and _PAIRS[stack[-1][0]] == c:
+                stack.pop()
+            elif stack and c != "]" and any(_PAIRS[o] == c for o, _ in stack) is False:
+                opener, _ = stack.pop()
+                chars[i] = _PAIRS[opener]
+                changes.append((i, i + 1, c, _PAIRS[opener], "swapped bracket", 0.7))
+            elif stack:
+                opener, _ = stack.pop()
+                chars[i] = _PAIRS[opener]
+                changes.append((i, i + 1, c, _PAIRS[opener], "swapped bracket", 0.7))
+            else:
+                chars[i] = ""
+                changes.append((i, i + 1, c, "", "stray bracket", 0.5))
+        i += 1
+    for opener, pos in reversed(stack):
+        chars.append(_PAIRS[opener])
+        changes.append((pos, pos + 1, opener, opener + "..." + _PAIRS[opener],
+                        "unclosed bracket", 0.5))
+    return "".join(chars), changes
+
+
+def _strip_outer(text: str) -> tuple[str, bool]:
+    s = text.strip()
+    if len(s) > 2 and s[0] == "(" and s[-1] == ")" and "=" in s:
+        depth = 0
+        for k, c in enumerate(s):
+            depth += c == "("
+            depth -= c == ")"
+            if depth == 0 and k < len(s) - 1:
+                return text, False
+        return s[1:-1], True
+    return text, False
+
+
+_NAME_BEFORE = re.compile(r"((?:\\[A-Za-z]+|[A-Za-z]+)(?:_\{[^{}]*\}|_[A-Za-z0-9])?)\s*$")
+
+
+def _split_run_on(text: str) -> tuple[str, list[int]]:
+    """Positions where a new equation starts inside a run-on line: before the name that
+    precedes a second top-level '=' when that name is updated (it appears again after it)."""
+    depth = 0
+    eqs: list[int] = []
+    for k, c in enumerate(text):
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+        elif c == "=" and depth == 0 and (k == 0 or text[k - 1] not in "<>!:\\"):
+            eqs.append(k)
+    cuts: list[int] = []
+    for prev, eq in zip(eqs, eqs[1:], strict=False):
+        m = _NAME_BEFORE.search(text, prev + 1, eq)
+        if m is None or m.start() <= prev + 1 or not text[prev + 1 : m.start()].strip():
+            continue
+        name = m.group(1).split("_")[0]
+        after = text[eq + 1 :]
+        nxt = [e for e in eqs if e > eq]
+        segment = after[: nxt[0] - eq - 1] if nxt else after
+        if re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])", segment):
+            cuts.append(m.start())
+    return text, cuts
+
+
+def repair(text: str) -> tuple[str, list[Repair]]:
+    """Repair a mangled copy into LaTeX; returns the LaTeX and every repair made."""
+    stripped, outer = _strip_outer(text)
+    offset = text.index(stripped) if outer else 0
+    edits = _Edits(text)
+    if outer:
+        edits.add(offset - 1, offset, "", "outer brackets",
+                  "the whole formula was wrapped in brackets", 0.8)
+        end = offset + len(stripped)
+        edits.add(end, end + 1, "", "outer brackets",
+                  "the whole formula was wrapped in brackets", 0.8)
+    _join_split_words(text, edits)
+    _fix_words(text, edits)
+    fixed, origin = edits.apply()
+    repairs = list(edits.repairs)
+    bracketed, changes = _fix_brackets(fixed)
+    for pos, end, before, after, what, sure in changes:
+        o = origin[pos] if pos < len(origin) else len(text)
+        why = {"swapped bracket": "the closing bracket does not match the one opened",
+               "stray bracket": "nothing was opened for this bracket to close",
+               "unclosed bracket": "the bracket is never closed: closed at the end"}[what]
+        repairs.append(Repair(what, (o, o + (end - pos)), before, after, why, sure))
+    fixed = bracketed
+    _, cuts = _split_run_on(fixed)
+    for cut in reversed(cuts):
+        o = origin[cut] if cut < len(origin) else len(text)
+        fixed = fixed[:cut] + "\\\\ " + fixed[cut:]
+        repairs.append(Repair("run-on equations", (o, o), "", "\\\\",
+                              "a second equation starts here: its name is updated after the "
+                              "'='", 0.7))
+    repairs.sort(key=lambda r: r.span)
+    return fixed, repairs

@@ -1,0 +1,109 @@
+"""The written rules that settle ambiguous notation, and the record of each use.
+
+When a piece of notation can be read two ways, the parser applies one of these rules and
+adds a :class:`Decision` to the formula, so the explanation can say which rule decided and
+what the other reading would have been. ``python -m thirdroad.formula.rules`` prints the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from thirdroad.formula.ast import Span
+
+RULES: dict[str, str] = {
+    "function-application": (
+        "f(x) applies f to x when f is a known function (exp, softmax, σ ...), a name given by "
+        "\\text or \\operatorname, a word of three or more letters, a letter that deep-learning "
+        "texts use for functions (f g p q L J E F ...), or a name applied to several arguments "
+        "elsewhere in the same block"
+    ),
+    "implicit-product": (
+        "x(a+b) is x times (a+b) when x is none of those: an ordinary variable"
+    ),
+    "function-argument": (
+        "an argument without brackets runs over the following factors and stops at the next "
+        "function, big operator or explicit operator: \\sin x \\cos y is sin(x)·cos(y), "
+        "\\log p(x) is log(p(x))"
+    ),
+    "single-token-argument": (
+        "\\sqrt, \\frac, ^ and _ without braces take one character or one command: "
+        "\\sqrt s + \\epsilon is sqrt(s) + ε, x^23 is x² times 3"
+    ),
+    "bare-word": (
+        "a run of letters is one name when it is a known word (softmax, score, ReLU, Var) or a "
+        "spelled Greek letter (beta), or when it is applied like a function; otherwise it is a "
+        "product of one-letter names (Wx is W times x). In ASCII every run is one name"
+    ),
+    "ascii-digits": "in ASCII, digits ending a name are its subscript: beta1 is β₁",
+    "differential": (
+        "dW is one symbol, the gradient of W, when W is updated in the same block or dW sits in "
+        "an update; otherwise d times W"
+    ),
+    "update": (
+        "x = ... with x (or its earlier step x_{t-1}) on the right-hand side is an update, "
+        "not an equation to solve; ← and := are always updates"
+    ),
+    "bilinear-form": "x^T W y is the bilinear form (xᵀ)·W·y, one product of three factors",
+    "transpose": (
+        "^T and ^\\top mean transpose, except ^T on a number or a lowercase Greek letter, "
+        "which is a power"
+    ),
+    "inverse": (
+        "^{-1} on a capital or bold letter is a matrix inverse; on anything else it is the power -1"
+    ),
+    "superscript-label": (
+        "a superscript in parentheses (h^{(t)}), a star (θ^*), a word, or Q K V O on a capital "
+        "W (W^Q) is part of the name, not a power"
+    ),
+    "slash-division": (
+        "a / b c is (a / b) · c: the slash divides by the one factor after it, left to right"
+    ),
+    "max-as-function": "\\max(a, b) with brackets and no limits is a function of its arguments",
+    "sigma-sum": (
+        "Σ (capital sigma) with a subscript is the sum sign; alone it is the matrix Σ"
+    ),
+    "nabla-subscript": (
+        "in pasted text, ∇θJ(θ) has lost its subscript: the letter after ∇ is what the "
+        "gradient is taken with respect to"
+    ),
+    "bracket-concat": (
+        "[a; b] and [a, b] with names inside are concatenations; [0, 1] with numbers is an "
+        "interval"
+    ),
+    "derivative-fraction": "dL/dW and ∂L/∂W are derivatives, not ratios",
+    "conditional-bar": "a bar inside brackets with no open |...| means 'given': p(v | h)",
+    "expectation": "E[...] and \\mathbb{E}_{x∼p}[...] are expectations",
+    "separate-statements": (
+        "\\\\, ; and \\quad at the top level, and commas between equations, separate statements"
+    ),
+    "euler-e": "e as the base of a power is Euler's number, unless e is defined in the block",
+    "time-step": (
+        "when x_t is computed from x_{t-1}, both are the same variable before and after one step"
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One use of a rule: which rule, where, what was chosen and what was not."""
+
+    rule: str
+    span: Span
+    chosen: str
+    alternative: str = ""
+
+    def describe(self) -> str:
+        text = f"{self.rule}: read as {self.chosen}"
+        if self.alternative:
+            text += f" (not {self.alternative})"
+        return text
+
+
+def rules_table() -> str:
+    """The rule table as plain text, one rule a paragraph."""
+    return "\n".join(f"{rule}\n    {text}" for rule, text in RULES.items())
+
+
+if __name__ == "__main__":
+    print(rules_table())

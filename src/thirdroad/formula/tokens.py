@@ -1,0 +1,405 @@
+"""Turn LaTeX, Unicode or ASCII text into one stream of tokens.
+
+The three notations meet here: ``\\alpha``, ``α`` and ``alpha`` all become the token
+``cmd alpha``; ``x²`` becomes ``x ^ { 2 }``; en dash, em dash and U+2212 become ``-``.
+Token kinds:
+
+=======  ===============================================================
+num      a number, ``0.9``, ``1e-8``
+letter   one letter; ``font`` carries a font from a styled Unicode letter
+word     a multi-letter name (``softmax``, ``score``, ``\\text{loss}``)
+opname   a name given by ``\\operatorname{...}`` (always a function)
+cmd      a LaTeX command without its backslash (Greek letters included)
+op       one operator or bracket character (``+ - * / = ( ) [ ] { } ^ _ & , ; | ' !``
+         and ``:=``)
+delim    ``‖`` (a norm bar)
+text     words of a pseudo-code line (``\\text{ for }``)
+begin    ``\\begin{env}``; ``end`` for ``\\end{env}``
+newrow   ``\\\\`` (a new line or matrix row)
+sep      ``\\quad`` between statements
+eof      the end
+=======  ===============================================================
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import NamedTuple
+
+from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.tables import (
+    DASHES,
+    DELIMITER_COMMANDS,
+    GREEK_SET,
+    KNOWN_COMMANDS,
+    PSEUDO_WORDS,
+    SIZES,
+    SPACING,
+    SUBSCRIPTS,
+    SUPERSCRIPTS,
+    UNICODE_COMMANDS,
+    UNICODE_GREEK,
+    WORD_ALIASES_ASCII,
+    WORD_FUNCTIONS,
+    WORD_NAMES,
+)
+
+MAX_LENGTH = 20_000
+
+
+class Token(NamedTuple):
+    kind: str
+    value: str
+    start: int
+    end: int
+    font: str = ""
+
+
+_MASTER = re.compile(
+    r"""
+    (?P<ws>\s+)
+   |(?P<cmd>\\(?:[A-Za-z]+\*?|.))
+   |(?P<num>\d+(?:\.\d+)?(?:[eE][-+]?\d+(?![A-Za-z]))?|\.\d+)
+   |(?P<letters>[A-Za-z]+)
+   |(?P<op>:=|<-|<=|>=|!=|->|\*\*|\|\||[-+*/=<>,;!'|()\[\]{}^_&:])
+   |(?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ASCII_NAME = re.compile(r"([A-Za-z]+?)(\d+)$")
+_OP_ALIASES = {"**": "^", "<-": "leftarrow", "<=": "le", ">=": "ge", "!=": "ne", "->": "to"}
+
+
+def closing_brace(text: str, open_at: int) -> int:
+    """Index of the ``}`` matching the ``{`` at ``open_at``; raises if it is never closed."""
+    depth = 0
+    i = open_at
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise FormulaError(
+        "a brace is never closed",
+        open_at + 1,
+        f"the brace opened at column {open_at + 1} is never closed: add a '}}'",
+        text,
+    )
+
+
+def suggest_command(name: str) -> str:
+    """A hint for an unknown command: the closest known command, if any."""
+    close = difflib.get_close_matches(name, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6)
+    if close:
+        return f"\\{name} is not a command: did you mean \\{close[0]}?"
+    return f"\\{name} is not a command the reader knows"
+
+
+def tokenize(text: str, notation: str = "latex") -> list[Token]:
+    """Split ``text`` into tokens. ``notation`` is ``latex``, ``unicode`` or ``ascii``; it
+    decides how runs of letters are cut (see the ``bare-word`` rule)."""
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(
+            f"the formula is too long ({len(text)} characters, at most {MAX_LENGTH})",
+            MAX_LENGTH + 1,
+            "split a long document into formulas and read them one by one",
+            text[:200],
+        )
+    out: list[Token] = []
+    append = out.append
+    pos = 0
+    n = len(text)
+    ascii_mode = notation == "ascii"
+    while pos < n:
+        m = _MASTER.match(text, pos)
+        assert m is not None  # the last alternative matches any character
+        kind = m.lastgroup
+        start, end = m.start(), m.end()
+        value = m.group()
+        pos = end
+        if kind == "ws":
+            continue
+        if kind == "num":
+            append(Token("num", value, start, end))
+        elif kind == "letters":
+            _letters(value, start, text, end, ascii_mode, out)
+        elif kind == "op":
+            if value == "||":
+                append(Token("delim", "‖", start, end))
+            elif value in _OP_ALIASES:
+                alias = _OP_ALIASES[value]
+                append(Token("op" if alias == "^" else "cmd", alias, start, end))
+            else:
+                append(Token("op", value, start, end))
+        elif kind == "cmd":
+            pos = _command(value[1:], start, end, text, out)
+        else:
+            pos = _other(value, start, text, out)
+    append(Token("eof", "", n, n))
+    return out
+
+
+def _letters(
+    value: str, start: int, text: str, end: int, ascii_mode: bool, out: list[Token]
+) -> None:
+    if ascii_mode:
+        name, digits = value, ""
+        m = _ASCII_NAME.match(value)
+        if m and len(value) > 1:
+            name, digits = m.group(1), m.group(2)
+        name = WORD_ALIASES_ASCII.get(name, name)
+        if len(name) == 1:
+            out.append(Token("letter", name, start, start + 1))
+        elif name in GREEK_SET:
+            out.append(Token("cmd", name, start, start + len(m.group(1)) if m else end))
+        else:
+            out.append(Token("word", name, start, start + len(value) - len(digits)))
+        if digits:  # beta1 is beta_1 (rule ascii-digits)
+            d0 = end - len(digits)
+            out.append(Token("op", "_", d0, d0))
+            out.append(Token("op", "{", d0, d0))
+            out.append(Token("num", digits, d0, end))
+            out.append(Token("op", "}", end, end))
+        return
+    # LaTeX and Unicode: a known word stays whole, as does a word used as a function
+    # (score(h, s)); any other run is a product of one-letter names (rule bare-word).
+    if len(value) > 1 and (
+        value in WORD_FUNCTIONS
+        or value in WORD_NAMES
+        or value in GREEK_SET
+        or (len(value) >= 3 and _next_char(text, end) == "(")
+    ):
+        if value in GREEK_SET:
+            out.append(Token("cmd", value, start, end))
+        else:
+            out.append(Token("word", value, start, end))
+        return
+    for i, c in enumerate(value):
+        out.append(Token("letter", c, start + i, start + i + 1))
+
+
+def _next_char(text: str, pos: int) -> str:
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    return text[pos] if pos < len(text) else ""
+
+
+def _command(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    """Handle ``\\name``; returns the position to go on from."""
+    if name == "\\":
+        out.append(Token("newrow", "", start, end))
+        return end
+    if name in ("{", "}"):
+        out.append(Token("op", "\\" + name, start, end))
+        return end
+    if name == "|":
+        out.append(Token("delim", "‖", start, end))
+        return end
+    if name in ("[", "]", "(", ")"):  # display-math delimiters
+        return end
+    if name in (",", ";", ":", "!", " ", ">"):
+        return end
+    if name in ("%", "$", "#", "&", "_"):
+        out.append(Token("letter", name, start, end))
+        return end
+    if name in ("quad", "qquad"):
+        out.append(Token("sep", name, start, end))
+        return end
+    if name in SIZES:
+        # \left( is just (; \left. and \right. stand for no delimiter at all
+        m = _MASTER.match(text, end)
+        while m is not None and m.lastgroup == "ws":
+            m = _MASTER.match(text, m.end())
+        if m is not None and m.group() == ".":
+            return m.end()
+        return end
+    if name in SPACING:
+        return end
+    if name in ("text", "textrm", "textnormal", "mbox", "textsf", "texttt", "textit", "textbf",
+                "mathrm", "operatorname", "operatorname*", "operatornamewithlimits"):
+        return _braced_name(name, start, end, text, out)
+    if name in ("begin", "end"):
+        brace = _skip_ws(text, end)
+        if brace >= len(text) or text[brace] != "{":
+            raise FormulaError(
+                f"\\{name} needs an environment name in braces", end + 1,
+                f"write \\{name}{{aligned}}, \\{name}{{pmatrix}} ...", text,
+            )
+        close = closing_brace(text, brace)
+        env = text[brace + 1 : close].strip()
+        out.append(Token(name, env, start, close + 1))
+        pos = close + 1
+        if name == "begin" and env in ("array", "alignat", "alignedat", "tabular"):
+            spec = _skip_ws(text, pos)
+            if spec < len(text) and text[spec] == "{":  # the column spec {cc|c}
+                pos = closing_brace(text, spec) + 1
+        return pos
+    if name in ("color", "textcolor", "label", "tag", "vphantom", "phantom", "hphantom"):
+        brace = _skip_ws(text, end)
+        if brace < len(text) and text[brace] == "{":
+            return closing_brace(text, brace) + 1  # colours, labels and tags carry no math
+        return end
+    if name in DELIMITER_COMMANDS:
+        value = DELIMITER_COMMANDS[name]
+        if value == "‖":
+            out.append(Token("delim", "‖", start, end))
+        elif value == "|":
+            out.append(Token("op", "|", start, end))
+        else:
+            out.append(Token("cmd", name, start, end))
+        return end
+    if name == "prime":
+        out.append(Token("op", "'", start, end))
+        return end
+    if name in ("intercal", "T") or name == "top":
+        out.append(Token("cmd", "top", start, end))
+        return end
+    base = name.rstrip("*")
+    if base not in KNOWN_COMMANDS:
+        raise FormulaError(f"unknown command \\{name}", start + 1, suggest_command(name), text)
+    out.append(Token("cmd", base, start, end))
+    return end
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\n\r":
+        pos += 1
+    return pos
+
+
+def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    brace = _skip_ws(text, end)
+    if brace >= len(text) or text[brace] != "{":
+        if name == "mathrm":
+            out.append(Token("cmd", "mathrm", start, end))
+            return end
+        raise FormulaError(
+            f"\\{name} needs its words in braces", end + 1, f"write \\{name}{{...}}", text
+        )
+    close = closing_brace(text, brace)
+    content = text[brace + 1 : close]
+    words = content.strip()
+    if name == "mathrm" and (len(words) <= 1 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", words)):
+        # \mathrm{d}, \mathrm{T}, \mathrm{x+1}: a font over ordinary math
+        out.append(Token("cmd", "mathrm", start, end))
+        return brace
+    if name.startswith("operatorname"):
+        out.append(Token("opname", words.replace("\\", ""), start, close + 1))
+        return close + 1
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", words) and words.lower() not in PSEUDO_WORDS:
+        kind = "letter" if len(words) == 1 else "word"
+        out.append(Token(kind, words, brace + 1 + content.index(words), close, "rm"))
+        return close + 1
+    if words:
+        out.append(Token("text", " ".join(words.split()), start, close + 1))
+    return close + 1
+
+
+_MATH_ALNUM_FONTS = (
+    ("DOUBLE-STRUCK", "bb"), ("BOLD SCRIPT", "cal"), ("SCRIPT", "cal"),
+    ("BOLD FRAKTUR", "frak"), ("FRAKTUR", "frak"), ("BOLD", "bf"), ("SANS-SERIF", "sf"),
+    ("MONOSPACE", "tt"),
+)
+_LETTERLIKE = {"ℝ": ("R", "bb"), "ℕ": ("N", "bb"), "ℤ": ("Z", "bb"), "ℚ": ("Q", "bb"),
+               "ℂ": ("C", "bb"), "ℒ": ("L", "cal"), "ℋ": ("H", "cal"), "ℎ": ("h", "")}
+
+
+def _other(c: str, start: int, text: str, out: list[Token]) -> int:
+    """A single character the master pattern did not classify."""
+    end = start + 1
+    if c in DASHES:
+        out.append(Token("op", "-", start, end))
+    elif c in UNICODE_GREEK:
+        out.append(Token("cmd", UNICODE_GREEK[c], start, end))
+    elif c in ("‖", "∥"):
+        out.append(Token("delim", "‖", start, end))
+    elif c in ("′", "’"):
+        out.append(Token("op", "'", start, end))
+    elif c == "″":
+        out.append(Token("op", "'", start, end))
+        out.append(Token("op", "'", start, end))
+    elif c in SUPERSCRIPTS or c in SUBSCRIPTS:
+        return _script_run(start, text, out)
+    elif c in UNICODE_COMMANDS:
+        name = UNICODE_COMMANDS[c]
+        if name == "top":
+            out.append(Token("op", "^", start, start))
+        if name == "coloneqq":
+            out.append(Token("op", ":=", start, end))
+        else:
+            out.append(Token("cmd", name, start, end))
+    elif c in _LETTERLIKE:
+        letter, font = _LETTERLIKE[c]
+        out.append(Token("letter", letter, start, end, font))
+    elif c in ("$", "~", "\u00a0", "\u200b", "\u2009", "\u202f", "\u2061", "\u2062"):
+        pass  # math-mode dollars, ties, thin and invisible spaces
+    elif c in ("⁡", "\ufeff"):
+        pass
+    elif c in ("“", "”", "\"", "`"):
+        raise FormulaError(
+            f"unexpected quote {c!r}", start + 1, "quotes are not part of a formula", text
+        )
+    else:
+        styled = _math_alnum(c)
+        if styled is None:
+            raise FormulaError(
+                f"unexpected character {c!r}", start + 1,
+                f"the reader does not know {unicodedata.name(c, 'this character')!s}", text,
+            )
+        plain, font = styled
+        if plain.isdigit():
+            out.append(Token("num", plain, start, end))
+        elif plain in UNICODE_GREEK:
+            out.append(Token("cmd", UNICODE_GREEK[plain], start, end, font))
+        else:
+            out.append(Token("letter", plain, start, end, font))
+    return end
+
+
+def _math_alnum(c: str) -> tuple[str, str] | None:
+    if not ("\U0001d400" <= c <= "\U0001d7ff"):
+        return None
+    plain = unicodedata.normalize("NFKC", c)
+    if len(plain) != 1:
+        return None
+    name = unicodedata.name(c, "")
+    font = next((f for key, f in _MATH_ALNUM_FONTS if key in name), "")
+    return plain, font
+
+
+def _script_run(start: int, text: str, out: list[Token]) -> int:
+    """``x²ᵢ``: a run of Unicode super- or subscripts becomes ``^{...}`` or ``_{...}``."""
+    table = SUPERSCRIPTS if text[start] in SUPERSCRIPTS else SUBSCRIPTS
+    op = "^" if table is SUPERSCRIPTS else "_"
+    pos = start
+    out.append(Token("op", op, start, start))
+    out.append(Token("op", "{", start, start))
+    while pos < len(text) and text[pos] in table:
+        plain = table[text[pos]]
+        if plain.isdigit():
+            if out[-1].kind == "num" and out[-1].end == pos:
+                prev = out.pop()
+                out.append(Token("num", prev.value + plain, prev.start, pos + 1))
+            else:
+                out.append(Token("num", plain, pos, pos + 1))
+        elif plain in ("+", "-", "=", "(", ")"):
+            out.append(Token("op", plain, pos, pos + 1))
+        elif plain == "T" and op == "^":
+            out.append(Token("cmd", "top", pos, pos + 1))
+        elif len(plain) > 1:
+            out.append(Token("cmd", plain, pos, pos + 1))
+        else:
+            out.append(Token("letter", plain, pos, pos + 1))
+        pos += 1
+    out.append(Token("op", "}", pos, pos))
+    return pos
