@@ -874,3 +874,132 @@ def product(lambdas: ArrayLike) -> float:
 def rbf_kernel(x1: ArrayLike, x2: ArrayLike, sigma: float) -> float:
     """exp(-||x1 - x2||^2 / (2 sigma^2))."""
     return float(np.exp(-np.sum((_a(x1) - _a(x2)) ** 2) / (2 * sigma**2)))
+
+
+# ---------------------------------------------------------------------------------------------
+# attention (one decoder state h against source states H, one row per source position s)
+# ---------------------------------------------------------------------------------------------
+def luong_dot(h: ArrayLike, H: ArrayLike) -> Array:
+    """score(h_t, hbar_s) = h_t . hbar_s for every s."""
+    return _a(H) @ _a(h)
+
+
+def luong_general(h: ArrayLike, W: ArrayLike, H: ArrayLike) -> Array:
+    """score(h_t, hbar_s) = h_t^T W_a hbar_s for every s."""
+    return _a(H) @ _a(W).T @ _a(h)
+
+
+def luong_concat(v: ArrayLike, W: ArrayLike, h: ArrayLike, H: ArrayLike) -> Array:
+    """score(h_t, hbar_s) = v_a^T tanh(W_a [h_t; hbar_s]) for every s."""
+    H = _a(H)
+    stacked = np.concatenate([np.broadcast_to(_a(h), (len(H), len(_a(h)))), H], axis=1)
+    return np.tanh(stacked @ _a(W).T) @ _a(v)
+
+
+def additive_score(v: ArrayLike, W: ArrayLike, s: ArrayLike, U: ArrayLike,
+                   H: ArrayLike) -> Array:
+    """e_ij = v_a^T tanh(W_a s_{i-1} + U_a h_j) for every j (Bahdanau)."""
+    return np.tanh(_a(W) @ _a(s) + _a(H) @ _a(U).T) @ _a(v)
+
+
+def attentional_hidden(W: ArrayLike, c: ArrayLike, h: ArrayLike) -> Array:
+    """tanh(W_c [c_t; h_t]): mix the context back into the decoder state (Luong)."""
+    return np.tanh(_a(W) @ np.concatenate([_a(c), _a(h)]))
+
+
+def scaled_scores(Q: ArrayLike, K: ArrayLike) -> Array:
+    """Q K^T / sqrt(d_k): every query against every key, scaled by the key width."""
+    K = _a(K)
+    return _a(Q) @ np.swapaxes(K, -1, -2) / np.sqrt(K.shape[-1])
+
+
+def scaled_dot_product_attention(Q: ArrayLike, K: ArrayLike, V: ArrayLike) -> Array:
+    """softmax(Q K^T / sqrt(d_k)) V."""
+    return softmax(scaled_scores(Q, K)) @ _a(V)
+
+
+def causal_attention(Q: ArrayLike, K: ArrayLike, V: ArrayLike) -> Array:
+    """softmax(Q K^T / sqrt(d_k) + M) V with M = -inf above the diagonal: no peeking ahead."""
+    S = scaled_scores(Q, K)
+    n, m = S.shape[-2:]
+    S = np.where(np.tril(np.ones((n, m), dtype=bool)), S, -np.inf)
+    return softmax(S) @ _a(V)
+
+
+def multi_head_attention(Q: ArrayLike, K: ArrayLike, V: ArrayLike, W_q: ArrayLike,
+                         W_k: ArrayLike, W_v: ArrayLike, W_o: ArrayLike) -> Array:
+    """Concat(head_1..head_h) W^O, head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V).
+
+    W_q, W_k, W_v have shape (heads, d_model, d_head); W_o has shape (heads * d_head, d_model).
+    """
+    heads = [scaled_dot_product_attention(_a(Q) @ wq, _a(K) @ wk, _a(V) @ wv)
+             for wq, wk, wv in zip(_a(W_q), _a(W_k), _a(W_v), strict=True)]
+    return np.concatenate(heads, axis=-1) @ _a(W_o)
+
+
+def positional_encoding(pos: float, d_model: int) -> Array:
+    """The sinusoidal code of one position: sin at even entries 2i, cos at odd entries 2i+1."""
+    i = np.arange(0, d_model, 2)
+    angle = pos / 10000 ** (i / d_model)
+    pe = np.zeros(d_model)
+    pe[0::2] = np.sin(angle)
+    pe[1::2] = np.cos(angle[: d_model // 2])
+    return pe
+
+
+# ---------------------------------------------------------------------------------------------
+# energy-based models (binary units; an RBM's W has one row per visible unit)
+# ---------------------------------------------------------------------------------------------
+def hopfield_energy(s: ArrayLike, W: ArrayLike, b: ArrayLike) -> float:
+    """-1/2 s^T W s - b^T s: the energy of a state of a Boltzmann machine or Hopfield net."""
+    s = _a(s)
+    return float(-0.5 * s @ _a(W) @ s - _a(b) @ s)
+
+
+def boltzmann(E: ArrayLike) -> Array:
+    """exp(-E_i) / sum_j exp(-E_j): low energy means high probability."""
+    return softmax(-_a(E))
+
+
+def boltzmann_temperature(E: ArrayLike, T: float) -> Array:
+    """exp(-E_i / T) / sum_j exp(-E_j / T)."""
+    return softmax(-_a(E) / T)
+
+
+def partition_function(E: ArrayLike) -> float:
+    """Z = sum over states of exp(-E)."""
+    return float(np.sum(np.exp(-_a(E))))
+
+
+def rbm_energy(v: ArrayLike, h: ArrayLike, W: ArrayLike, a: ArrayLike, b: ArrayLike) -> float:
+    """-a^T v - b^T h - v^T W h."""
+    v, h = _a(v), _a(h)
+    return float(-_a(a) @ v - _a(b) @ h - v @ _a(W) @ h)
+
+
+def rbm_free_energy(v: ArrayLike, W: ArrayLike, a: ArrayLike, b: ArrayLike) -> float:
+    """-a^T v - sum_j log(1 + exp(b_j + (v^T W)_j)): the hidden units summed out."""
+    v = _a(v)
+    return float(-_a(a) @ v - np.sum(softplus(_a(b) + v @ _a(W))))
+
+
+def rbm_hidden_prob(v: ArrayLike, W: ArrayLike, b: ArrayLike) -> Array:
+    """p(h_j = 1 | v) = sigmoid(b_j + sum_i v_i W_ij)."""
+    return sigmoid(_a(b) + _a(v) @ _a(W))
+
+
+def rbm_visible_prob(h: ArrayLike, W: ArrayLike, a: ArrayLike) -> Array:
+    """p(v_i = 1 | h) = sigmoid(a_i + sum_j W_ij h_j)."""
+    return sigmoid(_a(a) + _a(W) @ _a(h))
+
+
+def cd_weight_update(v0: ArrayLike, h0: ArrayLike, vk: ArrayLike, hk: ArrayLike,
+                     lr: float) -> Array:
+    """lr (<v h^T>_data - <v h^T>_model), averages over the rows of a batch."""
+    v0, h0, vk, hk = (np.atleast_2d(_a(m)) for m in (v0, h0, vk, hk))
+    return lr * (v0.T @ h0 - vk.T @ hk) / len(v0)
+
+
+def cd_from_correlations(pos: ArrayLike, neg: ArrayLike, lr: float) -> Array:
+    """lr (<v h>_data - <v h>_recon), from the two correlation tables."""
+    return lr * (_a(pos) - _a(neg))
