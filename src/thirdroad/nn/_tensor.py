@@ -297,24 +297,19 @@ def _to_array(value: Any, dtype: Any) -> Array:
     if dtype is not None:
         return np.asarray(value, dtype=dtype)
     arr = np.asarray(value)
-    if arr.dtype.kind == "f":
-        return arr  # float32 or float64 stay as they are: float64 is "on request"
-    if arr.dtype.kind in "iub":
-        return arr if isinstance(value, np.ndarray) else np.asarray(value, dtype=np.int64)
-    if arr.dtype.kind == "O" or arr.dtype.kind in "USV":
-        raise EngineError(f"cannot make a tensor from {type(value).__name__} values ({arr.dtype})")
-    return arr.astype(DEFAULT_DTYPE)
+    kind = arr.dtype.kind
+    if kind == "f":
+        # NumPy floats keep their precision (float64 is "on request"); Python numbers and
+        # lists become float32, the engine's default.
+        return arr if isinstance(value, np.ndarray | np.floating) else arr.astype(DEFAULT_DTYPE)
+    if kind in "iub":
+        return arr
+    raise EngineError(f"cannot make a tensor from {type(value).__name__} values of dtype {arr.dtype}")
 
 
 def tensor(value: Any, dtype: Any = None) -> Tensor:
-    """A constant tensor. Python floats become float32; NumPy float arrays keep their dtype.
-
-    Tapes follow a constant only after ``tape.watch(t)``.
-    """
-    if isinstance(value, list | tuple | float) and dtype is None:
-        arr = np.asarray(value)
-        if arr.dtype.kind == "f":
-            return Tensor(arr.astype(DEFAULT_DTYPE))
+    """A constant tensor. Python numbers and lists become float32 (ints stay integers);
+    NumPy float arrays keep their dtype. Tapes follow a constant only after ``tape.watch(t)``."""
     return Tensor(value, dtype)
 
 

@@ -34,9 +34,23 @@ def _shape_of(x: Any) -> tuple[int, ...]:
     return tuple(np.shape(_d(x)))
 
 
+def _operand(x: Any) -> Any:
+    # A NumPy float scalar (np.sqrt(2.0), say) counts as a plain number, as Python floats do:
+    # it must not turn a float32 computation into float64.
+    return float(x) if isinstance(x, np.floating) else x
+
+
 def _binary(prim: R.Primitive, x: Any, y: Any) -> Tensor:
+    if isinstance(x, Tensor):
+        xd = x.data
+    else:
+        x = xd = _operand(x)
+    if isinstance(y, Tensor):
+        yd = y.data
+    else:
+        y = yd = _operand(y)
     try:
-        data = prim.forward(x.data if isinstance(x, Tensor) else x, y.data if isinstance(y, Tensor) else y)
+        data = prim.forward(xd, yd)
     except ValueError as err:
         raise ShapeError(
             f"{prim.name}: shapes {_shape_of(x)} and {_shape_of(y)} do not broadcast together"

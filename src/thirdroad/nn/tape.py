@@ -283,9 +283,11 @@ class GradientTape:
 
 
 def _accumulate(grads: dict[int, Any], a: Tensor, ga: Any) -> None:
-    shape = a.data.shape
-    if ga.shape != shape:
-        ga = unbroadcast(ga, shape)
+    d = a.data
+    if ga.shape != d.shape:
+        ga = unbroadcast(ga, d.shape)
+    if ga.dtype != d.dtype and d.dtype.kind == "f":
+        ga = ga.astype(d.dtype)  # a float32 tensor gets a float32 gradient, as in PyTorch
     k = id(a)
     prev = grads.get(k)
     grads[k] = ga if prev is None else prev + ga
