@@ -172,9 +172,7 @@ def check_orthogonal_projection(f: Facts) -> Verdict:
     w, v = f.sym_eigh
     basis = v[:, w > 0.5]
     residual = _maxabs(f.m - basis @ basis.T)
-    return Verdict(
-        residual, {"rank": basis.shape[1], "basis": orthonormal_basis_sign(basis[:, ::-1])}
-    )
+    return Verdict(residual, {"rank": basis.shape[1], "basis": orthonormal_basis_sign(basis[:, ::-1])})
 
 
 def check_oblique_projection(f: Facts) -> Verdict:
@@ -199,9 +197,7 @@ def check_shear(f: Facts) -> Verdict:
     if s[0] <= f.tol * f.scale:
         return Verdict(INF)
     direction, along, factor = u[:, 0], vt[0], float(s[0])
-    residual = max(
-        _maxabs(nil - factor * np.outer(direction, along)), abs(factor * float(along @ direction))
-    )
+    residual = max(_maxabs(nil - factor * np.outer(direction, along)), abs(factor * float(along @ direction)))
     if canonical_sign(direction) is not direction:
         direction, along = -direction, -along
     params: dict[str, Any] = {"factor": factor, "direction": direction, "along": along}

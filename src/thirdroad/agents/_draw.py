@@ -127,9 +127,7 @@ def space_limit(maps: list[FloatMatrix]) -> tuple[float, float]:
     return low - margin, high + margin
 
 
-def draw_space(
-    ax: Any, m: FloatMatrix, title: str, limit: tuple[float, float], prefix: str = ""
-) -> None:
+def draw_space(ax: Any, m: FloatMatrix, title: str, limit: tuple[float, float], prefix: str = "") -> None:
     """The unit cube and the three basis vectors after the 3x3 map ``m`` (3-D axes)."""
     from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # type: ignore[import-untyped]
 
@@ -138,9 +136,7 @@ def draw_space(
     polys = [[tuple(corners[:, i]) for i in face] for face in faces]
     ax.computed_zorder = False  # basis arrows stay on top of the see-through cube
     ax.add_collection3d(
-        Poly3DCollection(
-            polys, facecolor=SHAPE_COLOR, alpha=0.15, edgecolor=SHAPE_COLOR, lw=0.8, zorder=1
-        )
+        Poly3DCollection(polys, facecolor=SHAPE_COLOR, alpha=0.15, edgecolor=SHAPE_COLOR, lw=0.8, zorder=1)
     )
     for k, color in enumerate((E1_COLOR, E2_COLOR, E3_COLOR)):
         ax.quiver(0, 0, 0, *m[:, k], color=color, lw=2.4, arrow_length_ratio=0.12, zorder=3)
@@ -176,9 +172,7 @@ def draw_table(ax: Axes, m: FloatMatrix, title: str, highlight: int | None = Non
             for j in range(cols):
                 ax.text(j, i, fmt.num(m[i, j]), ha="center", va="center", fontsize=11)
     if highlight is not None:
-        ax.add_patch(
-            Rectangle((-0.5, highlight - 0.5), cols, 1, fill=False, edgecolor="black", lw=2.0)
-        )
+        ax.add_patch(Rectangle((-0.5, highlight - 0.5), cols, 1, fill=False, edgecolor="black", lw=2.0))
     ax.set_xticks(range(cols), [str(j + 1) for j in range(cols)], fontsize=8)
     ax.set_yticks(range(rows), [str(i + 1) for i in range(rows)], fontsize=8)
     ax.set_title(title, fontsize=10)

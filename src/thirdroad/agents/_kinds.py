@@ -15,13 +15,9 @@ KINDS: dict[str, KindWords] = {
     "point_reflection": KindWords(
         "a point reflection", "sends every point to its opposite through the origin (M = -I)"
     ),
-    "permutation": KindWords(
-        "a permutation", "exactly one 1 in every row and every column, zeros elsewhere"
-    ),
+    "permutation": KindWords("a permutation", "exactly one 1 in every row and every column, zeros elsewhere"),
     "rotation": KindWords("a rotation", "keeps lengths and angles and doesn't mirror (det = +1)"),
-    "reflection": KindWords(
-        "a reflection", "mirrors across a line, plane or hyperplane: M = I - 2 n nᵀ with |n| = 1"
-    ),
+    "reflection": KindWords("a reflection", "mirrors across a line, plane or hyperplane: M = I - 2 n nᵀ with |n| = 1"),
     "orthogonal_projection": KindWords(
         "an orthogonal projection", "drops vectors onto a subspace at right angles (M² = M = Mᵀ)"
     ),
@@ -38,9 +34,7 @@ KINDS: dict[str, KindWords] = {
     "diagonal": KindWords("diagonal", "zeros off the diagonal"),
     "orthogonal": KindWords("orthogonal", "keeps all lengths and angles (MᵀM = I)"),
     "symmetric": KindWords("symmetric", "equal to its transpose (M = Mᵀ)"),
-    "positive_definite": KindWords(
-        "positive definite", "symmetric with all eigenvalues positive (xᵀMx > 0 for x ≠ 0)"
-    ),
+    "positive_definite": KindWords("positive definite", "symmetric with all eigenvalues positive (xᵀMx > 0 for x ≠ 0)"),
     "singular": KindWords("singular", "squashes some direction to zero (det = 0), no inverse"),
     "invertible": KindWords("invertible", "can be undone: det ≠ 0"),
 }

@@ -106,11 +106,7 @@ def plot_story(story: Story, path: str | Path | None = None) -> Figure:
     """One panel for the start and one for each step, showing everything done so far."""
     panels = [("start", story.start)] + [(s.says, s.result) for s in story.steps]
     shape = story.start.shape
-    geometric = (
-        story.title != "LU"
-        and shape in ((2, 2), (3, 3))
-        and all(r.shape == shape for _, r in panels)
-    )
+    geometric = story.title != "LU" and shape in ((2, 2), (3, 3)) and all(r.shape == shape for _, r in panels)
     if story.title == "Determinant" and shape == (2, 2) and story.value is not None:
         return _plot_determinant(story, path)
     if story.title == "LU":

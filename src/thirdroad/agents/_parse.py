@@ -81,9 +81,7 @@ def _to_fraction(token: _Token, text: str) -> Fraction:
         return numerator
     denominator = Fraction(bottom.strip())
     if denominator == 0:
-        raise AgentInputError(
-            f"division by zero in {token.text!r}", text=text, position=token.position
-        )
+        raise AgentInputError(f"division by zero in {token.text!r}", text=text, position=token.position)
     return numerator / denominator
 
 
@@ -102,9 +100,7 @@ class _Reader:
         token = self.peek()
         if token.kind != kind:
             found = "the end" if token.kind == "end" else repr(token.text)
-            raise AgentInputError(
-                f"expected {what} but found {found}", text=self.text, position=token.position
-            )
+            raise AgentInputError(f"expected {what} but found {found}", text=self.text, position=token.position)
         self.i += 1
         return token
 
@@ -136,9 +132,7 @@ class _Reader:
                 while True:
                     self.take("[", "'[' to open a row")
                     if self.peek().kind == "]":
-                        raise AgentInputError(
-                            "a row is empty", text=self.text, position=self.peek().position
-                        )
+                        raise AgentInputError("a row is empty", text=self.text, position=self.peek().position)
                     row, start = self.row_of_numbers("]")
                     rows.append(row)
                     starts.append(start)
@@ -178,8 +172,7 @@ def parse_matrix_text(text: str) -> ParsedMatrix:
     for index, row in enumerate(rows):
         if len(row) != width:
             raise AgentInputError(
-                f"the rows have different lengths: row 1 has {width} entries, "
-                f"row {index + 1} has {len(row)}",
+                f"the rows have different lengths: row 1 has {width} entries, row {index + 1} has {len(row)}",
                 text=text,
                 position=starts[index],
                 hint="every row of a matrix needs the same number of entries",
@@ -206,8 +199,7 @@ def _ragged_error(rows: list[Any]) -> AgentInputError:
     for index, length in enumerate(lengths):
         if length != lengths[0]:
             return AgentInputError(
-                f"the rows have different lengths: row 1 has {lengths[0]} entries, "
-                f"row {index + 1} has {length}",
+                f"the rows have different lengths: row 1 has {lengths[0]} entries, row {index + 1} has {length}",
                 hint="every row of a matrix needs the same number of entries",
             )
     return AgentInputError("the rows don't line up into a table of numbers")
@@ -237,9 +229,7 @@ def as_matrix(obj: object) -> ParsedMatrix:
     if array.size == 0:
         raise AgentInputError("the matrix is empty")
     if array.ndim != 2:
-        shape = {0: "a single number", 1: "a vector (one axis)"}.get(
-            array.ndim, f"an array with {array.ndim} axes"
-        )
+        shape = {0: "a single number", 1: "a vector (one axis)"}.get(array.ndim, f"an array with {array.ndim} axes")
         raise AgentInputError(
             f"a matrix needs exactly two axes (rows and columns); got {shape}",
             hint="write [[1, 2, 3]] for a 1x3 matrix",

@@ -37,10 +37,7 @@ def turn(q: FloatMatrix) -> str:
         if n == 2:
             return f"rotate by {fmt.degrees(params['angle'])}"
         if n == 3:
-            return (
-                f"rotate by {fmt.degrees(params['angle'])} about the axis "
-                f"{fmt.vector(params['axis'])}"
-            )
+            return f"rotate by {fmt.degrees(params['angle'])} about the axis {fmt.vector(params['axis'])}"
         return "turn (keeping lengths and angles)"
     if n == 1:
         return "flip"

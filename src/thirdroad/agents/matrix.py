@@ -50,10 +50,7 @@ class NearMiss:
     @property
     def message(self) -> str:
         if self.kind == "singular":
-            return (
-                f"almost singular: it squashes one direction to {fmt.sci(self.off_by)} "
-                "of its length"
-            )
+            return f"almost singular: it squashes one direction to {fmt.sci(self.off_by)} of its length"
         return f"almost {KINDS[self.kind].noun}: off by {fmt.sci(self.off_by)}"
 
 
@@ -85,9 +82,7 @@ class MatrixAgent:
             self._classification = classify(self.matrix, tol)
 
     @classmethod
-    def from_input(
-        cls, obj: object, *, tol: float = DEFAULT_TOL, near: float = DEFAULT_NEAR
-    ) -> MatrixAgent:
+    def from_input(cls, obj: object, *, tol: float = DEFAULT_TOL, near: float = DEFAULT_NEAR) -> MatrixAgent:
         """From a NumPy array, nested lists or a string like ``"[[1, 1/2], [0, 1]]"``."""
         parsed = as_matrix(obj)
         return cls(parsed.values, exact=parsed.exact, tol=tol, near=near)
@@ -141,9 +136,7 @@ class MatrixAgent:
         close = [
             kind
             for kind in _ordered(c.residuals)
-            if kind not in c.kinds
-            and kind in KINDS
-            and c.residuals[kind] <= self.near * c.scales[kind]
+            if kind not in c.kinds and kind in KINDS and c.residuals[kind] <= self.near * c.scales[kind]
         ]
         named = set(close) | set(c.kinds)
         return [
@@ -188,8 +181,7 @@ class MatrixAgent:
         else:
             lines.append("As a map: " + svd_story(self.matrix).summary)
         lines += [
-            f"{miss.message[0].upper()}{miss.message[1:]} (tolerance {fmt.sci(self.tol)})."
-            for miss in self.near_misses
+            f"{miss.message[0].upper()}{miss.message[1:]} (tolerance {fmt.sci(self.tol)})." for miss in self.near_misses
         ]
         return "\n".join(lines)
 
@@ -197,10 +189,7 @@ class MatrixAgent:
         rows, cols = self.shape
         if not self.is_square:
             rank = int(np.linalg.matrix_rank(self.matrix))
-            return (
-                f"This {rows}x{cols} matrix takes {cols}-D vectors to {rows}-D vectors "
-                f"(rank {rank})."
-            )
+            return f"This {rows}x{cols} matrix takes {cols}-D vectors to {rows}-D vectors (rank {rank})."
         names = [KINDS[k].noun for k in _ordered(self.kinds)]
         return f"This {rows}x{cols} matrix is {fmt.and_join(names)}."
 
@@ -222,10 +211,7 @@ class MatrixAgent:
                 sense = "counterclockwise" if angle > 0 else "clockwise"
                 said.append(f"It turns the plane by {fmt.degrees(abs(angle))} {sense}.")
             elif n == 3:
-                said.append(
-                    f"It turns space by {fmt.degrees(p['angle'])} about the axis "
-                    f"{fmt.vector(p['axis'])}."
-                )
+                said.append(f"It turns space by {fmt.degrees(p['angle'])} about the axis {fmt.vector(p['axis'])}.")
             else:
                 said.append(f"It turns {where}, keeping lengths and angles.")
         elif "point_reflection" in kinds and n == 2:
@@ -233,9 +219,7 @@ class MatrixAgent:
         if "reflection" in kinds:
             p = self.params_of("reflection")
             if n == 2:
-                said.append(
-                    f"It mirrors the plane across the line at {fmt.degrees(p['line_angle'])}."
-                )
+                said.append(f"It mirrors the plane across the line at {fmt.degrees(p['line_angle'])}.")
             else:
                 said.append(
                     f"It mirrors {where} across the {'plane' if n == 3 else 'hyperplane'} "
@@ -345,10 +329,7 @@ def _permutation_words(perm: tuple[int, ...], line: str, on: str) -> str:
     if len(moved) == 2:
         a, b = sorted(src for _, src in moved)
         return f"swaps A's {fmt.ordinal(a)} and {fmt.ordinal(b)} {line}s"
-    phrases = [
-        f"{_whose(k)} {fmt.ordinal(src)} {line} {fmt.ordinal(dst)}"
-        for k, (dst, src) in enumerate(moved)
-    ]
+    phrases = [f"{_whose(k)} {fmt.ordinal(src)} {line} {fmt.ordinal(dst)}" for k, (dst, src) in enumerate(moved)]
     words = "puts " + fmt.and_join(phrases)
     if len(moved) < n:
         words += f"; the other {line}s stay in place"

@@ -154,9 +154,7 @@ def svd_story(m: FloatMatrix) -> Story:
     said = "; ".join(p[0][0].lower() + p[0][1:] for p in pieces)
     values = fmt.and_join(fmt.num(x) for x in s)
     summary = f"{said}. The stretch factors {values} are the singular values."
-    return Story(
-        "SVD", summary, np.eye(cols), _chain(np.eye(cols), pieces), {"U": u, "S": signed, "Vt": vt}
-    )
+    return Story("SVD", summary, np.eye(cols), _chain(np.eye(cols), pieces), {"U": u, "S": signed, "Vt": vt})
 
 
 # --- eigendecomposition -------------------------------------------------------------------
@@ -303,8 +301,7 @@ def _block_words(d: FloatMatrix, parts: list[tuple[str, complex, FloatMatrix]], 
         else:
             angle = abs(math.atan2(lam.imag, lam.real))
             words.append(
-                f"turn coordinates {at + 1} and {at + 2} by {fmt.degrees(angle)} "
-                f"and scale them by {fmt.num(abs(lam))}"
+                f"turn coordinates {at + 1} and {at + 2} by {fmt.degrees(angle)} and scale them by {fmt.num(abs(lam))}"
             )
             at += 2
     text = fmt.and_join(words)
@@ -322,8 +319,7 @@ def qr_story(m: FloatMatrix) -> Story:
     rows, cols = m.shape
     if rows < cols:
         raise AgentInputError(
-            f"QR (Gram–Schmidt on the columns) needs at least as many rows as columns; "
-            f"this matrix is {rows}x{cols}"
+            f"QR (Gram–Schmidt on the columns) needs at least as many rows as columns; this matrix is {rows}x{cols}"
         )
     q, r = np.linalg.qr(m)
     signs = np.where(np.diag(r) < 0, -1.0, 1.0)
@@ -340,9 +336,7 @@ def qr_story(m: FloatMatrix) -> Story:
         if abs(r[k, k] - 1) < 1e-12:
             said.append(f"q{k + 1} is {a}{minus}, which already has length 1")
         else:
-            said.append(
-                f"q{k + 1} is {a}{minus}, scaled to length 1 (divide by {fmt.num(r[k, k])})"
-            )
+            said.append(f"q{k + 1} is {a}{minus}, scaled to length 1 (divide by {fmt.num(r[k, k])})")
     summary = "Gram–Schmidt on the columns a1, a2, ...: " + "; ".join(said) + "."
     pieces: list[tuple[str, FloatMatrix]] = [
         ("Mix the coordinates with the triangular R (each uses only itself and later ones)", r),
@@ -373,9 +367,7 @@ def lu_story(m: FloatMatrix, exact: ExactMatrix | None = None) -> Story:
     (partial pivoting), which keeps rounding errors small.
     """
     rows, cols = m.shape
-    work: list[list[Number]] = (
-        [list(row) for row in exact] if exact is not None else [[float(x) for x in r] for r in m]
-    )
+    work: list[list[Number]] = [list(row) for row in exact] if exact is not None else [[float(x) for x in r] for r in m]
     scale = max(1.0, float(np.max(np.abs(m))))
     perm = list(range(rows))
     lower = np.eye(rows)
@@ -390,11 +382,7 @@ def lu_story(m: FloatMatrix, exact: ExactMatrix | None = None) -> Story:
             candidates = [i for i in range(pivot_row, rows) if work[i][col] != 0]
         if not candidates:
             continue
-        best = (
-            candidates[0]
-            if exact is not None
-            else max(candidates, key=lambda i: abs(float(work[i][col])))
-        )
+        best = candidates[0] if exact is not None else max(candidates, key=lambda i: abs(float(work[i][col])))
         if best != pivot_row:
             work[pivot_row], work[best] = work[best], work[pivot_row]
             perm[pivot_row], perm[best] = perm[best], perm[pivot_row]
@@ -416,9 +404,7 @@ def lu_story(m: FloatMatrix, exact: ExactMatrix | None = None) -> Story:
             current = e @ current
             current[i, col] = 0.0
             if factor > 0:
-                says = (
-                    f"Subtract {_exact_or_float(factor)} times row {pivot_row + 1} from row {i + 1}"
-                )
+                says = f"Subtract {_exact_or_float(factor)} times row {pivot_row + 1} from row {i + 1}"
             else:
                 says = f"Add {_exact_or_float(-factor)} times row {pivot_row + 1} to row {i + 1}"
             steps.append(Step(says, e, current))
@@ -482,11 +468,7 @@ def determinant_story(m: FloatMatrix, exact: ExactMatrix | None = None) -> Story
             f"so {what} become 0 and it can't be undone."
         )
     else:
-        change = (
-            f"keeps {what} the same"
-            if abs(abs(det) - 1) < 1e-12
-            else f"multiplies {what} by {fmt.num(abs(det))}"
-        )
+        change = f"keeps {what} the same" if abs(abs(det) - 1) < 1e-12 else f"multiplies {what} by {fmt.num(abs(det))}"
         flip = (
             " and flips orientation, like a mirror (the sign is negative)"
             if det < 0

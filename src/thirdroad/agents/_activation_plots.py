@@ -1,0 +1,123 @@
+"""Pictures of activations: the graph with its slope, and a sample vector before and after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+
+from thirdroad.agents import _draw
+from thirdroad.agents import _format as fmt
+
+if TYPE_CHECKING:
+    from thirdroad.agents.activation import ActivationAgent
+
+Array = NDArray[np.float64]
+VALUE_COLOR = "#1f77b4"
+SLOPE_COLOR = "#ff7f0e"
+
+
+def plot_activation(agent: ActivationAgent, sample: Array, path: str | Path | None) -> Figure:
+    fig = _draw.new_figure(11, 4.6)
+    graph, action = fig.subplots(1, 2)
+    if agent.elementwise:
+        _graph(graph, agent, sample)
+        _number_lines(action, agent, sample)
+    else:
+        _softmax_curve(graph, agent, sample)
+        _weights(action, agent, sample)
+    lines = agent.describe(sample).splitlines()
+    _draw.suptitle(fig, lines[0] if agent.elementwise or len(lines) < 3 else lines[2])
+    return _draw.finish(fig, path)
+
+
+def _graph(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
+    xs = np.linspace(-5, 5, 801)
+    ax.axhline(0, color="#999999", lw=0.8)
+    ax.axvline(0, color="#999999", lw=0.8)
+    ax.plot(xs, agent(xs), color=VALUE_COLOR, lw=2.2, label=f"{agent.title}(x)")
+    ax.plot(xs, agent.slope(xs), color=SLOPE_COLOR, lw=1.6, ls="--", label="slope")
+    ax.plot(sample, agent(sample), "o", color=VALUE_COLOR, ms=6, zorder=3)
+    ax.set_xlabel("input x")
+    ax.set_title("the graph, and its slope (how much a small change gets through)", fontsize=10)
+    ax.legend(loc="upper left", fontsize=9)
+    ax.grid(alpha=0.3)
+
+
+def _number_lines(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
+    """Two number lines: the inputs on top, the outputs below, an arrow for each number."""
+    out = agent(sample)
+    low = float(min(sample.min(), out.min(), -1.0))
+    high = float(max(sample.max(), out.max(), 1.0))
+    for y, label in ((1.0, "in"), (0.0, "out")):
+        ax.plot([low, high], [y, y], color="#555555", lw=1.0)
+        ax.text(low - 0.04 * (high - low), y, label, ha="right", va="center", fontsize=10)
+    tiers_in, tiers_out = _tiers(sample, high - low), _tiers(out, high - low)
+    for k, (a, b) in enumerate(zip(sample, out, strict=True)):
+        color = f"C{k % 10}"
+        ax.annotate("", xy=(b, 0.04), xytext=(a, 0.96),
+                    arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.6})  # fmt: skip
+        ax.plot([a], [1.0], "o", color=color)
+        ax.plot([b], [0.0], "o", color=color)
+        ax.text(a, 1.08 + 0.12 * tiers_in[k], fmt.num(a), ha="center", fontsize=9, color=color)
+        ax.text(b, -0.16 - 0.12 * tiers_out[k], fmt.num(b), ha="center", fontsize=9, color=color)
+    ax.set_xlim(low - 0.12 * (high - low), high + 0.05 * (high - low))
+    ax.set_ylim(-0.2 - 0.12 * (max(tiers_out) + 1), 1.2 + 0.12 * (max(tiers_in) + 1))
+    ax.axis("off")
+    ax.set_title("what it does to a sample vector, number by number", fontsize=10)
+
+
+def _tiers(values: Array, span: float) -> list[int]:
+    """A label row for each value, so labels of numbers that sit close together don't overlap."""
+    tiers = [0] * len(values)
+    placed: list[tuple[float, int]] = []
+    for k in np.argsort(values):
+        tier = 0
+        while any(t == tier and abs(values[k] - v) < 0.09 * span for v, t in placed):
+            tier += 1
+        tiers[k] = tier
+        placed.append((float(values[k]), tier))
+    return tiers
+
+
+def _softmax_curve(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
+    """The weight of the first score as that score moves, the others held fixed."""
+    xs = np.linspace(float(sample.min()) - 5, float(sample.max()) + 5, 401)
+    weight, slope = [], []
+    for x in xs:
+        scores = sample.copy()
+        scores[0] = x
+        weight.append(agent(scores)[0])
+        slope.append(agent.jacobian(scores)[0, 0])
+    ax.plot(xs, weight, color=VALUE_COLOR, lw=2.2, label="weight of score 1")
+    ax.plot(xs, slope, color=SLOPE_COLOR, lw=1.6, ls="--", label="its slope")
+    ax.plot([sample[0]], [agent(sample)[0]], "o", color=VALUE_COLOR)
+    others = ", ".join(fmt.num(v) for v in sample[1:])
+    ax.set_xlabel(f"score 1 (the other scores stay at {others})")
+    ax.set_title("moving one score: its weight and the slope", fontsize=10)
+    ax.legend(loc="center left", fontsize=9)
+    ax.grid(alpha=0.3)
+
+
+def _weights(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
+    from thirdroad.agents.activation import TEMPERATURES, ActivationAgent
+
+    temperatures = sorted({*TEMPERATURES, agent.params.get("temperature", 1.0)})
+    if agent.name == "log_softmax":
+        temperatures = [1.0]
+    width = 0.8 / (len(temperatures) + 1)
+    positions = np.arange(len(sample))
+    ax.bar(positions - 0.4 + width / 2, sample, width, color="#aaaaaa", label="scores")
+    for k, t in enumerate(temperatures):
+        options = {"temperature": t} if agent.name != "log_softmax" else {}
+        values = ActivationAgent(agent.name, **options)(sample)
+        label = f"temperature {fmt.num(t)}" if agent.name != "log_softmax" else "log-weights"
+        ax.bar(positions - 0.4 + width * (k + 1.5), values, width, label=label, color=f"C{k}")
+    ax.set_xticks(positions, [f"score {k + 1}" for k in positions])
+    ax.axhline(0, color="#555555", lw=0.8)
+    ax.legend(fontsize=9)
+    ax.set_title("scores in, weights out", fontsize=10)
