@@ -64,7 +64,7 @@ def _sigmoid_(x: Array) -> Array:
 
 def _softplus(x: Array) -> Array:
     """log(1 + e^x), computed as logaddexp(0, x) so that large x stays finite."""
-    return np.logaddexp(0.0, x)  # type: ignore[no-any-return]
+    return np.logaddexp(0.0, x)
 
 
 class RBM(Module):
@@ -347,7 +347,7 @@ class RBM(Module):
 
     def _sample_v(self, mean: Array, draw: Array) -> Array:
         if self.visible == "gaussian":
-            return mean + draw  # type: ignore[no-any-return]
+            return mean + draw
         return self._bernoulli(mean, draw)
 
     def _uniform(self, rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
@@ -393,7 +393,7 @@ class RBM(Module):
     def _visible_term(self, v: Array) -> Array:
         """The part of -E that involves the visible units alone: bᵀv, or -½‖v - b‖² (Gaussian)."""
         if self.visible == "bernoulli":
-            return v @ self.b.data  # type: ignore[no-any-return]
+            return v @ self.b.data
         return -0.5 * np.sum((v - self.b.data) ** 2, axis=-1)  # type: ignore[no-any-return]
 
     def _visible_rows(self, v: Any) -> Array:
