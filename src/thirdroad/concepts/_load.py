@@ -186,7 +186,9 @@ def _variables(check: _Checker, spec: Mapping[str, Any], concept: str) -> tuple[
             raise check.fail(f"formula {latex!r}: variable {name!r} has unknown role "
                              f"{role!r}{hint}; roles: {', '.join(sorted(ROLES))}")
         symbol = str(symbols.get(name, default_symbol(name)))
-        if symbol not in latex and symbol not in output:
+        # An empty symbol declares a setting the formula does not show (the number of groups
+        # of a group norm): a recognizer must take it from the text around the formula.
+        if symbol and symbol not in latex and symbol not in output:
             raise check.fail(f"formula {latex!r}: variable {name!r} is written {symbol!r}, "
                              "which does not occur in the template (give its 'symbols' entry)")
         variables.append(Variable(name, symbol, role, meaning.strip()))

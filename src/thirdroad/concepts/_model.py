@@ -47,6 +47,11 @@ class Variable:
     meaning: str = ""
 
     @property
+    def written(self) -> bool:
+        """False for a setting the formula does not show (its symbol is empty)."""
+        return bool(self.symbol)
+
+    @property
     def passed_to_reference(self) -> bool:
         return self.role in VALUE_ROLES
 
