@@ -403,3 +403,22 @@ def transform(node: Node, fn: Any) -> Node:
     """Rebuild the tree bottom-up, replacing every node by ``fn(node)``."""
     result: Node = fn(map_children(node, lambda child: transform(child, fn)))
     return result
+
+
+def node_at(root: Node, path: str) -> Node:
+    """The node with the given path: ``"0"`` is the root, ``"0.1"`` its second child ...
+    (the ``data-node`` ids of the MathML renderer)."""
+    node = root
+    for part in path.split(".")[1:]:
+        node = list(node.children())[int(part)]
+    return node
+
+
+def paths(root: Node) -> Iterator[tuple[str, Node]]:
+    """Every node with its path, parents first."""
+    stack: list[tuple[str, Node]] = [("0", root)]
+    while stack:
+        path, node = stack.pop()
+        yield path, node
+        kids = list(node.children())
+        stack.extend((f"{path}.{k}", kid) for k, kid in reversed(list(enumerate(kids))))

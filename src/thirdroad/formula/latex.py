@@ -61,10 +61,12 @@ _PRODUCT_LATEX = {"": " ", "cdot": " \\cdot ", "times": " \\times ", "odot": " \
 _ACCENTS = frozenset("hat bar tilde dot ddot vec check breve acute grave ring underline".split())
 
 # Binding strength, loosest first; a child weaker than its slot gets brackets.
-_STATEMENT, _RELATION, _SUM, _PRODUCT, _FACTOR = 0, 1, 2, 3, 4
+STATEMENT, RELATION, SUM, PRODUCT, FACTOR = 0, 1, 2, 3, 4
+_STATEMENT, _RELATION, _SUM, _PRODUCT, _FACTOR = STATEMENT, RELATION, SUM, PRODUCT, FACTOR
 
 
-def _strength(node: Node) -> int:
+def strength(node: Node) -> int:
+    """How tightly a node binds: a child weaker than its slot needs brackets."""
     if isinstance(node, Block | Statement):
         return _STATEMENT
     if isinstance(node, Relation | Update | Conditional):
@@ -91,7 +93,7 @@ def _paren(text: str) -> str:
 
 def _wrap(node: Node, need: int) -> str:
     text = _render(node)
-    return _paren(text) if _strength(node) < need else text
+    return _paren(text) if strength(node) < need else text
 
 
 def _symbol_core(node: Symbol) -> str:
@@ -215,7 +217,7 @@ def _base(node: Node) -> str:
         return f"{{{_symbol(node)}}}"
     if isinstance(node, Symbol | Number | Apply | Abs | Norm | Sqrt | Matrix | Tuple | Concat
                   | Set | Interval) and not (
-        isinstance(node, Apply) and _strength(node) < _FACTOR
+        isinstance(node, Apply) and strength(node) < _FACTOR
     ):
         if isinstance(node, Number) and node.value.startswith("."):
             return _paren(node.value)
@@ -271,7 +273,7 @@ def _render(node: Node) -> str:  # noqa: C901 - one branch per node kind reads b
         if node.over is not None:
             out += f"^{{{_render(node.over)}}}"
         body = node.body
-        text = _paren(_render(body)) if _strength(body) < _PRODUCT or isinstance(body, Neg) \
+        text = _paren(_render(body)) if strength(body) < _PRODUCT or isinstance(body, Neg) \
             else _render(body)
         return f"{out} {text}"
     if isinstance(node, Derivative):

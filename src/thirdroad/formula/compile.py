@@ -1,0 +1,318 @@
+"""``compile(text)``: a formula becomes a readable NumPy function.
+
+The code is generated from the tree through a whitelist: each node kind has one template,
+every name passes through ``names.code_name`` (letters, digits and ``_`` only) and is checked
+again before use, numbers are written as Python floats, and functions come from
+``numeric.FUNCTIONS``. Nothing the user typed is ever executed: only the generated source,
+which is kept in ``fn.source`` for the learner to read. Index sums become ``np.einsum``.
+
+>>> fn = compile(r"c_t = \\sum_s \\alpha_{ts} h_s")
+>>> print(fn.source.splitlines()[1].strip())
+c = np.einsum('ts,s->t', alpha, h)
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from thirdroad.formula import numeric as nm
+from thirdroad.formula.ast import (
+    Abs,
+    Apply,
+    BigOp,
+    Cases,
+    Concat,
+    Derivative,
+    Expectation,
+    Fraction,
+    Gradient,
+    Inverse,
+    Matrix,
+    Neg,
+    Node,
+    Norm,
+    Number,
+    Power,
+    Product,
+    Relation,
+    Sqrt,
+    Sum,
+    Symbol,
+    Transpose,
+    Tuple,
+    bound_indices,
+)
+from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.evaluate import function_name
+from thirdroad.formula.parse import Formula, parse
+from thirdroad.formula.program import Program, Step, plan
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NUMPY_FUNCTIONS = {
+    "exp": "np.exp", "log": "np.log", "ln": "np.log", "lg": "np.log10", "sin": "np.sin",
+    "cos": "np.cos", "tan": "np.tan", "sinh": "np.sinh", "cosh": "np.cosh", "tanh": "np.tanh",
+    "Tanh": "np.tanh", "sqrt": "np.sqrt", "abs": "np.abs", "sign": "np.sign", "sgn": "np.sign",
+    "floor": "np.floor", "ceil": "np.ceil", "sigma": "nm.sigmoid", "sigmoid": "nm.sigmoid",
+    "Sigmoid": "nm.sigmoid", "softmax": "nm.softmax", "Softmax": "nm.softmax",
+    "relu": "nm.relu", "ReLU": "nm.relu", "softplus": "nm.softplus", "max": "nm.maximum",
+    "min": "nm.minimum", "mean": "nm.mean",
+}
+_COMPARE = {"lt": "<", "gt": ">", "le": "<=", "ge": ">=", "eq": "==", "ne": "!="}
+_CONSTANTS = {"e": "np.e", "pi": "np.pi", "infty": "np.inf"}
+
+Code = tuple[str, str]  # (python expression, index axes as letters)
+
+
+def _ident(name: str) -> str:
+    """Every name goes through here before it is written into code."""
+    if not _IDENT.match(name) or keyword.iskeyword(name) or name in ("np", "nm"):
+        raise FormulaError(f"{name!r} cannot be a variable name", 1)
+    return name
+
+
+def _union(*axes: str) -> str:
+    out = ""
+    for a in axes:
+        for letter in a:
+            if letter not in out:
+                out += letter
+    return out
+
+
+def _aligned(code: Code, want: str) -> str:
+    expr, have = code
+    if not have or have == want:
+        return expr
+    return f"nm.align({expr}, {have!r}, {want!r})"
+
+
+class _Generator:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.step = Step(Number("0"))
+
+    def source(self) -> str:
+        args = ", ".join(_ident(n) for n in self.program.inputs)
+        lines = [f"def formula(*, {args}):" if args else "def formula():"]
+        last = "None"
+        for step in self.program.steps:
+            self.step = step
+            code = self.expr(step.value)
+            expr = _aligned(code, "".join(step.free)) if step.free else code[0]
+            if step.target is not None:
+                lines.append(f"    {_ident(step.target)} = {expr}")
+                last = step.target
+            else:
+                lines.append(f"    result = {expr}")
+                last = "result"
+        if self.program.is_block:
+            pairs = ", ".join(f"{n!r}: {_ident(n)}" for n in self.program.outputs)
+            lines.append(f"    return {{{pairs}}}")
+        else:
+            lines.append(f"    return {last}")
+        return "\n".join(lines) + "\n"
+
+    @property
+    def indexed(self) -> bool:
+        return bool(self.step.axes)
+
+    def expr(self, node: Node) -> Code:  # noqa: C901 - one template per node kind
+        if isinstance(node, Number):
+            return repr(float(node.value)), ""
+        if isinstance(node, Symbol):
+            return self._symbol(node)
+        if isinstance(node, Sum):
+            return self._elementwise([self._term(t) for t in node.terms], " + ", signed=True)
+        if isinstance(node, Neg):
+            code, axes = self.expr(node.arg)
+            return f"(-{code})", axes
+        if isinstance(node, Product):
+            return self._product(node)
+        if isinstance(node, Fraction):
+            return self._elementwise([self.expr(node.num), self.expr(node.den)], " / ")
+        if isinstance(node, Power):
+            return self._elementwise([self.expr(node.base), self.expr(node.exp)], " ** ")
+        if isinstance(node, Sqrt):
+            if node.degree is not None:
+                arg, degree = self.expr(node.arg), self.expr(node.degree)
+                return self._elementwise([arg, (f"(1.0 / {degree[0]})", degree[1])], " ** ")
+            code, axes = self.expr(node.arg)
+            return f"np.sqrt({code})", axes
+        if isinstance(node, Transpose):
+            return self._call("nm.transpose", [self.expr(node.arg)])
+        if isinstance(node, Inverse):
+            return self._call("nm.inverse", [self.expr(node.arg)])
+        if isinstance(node, Norm):
+            p = self.expr(node.p) if node.p is not None else ("2.0", "")
+            return self._call("nm.norm", [self.expr(node.arg), p])
+        if isinstance(node, Abs):
+            return self._call("np.abs", [self.expr(node.arg)])
+        if isinstance(node, Apply):
+            return self._apply(node)
+        if isinstance(node, BigOp):
+            return self._bigop(node)
+        if isinstance(node, Derivative | Gradient):
+            return _ident(self.program.grad_name(node, self.step.axes)), ""
+        if isinstance(node, Concat):
+            return self._call("nm.concat", [self.expr(i) for i in node.items])
+        if isinstance(node, Matrix):
+            rows = ", ".join(
+                "[" + ", ".join(self._scalar(c) for c in row) + "]" for row in node.rows)
+            return f"nm.matrix([{rows}])", ""
+        if isinstance(node, Cases):
+            conds = [self._scalar(c) if c is not None else "True" for _, c in node.branches]
+            values = [self.expr(v) for v, _ in node.branches]
+            if any(v[1] for v in values):
+                raise FormulaError("cases with indices are not supported by compile",
+                                   node.span[0] + 1)
+            return (f"nm.where([{', '.join(conds)}], [{', '.join(v[0] for v in values)}])",
+                    "")
+        if isinstance(node, Relation) and len(node.ops) == 1 and node.ops[0] in _COMPARE:
+            return self._elementwise([self.expr(o) for o in node.operands],
+                                     f" {_COMPARE[node.ops[0]]} ")
+        if isinstance(node, Expectation):
+            return self._call("nm.expectation", [self.expr(node.body)])
+        raise FormulaError(f"compile cannot compute a {node.kind}", node.span[0] + 1,
+                           "this part of the formula is not numeric")
+
+    def _scalar(self, node: Node) -> str:
+        code, axes = self.expr(node)
+        if axes:
+            raise FormulaError("an index cannot appear here", node.span[0] + 1)
+        return code
+
+    def _term(self, node: Node) -> Code:
+        if isinstance(node, Neg):
+            code, axes = self.expr(node.arg)
+            return f"-{code}", axes
+        return self.expr(node)
+
+    def _symbol(self, node: Symbol) -> Code:
+        if node.name in self.program.constants and not node.sub:
+            return _CONSTANTS[node.name], ""
+        if len(node.name) == 1 and node.name in self.step.axes and not node.sub:
+            raise FormulaError(f"the index {node.name} is used as a number", node.span[0] + 1,
+                               "compile reads indices only as subscripts")
+        name, axes = self.program.name_of(node, self.step.axes)
+        return _ident(name), "".join(axes)
+
+    def _elementwise(self, codes: list[Code], op: str, signed: bool = False) -> Code:
+        out = _union(*(c[1] for c in codes))
+        parts = [_aligned(c, out) for c in codes]
+        if signed:
+            text = parts[0]
+            for p in parts[1:]:
+                text += f" - {p[1:]}" if p.startswith("-") else f" + {p}"
+            return f"({text})", out
+        return "(" + op.join(parts) + ")", out
+
+    def _call(self, func: str, codes: list[Code]) -> Code:
+        out = _union(*(c[1] for c in codes))
+        return f"{func}({', '.join(_aligned(c, out) for c in codes)})", out
+
+    def _product(self, node: Product) -> Code:
+        codes = [self.expr(f) for f in node.factors]
+        if self.indexed and node.op in ("", "cdot", "odot", "circ", "times"):
+            return self._elementwise(codes, " * ")
+        if node.op in ("odot", "circ", "times"):
+            return self._elementwise(codes, " * ")
+        helper = {"": "nm.mul", "cdot": "nm.dot", "otimes": "nm.outer"}.get(node.op)
+        if helper is None:
+            raise FormulaError(f"compile cannot compute the product {node.op}",
+                               node.span[0] + 1)
+        text = codes[0][0]
+        for code, _ in codes[1:]:
+            text = f"{helper}({text}, {code})"
+        return text, ""
+
+    def _apply(self, node: Apply) -> Code:
+        name = function_name(node.func)
+        args = node.args
+        if len(args) == 1 and isinstance(args[0], Tuple):
+            args = args[0].items
+        codes = [self.expr(a) for a in args]
+        if name == "log_base":
+            assert isinstance(node.func, Symbol)
+            return self._call("nm.log_base", [*codes, self.expr(node.func.sub[0])])
+        func = _NUMPY_FUNCTIONS.get(name, f"nm.FUNCTIONS[{name!r}]")
+        return self._call(func, codes)
+
+    def _bigop(self, node: BigOp) -> Code:
+        letters = "".join(s.name for s in bound_indices(node.under))
+        if node.op not in ("sum", "prod", "max", "min", "argmax", "argmin") or not letters:
+            raise FormulaError(f"compile cannot compute {node.op} without a bound index",
+                               node.span[0] + 1, "write the index under it: \\sum_j")
+        body = node.body
+        if node.op == "sum" and isinstance(body, Product) and node.op == "sum" and (
+            body.op in ("", "cdot", "odot", "times")
+        ):
+            factors = [self.expr(f) for f in body.factors]
+            have = _union(*(f[1] for f in factors))
+            self._check_bound(letters, have, node)
+            out = "".join(a for a in have if a not in letters)
+            spec = ",".join(f[1] for f in factors) + "->" + out
+            return f"np.einsum({spec!r}, {', '.join(f[0] for f in factors)})", out
+        code, have = self.expr(body)
+        self._check_bound(letters, have, node)
+        out = "".join(a for a in have if a not in letters)
+        if node.op == "sum":
+            return f"np.einsum({have + '->' + out!r}, {code})", out
+        axis = tuple(have.index(a) for a in letters)
+        if node.op in ("argmax", "argmin"):
+            if len(axis) != 1:
+                raise FormulaError(f"{node.op} over several indices is not supported",
+                                   node.span[0] + 1)
+            return f"np.{node.op}({code}, axis={axis[0]})", out
+        func = {"prod": "np.prod", "max": "np.max", "min": "np.min"}[node.op]
+        return f"{func}({code}, axis={axis})", out
+
+    @staticmethod
+    def _check_bound(letters: str, have: str, node: BigOp) -> None:
+        missing = [a for a in letters if a not in have]
+        if missing:
+            raise FormulaError(f"the size of index {missing[0]} is unknown", node.span[0] + 1,
+                               f"use {missing[0]} as a subscript of an input array")
+
+
+class CompiledFormula:
+    """A formula as a NumPy function: ``fn(**values)``; ``fn.source`` is its code and
+    ``fn.inputs`` the names it needs, in order of first appearance."""
+
+    def __init__(self, formula: Formula, program: Program, source: str,
+                 function: Callable[..., Any]) -> None:
+        self.formula = formula
+        self.program = program
+        self.source = source
+        self.inputs: tuple[str, ...] = tuple(program.inputs)
+        self.outputs: tuple[str, ...] = tuple(program.outputs)
+        self._function = function
+
+    def __call__(self, **values: Any) -> Any:
+        missing = [n for n in self.inputs if n not in values]
+        if missing:
+            raise TypeError(f"missing input {missing[0]!r} (inputs: {', '.join(self.inputs)})")
+        extra = [n for n in values if n not in self.inputs]
+        if extra:
+            raise TypeError(f"unknown input {extra[0]!r} (inputs: {', '.join(self.inputs)})")
+        with np.errstate(all="ignore"):
+            return self._function(**{k: nm.arr(v) for k, v in values.items()})
+
+    def __repr__(self) -> str:
+        return f"<compiled formula {self.formula.latex!r} inputs={list(self.inputs)}>"
+
+
+def compile(text: str | Formula, notation: str | None = None) -> CompiledFormula:  # noqa: A001
+    """Turn a formula into a NumPy function (see the module docstring)."""
+    formula = text if isinstance(text, Formula) else parse(text, notation)
+    program = plan(formula.root)
+    source = _Generator(program).source()
+    namespace: dict[str, Any] = {"np": np, "nm": nm, "__builtins__": {}}
+    code = builtins.compile(source, "<thirdroad formula>", "exec")
+    exec(code, namespace)  # generated from whitelisted templates, never from user text
+    return CompiledFormula(formula, program, source, namespace["formula"])

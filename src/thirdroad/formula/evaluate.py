@@ -1,0 +1,242 @@
+"""Compute a formula directly from its tree, the slow and obvious way.
+
+Index sums are plain loops over index values; the compiled function (``compile``) uses
+einsum instead, and the tests hold the two against each other.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from thirdroad.formula import numeric as nm
+from thirdroad.formula.ast import (
+    Abs,
+    Apply,
+    BigOp,
+    Cases,
+    Concat,
+    Derivative,
+    Expectation,
+    Fraction,
+    Gradient,
+    Inverse,
+    Matrix,
+    Neg,
+    Node,
+    Norm,
+    Number,
+    Power,
+    Product,
+    Relation,
+    Sqrt,
+    Sum,
+    Symbol,
+    Transpose,
+    Tuple,
+    bound_indices,
+)
+from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.program import Program, Step, plan
+
+_COMPARE = {"lt": np.less, "gt": np.greater, "le": np.less_equal, "ge": np.greater_equal,
+            "eq": np.equal, "ne": np.not_equal}
+
+
+def function_name(func: Node) -> str:
+    """The whitelisted function a name stands for (σ is the sigmoid)."""
+    if isinstance(func, Symbol):
+        if func.sub and func.name == "log":
+            return "log_base"
+        if func.name in nm.FUNCTIONS and not func.sub:
+            return func.name
+    shown = func.name if isinstance(func, Symbol) else func.kind
+    raise FormulaError(f"{shown} is not a function thirdroad can compute", func.span[0] + 1,
+                       "compile knows exp, log, tanh, σ, softmax, relu, max, ... and "
+                       "plain arithmetic")
+
+
+class _Evaluator:
+    def __init__(self, program: Program, values: dict[str, Any]) -> None:
+        self.program = program
+        self.env: dict[str, Any] = {k: nm.arr(v) for k, v in values.items()}
+        self.idx: dict[str, int] = {}
+        self.step = Step(Number("0"))
+        self.sizes: dict[str, int] = {}
+
+    def run(self) -> Any:
+        results: dict[str, Any] = {}
+        last: Any = None
+        for step in self.program.steps:
+            self.step = step
+            self.sizes = self._sizes(step)
+            last = self._step_value(step)
+            if step.target is not None:
+                self.env[step.target] = last
+                results[step.target] = last
+        return results if self.program.is_block else last
+
+    def _sizes(self, step: Step) -> dict[str, int]:
+        sizes: dict[str, int] = {}
+        for n in step.value.walk():
+            if isinstance(n, Symbol):
+                name, axes = self.program.name_of(n, step.axes)
+                if axes and name in self.env:
+                    shape = np.shape(self.env[name])
+                    for k, letter in enumerate(axes):
+                        if k < len(shape):
+                            sizes.setdefault(letter, shape[k])
+        return sizes
+
+    def _step_value(self, step: Step) -> Any:
+        if not step.free:
+            return nm.arr(self.ev(step.value))
+        shape = tuple(self.sizes[a] for a in step.free)
+        out = np.empty(shape)
+        for pos in itertools.product(*(range(s) for s in shape)):
+            self.idx.update(zip(step.free, pos, strict=True))
+            out[pos] = self.ev(step.value)
+        return out
+
+    def ev(self, node: Node) -> Any:  # noqa: C901 - one branch per node kind
+        if isinstance(node, Number):
+            return float(node.value)
+        if isinstance(node, Symbol):
+            return self._symbol(node)
+        if isinstance(node, Sum):
+            total = self.ev(node.terms[0])
+            for t in node.terms[1:]:
+                total = total + self.ev(t)
+            return total
+        if isinstance(node, Neg):
+            return -nm.arr(self.ev(node.arg))
+        if isinstance(node, Product):
+            return self._product(node)
+        if isinstance(node, Fraction):
+            return nm.arr(self.ev(node.num)) / nm.arr(self.ev(node.den))
+        if isinstance(node, Power):
+            return np.power(nm.arr(self.ev(node.base)), nm.arr(self.ev(node.exp)))
+        if isinstance(node, Sqrt):
+            if node.degree is not None:
+                return np.power(nm.arr(self.ev(node.arg)), 1.0 / nm.arr(self.ev(node.degree)))
+            return np.sqrt(nm.arr(self.ev(node.arg)))
+        if isinstance(node, Transpose):
+            return nm.transpose(self.ev(node.arg))
+        if isinstance(node, Inverse):
+            return nm.inverse(self.ev(node.arg))
+        if isinstance(node, Norm):
+            p = self.ev(node.p) if node.p is not None else 2.0
+            return nm.norm(self.ev(node.arg), p)
+        if isinstance(node, Abs):
+            return np.abs(nm.arr(self.ev(node.arg)))
+        if isinstance(node, Apply):
+            return self._apply(node)
+        if isinstance(node, BigOp):
+            return self._bigop(node)
+        if isinstance(node, Derivative | Gradient):
+            return self.env_get(self.program.grad_name(node, self.step.axes), node)
+        if isinstance(node, Concat):
+            return nm.concat(*(self.ev(i) for i in node.items))
+        if isinstance(node, Matrix):
+            return nm.matrix([[self.ev(c) for c in row] for row in node.rows])
+        if isinstance(node, Cases):
+            conds = [self.ev(c) if c is not None else True for _, c in node.branches]
+            return nm.where(conds, [self.ev(v) for v, _ in node.branches])
+        if isinstance(node, Relation) and len(node.ops) == 1 and node.ops[0] in _COMPARE:
+            a, b = (nm.arr(self.ev(o)) for o in node.operands)
+            return _COMPARE[node.ops[0]](a, b)
+        if isinstance(node, Expectation):
+            return nm.expectation(self.ev(node.body))
+        raise FormulaError(f"compile cannot compute a {node.kind}", node.span[0] + 1,
+                           "this part of the formula is not numeric")
+
+    def env_get(self, name: str, node: Node) -> Any:
+        if name not in self.env:
+            raise TypeError(f"missing input {name!r}")
+        return self.env[name]
+
+    def _symbol(self, node: Symbol) -> Any:
+        name, axes = self.program.name_of(node, self.step.axes)
+        if node.name in self.program.constants and not node.sub:
+            return nm.CONSTANTS.get(node.name, float(np.e))
+        if len(node.name) == 1 and node.name in self.step.axes and not node.sub:
+            raise FormulaError(f"the index {node.name} is used as a number", node.span[0] + 1,
+                               "compile reads indices only as subscripts")
+        value = self.env_get(name, node)
+        if axes:
+            return value[tuple(self.idx[a] for a in axes)]
+        return value
+
+    def _product(self, node: Product) -> Any:
+        values = [self.ev(f) for f in node.factors]
+        out = values[0]
+        indexed = bool(self.step.axes)
+        for v in values[1:]:
+            if node.op in ("odot", "circ", "times") or (indexed and node.op in ("", "cdot")):
+                out = nm.arr(out) * nm.arr(v)
+            elif node.op == "cdot":
+                out = nm.dot(out, v)
+            elif node.op == "otimes":
+                out = nm.outer(out, v)
+            elif node.op == "":
+                out = nm.mul(out, v)
+            else:
+                raise FormulaError(f"compile cannot compute the product {node.op}",
+                                   node.span[0] + 1)
+        return out
+
+    def _apply(self, node: Apply) -> Any:
+        name = function_name(node.func)
+        args = node.args
+        if len(args) == 1 and isinstance(args[0], Tuple):
+            args = args[0].items
+        values = [self.ev(a) for a in args]
+        if name == "log_base":
+            assert isinstance(node.func, Symbol)
+            return nm.log_base(values[0], self.ev(node.func.sub[0]))
+        return nm.FUNCTIONS[name](*values)
+
+    def _bigop(self, node: BigOp) -> Any:
+        letters = [s.name for s in bound_indices(node.under)]
+        if node.op not in ("sum", "prod", "max", "min", "argmax", "argmin") or not letters:
+            raise FormulaError(f"compile cannot compute {node.op} without a bound index",
+                               node.span[0] + 1, "write the index under it: \\sum_j")
+        missing = [a for a in letters if a not in self.sizes]
+        if missing:
+            raise FormulaError(f"the size of index {missing[0]} is unknown", node.span[0] + 1,
+                               f"use {missing[0]} as a subscript of an input array")
+        saved = {a: self.idx.get(a) for a in letters}
+        results = []
+        for pos in itertools.product(*(range(self.sizes[a]) for a in letters)):
+            self.idx.update(zip(letters, pos, strict=True))
+            results.append(nm.arr(self.ev(node.body)))
+        for a, v in saved.items():
+            if v is None:
+                self.idx.pop(a, None)
+            else:
+                self.idx[a] = v
+        stacked = np.stack(results)
+        if node.op == "sum":
+            return np.sum(stacked, axis=0)
+        if node.op == "prod":
+            return np.prod(stacked, axis=0)
+        if node.op == "max":
+            return np.max(stacked, axis=0)
+        if node.op == "min":
+            return np.min(stacked, axis=0)
+        pick = np.argmax if node.op == "argmax" else np.argmin
+        return nm.arr(pick(stacked, axis=0))
+
+
+def evaluate(tree: Any, **values: Any) -> Any:
+    """The value of a formula (a ``Formula``, a tree, or text) for the given inputs: the
+    right-hand side's value, or for a block a dict of the assigned names."""
+    from thirdroad.formula.parse import Formula, parse
+
+    if isinstance(tree, str):
+        tree = parse(tree)
+    root = tree.root if isinstance(tree, Formula) else tree
+    with np.errstate(all="ignore"):
+        return _Evaluator(plan(root), values).run()

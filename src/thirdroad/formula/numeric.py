@@ -1,0 +1,213 @@
+"""What the operations of a formula mean on NumPy arrays.
+
+Shared by the evaluator and the compiled functions, so both agree on meaning and differ only
+in how they walk the tree (the evaluator loops over index values; compiled code uses einsum).
+
+Juxtaposition ``a b`` (rule: matrix product where a matrix meets an array):
+
+- a scalar on either side: ordinary multiplication;
+- a matrix (2-D) on the left: matrix product ``a @ b`` (``W x``, ``W [h; x]``);
+- a row (a transposed vector) on the left: ``a @ b`` (``x^T W``, ``x^T y``);
+- otherwise: entry by entry (``z_t h_{t-1}`` in a GRU).
+
+``\\cdot`` is the dot product between two arrays, ``\\odot`` and ``\\circ`` always entry by
+entry, ``\\otimes`` the outer product. A transposed vector becomes a 1×n row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+def arr(x: Any) -> Array:
+    return np.asarray(x, dtype=np.float64)
+
+
+def mul(a: Any, b: Any) -> Array:
+    a, b = arr(a), arr(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if a.ndim == 2 and b.ndim >= 1 and a.shape[1] == b.shape[0]:
+        return squeeze_row(a @ b)
+    if a.ndim == 1 and b.ndim == 2 and a.shape[0] == b.shape[0] and a.shape[0] != b.shape[1]:
+        return a @ b
+    return a * b
+
+
+def squeeze_row(x: Array) -> Array:
+    """A 1×1 result of a row times a column is a scalar; a 1×n row stays a row."""
+    return x.reshape(()) if x.size == 1 and x.ndim >= 1 else x
+
+
+def dot(a: Any, b: Any) -> Array:
+    a, b = arr(a), arr(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if a.ndim == 1 and b.ndim == 1:
+        return arr(np.dot(a, b))
+    return squeeze_row(a @ b)
+
+
+def outer(a: Any, b: Any) -> Array:
+    return arr(np.multiply.outer(arr(a), arr(b)))
+
+
+def transpose(a: Any) -> Array:
+    a = arr(a)
+    if a.ndim == 1:
+        return a.reshape(1, -1)
+    return a.T
+
+
+def inverse(a: Any) -> Array:
+    a = arr(a)
+    return arr(np.linalg.inv(a)) if a.ndim == 2 else 1.0 / a
+
+
+def norm(a: Any, p: Any = 2.0) -> Array:
+    flat = arr(a).ravel()
+    p = float(p)
+    if np.isinf(p):
+        return arr(np.max(np.abs(flat)))
+    return arr(np.sum(np.abs(flat) ** p) ** (1.0 / p))
+
+
+def sigmoid(x: Any) -> Array:
+    x = arr(x)
+    # written with exp(-|x|) so that large |x| never overflows
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+
+
+def softmax(x: Any) -> Array:
+    x = arr(x)
+    shifted = np.exp(x - np.max(x, axis=-1, keepdims=True))  # the shift changes nothing
+    return shifted / np.sum(shifted, axis=-1, keepdims=True)
+
+
+def relu(x: Any) -> Array:
+    return np.maximum(arr(x), 0.0)
+
+
+def softplus(x: Any) -> Array:
+    x = arr(x)
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def concat(*items: Any) -> Array:
+    return np.concatenate([np.atleast_1d(arr(i)).ravel() for i in items])
+
+
+def matrix(rows: list[list[Any]]) -> Array:
+    return arr([[float(arr(c)) for c in row] for row in rows])
+
+
+def log_base(x: Any, base: Any) -> Array:
+    return arr(np.log(arr(x)) / np.log(arr(base)))
+
+
+def mean(*xs: Any) -> Array:
+    if len(xs) == 1:
+        return arr(np.mean(arr(xs[0])))
+    return arr(np.mean([arr(x) for x in xs], axis=0))
+
+
+def var(x: Any) -> Array:
+    return arr(np.var(arr(x)))
+
+
+def maximum(*xs: Any) -> Array:
+    if len(xs) == 1:
+        return arr(np.max(arr(xs[0])))
+    out = arr(xs[0])
+    for x in xs[1:]:
+        out = np.maximum(out, arr(x))
+    return out
+
+
+def minimum(*xs: Any) -> Array:
+    if len(xs) == 1:
+        return arr(np.min(arr(xs[0])))
+    out = arr(xs[0])
+    for x in xs[1:]:
+        out = np.minimum(out, arr(x))
+    return out
+
+
+def where(conditions: list[Any], values: list[Any]) -> Array:
+    """The value of the first branch whose condition holds (cases)."""
+    out = arr(values[-1])
+    for cond, value in reversed(list(zip(conditions, values, strict=True))):
+        out = np.where(np.asarray(cond, dtype=bool), arr(value), out)
+    return arr(out)
+
+
+def expectation(x: Any) -> Array:
+    """The mean over samples, which lie along the first axis."""
+    x = arr(x)
+    return arr(np.mean(x, axis=0)) if x.ndim else x
+
+
+# Functions a formula may apply, by name: the whitelist for evaluation and compilation.
+FUNCTIONS: dict[str, Callable[..., Array]] = {
+    "exp": lambda x: arr(np.exp(arr(x))),
+    "log": lambda x: arr(np.log(arr(x))),
+    "ln": lambda x: arr(np.log(arr(x))),
+    "lg": lambda x: arr(np.log10(arr(x))),
+    "sin": lambda x: arr(np.sin(arr(x))),
+    "cos": lambda x: arr(np.cos(arr(x))),
+    "tan": lambda x: arr(np.tan(arr(x))),
+    "sinh": lambda x: arr(np.sinh(arr(x))),
+    "cosh": lambda x: arr(np.cosh(arr(x))),
+    "tanh": lambda x: arr(np.tanh(arr(x))),
+    "Tanh": lambda x: arr(np.tanh(arr(x))),
+    "sqrt": lambda x: arr(np.sqrt(arr(x))),
+    "abs": lambda x: arr(np.abs(arr(x))),
+    "sign": lambda x: arr(np.sign(arr(x))),
+    "sgn": lambda x: arr(np.sign(arr(x))),
+    "sigma": sigmoid,
+    "sigmoid": sigmoid,
+    "Sigmoid": sigmoid,
+    "softmax": softmax,
+    "Softmax": softmax,
+    "relu": relu,
+    "ReLU": relu,
+    "softplus": softplus,
+    "max": maximum,
+    "min": minimum,
+    "mean": mean,
+    "Var": var,
+    "var": var,
+    "det": lambda x: arr(np.linalg.det(arr(x))),
+    "tr": lambda x: arr(np.trace(arr(x))),
+    "trace": lambda x: arr(np.trace(arr(x))),
+    "diag": lambda x: arr(np.diag(arr(x))),
+    "floor": lambda x: arr(np.floor(arr(x))),
+    "ceil": lambda x: arr(np.ceil(arr(x))),
+}
+CONSTANTS = {"pi": float(np.pi), "infty": float(np.inf)}
+
+
+def align(x: Any, have: str, want: str) -> Array:
+    """Reorder the axes of ``x`` (named by the letters ``have``) to ``want``, adding axes of
+    length 1 for letters it lacks, so that entry-by-entry operations broadcast."""
+    x = arr(x)
+    if x.ndim == 0:
+        return x
+    order = sorted(range(len(have)), key=lambda k: want.index(have[k]))
+    x = np.transpose(x, order)
+    shape = []
+    k = 0
+    for letter in want:
+        if letter in have:
+            shape.append(x.shape[k])
+            k += 1
+        else:
+            shape.append(1)
+    return x.reshape(shape)

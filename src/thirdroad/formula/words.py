@@ -1,0 +1,170 @@
+"""A formula read aloud in plain words: ``v becomes β times v plus (1 minus β) times g``."""
+
+from __future__ import annotations
+
+from thirdroad.formula.ast import (
+    Abs,
+    Apply,
+    BigOp,
+    Block,
+    Cases,
+    Concat,
+    Conditional,
+    Derivative,
+    Expectation,
+    Fraction,
+    Gradient,
+    Interval,
+    Inverse,
+    Matrix,
+    Neg,
+    Node,
+    Norm,
+    Number,
+    Power,
+    Product,
+    Relation,
+    Set,
+    Sqrt,
+    Statement,
+    Sum,
+    Symbol,
+    Text,
+    Transpose,
+    Tuple,
+    Update,
+)
+from thirdroad.formula.latex import PRODUCT, SUM, strength
+from thirdroad.formula.names import display
+from thirdroad.formula.tables import RELATION_WORDS
+
+_PRODUCT_WORDS = {"": " times ", "cdot": " times ", "times": " times ",
+                  "odot": " times, entry by entry, ", "otimes": " outer product ",
+                  "circ": " composed with ", "star": " convolved with ", "oplus": " plus ",
+                  "div": " divided by "}
+_BIG_WORDS = {"sum": "the sum", "prod": "the product", "max": "the largest value",
+              "min": "the smallest value", "argmax": "the choice that maximises",
+              "argmin": "the choice that minimises", "sup": "the supremum",
+              "inf": "the infimum", "lim": "the limit", "int": "the integral"}
+_POWER_WORDS = {"2": "squared", "3": "cubed"}
+
+
+def to_words(node: Node) -> str:
+    """The formula in plain words."""
+    return _say(node)
+
+
+def _group(node: Node, need: int) -> str:
+    text = _say(node)
+    return f"({text})" if strength(node) < need else text
+
+
+def _say(node: Node) -> str:  # noqa: C901 - one branch per node kind
+    if isinstance(node, Symbol | Number):
+        return display(node)
+    if isinstance(node, Text):
+        return node.text
+    if isinstance(node, Update):
+        return f"{_say(node.target)} becomes {_group(node.value, SUM)}"
+    if isinstance(node, Relation):
+        out = _say(node.operands[0])
+        for op, operand in zip(node.ops, node.operands[1:], strict=True):
+            out += f" {RELATION_WORDS.get(op, op)} {_say(operand)}"
+        return out
+    if isinstance(node, Sum):
+        out = _group(node.terms[0], PRODUCT) if not isinstance(node.terms[0], Neg) else _say(
+            node.terms[0])
+        for term in node.terms[1:]:
+            if isinstance(term, Neg):
+                out += f" minus {_group(term.arg, PRODUCT)}"
+            else:
+                out += f" plus {_group(term, PRODUCT)}"
+        return out
+    if isinstance(node, Neg):
+        return f"minus {_group(node.arg, PRODUCT)}"
+    if isinstance(node, Product):
+        return _PRODUCT_WORDS.get(node.op, " times ").join(
+            _group(f, PRODUCT + 1) for f in node.factors)
+    if isinstance(node, Fraction):
+        return f"{_group(node.num, PRODUCT + 1)} divided by {_group(node.den, PRODUCT + 1)}"
+    if isinstance(node, Power):
+        exp = node.exp
+        if isinstance(exp, Number) and exp.value in _POWER_WORDS:
+            return f"{_group(node.base, PRODUCT + 1)} {_POWER_WORDS[exp.value]}"
+        return f"{_group(node.base, PRODUCT + 1)} to the power {_group(exp, PRODUCT + 1)}"
+    if isinstance(node, Sqrt):
+        if node.degree is not None:
+            return f"the root of degree {_say(node.degree)} of {_group(node.arg, PRODUCT)}"
+        return f"the square root of {_group(node.arg, PRODUCT)}"
+    if isinstance(node, Transpose):
+        return f"{_group(node.arg, PRODUCT + 1)} transposed"
+    if isinstance(node, Inverse):
+        return f"the inverse of {_group(node.arg, PRODUCT + 1)}"
+    if isinstance(node, Norm):
+        p = f"{_say(node.p)}-" if node.p is not None else ""
+        return f"the {p}norm of {_group(node.arg, PRODUCT)}"
+    if isinstance(node, Abs):
+        return f"the absolute value of {_group(node.arg, PRODUCT)}"
+    if isinstance(node, Apply):
+        return _apply(node)
+    if isinstance(node, BigOp):
+        head = _BIG_WORDS.get(node.op, node.op)
+        where = ""
+        if node.under is not None:
+            where = f" over {_say(node.under)}"
+        if node.over is not None:
+            where += f" up to {_say(node.over)}"
+        return f"{head}{where} of {_group(node.body, PRODUCT)}"
+    if isinstance(node, Derivative):
+        kind = "partial derivative" if node.partial else "derivative"
+        wrt = " and ".join(_say(w) for w in node.wrt)
+        return f"the {kind} of {_group(node.expr, PRODUCT)} with respect to {wrt}"
+    if isinstance(node, Gradient):
+        wrt = f" with respect to {_say(node.wrt)}" if node.wrt is not None else ""
+        return f"the gradient of {_group(node.expr, PRODUCT)}{wrt}"
+    if isinstance(node, Expectation):
+        under = f", over {_say(node.under)}" if node.under is not None else ""
+        return f"the expected value of {_group(node.body, PRODUCT)}{under}"
+    if isinstance(node, Conditional):
+        return f"{_say(node.event)} given {_say(node.given)}"
+    if isinstance(node, Matrix):
+        rows = "; ".join(", ".join(_say(c) for c in row) for row in node.rows)
+        return f"the matrix with rows [{rows}]"
+    if isinstance(node, Cases):
+        parts = [
+            f"{_say(v)} if {_say(c)}" if c is not None else f"{_say(v)} otherwise"
+            for v, c in node.branches
+        ]
+        return ", ".join(parts)
+    if isinstance(node, Tuple):
+        return f"({', '.join(_say(i) for i in node.items)})"
+    if isinstance(node, Concat):
+        joiner = " stacked on " if node.axis == "stack" else " joined with "
+        return "[" + joiner.join(_say(i) for i in node.items) + "]"
+    if isinstance(node, Set):
+        return "the set of " + ", ".join(_say(i) for i in node.items)
+    if isinstance(node, Interval):
+        return f"the interval from {_say(node.lo)} to {_say(node.hi)}"
+    if isinstance(node, Statement):
+        return " ".join(_say(p) for p in node.parts)
+    if isinstance(node, Block):
+        return "; then ".join(_say(i) for i in node.items)
+    raise TypeError(f"no words for {type(node).__name__}")
+
+
+def _apply(node: Apply) -> str:
+    func = node.func
+    name = display(func) if isinstance(func, Symbol) else _say(func)
+    args = " and ".join(_say(a) for a in node.args)
+    if isinstance(func, Symbol):
+        if func.name == "partial":
+            return f"the change in {args}"
+        if func.name in ("pm", "mp"):
+            return f"plus or minus {args}"
+        if func.name == "factorial":
+            return f"{args} factorial"
+        if func.name == "inner":
+            return f"the inner product of {args}"
+        if func.name == "index":
+            return f"entry {', '.join(_say(a) for a in node.args[1:])} of {_say(node.args[0])}"
+    return f"{name} of {args}"
