@@ -71,14 +71,35 @@ class CatalogError(ValueError):
     """The catalog data is wrong; the message names the file and the concept."""
 
 
+# Python cannot call a parameter lambda, and eps is the usual short name of epsilon.
+_SPELLED = {"lambd": "\\lambda", "eps": "\\epsilon"}
+
+
 def default_symbol(name: str) -> str:
     """How a variable is written when the data gives no symbol: ``gamma`` -> ``\\gamma``."""
+    if name in _SPELLED:
+        return _SPELLED[name]
     if name in GREEK:
         return "\\" + name
     indexed = _GREEK_WITH_INDEX.match(name)
     if indexed:
         return f"\\{indexed.group(1)}_{indexed.group(2)}"
     return name
+
+
+def occurs(symbol: str, latex: str) -> bool:
+    """Whether ``symbol`` is written in ``latex`` as a whole token (``x`` is not in ``\\exp``,
+    ``eps`` is not in ``\\epsilon``)."""
+    pattern = re.escape(symbol)
+    if symbol[0].isalnum():
+        pattern = r"(?<![A-Za-z\\])" + pattern
+    if symbol[-1].isalpha():
+        pattern += r"(?![A-Za-z])"
+    if re.search(pattern, latex):
+        return True
+    # Index letters run together in subscripts: i and j both occur in A_{ij}.
+    return len(symbol) == 1 and re.search(r"_\{[A-Za-z0-9,' ]*" + re.escape(symbol), latex) \
+        is not None
 
 
 def sentence_count(text: str) -> int:
@@ -188,7 +209,7 @@ def _variables(check: _Checker, spec: Mapping[str, Any], concept: str) -> tuple[
         symbol = str(symbols.get(name, default_symbol(name)))
         # An empty symbol declares a setting the formula does not show (the number of groups
         # of a group norm): a recognizer must take it from the text around the formula.
-        if symbol and symbol not in latex and symbol not in output:
+        if symbol and not occurs(symbol, latex) and not occurs(symbol, output):
             raise check.fail(f"formula {latex!r}: variable {name!r} is written {symbol!r}, "
                              "which does not occur in the template (give its 'symbols' entry)")
         variables.append(Variable(name, symbol, role, meaning.strip()))
