@@ -122,7 +122,7 @@ class _Generator:
     def indexed(self) -> bool:
         return bool(self.step.axes)
 
-    def expr(self, node: Node) -> Code:  # noqa: C901 - one template per node kind
+    def expr(self, node: Node) -> Code:
         if isinstance(node, Number):
             return repr(float(node.value)), ""
         if isinstance(node, Symbol):
@@ -307,7 +307,7 @@ class CompiledFormula:
         return f"<compiled formula {self.formula.latex!r} inputs={list(self.inputs)}>"
 
 
-def compile(text: str | Formula, notation: str | None = None) -> CompiledFormula:  # noqa: A001
+def compile(text: str | Formula, notation: str | None = None) -> CompiledFormula:
     """Turn a formula into a NumPy function (see the module docstring)."""
     formula = text if isinstance(text, Formula) else parse(text, notation)
     program = plan(formula.root)

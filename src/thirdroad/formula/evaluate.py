@@ -100,7 +100,7 @@ class _Evaluator:
             out[pos] = self.ev(step.value)
         return out
 
-    def ev(self, node: Node) -> Any:  # noqa: C901 - one branch per node kind
+    def ev(self, node: Node) -> Any:
         if isinstance(node, Number):
             return float(node.value)
         if isinstance(node, Symbol):

@@ -58,7 +58,9 @@ _FONT_LATEX = {"bf": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "rm": "\\
 _PRODUCT_LATEX = {"": " ", "cdot": " \\cdot ", "times": " \\times ", "odot": " \\odot ",
                   "otimes": " \\otimes ", "circ": " \\circ ", "star": " \\star ",
                   "oplus": " \\oplus ", "div": " \\div "}
-_ACCENTS = frozenset("hat bar tilde dot ddot vec check breve acute grave ring underline".split())
+_ACCENTS = frozenset(
+    ["hat", "bar", "tilde", "dot", "ddot", "vec", "check", "breve", "acute", "grave", "ring", "underline"]
+)
 
 # Binding strength, loosest first; a child weaker than its slot gets brackets.
 STATEMENT, RELATION, SUM, PRODUCT, FACTOR = 0, 1, 2, 3, 4
@@ -233,7 +235,7 @@ def _cell(node: Node) -> str:
     return "" if isinstance(node, Text) and not node.text else _render(node)
 
 
-def _render(node: Node) -> str:  # noqa: C901 - one branch per node kind reads best here
+def _render(node: Node) -> str:
     if isinstance(node, Symbol):
         return _symbol(node)
     if isinstance(node, Number):

@@ -111,7 +111,7 @@ def _symbol(node: Symbol, path: str) -> str:
     return f"<mi{variant}{a}>{text}</mi>"
 
 
-def _el(node: Node, path: str) -> str:  # noqa: C901 - one branch per node kind
+def _el(node: Node, path: str) -> str:
     a = _attrs(node, path)
     kids = _child_paths(node, path)
     if isinstance(node, Symbol):
@@ -191,7 +191,7 @@ def _el(node: Node, path: str) -> str:  # noqa: C901 - one branch per node kind
         table = f"<mtable>{rows}</mtable>"
         return f"<mrow{a}>{_fenced(table, left, right) if left else table}</mrow>"
     if isinstance(node, Cases):
-        rows = []
+        lines: list[str] = []
         k = 0
         for _value, cond in node.branches:
             cells = f"<mtd>{_el(*kids[k])}</mtd>"
@@ -201,8 +201,8 @@ def _el(node: Node, path: str) -> str:  # noqa: C901 - one branch per node kind
                 k += 1
             else:
                 cells += "<mtd><mtext>otherwise</mtext></mtd>"
-            rows.append(f"<mtr>{cells}</mtr>")
-        return f"<mrow{a}>{_mo('{', True)}<mtable>{''.join(rows)}</mtable></mrow>"
+            lines.append(f"<mtr>{cells}</mtr>")
+        return f"<mrow{a}>{_mo('{', True)}<mtable>{''.join(lines)}</mtable></mrow>"
     if isinstance(node, Tuple | Concat | Set):
         left, right = ("(", ")") if isinstance(node, Tuple) else ("[", "]") if isinstance(
             node, Concat) else ("{", "}")

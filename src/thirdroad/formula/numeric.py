@@ -32,12 +32,12 @@ def arr(x: Any) -> Array:
 def mul(a: Any, b: Any) -> Array:
     a, b = arr(a), arr(b)
     if a.ndim == 0 or b.ndim == 0:
-        return a * b
+        return arr(a * b)
     if a.ndim == 2 and b.ndim >= 1 and a.shape[1] == b.shape[0]:
         return squeeze_row(a @ b)
     if a.ndim == 1 and b.ndim == 2 and a.shape[0] == b.shape[0] and a.shape[0] != b.shape[1]:
-        return a @ b
-    return a * b
+        return arr(a @ b)
+    return arr(a * b)
 
 
 def squeeze_row(x: Array) -> Array:
@@ -48,7 +48,7 @@ def squeeze_row(x: Array) -> Array:
 def dot(a: Any, b: Any) -> Array:
     a, b = arr(a), arr(b)
     if a.ndim == 0 or b.ndim == 0:
-        return a * b
+        return arr(a * b)
     if a.ndim == 1 and b.ndim == 1:
         return arr(np.dot(a, b))
     return squeeze_row(a @ b)
@@ -61,8 +61,8 @@ def outer(a: Any, b: Any) -> Array:
 def transpose(a: Any) -> Array:
     a = arr(a)
     if a.ndim == 1:
-        return a.reshape(1, -1)
-    return a.T
+        return arr(a.reshape(1, -1))
+    return arr(a.T)
 
 
 def inverse(a: Any) -> Array:
@@ -82,13 +82,13 @@ def sigmoid(x: Any) -> Array:
     x = arr(x)
     # written with exp(-|x|) so that large |x| never overflows
     z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+    return arr(np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z)))
 
 
 def softmax(x: Any) -> Array:
     x = arr(x)
     shifted = np.exp(x - np.max(x, axis=-1, keepdims=True))  # the shift changes nothing
-    return shifted / np.sum(shifted, axis=-1, keepdims=True)
+    return arr(shifted / np.sum(shifted, axis=-1, keepdims=True))
 
 
 def relu(x: Any) -> Array:
@@ -97,7 +97,7 @@ def relu(x: Any) -> Array:
 
 def softplus(x: Any) -> Array:
     x = arr(x)
-    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+    return arr(np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))))
 
 
 def concat(*items: Any) -> Array:
@@ -199,7 +199,7 @@ def align(x: Any, have: str, want: str) -> Array:
     length 1 for letters it lacks, so that entry-by-entry operations broadcast."""
     x = arr(x)
     if x.ndim == 0:
-        return x
+        return arr(x)
     order = sorted(range(len(have)), key=lambda k: want.index(have[k]))
     x = np.transpose(x, order)
     shape = []
@@ -210,4 +210,4 @@ def align(x: Any, have: str, want: str) -> Array:
             k += 1
         else:
             shape.append(1)
-    return x.reshape(shape)
+    return arr(x.reshape(shape))

@@ -112,7 +112,7 @@ def _is_matrix_name(node: Node) -> bool:
         return False
     if node.font == "bf" and node.name[:1].isupper():
         return True
-    return len(node.name) == 1 and node.name.isupper() or node.name in (
+    return (len(node.name) == 1 and node.name.isupper()) or node.name in (
         "Sigma", "Lambda", "Phi", "Psi", "Omega", "Gamma", "Delta", "Theta"
     )
 
@@ -837,8 +837,8 @@ class Parser:
             return sym, True
         if kind == "word":
             if tok.value in _BIG_WORDS and tok.font == "" and (
-                self.at_op("_") or self.at_op("(") or self.peek().kind == "op"
-                and self.peek().value == "\\{"
+                self.at_op("_") or self.at_op("(") or (self.peek().kind == "op"
+                and self.peek().value == "\\{")
             ):
                 return self._bigop(tok, BIG_OPERATORS[tok.value]), False
             if tok.font == "" and tok.value not in WORD_FUNCTIONS and len(tok.value) > 1 and (

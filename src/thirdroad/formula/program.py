@@ -21,6 +21,7 @@ Shared by the evaluator and the compiler so that both read a formula the same wa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from thirdroad.formula.ast import (
     Apply,
@@ -93,7 +94,7 @@ class Program:
         return f"d{part(node.expr)}_" + "_".join("d" + part(w) for w in node.wrt)
 
 
-def _is_letter(node: Node) -> bool:
+def _is_letter(node: Node) -> TypeGuard[Symbol]:
     return isinstance(node, Symbol) and len(node.name) == 1 and node.name.islower() and (
         not node.sub and not node.accent and not node.font
     )
@@ -135,7 +136,7 @@ def _time_letter(pairs: list[tuple[Node | None, Node]]) -> str | None:
         if not (isinstance(target, Symbol) and len(target.sub) == 1 and _is_letter(
                 target.sub[0])):
             continue
-        t = target.sub[0].name  # type: ignore[attr-defined]
+        t = target.sub[0].name
         prev = (Sum((Symbol(t), Neg(Number("1")))),)
         for _, value in pairs:
             for n in value.walk():

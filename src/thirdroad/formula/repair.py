@@ -21,17 +21,18 @@ run-on equations    ``s = ... dw^2 w = w - ...`` -> ``s = ... \\\\ w = w - ...``
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from thirdroad.formula.tables import GREEK, KNOWN_COMMANDS
+from thirdroad.formula.tables import GREEK, KNOWN_COMMANDS, words
 
 # Commands that lose their backslash in copies; Greek letters are added below.
 _BARE_COMMANDS = frozenset(
-    "frac dfrac tfrac sqrt cdot odot otimes times mathbf mathrm mathcal mathbb boldsymbol "
+    words("frac dfrac tfrac sqrt cdot odot otimes times mathbf mathrm mathcal mathbb boldsymbol "
     "hat bar tilde vec leftarrow gets nabla partial sum prod text operatorname left right "
-    "infty approx propto quad top".split()
+    "infty approx propto quad top")
 ) | frozenset(g for g in GREEK if len(g) > 2 and g not in ("phi", "psi", "chi"))
 
 # Words that machine translation and spell checkers make of commands.
@@ -118,7 +119,7 @@ class _Edits:
         return "".join(out), origin
 
 
-def _fix_words(text: str, edits: _Edits) -> None:
+def _fixwords(text: str, edits: _Edits) -> None:
     for m in _WORD.finditer(text):
         spaced, word = m.group(1), m.group(2)
         start = m.start(2)
@@ -158,7 +159,7 @@ def _command_context(text: str, end: int, command: str) -> bool:
     return True
 
 
-def _join_split_words(text: str, edits: _Edits) -> None:
+def _join_splitwords(text: str, edits: _Edits) -> None:
     for m in re.finditer(r"(?<![\\A-Za-z])([a-z]{2,4}) ([a-z]{1,4})(?![A-Za-z])", text):
         a, b = m.group(1), m.group(2)
         joined = a + b
@@ -185,11 +186,7 @@ def _fix_brackets(text: str) -> tuple[str, list[tuple[int, int, str, str, str, f
         elif c in _CLOSE:
             if stack and _PAIRS[stack[-1][0]] == c:
                 stack.pop()
-            elif stack and c != "]" and any(_PAIRS[o] == c for o, _ in stack) is False:
-                opener, _ = stack.pop()
-                chars[i] = _PAIRS[opener]
-                changes.append((i, i + 1, c, _PAIRS[opener], "swapped bracket", 0.7))
-            elif stack:
+            elif (stack and c != "]" and any(_PAIRS[o] == c for o, _ in stack) is False) or stack:
                 opener, _ = stack.pop()
                 chars[i] = _PAIRS[opener]
                 changes.append((i, i + 1, c, _PAIRS[opener], "swapped bracket", 0.7))
@@ -233,7 +230,7 @@ def _split_run_on(text: str) -> tuple[str, list[int]]:
         elif c == "=" and depth == 0 and (k == 0 or text[k - 1] not in "<>!:\\"):
             eqs.append(k)
     cuts: list[int] = []
-    for prev, eq in zip(eqs, eqs[1:], strict=False):
+    for prev, eq in itertools.pairwise(eqs):
         m = _NAME_BEFORE.search(text, prev + 1, eq)
         if m is None or m.start() <= prev + 1 or not text[prev + 1 : m.start()].strip():
             continue
@@ -257,8 +254,8 @@ def repair(text: str) -> tuple[str, list[Repair]]:
         end = offset + len(stripped)
         edits.add(end, end + 1, "", "outer brackets",
                   "the whole formula was wrapped in brackets", 0.8)
-    _join_split_words(text, edits)
-    _fix_words(text, edits)
+    _join_splitwords(text, edits)
+    _fixwords(text, edits)
     fixed, origin = edits.apply()
     repairs = list(edits.repairs)
     bracketed, changes = _fix_brackets(fixed)

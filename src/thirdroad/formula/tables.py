@@ -5,11 +5,15 @@ Data, not logic: the tokenizer, the parser, the renderers and the repairer all r
 
 from __future__ import annotations
 
-GREEK = (
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+GREEK = words(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
     "xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
     "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-).split()
+)
 GREEK_SET = frozenset(GREEK)
 
 UNICODE_GREEK = {
@@ -28,29 +32,29 @@ WORD_ALIASES_ASCII = {"eps": "epsilon", "lamda": "lambda"}
 
 # Functions written as LaTeX operators (\exp) and recognised as bare words (exp).
 LATEX_FUNCTIONS = frozenset(
-    "exp log ln lg sin cos tan sec csc cot sinh cosh tanh coth arcsin arccos arctan "
-    "det dim ker deg gcd Pr tr".split()
+    words("exp log ln lg sin cos tan sec csc cot sinh cosh tanh coth arcsin arccos arctan "
+    "det dim ker deg gcd Pr tr")
 )
 WORD_FUNCTIONS = frozenset(
-    "exp log ln sin cos tan sinh cosh tanh sqrt abs sign sgn softmax softmin softplus softsign "
+    words("exp log ln sin cos tan sinh cosh tanh sqrt abs sign sgn softmax softmin softplus softsign "
     "sigmoid relu ReLU ReLU6 relu6 gelu GELU elu ELU selu SELU celu CELU silu SiLU mish Mish "
     "swish Swish erf Phi tr trace diag det rank norm mean var Var std Std Cov cov E "
     "score attn Attention attention MultiHead head concat Concat LayerNorm BatchNorm "
     "GroupNorm InstanceNorm RMSNorm Dropout dropout clip clamp round floor ceil "
     "LeakyReLU PReLU Hardtanh HardTanh Hardsigmoid Hardswish GLU logsumexp LogSumExp "
     "KL CE MSE BCE NLL Linear linear align FFN MLP RNN GRU LSTM Softmax Sigmoid Tanh "
-    "argmax argmin max min".split()
+    "argmax argmin max min")
 )
 # Names that stay one word when written bare (besides the functions).
 WORD_NAMES = frozenset(
-    "loss Loss grad lr eps score weight bias input output "
+    words("loss Loss grad lr eps score weight bias input output "
     "query key value hidden cell gate logits target pred prob mask scale step decay "
     "momentum velocity batch head heads model src tgt enc dec ctx attn avg const "
-    "true false in out else".split()
+    "true false in out else")
 )
 
 # Single letters usually naming a function in deep-learning texts: f(x) is f applied to x.
-FUNCTION_LETTERS = frozenset("f g p q P Q L J E F Z sigma phi varphi psi ell".split())
+FUNCTION_LETTERS = frozenset(words("f g p q P Q L J E F Z sigma phi varphi psi ell"))
 
 BIG_OPERATORS = {
     "sum": "sum", "prod": "prod", "max": "max", "min": "min", "sup": "sup", "inf": "inf",
@@ -71,7 +75,7 @@ ACCENTS = {
     "breve": "breve", "acute": "acute", "grave": "grave", "mathring": "ring",
     "overrightarrow": "vec", "underline": "underline",
 }
-TEXT_COMMANDS = frozenset("text textrm textnormal mbox operatorname mathrm textsf texttt".split())
+TEXT_COMMANDS = frozenset(words("text textrm textnormal mbox operatorname mathrm textsf texttt"))
 
 PRODUCT_OPS = {
     "cdot": "cdot", "times": "times", "odot": "odot", "otimes": "otimes", "circ": "circ",
@@ -119,20 +123,20 @@ SYMBOL_COMMANDS = {
 }
 
 SPACING = frozenset(
-    ", ; : ! > space quad qquad enspace thinspace medspace thickspace negthinspace "
+    words(", ; : ! > space quad qquad enspace thinspace medspace thickspace negthinspace "
     "nobreak allowbreak displaystyle textstyle scriptstyle limits nolimits "
-    "nonumber notag label hfill vphantom phantom hphantom strut mathstrut".split()
+    "nonumber notag label hfill vphantom phantom hphantom strut mathstrut")
 )
 SIZES = frozenset(
-    "left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle".split()
+    words("left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle")
 )
 ENVIRONMENTS = frozenset(
-    "pmatrix bmatrix Bmatrix vmatrix Vmatrix matrix smallmatrix array cases dcases aligned "
+    words("pmatrix bmatrix Bmatrix vmatrix Vmatrix matrix smallmatrix array cases dcases aligned "
     "align align* alignat alignedat equation equation* gather gather* gathered split "
-    "eqnarray eqnarray* multline multline* subequations algorithmic".split()
+    "eqnarray eqnarray* multline multline* subequations algorithmic")
 )
 MATRIX_ENVS = frozenset(
-    "pmatrix bmatrix Bmatrix vmatrix Vmatrix matrix smallmatrix array".split()
+    words("pmatrix bmatrix Bmatrix vmatrix Vmatrix matrix smallmatrix array")
 )
 
 # Every command the reader knows, for "did you mean" hints.
@@ -158,8 +162,7 @@ KNOWN_COMMANDS = frozenset(
         "cup", "cap", "backslash", "mathbb", "textbf", "underbrace", "overbrace",
         "binom", "choose", "over", "boxed", "color", "textcolor", "operatornamewithlimits",
         "mathop", "sum", "hline", "intercal", "T", "tag", "relu", "softmax", "sigmoid",
-        "quad", "qquad", "dagger", "star", "bmod", "pmod", "mod", "cdots", "dfrac",
-        "textstyle", "displaystyle", "Pr", "E",
+        "quad", "qquad", "dagger", "star", "bmod", "pmod", "mod", "cdots", "textstyle", "displaystyle", "Pr", "E",
     }
 )
 
@@ -200,7 +203,7 @@ DELIMITER_COMMANDS = {
 
 # Words that start or end a pseudo-code line in optimizer algorithm boxes.
 PSEUDO_WORDS = frozenset(
-    "for do if then else end while until repeat return require input output to each "
+    words("for do if then else end while until repeat return require input output to each "
     "where with and or not otherwise initialize init compute update let given until "
-    "endfor endwhile endif while converged not".split()
+    "endfor endwhile endif while converged not")
 )

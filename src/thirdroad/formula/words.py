@@ -59,7 +59,7 @@ def _group(node: Node, need: int) -> str:
     return f"({text})" if strength(node) < need else text
 
 
-def _say(node: Node) -> str:  # noqa: C901 - one branch per node kind
+def _say(node: Node) -> str:
     if isinstance(node, Symbol | Number):
         return display(node)
     if isinstance(node, Text):
