@@ -54,12 +54,13 @@ FORMULA_KEYS = frozenset(
 EDGE_KEYS = frozenset({"id", "how"})
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-GREEK = (
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-    "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi "
-    "Psi Omega"
-).split()
-_GREEK_WITH_INDEX = re.compile(rf"^({'|'.join(GREEK)})_?(\d+)$")
+_GREEK_NAMES = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+    "xi pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+    "Phi Psi Omega"
+)
+GREEK = frozenset(_GREEK_NAMES.split())
+_GREEK_WITH_INDEX = re.compile(rf"^({'|'.join(sorted(GREEK))})_?(\d+)$")
 
 # A summary is prose: these characters and patterns belong to formulas.
 _FORMULA_CHARS = set("=^_\\$+*/<>{}|∑∏∇∂√≤≥≈·×") | {chr(c) for c in range(0x391, 0x3CA)}

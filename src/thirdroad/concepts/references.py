@@ -162,7 +162,7 @@ def adam_step_eps_hat(theta: ArrayLike, m: ArrayLike, v: ArrayLike, t: int, lr: 
     The same as ``adam_step`` only when eps_hat = eps * sqrt(1 - beta2**t).
     """
     lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
-    return _a(theta) - lr_t * _a(m) / (np.sqrt(_a(v)) + eps_hat)
+    return _a(_a(theta) - lr_t * _a(m) / (np.sqrt(_a(v)) + eps_hat))
 
 
 def adamw_update(theta: ArrayLike, m_hat: ArrayLike, v_hat: ArrayLike, lr: float, eps: float,
@@ -249,7 +249,7 @@ def adafactor_second_moment(R: ArrayLike, C: ArrayLike) -> Array:
     """R C^T / (1^T R): rebuild a matrix of squared-gradient averages from its row sums R
     and column sums C (exact when that matrix has rank one)."""
     R, C = _a(R), _a(C)
-    return np.outer(R, C) / R.sum()
+    return _a(np.outer(R, C) / R.sum())
 
 
 def lion_step(theta: ArrayLike, m: ArrayLike, grad: ArrayLike, lr: float, beta1: float,
@@ -323,7 +323,7 @@ def softmax(x: ArrayLike) -> Array:
     x = _a(x)
     # Subtracting the max changes nothing mathematically and keeps exp from overflowing.
     e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    return _a(e / e.sum(axis=-1, keepdims=True))
 
 
 def softmax_temperature(x: ArrayLike, T: float) -> Array:
@@ -340,7 +340,7 @@ def logsumexp(x: ArrayLike) -> Array:
     """log sum_j exp(x_j) along the last axis: a smooth maximum."""
     x = _a(x)
     top = x.max(axis=-1, keepdims=True)
-    return np.squeeze(top, -1) + np.log(np.exp(x - top).sum(axis=-1))
+    return _a(np.squeeze(top, -1) + np.log(np.exp(x - top).sum(axis=-1)))
 
 
 def log_softmax(x: ArrayLike) -> Array:
@@ -413,7 +413,7 @@ def celu(x: ArrayLike, alpha: float) -> Array:
 def _erf(x: Array) -> Array:
     from math import erf
 
-    return np.vectorize(erf, otypes=[np.float64])(x)
+    return _a(np.vectorize(erf, otypes=[np.float64])(x))
 
 
 def gelu(x: ArrayLike) -> Array:
@@ -425,7 +425,7 @@ def gelu(x: ArrayLike) -> Array:
 def gelu_tanh(x: ArrayLike) -> Array:
     """The tanh approximation of GELU used by BERT and GPT-2."""
     x = _a(x)
-    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+    return _a(0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3))))
 
 
 def softplus(x: ArrayLike, beta: float = 1.0) -> Array:
@@ -437,7 +437,7 @@ def softplus(x: ArrayLike, beta: float = 1.0) -> Array:
 def softsign(x: ArrayLike) -> Array:
     """x / (1 + |x|)."""
     x = _a(x)
-    return x / (1 + np.abs(x))
+    return _a(x / (1 + np.abs(x)))
 
 
 def silu(x: ArrayLike) -> Array:
@@ -664,7 +664,7 @@ def perplexity_from_loss(H: float) -> float:
 def smooth_labels(y: ArrayLike, eps: float) -> Array:
     """(1 - eps) y + eps / K: move a little probability from the true class to all K classes."""
     y = _a(y)
-    return (1 - eps) * y + eps / y.shape[-1]
+    return _a((1 - eps) * y + eps / y.shape[-1])
 
 
 def focal_loss(p_t: ArrayLike, alpha: float, gamma: float) -> float:
@@ -729,18 +729,20 @@ def lp_norm(x: ArrayLike, p: float) -> float:
 def lp_normalize(v: ArrayLike, p: float) -> Array:
     """v / ||v||_p along the last axis (PyTorch also floors the norm at a tiny eps)."""
     v = _a(v)
-    return v / (np.sum(np.abs(v) ** p, axis=-1, keepdims=True) ** (1 / p))
+    return _a(v / (np.sum(np.abs(v) ** p, axis=-1, keepdims=True) ** (1 / p)))
 
 
 def cosine_similarity(x1: ArrayLike, x2: ArrayLike) -> Array:
     """x1 . x2 / (||x1|| ||x2||) along the last axis: the cosine of the angle between them."""
     x1, x2 = _a(x1), _a(x2)
-    return np.sum(x1 * x2, axis=-1) / (np.linalg.norm(x1, axis=-1) * np.linalg.norm(x2, axis=-1))
+    return _a(
+        np.sum(x1 * x2, axis=-1) / (np.linalg.norm(x1, axis=-1) * np.linalg.norm(x2, axis=-1))
+    )
 
 
 def pairwise_distance(x1: ArrayLike, x2: ArrayLike, p: float) -> Array:
     """||x1 - x2||_p along the last axis (PyTorch adds 1e-6 to the difference first)."""
-    return np.sum(np.abs(_a(x1) - _a(x2)) ** p, axis=-1) ** (1 / p)
+    return _a(np.sum(np.abs(_a(x1) - _a(x2)) ** p, axis=-1) ** (1 / p))
 
 
 def frobenius_norm(A: ArrayLike) -> float:
@@ -756,7 +758,7 @@ def trace(A: ArrayLike) -> float:
 def weighted_average(a: ArrayLike, x: ArrayLike) -> Array:
     """sum_i a_i x_i / sum_i a_i (x may hold one vector per weight, along its first axis)."""
     a, x = _a(a), _a(x)
-    return np.tensordot(a, x, axes=(0, 0)) / a.sum()
+    return _a(np.tensordot(a, x, axes=(0, 0)) / a.sum())
 
 
 def convex_combination(a: ArrayLike, x: ArrayLike) -> Array:
@@ -802,7 +804,7 @@ def permute_rows(A: ArrayLike, pi: ArrayLike) -> Array:
 def permutation_matrix(pi: ArrayLike) -> Array:
     """P_ij = 1 if j = pi(i) else 0."""
     pi = np.asarray(pi, dtype=np.int64)
-    return np.eye(len(pi))[pi]
+    return _a(np.eye(len(pi))[pi])
 
 
 def rotation_2d(theta: float) -> Array:
@@ -827,7 +829,7 @@ def projection(A: ArrayLike) -> Array:
 
 def inverse(A: ArrayLike) -> Array:
     """A^-1: the matrix that undoes A."""
-    return np.linalg.inv(_a(A))
+    return _a(np.linalg.inv(_a(A)))
 
 
 def lu_product(P: ArrayLike, L: ArrayLike, U: ArrayLike) -> Array:
@@ -904,13 +906,13 @@ def additive_score(v: ArrayLike, W: ArrayLike, s: ArrayLike, U: ArrayLike,
 
 def attentional_hidden(W: ArrayLike, c: ArrayLike, h: ArrayLike) -> Array:
     """tanh(W_c [c_t; h_t]): mix the context back into the decoder state (Luong)."""
-    return np.tanh(_a(W) @ np.concatenate([_a(c), _a(h)]))
+    return _a(np.tanh(_a(W) @ np.concatenate([_a(c), _a(h)])))
 
 
 def scaled_scores(Q: ArrayLike, K: ArrayLike) -> Array:
     """Q K^T / sqrt(d_k): every query against every key, scaled by the key width."""
     K = _a(K)
-    return _a(Q) @ np.swapaxes(K, -1, -2) / np.sqrt(K.shape[-1])
+    return _a(_a(Q) @ np.swapaxes(K, -1, -2) / np.sqrt(K.shape[-1]))
 
 
 def scaled_dot_product_attention(Q: ArrayLike, K: ArrayLike, V: ArrayLike) -> Array:
@@ -1015,7 +1017,7 @@ def linear(x: ArrayLike, A: ArrayLike, b: ArrayLike) -> Array:
 
 def bilinear(x1: ArrayLike, A: ArrayLike, x2: ArrayLike, b: ArrayLike) -> Array:
     """y_k = x1^T A_k x2 + b_k for every output k (A has shape out, in1, in2)."""
-    return np.einsum("...i,kij,...j->...k", _a(x1), _a(A), _a(x2)) + _a(b)
+    return _a(np.einsum("...i,kij,...j->...k", _a(x1), _a(A), _a(x2)) + _a(b))
 
 
 def conv1d(x: ArrayLike, w: ArrayLike) -> Array:
@@ -1028,7 +1030,7 @@ def conv1d(x: ArrayLike, w: ArrayLike) -> Array:
 def conv2d_single(x: ArrayLike, w: ArrayLike) -> Array:
     """Valid 2-D cross-correlation S[i, j] = sum_mn I[i + m, j + n] K[m, n] of one image."""
     windows = np.lib.stride_tricks.sliding_window_view(_a(x), _a(w).shape)
-    return np.einsum("ijmn,mn->ij", windows, _a(w))
+    return _a(np.einsum("ijmn,mn->ij", windows, _a(w)))
 
 
 def conv2d(x: ArrayLike, weight: ArrayLike, bias: ArrayLike) -> Array:
@@ -1036,7 +1038,7 @@ def conv2d(x: ArrayLike, weight: ArrayLike, bias: ArrayLike) -> Array:
     x, weight = _a(x), _a(weight)
     kh, kw = weight.shape[-2:]
     windows = np.lib.stride_tricks.sliding_window_view(x, (kh, kw), axis=(2, 3))
-    return np.einsum("nchwij,ocij->nohw", windows, weight) + _a(bias)[None, :, None, None]
+    return _a(np.einsum("nchwij,ocij->nohw", windows, weight) + _a(bias)[None, :, None, None])
 
 
 def _windows(x: ArrayLike, kernel_size: int) -> Array:
@@ -1048,17 +1050,17 @@ def _windows(x: ArrayLike, kernel_size: int) -> Array:
 
 def max_pool1d(x: ArrayLike, kernel_size: int) -> Array:
     """The largest value of each window of kernel_size entries."""
-    return _windows(x, kernel_size).max(axis=-1)
+    return _a(_windows(x, kernel_size).max(axis=-1))
 
 
 def avg_pool1d(x: ArrayLike, kernel_size: int) -> Array:
     """The mean of each window of kernel_size entries."""
-    return _windows(x, kernel_size).mean(axis=-1)
+    return _a(_windows(x, kernel_size).mean(axis=-1))
 
 
 def lp_pool1d(x: ArrayLike, p: float, kernel_size: int) -> Array:
     """(sum of x^p over each window)^(1/p): between average (p = 1, times k) and max (p large)."""
-    return (_windows(x, kernel_size) ** p).sum(axis=-1) ** (1 / p)
+    return _a((_windows(x, kernel_size) ** p).sum(axis=-1) ** (1 / p))
 
 
 def rnn_cell(x: ArrayLike, h: ArrayLike, W_ih: ArrayLike, b_ih: ArrayLike, W_hh: ArrayLike,
@@ -1110,7 +1112,7 @@ def lstm_hidden(o: ArrayLike, c: ArrayLike) -> Array:
 def _normalize(x: Array, axes: tuple[int, ...], eps: float) -> Array:
     mu = x.mean(axis=axes, keepdims=True)
     var = x.var(axis=axes, keepdims=True)
-    return (x - mu) / np.sqrt(var + eps)
+    return _a((x - mu) / np.sqrt(var + eps))
 
 
 def _per_channel(p: ArrayLike, ndim: int) -> Array:
@@ -1141,8 +1143,7 @@ def group_norm(x: ArrayLike, num_groups: int, gamma: ArrayLike, beta: ArrayLike,
                eps: float) -> Array:
     """Standardise each group of channels of each example, over the group and all positions."""
     x = _a(x)
-    n, c = x.shape[:2]
-    grouped = x.reshape(n, num_groups, -1)
+    grouped = x.reshape(x.shape[0], num_groups, -1)
     out = _normalize(grouped, (2,), eps).reshape(x.shape)
     return out * _per_channel(gamma, x.ndim) + _per_channel(beta, x.ndim)
 
@@ -1150,7 +1151,7 @@ def group_norm(x: ArrayLike, num_groups: int, gamma: ArrayLike, beta: ArrayLike,
 def rms_norm(x: ArrayLike, gamma: ArrayLike, eps: float) -> Array:
     """x / sqrt(mean(x^2) + eps) * gamma over the last axis: layer norm without the centring."""
     x = _a(x)
-    return x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + eps) * _a(gamma)
+    return _a(x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + eps) * _a(gamma))
 
 
 def local_response_norm(a: ArrayLike, size: int, alpha: float, beta: float,
@@ -1172,7 +1173,7 @@ def weight_norm(v: ArrayLike, g: ArrayLike) -> Array:
     if v.ndim == 1:
         return _a(g) * v / np.linalg.norm(v)
     norms = np.linalg.norm(v.reshape(len(v), -1), axis=1).reshape((-1,) + (1,) * (v.ndim - 1))
-    return _a(g).reshape(norms.shape) * v / norms
+    return _a(_a(g).reshape(norms.shape) * v / norms)
 
 
 def spectral_normalize(W: ArrayLike) -> Array:
