@@ -1,56 +1,39 @@
-"""Train a small MLP on scikit-learn's bundled digits (8x8 images of 0-9), from scratch.
+"""Train an MLP on scikit-learn's bundled 8x8 digits with thirdroad's engine, step by step.
 
-Run: ``python examples/mlp_digits.py`` (or ``make demo``). No download: the
-digits ship inside scikit-learn.
+    python examples/mlp_digits.py
+
+The same model and data as ``thirdroad train mlp`` (thirdroad.nn.digits), with the
+training loop written out so you can see each part: a tape records the forward pass,
+the tape gives the gradients, the optimizer turns them into steps.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 from thirdroad import nn
+from thirdroad.nn.digits import build, load
 
 
-def load(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    digits = load_digits()
-    x = (digits.data / 16.0).astype(np.float32)  # pixel darkness 0..16 -> 0..1
-    y = digits.target.astype(np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
-    return x_tr, x_te, y_tr, y_te
-
-
-def build(seed: int = 0) -> nn.Sequential:
-    return nn.Sequential(
-        nn.Dense(64, 128, activation="relu", seed=seed),
-        nn.Dropout(0.2, seed=seed),
-        nn.Dense(128, 128, activation="relu", seed=seed + 1),
-        nn.Dropout(0.2, seed=seed + 5),
-        nn.Dense(128, 10, seed=seed + 2),
-    )
-
-
-def main(epochs: int = 40, seed: int = 0, progress: bool = True) -> float:
-    x_tr, x_te, y_tr, y_te = load(seed)
+def main(epochs: int = 40, batch_size: int = 32, seed: int = 0) -> None:
+    x_train, x_test, y_train, y_test = load(seed)
     model = build(seed)
-    history = nn.fit(
-        model,
-        nn.losses.cross_entropy,
-        x_tr,
-        y_tr,
-        nn.optim.Adam(lr=2e-3),
-        epochs=epochs,
-        batch_size=32,
-        seed=seed,
-        validation_data=(x_te, y_te),
-        metrics={"accuracy": nn.accuracy},
-        progress=progress,
-        description="MLP on digits",
-    )
-    test_acc = history["val_accuracy"][-1]
-    print(f"test accuracy {test_acc:.2%} on {len(y_te)} held-out digits after {epochs} epochs")
-    return test_acc
+    optimizer = nn.optim.Adam(lr=2e-3)
+    print(optimizer.describe())
+    rng = np.random.default_rng(seed)
+    for epoch in range(1, epochs + 1):
+        model.train()
+        order = rng.permutation(len(x_train))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            with nn.GradientTape() as tape:
+                logits = model(x_train[idx])
+                loss = nn.losses.cross_entropy(logits, y_train[idx])
+            grads = tape.gradient(loss, model.variables)
+            optimizer.apply_gradients(zip(grads, model.variables, strict=True))
+        if epoch % 10 == 0:
+            acc = nn.accuracy(nn.predict(model, x_test), y_test)
+            print(f"epoch {epoch:3d}  last batch loss {loss.item():.4f}  test accuracy {acc:.2%}")
 
 
 if __name__ == "__main__":

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from thirdroad import nn
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
-import mlp_digits
+from thirdroad.nn import digits as mlp_digits
 
 
 def test_mlp_example_reaches_97_percent_on_held_out_digits() -> None:

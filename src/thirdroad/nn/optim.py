@@ -47,11 +47,17 @@ class Transform:
 
     name: str = field(init=False, default="")
     state: dict[int, Any] = field(init=False, default_factory=dict, repr=False)
+    # What update() hands on: "new" arrays the next agent may overwrite (fresh, or this agent's
+    # scratch space), or "state" (its own memory, which must not be touched downstream).
+    # ``overwrite=True`` tells an agent that the arrays it receives are scratch it may reuse.
+    output = "new"
 
     def words(self) -> str:
         raise NotImplementedError
 
-    def update(self, updates: list[Array], params: list[Array], keys: list[int], step: int) -> list[Array]:
+    def update(
+        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
+    ) -> list[Array]:
         raise NotImplementedError
 
     def _slot(self, key: int, like: Array, n: int = 1, fill: float = 0.0) -> Any:
@@ -78,7 +84,9 @@ class AddDecayedWeights(Transform):
             return f"add weight_decay·θ to the step (decoupled weight decay, {self.weight_decay:g})"
         return f"add weight_decay·θ to the gradient (an L2 penalty, {self.weight_decay:g})"
 
-    def update(self, updates: list[Array], params: list[Array], keys: list[int], step: int) -> list[Array]:
+    def update(
+        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
+    ) -> list[Array]:
         wd = self.weight_decay
         return [u + wd * p for u, p in zip(updates, params, strict=True)]
 
@@ -92,14 +100,21 @@ class ClipByGlobalNorm(Transform):
 
     def __post_init__(self) -> None:
         self.name = "clip_by_global_norm"
+        self.output = "input"  # hands on what it got (shrunk): as safe to overwrite as that was
 
     def words(self) -> str:
         return f"shrink the gradients together if their overall length exceeds {self.max_norm:g}"
 
-    def update(self, updates: list[Array], params: list[Array], keys: list[int], step: int) -> list[Array]:
+    def update(
+        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
+    ) -> list[Array]:
         total = math.sqrt(sum(float(np.vdot(u, u)) for u in updates))
         coef = self.max_norm / (total + 1e-6)
         if coef >= 1.0:
+            return updates
+        if overwrite:
+            for u in updates:
+                u *= coef
             return updates
         return [u * coef for u in updates]
 
@@ -116,13 +131,16 @@ class Trace(Transform):
 
     def __post_init__(self) -> None:
         self.name = "momentum"
+        self.output = "new" if self.nesterov else "state"  # without Nesterov the velocity itself is the step
 
     def words(self) -> str:
         damp = f", new gradients weighted {1 - self.dampening:g}" if self.dampening else ""
         look = "; then look ahead by one more momentum step (Nesterov)" if self.nesterov else ""
         return f"keep a velocity: a running sum of gradients that fades by {self.momentum:g} each step{damp}{look}"
 
-    def update(self, updates: list[Array], params: list[Array], keys: list[int], step: int) -> list[Array]:
+    def update(
+        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
+    ) -> list[Array]:
         out = []
         mu, keep_new = self.momentum, 1.0 - self.dampening
         for u, k in zip(updates, keys, strict=True):
@@ -157,7 +175,9 @@ class ScaleByRms(Transform):
             f"divide each gradient by its root (+ε={self.eps:g})"
         )
 
-    def update(self, updates: list[Array], params: list[Array], keys: list[int], step: int) -> list[Array]:
+    def update(
+        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
+    ) -> list[Array]:
         a = self.alpha
         out = []
         for u, k in zip(updates, keys, strict=True):
@@ -201,26 +221,32 @@ class ScaleByAdam(Transform):
             f"over the root of the second (+ε={self.eps:g})"
         )
 
-    def update(self, updates: list[Array], params: list[Array], keys: list[int], step: int) -> list[Array]:
+    def update(
+        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
+    ) -> list[Array]:
         b1, b2 = self.b1, self.b2
         bc1 = 1.0 - b1**step
         bc2_sqrt = math.sqrt(1.0 - b2**step)
         out = []
         for u, k in zip(updates, keys, strict=True):
-            slots = self._slot(k, u, 3 if self.amsgrad else 2)
-            m, v = slots[0], slots[1]
+            # slots: m, v, scratch (the output, reused every step), and AMSGrad's max of v
+            slots = self._slot(k, u, 4 if self.amsgrad else 3)
+            m, v, r = slots[0], slots[1], slots[2]
             m *= b1
-            m += (1 - b1) * u
+            np.multiply(u, 1 - b1, out=r)
+            m += r
             v *= b2
-            v += (1 - b2) * (u * u)
+            np.multiply(u, u, out=r)
+            r *= 1 - b2
+            v += r
             if self.amsgrad:
-                np.maximum(slots[2], v, out=slots[2])
-                v = slots[2]
-            denom = np.sqrt(v)
-            denom /= bc2_sqrt
-            denom += self.eps
-            r = m / denom
-            r *= 1.0 / bc1
+                np.maximum(slots[3], v, out=slots[3])
+                v = slots[3]
+            np.sqrt(v, out=r)
+            r /= bc2_sqrt
+            r += self.eps
+            np.divide(m, r, out=r)
+            r /= bc1
             out.append(r)
         return out
 
@@ -239,7 +265,9 @@ class ScaleByRss(Transform):
     def words(self) -> str:
         return f"add up all squared gradients so far; divide each gradient by the root of the sum (+ε={self.eps:g})"
 
-    def update(self, updates: list[Array], params: list[Array], keys: list[int], step: int) -> list[Array]:
+    def update(
+        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
+    ) -> list[Array]:
         out = []
         for u, k in zip(updates, keys, strict=True):
             (acc,) = self._slot(k, u, 1, self.initial_accumulator_value)
@@ -270,8 +298,14 @@ class ScaleByLearningRate(Transform):
         decay = f", itself shrinking as 1/(1 + {self.lr_decay:g}·(t-1))" if self.lr_decay else ""
         return f"step against it, scaled by {lr}{decay}"
 
-    def update(self, updates: list[Array], params: list[Array], keys: list[int], step: int) -> list[Array]:
+    def update(
+        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
+    ) -> list[Array]:
         r = -self.rate(step)
+        if overwrite:
+            for u in updates:
+                u *= r
+            return updates
         return [u * r for u in updates]
 
 
@@ -314,8 +348,10 @@ class Optimizer:
         params = [v.data for v in variables]
         keys = [id(v) for v in variables]
         updates = grads
+        scratch = False  # the gradients belong to the caller: never overwritten
         for t in self.transforms:
-            updates = t.update(updates, params, keys, self.iterations)
+            updates = t.update(updates, params, keys, self.iterations, overwrite=scratch)
+            scratch = scratch if t.output == "input" else t.output == "new"
         for var, u in zip(variables, updates, strict=True):
             np.add(var.data, u, out=var.data, casting="same_kind")
 

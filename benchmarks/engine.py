@@ -1,0 +1,264 @@
+"""thirdroad.nn against PyTorch eager, side by side in one process.
+
+    python benchmarks/engine.py [--quick]
+
+Prints one table:
+- MLP 784-512-512-10 (ReLU, softmax cross-entropy, Adam, float32) training steps/s at
+  batch 256 and 32, the ratio to PyTorch, and the share of NumPy's float32 matmul peak
+  (measured in the same run) that the engine's step reaches;
+- autodiff overhead per op: a chain of 200 elementwise ops (multiply, add, tanh, in turn)
+  on 16x16, forward and backward, in microseconds per op;
+- peak memory of 20 training steps at batch 256, each side in a fresh subprocess (the
+  growth of peak RSS over the state just before the steps).
+
+The machine is noisy, so the two sides alternate in short blocks and the table quotes
+medians of the blocks and the median of the per-block ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from thirdroad import nn  # noqa: E402
+
+SIZES = (784, 512, 512, 10)
+
+
+# ------------------------------------------------------------------ the two MLPs
+
+
+def ours_mlp(batch: int, seed: int = 0) -> Callable[[], float]:
+    r = np.random.default_rng(seed)
+    x = r.standard_normal((batch, SIZES[0])).astype(np.float32)
+    y = r.integers(0, SIZES[-1], batch)
+    model = nn.Sequential(
+        nn.Dense(SIZES[0], SIZES[1], activation="relu", seed=1),
+        nn.Dense(SIZES[1], SIZES[2], activation="relu", seed=2),
+        nn.Dense(SIZES[2], SIZES[3], seed=3),
+    )
+    opt = nn.optim.Adam(lr=1e-3)
+    variables = model.variables
+
+    def step() -> float:
+        with nn.GradientTape() as tape:
+            loss = nn.losses.cross_entropy(model(x), y)
+        grads = tape.gradient(loss, variables)
+        opt.apply_gradients(zip(grads, variables, strict=True))
+        return float(loss.data)
+
+    return step
+
+
+def torch_mlp(batch: int, seed: int = 0) -> Callable[[], float]:
+    import torch
+
+    r = np.random.default_rng(seed)
+    x = torch.from_numpy(r.standard_normal((batch, SIZES[0])).astype(np.float32))
+    y = torch.from_numpy(r.integers(0, SIZES[-1], batch))
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(SIZES[0], SIZES[1]),
+        torch.nn.ReLU(),
+        torch.nn.Linear(SIZES[1], SIZES[2]),
+        torch.nn.ReLU(),
+        torch.nn.Linear(SIZES[2], SIZES[3]),
+    )
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    lossf = torch.nn.CrossEntropyLoss()
+
+    def step() -> float:
+        opt.zero_grad()
+        loss = lossf(model(x), y)
+        loss.backward()
+        opt.step()
+        return float(loss.item())
+
+    return step
+
+
+def mlp_flops(batch: int) -> float:
+    """Multiply-adds of one step, times 2: forward, the weight gradients, the input
+    gradients of every layer but the first (nobody asks for d loss / d pixels)."""
+    layers = list(itertools.pairwise(SIZES))
+    fwd = sum(batch * a * b for a, b in layers)
+    d_weights = fwd
+    d_inputs = fwd - batch * SIZES[0] * SIZES[1]
+    return 2.0 * (fwd + d_weights + d_inputs)
+
+
+def matmul_peak(seconds: float = 1.0) -> float:
+    """NumPy's float32 matmul throughput (FLOP/s) on large square matrices: the ceiling."""
+    r = np.random.default_rng(0)
+    n = 1024
+    a = r.standard_normal((n, n)).astype(np.float32)
+    b = r.standard_normal((n, n)).astype(np.float32)
+    a @ b
+    best = 0.0
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        t = time.perf_counter()
+        a @ b
+        best = max(best, 2.0 * n**3 / (time.perf_counter() - t))
+    return best
+
+
+# ------------------------------------------------------------------ per-op chain
+
+
+def ours_chain(length: int = 200) -> Callable[[], None]:
+    r = np.random.default_rng(0)
+    x = nn.Variable(r.standard_normal((16, 16)).astype(np.float32))
+    c = nn.tensor(r.standard_normal((16, 16)).astype(np.float32) * 0.5)
+
+    def run() -> None:
+        with nn.GradientTape() as tape:
+            y = x
+            for i in range(length):
+                k = i % 3
+                y = y * c if k == 0 else y + c if k == 1 else nn.tanh(y)
+            s = y.sum()
+        tape.gradient(s, [x])
+
+    return run
+
+
+def torch_chain(length: int = 200) -> Callable[[], None]:
+    import torch
+
+    r = np.random.default_rng(0)
+    x = torch.tensor(r.standard_normal((16, 16)).astype(np.float32), requires_grad=True)
+    c = torch.tensor(r.standard_normal((16, 16)).astype(np.float32) * 0.5)
+
+    def run() -> None:
+        y = x
+        for i in range(length):
+            k = i % 3
+            y = y * c if k == 0 else y + c if k == 1 else torch.tanh(y)
+        s = y.sum()
+        torch.autograd.grad(s, [x])
+
+    return run
+
+
+# ------------------------------------------------------------------ timing
+
+
+def alternate(
+    ours: Callable[[], Any], theirs: Callable[[], Any], calls: int, blocks: int
+) -> tuple[float, float, float]:
+    """Median seconds per call of each side, and the median per-block ratio ours/theirs."""
+    for f in (ours, theirs):
+        for _ in range(max(2, calls // 4)):
+            f()
+    t_ours, t_theirs = [], []
+    for _ in range(blocks):
+        for f, acc in ((ours, t_ours), (theirs, t_theirs)):
+            t = time.perf_counter()
+            for _ in range(calls):
+                f()
+            acc.append((time.perf_counter() - t) / calls)
+    ratios = [a / b for a, b in zip(t_ours, t_theirs, strict=True)]
+    return float(np.median(t_ours)), float(np.median(t_theirs)), float(np.median(ratios))
+
+
+# ------------------------------------------------------------------ memory
+
+
+def _peak_rss_growth(side: str, batch: int, steps: int) -> int:
+    """Run in a child process: build, warm up one step, reset the peak, run, report growth."""
+    step = ours_mlp(batch) if side == "thirdroad" else torch_mlp(batch)
+    step()
+
+    def status(field: str) -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError(field)
+
+    Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
+    base = status("VmRSS:")
+    for _ in range(steps):
+        step()
+    return status("VmHWM:") - base
+
+
+def peak_memory(side: str, batch: int = 256, steps: int = 20) -> int:
+    here = str(Path(__file__).parent)
+    code = (
+        f"import sys, json; sys.path.insert(0, {here!r}); import engine; "
+        f"print(json.dumps(engine._peak_rss_growth({side!r}, {batch}, {steps})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+# ------------------------------------------------------------------ main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer blocks (a smoke run)")
+    args = parser.parse_args()
+    blocks = 3 if args.quick else 9
+
+    import torch
+
+    torch.set_num_threads(2)
+    peak = matmul_peak()
+    rows: list[tuple[str, str, str, str, str]] = []
+    for batch in (256, 32):
+        calls = 5 if batch == 256 else 20
+        to, tt, ratio = alternate(ours_mlp(batch), torch_mlp(batch), calls, blocks)
+        share = mlp_flops(batch) / to / peak
+        rows.append(
+            (
+                f"MLP 784-512-512-10 Adam, batch {batch}",
+                f"{1 / to:8.1f} steps/s",
+                f"{1 / tt:8.1f} steps/s",
+                f"{1 / ratio:5.2f}x throughput",
+                f"{share:5.1%} of matmul peak" if batch == 256 else "",
+            )
+        )
+    to, tt, ratio = alternate(ours_chain(), torch_chain(), 20, blocks)
+    rows.append(
+        (
+            "autodiff overhead, 200 elementwise ops 16x16",
+            f"{to / 200 * 1e6:8.2f} us/op",
+            f"{tt / 200 * 1e6:8.2f} us/op",
+            f"{ratio:5.2f}x time",
+            "",
+        )
+    )
+    mem_ours = peak_memory("thirdroad")
+    mem_torch = peak_memory("pytorch")
+    rows.append(
+        (
+            "peak memory, 20 MLP steps at batch 256",
+            f"{mem_ours / 2**20:8.1f} MiB",
+            f"{mem_torch / 2**20:8.1f} MiB",
+            f"{mem_ours / mem_torch:5.2f}x memory",
+            "",
+        )
+    )
+    print(f"NumPy float32 matmul peak: {peak / 1e9:.1f} GFLOP/s; torch {torch.__version__}, numpy {np.__version__}")
+    header = ("benchmark", "thirdroad", "pytorch", "ratio (median of blocks)", "")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
+    for r in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The ``thirdroad`` command line: a thin layer over the library.
+
+Every command calls one library function and prints its result with rich (or JSON
+with ``--json`` where a script may want it). Errors the user can fix are printed as
+one clear message and exit with status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(fn: F) -> F:
+    """Turn the library's own errors into a short message and exit code 2."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from thirdroad.nn import EngineError
+
+        try:
+            return fn(*args, **kwargs)
+        except (EngineError, ValueError, FileNotFoundError) as err:
+            err_console.print(f"[bold red]error:[/] {err}")
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="thirdroad")
+def main() -> None:
+    """thirdroad: the math of deep learning, through concepts."""
+
+
+@main.command()
+def demo() -> None:
+    """The main job on the bundled example (what `make demo` runs)."""
+    from thirdroad.nn import digits
+
+    console.rule("[bold]thirdroad demo: an MLP learns to read digits, built from scratch on NumPy")
+    digits.main(progress=console.is_terminal)
+
+
+# ---------------------------------------------------------------- nn
+
+
+@main.group(name="nn")
+def nn_group() -> None:
+    """The engine: autodiff, layers, optimizers."""
+
+
+@nn_group.command(name="rules")
+def nn_rules() -> None:
+    """Print the table of derivative rules: the chain rule, one primitive a row."""
+    from thirdroad.nn import rules
+
+    table = Table(title="How each primitive passes its gradient back (g = the gradient arriving from above)")
+    table.add_column("primitive", style="bold cyan")
+    table.add_column("rule")
+    table.add_column("at the awkward points", style="dim")
+    for name, math, note in rules.rule_rows():
+        table.add_row(name, math, note)
+    console.print(table)
+    console.print(
+        "Everything else (softmax, layer norm, attention, the losses) is built from these rows; "
+        "the tape applies them backwards, from the loss to every variable."
+    )
+
+
+@nn_group.command(name="describe")
+@click.argument("optimizer", type=click.Choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad"]))
+def nn_describe(optimizer: str) -> None:
+    """Say in words what an optimizer does to a gradient, agent by agent."""
+    from thirdroad.nn import optim
+
+    makers = {
+        "sgd": lambda: optim.SGD(),
+        "momentum": lambda: optim.SGD(momentum=0.9),
+        "nesterov": lambda: optim.SGD(momentum=0.9, nesterov=True),
+        "rmsprop": lambda: optim.RMSProp(),
+        "adam": lambda: optim.Adam(),
+        "adamw": lambda: optim.AdamW(),
+        "adagrad": lambda: optim.Adagrad(),
+    }
+    console.print(makers[optimizer]().describe())
+
+
+# ---------------------------------------------------------------- train
+
+
+@main.group()
+def train() -> None:
+    """Train one of the bundled models, with a progress bar."""
+
+
+@train.command(name="mlp")
+@click.option("--epochs", default=40, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--seed", default=0, show_default=True, type=int)
+@friendly_errors
+def train_mlp(epochs: int, seed: int) -> None:
+    """An MLP on scikit-learn's bundled 8x8 digits."""
+    from thirdroad.nn import digits
+
+    digits.main(epochs=epochs, seed=seed, progress=console.is_terminal)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
