@@ -58,8 +58,8 @@ def train_rbm(
     n_hidden: int = 100,
     k: int = 1,
     persistent: bool = False,
-    lr: float = 0.05,
-    batch_size: int = 20,
+    lr: float = 0.1,
+    batch_size: int = 10,
     seed: int = 0,
     progress: bool = True,
 ) -> RBMRun:
@@ -82,7 +82,7 @@ def train_rbm(
         seed=seed,
         validation_data=x_te,
         progress=progress,
-        description=f"RBM on digits (CD-{k}{', persistent' if persistent else ''})",
+        description=f"RBM digits {'PCD' if persistent else 'CD'}-{k}",
     )
     after = history["val_pseudo_likelihood"][-1] if epochs else before
     out = Path(out_dir)
@@ -112,15 +112,19 @@ def plot_filters(rbm: RBM, path: Path, max_filters: int = 100) -> Path:
     cols = int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / cols))
     limit = float(np.abs(W).max()) or 1.0
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * 0.8, rows * 0.8 + 0.7), squeeze=False)
+    size = (cols * 0.75 + 1.2, rows * 0.75 + 0.5)
+    fig, axes = plt.subplots(rows, cols, figsize=size, squeeze=False, layout="constrained")
     image = None
     for j, ax in enumerate(axes.flat):
-        ax.set_axis_off()
+        ax.set_xticks([])
+        ax.set_yticks([])
         if j < n:
             image = ax.imshow(W[:, j].reshape(SIDE, SIDE), cmap="RdBu_r", vmin=-limit, vmax=limit)
-    fig.suptitle("what each hidden unit looks for (its weights to the 8x8 pixels)", fontsize=10)
+        else:
+            ax.set_axis_off()
+    fig.suptitle("what each hidden unit looks for: its weights to the 8x8 pixels", fontsize=10)
     if image is not None:
-        bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.6, pad=0.02)
+        bar = fig.colorbar(image, ax=axes, shrink=0.6)
         bar.set_label("weight  (red: ink here turns the unit on)", fontsize=8)
     return _save(fig, path)
 

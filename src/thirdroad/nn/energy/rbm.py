@@ -46,11 +46,13 @@ _PL_CHUNK = 1 << 22
 
 
 class CDUpdate(NamedTuple):
-    """The change one contrastive-divergence step made to each variable (already scaled by lr)."""
+    """What one contrastive-divergence step did: the change to each variable (already scaled
+    by lr), and ``v_model``, the visible states the model's Gibbs chains reached (negative phase)."""
 
     W: Array
     b: Array
     c: Array
+    v_model: Array
 
 
 def _sigmoid_(x: Array) -> Array:
@@ -252,7 +254,7 @@ class RBM(Module):
         batches = math.ceil(len(data) / batch_size)
         columns = (
             TextColumn("{task.description}"),
-            BarColumn(),
+            BarColumn(bar_width=24),
             MofNCompleteColumn(),
             TextColumn("{task.fields[status]}"),
             TimeRemainingColumn(),
@@ -268,7 +270,9 @@ class RBM(Module):
                 self._record(history, "", data[:monitor_rows])
                 if val is not None:
                     self._record(history, "val_", val[:monitor_rows])
-                shown = ", ".join(f"{name} {value:.3f}" for name, value in history.last().items())
+                last = history.last()
+                wanted = [n for n in last if "pseudo" in n] or list(last)  # the bar has room for two numbers
+                shown = ", ".join(f"{_short(name)} {last[name]:.2f}" for name in wanted)
                 bar.update(task, status=f"epoch {epoch}/{epochs} {shown}")
         return history
 
@@ -383,7 +387,7 @@ class RBM(Module):
         self.W.data += dW
         self.b.data += db.astype(self.dtype, copy=False)
         self.c.data += dc
-        return CDUpdate(dW, db, dc)
+        return CDUpdate(dW, db, dc, v)
 
     def _record(self, history: History, prefix: str, rows: Array) -> None:
         history.add(prefix + "recon_error", self.reconstruction_error(rows))
@@ -409,6 +413,11 @@ class RBM(Module):
         if arr.shape[-1:] != (n,):
             raise ShapeError(f"{what} states need {n} values in their last axis, got shape {arr.shape}")
         return arr
+
+
+def _short(metric: str) -> str:
+    """A metric's name short enough for the progress bar."""
+    return metric.replace("pseudo_likelihood", "PL").replace("recon_error", "recon")
 
 
 class _Draws:
