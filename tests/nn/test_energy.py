@@ -103,13 +103,14 @@ def test_weights_are_symmetric_with_zero_diagonal() -> None:
 def test_unit_conditional_is_a_sigmoid_of_the_gap_and_matches_the_joint() -> None:
     bm = BoltzmannMachine(5, seed=7)
     states, probs = bm.exact_distribution(T=2.0)
-    p_of = {tuple(s.astype(int)): p for s, p in zip(states, probs, strict=True)}
+    p_of = dict(zip(map(tuple, states.astype(int)), probs, strict=True))
     for unit in range(5):
         on, off = states.copy(), states.copy()
         on[:, unit], off[:, unit] = 1, 0
         # from the joint distribution: p(s_i = 1 | rest) = p(on) / (p(on) + p(off))
-        joint = np.array([p_of[tuple(a.astype(int))] / (p_of[tuple(a.astype(int))] + p_of[tuple(z.astype(int))])
-                          for a, z in zip(on, off, strict=True)])
+        p_on = np.array([p_of[s] for s in map(tuple, on.astype(int))])
+        p_off = np.array([p_of[s] for s in map(tuple, off.astype(int))])
+        joint = p_on / (p_on + p_off)
         # a softmax over the two states of the unit, scored -E/T
         two = torch.softmax(-torch.tensor(np.stack([bm.energy(off), bm.energy(on)], axis=1)) / 2.0, dim=1)
         got = bm.conditional(states, unit, T=2.0)
@@ -150,7 +151,7 @@ def test_free_energy_sums_the_hidden_units_out(visible: str) -> None:
     by_enumeration = [-np.log(sum(np.exp(-rbm_energy_by_loops(rbm, tuple(v), h)) for h in hs)) for v in vs]
     np.testing.assert_allclose(rbm.free_energy(vs), by_enumeration, rtol=1e-10)
     np.testing.assert_allclose(rbm.free_energy_tensor(vs).numpy(), by_enumeration, rtol=1e-10)
-    h_rows = np.array(hs[:len(vs)] * 2, dtype=float)[: len(vs)]
+    h_rows = np.array([hs[i % len(hs)] for i in range(len(vs))], dtype=float)
     loops = [rbm_energy_by_loops(rbm, tuple(v), tuple(h)) for v, h in zip(vs, h_rows, strict=True)]
     np.testing.assert_allclose(rbm.energy(vs, h_rows), loops, rtol=1e-10)
 
