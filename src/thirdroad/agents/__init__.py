@@ -15,38 +15,56 @@ from thirdroad.agents._errors import AgentInputError
 from thirdroad.agents._kinds import KINDS
 from thirdroad.agents.activation import ACTIVATIONS, ActivationAgent, canonical_name
 from thirdroad.agents.matrix import MatrixAgent, NearMiss
+from thirdroad.agents.optimizer import RACERS, OptimizerAgent, Race, Run, race, racer, run
 from thirdroad.agents.stories import Step, Story
+from thirdroad.agents.surfaces import SURFACES, Surface, surface
+from thirdroad.nn import optim
 
-Agent = MatrixAgent | ActivationAgent
+Agent = MatrixAgent | ActivationAgent | OptimizerAgent
 
 
 def agent(obj: object, **options: Any) -> Agent:
-    """The agent for ``obj``: a matrix, or the name of an activation.
+    """The agent for ``obj``: a matrix, an activation's name, or an optimizer (name or instance).
 
-    ``options`` go to the agent: ``tol`` and ``near`` for a matrix, the activation's own
-    parameters (``temperature``, ``negative_slope``, ...) for an activation.
+    ``options`` go to the agent: ``tol`` and ``near`` for a matrix; the activation's own
+    parameters (``temperature``, ``negative_slope``, ...); ``lr`` and ``on`` (a surface) for an
+    optimizer.
     """
-    if isinstance(obj, str) and canonical_name(obj) in ACTIVATIONS:
-        return ActivationAgent(obj, **options)
+    if isinstance(obj, optim.Optimizer):
+        return OptimizerAgent(obj, **options)
     if isinstance(obj, str) and obj.strip()[:1].isalpha():
-        raise AgentInputError(
-            f"{obj!r} is not a matrix, an activation or an optimizer I know",
-            text=obj,
-            position=0,
-            hint="activations: " + ", ".join(ACTIVATIONS),
-        )
+        if canonical_name(obj) in ACTIVATIONS:
+            return ActivationAgent(obj, **options)
+        try:
+            return OptimizerAgent(racer(obj).name, **options)
+        except AgentInputError:
+            raise AgentInputError(
+                f"{obj!r} is not a matrix, an activation or an optimizer I know",
+                text=obj,
+                position=0,
+                hint="activations: " + ", ".join(ACTIVATIONS) + "; optimizers: " + ", ".join(RACERS),
+            ) from None
     return MatrixAgent.from_input(obj, **options)
 
 
 __all__ = [
     "ACTIVATIONS",
     "KINDS",
+    "RACERS",
+    "SURFACES",
     "ActivationAgent",
     "Agent",
     "AgentInputError",
     "MatrixAgent",
     "NearMiss",
+    "OptimizerAgent",
+    "Race",
+    "Run",
     "Step",
     "Story",
+    "Surface",
     "agent",
+    "race",
+    "run",
+    "surface",
 ]

@@ -32,7 +32,10 @@ def num(x: float, digits: int = 3) -> str:
     if abs(x - round(x)) < 1e-9 * max(1.0, abs(x)) and abs(x) < 1e15:
         return str(round(x))
     if abs(x) < 1e-3 or abs(x) >= 1e6:
-        return f"{x:.{max(digits - 1, 0)}e}".replace("e-0", "e-").replace("e+0", "e")
+        mantissa, _, exponent = f"{x:.{max(digits - 1, 0)}e}".partition("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}e{int(exponent)}"
     text = f"{x:.{digits}g}"
     if "e" in text:
         text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
