@@ -422,3 +422,15 @@ def paths(root: Node) -> Iterator[tuple[str, Node]]:
         yield path, node
         kids = list(node.children())
         stack.extend((f"{path}.{k}", kid) for k, kid in reversed(list(enumerate(kids))))
+
+
+def variables(node: Node) -> Iterator[Symbol]:
+    """The symbols used as variables or function names: not the indices and labels inside
+    other symbols (the ``z`` of ``W_z`` is not the variable ``z``)."""
+    stack: list[Node] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Symbol):
+            yield n
+            continue
+        stack.extend(reversed(list(n.children())))

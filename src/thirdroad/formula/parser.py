@@ -51,6 +51,7 @@ from thirdroad.formula.ast import (
     Tuple,
     Update,
     transform,
+    variables,
 )
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.rules import Decision
@@ -390,20 +391,7 @@ class Parser:
     def _is_update(target: Node, value: Node) -> bool:
         if not isinstance(target, Symbol):
             return False
-        prev: tuple[Node, ...] | None = None
-        if len(target.sub) == 1:
-            t = target.sub[0]
-            prev = (Sum((t, Neg(Number("1")))),)
-        for node in value.walk():
-            if (
-                isinstance(node, Symbol)
-                and node.name == target.name
-                and node.accent == target.accent
-                and node.sup == target.sup
-                and (node.sub == target.sub or node.sub == prev)
-            ):
-                return True
-        return False
+        return any(_earlier_or_same(node, target) for node in variables(value))
 
     # ---- sums and products ---------------------------------------------------------
     def parse_expr(self) -> Node:
@@ -549,6 +537,9 @@ class Parser:
                 node = self._superscript(node, tok)
             elif v == "_":
                 self.advance()
+                if tok.start == tok.end and self.notation == "ascii":
+                    self.decide("ascii-digits", _span(node, tok),
+                                "the digits as a subscript", "a name ending in digits")
                 sub = self.parse_script()
                 node = self._subscript(node, sub, tok)
             elif v == "'":
@@ -841,9 +832,7 @@ class Parser:
                 and self.peek().value == "\\{")
             ):
                 return self._bigop(tok, BIG_OPERATORS[tok.value]), False
-            if tok.font == "" and tok.value not in WORD_FUNCTIONS and len(tok.value) > 1 and (
-                tok.value.isalpha() and self.notation != "ascii"
-            ):
+            if tok.font == "" and len(tok.value) > 1 and self.notation != "ascii":
                 self.decide("bare-word", span, f"the name {tok.value}",
                             "a product of its letters")
             return Symbol(tok.value, span=span), True
@@ -871,6 +860,11 @@ class Parser:
         name = tok.value
         span = (tok.start, tok.end)
         if name in GREEK_SET:
+            if self.notation != "ascii" and self.text[tok.start : tok.start + 1].isascii() and (
+                self.text[tok.start : tok.start + 1].isalpha()
+            ):
+                self.decide("bare-word", span, f"the Greek letter {name}",
+                            "a product of its letters")
             if name == "Sigma" and self.notation != "latex" and self.at_op("_"):
                 self.decide("sigma-sum", span, "the sum sign", "the matrix Σ")
                 return self._bigop(tok, "sum"), False
@@ -888,7 +882,9 @@ class Parser:
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             num = self.parse_script()
             den = self.parse_script()
-            return self._fraction(num, den, slash=False, start=tok), True
+            node = self._fraction(num, den, slash=False, start=tok)
+            end = self.toks[self.i - 1].end
+            return (node.with_span((tok.start, end)) if node.span[1] < end else node), True
         if name == "binom":
             a = self.parse_script()
             b = self.parse_script()
@@ -1046,6 +1042,9 @@ class Parser:
             degree = items[0]
         nxt = self.peek()
         arg = self.parse_script()
+        if isinstance(arg, Symbol) and not arg.sub and self.at_op("_") and nxt.kind != "op":
+            sub_tok = self.advance()  # \sqrt v_t is the root of v_t
+            arg = self._subscript(arg, self.parse_script(), sub_tok)
         span = _span(tok, self.toks[self.i - 1])
         if not (nxt.kind == "op" and nxt.value in ("{", "(")) and self.peek().kind not in (
             "eof",
@@ -1319,6 +1318,21 @@ class Parser:
             return Product(tuple(out), "", span=node.span)
 
         return transform(root, merge)
+
+
+def _step_before(index: Node) -> Node:
+    return Sum((index, Neg(Number("1"))))
+
+
+def _earlier_or_same(node: Symbol, target: Symbol) -> bool:
+    """``x``, ``x_{t-1}`` or ``x^{(t-1)}`` against the target ``x``, ``x_t``, ``x^{(t)}``."""
+    if (node.name, node.font, node.accent) != (target.name, target.font, target.accent):
+        return False
+    same_sub = node.sub == target.sub or (
+        len(target.sub) == 1 and node.sub == (_step_before(target.sub[0]),))
+    same_sup = node.sup == target.sup or (
+        target.sup is not None and node.sup == _step_before(target.sup))
+    return same_sub and same_sup
 
 
 def _is_bound(node: Node) -> bool:

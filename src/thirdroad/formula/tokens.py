@@ -132,6 +132,10 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
         if kind == "num":
             append(Token("num", value, start, end))
         elif kind == "letters":
+            if ascii_mode:  # beta1: in plain text, digits after a name belong to it
+                while pos < n and text[pos].isdigit():
+                    pos += 1
+                value, end = text[start:pos], pos
             _letters(value, start, text, end, ascii_mode, out)
         elif kind == "op":
             if value == "||":

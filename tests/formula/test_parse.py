@@ -1,0 +1,221 @@
+"""Reading: notations, exact structures, spans, errors and limits."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from thirdroad.formula import FormulaError, detect_notation, parse
+from thirdroad.formula.ast import Node, Symbol, node_at, paths
+from thirdroad.formula.parser import MAX_DEPTH
+from thirdroad.formula.tokens import MAX_LENGTH
+
+from .sexpr import sexpr
+
+STRUCTURES = [
+    (r"v \leftarrow \beta v + (1-\beta) g", "(update v (+ (* beta v) (* (+ 1 (- beta)) g)))"),
+    (r"\frac{e^{x_i}}{\sum_j e^{x_j}}", "(/ (^ e x_i) (sum j (^ e x_j)))"),
+    (r"\sigma(x) = \frac{1}{1 + e^{-x}}", "(eq (apply sigma x) (/ 1 (+ 1 (^ e (- x)))))"),
+    (r"\sqrt s + \epsilon", "(+ (sqrt s) epsilon)"),
+    (r"\sin x \cos y", "(* (apply sin x) (apply cos y))"),
+    (r"\log p(x)", "(apply log (apply p x))"),
+    (r"x^T W y", "(* (transpose x) W y)"),
+    (r"x^2_i", "(^ x_i 2)"),
+    (r"x_i^2", "(^ x_i 2)"),
+    (r"\frac{\partial L}{\partial W}", "(derivative L W)"),
+    (r"\nabla_\theta J(\theta)", "(gradient (apply J theta) theta)"),
+    (r"\|x\|_2^2", "(^ (norm x 2) 2)"),
+    (r"|x - y|", "(abs (+ x (- y)))"),
+    (r"[h_{t-1}; x_t]", "(concat h_{t-1} x_t)"),
+    (r"\mathbb{E}_{x \sim p}[\log q(x)]", "(expectation (apply log (apply q x)) (sim x p))"),
+    (r"A^{-1} b", "(* (inverse A) b)"),
+    (r"\hat{m}_t = \frac{m_t}{1 - \beta_1^t}", "(eq hat(m)_t (/ m_t (+ 1 (- (^ beta_1 t)))))"),
+    (r"\mathbf{W}_q \mathbf{x}", "(* bf(W)_q bf(x))"),
+    (r"h^{(t)} = \tanh(W h^{(t-1)})", "(update= h^(t) (apply tanh (* W h^(t-1))))"),
+    (r"a = b = c", "(eq eq a b c)"),
+    (r"\operatorname*{argmax}_y p(y | x)", "(argmax y (apply p (conditional y x)))"),
+    (r"\max(0, x)", "(apply max 0 x)"),
+    (r"\max_i x_i", "(max i x_i)"),
+    (r"\sum_{j=1}^{n} w_j x_j", "(sum (eq j 1) n (* w_j x_j))"),
+    (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "(pmatrix [a b] [c d])"),
+    (r"\text{ReLU}(x) = \max(0, x)", "(eq (apply ReLU x) (apply max 0 x))"),
+    (r"y = W_2 \, \mathrm{relu}(W_1 x + b_1) + b_2",
+     "(eq y (+ (* W_2 (apply relu (+ (* W_1 x) b_1))) b_2))"),
+    (r"\alpha_{ts} = \mathrm{score}(h_t, \bar{h}_s)", "(eq alpha_{t,s} (apply score h_t bar(h)_s))"),
+    (r"z = \sigma(W_z [h_{t-1}, x_t])", "(eq z (apply sigma (* W_z (concat h_{t-1} x_t))))"),
+    (r"h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde{h}_t",
+     "(update= h_t (+ (odot (+ 1 (- z_t)) h_{t-1}) (odot z_t tilde(h)_t)))"),
+    (r"\frac12", "(/ 1 2)"),
+    (r"\alpha^23", "(* (^ alpha 2) 3)"),
+    ("x^23", "(^ x 23)"),
+    (r"f'(x)", "(apply f' x)"),
+    (r"\theta^* = \arg\min_\theta L(\theta)", "(eq theta^(star) (argmin theta (apply L theta)))"),
+    (r"W^Q", "W^(Q)"),
+    (r"\mathcal{L}", "cal(L)"),
+    (r"\left( \frac{a}{b} \right)^2", "(^ (/ a b) 2)"),
+    (r"x \in [0, 1)", "(in x (interval[) 0 1))"),
+    (r"-x^2", "(- (^ x 2))"),
+    (r"a - b - c", "(+ a (- b) (- c))"),
+    (r"a / b c", "(* (/ a b) c)"),
+    (r"x(a + b)", "(* x (+ a b))"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STRUCTURES)
+def test_structure(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected
+
+
+NOTATION_TWINS = [
+    (r"\theta \leftarrow \theta - \eta \nabla_\theta J(\theta)", "θ ← θ − η∇θJ(θ)", None),
+    (r"\sigma(x) = \frac{1}{1 + e^{-x}}", "σ(x) = 1/(1+e^(−x))", "sigma(x) = 1/(1+e^(-x))"),
+    (r"x^2 + x_i", "x² + xᵢ", "x^2 + x_i"),
+    (r"\sum_i x_i", "Σᵢ xᵢ", None),
+    (r"\|x\|", "‖x‖", "||x||"),
+    (r"a \odot b", "a ⊙ b", None),
+    (r"a \cdot b", "a · b", None),
+    (r"\frac{\partial L}{\partial W}", "∂L/∂W", None),
+    (r"\sqrt{v + \epsilon}", "√(v + ε)", "sqrt(v + eps)"),
+    (r"v = \beta v + (1 - \beta) \mathrm{dW}", None, "v = beta*v + (1-beta)*dW"),
+    (r"W = W - \frac{\alpha dW}{\sqrt{s + \epsilon}}", None, "W = W - alpha * dW / sqrt(s + eps)"),
+    (r"\beta_1", "β₁", "beta1"),
+    (r"x^\top W", "xᵀW", "x^T W"),
+]
+
+
+@pytest.mark.parametrize(("latex", "unicode", "ascii_"), NOTATION_TWINS)
+def test_notations_meet_in_one_tree(latex: str, unicode: str | None, ascii_: str | None) -> None:
+    reference = parse(latex, notation="latex")
+    if unicode is not None:
+        assert parse(unicode, notation="unicode") == reference
+    if ascii_ is not None:
+        assert parse(ascii_, notation="ascii") == reference
+
+
+@pytest.mark.parametrize(
+    ("text", "notation"),
+    [
+        (r"\frac{a}{b}", "latex"),
+        ("x^{2}", "latex"),
+        ("θ ← θ − η∇θJ(θ)", "unicode"),
+        ("v = beta*v + (1-beta)*dW", "ascii"),
+        ("s = beta s + (1- beta) dw^2 w = w – alpha fraud {dw} { sqrt s}", "mangled"),
+        (r"\ frac{a}{b}", "mangled"),
+    ],
+)
+def test_detect_notation(text: str, notation: str) -> None:
+    assert detect_notation(text) == notation
+    assert parse(text).notation == notation
+
+
+def test_forced_notation_changes_the_reading() -> None:
+    assert sexpr(parse("ab", notation="latex").root) == "(* a b)"
+    assert sexpr(parse("ab", notation="ascii").root) == "ab"
+
+
+def test_every_node_has_a_span_inside_the_input() -> None:
+    text = r"\hat{m}_t = \frac{m_t}{1 - \beta_1^t} + \sum_{j} \exp(x_j)"
+    root = parse(text).root
+    for _, node in paths(root):
+        start, end = node.span
+        assert 0 <= start <= end <= len(text), (node, node.span)
+    assert text[slice(*root.span)] == text
+    fraction = node_at(root, "0.1.0")
+    assert text[slice(*fraction.span)] == r"\frac{m_t}{1 - \beta_1^t}"
+
+
+def test_spans_point_at_the_symbols() -> None:
+    text = "θ ← θ − η∇θJ(θ)"
+    root = parse(text).root
+    names = [(n.name, text[slice(*n.span)]) for n in root.walk() if isinstance(n, Symbol)]
+    assert ("eta", "η") in names
+    assert ("J", "J") in names
+
+
+def test_tree_is_hashable_and_compares_without_spans() -> None:
+    a = parse(r"\frac{a}{b}").root
+    b = parse(r"\dfrac{a} {b}").root
+    assert a == b and hash(a) == hash(b) and a.span != b.span
+    assert len({a, b}) == 1
+    assert isinstance(a, Node)
+
+
+ERRORS = [
+    (r"\frac{a}{b", 9, "brace opened at column 9 is never closed"),
+    (r"x + \frca{a}{b}", 5, r"\frca is not a command: did you mean \frac?"),
+    (r"(a + b", 1, "parenthesis opened at column 1 is never closed"),
+    (r"a + b)", 6, "closes nothing"),
+    (r"= x", 1, "left-hand side"),
+    (r"x +", 4, "missing at the end"),
+    (r"\begin{pmatrix} a \end{bmatrix}", 19, "is pmatrix"),
+    (r"x_i_j", 4, "one pair of braces"),
+    ("a @ b", 3, "does not know"),
+    (r"\sum_i", 7, "after it"),
+    ("", 1, "type a formula"),
+]
+
+
+@pytest.mark.parametrize(("text", "column", "hint"), ERRORS)
+def test_errors_point_at_the_fault_with_a_hint(text: str, column: int, hint: str) -> None:
+    with pytest.raises(FormulaError) as info:
+        parse(text, notation="latex")
+    err = info.value
+    assert err.position == column, (err.position, err.message)
+    assert hint in err.hint or hint in err.message
+    if text:
+        caret_line = err.caret().splitlines()[1]
+        assert caret_line.index("^") == column - 1
+
+
+def test_error_message_shows_the_input_and_a_caret() -> None:
+    with pytest.raises(FormulaError) as info:
+        parse(r"\frac{a}{b")
+    lines = str(info.value).splitlines()
+    assert lines[1] == r"\frac{a}{b"
+    assert lines[2] == " " * 8 + "^"
+    assert lines[3].startswith("hint:")
+
+
+def test_too_long_input_is_refused_clearly() -> None:
+    with pytest.raises(FormulaError, match="too long"):
+        parse("x+" * (MAX_LENGTH // 2 + 1) + "x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 500 + "x" + ")" * 500,
+        "{" * 500 + "x" + "}" * 500,
+        "x^{" * 400 + "2" + "}" * 400,
+        "-" * 3000 + "x",
+        r"\sqrt{" * 300 + "x" + "}" * 300,
+        "|" * 400 + "x" + "|" * 400,
+        r"\frac{" * 300,
+    ],
+)
+def test_deep_nesting_is_a_formula_error_not_a_recursion_error(text: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(FormulaError) as info:
+        parse(text)
+    assert time.perf_counter() - start < 0.5
+    assert "deeply" in info.value.message or info.value.hint
+
+
+def test_nesting_within_the_limit_is_read() -> None:
+    depth = MAX_DEPTH // 2 - 2
+    f = parse("(" * depth + "x" + ")" * depth)
+    assert f.root == Symbol("x")
+
+
+def test_decisions_name_their_rule() -> None:
+    f = parse(r"\sin x \cos y + x(a+b) + f(x)")
+    rules = {d.rule for d in f.decisions}
+    assert {"function-argument", "implicit-product", "function-application"} <= rules
+    for d in f.decisions:
+        assert d.describe().startswith(d.rule)
+
+
+def test_formula_equality_ignores_source_and_notation() -> None:
+    assert parse("x²", notation="unicode") == parse("x^2")
+    assert parse("x²", notation="unicode").notation == "unicode"

@@ -1,0 +1,145 @@
+"""Every ambiguity rule has a written example here, with the reading it must give."""
+
+from __future__ import annotations
+
+import pytest
+
+from thirdroad.formula import RULES, parse
+from thirdroad.formula.compile import compile
+from thirdroad.formula.rules import rules_table
+
+from .sexpr import sexpr
+
+# rule -> (text, notation, the tree it must give, and whether the rule is recorded)
+PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
+    "function-application": [
+        (r"f(x + 1)", None, "(apply f (+ x 1))"),
+        (r"h(a, b) + h(c)", None, "(+ (apply h a b) (apply h c))"),
+        (r"\mathrm{score}(h_t, s)", None, "(apply score h_t s)"),
+        ("attend(q, k)", "latex", "(apply attend q k)"),
+    ],
+    "implicit-product": [
+        (r"x(a + b)", None, "(* x (+ a b))"),
+        (r"W(h + b)", None, "(* W (+ h b))"),
+    ],
+    "function-argument": [
+        (r"\sin x \cos y", None, "(* (apply sin x) (apply cos y))"),
+        (r"\log p(x)", None, "(apply log (apply p x))"),
+        (r"\exp x_j / Z", None, "(/ (apply exp x_j) Z)"),
+        (r"\tanh W x + b", None, "(+ (apply tanh (* W x)) b)"),
+    ],
+    "single-token-argument": [
+        (r"\sqrt s + \epsilon", None, "(+ (sqrt s) epsilon)"),
+        (r"\sqrt v_t + 1", None, "(+ (sqrt v_t) 1)"),
+    ],
+    "bare-word": [
+        (r"\mathrm{Var}(x) = score", "latex", "(eq (apply Var x) score)"),
+        (r"Wx", "latex", "(* W x)"),
+        (r"beta", "latex", "beta"),
+    ],
+    "ascii-digits": [("beta1 * m", "ascii", "(* beta_1 m)")],
+    "differential": [
+        (r"W \leftarrow W - \eta dW", None, "(update W (+ W (- (* eta dW))))"),
+        (r"y = dW", "latex", "(eq y (* d W))"),
+    ],
+    "update": [
+        (r"v = \beta v + g", None, "(update= v (+ (* beta v) g))"),
+        (r"m_t = \beta m_{t-1} + g_t", None, "(update= m_t (+ (* beta m_{t-1}) g_t))"),
+        (r"y = \beta x", None, "(eq y (* beta x))"),
+        (r"\theta := \theta - g", None, "(update theta (+ theta (- g)))"),
+    ],
+    "bilinear-form": [(r"x^T W y", None, "(* (transpose x) W y)")],
+    "transpose": [
+        (r"x^T y", None, "(* (transpose x) y)"),
+        (r"\gamma^T", None, "(^ gamma T)"),
+        (r"A^\top", None, "(transpose A)"),
+    ],
+    "inverse": [
+        (r"A^{-1}", None, "(inverse A)"),
+        (r"\mathbf{W}^{-1}", None, "(inverse bf(W))"),
+        (r"x^{-1}", None, "(^ x (- 1))"),
+    ],
+    "superscript-label": [
+        (r"h^{(t)}", None, "h^(t)"),
+        (r"\theta^*", None, "theta^(star)"),
+        (r"W^Q", None, "W^(Q)"),
+        (r"x^{(i)}_j", None, "x_j^(i)"),
+    ],
+    "slash-division": [("a / b c", "latex", "(* (/ a b) c)"), ("a/(b c)", "latex", "(/ a (* b c))")],
+    "max-as-function": [
+        (r"\max(0, x)", None, "(apply max 0 x)"),
+        (r"\max_i x_i", None, "(max i x_i)"),
+    ],
+    "sigma-sum": [("Σ_j x_j", "unicode", "(sum j x_j)"), ("Σ x", "unicode", "(* Sigma x)")],
+    "nabla-subscript": [("∇θJ(θ)", "unicode", "(gradient (apply J theta) theta)")],
+    "bracket-concat": [
+        (r"[h, x]", None, "(concat h x)"),
+        (r"[h; x]", None, "(concat h x)"),
+        (r"[0, 1]", None, "(interval[] 0 1)"),
+    ],
+    "derivative-fraction": [
+        ("∂L/∂W", "unicode", "(derivative L W)"),
+        (r"\frac{dL}{dW}", None, "(derivative L W)"),
+        ("dL/dW", "ascii", "(derivative L W)"),
+    ],
+    "conditional-bar": [(r"p(v | h)", None, "(apply p (conditional v h))")],
+    "expectation": [
+        (r"E[x]", "latex", "(expectation x)"),
+        (r"\mathbb{E}_{x \sim p}[f(x)]", None, "(expectation (apply f x) (sim x p))"),
+    ],
+    "separate-statements": [
+        (r"a = b \\ c = d", None, "(block (eq a b) (eq c d))"),
+        (r"a = b; c = d", None, "(block (eq a b) (eq c d))"),
+        (r"a = b \quad c = d", None, "(block (eq a b) (eq c d))"),
+    ],
+}
+COMPILE_RULES = {"euler-e", "time-step"}
+
+
+def test_every_rule_has_examples() -> None:
+    assert set(PARSE_RULES) | COMPILE_RULES == set(RULES)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "notation", "expected"),
+    [(rule, *example) for rule, examples in PARSE_RULES.items() for example in examples],
+)
+def test_rule_reading(rule: str, text: str, notation: str | None, expected: str) -> None:
+    f = parse(text, notation=notation)
+    assert sexpr(f.root) == expected
+
+
+@pytest.mark.parametrize("rule", sorted(PARSE_RULES))
+def test_rule_is_recorded_as_a_decision(rule: str) -> None:
+    recorded = set()
+    for text, notation, _ in PARSE_RULES[rule]:
+        recorded |= {d.rule for d in parse(text, notation=notation).decisions}
+    assert rule in recorded
+
+
+def test_decision_names_the_other_reading() -> None:
+    f = parse(r"x(a + b)")
+    (d,) = [d for d in f.decisions if d.rule == "implicit-product"]
+    assert "applied" in d.alternative
+    assert f.source[slice(*d.span)] == "x"
+
+
+def test_euler_e_is_a_constant_unless_assigned() -> None:
+    fn = compile(r"y = e^{x}")
+    assert fn.inputs == ("x",)
+    assert "np.e" in fn.source
+    fn2 = compile(r"e = 2 \\ y = e^{x}")
+    assert fn2.inputs == ("x",)
+    assert fn2(x=3.0)["y"] == pytest.approx(8.0)
+
+
+def test_time_step_reads_one_variable_before_and_after() -> None:
+    fn = compile(r"m_t = \beta m_{t-1} + (1 - \beta) g_t")
+    assert fn.inputs == ("beta", "m", "g")
+    assert fn(beta=0.9, m=1.0, g=2.0) == pytest.approx(1.1)
+
+
+def test_rule_table_prints_every_rule() -> None:
+    table = rules_table()
+    for rule in RULES:
+        assert rule in table
