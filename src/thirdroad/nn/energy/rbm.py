@@ -315,17 +315,21 @@ class RBM(Module):
 
     def describe(self) -> str:
         """What this model is and does, in plain words."""
-        kind = "0 or 1" if self.visible == "bernoulli" else "a real number (Gaussian, unit variance)"
+        if self.visible == "bernoulli":
+            kind, energy, given_h = "0 or 1", "-vᵀWh - bᵀv - cᵀh", "on with probability σ(b_i + W_i:h)"
+        else:
+            kind, energy = "a real number (Gaussian, unit variance)", "½‖v - b‖² - vᵀWh - cᵀh"
+            given_h = "normal around b_i + W_i:h, variance 1"
         return (
             f"A restricted Boltzmann machine (RBM): {self.n_visible} visible units (what is observed; "
             f"each {kind}) and {self.n_hidden} hidden units (features, each 0 or 1). It is a bipartite "
             "undirected model: every visible unit is joined to every hidden unit by a symmetric "
             "connection, and no two units of the same group are joined. Undirected means there is no "
             "input layer and output layer: the connections carry no arrows, and sampling goes both "
-            "ways, hidden from visible and visible from hidden. Every joint state has an energy "
-            "E(v, h) = -vᵀWh - bᵀv - cᵀh, and low energy means probable. Given the visible units, the "
+            f"ways, hidden from visible and visible from hidden. Every joint state has an energy "
+            f"E(v, h) = {energy}, and low energy means probable. Given the visible units, the "
             "hidden units are independent, each on with probability σ(c_j + vᵀW_:j); given the hidden "
-            "units, the same holds for the visible ones. Training (contrastive divergence) lowers the "
+            f"units, the same holds for the visible ones ({given_h}). Training (contrastive divergence) lowers the "
             "free energy of the data and raises it on the samples the model makes up. (Not to be "
             "confused with an RBF, a radial basis function.)"
         )
