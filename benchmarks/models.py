@@ -41,7 +41,9 @@ class Row:
     target: float
 
 
-def alternate(ours: Callable[[], None], theirs: Callable[[], None], blocks: int, steps: int) -> tuple[float, float, float]:
+def alternate(
+    ours: Callable[[], None], theirs: Callable[[], None], blocks: int, steps: int
+) -> tuple[float, float, float]:
     """Median ms per step on each side and the median throughput ratio, alternating blocks."""
     ours(), theirs()  # warm up (allocations, lazy imports)
     t_ours, t_theirs, ratios = [], [], []

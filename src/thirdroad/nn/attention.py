@@ -31,7 +31,7 @@ import numpy as np
 
 from thirdroad.nn import functional as F
 from thirdroad.nn._rng import Seed, make_rng
-from thirdroad.nn._tensor import Array, EngineError, ShapeError, Tensor, Variable
+from thirdroad.nn._tensor import EngineError, ShapeError, Tensor, Variable
 from thirdroad.nn.module import Module
 
 __all__ = ["Attention", "BahdanauAttention", "LuongAttention", "masked_softmax", "rows_times"]
@@ -71,6 +71,7 @@ class Attention(Module):
     """What every attention here shares: weights from scores, then the context. Subclasses score."""
 
     n_hidden: int
+    kind: str
 
     def score(self, query: Any, keys: Any) -> Tensor:
         """One number per (decoder step, source position): query (B, T, H), keys (B, S, H) -> (B, T, S)."""
@@ -258,7 +259,3 @@ def _torch_classes() -> dict[str, Any]:
 
     _TORCH_CLASSES["attention"] = TorchAttention
     return _TORCH_CLASSES
-
-
-def _as_array(x: Any) -> Array:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)

@@ -60,7 +60,8 @@ def gru_cell(x: Any, h: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any) -> Tens
     r = F.sigmoid(i_r + h_r)  # reset gate
     z = F.sigmoid(i_z + h_z)  # update gate
     n = F.tanh(i_n + r * h_n)  # new state, from the input and the part of h the reset gate lets through
-    return (1 - z) * n + z * h
+    h_new: Tensor = (1 - z) * n + z * h  # a blend, unit by unit, of the new state and the old
+    return h_new
 
 
 # ------------------------------------------------- the fused sequence primitive
@@ -181,7 +182,8 @@ def _gru_partial(F_: Any, i: int, g: Any, out: Any, *inputs: Any, saved: _GRUSav
             "derivatives build the GRU with fused=False (every gate operation on the tape)"
         )
     if saved.g is not g:  # one backward sweep gives all six gradients; the other calls reuse it
-        saved.grads = _gru_backward(g, *inputs, saved=saved)
+        x, h0, w_ih, w_hh, b_ih, b_hh = inputs
+        saved.grads = _gru_backward(g, x, h0, w_ih, w_hh, b_ih, b_hh, saved)
         saved.g = g
     return saved.grads[i]
 
@@ -212,9 +214,9 @@ def gru_sequence(x: Any, h0: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any) ->
     if hd.shape != (xd.shape[0], H):
         raise ShapeError(f"gru_sequence: h0 must be ({xd.shape[0]}, {H}), got {hd.shape}")
     args = (x, h0, w_ih, w_hh, b_ih, b_hh)
-    datas = [a.data if isinstance(a, Tensor) else np.asarray(a) for a in args]
+    xa, ha, wi, wh, bi, bh = (a.data if isinstance(a, Tensor) else np.asarray(a) for a in args)
     saved = _GRUSaved()
-    out = _gru_forward(*datas, saved=saved)
+    out = _gru_forward(xa, ha, wi, wh, bi, bh, saved)
     return record(GRU_SEQUENCE, out, args, {"saved": saved})
 
 

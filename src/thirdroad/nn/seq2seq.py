@@ -51,7 +51,7 @@ IntArray = npt.NDArray[np.int64]
 
 def source_mask(lengths: Any, width: int) -> npt.NDArray[np.bool_]:
     """True at the real tokens of each padded source row, False at the padding."""
-    return np.arange(width)[None, :] < np.asarray(lengths)[:, None]  # type: ignore[no-any-return]
+    return np.arange(width)[None, :] < np.asarray(lengths)[:, None]
 
 
 class Seq2Seq(Module):
@@ -151,7 +151,7 @@ class Seq2Seq(Module):
         if beam_size < 1:
             raise EngineError("beam_search: beam_size must be at least 1")
         states, h, mask = self.encode(source, lengths)
-        B, S, H = states.shape
+        B = states.shape[0]
         K = beam_size
         # every example's encoder states, once per beam: rows b*K ... b*K + K-1
         states = Tensor(np.repeat(states.data, K, axis=0))
