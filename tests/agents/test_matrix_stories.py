@@ -125,10 +125,10 @@ def _apply_words(rows: list[list[Fraction]], says: str) -> None:
         i, j = int(match.group(1)) - 1, int(match.group(2)) - 1
         rows[i], rows[j] = rows[j], rows[i]
         return
-    match = re.fullmatch(r"(Subtract|Add) ([\d/]+) times row (\d+) (?:from|to) row (\d+)", says)
+    match = re.fullmatch(r"(Subtract|Add) (?:([\d/]+) times )?row (\d+) (?:from|to) row (\d+)", says)
     assert match, says
     sign = -1 if match.group(1) == "Subtract" else 1
-    k, src, dst = Fraction(match.group(2)), int(match.group(3)) - 1, int(match.group(4)) - 1
+    k, src, dst = Fraction(match.group(2) or 1), int(match.group(3)) - 1, int(match.group(4)) - 1
     rows[dst] = [a + sign * k * b for a, b in zip(rows[dst], rows[src], strict=True)]
 
 
@@ -140,7 +140,7 @@ def test_exact_lu_steps_in_words_replay_exactly() -> None:
         [Fraction(1, 2), Fraction(1), Fraction(1)],
         [Fraction(2), Fraction(1), Fraction(3)],
     ]
-    assert story.steps[0].says == "Swap rows 1 and 2 (its pivot is 0)"
+    assert story.steps[0].says == "Swap rows 1 and 2 (row 1 has 0 where the pivot goes)"
     for step in story.steps:
         _apply_words(rows, step.says)
         assert np.array_equal(np.array(rows, dtype=float), step.result)

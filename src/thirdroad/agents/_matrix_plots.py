@@ -149,7 +149,14 @@ def _plot_determinant(story: Story, path: str | Path | None) -> Figure:
     fig = _draw.new_figure(10, 5.4)
     limit = _draw.plane_limits([np.eye(2), m])
     before, after = fig.subplots(1, 2)
-    _draw.draw_plane(before, np.eye(2), "area 1", limit)
-    _draw.draw_plane(after, m, f"area {fmt.num(abs(story.value or 0.0))}", limit, prefix="M")
+    value = story.value or 0.0
+    _draw.draw_plane(before, np.eye(2), "area 1; turning from e1 to e2 is counterclockwise", limit)
+    if abs(value) < 1e-12:
+        title = "area 0: the square is flattened onto a line"
+    elif value < 0:
+        title = f"area {fmt.num(abs(value))}; flipped: from Me1 to Me2 now turns clockwise"
+    else:
+        title = f"area {fmt.num(value)}; from Me1 to Me2 still turns counterclockwise"
+    _draw.draw_plane(after, m, title, limit, prefix="M")
     _draw.suptitle(fig, story.summary)
     return _draw.finish(fig, path)

@@ -121,6 +121,11 @@ class MatrixAgent:
             merged["det"] = self.determinant().value
         return merged
 
+    @staticmethod
+    def params_order() -> list[str]:
+        """Every kind name, in the order they are listed (most telling first)."""
+        return list(KINDS)
+
     def params_of(self, kind: str) -> dict[str, Any]:
         """The parameters recovered for one kind (empty if it doesn't hold)."""
         if self._classification is None:

@@ -201,6 +201,14 @@ def _perpendicular_parts(v: NDArray[np.complex128]) -> tuple[FloatMatrix, FloatM
     p, q = np.real(v), np.imag(v)
     phi = 0.5 * math.atan2(-2 * float(p @ q), float(p @ p - q @ q))
     turned = v * complex(math.cos(phi), math.sin(phi))
+    tp, tq = np.real(turned), np.imag(turned)
+    if abs(float(tp @ tp - tq @ tq)) < 1e-9 * float(tp @ tp + tq @ tq):
+        # a plain turn in its plane: any phase works, so let p follow the axis nearest the plane
+        reach = tp * tp + tq * tq
+        k = int(np.flatnonzero(reach >= reach.max() - 1e-9)[0])
+        phi = math.atan2(-float(tq[k]), float(tp[k]))
+        turned = turned * complex(math.cos(phi), math.sin(phi))
+        return np.real(turned) / np.linalg.norm(np.real(turned)), np.imag(turned) / np.linalg.norm(np.real(turned))
     # Multiplying by i keeps p ⟂ q; of the four choices take the longer p, leaning on x first.
     weights = 0.5 ** np.arange(len(v))
     candidates = [turned * 1j**k for k in range(4)]
@@ -296,13 +304,13 @@ def _block_words(d: FloatMatrix, parts: list[tuple[str, complex, FloatMatrix]], 
     at = 0
     for kind, lam, _ in parts:
         if kind == "real":
-            words.append(f"stretch coordinate {at + 1} by {fmt.num(lam.real)}")
+            same = abs(lam.real - 1) < 1e-12
+            words.append(f"keep coordinate {at + 1}" if same else f"stretch coordinate {at + 1} by {fmt.num(lam.real)}")
             at += 1
         else:
             angle = abs(math.atan2(lam.imag, lam.real))
-            words.append(
-                f"turn coordinates {at + 1} and {at + 2} by {fmt.degrees(angle)} and scale them by {fmt.num(abs(lam))}"
-            )
+            scale = "" if abs(abs(lam) - 1) < 1e-12 else f" and scale them by {fmt.num(abs(lam))}"
+            words.append(f"turn coordinates {at + 1} and {at + 2} by {fmt.degrees(angle)}{scale}")
             at += 2
     text = fmt.and_join(words)
     return text[0].upper() + text[1:]
@@ -387,7 +395,7 @@ def lu_story(m: FloatMatrix, exact: ExactMatrix | None = None) -> Story:
             work[pivot_row], work[best] = work[best], work[pivot_row]
             perm[pivot_row], perm[best] = perm[best], perm[pivot_row]
             lower[[pivot_row, best], :pivot_row] = lower[[best, pivot_row], :pivot_row]
-            why = "its pivot is 0" if exact is not None else "to use the larger pivot"
+            why = f"row {pivot_row + 1} has 0 where the pivot goes" if exact is not None else "to use the larger pivot"
             e = _swap_matrix(rows, pivot_row, best)
             current = e @ current
             steps.append(Step(f"Swap rows {pivot_row + 1} and {best + 1} ({why})", e, current))
@@ -403,10 +411,11 @@ def lu_story(m: FloatMatrix, exact: ExactMatrix | None = None) -> Story:
             e[i, pivot_row] = -float(factor)
             current = e @ current
             current[i, col] = 0.0
+            size = "" if abs(factor) == 1 else f"{_exact_or_float(abs(factor))} times "
             if factor > 0:
-                says = f"Subtract {_exact_or_float(factor)} times row {pivot_row + 1} from row {i + 1}"
+                says = f"Subtract {size}row {pivot_row + 1} from row {i + 1}"
             else:
-                says = f"Add {_exact_or_float(-factor)} times row {pivot_row + 1} to row {i + 1}"
+                says = f"Add {size}row {pivot_row + 1} to row {i + 1}"
             steps.append(Step(says, e, current))
         pivot_row += 1
     upper = np.array([[float(x) for x in row] for row in work])
