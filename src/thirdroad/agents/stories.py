@@ -411,7 +411,8 @@ def lu_story(m: FloatMatrix, exact: ExactMatrix | None = None) -> Story:
             e[i, pivot_row] = -float(factor)
             current = e @ current
             current[i, col] = 0.0
-            size = "" if abs(factor) == 1 else f"{_exact_or_float(abs(factor))} times "
+            magnitude: Number = -factor if factor < 0 else factor
+            size = "" if magnitude == 1 else f"{_exact_or_float(magnitude)} times "
             if factor > 0:
                 says = f"Subtract {size}row {pivot_row + 1} from row {i + 1}"
             else:
