@@ -42,22 +42,29 @@ Schedule = Callable[[int], float]
 
 @dataclass
 class Transform:
-    """One agent in an optimizer's chain: gradients (or what the previous agent made of
-    them) come in, something new goes out. Its memory, per variable, lives in ``state``."""
+    """One agent in an optimizer's chain: a variable's gradient (or what the previous agent
+    made of it) comes in, something new goes out. Its memory, per variable, lives in ``state``.
+
+    The chain runs one variable at a time, from the gradient to the step, so every agent's
+    arrays are still in the cache when the next agent reads them, and scratch space can be
+    shared by all variables.
+    """
 
     name: str = field(init=False, default="")
     state: dict[int, Any] = field(init=False, default_factory=dict, repr=False)
-    # What update() hands on: "new" arrays the next agent may overwrite (fresh, or this agent's
-    # scratch space), or "state" (its own memory, which must not be touched downstream).
-    # ``overwrite=True`` tells an agent that the arrays it receives are scratch it may reuse.
+    # What update() hands on: "new" (an array the next agent may overwrite: fresh, or scratch
+    # space), "state" (this agent's own memory: must not be touched downstream) or "input"
+    # (what it was given, as safe to overwrite as that was). ``overwrite=True`` tells an agent
+    # that the array it receives is scratch it may reuse.
     output = "new"
 
     def words(self) -> str:
         raise NotImplementedError
 
-    def update(
-        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
-    ) -> list[Array]:
+    def prepare(self, grads: list[Array], step: int) -> None:
+        """A look at all gradients before the per-variable pass (global clipping needs it)."""
+
+    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
         raise NotImplementedError
 
     def _slot(self, key: int, like: Array, n: int = 1, fill: float = 0.0) -> Any:
@@ -66,6 +73,21 @@ class Transform:
             slot = [np.full_like(like, fill) for _ in range(n)]
             self.state[key] = slot
         return slot
+
+
+class _Scratch:
+    """One flat buffer per dtype, lent to each variable in turn (the chain finishes one
+    variable's step before it starts the next, so they never need it at the same time)."""
+
+    def __init__(self) -> None:
+        self.buffers: dict[np.dtype[Any], Array] = {}
+
+    def like(self, a: Array) -> Array:
+        buf = self.buffers.get(a.dtype)
+        if buf is None or buf.size < a.size:
+            buf = np.empty(a.size, dtype=a.dtype)
+            self.buffers[a.dtype] = buf
+        return buf[: a.size].reshape(a.shape)
 
 
 @dataclass
@@ -84,39 +106,40 @@ class AddDecayedWeights(Transform):
             return f"add weight_decay·θ to the step (decoupled weight decay, {self.weight_decay:g})"
         return f"add weight_decay·θ to the gradient (an L2 penalty, {self.weight_decay:g})"
 
-    def update(
-        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
-    ) -> list[Array]:
-        wd = self.weight_decay
-        return [u + wd * p for u, p in zip(updates, params, strict=True)]
+    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
+        if overwrite:
+            u += self.weight_decay * param
+            return u
+        return u + self.weight_decay * param
 
 
 @dataclass
 class ClipByGlobalNorm(Transform):
     """If the gradients, taken together as one long vector, are longer than ``max_norm``,
-    shrink them all by the same factor (PyTorch's ``clip_grad_norm_``)."""
+    shrink them all by the same factor (PyTorch's ``clip_grad_norm_``). It looks at the raw
+    gradients, so it comes first in a chain."""
 
     max_norm: float = 1.0
+    coef: float = field(init=False, default=1.0, repr=False)
 
     def __post_init__(self) -> None:
         self.name = "clip_by_global_norm"
-        self.output = "input"  # hands on what it got (shrunk): as safe to overwrite as that was
+        self.output = "input"
 
     def words(self) -> str:
         return f"shrink the gradients together if their overall length exceeds {self.max_norm:g}"
 
-    def update(
-        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
-    ) -> list[Array]:
-        total = math.sqrt(sum(float(np.vdot(u, u)) for u in updates))
-        coef = self.max_norm / (total + 1e-6)
-        if coef >= 1.0:
-            return updates
+    def prepare(self, grads: list[Array], step: int) -> None:
+        total = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+        self.coef = min(1.0, self.max_norm / (total + 1e-6))
+
+    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
+        if self.coef >= 1.0:
+            return u
         if overwrite:
-            for u in updates:
-                u *= coef
-            return updates
-        return [u * coef for u in updates]
+            u *= self.coef
+            return u
+        return u * self.coef
 
 
 @dataclass
@@ -138,21 +161,16 @@ class Trace(Transform):
         look = "; then look ahead by one more momentum step (Nesterov)" if self.nesterov else ""
         return f"keep a velocity: a running sum of gradients that fades by {self.momentum:g} each step{damp}{look}"
 
-    def update(
-        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
-    ) -> list[Array]:
-        out = []
+    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
         mu, keep_new = self.momentum, 1.0 - self.dampening
-        for u, k in zip(updates, keys, strict=True):
-            v = self.state.get(k)
-            if v is None:
-                v = np.array(u, copy=True)  # PyTorch starts the velocity at the first gradient
-                self.state[k] = v
-            else:
-                v *= mu
-                v += u if keep_new == 1.0 else keep_new * u
-            out.append(u + mu * v if self.nesterov else v)
-        return out
+        v = self.state.get(key)
+        if v is None:
+            v = np.array(u, copy=True)  # PyTorch starts the velocity at the first gradient
+            self.state[key] = v
+        else:
+            v *= mu
+            v += u if keep_new == 1.0 else keep_new * u
+        return u + mu * v if self.nesterov else v
 
 
 @dataclass
@@ -175,26 +193,21 @@ class ScaleByRms(Transform):
             f"divide each gradient by its root (+ε={self.eps:g})"
         )
 
-    def update(
-        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
-    ) -> list[Array]:
+    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
         a = self.alpha
-        out = []
-        for u, k in zip(updates, keys, strict=True):
-            slots = self._slot(k, u, 2 if self.centered else 1)
-            s = slots[0]
-            s *= a
-            s += (1 - a) * (u * u)
-            if self.centered:
-                ga = slots[1]
-                ga *= a
-                ga += (1 - a) * u
-                denom = np.sqrt(s - ga * ga)
-            else:
-                denom = np.sqrt(s)
-            denom += self.eps
-            out.append(u / denom)
-        return out
+        slots = self._slot(key, u, 2 if self.centered else 1)
+        s = slots[0]
+        s *= a
+        s += (1 - a) * (u * u)
+        if self.centered:
+            ga = slots[1]
+            ga *= a
+            ga += (1 - a) * u
+            denom = np.sqrt(s - ga * ga)
+        else:
+            denom = np.sqrt(s)
+        denom += self.eps
+        return u / denom  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -209,6 +222,7 @@ class ScaleByAdam(Transform):
     b2: float = 0.999
     eps: float = 1e-8
     amsgrad: bool = False
+    scratch: _Scratch = field(init=False, default_factory=_Scratch, repr=False)
 
     def __post_init__(self) -> None:
         self.name = "scale_by_adam"
@@ -221,34 +235,27 @@ class ScaleByAdam(Transform):
             f"over the root of the second (+ε={self.eps:g})"
         )
 
-    def update(
-        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
-    ) -> list[Array]:
+    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
         b1, b2 = self.b1, self.b2
-        bc1 = 1.0 - b1**step
-        bc2_sqrt = math.sqrt(1.0 - b2**step)
-        out = []
-        for u, k in zip(updates, keys, strict=True):
-            # slots: m, v, scratch (the output, reused every step), and AMSGrad's max of v
-            slots = self._slot(k, u, 4 if self.amsgrad else 3)
-            m, v, r = slots[0], slots[1], slots[2]
-            m *= b1
-            np.multiply(u, 1 - b1, out=r)
-            m += r
-            v *= b2
-            np.multiply(u, u, out=r)
-            r *= 1 - b2
-            v += r
-            if self.amsgrad:
-                np.maximum(slots[3], v, out=slots[3])
-                v = slots[3]
-            np.sqrt(v, out=r)
-            r /= bc2_sqrt
-            r += self.eps
-            np.divide(m, r, out=r)
-            r /= bc1
-            out.append(r)
-        return out
+        slots = self._slot(key, u, 3 if self.amsgrad else 2)  # m, v, and AMSGrad's max of v
+        m, v = slots[0], slots[1]
+        r = self.scratch.like(u)  # in-place arithmetic: no new array per step
+        m *= b1
+        np.multiply(u, 1 - b1, out=r)
+        m += r
+        v *= b2
+        np.multiply(u, u, out=r)
+        r *= 1 - b2
+        v += r
+        if self.amsgrad:
+            np.maximum(slots[2], v, out=slots[2])
+            v = slots[2]
+        np.sqrt(v, out=r)
+        r /= math.sqrt(1.0 - b2**step)
+        r += self.eps
+        np.divide(m, r, out=r)
+        r /= 1.0 - b1**step
+        return r
 
 
 @dataclass
@@ -265,17 +272,12 @@ class ScaleByRss(Transform):
     def words(self) -> str:
         return f"add up all squared gradients so far; divide each gradient by the root of the sum (+ε={self.eps:g})"
 
-    def update(
-        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
-    ) -> list[Array]:
-        out = []
-        for u, k in zip(updates, keys, strict=True):
-            (acc,) = self._slot(k, u, 1, self.initial_accumulator_value)
-            acc += u * u
-            denom = np.sqrt(acc)
-            denom += self.eps
-            out.append(u / denom)
-        return out
+    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
+        (acc,) = self._slot(key, u, 1, self.initial_accumulator_value)
+        acc += u * u
+        denom = np.sqrt(acc)
+        denom += self.eps
+        return u / denom  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -298,15 +300,12 @@ class ScaleByLearningRate(Transform):
         decay = f", itself shrinking as 1/(1 + {self.lr_decay:g}·(t-1))" if self.lr_decay else ""
         return f"step against it, scaled by {lr}{decay}"
 
-    def update(
-        self, updates: list[Array], params: list[Array], keys: list[int], step: int, overwrite: bool = False
-    ) -> list[Array]:
+    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
         r = -self.rate(step)
         if overwrite:
-            for u in updates:
-                u *= r
-            return updates
-        return [u * r for u in updates]
+            u *= r
+            return u
+        return u * r
 
 
 # ---------------------------------------------------------------- optimizers
@@ -323,10 +322,14 @@ class Optimizer:
         self.name = name
         self.transforms = list(transforms)
         self.iterations = 0
+        for i, t in enumerate(self.transforms):
+            if isinstance(t, ClipByGlobalNorm) and i > 0:
+                raise EngineError(f"{name}: ClipByGlobalNorm looks at the raw gradients, so it must come first")
 
     def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Variable]]) -> None:
-        """One step: ``θ ← θ + chain(gradients)`` for each (gradient, variable) pair.
-        Pairs whose gradient is ``None`` (unconnected variables) are skipped."""
+        """One step: ``θ ← θ + chain(gradient)`` for each (gradient, variable) pair.
+        Pairs whose gradient is ``None`` (unconnected variables) are skipped; the gradients
+        themselves are never changed."""
         grads: list[Array] = []
         variables: list[Variable] = []
         for g, var in grads_and_vars:
@@ -345,15 +348,15 @@ class Optimizer:
         if not variables:
             return
         self.iterations += 1
-        params = [v.data for v in variables]
-        keys = [id(v) for v in variables]
-        updates = grads
-        scratch = False  # the gradients belong to the caller: never overwritten
+        step = self.iterations
         for t in self.transforms:
-            updates = t.update(updates, params, keys, self.iterations, overwrite=scratch)
-            scratch = scratch if t.output == "input" else t.output == "new"
-        for var, u in zip(variables, updates, strict=True):
-            np.add(var.data, u, out=var.data, casting="same_kind")
+            t.prepare(grads, step)
+        for g, var in zip(grads, variables, strict=True):
+            u, scratch, key, param = g, False, id(var), var.data
+            for t in self.transforms:
+                u = t.update(u, param, key, step, scratch)
+                scratch = scratch if t.output == "input" else t.output == "new"
+            np.add(param, u, out=param, casting="same_kind")
 
     def describe(self) -> str:
         """The chain in words: what this optimizer does to a gradient, agent by agent."""
