@@ -256,6 +256,20 @@ def test_persistent_training_also_learns_the_digits() -> None:
     assert rbm.pseudo_likelihood(x_te) > before + 10
 
 
+def test_gaussian_visible_units_learn_standardised_digits() -> None:
+    from sklearn.datasets import load_digits
+
+    x = load_digits().data[:600]
+    x = (x - x.mean(axis=0)) / (x.std(axis=0) + 1e-6)  # real pixels, mean 0 and variance 1 (or all 0)
+    rbm = RBM(64, 40, seed=0, visible="gaussian", init_std=0.1)
+    before = rbm.reconstruction_error(x)
+    history = rbm.fit(x, epochs=3, lr=0.01, batch_size=20, progress=False)
+    assert history["recon_error"][-1] < 0.85 * before, (before, history["recon_error"])
+    assert "pseudo_likelihood" not in history.metrics
+    with pytest.raises(EngineError, match="Bernoulli"):
+        rbm.pseudo_likelihood(x)
+
+
 def test_samples_are_binary_and_repeatable() -> None:
     rbm = tiny_rbm(6, 4, seed=8)
     a = rbm.sample(7, steps=20, seed=3)

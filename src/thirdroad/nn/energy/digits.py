@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from thirdroad.nn._tensor import Array
 from thirdroad.nn.energy.rbm import RBM
@@ -106,14 +106,14 @@ def plot_filters(rbm: RBM, path: Path, max_filters: int = 100) -> Path:
     Red: the unit is pushed on by ink there (positive weight); blue: pushed off. One colour
     scale for all, so strong and weak units can be compared.
     """
-    plt = _pyplot()
     W = rbm.W.data[:, :max_filters]
     n = W.shape[1]
     cols = int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / cols))
     limit = float(np.abs(W).max()) or 1.0
     size = (cols * 0.75 + 1.2, rows * 0.75 + 0.5)
-    fig, axes = plt.subplots(rows, cols, figsize=size, squeeze=False, layout="constrained")
+    fig = Figure(figsize=size, layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
     image = None
     for j, ax in enumerate(axes.flat):
         ax.set_xticks([])
@@ -136,7 +136,6 @@ def plot_samples(rbm: RBM, x_test: Array, y_test: Array, path: Path, seed: int =
     sampling. Early columns stay close to the start (reconstructions); late ones are what the
     model itself believes digits look like.
     """
-    plt = _pyplot()
     rng = np.random.default_rng(seed)
     starts = [x_test[np.flatnonzero(y_test == d)[0]] for d in range(10)]
     from_data = _chain_snapshots(rbm, np.stack(starts), rng)
@@ -144,7 +143,8 @@ def plot_samples(rbm: RBM, x_test: Array, y_test: Array, path: Path, seed: int =
     from_noise = _chain_snapshots(rbm, noise, rng)
     headers = ["start", *[f"{s} step{'s' if s > 1 else ''}" for s in CHAIN_STEPS]]
     widths = [1] * len(headers) + [0.35] + [1] * len(headers)
-    fig, axes = plt.subplots(10, len(widths), figsize=(12, 7.6), gridspec_kw={"width_ratios": widths})
+    fig = Figure(figsize=(12, 7.6))
+    axes = fig.subplots(10, len(widths), gridspec_kw={"width_ratios": widths})
     panels = ((0, from_data, "chains from held-out digits"), (len(headers) + 1, from_noise, "chains from random noise"))
     for col_offset, snaps, title in panels:
         for c, snap in enumerate(snaps):
@@ -166,8 +166,8 @@ def plot_samples(rbm: RBM, x_test: Array, y_test: Array, path: Path, seed: int =
 
 def plot_curves(history: History, pl_before: float, path: Path) -> Path:
     """Pseudo-likelihood and reconstruction error per epoch, on training and held-out digits."""
-    plt = _pyplot()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig = Figure(figsize=(10, 3.8))
+    left, right = fig.subplots(1, 2)
     epochs = np.arange(0, len(history["pseudo_likelihood"]) + 1)
     for key, label in (("pseudo_likelihood", "training digits"), ("val_pseudo_likelihood", "held-out digits")):
         left.plot(epochs, [pl_before, *history[key]], marker=".", label=label)
@@ -192,19 +192,8 @@ def _chain_snapshots(rbm: RBM, start: Array, rng: np.random.Generator) -> list[A
     return snaps
 
 
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(fig: Any, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
+def _save(fig: Figure, path: Path) -> Path:
+    # A bare Figure draws with Agg when saved: no pyplot, so a notebook's backend is left alone.
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return path
