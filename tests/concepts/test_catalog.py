@@ -56,11 +56,11 @@ def test_lookup_membership_iteration() -> None:
 
 
 def test_unknown_id_suggests_the_closest() -> None:
-    with pytest.raises(UnknownConceptError, match="did you mean .*'adam'"):
+    with pytest.raises(UnknownConceptError, match=r"did you mean .*'adam'"):
         concepts["adma"]
     with pytest.raises(UnknownConceptError, match="'silu'"):
         concepts["swish"]  # an alias leads to its concept
-    with pytest.raises(KeyError, match="no family 'optimiser'.*'optimizers'"):
+    with pytest.raises(KeyError, match=r"no family 'optimiser'.*'optimizers'"):
         concepts.family("optimiser")
 
 

@@ -101,7 +101,7 @@ def test_reference_that_does_not_take_the_variables(tmp_path: Path) -> None:
 
 def test_unknown_role(tmp_path: Path) -> None:
     write(tmp_path, role="vectr")
-    with pytest.raises(CatalogError, match="unknown role 'vectr' .*did you mean 'vector'"):
+    with pytest.raises(CatalogError, match=r"unknown role 'vectr' .*did you mean 'vector'"):
         load(tmp_path)
 
 
@@ -154,7 +154,7 @@ def test_family_must_match_file_name(tmp_path: Path) -> None:
 
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "broken.toml").write_text('family = "broken\n', encoding="utf-8")
-    with pytest.raises(CatalogError, match="broken.toml: not valid TOML"):
+    with pytest.raises(CatalogError, match=r"broken\.toml: not valid TOML"):
         load(tmp_path)
 
 

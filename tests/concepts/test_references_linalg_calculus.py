@@ -10,8 +10,8 @@ import scipy.linalg
 import scipy.stats
 import torch
 import torch.nn.functional as F
-from scipy.spatial.transform import Rotation
 from scipy.spatial.distance import sqeuclidean
+from scipy.spatial.transform import Rotation
 
 from thirdroad.concepts import references as R
 
