@@ -113,3 +113,15 @@ def test_describe_tells_names_action_geometry_and_determinant() -> None:
 def test_describe_rejects_an_unknown_side() -> None:
     with pytest.raises(ValueError, match="left' or 'right"):
         agent("[[1,0],[0,1]]").describe(on="top")  # type: ignore[arg-type]
+
+
+def test_flat_within_the_tolerance_is_said_with_the_tolerance() -> None:
+    a = agent(np.diag([1e-10, 1.0]))
+    assert "singular" in a.kinds and a.rank == 1
+    assert "The determinant is 1e-10, zero within the tolerance 1e-9" in a.describe()
+    assert "invertible" in agent(np.diag([1e-10, 1.0]), tol=1e-12, near=1e-2).kinds
+
+
+def test_the_zero_matrix_sends_everything_to_the_origin_once() -> None:
+    text = agent(np.zeros((3, 3))).describe()
+    assert text.count("every vector to") == 1 and "flat onto a single point" in text

@@ -29,7 +29,7 @@ def num(x: float, digits: int = 3) -> str:
         return str(x)
     if x == 0 or abs(x) < 10 ** (-12):
         return "0"
-    if abs(x - round(x)) < 1e-9 * max(1.0, abs(x)) and abs(x) < 1e15:
+    if abs(x - round(x)) < 1e-12 * max(1.0, abs(x)) and abs(x) < 1e15:
         return str(round(x))
     if abs(x) < 1e-3 or abs(x) >= 1e6:
         mantissa, _, exponent = f"{x:.{max(digits - 1, 0)}e}".partition("e")

@@ -56,31 +56,32 @@ def turn(q: FloatMatrix) -> str:
 
 def stretch(factors: NDArray[np.float64], n: int, *, third_person: bool = False) -> str:
     """Diagonal factors as an action: "stretch by 3 along x and by 0.5 along y, and flip y"."""
-    s_ = "es" if third_person else ""
+    verbs = ("squashes", "keeps", "stretches", "flips") if third_person else ("squash", "keep", "stretch", "flip")
+    squash, keep, stretch_, flip = verbs
     parts = []
     flips = []
-    verb = ""
+    stretching = False
     for k, s in enumerate(factors):
         name = axis_name(k, n)
         if abs(s) < 1e-12:
-            parts.append(f"squash{s_} {name} to 0")
-            verb = ""
+            parts.append(f"{squash} {name} to 0")
+            stretching = False
         elif abs(abs(s) - 1) < 1e-12:
-            parts.append(f"keep{s_[-1:]} {name}")
-            verb = ""
+            parts.append(f"{keep} {name}")
+            stretching = False
         else:
             said = f"by {fmt.num(abs(s))} along {name}"
-            parts.append(said if verb == "stretch" else f"stretch{s_} {said}")
-            verb = "stretch"
+            parts.append(said if stretching else f"{stretch_} {said}")
+            stretching = True
         if s < -1e-12:
             flips.append(name)
     magnitudes = set(np.round(np.abs(factors), 12).tolist())
-    if len(magnitudes) == 1 and len(factors) > 1 and parts[0].startswith("stretch"):
+    if len(magnitudes) == 1 and len(factors) > 1 and parts[0].startswith(stretch_):
         text = parts[0].replace(f" along {axis_name(0, n)}", " in every direction")
-    elif len(magnitudes) == 1 and len(factors) > 1 and parts[0].startswith("keep"):
-        text = f"keep{s_[-1:]} all sizes"
+    elif len(magnitudes) == 1 and len(factors) > 1 and parts[0].startswith(keep):
+        text = f"{keep} all sizes"
     else:
         text = fmt.and_join(parts)
     if flips:
-        text += f", and flip{s_} {fmt.and_join(flips)}"
+        text += f", and {flip} {fmt.and_join(flips)}"
     return text

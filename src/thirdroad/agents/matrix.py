@@ -27,6 +27,7 @@ from thirdroad.agents.stories import (
     eig_story,
     lu_story,
     qr_story,
+    rank,
     svd_story,
 )
 
@@ -99,6 +100,11 @@ class MatrixAgent:
         return self.shape[0] == self.shape[1]
 
     @property
+    def rank(self) -> int:
+        """How many independent directions survive (singular values above the tolerance)."""
+        return rank(self.matrix, self.tol)
+
+    @property
     def kinds(self) -> frozenset[str]:
         """Every true name (see ``thirdroad.agents.KINDS``); empty for a non-square matrix."""
         return self._classification.kinds if self._classification else frozenset()
@@ -114,7 +120,7 @@ class MatrixAgent:
         it adds ``factor`` times coordinate j to coordinate i), ``null_space``; always ``rank``
         and, for a square matrix, ``det``.
         """
-        merged: dict[str, Any] = {"rank": int(np.linalg.matrix_rank(self.matrix))}
+        merged: dict[str, Any] = {"rank": self.rank}
         if self._classification is not None:
             for kind in _ordered(self.kinds):
                 merged.update(self._classification.params.get(kind, {}))
@@ -193,8 +199,7 @@ class MatrixAgent:
     def _headline(self) -> str:
         rows, cols = self.shape
         if not self.is_square:
-            rank = int(np.linalg.matrix_rank(self.matrix))
-            return f"This {rows}x{cols} matrix takes {cols}-D vectors to {rows}-D vectors (rank {rank})."
+            return f"This {rows}x{cols} matrix takes {cols}-D vectors to {rows}-D vectors (rank {self.rank})."
         names = [KINDS[k].noun for k in _ordered(self.kinds)]
         return f"This {rows}x{cols} matrix is {fmt.and_join(names)}."
 
@@ -234,7 +239,8 @@ class MatrixAgent:
             if kind in kinds:
                 p = self.params_of(kind)
                 said.append(_projection_words(p, n, how))
-        if "scaling" in kinds and "point_reflection" not in kinds and "permutation" not in kinds:
+        turned = {"point_reflection", "permutation", "rotation", "reflection"}
+        if "scaling" in kinds and not turned & kinds:
             said.append(f"It {stretch(np.diag(self.matrix), n, third_person=True)}.")
         if "shear" in kinds:
             p = self.params_of("shear")
@@ -258,8 +264,13 @@ class MatrixAgent:
             )
         if "singular" in kinds:
             null = self.params_of("singular")["null_space"]
-            dirs = fmt.and_join(fmt.vector(null[:, k]) for k in range(null.shape[1]))
-            said.append(f"It sends {dirs} (and everything along it) to zero.")
+            if null.shape[1] == n:
+                if "orthogonal_projection" not in kinds:  # that already said it
+                    said.append("It sends every vector to zero.")
+            else:
+                dirs = fmt.and_join(fmt.vector(null[:, k]) for k in range(null.shape[1]))
+                along = "along it" if null.shape[1] == 1 else "in the span of these"
+                said.append(f"It sends {dirs} (and everything {along}) to zero.")
         if not said:
             said.append("As a map: " + svd_story(self.matrix).summary)
         return said
@@ -284,7 +295,7 @@ class MatrixAgent:
 
     def determinant(self) -> Story:
         """The factor by which areas (volumes) change; a negative sign is a flip."""
-        return determinant_story(self.matrix, self.exact)
+        return determinant_story(self.matrix, self.exact, self.tol)
 
     def stories(self) -> list[Story]:
         """Every story that applies to this matrix's shape."""

@@ -463,18 +463,28 @@ def exact_determinant(exact: ExactMatrix) -> Fraction:
     return det
 
 
-def determinant_story(m: FloatMatrix, exact: ExactMatrix | None = None) -> Story:
-    """The determinant as the factor by which areas (volumes) change; its sign as a flip."""
+def rank(m: FloatMatrix, tol: float) -> int:
+    """How many directions survive: singular values above ``tol * max(1, largest)``."""
+    s = np.linalg.svd(m, compute_uv=False)
+    return int(np.sum(s > tol * max(1.0, float(s[0])))) if s.size else 0
+
+
+def determinant_story(m: FloatMatrix, exact: ExactMatrix | None = None, tol: float = 1e-12) -> Story:
+    """The determinant as the factor by which areas (volumes) change; its sign as a flip.
+
+    With exact entries the determinant is exact; otherwise the matrix counts as flat when its
+    smallest stretch is at most ``tol`` times its largest (the same rule as "singular").
+    """
     _require_square(m, "a determinant")
     n = m.shape[0]
     det = float(exact_determinant(exact)) if exact is not None else float(np.linalg.det(m))
-    scale = max(1.0, float(np.max(np.abs(m)))) ** n
     what = measure_name(n)
-    if abs(det) <= 1e-12 * scale:
-        rank = int(np.linalg.matrix_rank(m))
-        flat = {0: "a single point", 1: "a line", 2: "a plane"}.get(rank, f"a {rank}-D subspace")
+    kept = rank(m, tol) if exact is None or det != 0 else rank(m, 1e-12)
+    if (exact is not None and det == 0) or (exact is None and kept < n):
+        flat = {0: "a single point", 1: "a line", 2: "a plane"}.get(kept, f"a {kept}-D subspace")
+        value = "0" if det == 0 else f"{det:.3g}, zero within the tolerance {fmt.sci(tol)}"
         summary = (
-            f"The determinant is 0: the matrix squashes {space_name(n)} flat onto {flat}, "
+            f"The determinant is {value}: the matrix squashes {space_name(n)} flat onto {flat}, "
             f"so {what} become 0 and it can't be undone."
         )
     else:
@@ -500,5 +510,6 @@ __all__ = [
     "eig_story",
     "lu_story",
     "qr_story",
+    "rank",
     "svd_story",
 ]
