@@ -132,7 +132,8 @@ def test_written_dates_read_back_with_strptime() -> None:
             if template in STRPTIME and case is str:
                 read = dt.datetime.strptime(write_date(day, form), STRPTIME[template]).date()
                 if "%y" in STRPTIME[template]:  # the task's stated rule: two-digit years are 1950-2049
-                    read = read.replace(year=1900 + read.year % 100 if read.year % 100 >= 50 else 2000 + read.year % 100)
+                    yy = read.year % 100
+                    read = read.replace(year=1900 + yy if yy >= 50 else 2000 + yy)
                 assert read == day
                 checked += 1
     assert checked == 4 * len(STRPTIME)
