@@ -8,6 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from tests.nn.reference import finite_difference, ours_and_torch_grads, rel_err
 from thirdroad import nn
@@ -250,3 +253,33 @@ def test_non_differentiable_points_follow_pytorch() -> None:
     for ours, theirs in cases:
         _, g, _, tg = ours_and_torch_grads(ours, theirs, [a])
         np.testing.assert_array_equal(g[0], tg[0])
+
+
+BROADCAST_OPS = {
+    "add": (lambda a, b: a + b, lambda a, b: a + b),
+    "sub": (lambda a, b: a - b, lambda a, b: a - b),
+    "mul": (lambda a, b: a * b, lambda a, b: a * b),
+    "div": (lambda a, b: a / (b * b + 0.5), lambda a, b: a / (b * b + 0.5)),
+    "maximum": (nn.maximum, torch.maximum),
+    "pow": (lambda a, b: (a * a + 0.5) ** b, lambda a, b: (a * a + 0.5) ** b),
+    "where": (
+        lambda a, b: nn.where(a.numpy() > 0, a, b),
+        lambda a, b: torch.where(a.detach() > 0, a, b),
+    ),
+}
+
+
+@given(
+    shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, max_side=4),
+    op=st.sampled_from(sorted(BROADCAST_OPS)),
+    seed=st.integers(0, 2**16),
+)
+def test_random_shapes_broadcast_like_pytorch(shapes: Any, op: str, seed: int) -> None:
+    r = np.random.default_rng(seed)
+    a, b = (r.standard_normal(s) for s in shapes.input_shapes)
+    ours, theirs = BROADCAST_OPS[op]
+    y, g_ours, ty, g_torch = ours_and_torch_grads(ours, theirs, [a, b], weights=r.standard_normal(shapes.result_shape))
+    assert rel_err(y, ty) <= TOL
+    for go, gt, arr in zip(g_ours, g_torch, (a, b), strict=True):
+        assert go.shape == arr.shape
+        assert rel_err(go, gt) <= TOL

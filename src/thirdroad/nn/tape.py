@@ -217,7 +217,9 @@ class GradientTape:
     def _backward_numpy(self, target: Tensor, srcs: list[Tensor], seed: Array) -> dict[int, Any]:
         """The fast path: plain arrays, each node released as soon as it has been used."""
         F = _NumpyOps
-        keep = {id(s) for s in srcs}
+        # Gradients are dropped once passed on, except for sources that are outputs of nodes
+        # (a variable never is: only watched or intermediate tensors need keeping).
+        keep = {id(s) for s in srcs if s._tapes is not EVERY_TAPE}
         grads: dict[int, Any] = {id(target): seed}
         nodes = self._nodes if not self.persistent else list(self._nodes)
         pop = nodes.pop
@@ -228,7 +230,7 @@ class GradientTape:
             g = take(k, None)
             if g is None:
                 continue
-            if k in keep:
+            if keep and k in keep:
                 grads[k] = g
             partials = prim.partials
             if len(args) == 1:  # most nodes: kept short
