@@ -117,7 +117,7 @@ class RBM(Module):
     def energy(self, v: Any, h: Any) -> Array:
         """E(v, h) = -vᵀWh - bᵀv - cᵀh for each row pair (Gaussian: ½‖v - b‖² in place of -bᵀv)."""
         v, h = self._visible_rows(v), self._hidden_rows(h)
-        W, _b, c = self.W.data, self.b.data, self.c.data
+        W, c = self.W.data, self.c.data
         coupling = np.einsum("...i,ij,...j->...", v, W, h)
         return -coupling - self._visible_term(v) - h @ c  # type: ignore[no-any-return]
 
