@@ -131,13 +131,13 @@ def nesterov_direction(grad: ArrayLike, buf: ArrayLike, momentum: float) -> Arra
 
 def rmsprop_step(theta: ArrayLike, sq_avg: ArrayLike, grad: ArrayLike, lr: float,
                  eps: float) -> Array:
-    """theta - lr * grad / (sqrt(sq_avg) + eps): epsilon outside the root (PyTorch, Keras)."""
+    """theta - lr * grad / (sqrt(sq_avg) + eps): epsilon outside the root (PyTorch)."""
     return _a(theta) - lr * _a(grad) / (np.sqrt(_a(sq_avg)) + eps)
 
 
 def rmsprop_step_eps_inside(theta: ArrayLike, sq_avg: ArrayLike, grad: ArrayLike, lr: float,
                             eps: float) -> Array:
-    """theta - lr * grad / sqrt(sq_avg + eps): epsilon inside the root (Hinton's slides, optax)."""
+    """theta - lr * grad / sqrt(sq_avg + eps): epsilon inside the root (Keras, optax, Ruder)."""
     return _a(theta) - lr * _a(grad) / np.sqrt(_a(sq_avg) + eps)
 
 
@@ -157,7 +157,8 @@ def adam_step(theta: ArrayLike, m: ArrayLike, v: ArrayLike, t: int, lr: float, b
 
 def adam_step_eps_hat(theta: ArrayLike, m: ArrayLike, v: ArrayLike, t: int, lr: float,
                       beta1: float, beta2: float, eps_hat: float) -> Array:
-    """The paper's faster form: fold both corrections into the step size, add eps-hat to sqrt(v).
+    """The paper's faster form (Keras, TensorFlow): both corrections folded into the step size,
+    eps-hat added to sqrt(v).
 
     The same as ``adam_step`` only when eps_hat = eps * sqrt(1 - beta2**t).
     """
