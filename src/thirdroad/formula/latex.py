@@ -129,6 +129,8 @@ def _label(sup: Node) -> str:
 
 def _symbol(node: Symbol) -> str:
     out = _symbol_core(node)
+    if node.name == "E" and node.font == "bb" and not node.sub and node.sup is None:
+        return "{" + out + "}" + "'" * node.prime  # braced, or it would take what follows
     if node.sub:
         out += f"_{{{_index(node.sub)}}}"
     if node.sup is not None:
@@ -192,6 +194,8 @@ def _product(node: Product) -> str:
             text = _paren(_render(f))
         else:
             text = _wrap(f, _FACTOR if not isinstance(f, BigOp) else _PRODUCT)
+        if parts and isinstance(node.factors[k - 1], Symbol) and text.startswith("\\left"):
+            parts[-1] = "{" + parts[-1] + "}"  # {x} (a + b): a product, not x applied
         parts.append(text)
     return _PRODUCT_LATEX[node.op].join(parts)
 
@@ -265,9 +269,9 @@ def _render(node: Node) -> str:
         return f"\\sqrt{degree}{{{_render(node.arg)}}}"
     if isinstance(node, Norm):
         p = f"_{{{_render(node.p)}}}" if node.p is not None else ""
-        return f"\\left\\| {_render(node.arg)} \\right\\|{p}"
+        return f"\\left\\| {_wrap(node.arg, _SUM)} \\right\\|{p}"
     if isinstance(node, Abs):
-        return f"\\left| {_render(node.arg)} \\right|"
+        return f"\\left| {_wrap(node.arg, _SUM)} \\right|"
     if isinstance(node, BigOp):
         out = _BIG_LATEX.get(node.op, "\\" + node.op)
         if node.under is not None:

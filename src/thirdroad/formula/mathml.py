@@ -50,7 +50,8 @@ _RELATIONS = {"eq": "=", "approx": "≈", "propto": "∝", "sim": "∼", "in": "
               "le": "≤", "ge": "≥", "lt": "<", "gt": ">", "ne": "≠", "equiv": "≡",
               "simeq": "≃", "cong": "≅", "to": "→", "mapsto": "↦", "subset": "⊂",
               "subseteq": "⊆", "ll": "≪", "gg": "≫", "def": "≜", "implies": "⇒", "iff": "⇔",
-              "perp": "⊥", "parallel": "∥", "models": "⊨", "vdash": "⊢", "assign": "≔"}
+              "perp": "⊥", "parallel": "∥", "models": "⊨", "vdash": "⊢", "assign": "≔",
+              "leftarrow": "←"}
 _BIG = {"sum": "∑", "prod": "∏", "max": "max", "min": "min", "argmax": "arg max",
         "argmin": "arg min", "sup": "sup", "inf": "inf", "lim": "lim", "int": "∫",
         "union": "⋃", "intersection": "⋂"}

@@ -449,11 +449,15 @@ class Parser:
             if v in ("(", "[", "{", "\\{"):
                 return True
             if v == "|":
+                if tok.font:  # \left| opens, \right| closes
+                    return tok.font == "L"
                 if self.abs_stack and self.abs_stack[-1] == self.paren:
                     return False
                 return self.paren == 0
             return False
         if kind == "delim":
+            if tok.font:
+                return tok.font == "L"
             return not (self.norm_stack and self.norm_stack[-1] == self.paren)
         return False
 
@@ -522,11 +526,14 @@ class Parser:
             arg = self.parse_factor()
             self.depth -= 1
             return Neg(arg, span=_span(tok, arg)) if tok.value == "-" else arg
+        braced = tok.kind == "op" and tok.value == "{"
         node, postfix = self.parse_atom()
-        return self.parse_postfix(node) if postfix else node
+        return self.parse_postfix(node, call=not braced) if postfix else node
 
     # ---- postfix -------------------------------------------------------------------
-    def parse_postfix(self, node: Node) -> Node:
+    def parse_postfix(self, node: Node, call: bool = True) -> Node:
+        """Scripts, primes, ! and application; ``call`` is False after a braced group, so
+        that ``{x}(a)`` stays a product."""
         while True:
             tok = self.peek()
             if tok.kind != "op":
@@ -540,7 +547,7 @@ class Parser:
                 if tok.start == tok.end and self.notation == "ascii":
                     self.decide("ascii-digits", _span(node, tok),
                                 "the digits as a subscript", "a name ending in digits")
-                sub = self.parse_script()
+                sub = self.parse_script(script=True)
                 node = self._subscript(node, sub, tok)
             elif v == "'":
                 self.advance()
@@ -548,7 +555,7 @@ class Parser:
             elif v == "!" and isinstance(node, Number | Symbol):
                 self.advance()
                 node = Apply(Symbol("factorial"), (node,), span=_span(node, tok))
-            elif v == "(" and isinstance(node, Symbol):
+            elif v == "(" and isinstance(node, Symbol) and call:
                 if not self._is_function(node):
                     self.decide("implicit-product", node.span,
                                 f"{self.src(node.span)} times the bracket",
@@ -596,10 +603,10 @@ class Parser:
                         "a power")
             return Symbol(base.name, base.font, base.accent, base.sub, label, base.prime,
                           span=_span(base, self.toks[self.i - 1]))
-        exp = self.parse_script()
+        exp = self.parse_script(script=True)
         if self.at_op("_") and isinstance(base, Symbol) and not base.sub:
             sub_tok = self.advance()  # x^2_i is (x_i)^2
-            base = self._subscript(base, self.parse_script(), sub_tok)
+            base = self._subscript(base, self.parse_script(script=True), sub_tok)
         span = _span(base, self.toks[self.i - 1])
         if isinstance(exp, Symbol) and exp.name in ("top", "T") and not exp.sub:
             if exp.name == "T" and (
@@ -682,6 +689,8 @@ class Parser:
                                  "put both indices in one pair of braces: x_{ij}")
             return Symbol(base.name, base.font, base.accent, items, base.sup, base.prime,
                           span=span)
+        if isinstance(base, Apply) and isinstance(base.func, Symbol) and base.func.name == "index":
+            raise self.error("double subscript", tok, "put both indices in one pair of braces")
         if isinstance(base, Apply) and isinstance(base.func, Symbol) and not base.func.sub:
             f = base.func
             return Apply(Symbol(f.name, f.font, f.accent, items, f.sup, f.prime, span=f.span),
@@ -695,12 +704,17 @@ class Parser:
         raise self.error("a prime ' can only follow a name", tok, "write f'(x) or x'")
 
     # ---- scripts and arguments -----------------------------------------------------
-    def parse_script(self) -> Node:
+    def parse_script(self, script: bool = False) -> Node:
         """The argument of ^, _, \\frac, \\sqrt: a group, or one token (rule
         single-token-argument); in plain text a number, a name or a bracket."""
         tok = self.peek()
         if tok.kind == "op":
             if tok.value == "{":
+                if script and self._is_braced_mark():
+                    mark = self.toks[self.i + 1]
+                    self.i += 3
+                    return Symbol("top" if mark.value == "top" else "star",
+                                  span=(mark.start, mark.end))
                 return self._group()
             if tok.value == "(":
                 self.advance()
@@ -714,15 +728,12 @@ class Parser:
                 arg = self.parse_script()
                 self.depth -= 1
                 return Neg(arg, span=_span(tok, arg)) if tok.value == "-" else arg
-            if tok.value == "*":
+            if tok.value == "*" and script:
                 self.advance()
                 return Symbol("star", span=(tok.start, tok.end))
-            if tok.value == "'":
-                self.advance()
-                return Symbol("prime", span=(tok.start, tok.end))
         if tok.kind == "num":
             self.advance()
-            if self.notation == "latex" and len(tok.value) > 1:
+            if self.notation == "latex" and len(tok.value) > 1 and tok.value[0].isdigit():
                 # x^23 is x^2 times 3: give the rest back to the token stream
                 rest = Token("num", tok.value[1:], tok.start + 1, tok.end)
                 self.i -= 1
@@ -734,7 +745,7 @@ class Parser:
             return Symbol(tok.value, tok.font if tok.kind == "letter" else "",
                           span=(tok.start, tok.end))
         if tok.kind == "cmd" and (tok.value in GREEK_SET or tok.value in SYMBOL_COMMANDS
-                                  or tok.value == "top"):
+                                  or (tok.value == "top" and script)):
             self.advance()
             return Symbol(SYMBOL_COMMANDS.get(tok.value, tok.value), tok.font,
                           span=(tok.start, tok.end))
@@ -743,6 +754,12 @@ class Parser:
                              "write x^{2}, x_{i} or \\frac{a}{b}")
         node, _ = self.parse_atom()
         return node
+
+    def _is_braced_mark(self) -> bool:
+        """``{\top}`` or ``{*}`` after ^: a transpose or a star label."""
+        a, b = self.peek(1), self.peek(2)
+        mark = (a.kind == "cmd" and a.value == "top") or (a.kind == "op" and a.value == "*")
+        return mark and b.kind == "op" and b.value == "}"
 
     def _group(self) -> Node:
         open_tok = self.advance()
@@ -1067,7 +1084,8 @@ class Parser:
             node: Node = Symbol(arg.name, font, arg.accent, arg.sub, arg.sup, arg.prime,
                                 span=span)
         else:
-            node = transform(arg, restyle)
+            names = {id(n.func) for n in arg.walk() if isinstance(n, Apply)}
+            node = transform(arg, lambda n: n if id(n) in names else restyle(n))
         if isinstance(node, Symbol) and node.name == "E" and font == "bb":
             return self._expectation(tok, node)
         return node
@@ -1161,6 +1179,9 @@ class Parser:
         if self.at_op("^"):
             self.advance()
             order = self.parse_script()
+            if not (isinstance(order, Number) and order.value.isdigit()):
+                raise self.error("the order of a derivative must be a whole number", tok,
+                                 "write \\partial^2 L")
             func = Power(func, order, span=_span(tok, order))
         if self.at_op("_"):
             self.advance()

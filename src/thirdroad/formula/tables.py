@@ -102,7 +102,7 @@ RELATION_LATEX = {
     "mapsto": "\\mapsto", "subset": "\\subset", "subseteq": "\\subseteq", "ll": "\\ll",
     "gg": "\\gg", "def": "\\triangleq", "implies": "\\Rightarrow", "iff": "\\iff",
     "perp": "\\perp", "parallel": "\\parallel", "models": "\\models", "vdash": "\\vdash",
-    "assign": ":=",
+    "assign": ":=", "leftarrow": "\\leftarrow",
 }
 RELATION_WORDS = {
     "eq": "equals", "approx": "is about", "propto": "is proportional to",
@@ -112,14 +112,14 @@ RELATION_WORDS = {
     "mapsto": "maps to", "subset": "is inside", "subseteq": "is inside", "ll": "is much less than",
     "gg": "is much greater than", "def": "is defined as", "implies": "implies",
     "iff": "exactly when", "perp": "is perpendicular to", "parallel": "is parallel to",
-    "models": "satisfies", "vdash": "proves", "assign": "is set to",
+    "models": "satisfies", "vdash": "proves", "assign": "is set to", "leftarrow": "gets",
 }
 
 SYMBOL_COMMANDS = {
     "infty": "infty", "partial": "partial", "ell": "ell", "emptyset": "emptyset",
-    "varnothing": "emptyset", "hbar": "hbar", "imath": "i", "jmath": "j", "top": "top",
+    "varnothing": "emptyset", "hbar": "hbar", "imath": "i", "jmath": "j",
     "dots": "dots", "ldots": "dots", "cdots": "dots", "vdots": "dots", "ddots": "dots",
-    "prime": "prime", "forall": "forall", "exists": "exists", "cdotp": "cdot",
+    "forall": "forall", "exists": "exists", "cdotp": "cdot",
 }
 
 SPACING = frozenset(

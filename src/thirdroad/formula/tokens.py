@@ -220,11 +220,21 @@ def _command(name: str, start: int, end: int, text: str, out: list[Token]) -> in
         out.append(Token("sep", name, start, end))
         return end
     if name in SIZES:
-        # \left( is just (; \left. and \right. stand for no delimiter at all
+        # \left( is just (; \left. and \right. stand for no delimiter at all; \left| and
+        # \right| say which side a bar is on (marked "L" or "R")
         m = _MASTER.match(text, end)
         while m is not None and m.lastgroup == "ws":
             m = _MASTER.match(text, m.end())
         if m is not None and m.group() == ".":
+            return m.end()
+        side = "L" if name.endswith("l") or name == "left" else "R" if (
+            name.endswith("r") or name == "right") else ""
+        if m is not None and side and m.group() in ("|", "\\|", "\\lVert", "\\rVert",
+                                                    "\\Vert", "\\lvert", "\\rvert", "\\vert"):
+            bar = m.group()
+            kind, value = ("op", "|") if bar in ("|", "\\lvert", "\\rvert", "\\vert") else (
+                "delim", "‖")
+            out.append(Token(kind, value, m.start(), m.end(), side))
             return m.end()
         return end
     if name in SPACING:
@@ -255,10 +265,11 @@ def _command(name: str, start: int, end: int, text: str, out: list[Token]) -> in
         return end
     if name in DELIMITER_COMMANDS:
         value = DELIMITER_COMMANDS[name]
+        side = "L" if name.startswith("l") else "R" if name.startswith("r") else ""
         if value == "‖":
-            out.append(Token("delim", "‖", start, end))
+            out.append(Token("delim", "‖", start, end, side))
         elif value == "|":
-            out.append(Token("op", "|", start, end))
+            out.append(Token("op", "|", start, end, side))
         else:
             out.append(Token("cmd", name, start, end))
         return end
