@@ -37,6 +37,9 @@ TORCH = {
     "softmax": lambda x, p: F.softmax(x / p["temperature"], dim=0),
     "softmin": lambda x, p: F.softmin(x / p["temperature"], dim=0),
     "log_softmax": lambda x, p: F.log_softmax(x, dim=0),
+    "prelu": lambda x, p: F.prelu(x, torch.tensor([p["weight"]], dtype=torch.float64)),
+    "threshold": lambda x, p: F.threshold(x, p["threshold"], p["value"]),
+    "glu": lambda x, p: F.glu(x, dim=0),
 }
 OTHER_PARAMS = {
     "leaky_relu": {"negative_slope": 0.2},
@@ -48,6 +51,8 @@ OTHER_PARAMS = {
     "hardshrink": {"lambd": 1.5},
     "softmax": {"temperature": 0.5},
     "softmin": {"temperature": 3.0},
+    "prelu": {"weight": -0.3},
+    "threshold": {"threshold": 0.7, "value": -2.0},
 }
 
 
@@ -66,7 +71,7 @@ def _points() -> np.ndarray:
 def test_values_and_slopes_match_pytorch(name: str, non_default: bool) -> None:
     params = OTHER_PARAMS.get(name, {}) if non_default else {}
     act = ActivationAgent(name, **params)
-    x = _points() if name in ELEMENTWISE else np.array([3.0, 1.0, 0.2, -2.0, 0.0])
+    x = _points() if name in ELEMENTWISE else np.array([3.0, 1.0, 0.2, -2.0, 0.0, 1.5])
     xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     yt = TORCH[name](xt, act.params)
     assert np.allclose(act(x), yt.detach().numpy(), rtol=1e-12, atol=1e-12)
@@ -78,7 +83,8 @@ def test_values_and_slopes_match_pytorch(name: str, non_default: bool) -> None:
     else:
         jac = torch.autograd.functional.jacobian(lambda v: TORCH[name](v, act.params), xt.detach())
         assert np.allclose(act.jacobian(x), jac.numpy(), rtol=1e-10, atol=1e-12)
-        assert np.allclose(act.slope(x), np.diag(jac.numpy()))
+        if name != "glu":
+            assert np.allclose(act.slope(x), np.diag(jac.numpy()))
 
 
 def test_softmax_words_carry_the_numbers() -> None:
@@ -133,7 +139,7 @@ def test_aliases_and_errors() -> None:
         agent("softmax")(np.ones((2, 2)))
 
 
-@pytest.mark.parametrize("name", ["softmax", "gelu", "log_softmax", "hardshrink"])
+@pytest.mark.parametrize("name", ["softmax", "gelu", "log_softmax", "hardshrink", "glu"])
 def test_plots_are_drawn_and_saved(name: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     fig = agent(name).plot(tmp_path / f"{name}.png")
     assert len(fig.axes) == 2 and (tmp_path / f"{name}.png").stat().st_size > 5000
@@ -145,3 +151,12 @@ def test_graph_shows_the_function_and_its_slope() -> None:
     value, slope = fig.axes[0].lines[2:4]  # after the two axis lines
     xs = value.get_xdata()
     assert np.allclose(value.get_ydata(), np.tanh(xs)) and np.allclose(slope.get_ydata(), 1 - np.tanh(xs) ** 2)
+
+
+def test_glu_words_give_halves_gates_and_output() -> None:
+    text = agent("glu").describe()
+    assert "a = (1, -2), b = (0.5, 3), the gates are (0.622, 0.953), so it gives (0.622, -1.91)" in text
+    with pytest.raises(AgentInputError, match="even length"):
+        agent("glu")(np.ones(3))
+    with pytest.raises(AgentInputError, match="jacobian"):
+        agent("glu").slope(np.ones(4))

@@ -27,11 +27,14 @@ def plot_activation(agent: ActivationAgent, sample: Array, path: str | Path | No
     if agent.elementwise:
         _graph(graph, agent, sample)
         _number_lines(action, agent, sample)
+    elif agent.name == "glu":
+        _glu_gate(graph)
+        _glu_bars(action, agent, sample)
     else:
         _softmax_curve(graph, agent, sample)
         _weights(action, agent, sample)
     lines = agent.describe(sample).splitlines()
-    _draw.suptitle(fig, lines[0] if agent.elementwise or len(lines) < 3 else lines[2])
+    _draw.suptitle(fig, lines[2] if agent.name in ("softmax", "softmin") else lines[0])
     return _draw.finish(fig, path)
 
 
@@ -69,6 +72,36 @@ def _number_lines(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
     ax.set_ylim(-0.2 - 0.12 * (max(tiers_out) + 1), 1.2 + 0.12 * (max(tiers_in) + 1))
     ax.axis("off")
     ax.set_title("what it does to a sample vector, number by number", fontsize=10)
+
+
+def _glu_gate(ax: Axes) -> None:
+    from thirdroad.agents.activation import ActivationAgent
+
+    gate = ActivationAgent("sigmoid")
+    xs = np.linspace(-6, 6, 401)
+    ax.plot(xs, gate(xs), color=VALUE_COLOR, lw=2.2, label="gate sigmoid(b)")
+    ax.plot(xs, gate.slope(xs), color=SLOPE_COLOR, lw=1.6, ls="--", label="its slope")
+    ax.set_xlabel("b (a number from the second half)")
+    ax.set_title("the gate: how much of a gets through", fontsize=10)
+    ax.legend(loc="upper left", fontsize=9)
+    ax.grid(alpha=0.3)
+
+
+def _glu_bars(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
+    half = len(sample) // 2
+    a, b = sample[:half], sample[half:]
+    out = agent(sample)
+    positions = np.arange(half)
+    width = 0.27
+    gate = out / np.where(a == 0, 1.0, a)
+    gate = np.where(a == 0, 1 / (1 + np.exp(-b)), gate)
+    ax.bar(positions - width, a, width, color="#aaaaaa", label="a (first half)")
+    ax.bar(positions, gate, width, color=SLOPE_COLOR, label="gate sigmoid(b)")
+    ax.bar(positions + width, out, width, color=VALUE_COLOR, label="a x gate (output)")
+    ax.set_xticks(positions, [f"number {k + 1}" for k in positions])
+    ax.axhline(0, color="#555555", lw=0.8)
+    ax.legend(fontsize=9)
+    ax.set_title("half the vector gates the other half", fontsize=10)
 
 
 def _tiers(values: Array, span: float) -> list[int]:

@@ -153,7 +153,9 @@ def draw_space(ax: Any, m: FloatMatrix, title: str, limit: tuple[float, float], 
     ax.set_ylabel("y", fontsize=8)
     ax.set_zlabel("z", fontsize=8)
     ax.tick_params(labelsize=7)
-    ticks = sorted({round(low, 1), 0.0, round(high, 1)})
+    ticks = [round(low, 1), round(high, 1)]
+    if min(-low, high) > 0.15 * (high - low):  # 0 only where it has room
+        ticks.insert(1, 0.0)
     ax.set_xticks(ticks)
     ax.set_yticks(ticks)
     ax.set_zticks(ticks)

@@ -63,6 +63,11 @@ def _mish_parts(x: Array) -> tuple[Array, Array]:
     return x * t, t + x * (1 - t * t) * _sigmoid(x)
 
 
+def _threshold(x: Array, threshold: float, value: float) -> Array:
+    out: Array = np.where(x > threshold, x, np.float64(value))
+    return out
+
+
 @dataclass(frozen=True)
 class Elementwise:
     """A function applied to each number on its own, with its slope."""
@@ -186,13 +191,28 @@ ELEMENTWISE: dict[str, Elementwise] = {
         "Tanhshrink", "subtracts tanh(x) from x: almost 0 near 0, about x - 1 far out",
         _f(lambda x: x - np.tanh(x)), _f(lambda x: np.tanh(x) ** 2),
     ),
+    "prelu": Elementwise(
+        "PReLU", "keeps positive numbers and multiplies negative ones by a learned slope "
+        "({weight} here, PyTorch's starting value)",
+        _f(lambda x, weight: np.where(x >= 0, x, weight * x)),
+        _f(lambda x, weight: np.where(x > 0, 1.0, weight)),
+        {"weight": 0.25},
+    ),
+    "threshold": Elementwise(
+        "Threshold", "keeps numbers above {threshold} and replaces the rest by {value}",
+        _f(_threshold),
+        _f(lambda x, threshold, value: (x > threshold).astype(np.float64)),
+        {"threshold": 0.0, "value": 0.0},
+    ),
 }  # fmt: skip
 
 VECTOR = {
     "softmax": "Softmax",
     "softmin": "Softmin",
     "log_softmax": "Log-softmax",
+    "glu": "GLU",
 }
+GLU_SAMPLE = (1.0, -2.0, 0.5, 3.0)
 ACTIVATIONS: tuple[str, ...] = (*VECTOR, *ELEMENTWISE)
 ALIASES = {"swish": "silu", "logsigmoid": "log_sigmoid", "leakyrelu": "leaky_relu", "logistic": "sigmoid"}
 
@@ -247,6 +267,8 @@ class ActivationAgent:
 
     @property
     def sample(self) -> Array:
+        if self.name == "glu":
+            return np.array(GLU_SAMPLE)
         return np.array(ELEMENTWISE_SAMPLE if self.elementwise else SCORES_SAMPLE)
 
     # --- numbers --------------------------------------------------------------------------
@@ -257,7 +279,11 @@ class ActivationAgent:
             return ELEMENTWISE[self.name].value(v, self.params)
         if v.ndim != 1:
             raise AgentInputError(f"{self.name} acts on one vector of scores; got shape {v.shape}")
-        t = self.params["temperature"] if self.name != "log_softmax" else 1.0
+        if self.name == "glu":
+            a, b = _halves(v)
+            gated: Array = a * _sigmoid(b)
+            return gated
+        t = self.params["temperature"] if self.name not in ("log_softmax", "glu") else 1.0
         if self.name == "softmax":
             return _softmax(v / t)
         if self.name == "softmin":
@@ -270,6 +296,8 @@ class ActivationAgent:
         v = _as_vector(x)
         if self.elementwise:
             return ELEMENTWISE[self.name].slope(v, self.params)
+        if self.name == "glu":
+            raise AgentInputError("GLU halves the vector, so it has no slope per number; use jacobian()")
         return np.diag(self.jacobian(v)).copy()
 
     def jacobian(self, x: ArrayLike) -> Array:
@@ -279,6 +307,11 @@ class ActivationAgent:
             raise AgentInputError(f"a Jacobian needs one vector; got shape {v.shape}")
         if self.elementwise:
             return np.diag(self.slope(v))
+        if self.name == "glu":
+            a, b = _halves(v)
+            gate = _sigmoid(b)
+            glu_jac: Array = np.hstack([np.diag(gate), np.diag(a * gate * (1 - gate))])
+            return glu_jac
         if self.name == "log_softmax":
             p = _softmax(v)
             out: Array = np.eye(len(v)) - p[None, :]
@@ -298,6 +331,18 @@ class ActivationAgent:
             raise AgentInputError(f"the sample must be one vector; got shape {x.shape}")
         if self.name in ("softmax", "softmin"):
             return self._describe_softmax(x)
+        if self.name == "glu":
+            a, b = _halves(x)
+            return "\n".join(
+                [
+                    "GLU splits the vector into two halves, a and b, and lets each number of a "
+                    "through by a gate sigmoid(b) between 0 and 1.",
+                    f"On {fmt.vector(x)}: a = {fmt.vector(a)}, b = {fmt.vector(b)}, the gates are "
+                    f"{fmt.vector(_sigmoid(b))}, so it gives {fmt.vector(self(x))}.",
+                    "A gate near 1 lets its number pass; near 0 it shuts it out. The output is half "
+                    "as long as the input.",
+                ]
+            )
         y = self(x)
         lines = []
         if self.elementwise:
@@ -420,6 +465,13 @@ def _share_word(share: float) -> str:
     if share > 0.5:
         return "most"
     return "the largest share"
+
+
+def _halves(v: Array) -> tuple[Array, Array]:
+    if v.ndim != 1 or len(v) % 2:
+        raise AgentInputError(f"GLU needs one vector of even length; got shape {v.shape}")
+    half = len(v) // 2
+    return v[:half], v[half:]
 
 
 def _as_vector(x: ArrayLike) -> Array:

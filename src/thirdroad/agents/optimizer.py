@@ -202,6 +202,11 @@ class Race:
     def __str__(self) -> str:
         return self.describe()
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return "<pre>" + html.escape(self.describe()) + "</pre>"
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: each optimizer's end point, loss, steps to the goal and words."""
         return {
