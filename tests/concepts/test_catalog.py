@@ -153,3 +153,10 @@ def test_to_dict_is_plain_json() -> None:
     assert json.loads(json.dumps(data)) == data
     assert data["builds_on"][0] == {"id": "sgd_momentum",
                                     "how": "Adam's first moment is momentum's EMA of gradients"}
+
+
+def test_templates_that_share_a_reference_name_all_their_concepts() -> None:
+    owners = {t.concept for t in concepts.catalog().by_reference("ema")}
+    assert {"ema", "sgd_momentum", "adam", "lion"} <= owners
+    assert {t.concept for t in concepts.catalog().by_reference("softmax")} >= {
+        "softmax", "attention_weights"}

@@ -170,3 +170,23 @@ def test_margin_losses(rng: np.random.Generator) -> None:
 def test_l2_penalty(rng: np.random.Generator) -> None:
     theta = rng.normal(size=7)
     close(R.l2_penalty(theta, 0.3), 0.15 * torch.linalg.vector_norm(T(theta)) ** 2)
+
+
+def test_logit_undoes_sigmoid_and_swiglu(rng: np.random.Generator) -> None:
+    p = rng.uniform(0.01, 0.99, size=8)
+    close(R.logit(p), torch.logit(T(p)))
+    close(R.sigmoid(R.logit(p)), p)
+    a, b = rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    close(R.swiglu(a, b), F.silu(T(a)) * T(b))
+
+
+def test_info_nce_is_cross_entropy_over_candidates(rng: np.random.Generator) -> None:
+    z = rng.normal(size=(6, 4))
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    partner = z + 0.1 * rng.normal(size=(6, 4))
+    partner /= np.linalg.norm(partner, axis=1, keepdims=True)
+    sims = z @ partner.T
+    labels = np.arange(6)
+    close(R.info_nce(sims, labels, 0.1),
+          F.cross_entropy(F.cosine_similarity(T(z)[:, None], T(partner)[None], dim=-1) / 0.1,
+                          T(labels)), tol=1e-6)

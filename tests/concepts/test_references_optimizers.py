@@ -325,3 +325,17 @@ def test_inverse_sqrt_schedule_peaks_at_the_end_of_warmup() -> None:
     peak = int(np.argmax(lrs)) * 50 + 1
     assert abs(peak - 4000) <= 50
     np.testing.assert_allclose(R.inverse_sqrt_schedule(512, 4000, 4000), (512 * 4000) ** -0.5)
+
+
+def test_amsgrad(problem: tuple[np.ndarray, list[np.ndarray]]) -> None:
+    theta, grads = problem
+    lr, b1, b2, eps = 0.01, 0.9, 0.99, 1e-8
+    theirs = torch_run(lambda p: torch.optim.Adam(p, lr=lr, betas=(b1, b2), eps=eps,
+                                                  amsgrad=True), theta, grads)
+    v_max, ours = np.zeros(5), []
+    for t, (m, v) in enumerate(adam_moments(grads, b1, b2), start=1):
+        v_max = R.running_max(v_max, v)
+        theta = R.adam_update(theta, R.bias_correction(m, b1, t),
+                              R.bias_correction(v_max, b2, t), lr, eps)
+        ours.append(theta)
+    check(ours, theirs)

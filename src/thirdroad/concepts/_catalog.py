@@ -116,6 +116,15 @@ class Catalog:
         for concept in self._concepts.values():
             yield from concept.formulas
 
+    def by_reference(self, name: str) -> list[Template]:
+        """Every template computed by the reference ``name``, across concepts.
+
+        A chunk that matches one of them is an instance of all their concepts at once: the
+        momentum velocity ``\\beta v + (1-\\beta) dW`` is computed by ``ema``, so it is both an
+        ``ema`` and part of ``sgd_momentum``.
+        """
+        return [t for t in self.templates() if t.reference == name]
+
     def search(self, query: str) -> list[Concept]:
         """Concepts whose words mention all the words of ``query``, best first.
 

@@ -173,6 +173,11 @@ def adamw_update(theta: ArrayLike, m_hat: ArrayLike, v_hat: ArrayLike, lr: float
     return theta - lr * (_a(m_hat) / (np.sqrt(_a(v_hat)) + eps) + weight_decay * theta)
 
 
+def running_max(v_max: ArrayLike, v: ArrayLike) -> Array:
+    """max(v_max, v): AMSGrad's second moment, which never shrinks."""
+    return np.maximum(_a(v_max), _a(v))
+
+
 def adamax_norm(u: ArrayLike, grad: ArrayLike, beta2: float) -> Array:
     """max(beta2 * u, |grad|): an exponentially weighted infinity norm of the gradients."""
     return np.maximum(beta2 * _a(u), np.abs(_a(grad)))
@@ -358,6 +363,12 @@ def sigmoid(x: ArrayLike) -> Array:
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def logit(p: ArrayLike) -> Array:
+    """log(p / (1 - p)), the inverse of the sigmoid: from a probability back to a score."""
+    p = _a(p)
+    return _a(np.log(p) - np.log1p(-p))
+
+
 def log_sigmoid(x: ArrayLike) -> Array:
     """log(sigmoid(x)) = -softplus(-x)."""
     return -softplus(-_a(x))
@@ -480,6 +491,11 @@ def glu(a: ArrayLike, b: ArrayLike) -> Array:
     return _a(a) * sigmoid(b)
 
 
+def swiglu(a: ArrayLike, b: ArrayLike) -> Array:
+    """silu(a) * b: a GLU whose gate is SiLU (Swish) instead of a sigmoid."""
+    return silu(a) * _a(b)
+
+
 def softshrink(x: ArrayLike, lambd: float) -> Array:
     """Move x towards zero by lambd, and to zero if it is closer than lambd."""
     x = _a(x)
@@ -554,6 +570,13 @@ def nll(x: ArrayLike, y: ArrayLike) -> float:
     """Negative log-likelihood: minus the log-probability x[n, y_n] of each true class (mean)."""
     logp = np.atleast_2d(_a(x))
     labels = np.atleast_1d(np.asarray(y, dtype=np.int64))
+    return _rows_mean(-logp[np.arange(len(labels)), labels])
+
+
+def info_nce(s: ArrayLike, j: ArrayLike, tau: float) -> float:
+    """-log softmax(s / tau)[j]: the positive pair j must out-score the others (mean over rows)."""
+    logp = np.atleast_2d(log_softmax(_a(s) / tau))
+    labels = np.atleast_1d(np.asarray(j, dtype=np.int64))
     return _rows_mean(-logp[np.arange(len(labels)), labels])
 
 
