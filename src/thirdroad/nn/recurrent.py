@@ -73,7 +73,8 @@ class _GRUSaved:
 
     gates: Array = field(default_factory=lambda: np.empty(0))  # (B, T, 3H): r, z, n after their nonlinearities
     hn: Array = field(default_factory=lambda: np.empty(0))  # (B, T, H): W_hn h_{t-1} + b_hn
-    states: Array = field(default_factory=lambda: np.empty(0))  # (B, T+1, H): h_0 ... h_T
+    h_prev: Array = field(default_factory=lambda: np.empty(0))  # (B, T, H): h_0 ... h_{T-1}
+    h_minus_n: Array = field(default_factory=lambda: np.empty(0))  # (B, T, H): h_{t-1} - n_t
     g: Any = None  # the output gradient the cached input gradients belong to
     grads: tuple[Array, ...] = ()
 
@@ -97,14 +98,16 @@ def _gru_forward(x: Array, h0: Array, w_ih: Array, w_hh: Array, b_ih: Array, b_h
     gi += b_ih
     gi[:, :, : 2 * H] += b_hh[: 2 * H]
     b_hn = b_hh[2 * H :]
-    states = np.empty((B, T + 1, H), dtype=x.dtype)  # h_0 ... h_T
-    states[:, 0] = h0
+    h_prev = np.empty((B, T, H), dtype=x.dtype)  # the state each step starts from
+    out = np.empty((B, T, H), dtype=x.dtype)  # the state each step ends with
+    h_prev[:, 0] = h0
     gates = np.empty((B, T, 3 * H), dtype=x.dtype)  # r, z, n after their nonlinearities
     hn = np.empty((B, T, H), dtype=x.dtype)  # W_hn h_{t-1} + b_hn
+    h_minus_n = np.empty((B, T, H), dtype=x.dtype)
     gh = np.empty((B, 3 * H), dtype=x.dtype)
     w_hh_t = w_hh.T
     for t in range(T):
-        h = states[:, t]
+        h = h_prev[:, t]
         np.matmul(h, w_hh_t, out=gh)
         gt = gates[:, t]
         rz = np.add(gi[:, t, : 2 * H], gh[:, : 2 * H], out=gt[:, : 2 * H])
@@ -114,12 +117,13 @@ def _gru_forward(x: Array, h0: Array, w_ih: Array, w_hh: Array, b_ih: Array, b_h
         n += gi[:, t, 2 * H :]
         np.tanh(n, out=n)
         # h_t = (1 - z) n + z h = n + z (h - n)
-        new = np.subtract(h, n, out=states[:, t + 1])
-        new *= gt[:, H : 2 * H]
+        new = np.multiply(np.subtract(h, n, out=h_minus_n[:, t]), gt[:, H : 2 * H], out=out[:, t])
         new += n
-    saved.gates, saved.hn, saved.states = gates, hn, states
+        if t + 1 < T:
+            h_prev[:, t + 1] = new
+    saved.gates, saved.hn, saved.h_prev, saved.h_minus_n = gates, hn, h_prev, h_minus_n
     saved.g, saved.grads = None, ()
-    return np.ascontiguousarray(states[:, 1:])
+    return out
 
 
 def _gru_backward(
@@ -141,16 +145,15 @@ def _gru_backward(
     for all steps at once before the loop; the weight gradients, sums over steps of
     outer products, are taken after it as one matrix product over all (b, t) rows.
     """
-    gates, hn, states = saved.gates, saved.hn, saved.states
+    gates, hn, h_prev = saved.gates, saved.hn, saved.h_prev
     B, T, H3 = gates.shape
     H = H3 // 3
     n_in = x.shape[2]
     r, z, n = gates[..., :H], gates[..., H : 2 * H], gates[..., 2 * H :]
-    h_prev = states[:, :-1]
     # slopes, for every step at once: da_n = dh·k_n, da_r = da_n·k_r, da_z = dh·k_z
     k_n = (1 - n * n) * (1 - z)
     k_r = hn * (r - r * r)
-    k_z = (h_prev - n) * (z - z * z)
+    k_z = saved.h_minus_n * (z - z * z)
     d_hside = np.empty_like(gates)  # gradient of W_hh h_{t-1} + b_hh, step by step
     d_n = np.empty((B, T, H), dtype=g.dtype)  # gradient of the candidate's pre-activation
     dh = np.zeros((B, H), dtype=g.dtype)
