@@ -60,7 +60,7 @@ _NUMPY_FUNCTIONS = {
     "Tanh": "np.tanh", "sqrt": "np.sqrt", "abs": "np.abs", "sign": "np.sign", "sgn": "np.sign",
     "floor": "np.floor", "ceil": "np.ceil", "sigma": "nm.sigmoid", "sigmoid": "nm.sigmoid",
     "Sigmoid": "nm.sigmoid", "softmax": "nm.softmax", "Softmax": "nm.softmax",
-    "relu": "nm.relu", "ReLU": "nm.relu", "softplus": "nm.softplus", "max": "nm.maximum",
+    "relu": "nm.relu", "ReLU": "nm.relu", "softplus": "nm.softplus", "Softplus": "nm.softplus", "max": "nm.maximum",
     "min": "nm.minimum", "mean": "nm.mean",
 }
 _COMPARE = {"lt": "<", "gt": ">", "le": "<=", "ge": ">=", "eq": "==", "ne": "!="}

@@ -179,6 +179,7 @@ FUNCTIONS: dict[str, Callable[..., Array]] = {
     "relu": relu,
     "ReLU": relu,
     "softplus": softplus,
+    "Softplus": softplus,
     "max": maximum,
     "min": minimum,
     "mean": mean,

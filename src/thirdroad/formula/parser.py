@@ -555,6 +555,8 @@ class Parser:
             elif v == "!" and isinstance(node, Number | Symbol):
                 self.advance()
                 node = Apply(Symbol("factorial"), (node,), span=_span(node, tok))
+            elif v == "[" and isinstance(node, Symbol) and call and node.name in WORD_FUNCTIONS:
+                node = self._application(node)  # Var[x], mean[x]
             elif v == "(" and isinstance(node, Symbol) and call:
                 if not self._is_function(node):
                     self.decide("implicit-product", node.span,
@@ -582,7 +584,7 @@ class Parser:
 
     def _application(self, func: Node) -> Node:
         open_tok = self.advance()
-        args = self.parse_items(open_tok, (")",))[0]
+        args = self.parse_items(open_tok, ("]" if open_tok.value == "[" else ")",))[0]
         end = self.toks[self.i - 1]
         span = _span(func, end)
         if isinstance(func, Symbol) and len(args) == 1 and not func.sub and not func.accent:
@@ -900,8 +902,8 @@ class Parser:
             num = self.parse_script()
             den = self.parse_script()
             node = self._fraction(num, den, slash=False, start=tok)
-            end = self.toks[self.i - 1].end
-            return (node.with_span((tok.start, end)) if node.span[1] < end else node), True
+            stop = self.toks[self.i - 1].end
+            return (node.with_span((tok.start, stop)) if node.span[1] < stop else node), True
         if name == "binom":
             a = self.parse_script()
             b = self.parse_script()
@@ -1086,7 +1088,9 @@ class Parser:
         else:
             names = {id(n.func) for n in arg.walk() if isinstance(n, Apply)}
             node = transform(arg, lambda n: n if id(n) in names else restyle(n))
-        if isinstance(node, Symbol) and node.name == "E" and font == "bb":
+        if isinstance(node, Symbol) and node.name == "E" and (
+            font == "bb" or (font == "rm" and self._expectation_follows())
+        ):
             return self._expectation(tok, node)
         return node
 
