@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -25,12 +26,12 @@ def _bullets(items: tuple[str, ...]) -> list[str]:
 
 
 def variables_line(template: Template) -> str:
-    """``x: scores (vector); j: bound index`` for a template's pattern variables."""
+    """``x (vector): scores; j: bound index`` for a template's pattern variables."""
     parts = []
     for var in template.variables:
         role = var.role.replace("_", " ")
         shown = var.symbol or f"({var.name}, not written)"
-        parts.append(f"{shown}: {var.meaning} ({role})" if var.meaning else f"{shown}: {role}")
+        parts.append(f"{shown} ({role}): {var.meaning}" if var.meaning else f"{shown}: {role}")
     return "; ".join(parts)
 
 
@@ -70,6 +71,15 @@ def card_text(catalog: Catalog, cid: str) -> str:
     return "\n".join(lines)
 
 
+def _bullet(text: str, style: str = "") -> RenderableType:
+    """A list item whose wrapped lines hang under its first word."""
+    grid = Table.grid()
+    grid.add_column(width=2)
+    grid.add_column()
+    grid.add_row(Text("-", style=style), Text(text, style=style))
+    return grid
+
+
 def card_renderable(catalog: Catalog, cid: str) -> RenderableType:
     """The card as a rich panel: words on top, formulas in a table, then the lineage."""
     c = catalog[cid]
@@ -78,32 +88,32 @@ def card_renderable(catalog: Catalog, cid: str) -> RenderableType:
         parts.append(Text("also called: " + ", ".join(c.aliases), style="dim"))
     parts += [Text(c.summary), Text(""), Text("What it does", style="bold"),
               Text(c.action), Text("")]
-    formulas = Table(show_header=True, header_style="bold", expand=True, box=None)
-    formulas.add_column("formula", style="cyan", ratio=3)
-    formulas.add_column("reads", ratio=2)
+    parts.append(Text("Formulas", style="bold"))
     for t in c.formulas:
-        reads = "\n".join(x for x in (t.says, t.notation and f"[{t.notation}]", t.note) if x)
-        formulas.add_row(t.equation, reads)
-        formulas.add_row(Text("  where " + variables_line(t), style="dim"), "")
-    parts.append(formulas)
+        parts.append(Padding(Text(t.equation, style="cyan"), (0, 0, 0, 2)))
+        reads = ", ".join(x for x in (t.says, t.notation and f"[{t.notation}]") if x)
+        for line, style in ((reads, ""), ("where " + variables_line(t), "dim"),
+                            (t.note and "note: " + t.note, "dim")):
+            if line:
+                parts.append(Padding(Text(line, style=style), (0, 0, 0, 6)))
     for heading, items in (("Where sources differ", c.conventions), ("Watch out", c.pitfalls)):
         if items:
             parts += [Text(""), Text(heading, style="bold")]
-            parts += [Text("- " + item) for item in items]
+            parts += [_bullet(item) for item in items]
     lineage = catalog.lineage(cid)
     if lineage.steps:
         parts += [Text(""), Text("How it is built (from the roots)", style="bold")]
         for step in lineage:
-            line = Text("  ")
+            line = Text()
             line.append(step.source, style="green")
             line.append(" -> ")
             line.append(step.target, style="bold green" if step.target == cid else "green")
             line.append(f": {step.how}")
-            parts.append(line)
+            parts.append(Padding(line, (0, 0, 0, 2)))
     if c.related:
         parts += [Text(""), Text("Related: " + ", ".join(c.related), style="dim")]
     parts += [Text(""), Text("References", style="bold")]
-    parts += [Text("- " + ref, style="dim") for ref in c.references]
+    parts += [_bullet(ref, "dim") for ref in c.references]
     title = f"[bold]{c.name}[/bold]  [dim]{c.id} · {catalog.titles[c.family]}[/dim]"
     return Panel(Group(*parts), title=title, title_align="left", width=WIDTH + 12)
 
