@@ -53,6 +53,8 @@ def test_agent_error_is_a_value_error() -> None:
         ("[[1, 2], [3, 4]", "expected ']'"),
         ("[[1/0]]", "division by zero"),
         ("__import__('os')", "not a number"),
+        ("[[1e400]]", "too large or too small"),
+        (np.array([[1e200, 0.0]]), "too large to compute with reliably"),
     ],
 )
 def test_bad_input_gets_a_clear_error_naming_the_problem(bad: object, message: str) -> None:

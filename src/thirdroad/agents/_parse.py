@@ -74,12 +74,24 @@ def _tokenize(text: str) -> list[_Token]:
     return tokens
 
 
+def _number(part: str, token: _Token, text: str) -> Fraction:
+    _, _, exponent = part.lower().partition("e")
+    if exponent and abs(int(exponent)) > 300:  # 10**exponent as an exact integer would be huge
+        raise AgentInputError(
+            f"{token.text!r} is too large or too small to compute with",
+            text=text,
+            position=token.position,
+            hint="use exponents between -300 and 300",
+        )
+    return Fraction(part)
+
+
 def _to_fraction(token: _Token, text: str) -> Fraction:
     top, _, bottom = token.text.partition("/")
-    numerator = Fraction(top.strip())
+    numerator = _number(top.strip(), token, text)
     if not bottom:
         return numerator
-    denominator = Fraction(bottom.strip())
+    denominator = _number(bottom.strip(), token, text)
     if denominator == 0:
         raise AgentInputError(f"division by zero in {token.text!r}", text=text, position=token.position)
     return numerator / denominator
@@ -178,9 +190,17 @@ def parse_matrix_text(text: str) -> ParsedMatrix:
                 hint="every row of a matrix needs the same number of entries",
             )
     exact = tuple(tuple(row) for row in rows)
-    values = np.array([[float(x) for x in row] for row in rows], dtype=np.float64)
+    try:
+        values = np.array([[float(x) for x in row] for row in rows], dtype=np.float64)
+    except OverflowError:
+        raise AgentInputError(
+            "an entry is too large to compute with", text=text, hint="entries must stay below about 1e308"
+        ) from None
     _check_finite(values)
     return ParsedMatrix(values, exact)
+
+
+LARGEST = 1e100  # beyond this, products of entries overflow and nothing said would be reliable
 
 
 def _check_finite(values: FloatMatrix) -> None:
@@ -191,6 +211,13 @@ def _check_finite(values: FloatMatrix) -> None:
         raise AgentInputError(
             f"entry ({i + 1}, {j + 1}) is {what}",
             hint="every entry must be a finite number",
+        )
+    huge = np.argwhere(np.abs(values) > LARGEST)
+    if huge.size:
+        i, j = (int(k) for k in huge[0])
+        raise AgentInputError(
+            f"entry ({i + 1}, {j + 1}) is too large to compute with reliably ({values[i, j]:.3g})",
+            hint=f"keep entries below {LARGEST:g} in size",
         )
 
 
@@ -237,7 +264,7 @@ def as_matrix(obj: object) -> ParsedMatrix:
     values = array.astype(np.float64)
     _check_finite(values)
     exact: ExactMatrix | None = None
-    whole = array.dtype.kind in "iu" or bool(np.all(values == np.round(values)))
+    whole = array.dtype.kind in "iu" or bool(np.all(values == np.trunc(values)))
     if whole and bool(np.all(np.abs(values) < 2**53)):
         exact = tuple(tuple(Fraction(int(x)) for x in row) for row in values)
     return ParsedMatrix(values, exact)
