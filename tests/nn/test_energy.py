@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from thirdroad.nn import GradientTape
-from thirdroad.nn._tensor import EngineError, ShapeError
+from thirdroad.nn import EngineError, GradientTape, ShapeError
 from thirdroad.nn.energy.boltzmann import BoltzmannMachine, all_states
 from thirdroad.nn.energy.digits import load_binary_digits, train_rbm
 from thirdroad.nn.energy.rbm import RBM

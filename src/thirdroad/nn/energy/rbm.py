@@ -293,8 +293,10 @@ class RBM(Module):
 
         Each factor needs no partition function: flipping unit i changes the free energy
         from F(v) to F(v with i flipped), and p(v_i | rest) = σ(F(flipped) - F(v)). All units
-        are flipped (no random choice of one), so the number is exact. It is negative;
-        closer to 0 is better. Bernoulli visible units only.
+        are flipped, so the number is exact. (scikit-learn's ``BernoulliRBM.score_samples``
+        flips one unit chosen at random and multiplies by the number of units: a noisy
+        estimate of the same sum.) It is negative; closer to 0 is better. Bernoulli visible
+        units only.
         """
         if self.visible != "bernoulli":
             raise EngineError("pseudo_likelihood is defined here for Bernoulli visible units only")
