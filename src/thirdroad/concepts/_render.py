@@ -104,12 +104,12 @@ def card_renderable(catalog: Catalog, cid: str) -> RenderableType:
     if lineage.steps:
         parts += [Text(""), Text("How it is built (from the roots)", style="bold")]
         for step in lineage:
-            line = Text()
-            line.append(step.source, style="green")
-            line.append(" -> ")
-            line.append(step.target, style="bold green" if step.target == cid else "green")
-            line.append(f": {step.how}")
-            parts.append(Padding(line, (0, 0, 0, 2)))
+            edge = Text()
+            edge.append(step.source, style="green")
+            edge.append(" -> ")
+            edge.append(step.target, style="bold green" if step.target == cid else "green")
+            edge.append(f": {step.how}")
+            parts.append(Padding(edge, (0, 0, 0, 2)))
     if c.related:
         parts += [Text(""), Text("Related: " + ", ".join(c.related), style="dim")]
     parts += [Text(""), Text("References", style="bold")]
