@@ -243,6 +243,14 @@ class GradientTape:
                 prev = grads.get(kx)
                 grads[kx] = ga if prev is None else prev + ga
                 continue
+            if len(args) == 2 and attrs is None:  # binary arithmetic: the other common case
+                x, y = args
+                xd = x.data if isinstance(x, Tensor) else x
+                yd = y.data if isinstance(y, Tensor) else y
+                od = out.data
+                for i in needs:
+                    _accumulate(grads, args[i], partials[i](F, g, od, xd, yd))
+                continue
             datas = [a.data if isinstance(a, Tensor) else a for a in args]
             for i in needs:
                 if prim.variadic:
