@@ -32,7 +32,7 @@ from thirdroad.formula.tables import GREEK, KNOWN_COMMANDS, words
 _BARE_COMMANDS = frozenset(
     words("frac dfrac tfrac sqrt cdot odot otimes times mathbf mathrm mathcal mathbb boldsymbol "
     "hat bar tilde vec leftarrow gets nabla partial sum prod text operatorname left right "
-    "infty approx propto quad top")
+    "infty approx propto quad top log exp tanh sin cos ln max min")
 ) | frozenset(g for g in GREEK if len(g) > 2 and g not in ("phi", "psi", "chi"))
 
 # Words that machine translation and spell checkers make of commands.
@@ -131,7 +131,7 @@ def _fixwords(text: str, edits: _Edits) -> None:
             continue
         if has_backslash:
             if word not in KNOWN_COMMANDS:
-                close = difflib.get_close_matches(word, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6)
+                close = closest_command(word)
                 if close:
                     edits.add(start - 1, m.end(2), "\\" + close[0], "misspelt command",
                               f"\\{word} is not a command; \\{close[0]} is the closest", 0.8)
@@ -148,6 +148,16 @@ def _fixwords(text: str, edits: _Edits) -> None:
         elif word in _BARE_COMMANDS:
             edits.add(start, m.end(2), "\\" + word, "lost backslash",
                       f"{word} is the command \\{word} without its backslash", 0.9)
+
+
+def closest_command(word: str) -> list[str]:
+    """The known command a misspelt one was meant to be: the same letters in another order
+    first (\\sqtr is \\sqrt, not \\star), then the closest spelling."""
+    letters = sorted(word)
+    same = [c for c in sorted(KNOWN_COMMANDS) if sorted(c) == letters]
+    if same:
+        return same[:1]
+    return difflib.get_close_matches(word, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6)
 
 
 def _command_context(text: str, end: int, command: str) -> bool:

@@ -99,7 +99,9 @@ def closing_brace(text: str, open_at: int) -> int:
 
 def suggest_command(name: str) -> str:
     """A hint for an unknown command: the closest known command, if any."""
-    close = difflib.get_close_matches(name, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6)
+    letters = sorted(name)
+    close = [c for c in sorted(KNOWN_COMMANDS) if sorted(c) == letters] or (
+        difflib.get_close_matches(name, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6))
     if close:
         return f"\\{name} is not a command: did you mean \\{close[0]}?"
     return f"\\{name} is not a command the reader knows"
