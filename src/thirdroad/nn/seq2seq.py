@@ -376,10 +376,7 @@ def _length_buckets(lengths: IntArray, batch_size: int, rng: np.random.Generator
 
 def plot_attention(model: Seq2Seq, source_ids: Any, path: str | Path) -> Path:
     """Draw where the decoder looks: output characters (rows) against source characters (columns)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: draws to a file whatever backend is active
 
     from thirdroad.nn.data.dates import SOURCE_VOCAB, TARGET_VOCAB
 
@@ -391,7 +388,8 @@ def plot_attention(model: Seq2Seq, source_ids: Any, path: str | Path) -> Path:
     w = weights[0, :n_out]
     src_chars = [SOURCE_VOCAB.tokens[i] for i in src[0]]
     out_chars = [TARGET_VOCAB.tokens[i] for i in out_ids[:n_out]]
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.35 * len(src_chars)), max(3.5, 0.4 * n_out)))
+    fig = Figure(figsize=(max(6.0, 0.35 * len(src_chars)), max(3.5, 0.4 * n_out)))
+    ax = fig.add_subplot()
     ax.imshow(w, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
     ax.set_xticks(range(len(src_chars)), ["␣" if c == " " else c for c in src_chars])
     ax.set_yticks(range(n_out), out_chars)
@@ -403,5 +401,4 @@ def plot_attention(model: Seq2Seq, source_ids: Any, path: str | Path) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(target, dpi=120)
-    plt.close(fig)
     return target
