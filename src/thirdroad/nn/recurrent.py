@@ -24,8 +24,11 @@ match ``torch.nn.GRU``'s.
 :func:`_gru_backward`) instead of being composed from some twenty recorded
 operations per step; ``GRU(..., fused=False)`` runs the gate equations above
 through the tape instead, step by step. Both give the same numbers (tested,
-and both equal ``torch.nn.GRU``); the fused one is several times faster. Its
-backward pass is first order only: for second derivatives, use ``fused=False``.
+and both equal ``torch.nn.GRU``). The fused one is faster by as much as the
+bookkeeping of those operations costs: about 4x for a batch of 8 and 32 units,
+1.1-1.25x for a batch of 64 and 64-128 units, where the matrix products (the
+same on both paths) take most of the time. Its backward pass is first order
+only: for second derivatives, use ``fused=False``.
 """
 
 from __future__ import annotations
