@@ -107,3 +107,9 @@ def test_plot_family_writes_a_png(tmp_path: Path) -> None:
 
 def test_module_repr() -> None:
     assert repr(concepts).startswith(f"<thirdroad.concepts: {len(concepts)} concepts")
+
+
+def test_path_grouped_by_target() -> None:
+    groups = dict(concepts.path("ema", "adam").by_target())
+    assert {e.source for e in groups["adam"]} == {"sgd_momentum", "rmsprop", "bias_correction"}
+    assert [e.source for e in groups["rmsprop"]] == ["ema"]

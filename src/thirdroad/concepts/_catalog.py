@@ -51,6 +51,14 @@ class ConceptPath:
     def __iter__(self) -> Iterator[Edge]:
         return iter(self.steps)
 
+    def by_target(self) -> list[tuple[str, tuple[Edge, ...]]]:
+        """The steps grouped by the concept they lead to: ``[("adam", (from momentum, from
+        RMSProp, ...)), ...]``, for saying "both lead to Adam" in one breath."""
+        groups: dict[str, list[Edge]] = {}
+        for step in self.steps:
+            groups.setdefault(step.target, []).append(step)
+        return [(target, tuple(edges)) for target, edges in groups.items()]
+
     def __str__(self) -> str:
         return "\n".join(str(step) for step in self.steps)
 
