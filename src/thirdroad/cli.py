@@ -97,6 +97,69 @@ def nn_describe(optimizer: str) -> None:
     console.print(makers[optimizer]().describe())
 
 
+# ---------------------------------------------------------------- concepts
+
+
+@main.command()
+@click.argument("concept_id", required=False)
+@click.option("--family", "family_name", default=None, help="List one family only.")
+@click.option("--plot", "plot_path", default=None, help="Save a picture of the concept's family graph.")
+@friendly_errors
+def concepts(concept_id: str | None, family_name: str | None, plot_path: str | None) -> None:
+    """The concept catalog: one concept's card and how it builds on the basics, or the list."""
+    from thirdroad import concepts as catalog
+
+    if concept_id is None:
+        console.print(catalog.list_rich(family_name))
+        return
+    if concept_id not in catalog.ids():
+        raise ValueError(f"no concept {concept_id!r}; `thirdroad concepts` lists them all")
+    console.print(catalog.card_rich(concept_id))
+    if plot_path:
+        catalog.plot_family(catalog.get(concept_id).family, plot_path, highlight=concept_id)
+        console.print(f"family graph saved to {plot_path}")
+
+
+# ---------------------------------------------------------------- agents
+
+
+@main.command()
+@click.argument("matrix", required=False)
+@click.option("--activation", default=None, help="An activation's name, e.g. softmax.")
+@click.option("--optimizer", default=None, help="An optimizer's name, e.g. adam.")
+@click.option("--on", type=click.Choice(["left", "right"]), default="left", show_default=True)
+@click.option("--plot", "plot_path", default=None, help="Save a picture (.png or .svg).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def agent(
+    matrix: str | None,
+    activation: str | None,
+    optimizer: str | None,
+    on: str,
+    plot_path: str | None,
+    as_json: bool,
+) -> None:
+    """What a matrix, an activation or an optimizer does, in words (and a picture)."""
+    from thirdroad.agents.commands import agent_command
+
+    text = agent_command(matrix, activation=activation, optimizer=optimizer, plot=plot_path, on=on, as_json=as_json)
+    click.echo(text)
+
+
+@main.command()
+@click.option("--surface", default="rosenbrock", show_default=True)
+@click.option("--optimizer", "optimizers", multiple=True, help="Race only these (repeatable).")
+@click.option("--steps", default=None, type=click.IntRange(1, 100_000))
+@click.option("--plot", "plot_path", default=None, help="Save the race over the contour map.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def race(surface: str, optimizers: tuple[str, ...], steps: int | None, plot_path: str | None, as_json: bool) -> None:
+    """Race the engine's optimizers over a 2-D surface from the same start."""
+    from thirdroad.agents.commands import race_command
+
+    click.echo(race_command(surface, plot=plot_path, optimizers=optimizers or None, steps=steps, as_json=as_json))
+
+
 # ---------------------------------------------------------------- train
 
 
