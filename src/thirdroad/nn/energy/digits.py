@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from thirdroad.nn._tensor import Array
 from thirdroad.nn.energy.rbm import RBM
 from thirdroad.nn.training import History
+
+if TYPE_CHECKING:  # matplotlib is imported only when a picture is drawn: it is slow to import
+    from matplotlib.figure import Figure
 
 SIDE = 8
 CHAIN_STEPS = (1, 2, 5, 20, 100, 1000)
@@ -112,7 +115,7 @@ def plot_filters(rbm: RBM, path: Path, max_filters: int = 100) -> Path:
     rows = int(np.ceil(n / cols))
     limit = float(np.abs(W).max()) or 1.0
     size = (cols * 0.75 + 1.2, rows * 0.75 + 0.5)
-    fig = Figure(figsize=size, layout="constrained")
+    fig = _figure(figsize=size, layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False)
     image = None
     for j, ax in enumerate(axes.flat):
@@ -143,7 +146,7 @@ def plot_samples(rbm: RBM, x_test: Array, y_test: Array, path: Path, seed: int =
     from_noise = _chain_snapshots(rbm, noise, rng)
     headers = ["start", *[f"{s} step{'s' if s > 1 else ''}" for s in CHAIN_STEPS]]
     widths = [1] * len(headers) + [0.35] + [1] * len(headers)
-    fig = Figure(figsize=(12, 7.6))
+    fig = _figure(figsize=(12, 7.6))
     axes = fig.subplots(10, len(widths), gridspec_kw={"width_ratios": widths})
     panels = ((0, from_data, "chains from held-out digits"), (len(headers) + 1, from_noise, "chains from random noise"))
     for col_offset, snaps, title in panels:
@@ -166,7 +169,7 @@ def plot_samples(rbm: RBM, x_test: Array, y_test: Array, path: Path, seed: int =
 
 def plot_curves(history: History, pl_before: float, path: Path) -> Path:
     """Pseudo-likelihood and reconstruction error per epoch, on training and held-out digits."""
-    fig = Figure(figsize=(10, 3.8))
+    fig = _figure(figsize=(10, 3.8))
     left, right = fig.subplots(1, 2)
     epochs = np.arange(0, len(history["pseudo_likelihood"]) + 1)
     for key, label in (("pseudo_likelihood", "training digits"), ("val_pseudo_likelihood", "held-out digits")):
@@ -190,6 +193,12 @@ def _chain_snapshots(rbm: RBM, start: Array, rng: np.random.Generator) -> list[A
         done = steps
         snaps.append(mean)
     return snaps
+
+
+def _figure(**kwargs: Any) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
 
 
 def _save(fig: Figure, path: Path) -> Path:
