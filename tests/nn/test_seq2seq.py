@@ -84,9 +84,10 @@ def test_seq2seq_forward_and_gradients_equal_torch(kind: str) -> None:
         assert rel_err(grads[name], theirs.numpy()) < TOL, name
 
 
-def test_to_torch_gives_the_same_logits_in_float32() -> None:
+@pytest.mark.parametrize("kind", ["dot", "general", "concat"])
+def test_to_torch_gives_the_same_logits_in_float32(kind: str) -> None:
     source, lengths, target_in, _ = _batch(1)
-    model = Seq2Seq(V_SRC, V_TGT, E, H, seed=2)
+    model = Seq2Seq(V_SRC, V_TGT, E, H, score=kind, seed=2)
     twin = model.to_torch()
     assert isinstance(twin, torch.nn.Module)
     assert isinstance(twin.encoder, torch.nn.GRU) and isinstance(twin.out, torch.nn.Linear)
@@ -163,8 +164,8 @@ def test_a_short_training_run_learns(tmp_path: Path) -> None:
     assert run.history["loss"][-1] < first / 2
     assert run.checkpoint is not None and run.checkpoint.exists()
     assert run.heatmap is not None and run.heatmap.stat().st_size > 10_000
-    again = Seq2Seq(SOURCE_VOCAB.size, TARGET_VOCAB.size, 16, 32, seed=99)
-    again.load(run.checkpoint)
+    again = Seq2Seq.from_checkpoint(run.checkpoint)
+    assert again.config == run.model.config
     batch = encode_pairs(date_pairs(20, "test"))
     np.testing.assert_array_equal(
         again.greedy(batch.source, batch.lengths)[0], run.model.greedy(batch.source, batch.lengths)[0]

@@ -24,6 +24,7 @@ keeps the ``beam_size`` most likely prefixes.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import dataclass, field
@@ -184,6 +185,24 @@ class Seq2Seq(Module):
         top = np.argmax(scores, axis=1)
         return seqs[np.arange(B), top], scores[np.arange(B), top]
 
+    # ---- checkpoints ----------------------------------------------------
+    def save_checkpoint(self, path: str | Path) -> Path:
+        """The weights (``.npz``, :meth:`Module.save`) and, beside them, the sizes (``.json``)."""
+        target = self.save(path)
+        target.with_suffix(".json").write_text(json.dumps(self.config, indent=2) + "\n")
+        return target
+
+    @classmethod
+    def from_checkpoint(cls, path: str | Path) -> Seq2Seq:
+        """A model rebuilt from :meth:`save_checkpoint`'s two files."""
+        weights = Path(path)
+        config = json.loads(weights.with_suffix(".json").read_text())
+        with np.load(weights) as data:
+            dtype = data["out.W"].dtype
+        model = cls(**config, dtype=dtype)
+        model.load(weights)
+        return model
+
     # ---- the way out ----------------------------------------------------
     def to_torch(self) -> Any:
         """The same model in PyTorch (``forward(source, target_in, lengths=None)`` -> logits)."""
@@ -293,7 +312,8 @@ def train_attention(
     held-out dates (never seen in training, in any form). Training stops after
     ``epochs``, once the held-out exact match reaches ``target_accuracy``, or
     when another epoch would pass ``time_limit`` seconds. The model is saved to
-    ``out_dir/attention_dates.npz`` and the attention weights of one example
+    ``out_dir/attention_dates.npz`` (sizes in ``attention_dates.json``; reload with
+    :meth:`Seq2Seq.from_checkpoint`) and the attention weights of one example
     are drawn in ``out_dir/attention_dates.png``.
 
     ``threads`` caps the BLAS threads while training (``None``: leave them be).
@@ -349,7 +369,7 @@ def train_attention(
                 time_limit is not None and elapsed * (epoch + 1) / epoch > time_limit
             ):
                 break
-    checkpoint = model.save(out / "attention_dates.npz")
+    checkpoint = model.save_checkpoint(out / "attention_dates.npz")
     example = encode_pairs([("Monday, November 23, 2026", "2026-11-23")])
     heatmap = plot_attention(model, example.source[0], out / "attention_dates.png")
     examples = [(s, t, p) for (s, t), p in zip(test_pairs[:8], predictions[:8], strict=True)]
