@@ -46,11 +46,13 @@ def turn(q: FloatMatrix) -> str:
         line = (math.atan2(q[1, 0], q[0, 0]) / 2) % math.pi
         return f"mirror across the line at {fmt.degrees(line)}"
     if n == 3:
+        # -q turns by θ about a; so q mirrors across the plane ⟂ a and turns by θ - 180° about a
         params = rotation_params(-q)
-        return (
-            f"rotate by {fmt.degrees(params['angle'])} about the axis "
-            f"{fmt.vector(params['axis'])} and send each point to its opposite"
-        )
+        mirror = f"mirror across the plane perpendicular to {fmt.vector(params['axis'])}"
+        rest = params["angle"] - math.pi
+        if abs(rest) < 1e-9:
+            return mirror
+        return f"rotate by {fmt.degrees(rest)} about the axis {fmt.vector(params['axis'])} and {mirror}"
     return "turn and mirror (keeping lengths and angles)"
 
 

@@ -117,17 +117,26 @@ def svd_story(m: FloatMatrix) -> Story:
         if rows <= cols:
             signed[rows - 1, rows - 1] *= -1
     pieces: list[tuple[str, FloatMatrix]] = []
-    if rows == cols and np.ptp(s) <= 1e-12 * max(1.0, float(s[0])) and s[0] > 0:
-        # equal singular values: U and V are not unique, only U Vᵀ is; tell it as one turn
-        q = u @ (signed / s[0]) @ vt
-        if abs(s[0] - 1) < 1e-6:  # a length change of under a millionth: fold it into the turn
-            pieces.append((turn(q).capitalize(), s[0] * q))
+    if rows == cols and np.ptp(s) <= 1e-3 * float(s[0]) and s[0] > 0:
+        # (nearly) equal singular values: U and V are (nearly) arbitrary, only U Vᵀ is telling.
+        # So tell it as M = Q S: a symmetric stretch S = V |Σ| Vᵀ (about s in every direction),
+        # then the turn Q = U sign(Σ) Vᵀ.
+        flips = np.diag(np.sign(np.diag(signed)))
+        q = u @ flips @ vt
+        spread = vt.T @ np.diag(s) @ vt
+        if np.ptp(s) <= 1e-12 * float(s[0]):
+            spread = s[0] * np.eye(rows)
+        if float(np.max(np.abs(s - 1))) < 1e-6:  # lengths change by under a millionth: one step
+            pieces.append((turn(q).capitalize(), q @ spread))
         else:
-            if not np.allclose(q, np.eye(rows), atol=1e-12):
-                pieces.append((turn(q).capitalize(), q))
-            pieces.append((stretch(s, rows).capitalize(), s[0] * np.eye(rows)))
+            size = fmt.num(s[0]) if np.ptp(s) <= 1e-12 * float(s[0]) else f"about {fmt.num(float(np.mean(s)))}"
+            pieces.append((f"Stretch by {size} in every direction", spread))
+            pieces.append((turn(q).capitalize(), q))
         said = "; ".join(p[0][0].lower() + p[0][1:] for p in pieces)
-        summary = f"{said}. All its singular values are {fmt.num(s[0])}."
+        values = (
+            fmt.num(s[0]) if np.ptp(s) <= 1e-12 * float(s[0]) else f"between {fmt.num(s[-1], 6)} and {fmt.num(s[0], 6)}"
+        )
+        summary = f"{said}. All its singular values are {values}."
         return Story(
             "SVD",
             summary,
