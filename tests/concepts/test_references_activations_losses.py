@@ -190,3 +190,13 @@ def test_info_nce_is_cross_entropy_over_candidates(rng: np.random.Generator) -> 
     close(R.info_nce(sims, labels, 0.1),
           F.cross_entropy(F.cosine_similarity(T(z)[:, None], T(partner)[None], dim=-1) / 0.1,
                           T(labels)), tol=1e-6)
+
+
+def test_vae_kl_term_matches_torch_distributions(rng: np.random.Generator) -> None:
+    mu, logvar = rng.normal(size=5), rng.normal(size=5)
+    q = torch.distributions.Normal(T(mu), torch.exp(0.5 * T(logvar)))
+    p = torch.distributions.Normal(torch.zeros(5, dtype=torch.float64),
+                                   torch.ones(5, dtype=torch.float64))
+    expected = torch.distributions.kl_divergence(q, p).sum()
+    close(R.kl_gaussian_standard(mu, logvar), expected)
+    close(R.kl_gaussian_neg(mu, logvar), -expected)

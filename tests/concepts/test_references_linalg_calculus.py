@@ -139,3 +139,20 @@ def test_backprop_delta_is_the_gradient_at_the_earlier_layer(rng: np.random.Gene
     s = R.sigmoid(W1 @ x)
     assert z2.grad is not None and z1.grad is not None
     close(R.backprop_delta(W2, z2.grad.numpy(), s * (1 - s)), z1.grad)
+
+
+def test_gaussian_density(rng: np.random.Generator) -> None:
+    x = rng.normal(size=7) * 2
+    close(R.gaussian_pdf(x, 0.5, 1.7), scipy.stats.norm.pdf(x, loc=0.5, scale=1.7))
+
+
+def test_reparameterized_sample_matches_torch_rsample(rng: np.random.Generator) -> None:
+    mu, sigma = T(rng.normal(size=4), requires_grad=True), T(rng.uniform(0.5, 2, size=4))
+    torch.manual_seed(7)
+    eps = torch.randn(4, dtype=torch.float64)
+    torch.manual_seed(7)
+    sample = torch.distributions.Normal(mu, sigma).rsample()
+    close(R.reparameterize(mu.detach().numpy(), sigma.numpy(), eps.numpy()), sample)
+    sample.sum().backward()  # the point of the trick: the sample has a gradient
+    assert mu.grad is not None
+    close(mu.grad, np.ones(4))

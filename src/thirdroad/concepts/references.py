@@ -74,6 +74,11 @@ def vector_jacobian_product(v: ArrayLike, J: ArrayLike) -> Array:
     return _a(v) @ _a(J)
 
 
+def reparameterize(mu: ArrayLike, sigma: ArrayLike, eps: ArrayLike) -> Array:
+    """mu + sigma * eps with eps drawn from N(0, 1): a sample that gradients can flow through."""
+    return _a(mu) + _a(sigma) * _a(eps)
+
+
 def backprop_delta(W_next: ArrayLike, delta_next: ArrayLike, dact: ArrayLike) -> Array:
     """delta^l = (W^{l+1})^T delta^{l+1} * sigma'(z^l), layer l's error from layer l+1's."""
     return (_a(W_next).T @ _a(delta_next)) * _a(dact)
@@ -675,6 +680,17 @@ def multilabel_soft_margin(x: ArrayLike, y: ArrayLike) -> float:
     return _rows_mean(-per.mean(axis=-1))
 
 
+def kl_gaussian_standard(mu: ArrayLike, logvar: ArrayLike) -> float:
+    """KL(N(mu, sigma^2) || N(0, 1)) summed over dimensions, from mu and log sigma^2 (the VAE term)."""
+    mu, logvar = _a(mu), _a(logvar)
+    return float(-0.5 * np.sum(1 + logvar - mu**2 - np.exp(logvar)))
+
+
+def kl_gaussian_neg(mu: ArrayLike, logvar: ArrayLike) -> float:
+    """Minus the KL term, as printed in Kingma & Welling: (1/2) sum (1 + log var - mu^2 - var)."""
+    return -kl_gaussian_standard(mu, logvar)
+
+
 def perplexity(logp: ArrayLike) -> float:
     """exp of the mean negative log-probability of the observed tokens."""
     return float(np.exp(-np.mean(_a(logp))))
@@ -803,6 +819,12 @@ def variance(x: ArrayLike) -> float:
 def sample_variance(x: ArrayLike) -> float:
     """(1/(n-1)) sum_i (x_i - mean)^2: the unbiased estimate from a sample."""
     return float(np.var(_a(x), ddof=1))
+
+
+def gaussian_pdf(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> Array:
+    """exp(-(x - mu)^2 / (2 sigma^2)) / sqrt(2 pi sigma^2): the bell curve's height at x."""
+    x, mu, sigma = _a(x), _a(mu), _a(sigma)
+    return _a(np.exp(-((x - mu) ** 2) / (2 * sigma**2)) / np.sqrt(2 * np.pi * sigma**2))
 
 
 def standardize(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> Array:
