@@ -106,6 +106,8 @@ def _symbol_core(node: Symbol) -> str:
         core = _SYMBOL_LATEX[name]
     elif len(name) == 1:
         core = name
+    elif "_" in name:
+        core = "\\text{" + name.replace("_", "\\_") + "}"
     else:
         core = f"\\mathrm{{{name}}}"
     if node.font:
@@ -120,8 +122,8 @@ def _index(items: tuple[Node, ...]) -> str:
 
 
 def _label(sup: Node) -> str:
-    if isinstance(sup, Symbol) and sup.name == "star":
-        return "^{*}"
+    if isinstance(sup, Symbol) and sup.name in ("star", "plus", "minus"):
+        return "^{" + {"star": "*", "plus": "+", "minus": "-"}[sup.name] + "}"
     if isinstance(sup, Symbol) and len(sup.name) > 1 and sup.name not in GREEK_SET:
         return f"^{{\\mathrm{{{sup.name}}}}}"
     return f"^{{({_render(sup)})}}"
@@ -145,6 +147,8 @@ def _function_name(func: Node) -> str:
             core = "\\" + name
         elif len(name) == 1 or name in GREEK_SET or func.font or func.accent:
             core = _symbol_core(func)
+        elif "_" in name:
+            core = "\\operatorname{" + name.replace("_", "\\_") + "}"
         else:
             core = f"\\operatorname{{{name}}}"
         if func.sub:
@@ -167,6 +171,8 @@ def _apply(node: Apply) -> str:
         return f"\\{name} {_wrap(args[0], _PRODUCT)}"
     if name == "not":
         return f"\\neg {_wrap(args[0], _FACTOR)}"
+    if name in ("positive_part", "negative_part") and len(args) == 1:
+        return f"{_base(args[0])}^{{{'+' if name == 'positive_part' else '-'}}}"
     if name == "factorial" and len(args) == 1:
         return f"{_wrap(args[0], _FACTOR)}!"
     if name == "index":

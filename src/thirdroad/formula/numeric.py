@@ -177,6 +177,8 @@ FUNCTIONS: dict[str, Callable[..., Array]] = {
     "softmax": softmax,
     "Softmax": softmax,
     "relu": relu,
+    "positive_part": relu,
+    "negative_part": lambda x: np.minimum(arr(x), 0.0),
     "ReLU": relu,
     "softplus": softplus,
     "Softplus": softplus,

@@ -623,6 +623,9 @@ class Parser:
         if isinstance(exp, Neg) and exp.arg == Number("1") and _is_matrix_name(base):
             self.decide("inverse", span, "a matrix inverse", "the power -1")
             return Inverse(base, span=span)
+        if isinstance(exp, Symbol) and exp.name in ("plus", "minus") and not isinstance(base, Symbol):
+            part = "positive_part" if exp.name == "plus" else "negative_part"
+            return Apply(Symbol(part, span=exp.span), (base,), span=span)
         if isinstance(exp, Symbol) and exp.name == "prime" and isinstance(base, Symbol):
             return Symbol(base.name, base.font, base.accent, base.sub, base.sup,
                           base.prime + 1, span=span)
@@ -715,8 +718,8 @@ class Parser:
                 if script and self._is_braced_mark():
                     mark = self.toks[self.i + 1]
                     self.i += 3
-                    return Symbol("top" if mark.value == "top" else "star",
-                                  span=(mark.start, mark.end))
+                    name = {"top": "top", "*": "star", "+": "plus", "-": "minus"}[mark.value]
+                    return Symbol(name, span=(mark.start, mark.end))
                 return self._group()
             if tok.value == "(":
                 self.advance()
@@ -724,6 +727,11 @@ class Parser:
                 return items[0] if len(items) == 1 else Tuple(tuple(items),
                                                               span=(tok.start, self.toks[
                                                                   self.i - 1].end))
+            if tok.value in ("-", "+") and script and not self.starts_factor(self.peek(1)) and (
+                not (self.peek(1).kind == "op" and self.peek(1).value in "-+")
+            ):
+                self.advance()  # (x)^+ is the positive part, x^- a label
+                return Symbol("plus" if tok.value == "+" else "minus", span=(tok.start, tok.end))
             if tok.value in ("-", "+"):
                 self.enter(tok)
                 self.advance()
@@ -760,7 +768,7 @@ class Parser:
     def _is_braced_mark(self) -> bool:
         """``{\top}`` or ``{*}`` after ^: a transpose or a star label."""
         a, b = self.peek(1), self.peek(2)
-        mark = (a.kind == "cmd" and a.value == "top") or (a.kind == "op" and a.value == "*")
+        mark = (a.kind == "cmd" and a.value == "top") or (a.kind == "op" and a.value in "*+-")
         return mark and b.kind == "op" and b.value == "}"
 
     def _group(self) -> Node:

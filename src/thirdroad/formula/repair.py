@@ -119,10 +119,16 @@ class _Edits:
         return "".join(out), origin
 
 
-def _fixwords(text: str, edits: _Edits) -> None:
+_PROTECTED = re.compile(r"\\(?:text|mathrm|operatorname\*?|textrm|mbox|begin|end)\s*\{[^{}]*\}")
+
+
+def _fix_words(text: str, edits: _Edits) -> None:
+    protected = [m.span() for m in _PROTECTED.finditer(text)]
     for m in _WORD.finditer(text):
         spaced, word = m.group(1), m.group(2)
         start = m.start(2)
+        if any(a <= start < b for a, b in protected):
+            continue  # words inside \text{...} are words
         has_backslash = bool(spaced) or (start > 0 and text[start - 1] == "\\")
         if spaced:
             if word in KNOWN_COMMANDS:
@@ -169,7 +175,7 @@ def _command_context(text: str, end: int, command: str) -> bool:
     return True
 
 
-def _join_splitwords(text: str, edits: _Edits) -> None:
+def _join_split_words(text: str, edits: _Edits) -> None:
     for m in re.finditer(r"(?<![\\A-Za-z])([a-z]{2,4}) ([a-z]{1,4})(?![A-Za-z])", text):
         a, b = m.group(1), m.group(2)
         joined = a + b
@@ -264,8 +270,8 @@ def repair(text: str) -> tuple[str, list[Repair]]:
         end = offset + len(stripped)
         edits.add(end, end + 1, "", "outer brackets",
                   "the whole formula was wrapped in brackets", 0.8)
-    _join_splitwords(text, edits)
-    _fixwords(text, edits)
+    _join_split_words(text, edits)
+    _fix_words(text, edits)
     fixed, origin = edits.apply()
     repairs = list(edits.repairs)
     bracketed, changes = _fix_brackets(fixed)

@@ -68,6 +68,8 @@ _MASTER = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_ESCAPED_UNDERSCORE_WORD = re.compile(r"(?:\\_[A-Za-z]+)+")
 _ASCII_NAME = re.compile(r"([A-Za-z]+?)(\d+)$")
 _OP_ALIASES = {"**": "^", "<-": "leftarrow", "<=": "le", ">=": "ge", "!=": "ne", "->": "to"}
 
@@ -134,6 +136,11 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
         if kind == "num":
             append(Token("num", value, start, end))
         elif kind == "letters":
+            joined = _ESCAPED_UNDERSCORE_WORD.match(text, pos)
+            if joined:  # hard\_sigmoid: an escaped underscore joins one name
+                pos = joined.end()
+                out.append(Token("word", text[start:pos].replace("\\_", "_"), start, pos))
+                continue
             if ascii_mode:  # beta1: in plain text, digits after a name belong to it
                 while pos < n and text[pos].isdigit():
                     pos += 1
@@ -305,17 +312,18 @@ def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -
         )
     close = closing_brace(text, brace)
     content = text[brace + 1 : close]
-    words = content.strip()
-    if name == "mathrm" and (len(words) <= 1 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", words)):
+    words = " ".join(content.replace("~", " ").replace("\\_", "_").split())
+    if name == "mathrm" and (len(words) <= 1 or not _NAME.fullmatch(words)):
         # \mathrm{d}, \mathrm{T}, \mathrm{x+1}: a font over ordinary math
         out.append(Token("cmd", "mathrm", start, end))
         return brace
     if name.startswith("operatorname"):
         out.append(Token("opname", words.replace("\\", ""), start, close + 1))
         return close + 1
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", words) and words.lower() not in PSEUDO_WORDS:
+    if _NAME.fullmatch(words) and words.lower() not in PSEUDO_WORDS:
         kind = "letter" if len(words) == 1 else "word"
-        out.append(Token(kind, words, brace + 1 + content.index(words), close, "rm"))
+        first = brace + 1 + len(content) - len(content.lstrip())
+        out.append(Token(kind, words, first, close, "rm"))
         return close + 1
     if words:
         out.append(Token("text", " ".join(words.split()), start, close + 1))

@@ -1,0 +1,520 @@
+"""Structural matching of formula trees against the catalog's templates.
+
+Both sides are first brought to one canonical form (:func:`canon`), so that notations that mean
+the same thing give the same tree:
+
+- ``\\exp(x)`` is ``e^{x}``; ``\\ln`` is ``\\log``; fonts are dropped (``\\mathbf{x}`` is ``x``);
+- ``a/b``, ``\\frac{a}{b}``, ``a b^{-1}`` and ``\\frac{1}{b} a`` are one fraction; a fraction
+  of fractions is one fraction; ``0.5 x`` is ``x/2``; ``x^{1/2}`` is ``\\sqrt{x}``;
+- nested sums and products are flattened (associativity), minus signs move to the front of a
+  product or fraction, ``--x`` is ``x``;
+- the limits of ``\\sum_{j=1}^{K}`` are dropped (a sum over ``j`` covers the whole axis).
+
+A template becomes a *pattern*: its declared variables turn into :class:`PVar` holes (which
+match any sub-expression of a fitting kind) and its indices into :class:`PIdx` holes (which match
+any index name, so ``\\sum_j`` and ``\\sum_{s'}`` are the same). Sums and products match in any
+order (commutativity). A variable written with an index, ``x_i``, matches an expression *in*
+that index: ``\\operatorname{score}(h_t, \\bar h_s)`` in ``s``; its other uses (``x_j``) must then
+be the same expression in the other index.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import ClassVar
+
+from thirdroad.formula.ast import (
+    Apply,
+    BigOp,
+    Fraction,
+    Neg,
+    Node,
+    Norm,
+    Number,
+    Power,
+    Product,
+    Relation,
+    Sqrt,
+    Sum,
+    Symbol,
+    Tuple,
+    map_children,
+)
+
+# --------------------------------------------------------------------------------------------
+# canonical form
+
+
+_E = Symbol("e")
+_ONE = Number("1")
+_TWO = Number("2")
+_RENAMED_FUNCTIONS = {"ln": "log", "Tanh": "tanh", "Sigmoid": "sigma", "sigmoid": "sigma"}
+
+
+def _num(node: Node) -> float | None:
+    if isinstance(node, Number):
+        try:
+            return float(node.value)
+        except ValueError:
+            return None
+    return None
+
+
+def _product(factors: list[Node], op: str = "") -> Node:
+    if not factors:
+        return _ONE
+    if len(factors) == 1:
+        return factors[0]
+    return Product(tuple(factors), op)
+
+
+def _is_one(node: Node) -> bool:
+    return _num(node) == 1.0
+
+
+def _canon_local(node: Node) -> Node:  # noqa: C901 - one small rule per notation
+    """Apply the rewriting rules at the top of ``node`` (its children are canonical already)."""
+    if isinstance(node, Symbol):
+        name = _RENAMED_FUNCTIONS.get(node.name, node.name)
+        if node.font or name != node.name:
+            return Symbol(name, "", node.accent, node.sub, node.sup, node.prime)
+        return node
+    if isinstance(node, Apply):
+        args = node.args
+        if len(args) == 1 and isinstance(args[0], Tuple):
+            args = args[0].items
+        if isinstance(node.func, Symbol) and node.func.name == "exp" and not node.func.sub and len(args) == 1:
+            return Power(_E, args[0])
+        return Apply(node.func, args) if args is not node.args else node
+    if isinstance(node, Neg):
+        if isinstance(node.arg, Neg):
+            return node.arg.arg
+        return node
+    if isinstance(node, Sum):
+        terms: list[Node] = []
+        for t in node.terms:
+            terms.extend(t.terms if isinstance(t, Sum) else (t,))
+        return Sum(tuple(terms)) if len(terms) != len(node.terms) else node
+    if isinstance(node, Product):
+        return _canon_product(node)
+    if isinstance(node, Fraction):
+        return _canon_fraction(node.num, node.den)
+    if isinstance(node, Power):
+        exp_value = _num(node.exp)
+        if exp_value == 0.5 or (isinstance(node.exp, Fraction) and _is_one(node.exp.num)
+                                and _num(node.exp.den) == 2.0):
+            return Sqrt(node.base)
+        if isinstance(node.exp, Neg) and _is_one(node.exp.arg):
+            return _canon_fraction(_ONE, node.base)
+        return node
+    if isinstance(node, Norm):
+        if node.p is not None and _num(node.p) == 2.0:
+            return Norm(node.arg)
+        return node
+    if isinstance(node, BigOp):
+        under = node.under
+        if isinstance(under, Relation) and under.ops == ("eq",) and isinstance(under.operands[0], Symbol):
+            return BigOp(node.op, node.body, under.operands[0], None)
+        if node.over is not None and node.op in ("sum", "prod"):
+            return BigOp(node.op, node.body, under, None)
+        return node
+    return node
+
+
+def _canon_product(node: Product) -> Node:
+    op = "" if node.op == "times" else node.op
+    flat: list[Node] = []
+    for f in node.factors:
+        if isinstance(f, Product) and (f.op == op or (op == "" and f.op == "times")):
+            flat.extend(f.factors)
+        else:
+            flat.append(f)
+    negative = False
+    plain: list[Node] = []
+    for f in flat:
+        if isinstance(f, Neg):
+            negative = not negative
+            f = f.arg
+        plain.append(f)
+    if op == "" and any(isinstance(f, Fraction) or _num(f) == 0.5 for f in plain):
+        nums: list[Node] = []
+        dens: list[Node] = []
+        for f in plain:
+            if isinstance(f, Fraction):
+                if not _is_one(f.num):
+                    nums.append(f.num)
+                dens.append(f.den)
+            elif _num(f) == 0.5:
+                dens.append(_TWO)
+            else:
+                nums.append(f)
+        out: Node = _canon_fraction(_product(nums), _product(dens))
+    else:
+        out = _product(plain, op)
+    return Neg(out) if negative else out
+
+
+def _canon_fraction(num: Node, den: Node) -> Node:
+    negative = False
+    if isinstance(num, Neg):
+        negative, num = not negative, num.arg
+    if isinstance(den, Neg):
+        negative, den = not negative, den.arg
+    if isinstance(num, Fraction):
+        num, den = num.num, _canon_product(Product((num.den, den)))
+    if isinstance(den, Fraction):
+        num, den = _canon_product(Product((num, den.den))), den.num
+    out: Node = num if _is_one(den) else Fraction(num, den)
+    return Neg(out) if negative else out
+
+
+def canon(node: Node, memo: dict[int, Node] | None = None) -> Node:
+    """The canonical form of ``node`` (spans are lost). ``memo`` shares work between the
+    sub-trees of one formula: it maps ``id(original)`` to its canonical form."""
+    if memo is None:
+        memo = {}
+    key = id(node)
+    hit = memo.get(key)
+    if hit is not None:
+        return hit
+    rebuilt = map_children(node, lambda child: canon(child, memo))
+    out = _canon_local(rebuilt)
+    if out is not rebuilt:
+        out = _canon_local(out)
+    memo[key] = out
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# patterns
+
+
+@dataclass(frozen=True, slots=True)
+class PVar(Node):
+    """A hole for the template variable ``var``; ``indices`` name the index holes it depends
+    on (``x_i`` is ``PVar("x", ("i",))``). ``compound`` holes only take an expression, never a
+    bare name (the score in attention weights is a computed thing, not any indexed symbol)."""
+
+    kind: ClassVar[str] = "pvar"
+    var: str
+    indices: tuple[str, ...] = ()
+    role: str = "tensor"
+    compound: bool = False
+    upper: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PIdx(Node):
+    """A hole for an index name."""
+
+    kind: ClassVar[str] = "pidx"
+    var: str
+
+
+Binding = object  # a Node, or (Node, tuple of index Symbols) for a variable in an index
+Bindings = Mapping[str, Binding]
+
+
+def _strip(node: Node) -> Symbol | None:
+    """A symbol without its subscripts, or None."""
+    if isinstance(node, Symbol):
+        return Symbol(node.name, node.font, node.accent, (), node.sup, node.prime)
+    return None
+
+
+def _subst(node: Node, mapping: Mapping[Node, Node]) -> Node:
+    """``node`` with every sub-tree equal to a key replaced by its value."""
+    if node in mapping:
+        return mapping[node]
+    return map_children(node, lambda child: _subst(child, mapping))
+
+
+def _contains(node: Node, part: Node) -> bool:
+    return any(n == part for n in node.walk())
+
+
+def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_vars: Mapping[Node, str]) -> Node:
+    """Turn a canonical template tree into a pattern.
+
+    ``value_vars`` maps a variable name to (its canonical symbol tree, its role);
+    ``index_vars`` maps an index symbol to its variable name.
+    """
+
+    def abstract(node: Node) -> tuple[Node, tuple[str, ...]]:
+        found: list[str] = []
+        for n in node.walk():
+            if isinstance(n, Symbol) and n in index_vars:
+                found.append(index_vars[n])
+        return _subst(node, dict.fromkeys(index_vars, Symbol("\x00"))), tuple(found)
+
+    shapes = {name: abstract(sym) for name, (sym, _) in value_vars.items()}
+
+    def convert(node: Node) -> Node:
+        if isinstance(node, Symbol) and node in index_vars:
+            return PIdx(index_vars[node])
+        for name, (sym, role) in value_vars.items():
+            upper = isinstance(sym, Symbol) and sym.name[:1].isupper()
+            if node == sym:
+                return PVar(name, shapes[name][1], role, not isinstance(sym, Symbol), upper)
+            base = _strip(node)
+            if (isinstance(sym, Symbol) and not sym.sub and base == sym and isinstance(node, Symbol)
+                    and node.sub and all(s in index_vars for s in node.sub)):
+                return PVar(name, tuple(index_vars[s] for s in node.sub), role, False, upper)
+            if shapes[name][1] and not isinstance(node, Symbol | Number):
+                shape, idx = abstract(node)
+                if shape == shapes[name][0] and len(idx) == len(shapes[name][1]):
+                    return PVar(name, idx, role, not isinstance(sym, Symbol), upper)
+            if shapes[name][1] and isinstance(node, Symbol) and isinstance(sym, Symbol):
+                shape, idx = abstract(node)
+                if shape == shapes[name][0] and len(idx) == len(shapes[name][1]):
+                    return PVar(name, idx, role, False, upper)
+        return map_children(node, convert)
+
+    return convert(tree)
+
+
+_HYPER_NAMES = frozenset(
+    "alpha beta gamma delta epsilon varepsilon eta lambda mu rho tau kappa nu".split()
+)
+
+
+def _fits(hole: PVar, node: Node) -> bool:
+    """Whether a sub-expression may fill a hole of this role (a cheap type check)."""
+    if hole.compound and isinstance(node, Symbol | Number):
+        return False
+    if hole.role in ("vector", "matrix", "tensor", "function", "label"):
+        if isinstance(node, Number):
+            return False
+    if hole.role == "matrix" and isinstance(node, Symbol):
+        if node.name in _HYPER_NAMES:
+            return False
+        if hole.upper and not node.name[:1].isupper():
+            return False
+    return True
+
+
+def _index_symbols(node: Node) -> list[Symbol]:
+    """Candidate index names inside ``node``: symbols that appear as subscripts."""
+    out: list[Symbol] = []
+    for n in node.walk():
+        if isinstance(n, Symbol):
+            for s in n.sub:
+                if isinstance(s, Symbol) and not s.sub and s not in out:
+                    out.append(s)
+    return out
+
+
+def _eval_number(p: Node, b: Bindings) -> float | None:
+    """The value of a pattern made of numbers and holes bound to numbers, else None."""
+    if isinstance(p, Number):
+        return _num(p)
+    if isinstance(p, PVar) and not p.indices:
+        bound = b.get(p.var)
+        return _num(bound) if isinstance(bound, Node) else None
+    if isinstance(p, Neg):
+        v = _eval_number(p.arg, b)
+        return None if v is None else -v
+    if isinstance(p, Sum):
+        total = 0.0
+        for t in p.terms:
+            v = _eval_number(t, b)
+            if v is None:
+                return None
+            total += v
+        return total
+    return None
+
+
+def match(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:  # noqa: C901 - a dispatch
+    """Every way the pattern ``p`` matches the canonical tree ``c``, extending bindings ``b``."""
+    if isinstance(p, PIdx):
+        if not isinstance(c, Symbol):
+            return
+        bound = b.get(p.var)
+        if bound is None:
+            yield {**b, p.var: c}
+        elif bound == c:
+            yield b
+        return
+    if isinstance(p, PVar):
+        yield from _match_var(p, c, b)
+        return
+    if type(p) is not type(c):
+        if isinstance(c, Number):
+            value = _eval_number(p, b)
+            if value is not None and abs(value - float(c.value)) < 1e-9:
+                yield b
+        return
+    if isinstance(p, Number):
+        if _num(p) == _num(c):
+            yield b
+        return
+    if isinstance(p, Sum) and isinstance(c, Sum):
+        yield from _match_unordered(p.terms, c.terms, b)
+        return
+    if isinstance(p, Product) and isinstance(c, Product):
+        if p.op != c.op:
+            return
+        if p.op in ("", "odot", "cdot", "circ"):
+            yield from _match_unordered(p.factors, c.factors, b)
+        else:
+            yield from _match_ordered(p.factors, c.factors, b)
+        return
+    yield from _match_fields(p, c, b)
+
+
+def _match_fields(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:
+    pairs: list[tuple[object, object]] = []
+    for f in fields(p):
+        if f.name == "span":
+            continue
+        pv, cv = getattr(p, f.name), getattr(c, f.name)
+        if isinstance(pv, Node) or isinstance(pv, tuple) or pv is None:
+            pairs.append((pv, cv))
+        elif pv != cv:
+            return
+    yield from _match_pairs(pairs, b)
+
+
+def _match_pairs(pairs: list[tuple[object, object]], b: Bindings) -> Iterator[Bindings]:
+    if not pairs:
+        yield b
+        return
+    (pv, cv), rest = pairs[0], pairs[1:]
+    if pv is None or cv is None:
+        if pv is cv:
+            yield from _match_pairs(rest, b)
+        return
+    if isinstance(pv, Node):
+        if not isinstance(cv, Node):
+            return
+        for b2 in match(pv, cv, b):
+            yield from _match_pairs(rest, b2)
+        return
+    if isinstance(pv, tuple) and isinstance(cv, tuple):
+        if len(pv) != len(cv):
+            return
+        yield from _match_pairs(list(zip(pv, cv, strict=True)) + rest, b)
+
+
+def _match_ordered(ps: tuple[Node, ...], cs: tuple[Node, ...], b: Bindings) -> Iterator[Bindings]:
+    if len(ps) != len(cs):
+        return
+    yield from _match_pairs(list(zip(ps, cs, strict=True)), b)
+
+
+def _hole_last(p: Node) -> int:
+    return 1 if isinstance(p, PVar | PIdx) else 0
+
+
+def _match_unordered(ps: tuple[Node, ...], cs: tuple[Node, ...], b: Bindings) -> Iterator[Bindings]:
+    if len(ps) != len(cs):
+        return
+    # literal parts first: they fail fast and bind the holes the bare holes must then agree with
+    order = sorted(ps, key=_hole_last)
+
+    def go(k: int, used: frozenset[int], b: Bindings) -> Iterator[Bindings]:
+        if k == len(order):
+            yield b
+            return
+        for j, c in enumerate(cs):
+            if j in used:
+                continue
+            for b2 in match(order[k], c, b):
+                yield from go(k + 1, used | {j}, b2)
+
+    yield from go(0, frozenset(), b)
+
+
+def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
+    bound = b.get(p.var)
+    if not p.indices:
+        if bound is None:
+            if _fits(p, c):
+                yield {**b, p.var: c}
+        elif bound == c:
+            yield b
+        return
+    if bound is None:
+        if not _fits(p, c):
+            return
+        known = [b.get(i) for i in p.indices]
+        choices = _index_symbols(c) if not isinstance(c, Symbol) else [
+            s for s in c.sub if isinstance(s, Symbol)]
+        if isinstance(c, Symbol) and len(c.sub) != len(p.indices):
+            return
+        for combo in itertools.product(*[[k] if k is not None else choices for k in known]):
+            if not all(isinstance(s, Symbol) and _contains(c, s) for s in combo):
+                continue
+            b2 = dict(b)
+            for name, s in zip(p.indices, combo, strict=True):
+                b2[name] = s
+            b2[p.var] = (c, tuple(combo))
+            yield b2
+        return
+    assert isinstance(bound, tuple)
+    expr, old = bound
+    known = [b.get(i) for i in p.indices]
+    choices = _index_symbols(c) or [s for s in c.walk() if isinstance(s, Symbol)]
+    for combo in itertools.product(*[[k] if k is not None else choices for k in known]):
+        if _subst(expr, dict(zip(old, combo, strict=True))) == c:
+            b2 = dict(b)
+            for name, s in zip(p.indices, combo, strict=True):
+                b2[name] = s
+            yield b2
+
+
+# --------------------------------------------------------------------------------------------
+# cheap signatures
+
+
+def features(node: Node) -> frozenset[str]:
+    """What a tree is made of, in words cheap to compare: node kinds, function names, big
+    operators, product kinds. A pattern can only match a tree whose features include its own."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, PVar | PIdx):
+            continue
+        out.add(n.kind)
+        if isinstance(n, Apply) and isinstance(n.func, Symbol):
+            out.add("f:" + n.func.name)
+        elif isinstance(n, BigOp):
+            out.add("big:" + n.op)
+        elif isinstance(n, Product) and n.op:
+            out.add("op:" + n.op)
+        elif isinstance(n, Power) and n.base == _E:
+            out.add("exp")
+        stack.extend(n.children())
+    return frozenset(out)
+
+
+def head(node: Node) -> str:
+    """The kind of the top node, with its operator: what a pattern's top must equal."""
+    if isinstance(node, Apply) and isinstance(node.func, Symbol):
+        return "apply:" + node.func.name
+    if isinstance(node, BigOp):
+        return "bigop:" + node.op
+    if isinstance(node, Product):
+        return f"product:{node.op}:{len(node.factors)}"
+    if isinstance(node, Sum):
+        return f"sum:{len(node.terms)}"
+    return node.kind
+
+
+def size(node: Node) -> int:
+    """How many operations a tree holds (leaves and holes do not count)."""
+    return sum(1 for n in node.walk() if not isinstance(n, Symbol | Number | PVar | PIdx))
+
+
+def replace_at(node: Node, old: Node, new: Node) -> Node:
+    """``node`` with the sub-tree ``old`` (by identity) replaced by ``new``."""
+    if node is old:
+        return new
+    return map_children(node, lambda child: replace_at(child, old, new))
+
+
+__all__ = ["PIdx", "PVar", "build_pattern", "canon", "features", "head", "match", "replace", "replace_at", "size"]
