@@ -20,7 +20,7 @@ COLORS = {
 }  # fmt: skip
 
 
-def plot_race(race: Race, path: str | Path | None = None) -> Figure:
+def plot_race(race: Race, path: str | Path | None = None, title: str | None = None) -> Figure:
     land = race.surface
     fig = _draw.new_figure(13, 5.6)
     field, curves = fig.subplots(1, 2, width_ratios=[1.25, 1])
@@ -65,5 +65,5 @@ def plot_race(race: Race, path: str | Path | None = None) -> Figure:
     curves.grid(alpha=0.3)
     curves.legend(fontsize=8)
     curves.set_title("loss, step by step", fontsize=10)
-    _draw.suptitle(fig, f"{land.title}: {land.about}")
+    _draw.suptitle(fig, title or f"{land.title}: {land.about}")
     return _draw.finish(fig, path)

@@ -201,7 +201,8 @@ class MatrixAgent:
         if not self.is_square:
             return f"This {rows}x{cols} matrix takes {cols}-D vectors to {rows}-D vectors (rank {self.rank})."
         names = [KINDS[k].noun for k in _ordered(self.kinds)]
-        return f"This {rows}x{cols} matrix is {fmt.and_join(names)}."
+        rank = f" (rank {self.rank})" if "singular" in self.kinds else ""
+        return f"This {rows}x{cols} matrix is {fmt.and_join(names)}{rank}."
 
     def _geometry(self) -> list[str]:
         if not self.is_square:

@@ -294,8 +294,11 @@ class OptimizerAgent:
         )
 
     def plot(self, path: str | Path | None = None, on: str | None = None) -> Figure:
+        from thirdroad.agents._race_plots import plot_race
+
         land = self.surface if on is None else surface(on)
-        return Race(land, (self.run(land),)).plot(path)
+        done = self.run(land)
+        return plot_race(Race(land, (done,)), path, title=done.says)
 
     def __repr__(self) -> str:
         return f"<OptimizerAgent {self.name}{'' if self.lr is None else f' lr={self.lr:g}'}>"
