@@ -242,9 +242,6 @@ CHECKS: dict[str, Callable[[Facts], Verdict]] = {
     "singular": check_singular,
 }
 
-# Kinds whose residual is a distance worth naming when it is small but not small enough.
-NEAR_MISS_KINDS = frozenset(CHECKS) - {"positive_definite", "scaling"}
-
 
 @dataclass(frozen=True)
 class Classification:
@@ -275,7 +272,3 @@ def classify(m: FloatMatrix, tol: float) -> Classification:
             kinds.add(kind)
             params[kind] = verdict.params
     return Classification(frozenset(kinds), params, residuals, scales)
-
-
-def scale_of(m: FloatMatrix) -> float:
-    return max(1.0, float(np.max(np.abs(m))))

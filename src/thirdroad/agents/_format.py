@@ -73,8 +73,3 @@ def and_join(items: Iterable[str]) -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def times(x: float) -> str:
-    """How a factor reads: ``2 -> "2"``, ``0.5 -> "0.5"``."""
-    return num(x)

@@ -21,7 +21,7 @@ from thirdroad.agents import _format as fmt
 from thirdroad.agents._classify import canonical_sign
 from thirdroad.agents._errors import AgentInputError
 from thirdroad.agents._parse import ExactMatrix
-from thirdroad.agents._words import axis_name, measure_name, space_name, stretch, turn
+from thirdroad.agents._words import measure_name, space_name, stretch, turn
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -507,14 +507,9 @@ def determinant_story(m: FloatMatrix, exact: ExactMatrix | None = None, tol: flo
     return Story("Determinant", summary, np.eye(n), (), {"M": m.copy()}, det)
 
 
-def unit_shape_words(n: int) -> str:
-    return {2: "unit square", 3: "unit cube"}.get(n, "unit box")
-
-
 __all__ = [
     "Step",
     "Story",
-    "axis_name",
     "determinant_story",
     "eig_story",
     "lu_story",
