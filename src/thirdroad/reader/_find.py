@@ -1,0 +1,151 @@
+"""``find_math``: which kind of document this is, where its formulas are, and the sentence and
+section each one sits in."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from thirdroad.reader._html import find_html, html_prose
+from thirdroad.reader._latex import find_latex, mask_structure
+from thirdroad.reader._markdown import find_markdown, mask_code
+from thirdroad.reader._plain import find_plain
+from thirdroad.reader._spans import FORMATS, Format, MathSpan, Source
+
+_SUFFIXES: dict[str, Format] = {
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".rmd": "markdown", ".qmd": "markdown",
+    ".tex": "latex", ".ltx": "latex", ".latex": "latex",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".txt": "text", ".text": "text",
+}
+CONTEXT_CHARS = 320
+
+
+def format_of(text: str, suffix: str = "") -> Format:
+    """The document's kind: by file suffix when it is a known one, else by what the text holds."""
+    if suffix.lower() in _SUFFIXES:
+        return _SUFFIXES[suffix.lower()]
+    head = text[:5000]
+    if re.search(r"<(?:html|body|p|div|math|script|span|h[1-6])\b", head, re.IGNORECASE):
+        return "html"
+    if re.search(r"\\(?:documentclass|begin\{(?:document|equation|align)|section\{)", text):
+        return "latex"
+    if re.search(r"\$[^$\n]+\$|\\\(|\\\[|^#{1,6} ", text, re.MULTILINE):
+        return "markdown"
+    return "text"
+
+
+def find_spans(text: str, fmt: Format) -> list[MathSpan]:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown document format {fmt!r}: use one of {', '.join(FORMATS)}")
+    finder = {"markdown": find_markdown, "latex": find_latex, "html": find_html, "text": find_plain}[fmt]
+    return finder(text)
+
+
+# ---------------------------------------------------------------- where and in which sentence
+
+
+@dataclass(frozen=True)
+class Place:
+    line: int
+    column: int
+    section: str
+    context: str
+
+    @property
+    def location(self) -> str:
+        where = f"line {self.line}, column {self.column}"
+        return f"{self.section} · {where}" if self.section else where
+
+
+_HEADINGS = {
+    "markdown": re.compile(r"^#{1,6}[ \t]+(?P<title>[^\n]+?)[ \t#]*$", re.MULTILINE),
+    "latex": re.compile(r"\\(?:sub)*section\*?\{(?P<title>[^{}]*)\}"),
+    "html": re.compile(r"<h[1-6]\b[^>]*>(?P<title>.*?)</h[1-6]\s*>", re.IGNORECASE | re.DOTALL),
+    "text": re.compile(r"(?:^|\n\n)(?P<title>[A-Z0-9][^\n.!?:;=]{2,60})\n(?:[=-]{3,}\n)?\n", re.MULTILINE),
+}
+_LATEX_WRAPPERS = re.compile(r"\\(?:emph|textbf|textit|texttt|mathrm|text|underline)\{([^{}]*)\}")
+_LATEX_DROPPED = re.compile(r"\\(?:cite[pt]?|label|ref|eqref|footnote|url)\{[^{}]*\}|\\[A-Za-z]+\*?")
+_MD_MARKS = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`#>]+(?=\S)|(?<=\S)[*_`]+")
+_NEW_SENTENCE = re.compile(r"[ \t\u2060]*\n[\s\u2060]*[A-Z]")
+_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d(\"“$\\\u2060])|\n[ \t]*\n")
+
+
+class Placer:
+    """Finds the section and the context sentence of each formula of one document."""
+
+    def __init__(self, text: str, fmt: Format, spans: list[MathSpan]) -> None:
+        self.source = Source(text)
+        self.fmt = fmt
+        self.spans = spans
+        prose = {"html": html_prose, "latex": mask_structure, "markdown": mask_code}.get(fmt, lambda t: t)(text)
+        # Boundaries are looked for in the prose with every formula blanked, so that the dots of
+        # "0.9" or "\cdots" inside math never end a sentence.
+        chars = list(prose)
+        for span in spans:
+            for i in range(span.start, min(span.end, len(chars))):
+                if chars[i] != "\n":
+                    chars[i] = "\u2060"
+        self.masked = "".join(chars)
+        breaks = {m.end() for m in _BREAK.finditer(self.masked)}
+        # A display formula followed by a new line that starts with a capital ends its sentence
+        # even without a full stop (papers often leave it out).
+        breaks.update(s.end for s in spans if s.display and _NEW_SENTENCE.match(self.masked, s.end))
+        self.breaks = sorted(breaks)
+        self.headings = [(m.start(), self._clean(m.group("title"))) for m in _HEADINGS[fmt].finditer(text)]
+
+    def _clean(self, text: str) -> str:
+        if self.fmt == "latex":
+            text = _LATEX_WRAPPERS.sub(r"\1", text)
+            text = _LATEX_DROPPED.sub("", text).replace("~", " ").replace("{", "").replace("}", "")
+        elif self.fmt == "html":
+            text = html.unescape(re.sub(r"<[^>]*>", "", text))
+        elif self.fmt == "markdown":
+            text = _MD_MARKS.sub(lambda m: m.group(1) or "", text)
+        return re.sub(r"\s+", " ", text).strip()
+
+    def section(self, offset: int) -> str:
+        title = ""
+        for start, heading in self.headings:
+            if start > offset:
+                break
+            title = heading
+        return title
+
+    def context(self, span: MathSpan) -> str:
+        """The sentence around the formula, with this formula as ``[…]`` when it is long and the
+        other formulas in it as their text."""
+        import bisect
+
+        i = bisect.bisect_right(self.breaks, span.start) - 1
+        start = self.breaks[i] if i >= 0 else 0
+        j = bisect.bisect_left(self.breaks, span.end)
+        end = self.breaks[j] if j < len(self.breaks) else len(self.masked)
+        pieces: list[str] = []
+        cursor = start
+        for other in self.spans:
+            if other.end <= start or other.start >= end:
+                continue
+            pieces.append(self._clean(self.masked[cursor:max(cursor, other.start)].replace("\u2060", " ")))
+            mine = other is span
+            pieces.append("[this formula]" if mine and len(other.text) > 40 else f"⟨{other.text}⟩")
+            cursor = max(cursor, other.end)
+        pieces.append(self._clean(self.masked[cursor:end].replace("\u2060", " ")))
+        sentence = re.sub(r"\s+", " ", " ".join(p for p in pieces if p)).strip()
+        sentence = re.sub(r"\s+([,.;:!?])", r"\1", sentence)
+        if len(sentence) > CONTEXT_CHARS:
+            sentence = sentence[: CONTEXT_CHARS - 1].rstrip() + "…"
+        return sentence
+
+    def place(self, span: MathSpan) -> Place:
+        line, column = self.source.line_col(span.start)
+        return Place(line, column, self.section(span.start), self.context(span))
+
+
+def find_math(text: str, fmt: Format | None = None) -> list[tuple[MathSpan, Place]]:
+    """Every formula in ``text`` with its place (line, column, section, context sentence)."""
+    kind = fmt or format_of(text)
+    spans = find_spans(text, kind)
+    placer = Placer(text, kind, spans)
+    return [(span, placer.place(span)) for span in spans]

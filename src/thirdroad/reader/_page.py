@@ -1,0 +1,147 @@
+"""The companion page: one HTML file to read beside the document.
+
+Self-contained on purpose: the style is inline, the glossary's graph is inline SVG, the math is
+MathML (which browsers draw without a script), and there is no script at all. Every piece of
+text that came from the document is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from thirdroad import concepts
+from thirdroad.reader._graph import graph_svg
+
+if TYPE_CHECKING:
+    from thirdroad.reader._reading import FoundFormula, Reading
+
+
+def page_css() -> str:
+    """The stylesheet the companion page and the web app share."""
+    return files("thirdroad.reader").joinpath("companion.css").read_text(encoding="utf-8")
+
+
+def concept_names(ids: list[str]) -> dict[str, str]:
+    catalog = concepts.catalog()
+    return {cid: catalog[cid].name for cid in ids if cid in catalog}
+
+
+def _lenses(explanation: dict[str, Any]) -> str:
+    lenses = explanation.get("lenses") or {}
+    rows = [
+        f"<dt>{escape(label)}</dt><dd>{escape(str(lenses[key]))}</dd>"
+        for key, label in (("names", "what it is called"), ("reading_order", "how to read it"),
+                           ("action", "what it does"))
+        if lenses.get(key)
+    ]
+    return f'<dl class="lenses">{"".join(rows)}</dl>' if rows else ""
+
+
+def _chunks(explanation: dict[str, Any], names: dict[str, str]) -> str:
+    items = []
+    for chunk in explanation.get("chunks", []):
+        cid = str(chunk.get("concept", ""))
+        says = str(chunk.get("says", ""))
+        how = str(chunk.get("method", ""))
+        items.append(
+            f'<li><a class="concept-name" href="#c-{escape(cid)}">{escape(names.get(cid, cid))}</a>'
+            f'{" — " + escape(says) if says else ""}'
+            f'{f" <span class=method>({escape(how)})</span>" if how else ""}</li>'
+        )
+    return f'<ul class="chunks">{"".join(items)}</ul>' if items else ""
+
+
+def _repairs(explanation: dict[str, Any]) -> str:
+    repairs = explanation.get("repairs") or []
+    if not repairs:
+        return ""
+    items = "".join(
+        f"<li>{escape(str(r.get('what', '')))}: <code>{escape(str(r.get('before', '')))}</code> → "
+        f"<code>{escape(str(r.get('after', '')))}</code></li>"
+        for r in repairs
+    )
+    return f'<details class="repairs"><summary>repaired {len(repairs)} thing(s) in the copy</summary><ul>{items}</ul></details>'
+
+
+def _formula(found: FoundFormula, names: dict[str, str]) -> str:
+    head = (f'<div class="where">#{found.index + 1} · {escape(found.location)} · '
+            f'<span class="how">{escape(found.how)}</span></div>')
+    context = f'<blockquote class="context">{escape(found.context)}</blockquote>' if found.context else ""
+    if found.explanation is None:
+        err = found.error
+        message = escape(err.message) if err else "not read"
+        hint = f'<div class="hint">hint: {escape(err.hint)}</div>' if err and err.hint else ""
+        caret = f"<pre>{escape(err.caret())}</pre>" if err and err.caret() else f"<pre>{escape(found.text)}</pre>"
+        return (f'<section class="formula unread" id="f-{found.index}">{head}{context}'
+                f'<div class="error">could not read this formula (column {err.column if err else 1}): {message}</div>'
+                f"{caret}{hint}</section>")
+    warnings = "".join(
+        f'<div class="warning">{escape(str(w.get("message", "")))}</div>' for w in found.warnings
+    )
+    source = f'<details class="source"><summary>as written</summary><pre>{escape(found.text)}</pre></details>'
+    return (f'<section class="formula" id="f-{found.index}">{head}{context}'
+            f'<div class="math">{found.mathml(names)}</div>{warnings}'
+            f"{_chunks(found.explanation, names)}{_lenses(found.explanation)}{_repairs(found.explanation)}"
+            f"{source}</section>")
+
+
+def concept_card(cid: str) -> str:
+    """A concept's card: name, family, summary, what it does, what it builds on, its formula."""
+    concept = concepts.catalog()[cid]
+    builds = "".join(
+        f'<li><a href="#c-{escape(e.source)}">{escape(e.source)}</a>: {escape(e.how)}</li>' for e in concept.builds_on
+    )
+    main = concept.formulas[0].equation if concept.formulas else ""
+    return (
+        f'<article class="card" id="c-{escape(cid)}"><h3>{escape(concept.name)} '
+        f'<span class="family">{escape(concept.family)}</span></h3>'
+        f"<p>{escape(concept.summary)}</p>"
+        f'<p class="action"><b>What it does:</b> {escape(concept.action)}</p>'
+        + (f"<p><b>Written:</b> <code>{escape(main)}</code></p>" if main else "")
+        + (f"<p><b>Builds on:</b></p><ul>{builds}</ul>" if builds else "")
+        + "</article>"
+    )
+
+
+def companion_page(reading: Reading) -> str:
+    met = reading.concepts
+    names = concept_names(met)
+    read_count = sum(1 for f in reading.formulas if f.explained)
+    summary = (f"{len(reading.formulas)} formulas found ({read_count} read), "
+               f"{len(met)} concepts met, {len(reading.warnings)} warnings")
+    warnings = "".join(
+        f'<li><a href="#f-{w["formula"]}">#{w["formula"] + 1}</a> ({escape(str(w["location"]))}): '
+        f'{escape(str(w.get("message", "")))}</li>'
+        for w in reading.warnings
+    )
+    unread = "".join(
+        f'<li><a href="#f-{f.index}">#{f.index + 1}</a> ({escape(f.location)}): '
+        f"{escape(f.error.message if f.error else '')}</li>"
+        for f in reading.errors
+    )
+    top = ""
+    if warnings:
+        top += f'<section class="warnings" id="warnings"><h2>Look twice</h2><ul>{warnings}</ul></section>'
+    if unread:
+        top += f'<section class="unread-list"><h2>Not read</h2><ul>{unread}</ul></section>'
+    glossary = ""
+    if met:
+        graph = graph_svg(met, highlight=met, title="concepts met in this document and what they build on")
+        cards = "".join(concept_card(cid) for cid in met)
+        glossary = (f'<section class="glossary" id="glossary"><h2>Glossary: the concepts met</h2>'
+                    f'<div class="graph">{graph}</div>{cards}</section>')
+    body = "".join(_formula(found, names) for found in reading.formulas)
+    title = f"Companion to {reading.source}"
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:\">"
+        f"<title>{escape(title)}</title><style>{page_css()}</style></head>"
+        f'<body class="companion"><header><h1>{escape(title)}</h1><p class="summary">{escape(summary)} · '
+        f"{escape(reading.format)}</p></header>{top}"
+        f'<main><h2>The formulas, in order</h2>{body or "<p>No formulas found.</p>"}</main>{glossary}'
+        "<footer>Made by thirdroad: abstraction, chunking, action.</footer></body></html>"
+    )

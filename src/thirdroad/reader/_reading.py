@@ -1,0 +1,246 @@
+"""``read(path_or_text)``: every formula of a document, found, placed and explained."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from thirdroad.formula import Formula, FormulaError
+from thirdroad.reader._explain import explain_text, mathml
+from thirdroad.reader._find import Place, find_math, format_of
+from thirdroad.reader._spans import FORMATS, Format, MathSpan
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+#: Documents longer than this are refused (a 50-page paper is about 150,000 characters).
+MAX_DOCUMENT_CHARS = 2_000_000
+#: At most this many formulas are explained; the rest are listed as not read.
+MAX_FORMULAS = 5_000
+#: A progress bar is shown (on a terminal) from this many formulas on.
+PROGRESS_FROM = 40
+
+
+class DocumentError(ValueError):
+    """A document that cannot be read at all (too long, not text, unknown format)."""
+
+
+@dataclass(frozen=True)
+class FoundFormula:
+    """One formula of the document: where it is, the sentence around it, and what it means.
+
+    ``explanation`` is ``Explanation.to_dict()`` (DESIGN.md's schema); ``error`` is set instead
+    when the formula could not be read.
+    """
+
+    index: int
+    text: str
+    place: Place
+    display: bool
+    how: str
+    formula: Formula | None = None
+    explanation: dict[str, Any] | None = None
+    error: FormulaError | None = None
+
+    @property
+    def location(self) -> str:
+        return self.place.location
+
+    @property
+    def context(self) -> str:
+        return self.place.context
+
+    @property
+    def explained(self) -> bool:
+        return self.explanation is not None
+
+    @property
+    def concepts(self) -> list[str]:
+        return list(self.explanation.get("concepts", [])) if self.explanation else []
+
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        return list(self.explanation.get("warnings", [])) if self.explanation else []
+
+    def mathml(self, names: dict[str, str] | None = None) -> str:
+        """The formula as MathML with its chunks boxed ("" when it could not be read)."""
+        if self.formula is None or self.explanation is None:
+            return ""
+        return mathml(self.formula, self.explanation.get("chunks", []), names,
+                      "block" if self.display else "inline")
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "location": self.location,
+            "line": self.place.line,
+            "column": self.place.column,
+            "section": self.place.section,
+            "context": self.context,
+            "text": self.text,
+            "display": self.display,
+            "found_by": self.how,
+        }
+        if self.explanation is not None:
+            data["explanation"] = self.explanation
+        else:
+            data["explanation"] = None
+            data["error"] = error_dict(self.error) if self.error else None
+        return data
+
+
+def error_dict(err: FormulaError) -> dict[str, Any]:
+    """A FormulaError as plain data: message, 1-based column, hint, and the caret picture."""
+    return {"message": err.message, "column": err.column, "hint": err.hint, "caret": err.caret()}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A document read: its formulas in order, the concepts met, the near-misses gathered."""
+
+    source: str
+    format: Format
+    formulas: tuple[FoundFormula, ...]
+    skipped: int = 0
+    title: str = field(default="")
+
+    @property
+    def concepts(self) -> list[str]:
+        """Concept ids met, in the order the document first meets them."""
+        seen: dict[str, None] = {}
+        for found in self.formulas:
+            seen.update(dict.fromkeys(found.concepts))
+        return list(seen)
+
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        """Every formula's warnings, each with the formula's index, location and text."""
+        return [
+            {**warning, "formula": found.index, "location": found.location, "text": found.text}
+            for found in self.formulas
+            for warning in found.warnings
+        ]
+
+    @property
+    def errors(self) -> list[FoundFormula]:
+        return [f for f in self.formulas if f.error is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """DESIGN.md's ``read --json`` schema."""
+        return {
+            "source": self.source,
+            "format": self.format,
+            "formulas": [f.to_dict() for f in self.formulas],
+            "concepts": self.concepts,
+            "warnings": self.warnings,
+            "skipped": self.skipped,
+        }
+
+    def to_html(self) -> str:
+        """One self-contained companion page (no script, no network)."""
+        from thirdroad.reader._page import companion_page
+
+        return companion_page(self)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_text(self) -> str:
+        """A plain-text summary: counts, concepts met, near-misses, unread formulas."""
+        from thirdroad.reader._summary import summary_text
+
+        return summary_text(self)
+
+    def summary(self) -> RenderableType:
+        """The terminal summary as a rich renderable."""
+        from thirdroad.reader._summary import summary_renderable
+
+        return summary_renderable(self)
+
+    def __repr__(self) -> str:
+        return (f"<Reading {self.source!r}: {len(self.formulas)} formulas, "
+                f"{len(self.concepts)} concepts, {len(self.warnings)} warnings>")
+
+
+def _load(path_or_text: str | os.PathLike[str]) -> tuple[str, str, str]:
+    """(text, source name, file suffix). A string is a path if such a file exists."""
+    if isinstance(path_or_text, os.PathLike) or (
+        isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 1024
+        and Path(path_or_text).is_file()
+    ):
+        path = Path(path_or_text)
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_CHARS * 4:
+            raise DocumentError(f"{path} is {size:,} bytes: documents are read up to {MAX_DOCUMENT_CHARS:,} characters")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        return text, str(path), path.suffix
+    if not isinstance(path_or_text, str):
+        raise DocumentError(f"read() takes a path or text, not {type(path_or_text).__name__}")
+    return path_or_text, "<text>", ""
+
+
+def read(path_or_text: str | os.PathLike[str], *, format: str | None = None,
+         progress: bool | Console | None = None) -> Reading:
+    """Read a document (a path, or the text itself) and explain every formula in it.
+
+    ``format`` is ``markdown``, ``latex``, ``html`` or ``text``; by default it comes from the
+    file's suffix, else from what the text holds. ``progress`` shows a rich progress bar (given
+    a Console, on it); by default one is shown on a terminal for long documents.
+    """
+    text, source, suffix = _load(path_or_text)
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise DocumentError(f"the document has {len(text):,} characters: the limit is {MAX_DOCUMENT_CHARS:,}")
+    if format is not None and format not in FORMATS:
+        raise DocumentError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fmt: Format = format_of(text, suffix) if format is None else format  # type: ignore[assignment]
+    placed = find_math(text, fmt)
+    skipped = max(0, len(placed) - MAX_FORMULAS)
+    placed = placed[:MAX_FORMULAS]
+    formulas = _explain_all(placed, _progress_console(progress, len(placed)))
+    return Reading(source, fmt, tuple(formulas), skipped)
+
+
+def _progress_console(progress: bool | Console | None, count: int) -> Console | None:
+    from rich.console import Console
+
+    if isinstance(progress, Console):
+        return progress
+    if progress is None:
+        progress = count >= PROGRESS_FROM
+        console = Console(stderr=True)
+        return console if progress and console.is_terminal else None
+    return Console(stderr=True) if progress else None
+
+
+def _explain_all(placed: list[tuple[MathSpan, Place]], console: Console | None) -> list[FoundFormula]:
+    # Papers repeat formulas (an update rule in the text and again in the algorithm box):
+    # each distinct text is explained once per document.
+    done: dict[str, tuple[Formula | None, dict[str, Any] | None, FormulaError | None]] = {}
+
+    def one(i: int, span: MathSpan, place: Place) -> FoundFormula:
+        if span.text not in done:
+            try:
+                formula, explanation = explain_text(span.text)
+                done[span.text] = (formula, explanation, None)
+            except FormulaError as err:
+                done[span.text] = (None, None, err)
+        formula, explanation, error = done[span.text]
+        return FoundFormula(i, span.text, place, span.display, span.how, formula, explanation, error)
+
+    if console is None:
+        return [one(i, span, place) for i, (span, place) in enumerate(placed)]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    found = []
+    columns = (TextColumn("reading formulas"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("read", total=len(placed))
+        for i, (span, place) in enumerate(placed):
+            found.append(one(i, span, place))
+            bar.advance(task)
+    return found

@@ -1,0 +1,65 @@
+"""The terminal summary of a reading: what was found, what it is, what to look at twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from thirdroad.reader._page import concept_names
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from thirdroad.reader._reading import Reading
+
+
+def _counts(reading: Reading) -> tuple[int, int, Counter[str]]:
+    read = sum(1 for f in reading.formulas if f.explained)
+    by_concept: Counter[str] = Counter()
+    for found in reading.formulas:
+        by_concept.update(set(found.concepts))
+    return len(reading.formulas), read, by_concept
+
+
+def summary_text(reading: Reading) -> str:
+    total, read, by_concept = _counts(reading)
+    names = concept_names(list(by_concept))
+    lines = [f"{reading.source} ({reading.format}): {total} formulas found, {read} read, "
+             f"{len(by_concept)} concepts met."]
+    if by_concept:
+        lines.append("Concepts: " + ", ".join(f"{names.get(c, c)} ×{n}" for c, n in by_concept.most_common()))
+    for warning in reading.warnings:
+        lines.append(f"! #{warning['formula'] + 1} ({warning['location']}): {warning.get('message', '')}")
+    for found in reading.errors:
+        assert found.error is not None
+        lines.append(f"? #{found.index + 1} ({found.location}) not read: {found.error.message}"
+                     + (f" (hint: {found.error.hint})" if found.error.hint else ""))
+    if reading.skipped:
+        lines.append(f"{reading.skipped} more formulas were not read (limit reached).")
+    return "\n".join(lines)
+
+
+def summary_renderable(reading: Reading) -> RenderableType:
+    total, read, by_concept = _counts(reading)
+    names = concept_names(list(by_concept))
+    head = Text.assemble((f"{reading.source}", "bold"), f" ({reading.format}): {total} formulas found, ",
+                         (f"{read} read", "green"), f", {len(by_concept)} concepts met")
+    parts: list[RenderableType] = [head]
+    table = Table("#", "where", "formula", "concepts", box=None, pad_edge=False)
+    for found in reading.formulas[:200]:
+        shown = found.text if len(found.text) <= 60 else found.text[:59] + "…"
+        if found.explanation is None:
+            what = Text("not read: " + (found.error.message if found.error else ""), style="red")
+        else:
+            what = Text(", ".join(names.get(c, c) for c in found.concepts) or "-", style="cyan")
+        table.add_row(str(found.index + 1), found.location, Text(shown), what)
+    parts.append(table)
+    if len(reading.formulas) > 200:
+        parts.append(Text(f"... and {len(reading.formulas) - 200} more", style="dim"))
+    for warning in reading.warnings:
+        parts.append(Text(f"look twice, #{warning['formula'] + 1}: {warning.get('message', '')}", style="yellow"))
+    return Group(*parts)
