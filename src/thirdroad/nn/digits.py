@@ -7,8 +7,8 @@ script. No download: the digits ship inside scikit-learn.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from sklearn.datasets import load_digits  # type: ignore[import-untyped]
+from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
 
 from thirdroad import nn  # the package's own engine, as a user would import it
 from thirdroad.nn._tensor import Array
@@ -19,7 +19,7 @@ def load(seed: int = 0) -> tuple[Array, Array, Array, Array]:
     x = (digits.data / 16.0).astype(np.float32)  # pixel darkness 0..16 -> 0..1
     y = digits.target.astype(np.int64)
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.25, random_state=seed, stratify=y)
-    return x_tr, x_te, y_tr, y_te  # type: ignore[no-any-return]
+    return x_tr, x_te, y_tr, y_te
 
 
 def build(seed: int = 0) -> nn.Sequential:

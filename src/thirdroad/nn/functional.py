@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 import itertools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,93 +40,62 @@ def _operand(x: Any) -> Any:
     return float(x) if isinstance(x, np.floating) else x
 
 
-def _binary(prim: R.Primitive, x: Any, y: Any) -> Tensor:
-    if isinstance(x, Tensor):
-        xd = x.data
-    else:
-        x = xd = _operand(x)
-    if isinstance(y, Tensor):
-        yd = y.data
-    else:
-        y = yd = _operand(y)
-    try:
-        data = prim.forward(xd, yd)
-    except ValueError as err:
-        raise ShapeError(
-            f"{prim.name}: shapes {_shape_of(x)} and {_shape_of(y)} do not broadcast together"
-        ) from err
-    return record2(prim, data, x, y, None)
+def _binary(prim: R.Primitive, doc: str) -> Callable[[Any, Any], Tensor]:
+    """The function for a two-argument elementwise primitive (broadcasting like NumPy)."""
+    forward = prim.forward
+
+    def op(x: Any, y: Any) -> Tensor:
+        if isinstance(x, Tensor):
+            xd = x.data
+        else:
+            x = xd = _operand(x)
+        if isinstance(y, Tensor):
+            yd = y.data
+        else:
+            y = yd = _operand(y)
+        try:
+            data = forward(xd, yd)
+        except ValueError as err:
+            shapes = f"{_shape_of(x)} and {_shape_of(y)}"
+            raise ShapeError(f"{prim.name}: shapes {shapes} do not broadcast together") from err
+        return record2(prim, data, x, y, None)
+
+    op.__name__ = op.__qualname__ = prim.name
+    op.__doc__ = doc
+    return op
 
 
-def _unary(prim: R.Primitive, x: Any) -> Tensor:
-    return record1(prim, prim.forward(x.data if isinstance(x, Tensor) else np.asarray(x)), x, None)
+def _unary(prim: R.Primitive, doc: str) -> Callable[[Any], Tensor]:
+    """The function for a one-argument elementwise primitive."""
+    forward = prim.forward
+
+    def op(x: Any) -> Tensor:
+        return record1(prim, forward(x.data if isinstance(x, Tensor) else np.asarray(x)), x, None)
+
+    op.__name__ = op.__qualname__ = prim.name
+    op.__doc__ = doc
+    return op
 
 
 # ---------------------------------------------------------------- primitives
+# One function per row of the rule table (rules.py), made by the two factories above.
 
-
-def add(x: Any, y: Any) -> Tensor:
-    return _binary(R.ADD, x, y)
-
-
-def sub(x: Any, y: Any) -> Tensor:
-    return _binary(R.SUB, x, y)
-
-
-def mul(x: Any, y: Any) -> Tensor:
-    return _binary(R.MUL, x, y)
-
-
-def div(x: Any, y: Any) -> Tensor:
-    return _binary(R.DIV, x, y)
-
-
-def pow(x: Any, y: Any) -> Tensor:
-    return _binary(R.POW, x, y)
-
-
-def maximum(x: Any, y: Any) -> Tensor:
-    return _binary(R.MAXIMUM, x, y)
-
-
-def minimum(x: Any, y: Any) -> Tensor:
-    return _binary(R.MINIMUM, x, y)
-
-
-def neg(x: Any) -> Tensor:
-    return _unary(R.NEG, x)
-
-
-def exp(x: Any) -> Tensor:
-    return _unary(R.EXP, x)
-
-
-def log(x: Any) -> Tensor:
-    return _unary(R.LOG, x)
-
-
-def log1p(x: Any) -> Tensor:
-    return _unary(R.LOG1P, x)
-
-
-def sqrt(x: Any) -> Tensor:
-    return _unary(R.SQRT, x)
-
-
-def abs(x: Any) -> Tensor:
-    return _unary(R.ABS, x)
-
-
-def tanh(x: Any) -> Tensor:
-    return _unary(R.TANH, x)
-
-
-def sigmoid(x: Any) -> Tensor:
-    return _unary(R.SIGMOID, x)
-
-
-def relu(x: Any) -> Tensor:
-    return _unary(R.RELU, x)
+add = _binary(R.ADD, "x + y")
+sub = _binary(R.SUB, "x - y")
+mul = _binary(R.MUL, "x · y, element by element")
+div = _binary(R.DIV, "x / y, element by element")
+pow = _binary(R.POW, "x to the power y")
+maximum = _binary(R.MAXIMUM, "the larger of x and y, element by element")
+minimum = _binary(R.MINIMUM, "the smaller of x and y, element by element")
+neg = _unary(R.NEG, "-x")
+exp = _unary(R.EXP, "e to the power x")
+log = _unary(R.LOG, "the natural logarithm")
+log1p = _unary(R.LOG1P, "log(1 + x), accurate when x is tiny")
+sqrt = _unary(R.SQRT, "the square root")
+abs = _unary(R.ABS, "|x|")
+tanh = _unary(R.TANH, "the hyperbolic tangent: squashes any number into (-1, 1)")
+sigmoid = _unary(R.SIGMOID, "1 / (1 + e^-x): squashes any number into (0, 1)")
+relu = _unary(R.RELU, "max(x, 0): keeps positives, zeroes negatives")
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
