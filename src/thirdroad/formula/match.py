@@ -28,6 +28,8 @@ from typing import ClassVar
 from thirdroad.formula.ast import (
     Apply,
     BigOp,
+    Derivative,
+    Gradient,
     Fraction,
     Neg,
     Node,
@@ -203,6 +205,7 @@ class PVar(Node):
     role: str = "tensor"
     compound: bool = False
     upper: bool = False
+    shape: str = ""  # the kind of node the template wrote (derivative, apply, ...), for compound holes
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +260,7 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
         for name, (sym, role) in value_vars.items():
             upper = isinstance(sym, Symbol) and sym.name[:1].isupper()
             if node == sym:
-                return PVar(name, shapes[name][1], role, not isinstance(sym, Symbol), upper)
+                return PVar(name, shapes[name][1], role, not isinstance(sym, Symbol), upper, sym.kind)
             base = _strip(node)
             if (isinstance(sym, Symbol) and not sym.sub and base == sym and isinstance(node, Symbol)
                     and node.sub and all(s in index_vars for s in node.sub)):
@@ -265,7 +268,7 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
             if shapes[name][1] and not isinstance(node, Symbol | Number):
                 shape, idx = abstract(node)
                 if shape == shapes[name][0] and len(idx) == len(shapes[name][1]):
-                    return PVar(name, idx, role, not isinstance(sym, Symbol), upper)
+                    return PVar(name, idx, role, not isinstance(sym, Symbol), upper, sym.kind)
             if shapes[name][1] and isinstance(node, Symbol) and isinstance(sym, Symbol):
                 shape, idx = abstract(node)
                 if shape == shapes[name][0] and len(idx) == len(shapes[name][1]):
@@ -282,11 +285,19 @@ _HYPER_NAMES = frozenset(
 
 def _fits(hole: PVar, node: Node) -> bool:
     """Whether a sub-expression may fill a hole of this role (a cheap type check)."""
-    if hole.compound and isinstance(node, Symbol | Number):
-        return False
+    if hole.compound:
+        if isinstance(node, Symbol | Number):
+            return False
+        if hole.shape in ("derivative", "gradient") and not isinstance(node, Derivative | Gradient):
+            return False
+        if hole.shape == "apply" and not isinstance(node, Apply | Product):
+            return False  # a score: a function, or a product such as h^T W s
     if hole.role in ("vector", "matrix", "tensor", "function", "label"):
         if isinstance(node, Number):
             return False
+    if hole.role != "matrix" and not hole.upper and isinstance(node, Symbol) and len(node.name) == 1 \
+            and node.name.isupper():
+        return False  # a capital letter is a matrix, not the template's number or vector
     if hole.role == "matrix" and isinstance(node, Symbol):
         if node.name in _HYPER_NAMES:
             return False
@@ -454,7 +465,16 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
             b2[p.var] = (c, tuple(combo))
             yield b2
         return
-    assert isinstance(bound, tuple)
+    if not isinstance(bound, tuple):
+        # the variable was also used without an index (``x`` and ``x_i``)
+        if isinstance(c, Symbol) and _strip(c) == bound and len(c.sub) == len(p.indices):
+            b2 = dict(b)
+            for name, s in zip(p.indices, c.sub, strict=True):
+                if b2.get(name, s) != s:
+                    return
+                b2[name] = s
+            yield b2
+        return
     expr, old = bound
     known = [b.get(i) for i in p.indices]
     choices = _index_symbols(c) or [s for s in c.walk() if isinstance(s, Symbol)]
@@ -477,8 +497,8 @@ def features(node: Node) -> frozenset[str]:
     stack = [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, PVar | PIdx):
-            continue
+        if isinstance(n, PVar | PIdx) or _numberlike(n):
+            continue  # a hole, or something that may be folded into a number
         out.add(n.kind)
         if isinstance(n, Apply) and isinstance(n.func, Symbol):
             out.add("f:" + n.func.name)
@@ -490,6 +510,16 @@ def features(node: Node) -> frozenset[str]:
             out.add("exp")
         stack.extend(n.children())
     return frozenset(out)
+
+
+def _numberlike(node: Node) -> bool:
+    if isinstance(node, Number) or (isinstance(node, PVar) and not node.indices):
+        return True
+    if isinstance(node, Neg):
+        return _numberlike(node.arg)
+    if isinstance(node, Sum):
+        return all(_numberlike(t) for t in node.terms)
+    return False
 
 
 def head(node: Node) -> str:
@@ -517,4 +547,4 @@ def replace_at(node: Node, old: Node, new: Node) -> Node:
     return map_children(node, lambda child: replace_at(child, old, new))
 
 
-__all__ = ["PIdx", "PVar", "build_pattern", "canon", "features", "head", "match", "replace", "replace_at", "size"]
+__all__ = ["PIdx", "PVar", "build_pattern", "canon", "features", "head", "match", "replace_at", "size"]

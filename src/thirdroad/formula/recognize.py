@@ -1,0 +1,562 @@
+"""Recognition: find the catalog's concepts inside a formula, at every level.
+
+Every sub-expression is a candidate. For each one:
+
+1. **structural**: the catalog's templates (parsed and turned into patterns once, then cached)
+   are filtered by cheap signatures (the kind of the top node, the operations present) and the
+   survivors are matched modulo commutativity, associativity, renaming and notation
+   (``match.py``);
+2. **numeric confirmation**: where the match bound plain names, the chunk is evaluated on random
+   inputs and compared with the concept's NumPy reference called with the bindings. A match the
+   numbers contradict is dropped;
+3. **numeric search**: a sub-expression no template matched, with one or two inputs, is
+   evaluated on fixed inputs and looked up among the references' values on the same inputs
+   (a softmax with a temperature, ``\\tanh(x/2)/2 + 1/2``); a hit is confirmed on random inputs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+import thirdroad.concepts as concepts_module
+from thirdroad.concepts import Concept, Template
+from thirdroad.formula.ast import (
+    Block,
+    Derivative,
+    Gradient,
+    Node,
+    Number,
+    Relation,
+    Statement,
+    Symbol,
+    Text,
+    Update,
+    paths,
+)
+from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.evaluate import evaluate
+from thirdroad.formula.match import PIdx, PVar, build_pattern, canon, features, head, match, size
+from thirdroad.formula.parse import Formula, parse
+from thirdroad.formula.program import plan
+
+SIZE = 4  # the length of the sample vectors
+_ARRAY_ROLES = frozenset({"vector", "tensor", "matrix"})
+_NUMBER_ROLES = frozenset({"scalar", "hyperparameter"})
+
+
+@dataclass(frozen=True)
+class CompiledTemplate:
+    """A catalog template made ready for matching."""
+
+    concept: str
+    template: Template
+    pattern: Node
+    head: str
+    features: frozenset[str]
+    size: int
+    roles: Mapping[str, str]
+
+    @property
+    def generic(self) -> bool:
+        """A template of one or two operations (``A x``, ``W x + b``, ``e^H``): so general that it
+        counts only when its holes hold plain names and the numbers agree."""
+        return self.size <= 2
+
+
+@dataclass(frozen=True)
+class Library:
+    """All compiled templates, by the head of their pattern; and those that could not be read."""
+
+    by_head: Mapping[str, tuple[CompiledTemplate, ...]]
+    all: tuple[CompiledTemplate, ...]
+    unreadable: tuple[tuple[str, str, str], ...]  # (concept, latex, why)
+    fingerprints: Mapping[tuple[str, ...], Mapping[tuple[float, ...], tuple[CompiledTemplate, ...]]]
+
+
+def _symbol_tree(latex: str) -> Node | None:
+    try:
+        return canon(parse(latex, "latex").root)
+    except FormulaError:
+        return None
+
+
+def compile_template(concept: str, template: Template) -> CompiledTemplate:
+    """The pattern of one template (raises FormulaError if its LaTeX cannot be read)."""
+    tree = canon(parse(template.latex, "latex").root)
+    value_vars: dict[str, tuple[Node, str]] = {}
+    index_vars: dict[Node, str] = {}
+    for var in template.variables:
+        if not var.written:
+            continue
+        sym = _symbol_tree(var.symbol)
+        if sym is None:
+            continue
+        if var.role in ("index", "bound_index"):
+            index_vars[sym] = var.name
+        else:
+            value_vars[var.name] = (sym, var.role)
+    taken = {sym for sym, _ in value_vars.values()}
+    for n in tree.walk():
+        if isinstance(n, Symbol) and n not in taken:
+            for s in n.sub:
+                if (isinstance(s, Symbol) and len(s.name) == 1 and s.name.islower() and not s.sub
+                        and s not in index_vars and s not in taken):
+                    index_vars[s] = f"_{s.name}{'_' * s.prime}"
+    pattern = build_pattern(tree, value_vars, index_vars)
+    roles = {v.name: v.role for v in template.variables}
+    return CompiledTemplate(concept, template, pattern, head(pattern), features(pattern), size(pattern), roles)
+
+
+# --------------------------------------------------------------------------------------------
+# sample values
+
+
+def _sample(role: str, rng: np.random.Generator, positive: bool) -> Any:
+    if role in ("vector", "tensor"):
+        return rng.uniform(0.1, 0.9, SIZE) if positive else rng.uniform(-2.0, 2.0, SIZE)
+    if role == "matrix":
+        return rng.uniform(0.1, 0.9, (SIZE, SIZE)) if positive else rng.uniform(-2.0, 2.0, (SIZE, SIZE))
+    if role == "step":
+        return 3
+    if role == "size":
+        return SIZE
+    if role == "label":
+        return 1
+    return float(rng.uniform(0.1, 0.9))
+
+
+def agree(a: Any, b: Any) -> bool | None:
+    """True if two results agree where both are finite, False if they differ, None if they
+    cannot be compared (different sizes, nothing finite)."""
+    try:
+        x = np.asarray(a, dtype=np.float64)
+        y = np.asarray(b, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if x.shape != y.shape:
+        if x.size == y.size:
+            x, y = x.ravel(), y.ravel()
+        else:
+            try:
+                x, y = np.broadcast_arrays(x, y)
+            except ValueError:
+                return False
+    finite = np.isfinite(x) & np.isfinite(y)
+    if not finite.any():
+        return None
+    if (np.isfinite(x) != np.isfinite(y)).any():
+        return False
+    return bool(np.allclose(x[finite], y[finite], rtol=1e-6, atol=1e-9))
+
+
+def quiet(fn: Callable[[], Any]) -> Any:
+    """Run numeric code with NumPy's warnings off; None if it fails."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            return fn()
+        except (FormulaError, ArithmeticError, ValueError, TypeError, IndexError, KeyError,
+                np.linalg.LinAlgError):
+            return None
+
+
+# --------------------------------------------------------------------------------------------
+# fingerprints for the numeric search
+
+
+_CANONICAL = {"arr": (np.array([0.3, -1.2, 0.8, 2.0]), np.array([0.5, 0.1, 0.9, 0.4])), "num": (0.7, 0.4)}
+
+
+def _slot(role: str) -> str | None:
+    if role in ("vector", "tensor"):
+        return "arr"
+    if role in _NUMBER_ROLES:
+        return "num"
+    return None
+
+
+def _key(value: Any) -> tuple[float, ...] | None:
+    arr = quiet(lambda: np.asarray(value, dtype=np.float64))
+    if arr is None or arr.size == 0 or not np.all(np.isfinite(arr)):
+        return None
+    return (float(arr.ndim), *(round(float(v), 4) + 0.0 for v in arr.ravel()))
+
+
+def _fingerprints(all_templates: tuple[CompiledTemplate, ...]
+                  ) -> dict[tuple[str, ...], dict[tuple[float, ...], tuple[CompiledTemplate, ...]]]:
+    table: dict[tuple[str, ...], dict[tuple[float, ...], tuple[CompiledTemplate, ...]]] = {}
+    for ct in all_templates:
+        params = [v for v in ct.template.variables if v.passed_to_reference and v.written]
+        slots = [_slot(v.role) for v in params]
+        if not 1 <= len(params) <= 2 or None in slots:
+            continue
+        signature = tuple(sorted(s for s in slots if s is not None))
+        ref = ct.template.reference_function()
+        for order in set(itertools.permutations(range(len(params)))):
+            used = {"arr": 0, "num": 0}
+            kwargs: dict[str, Any] = {}
+            ok = True
+            for k in order:
+                slot = slots[k]
+                assert slot is not None
+                kwargs[params[k].name] = _CANONICAL[slot][used[slot]]
+                used[slot] += 1
+            key = _key(quiet(lambda kw=kwargs: ref(**kw))) if ok else None  # type: ignore[misc]
+            if key is not None:
+                bucket = table.setdefault(signature, {})
+                if ct not in bucket.get(key, ()):
+                    bucket[key] = (*bucket.get(key, ()), ct)
+    return table
+
+
+@cache
+def library() -> Library:
+    """Every template of the catalog, compiled once."""
+    compiled: list[CompiledTemplate] = []
+    unreadable: list[tuple[str, str, str]] = []
+    for concept in concepts_module.catalog():
+        for template in concept.formulas:
+            try:
+                ct = compile_template(concept.id, template)
+            except FormulaError as exc:
+                unreadable.append((concept.id, template.latex, exc.message))
+                continue
+            if isinstance(ct.pattern, PVar | PIdx) or ct.size == 0:
+                continue  # a bare variable would match anything
+            compiled.append(ct)
+    by_head: dict[str, list[CompiledTemplate]] = {}
+    for ct in compiled:
+        by_head.setdefault(ct.head, []).append(ct)
+    all_templates = tuple(compiled)
+    return Library({k: tuple(v) for k, v in by_head.items()}, all_templates, tuple(unreadable),
+                   _fingerprints(all_templates))
+
+
+# --------------------------------------------------------------------------------------------
+# the result
+
+
+@dataclass(frozen=True)
+class Found:
+    """One recognised chunk: a node of the formula and the concept it is."""
+
+    path: str
+    node: Node  # the node as parsed (span kept)
+    canon: Node
+    concept: str
+    template: Template
+    bindings: Mapping[str, Any]  # variable name -> Node, or (Node, index symbols)
+    method: str  # "structural" or "numeric"
+    confirmed: bool  # whether the numbers were checked
+
+
+@dataclass
+class Recognition:
+    formula: Formula
+    found: list[Found] = field(default_factory=list)
+    main: Node | None = None  # the expression the formula is about (right-hand side)
+    main_path: str = ""
+    canon_of: dict[str, Node] = field(default_factory=dict)  # path -> canonical node
+    nodes: dict[str, Node] = field(default_factory=dict)  # path -> node
+    claims: frozenset[str] = frozenset()  # concepts the words around the formula name
+
+    @property
+    def defining(self) -> list[str]:
+        """The concepts of the formula's main expression, most specific first."""
+        return [f.concept for f in self.found if f.path == self.main_path]
+
+
+_SKIP = (Symbol, Number, Text, Relation, Update, Block, Statement)
+
+
+def _main_path(root: Node) -> str:
+    """The path of the expression a formula defines: the right-hand side of its (last) equation."""
+    path, node = "0", root
+    while True:
+        if isinstance(node, Block) and node.items:
+            kids = [k for k, item in enumerate(node.items) if not isinstance(item, Text | Statement)]
+            if not kids:
+                return path
+            path, node = f"{path}.{kids[-1]}", node.items[kids[-1]]
+        elif isinstance(node, Relation):
+            k = len(node.operands) - 1
+            path, node = f"{path}.{k}", node.operands[k]
+        elif isinstance(node, Update):
+            path, node = f"{path}.1", node.value
+        else:
+            return path
+
+
+def _atom_name(node: Node, program: Any, axes: frozenset[str]) -> str | None:
+    if isinstance(node, Symbol):
+        return str(program.name_of(node, axes)[0])
+    if isinstance(node, Derivative | Gradient):
+        return str(program.grad_name(node, axes))
+    return None
+
+
+def confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], seed: int = 0) -> bool | None:
+    """Evaluate the chunk and the reference with the bindings on random inputs.
+
+    True if they agree, False if they differ, None if the check cannot be made (a variable
+    bound to a computed expression, a function the evaluator does not know ...).
+    """
+    program = quiet(lambda: plan(cnode))
+    if program is None or len(program.steps) != 1:
+        return None
+    axes = program.steps[0].axes
+    names: dict[str, str] = {}  # template variable -> input name
+    for var, bound in bindings.items():
+        role = ct.roles.get(var, "")
+        if role in ("index", "bound_index") or var.startswith("_"):
+            continue
+        atom = bound[0] if isinstance(bound, tuple) else bound
+        if isinstance(bound, tuple) and isinstance(atom, Symbol) and atom.sub != bound[1]:
+            return None
+        name = _atom_name(atom, program, axes)
+        if name is None:
+            return None
+        names[var] = name
+    if set(program.inputs) - set(names.values()) or len(set(names.values())) != len(names):
+        return None
+    ref = ct.template.reference_function()
+    verdicts = []
+    for positive in (True, False):
+        rng = np.random.default_rng(seed)
+        inputs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {}
+        for var, name in names.items():
+            value = _sample(ct.roles.get(var, "tensor"), rng, positive)
+            inputs[name] = value
+            if ct.template.variable(var).passed_to_reference:
+                kwargs[var] = value
+        got = quiet(lambda i=inputs: evaluate(cnode, **i))  # type: ignore[misc]
+        want = quiet(lambda k=kwargs: ref(**k))  # type: ignore[misc]
+        if got is None or want is None:
+            return None
+        verdicts.append(agree(got, want))
+    if False in verdicts:
+        return False
+    return True if True in verdicts else None
+
+
+def _numeric_search(cnode: Node, lib: Library, seed: int) -> list[tuple[CompiledTemplate, dict[str, str]]]:
+    """Templates whose reference computes what ``cnode`` computes, found by value."""
+    program = quiet(lambda: plan(cnode))
+    if program is None or len(program.steps) != 1 or not 1 <= len(program.inputs) <= 2:
+        return []
+    inputs = list(program.inputs)
+    hits: list[tuple[CompiledTemplate, dict[str, str]]] = []
+    for signature, table in lib.fingerprints.items():
+        if len(signature) != len(inputs):
+            continue
+        for order in itertools.permutations(inputs):
+            used = {"arr": 0, "num": 0}
+            values: dict[str, Any] = {}
+            slot_of: dict[str, str] = {}
+            for name, slot in zip(order, signature, strict=True):
+                values[name] = _CANONICAL[slot][used[slot]]
+                slot_of[name] = f"{slot}{used[slot]}"
+                used[slot] += 1
+            key = _key(quiet(lambda v=values: evaluate(cnode, **v)))  # type: ignore[misc]
+            if key is None or key not in table:
+                continue
+            for ct in table[key]:
+                if ct.generic:
+                    continue
+                mapping = _assign(ct, slot_of)
+                if mapping is not None and _confirm_numeric(ct, cnode, mapping, seed):
+                    hits.append((ct, mapping))
+    return hits
+
+
+def _assign(ct: CompiledTemplate, slot_of: Mapping[str, str]) -> dict[str, str] | None:
+    """Which input of the chunk is which parameter of the reference: the one whose canonical
+    value the fingerprint used (parameters of one kind are tried in both orders)."""
+    params = [v for v in ct.template.variables if v.passed_to_reference and v.written]
+    ref = ct.template.reference_function()
+    for order in itertools.permutations(params):
+        used = {"arr": 0, "num": 0}
+        mapping: dict[str, str] = {}
+        for v in order:
+            slot = _slot(v.role)
+            if slot is None:
+                return None
+            label = f"{slot}{used[slot]}"
+            used[slot] += 1
+            names = [n for n, s in slot_of.items() if s == label]
+            if len(names) != 1:
+                break
+            mapping[v.name] = names[0]
+        else:
+            kwargs = {p: _CANONICAL[slot_of[n][:3]][int(slot_of[n][3:])] for p, n in mapping.items()}
+            if ref is not None and mapping and _key(quiet(lambda k=kwargs: ref(**k))) is not None:  # type: ignore[misc]
+                return mapping
+    return None
+
+
+def _confirm_numeric(ct: CompiledTemplate, cnode: Node, mapping: Mapping[str, str], seed: int) -> bool:
+    ref = ct.template.reference_function()
+    for positive in (True, False):
+        rng = np.random.default_rng(seed + 1)
+        inputs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {}
+        for var, name in mapping.items():
+            kwargs[var] = inputs[name] = _sample(ct.roles[var], rng, positive)
+        got = quiet(lambda i=inputs: evaluate(cnode, **i))  # type: ignore[misc]
+        want = quiet(lambda k=kwargs: ref(**k))  # type: ignore[misc]
+        if got is None or want is None or agree(got, want) is False:
+            return False
+    return True
+
+
+_SEARCH_FEATURES = frozenset({"exp", "fraction", "bigop", "sqrt", "abs", "norm", "f:tanh", "f:log", "f:sigma",
+                              "f:max", "f:min"})
+
+
+def _claims(formula: Formula, context: str) -> frozenset[str]:
+    """Concepts named in words: ``\\text{Adam}``, an operator name, or the context text."""
+    words = set(re.findall(r"[a-z][a-z0-9]*", (context + " " + formula.source).lower()))
+    for n in formula.root.walk():
+        if isinstance(n, Text):
+            words.update(re.findall(r"[a-z][a-z0-9]*", n.text.lower()))
+    found = set()
+    for concept in concepts_module.catalog():
+        names = {concept.id.replace("_", " "), concept.name.lower(), *(a.lower() for a in concept.aliases)}
+        if any(name in words for name in names if " " not in name):
+            found.add(concept.id)
+    return frozenset(found)
+
+
+def _order(hits: Mapping[str, Found]) -> list[str]:
+    """The concepts of one chunk, the one to name first first: a concept the others all build on
+    (an EMA inside momentum and Adam; the softmax inside attention weights), then the templates
+    written with the chunk's own names, then the more specific."""
+    cat = concepts_module.catalog()
+    ids = list(hits)
+
+    def key(c: str) -> tuple[int, int, int, str]:
+        under_all = all(c in cat.ancestors(o) for o in ids if o != c) and len(ids) > 1
+        ct = _compiled(hits[c].template)
+        names = agreement(ct, hits[c].bindings) if ct is not None else 0
+        return (0 if under_all else 1, -names, -len(cat.ancestors(c)), c)
+
+    return sorted(ids, key=key)
+
+
+def _compiled(template: Template) -> CompiledTemplate | None:
+    for ct in library().all:
+        if ct.template is template:
+            return ct
+    return None
+
+
+def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Recognition:
+    """Find the chunks of a formula (see the module docstring)."""
+    if isinstance(formula, str):
+        formula = parse(formula)
+    lib = library()
+    result = Recognition(formula, main_path=_main_path(formula.root), claims=_claims(formula, context))
+    memo: dict[int, Node] = {}
+    for path, node in paths(formula.root):
+        result.nodes[path] = node
+        if isinstance(node, _SKIP):
+            continue
+        cnode = canon(node, memo)
+        result.canon_of[path] = cnode
+        result.found.extend(_at(path, node, cnode, lib, seed))
+    main = result.nodes.get(result.main_path)
+    result.main = main
+    return result
+
+
+def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Found]:
+    """The concepts one node is."""
+    feats = features(cnode)
+    hits: dict[str, Found] = {}
+    for ct in lib.by_head.get(head(cnode), ()):
+        if ct.concept in hits or not ct.features <= feats:
+            continue
+        for bindings in _first(match(ct.pattern, cnode, {}), 4):
+            if ct.generic and not (all(_is_atom(b) for b in bindings.values()) and _plausible(ct, bindings)):
+                continue
+            verdict = confirm(ct, cnode, bindings, seed)
+            if verdict is False or (ct.generic and verdict is None):
+                continue
+            hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings,
+                                     "structural", verdict is True)
+            break
+    if not hits and size(cnode) >= 3 and feats & _SEARCH_FEATURES:
+        found = _numeric_search(cnode, lib, seed)
+        cat = concepts_module.catalog()
+        ids = {ct.concept for ct, _ in found}
+        for ct, mapping in found:
+            if ct.concept in hits or cat.ancestors(ct.concept) & ids:
+                continue  # a numeric hit names the plainest concept that computes it
+            bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
+            hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
+    return [hits[c] for c in _order(hits)]
+
+
+def _base(node: Any) -> str:
+    node = node[0] if isinstance(node, tuple) else node
+    return node.name if isinstance(node, Symbol) else ""
+
+
+def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
+    """How many holes hold a name spelt as the template spells it (``\\hat m`` for ``\\hat m_t``)."""
+    score = 0
+    for var in ct.template.variables:
+        bound = bindings.get(var.name)
+        if bound is None or not var.written:
+            continue
+        sym = quiet(lambda v=var: canon(parse(v.symbol, "latex").root))  # type: ignore[misc]
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if isinstance(sym, Symbol) and isinstance(node, Symbol) and sym.name == node.name and sym.accent == node.accent:
+            score += 1
+    return score
+
+
+def _plausible(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """A tiny template whose holes are all numbers (``e^H``) counts only with the template's names."""
+    roles = {ct.roles.get(v, "") for v in bindings if not v.startswith("_")}
+    if roles <= {"scalar", "hyperparameter", "step", "size"}:
+        return agreement(ct, bindings) > 0
+    return True
+
+
+def _is_atom(bound: Any) -> bool:
+    node = bound[0] if isinstance(bound, tuple) else bound
+    return isinstance(node, Symbol | Number | Derivative | Gradient)
+
+
+def _input_node(cnode: Node, name: str) -> Node:
+    """The symbol of the chunk that became the input ``name`` (for the words)."""
+    program = plan(cnode)
+    axes = program.steps[0].axes
+    for n in cnode.walk():
+        if isinstance(n, Symbol | Derivative | Gradient) and _atom_name(n, program, axes) == name:
+            if isinstance(n, Symbol) and n.sub and program.name_of(n, axes)[1]:
+                return Symbol(n.name, n.font, n.accent, (), n.sup, n.prime)
+            return n
+    return Symbol(name)
+
+
+def _first(it: Iterator[Mapping[str, Any]], n: int) -> Iterator[Mapping[str, Any]]:
+    return itertools.islice(it, n)
+
+
+def concept(cid: str) -> Concept:
+    return concepts_module.catalog()[cid]
+
+
+__all__ = ["CompiledTemplate", "Found", "Library", "Recognition", "agree", "compile_template", "confirm",
+           "library", "quiet", "recognize"]
