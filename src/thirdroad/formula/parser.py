@@ -360,6 +360,10 @@ class Parser:
             if tok.value in ASSIGN_RELATIONS:
                 return "leftarrow"
             return RELATIONS.get(tok.value)
+        if tok.kind == "delim" and not tok.font and self.paren > 0 and not (
+            self.norm_stack and self.norm_stack[-1] == self.paren
+        ):
+            return "parallel"  # D(p ‖ q): inside brackets a lone double bar separates
         return None
 
     def parse_relation(self) -> Node:
@@ -458,7 +462,9 @@ class Parser:
         if kind == "delim":
             if tok.font:
                 return tok.font == "L"
-            return not (self.norm_stack and self.norm_stack[-1] == self.paren)
+            if self.norm_stack and self.norm_stack[-1] == self.paren:
+                return False
+            return self.paren == 0
         return False
 
     def _starts_function(self, tok: Token) -> bool:
@@ -596,6 +602,10 @@ class Parser:
 
     def _superscript(self, base: Node, tok: Token) -> Node:
         primes = self._braced_primes()
+        if not primes and self.at_op("'"):
+            while self.at_op("'"):  # q^\prime
+                self.advance()
+                primes += 1
         if primes and isinstance(base, Symbol):  # x^{\prime} is x'
             return Symbol(base.name, base.font, base.accent, base.sub, base.sup,
                           base.prime + primes, span=_span(base, self.toks[self.i - 1]))

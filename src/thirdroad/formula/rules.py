@@ -72,7 +72,10 @@ RULES: dict[str, str] = {
         "interval"
     ),
     "derivative-fraction": "dL/dW and ∂L/∂W are derivatives, not ratios",
-    "conditional-bar": "a bar inside brackets with no open |...| means 'given': p(v | h)",
+    "conditional-bar": (
+        "a bar inside brackets with no open |...| means 'given': p(v | h); a lone double bar "
+        "there separates two distributions: D(p ‖ q)"
+    ),
     "expectation": "E[...] and \\mathbb{E}_{x∼p}[...] are expectations",
     "separate-statements": (
         "\\\\, ; and \\quad at the top level, and commas between equations, separate statements"

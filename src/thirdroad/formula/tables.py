@@ -201,6 +201,11 @@ DELIMITER_COMMANDS = {
     "rbrack": "]",
 }
 
+# Words that, alone in \text{...}, are pseudo-code rather than a name.
+CONTROL_WORDS = frozenset(
+    words("for do if then else end while until repeat return otherwise where to and or")
+)
+
 # Words that start or end a pseudo-code line in optimizer algorithm boxes.
 PSEUDO_WORDS = frozenset(
     words("for do if then else end while until repeat return require input output to each "

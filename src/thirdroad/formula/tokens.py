@@ -34,7 +34,7 @@ from thirdroad.formula.tables import (
     DELIMITER_COMMANDS,
     GREEK_SET,
     KNOWN_COMMANDS,
-    PSEUDO_WORDS,
+    CONTROL_WORDS,
     SIZES,
     SPACING,
     SUBSCRIPTS,
@@ -69,6 +69,7 @@ _MASTER = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_NAME_WITH_MARK = re.compile(r"([A-Za-z][A-Za-z0-9_]*)([.,;:!]?)")
 _ESCAPED_UNDERSCORE_WORD = re.compile(r"(?:\\_[A-Za-z]+)+")
 _ASCII_NAME = re.compile(r"([A-Za-z]+?)(\d+)$")
 _OP_ALIASES = {"**": "^", "<-": "leftarrow", "<=": "le", ">=": "ge", "!=": "ne", "->": "to"}
@@ -225,6 +226,21 @@ def _command(name: str, start: int, end: int, text: str, out: list[Token]) -> in
     if name in ("%", "$", "#", "&", "_"):
         out.append(Token("letter", name, start, end))
         return end
+    if name == "not":  # \not= and \not\in
+        m = _MASTER.match(text, _skip_ws(text, end))
+        if m is not None and m.group() in ("=", "\\in"):
+            out.append(Token("cmd", "ne" if m.group() == "=" else "notin", start, m.end()))
+            return m.end()
+        raise FormulaError("\\not must be followed by = or \\in", start + 1,
+                           "write \\neq or \\notin", text)
+    if name in ("rm", "bf", "cal", "it", "sf", "tt"):  # {\rm margin}: an old-style font switch
+        m = _MASTER.match(text, _skip_ws(text, end))
+        if m is not None and m.lastgroup == "letters":
+            word = m.group()
+            font = {"rm": "rm", "bf": "bf", "cal": "cal", "it": "it", "sf": "sf", "tt": "tt"}[name]
+            out.append(Token("letter" if len(word) == 1 else "word", word, m.start(), m.end(),
+                             font))
+            return m.end()
     if name in ("quad", "qquad"):
         out.append(Token("sep", name, start, end))
         return end
@@ -320,10 +336,15 @@ def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -
     if name.startswith("operatorname"):
         out.append(Token("opname", words.replace("\\", ""), start, close + 1))
         return close + 1
-    if _NAME.fullmatch(words) and words.lower() not in PSEUDO_WORDS:
-        kind = "letter" if len(words) == 1 else "word"
+    named = _NAME_WITH_MARK.fullmatch(words)
+    if named and named.group(1).lower() not in CONTROL_WORDS:
+        # \text{loss}, \text{const.}, \text{target!}: a name (a final '!' is a factorial)
+        word, mark = named.group(1), named.group(2)
+        kind = "letter" if len(word) == 1 else "word"
         first = brace + 1 + len(content) - len(content.lstrip())
-        out.append(Token(kind, words, first, close, "rm"))
+        out.append(Token(kind, word, first, close, "rm"))
+        if mark == "!":
+            out.append(Token("op", "!", close, close))
         return close + 1
     if words:
         out.append(Token("text", " ".join(words.split()), start, close + 1))
@@ -374,6 +395,14 @@ def _other(c: str, start: int, text: str, out: list[Token]) -> int:
         raise FormulaError(
             f"unexpected quote {c!r}", start + 1, "quotes are not part of a formula", text
         )
+    elif c in _COMBINING and out and out[-1].kind in ("letter", "cmd") and out[-1].end == start:
+        prev = out.pop()  # y followed by a combining circumflex is ŷ
+        _accented(prev, _COMBINING[c], prev.start, end, out)
+    elif len(unicodedata.normalize("NFD", c)) == 2 and unicodedata.normalize("NFD", c)[1] in (
+        _COMBINING
+    ):
+        base, mark = unicodedata.normalize("NFD", c)
+        _accented(Token("letter", base, start, end), _COMBINING[mark], start, end, out)
     else:
         styled = _math_alnum(c)
         if styled is None:
@@ -389,6 +418,17 @@ def _other(c: str, start: int, text: str, out: list[Token]) -> int:
         else:
             out.append(Token("letter", plain, start, end, font))
     return end
+
+
+_COMBINING = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar", "\u0303": "tilde",
+              "\u0307": "dot", "\u0308": "ddot", "\u20d7": "vec", "\u030c": "check"}
+
+
+def _accented(letter: Token, accent: str, start: int, end: int, out: list[Token]) -> None:
+    out.append(Token("cmd", accent, start, start))
+    out.append(Token("op", "{", start, start))
+    out.append(letter._replace(start=start, end=end))
+    out.append(Token("op", "}", end, end))
 
 
 def _math_alnum(c: str) -> tuple[str, str] | None:
