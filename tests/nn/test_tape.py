@@ -246,3 +246,12 @@ def test_tensor_defaults_and_dtypes() -> None:
     assert nn.Variable([1.0]).dtype == np.float32
     v = nn.Variable(np.zeros(2), name="v")
     assert "name='v'" in repr(v)
+
+
+def test_iterating_a_tensor_gives_rows_that_keep_their_gradient() -> None:
+    x = nn.Variable(np.arange(6.0).reshape(3, 2))
+    with nn.GradientTape() as tape:
+        rows = list(x)
+        y = rows[0].sum() + 2.0 * rows[2].sum()
+    assert len(rows) == 3
+    np.testing.assert_array_equal(tape.gradient(y, x), [[1, 1], [0, 0], [2, 2]])

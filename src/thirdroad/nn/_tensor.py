@@ -10,7 +10,7 @@ later walks its nodes backwards (see :mod:`thirdroad.nn.tape`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -124,6 +124,10 @@ class Tensor:
 
     def __len__(self) -> int:
         return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        for i in range(len(self.data)):
+            yield _F.getitem(self, i)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> Array:
         return self.data if dtype is None else self.data.astype(dtype)
