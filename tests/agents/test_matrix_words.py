@@ -125,3 +125,17 @@ def test_flat_within_the_tolerance_is_said_with_the_tolerance() -> None:
 def test_the_zero_matrix_sends_everything_to_the_origin_once() -> None:
     text = agent(np.zeros((3, 3))).describe()
     assert text.count("every vector to") == 1 and "flat onto a single point" in text
+
+
+def test_3d_words_name_planes_axes_and_directions() -> None:
+    n = np.array([1.0, 2.0, 2.0]) / 3
+    assert (
+        "mirrors space across the plane perpendicular to (0.333, 0.667, 0.667)"
+        in agent(np.eye(3) - 2 * np.outer(n, n)).describe()
+    )
+    flat = agent("[[1,0,0],[0,1,0],[0,0,0]]")
+    assert "onto the plane spanned by (1, 0, 0) and (0, 1, 0), at right angles" in flat.describe()
+    assert np.array_equal(flat.params["null_space"], np.array([[0.0], [0.0], [1.0]]))
+    slanted = agent("[[1,1,0],[0,0,0],[0,0,0]]")
+    assert "sliding along (0, 0, 1) and (0.707, -0.707, 0) (not at right angles)" in slanted.describe()
+    assert "slides points along y by 3 times their z coordinate" in agent("[[1,0,0],[0,1,3],[0,0,1]]").describe()

@@ -76,8 +76,20 @@ def canonical_sign(v: FloatMatrix) -> FloatMatrix:
     return v if v[k] > 0 else -v
 
 
-def orthonormal_basis_sign(b: FloatMatrix) -> FloatMatrix:
-    return np.column_stack([canonical_sign(b[:, k]) for k in range(b.shape[1])]) if b.size else b
+def readable_basis(b: FloatMatrix) -> FloatMatrix:
+    """An orthonormal basis of the span of the orthonormal columns ``b``, chosen to read well:
+    Gram–Schmidt on the projector's columns (where each axis lands), longest first, so a
+    subspace that contains an axis is described by that axis."""
+    n, k = b.shape
+    work = b @ b.T
+    columns = []
+    for _ in range(k):
+        norms = np.linalg.norm(work, axis=0)
+        j = int(np.argmax(norms - 1e-9 * np.arange(n)))  # on a tie, the earlier axis
+        v = canonical_sign(work[:, j] / norms[j])
+        columns.append(v)
+        work = work - np.outer(v, v @ work)
+    return np.column_stack(columns) if columns else np.zeros((n, 0))
 
 
 def check_identity(f: Facts) -> Verdict:
@@ -172,7 +184,7 @@ def check_orthogonal_projection(f: Facts) -> Verdict:
     w, v = f.sym_eigh
     basis = v[:, w > 0.5]
     residual = _maxabs(f.m - basis @ basis.T)
-    return Verdict(residual, {"rank": basis.shape[1], "basis": orthonormal_basis_sign(basis[:, ::-1])})
+    return Verdict(residual, {"rank": basis.shape[1], "basis": readable_basis(basis)})
 
 
 def check_oblique_projection(f: Facts) -> Verdict:
@@ -183,8 +195,8 @@ def check_oblique_projection(f: Facts) -> Verdict:
     u, _, vt = f.svd
     params = {
         "rank": rank,
-        "basis": orthonormal_basis_sign(u[:, :rank]),
-        "along": orthonormal_basis_sign(vt[rank:].T),
+        "basis": readable_basis(u[:, :rank]),
+        "along": readable_basis(vt[rank:].T),
     }
     return Verdict(residual, params)
 
@@ -215,7 +227,7 @@ def check_shear(f: Facts) -> Verdict:
 def check_singular(f: Facts) -> Verdict:
     _, s, vt = f.svd
     rank = int(np.sum(s > f.singular_cut))
-    null = orthonormal_basis_sign(vt[rank:].T)
+    null = readable_basis(vt[rank:].T)
     return Verdict(float(s[-1]), {"rank": rank, "null_space": null})
 
 

@@ -491,7 +491,13 @@ def determinant_story(m: FloatMatrix, exact: ExactMatrix | None = None, tol: flo
     kept = rank(m, tol) if exact is None or det != 0 else rank(m, 1e-12)
     if (exact is not None and det == 0) or (exact is None and kept < n):
         flat = {0: "a single point", 1: "a line", 2: "a plane"}.get(kept, f"a {kept}-D subspace")
-        value = "0" if det == 0 else f"{det:.3g}, zero within the tolerance {fmt.sci(tol)}"
+        rounding = abs(det) <= 1e-12 * max(1.0, float(np.max(np.abs(m)))) ** n
+        if det == 0:
+            value = "0"
+        elif rounding:
+            value = "0 (up to rounding)"
+        else:
+            value = f"{det:.3g}, zero within the tolerance {fmt.sci(tol)}"
         summary = (
             f"The determinant is {value}: the matrix squashes {space_name(n)} flat onto {flat}, "
             f"so {what} become 0 and it can't be undone."
