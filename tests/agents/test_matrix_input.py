@@ -72,3 +72,13 @@ def test_string_errors_point_at_the_character() -> None:
 def test_tolerances_must_be_ordered() -> None:
     with pytest.raises(AgentInputError, match="0 < tol < near"):
         agent("[[1]]", tol=0.1, near=0.01)
+
+
+def test_engine_and_torch_tensors_are_matrices_too() -> None:
+    import torch
+
+    from thirdroad import nn
+
+    m = np.array([[0.0, -1.0], [1.0, 0.0]])
+    for tensor in (nn.Variable(m.copy()), nn.tensor(m.copy()), torch.tensor(m, requires_grad=True)):
+        assert agent(tensor).kinds == {"rotation", "orthogonal", "invertible"}

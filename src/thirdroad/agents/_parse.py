@@ -236,6 +236,10 @@ def as_matrix(obj: object) -> ParsedMatrix:
     """Any matrix-like input (string, nested lists, NumPy array) as a checked ParsedMatrix."""
     if isinstance(obj, str):
         return parse_matrix_text(obj)
+    if hasattr(obj, "detach"):  # a PyTorch tensor that may carry gradients
+        obj = obj.detach()
+    if hasattr(obj, "numpy") and callable(obj.numpy):  # PyTorch or thirdroad.nn tensors
+        obj = obj.numpy()
     if isinstance(obj, list | tuple) and any(isinstance(r, list | tuple) for r in obj):
         widths = {len(r) if isinstance(r, list | tuple) else -1 for r in obj}
         if len(widths) > 1:
