@@ -249,7 +249,16 @@ class GradientTape:
                 yd = y.data if isinstance(y, Tensor) else y
                 od = out.data
                 for i in needs:
-                    _accumulate(grads, args[i], partials[i](F, g, od, xd, yd))
+                    a = args[i]
+                    ga = partials[i](F, g, od, xd, yd)
+                    d = a.data
+                    if ga.shape != d.shape:
+                        ga = unbroadcast(ga, d.shape)
+                    if ga.dtype is not d.dtype and ga.dtype != d.dtype and d.dtype.kind == "f":
+                        ga = ga.astype(d.dtype)  # a float32 tensor gets a float32 gradient, as in PyTorch
+                    ka = id(a)
+                    prev = grads.get(ka)
+                    grads[ka] = ga if prev is None else prev + ga
                 continue
             datas = [a.data if isinstance(a, Tensor) else a for a in args]
             for i in needs:
@@ -296,8 +305,8 @@ def _accumulate(grads: dict[int, Any], a: Tensor, ga: Any) -> None:
     d = a.data
     if ga.shape != d.shape:
         ga = unbroadcast(ga, d.shape)
-    if ga.dtype != d.dtype and d.dtype.kind == "f":
-        ga = ga.astype(d.dtype)  # a float32 tensor gets a float32 gradient, as in PyTorch
+    if ga.dtype is not d.dtype and ga.dtype != d.dtype and d.dtype.kind == "f":
+        ga = ga.astype(d.dtype)
     k = id(a)
     prev = grads.get(k)
     grads[k] = ga if prev is None else prev + ga
