@@ -3,6 +3,7 @@ section each one sits in."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -68,8 +69,12 @@ _HEADINGS = {
 _LATEX_WRAPPERS = re.compile(r"\\(?:emph|textbf|textit|texttt|mathrm|text|underline)\{([^{}]*)\}")
 _LATEX_DROPPED = re.compile(r"\\(?:cite[pt]?|label|ref|eqref|footnote|url)\{[^{}]*\}|\\[A-Za-z]+\*?")
 _MD_MARKS = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`#>]+(?=\S)|(?<=\S)[*_`]+")
+_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")
+_ANGLED = re.compile(r"⟨[^⟩]*⟩|\[this formula\]")
+_FORMULA_MASK = "\u2063"
+_INVISIBLE = str.maketrans({"\u2060": " ", _FORMULA_MASK: " "})
 _NEW_SENTENCE = re.compile(r"[ \t\u2060]*\n[\s\u2060]*[A-Z]")
-_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d(\"“$\\\u2060])|\n[ \t]*\n")
+_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d(\"“$\\\u2060\u2063])|\n[ \t]*\n")
 
 
 class Placer:
@@ -86,7 +91,7 @@ class Placer:
         for span in spans:
             for i in range(span.start, min(span.end, len(chars))):
                 if chars[i] != "\n":
-                    chars[i] = "\u2060"
+                    chars[i] = _FORMULA_MASK
         self.masked = "".join(chars)
         breaks = {m.end() for m in _BREAK.finditer(self.masked)}
         # A display formula followed by a new line that starts with a capital ends its sentence
@@ -114,29 +119,33 @@ class Placer:
         return title
 
     def context(self, span: MathSpan) -> str:
-        """The sentence around the formula, with this formula as ``[…]`` when it is long and the
-        other formulas in it as their text."""
-        import bisect
-
+        """The sentence around the formula, with this formula as ``[this formula]`` when it is
+        long and the other formulas in it as ``⟨their text⟩``. A display formula standing alone
+        gets the sentence before it, which usually introduces it."""
         i = bisect.bisect_right(self.breaks, span.start) - 1
-        start = self.breaks[i] if i >= 0 else 0
         j = bisect.bisect_left(self.breaks, span.end)
         end = self.breaks[j] if j < len(self.breaks) else len(self.masked)
+        sentence = self._sentence(span, self.breaks[i] if i >= 0 else 0, end)
+        while i >= 0 and len(_PROSE_WORD.findall(_ANGLED.sub("", sentence))) < 3:
+            i -= 1
+            sentence = self._sentence(span, self.breaks[i] if i >= 0 else 0, end)
+        if len(sentence) > CONTEXT_CHARS:
+            sentence = sentence[: CONTEXT_CHARS - 1].rstrip() + "…"
+        return sentence
+
+    def _sentence(self, span: MathSpan, start: int, end: int) -> str:
         pieces: list[str] = []
         cursor = start
         for other in self.spans:
             if other.end <= start or other.start >= end:
                 continue
-            pieces.append(self._clean(self.masked[cursor:max(cursor, other.start)].replace("\u2060", " ")))
+            pieces.append(self._clean(self.masked[cursor:max(cursor, other.start)].translate(_INVISIBLE)))
             mine = other is span
             pieces.append("[this formula]" if mine and len(other.text) > 40 else f"⟨{other.text}⟩")
             cursor = max(cursor, other.end)
-        pieces.append(self._clean(self.masked[cursor:end].replace("\u2060", " ")))
+        pieces.append(self._clean(self.masked[cursor:end].translate(_INVISIBLE)))
         sentence = re.sub(r"\s+", " ", " ".join(p for p in pieces if p)).strip()
-        sentence = re.sub(r"\s+([,.;:!?])", r"\1", sentence)
-        if len(sentence) > CONTEXT_CHARS:
-            sentence = sentence[: CONTEXT_CHARS - 1].rstrip() + "…"
-        return sentence
+        return re.sub(r"\s+([,.;:!?])", r"\1", sentence)
 
     def place(self, span: MathSpan) -> Place:
         line, column = self.source.line_col(span.start)

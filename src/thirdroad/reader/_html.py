@@ -155,6 +155,8 @@ def html_prose(text: str) -> str:
         size = len(match.group())
         return ("\n\n" + " " * size)[:size]
 
+    for start, end in _katex_visual_copies(text):
+        text = blank(text, start, end)
     text = _SKIPPED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
     text = _BLOCK_TAG.sub(block, text)
     return _TAG.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)

@@ -25,11 +25,29 @@ _TRAILING = re.compile(r"(?:\s|\\[,;:! ]|\\quad|\\qquad|[.,;])+$")
 _RELATION_START = re.compile(r"^\s*(?:=|\\approx|\\le|\\ge|\\leq|\\geq|<|>|\\propto|\\equiv|\\sim|\\to|\\leftarrow)")
 
 
+_NESTING = re.compile(r"\\begin\{|\\end\{|\\&|&")
+
+
+def _drop_alignment_marks(text: str) -> str:
+    """``&`` out, except inside a nested environment (cases, matrices) where it separates cells."""
+    out, depth, last = [], 0, 0
+    for match in _NESTING.finditer(text):
+        token = match.group()
+        if token == "\\begin{":
+            depth += 1
+        elif token == "\\end{":
+            depth -= 1
+        elif token == "&" and depth <= 0:
+            out.append(text[last:match.start()] + " ")
+            last = match.end()
+    return "".join(out) + text[last:]
+
+
 def clean_math(text: str) -> str:
     """The formula without labels, alignment marks and the sentence's own punctuation."""
     text = _LABELS.sub(" ", text)
     text = _INNER_ROWS.sub(" ", text)
-    text = text.replace("&", " ")
+    text = _drop_alignment_marks(text)
     text = _TRAILING.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -17,11 +17,21 @@ import re
 
 from thirdroad.formula import FormulaError, parse
 from thirdroad.formula.repair import TRANSLATIONS
-from thirdroad.formula.tables import GREEK, LATEX_FUNCTIONS, UNICODE_GREEK, WORD_FUNCTIONS
+from thirdroad.formula.tables import (
+    DASHES,
+    GREEK,
+    LATEX_FUNCTIONS,
+    SUBSCRIPTS,
+    SUPERSCRIPTS,
+    UNICODE_GREEK,
+    WORD_FUNCTIONS,
+)
 from thirdroad.reader._spans import MathSpan
 
-_MATH_CHARS = set("=+*/^_{}()[]|<>·×⊙√∑∏∇∂≈∝←→∈≤≥≠−–'\\0123456789") | set(UNICODE_GREEK)
-_ANCHOR = re.compile(r"(?:=|:=|←|<-|≈|∝|≤|≥|\\leftarrow|\\gets|∑|∏|√|∇|∂|\\frac|\\sum|\\sqrt|[_^]\{)")
+_MATH_CHARS = (set("=+*/^_{}()[]|<>·×⊙√∑∏∇∂≈∝←→∈≤≥≠'\\0123456789") | set(UNICODE_GREEK) | DASHES
+               | set(SUPERSCRIPTS) | set(SUBSCRIPTS))
+_ANCHOR = re.compile(r"(?:=|:=|←|<-|≈|∝|≤|≥|\\leftarrow|\\gets|∑|∏|√|∇|∂|\\frac|\\sum|\\sqrt|[_^]\{"
+                     r"|\w[_^]\w+\s+[-+−*/·×]\s|\s[-+−*/·×]\s+\S*\w[_^]\w)")
 _MATH_WORDS = (
     frozenset(GREEK) | LATEX_FUNCTIONS | WORD_FUNCTIONS | frozenset(TRANSLATIONS)
     | frozenset("frac sqrt cdot odot times top nabla partial hat bar tilde mathbf mathrm left right".split())
