@@ -27,7 +27,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -35,6 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from thirdroad import nn  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import alternate, print_table  # noqa: E402
 
 SIZES = (784, 512, 512, 10)
 
@@ -158,24 +160,6 @@ def torch_chain(length: int = 200) -> Callable[[], None]:
 # ------------------------------------------------------------------ timing
 
 
-def alternate(
-    ours: Callable[[], Any], theirs: Callable[[], Any], calls: int, blocks: int
-) -> tuple[float, float, float]:
-    """Median seconds per call of each side, and the median per-block ratio ours/theirs."""
-    for f in (ours, theirs):
-        for _ in range(max(2, calls // 4)):
-            f()
-    t_ours, t_theirs = [], []
-    for _ in range(blocks):
-        for f, acc in ((ours, t_ours), (theirs, t_theirs)):
-            t = time.perf_counter()
-            for _ in range(calls):
-                f()
-            acc.append((time.perf_counter() - t) / calls)
-    ratios = [a / b for a, b in zip(t_ours, t_theirs, strict=True)]
-    return float(np.median(t_ours)), float(np.median(t_theirs)), float(np.median(ratios))
-
-
 # ------------------------------------------------------------------ memory
 
 
@@ -235,24 +219,24 @@ def main() -> None:
     rows: list[tuple[str, str, str, str, str]] = []
     for batch in (256, 32):
         calls = 5 if batch == 256 else 20
-        to, tt, ratio = alternate(ours_mlp(batch), torch_mlp(batch), calls, blocks)
-        share = mlp_flops(batch) / to / peak
+        r = alternate(ours_mlp(batch), torch_mlp(batch), calls, blocks)
+        share = mlp_flops(batch) / r.ours / peak
         rows.append(
             (
                 f"MLP 784-512-512-10 Adam, batch {batch}",
-                f"{1 / to:8.1f} steps/s",
-                f"{1 / tt:8.1f} steps/s",
-                f"{1 / ratio:5.2f}x throughput",
-                f"{share:5.1%} of matmul peak" if batch == 256 else "",
+                f"{1 / r.ours:8.1f} steps/s",
+                f"{1 / r.theirs:8.1f} steps/s",
+                f"{r.speedup:5.2f}x throughput",
+                f"{share:5.1%} of matmul peak",
             )
         )
-    to, tt, ratio = alternate(ours_chain(), torch_chain(), 20, blocks)
+    r = alternate(ours_chain(), torch_chain(), 20, blocks)
     rows.append(
         (
             "autodiff overhead, 200 elementwise ops 16x16",
-            f"{to / 200 * 1e6:8.2f} us/op",
-            f"{tt / 200 * 1e6:8.2f} us/op",
-            f"{ratio:5.2f}x time",
+            f"{r.ours / 200 * 1e6:8.2f} us/op",
+            f"{r.theirs / 200 * 1e6:8.2f} us/op",
+            f"{1 / r.speedup:5.2f}x time",
             "",
         )
     )
@@ -271,11 +255,7 @@ def main() -> None:
             )
         )
     print(f"NumPy float32 matmul peak: {peak / 1e9:.1f} GFLOP/s; torch {torch.__version__}, numpy {np.__version__}")
-    header = ("benchmark", "thirdroad", "pytorch", "ratio (median of blocks)", "")
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
-    for r in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-
+    print_table(("benchmark", "thirdroad", "pytorch", "ratio (median of blocks)", ""), rows)
 
 if __name__ == "__main__":
     main()
