@@ -126,6 +126,8 @@ def test_binary_losses(rng: np.random.Generator) -> None:
     z = rng.normal(size=(4, 3)) * 3
     y = rng.integers(0, 2, size=(4, 3)).astype(float)
     close(R.bce(R.sigmoid(z), y), F.binary_cross_entropy(torch.sigmoid(T(z)), T(y)))
+    close(R.bce_terms(R.sigmoid(z), y),
+          F.binary_cross_entropy(torch.sigmoid(T(z)), T(y), reduction="none"))
     close(R.bce_with_logits(z, y), F.binary_cross_entropy_with_logits(T(z), T(y)))
     close(R.multilabel_soft_margin(z, y), F.multilabel_soft_margin_loss(T(z), T(y)))
     signs = 2 * y - 1
@@ -159,6 +161,8 @@ def test_margin_losses(rng: np.random.Generator) -> None:
     a, pos, neg = (rng.normal(size=(5, 4)) for _ in range(3))
     close(R.triplet_margin(a, pos, neg, 1.0),
           F.triplet_margin_loss(T(a), T(pos), T(neg), margin=1.0), tol=1e-5)
+    close(R.triplet_margin_terms(a, pos, neg, 1.0),
+          F.triplet_margin_loss(T(a), T(pos), T(neg), margin=1.0, reduction="none"), tol=1e-5)
     u, v = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
     close(R.cosine_embedding(u, v, y, 0.2), F.cosine_embedding_loss(T(u), T(v), T(y), 0.2))
     scores = rng.normal(size=(5, 4))

@@ -3,7 +3,8 @@
 Each function computes the right-hand side of one or more templates; its parameter names are
 the templates' pattern variables (``lr`` is written ``\\eta`` or ``\\alpha`` in the LaTeX, the
 data says which), so a recognizer that bound the variables can call it by keyword. Indexed
-formulas (``\\sigma(x)_i``) return the whole array: the free index picks an entry.
+formulas (``\\sigma(x)_i``) return the whole array: the free index picks an entry. A variable
+written with an index (``\\bar h_s``) is passed whole, stacked along its first axis.
 
 Hyperparameter names follow PyTorch where it has one. Where libraries disagree, the docstring
 says which convention this function follows, and the data carries the other as its own template.
@@ -597,6 +598,12 @@ def bce(p: ArrayLike, y: ArrayLike) -> float:
     return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
 
 
+def bce_terms(p: ArrayLike, y: ArrayLike) -> Array:
+    """-[y log p + (1 - y) log(1 - p)] for each entry (bce is their mean)."""
+    p, y = _a(p), _a(y)
+    return _a(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
 def bce_with_logits(z: ArrayLike, y: ArrayLike) -> float:
     """Binary cross-entropy from logits, as max(z, 0) - z y + log(1 + exp(-|z|)) (mean)."""
     z, y = _a(z), _a(y)
@@ -644,11 +651,16 @@ def margin_ranking(x1: ArrayLike, x2: ArrayLike, y: ArrayLike, margin: float) ->
     return float(np.mean(np.maximum(0.0, -_a(y) * (_a(x1) - _a(x2)) + margin)))
 
 
-def triplet_margin(a: ArrayLike, p: ArrayLike, n: ArrayLike, margin: float) -> float:
-    """max(d(a, p) - d(a, n) + margin, 0) with Euclidean d, mean over rows."""
+def triplet_margin_terms(a: ArrayLike, p: ArrayLike, n: ArrayLike, margin: float) -> Array:
+    """max(d(a_i, p_i) - d(a_i, n_i) + margin, 0) for each row i, with Euclidean d."""
     d_ap = np.linalg.norm(_a(a) - _a(p), axis=-1)
     d_an = np.linalg.norm(_a(a) - _a(n), axis=-1)
-    return float(np.mean(np.maximum(d_ap - d_an + margin, 0.0)))
+    return _a(np.maximum(d_ap - d_an + margin, 0.0))
+
+
+def triplet_margin(a: ArrayLike, p: ArrayLike, n: ArrayLike, margin: float) -> float:
+    """The mean over triplets of triplet_margin_terms (one triplet: its loss)."""
+    return float(np.mean(triplet_margin_terms(a, p, n, margin)))
 
 
 def cosine_embedding(x1: ArrayLike, x2: ArrayLike, y: ArrayLike, margin: float) -> float:
