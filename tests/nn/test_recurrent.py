@@ -84,6 +84,41 @@ def test_last_state_with_lengths_equals_torch_packed_sequences() -> None:
     assert rel_err(last.numpy(), t_last[0].detach().numpy()) < TOL
 
 
+@pytest.mark.parametrize("fused", [True, False])
+@pytest.mark.parametrize("padded", [True, False])
+def test_bidirectional_gru_equals_torch_with_packed_sequences(fused: bool, padded: bool) -> None:
+    x, _, _, _ = _data(9)
+    r = np.random.default_rng(9)
+    h0, w_out, w_last = r.standard_normal((2, B, H)), r.standard_normal((B, T, 2 * H)), r.standard_normal((B, 2 * H))
+    lengths = np.array([4, 6, 1]) if padded else np.full(B, T)
+    gru = GRU(N_IN, H, fused=fused, bidirectional=True, seed=12, dtype=np.float64)
+    xv, hv = nn.Variable(x), nn.Variable(h0)
+    with nn.GradientTape() as tape:
+        out, last = gru(xv, hv, lengths=lengths if padded else None)
+        real = (np.arange(T)[None, :] < lengths[:, None])[:, :, None]  # outputs past the end mean nothing
+        loss = (out * (w_out * real)).sum() + (last * w_last).sum()
+    grads = tape.gradient(loss, [xv, hv, *gru.variables])
+
+    ref = gru.to_torch()
+    assert ref.bidirectional and set(ref.state_dict()) == set(gru.state_dict())
+    tx, th = torch.tensor(x, requires_grad=True), torch.tensor(h0, requires_grad=True)
+    packed = torch.nn.utils.rnn.pack_padded_sequence(
+        tx, torch.from_numpy(lengths), batch_first=True, enforce_sorted=False
+    )
+    t_packed, t_last = ref(packed, th)
+    t_out, _ = torch.nn.utils.rnn.pad_packed_sequence(t_packed, batch_first=True, total_length=T)
+    t_last = torch.cat([t_last[0], t_last[1]], dim=-1)
+    t_loss = (t_out * torch.from_numpy(w_out * real)).sum() + (t_last * torch.from_numpy(w_last)).sum()
+    t_grads = torch.autograd.grad(t_loss, [tx, th, *ref.parameters()])
+    assert rel_err(out.numpy() * real, t_out.detach().numpy()) < TOL
+    assert rel_err(last.numpy(), t_last.detach().numpy()) < TOL
+    names = ["x", "h0", *(n for n, _ in gru.named_variables())]
+    t_names = ["x", "h0", *(n for n, _ in ref.named_parameters())]
+    theirs = dict(zip(t_names, t_grads, strict=True))
+    for name, ours in zip(names, grads, strict=True):
+        assert rel_err(ours, theirs[name].numpy()) < TOL, name
+
+
 def test_fused_gradient_matches_finite_differences() -> None:
     r = np.random.default_rng(3)
     x, h0 = r.standard_normal((2, 3, 2)), r.standard_normal((2, 3))

@@ -326,50 +326,86 @@ class GRU(Module):
     >>> gru = GRU(8, 16, seed=0)
     >>> out, h = gru(np.zeros((4, 5, 8), np.float32))   # out (4, 5, 16), h (4, 16)
 
-    Variables carry ``torch.nn.GRU``'s names (``weight_ih_l0``...), so
-    ``gru.to_torch()`` is ``torch.nn.GRU(n_in, H, batch_first=True)`` with the same
-    weights. (PyTorch returns the last state as (1, B, H): one row per layer.)
+    ``bidirectional=True`` adds a second GRU that reads each sequence backwards (from
+    its own last real step): ``outputs`` (B, T, 2H) puts the two states of each step
+    side by side, forward first, so every step knows what comes before *and* after it;
+    ``h_last`` (B, 2H) is [forward state after the end; backward state after the start],
+    and ``h0``, if given, is (2, B, H).
+
+    Variables carry ``torch.nn.GRU``'s names (``weight_ih_l0``, ``weight_ih_l0_reverse``...),
+    so ``gru.to_torch()`` is ``torch.nn.GRU(n_in, H, batch_first=True, bidirectional=...)``
+    with the same weights. (PyTorch returns the last states as (directions, B, H).)
     """
 
     def __init__(
-        self, n_in: int, n_hidden: int, fused: bool = True, seed: Seed = None, dtype: Any = np.float32
+        self,
+        n_in: int,
+        n_hidden: int,
+        fused: bool = True,
+        bidirectional: bool = False,
+        seed: Seed = None,
+        dtype: Any = np.float32,
     ) -> None:
         super().__init__()
         rng = make_rng(seed)
         k = 1.0 / np.sqrt(n_hidden)
-        self.n_in, self.n_hidden, self.fused = n_in, n_hidden, fused
-        self.weight_ih_l0 = _uniform(rng, k, (3 * n_hidden, n_in), dtype)
-        self.weight_hh_l0 = _uniform(rng, k, (3 * n_hidden, n_hidden), dtype)
-        self.bias_ih_l0 = _uniform(rng, k, (3 * n_hidden,), dtype)
-        self.bias_hh_l0 = _uniform(rng, k, (3 * n_hidden,), dtype)
+        self.n_in, self.n_hidden, self.fused, self.bidirectional = n_in, n_hidden, fused, bidirectional
+        for suffix in ("", "_reverse") if bidirectional else ("",):
+            setattr(self, "weight_ih_l0" + suffix, _uniform(rng, k, (3 * n_hidden, n_in), dtype))
+            setattr(self, "weight_hh_l0" + suffix, _uniform(rng, k, (3 * n_hidden, n_hidden), dtype))
+            setattr(self, "bias_ih_l0" + suffix, _uniform(rng, k, (3 * n_hidden,), dtype))
+            setattr(self, "bias_hh_l0" + suffix, _uniform(rng, k, (3 * n_hidden,), dtype))
+
+    def _weights(self, suffix: str) -> tuple[Variable, ...]:
+        names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+        return tuple(self._variables[name + suffix] for name in names)
+
+    def _run(self, x: Any, h0: Any, weights: tuple[Variable, ...]) -> Tensor:
+        if self.fused:
+            return gru_sequence(x, h0, *weights)
+        h, states = h0, []
+        for t in range(np.shape(x.data if isinstance(x, Tensor) else x)[1]):
+            h = gru_cell(F.getitem(x, (slice(None), t)), h, *weights)
+            states.append(h)
+        return F.stack(states, axis=1)
 
     def forward(self, x: Any, h0: Any = None, lengths: Any = None) -> tuple[Tensor, Tensor]:
         xd = x.data if isinstance(x, Tensor) else np.asarray(x)
         if xd.ndim != 3 or xd.shape[2] != self.n_in:
             raise ShapeError(f"GRU: x must be (batch, time, {self.n_in}), got shape {xd.shape}")
         B, T, _ = xd.shape
-        if h0 is None:
-            h0 = np.zeros((B, self.n_hidden), dtype=self.weight_hh_l0.dtype)
-        weights = (self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0)
-        if self.fused:
-            outputs = gru_sequence(x, h0, *weights)
+        lens = None
+        if lengths is not None:
+            lens = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
+            if lens.shape != (B,) or lens.min() < 1 or lens.max() > T:
+                raise ShapeError(f"GRU: lengths must be ({B},) with values in 1..{T}")
+        # the state after each sequence's last real step
+        last_step = (slice(None), T - 1) if lens is None else (np.arange(B), lens - 1)
+        zeros = np.zeros((B, self.n_hidden), dtype=self._variables["weight_hh_l0"].dtype)
+        if not self.bidirectional:
+            outputs = self._run(x, zeros if h0 is None else h0, self._weights(""))
+            return outputs, F.getitem(outputs, last_step)
+        if h0 is not None and np.shape(h0.data if isinstance(h0, Tensor) else h0) != (2, B, self.n_hidden):
+            raise ShapeError(f"GRU: a bidirectional GRU takes h0 of shape (2, {B}, {self.n_hidden})")
+        h0_f, h0_b = (zeros, zeros) if h0 is None else (F.getitem(h0, 0), F.getitem(h0, 1))
+        forward = self._run(x, h0_f, self._weights(""))
+        # Read each sequence from its own last real step back to its first; padding stays put.
+        if lens is None:
+            flip: Any = (slice(None), slice(None, None, -1))
         else:
-            h, states = h0, []
-            for t in range(T):
-                h = gru_cell(F.getitem(x, (slice(None), t)), h, *weights)
-                states.append(h)
-            outputs = F.stack(states, axis=1)
-        if lengths is None:
-            return outputs, F.getitem(outputs, (slice(None), T - 1))
-        lens = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
-        if lens.shape != (B,) or lens.min() < 1 or lens.max() > T:
-            raise ShapeError(f"GRU: lengths must be ({B},) with values in 1..{T}")
-        return outputs, F.getitem(outputs, (np.arange(B), lens - 1))
+            t = np.arange(T)[None, :]
+            flip = (np.arange(B)[:, None], np.where(t < lens[:, None], lens[:, None] - 1 - t, t))
+        backward = F.getitem(self._run(F.getitem(x, flip), h0_b, self._weights("_reverse")), flip)
+        outputs = F.concat([forward, backward], axis=-1)
+        last = F.concat([F.getitem(forward, last_step), F.getitem(backward, (slice(None), 0))], axis=-1)
+        return outputs, last
 
     def to_torch(self) -> Any:
         import torch
 
-        return _copy_into_torch(torch.nn.GRU(self.n_in, self.n_hidden, batch_first=True), self.state_dict())
+        twin = torch.nn.GRU(self.n_in, self.n_hidden, batch_first=True, bidirectional=self.bidirectional)
+        return _copy_into_torch(twin, self.state_dict())
 
     def __repr__(self) -> str:
-        return f"GRU({self.n_in}, {self.n_hidden}{'' if self.fused else ', fused=False'})"
+        extra = ("" if self.fused else ", fused=False") + (", bidirectional=True" if self.bidirectional else "")
+        return f"GRU({self.n_in}, {self.n_hidden}{extra})"
