@@ -154,8 +154,8 @@ def list_renderable(catalog: Catalog, family: str | None = None) -> RenderableTy
         table = Table(title=f"{catalog.titles[fam]} ({fam})", title_justify="left",
                       show_header=False, expand=True, box=None)
         table.add_column("id", style="cyan", no_wrap=True)
-        table.add_column("name", style="bold", no_wrap=True)
-        table.add_column("summary", overflow="ellipsis", no_wrap=True, ratio=1)
+        table.add_column("name", style="bold", no_wrap=True, overflow="ellipsis", max_width=24)
+        table.add_column("summary", overflow="ellipsis", no_wrap=True, ratio=1, min_width=30)
         for c in catalog.family(fam):
             table.add_row(c.id, c.name, _first_sentence(c))
         tables += [table, Text("")]
