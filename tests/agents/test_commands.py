@@ -51,3 +51,10 @@ def test_commands_need_exactly_one_thing() -> None:
         agent_command()
     with pytest.raises(AgentInputError, match="exactly one"):
         agent_command("[[1]]", activation="relu")
+
+
+def test_a_name_in_place_of_a_matrix_is_understood() -> None:
+    assert agent_command("adam") == agent("adam").describe()
+    assert agent_command("tanh") == agent("tanh").describe()
+    with pytest.raises(AgentInputError, match="'adamm' is not a matrix, an activation or an optimizer"):
+        agent_command("adamm")

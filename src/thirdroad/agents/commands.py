@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from thirdroad.agents._errors import AgentInputError
-from thirdroad.agents.activation import ActivationAgent
+from thirdroad.agents.activation import ACTIVATIONS, ActivationAgent, canonical_name
 from thirdroad.agents.matrix import MatrixAgent, Side
-from thirdroad.agents.optimizer import OptimizerAgent, race
+from thirdroad.agents.optimizer import RACERS, OptimizerAgent, race, racer
 
 
 def agent_command(
@@ -29,6 +29,18 @@ def agent_command(
     Exactly one of ``matrix``, ``activation`` and ``optimizer``. For a matrix the text is its
     description (``on`` the left or right of another matrix) followed by every story.
     """
+    if matrix is not None and matrix.strip()[:1].isalpha():  # a name, not a matrix
+        if canonical_name(matrix) in ACTIVATIONS:
+            matrix, activation = None, matrix
+        else:
+            try:
+                name = racer(matrix).name
+            except AgentInputError:
+                raise AgentInputError(
+                    f"{matrix!r} is not a matrix, an activation or an optimizer I know",
+                    hint="activations: " + ", ".join(ACTIVATIONS) + "; optimizers: " + ", ".join(RACERS),
+                ) from None
+            matrix, optimizer = None, name
     given = [x for x in (matrix, activation, optimizer) if x is not None]
     if len(given) != 1:
         raise AgentInputError("give exactly one of: a matrix, --activation NAME, --optimizer NAME")

@@ -168,7 +168,9 @@ def _behaviour(label: str, trait: str, land: Surface, path: Array, losses: Array
     how = []
     if turns >= max(3, steps // 3):
         how.append(f"it zigzags (turned back on {turns} of {steps} steps)")
-    if rises >= 3:
+    if rises >= 3 and land.lowest is None:
+        how.append(f"it swings back and forth across the ridge (the loss went up on {rises} steps)")
+    elif rises >= 3:
         settled = reached is not None or rises < steps // 4
         how.append(
             f"it overshoots and {'settles' if settled else 'keeps swinging'} (the loss went up on {rises} steps)"
