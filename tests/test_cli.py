@@ -53,3 +53,9 @@ def test_agent_matrix_plot_and_bad_input(tmp_path: Path) -> None:
 def test_race_short() -> None:
     code, out = run("race", "--surface", "rosenbrock", "--steps", "50", "--optimizer", "adam")
     assert code == 0 and "Adam" in out
+
+
+def test_train_rbm_briefly(tmp_path: Path) -> None:
+    code, out = run("train", "rbm", "--epochs", "1", "--hidden", "16", "--out", str(tmp_path))
+    assert code == 0 and "pseudo-log-likelihood" in out
+    assert (tmp_path / "filters.png").stat().st_size > 1000

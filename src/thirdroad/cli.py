@@ -179,5 +179,34 @@ def train_mlp(epochs: int, seed: int) -> None:
     digits.main(epochs=epochs, seed=seed, progress=console.is_terminal)
 
 
+@train.command(name="rbm")
+@click.option("--epochs", default=40, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--hidden", "n_hidden", default=100, show_default=True, type=click.IntRange(1, 4096))
+@click.option("--k", default=1, show_default=True, type=click.IntRange(1, 100), help="Gibbs steps per update (CD-k).")
+@click.option("--persistent", is_flag=True, help="Persistent contrastive divergence.")
+@click.option("--out", "out_dir", default="runs/rbm", show_default=True, help="Where the checkpoint and plots go.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@friendly_errors
+def train_rbm(epochs: int, n_hidden: int, k: int, persistent: bool, out_dir: str, seed: int) -> None:
+    """A restricted Boltzmann machine on the binarised digits: filters and samples as pictures."""
+    from thirdroad.nn.energy import train_rbm as run
+
+    result = run(
+        epochs=epochs, out_dir=out_dir, n_hidden=n_hidden, k=k, persistent=persistent, seed=seed,
+        progress=console.is_terminal,
+    )  # fmt: skip
+    console.print(
+        f"held-out pseudo-log-likelihood per digit: {result.heldout_pl_before:.2f} before training, "
+        f"{result.heldout_pl_after:.2f} after (higher is better)"
+    )
+    for label, path in (
+        ("checkpoint", result.checkpoint),
+        ("learned filters", result.filters_png),
+        ("samples", result.samples_png),
+        ("learning curves", result.curves_png),
+    ):
+        console.print(f"{label}: {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -8,6 +8,7 @@ carry PyTorch's names so results compare line by line.
 from thirdroad.nn import functional, losses, optim, rules
 from thirdroad.nn._rng import manual_seed
 from thirdroad.nn._tensor import EngineError, ShapeError, Tensor, Variable, tensor
+from thirdroad.nn.energy import RBM, BoltzmannMachine
 from thirdroad.nn.functional import (
     abs,
     add,
@@ -70,7 +71,9 @@ from thirdroad.nn.tape import GradientTape
 from thirdroad.nn.training import History, TrainingError, accuracy, fit, predict
 
 __all__ = [
+    "RBM",
     "Activation",
+    "BoltzmannMachine",
     "Dense",
     "Dropout",
     "Embedding",
