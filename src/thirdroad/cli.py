@@ -104,17 +104,27 @@ def nn_describe(optimizer: str) -> None:
 @click.argument("concept_id", required=False)
 @click.option("--family", "family_name", default=None, help="List one family only.")
 @click.option("--plot", "plot_path", default=None, help="Save a picture of the concept's family graph.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
-def concepts(concept_id: str | None, family_name: str | None, plot_path: str | None) -> None:
+def concepts(concept_id: str | None, family_name: str | None, plot_path: str | None, as_json: bool) -> None:
     """The concept catalog: one concept's card and how it builds on the basics, or the list."""
+    import json
+
     from thirdroad import concepts as catalog
 
     if concept_id is None:
-        console.print(catalog.list_rich(family_name))
+        if as_json:
+            chosen = catalog.family(family_name) if family_name else list(catalog.catalog())
+            click.echo(json.dumps([c.to_dict() for c in chosen], indent=2, ensure_ascii=False))
+        else:
+            console.print(catalog.list_rich(family_name))
         return
     if concept_id not in catalog.ids():
         raise ValueError(f"no concept {concept_id!r}; `thirdroad concepts` lists them all")
-    console.print(catalog.card_rich(concept_id))
+    if as_json:
+        click.echo(json.dumps(catalog.get(concept_id).to_dict(), indent=2, ensure_ascii=False))
+    else:
+        console.print(catalog.card_rich(concept_id))
     if plot_path:
         catalog.plot_family(catalog.get(concept_id).family, plot_path, highlight=concept_id)
         console.print(f"family graph saved to {plot_path}")
