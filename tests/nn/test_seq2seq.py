@@ -24,7 +24,7 @@ from thirdroad.nn.data.dates import (
 from thirdroad.nn.seq2seq import Seq2Seq, train_attention
 
 TOL = 1e-9
-V_SRC, V_TGT, E, H = 11, 9, 6, 7
+V_SRC, V_TGT, E, H = 11, 9, 6, 8
 
 
 def _batch(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -36,21 +36,28 @@ def _batch(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return source, lengths, target[:, :-1], target[:, 1:]
 
 
-def reference_logits(state: dict[str, np.ndarray], kind: str, source: Any, target_in: Any, lengths: Any) -> Any:
+def reference_logits(
+    state: dict[str, np.ndarray], kind: str, source: Any, target_in: Any, lengths: Any, bidirectional: bool = False
+) -> Any:
     """The model's formulas in PyTorch, built here from the state dict (independent of to_torch)."""
     p = {k: torch.tensor(v, requires_grad=True) for k, v in state.items()}
 
-    def gru(prefix: str) -> torch.nn.GRU:
-        g = torch.nn.GRU(E, H, batch_first=True).double()
-        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+    def gru(prefix: str, n_hidden: int, bidirectional: bool) -> torch.nn.GRU:
+        g = torch.nn.GRU(E, n_hidden, batch_first=True, bidirectional=bidirectional).double()
+        for name, _ in list(g.named_parameters()):
             delattr(g, name)  # use the shared leaf tensors, so that their gradients can be read
             setattr(g, name, p[f"{prefix}.{name}"])
         return g
 
     src, tin, lens = torch.from_numpy(source), torch.from_numpy(target_in), torch.from_numpy(lengths)
-    states, _ = gru("encoder")(p["src_embed.weight"][src])
-    last = states[torch.arange(len(lens)), lens - 1]
-    dec, _ = gru("decoder")(p["tgt_embed.weight"][tin], last.unsqueeze(0).contiguous())
+    encoder = gru("encoder", H // 2 if bidirectional else H, bidirectional)
+    packed = torch.nn.utils.rnn.pack_padded_sequence(
+        p["src_embed.weight"][src], lens, batch_first=True, enforce_sorted=False
+    )
+    states_packed, last = encoder(packed)
+    states, _ = torch.nn.utils.rnn.pad_packed_sequence(states_packed, batch_first=True, total_length=src.shape[1])
+    last = torch.cat([last[0], last[1]], dim=-1) if bidirectional else last[0]
+    dec, _ = gru("decoder", H, False)(p["tgt_embed.weight"][tin], last.unsqueeze(0).contiguous())
     if kind == "dot":
         scores = dec @ states.transpose(1, 2)
     elif kind == "general":
@@ -65,17 +72,19 @@ def reference_logits(state: dict[str, np.ndarray], kind: str, source: Any, targe
     return h_tilde @ p["out.W"] + p["out.b"], p
 
 
-@pytest.mark.parametrize("kind", ["dot", "general", "concat"])
-def test_seq2seq_forward_and_gradients_equal_torch(kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "bidirectional"), [("dot", False), ("general", False), ("concat", False), ("general", True)]
+)
+def test_seq2seq_forward_and_gradients_equal_torch(kind: str, bidirectional: bool) -> None:
     source, lengths, target_in, target_out = _batch(0)
-    model = Seq2Seq(V_SRC, V_TGT, E, H, score=kind, seed=1, dtype=np.float64)
+    model = Seq2Seq(V_SRC, V_TGT, E, H, score=kind, bidirectional=bidirectional, seed=1, dtype=np.float64)
     with nn.GradientTape() as tape:
         logits = model(source, target_in, lengths)
         loss = nn.losses.cross_entropy(logits, target_out)
     names = [n for n, _ in model.named_variables()]
     grads = dict(zip(names, tape.gradient(loss, [v for _, v in model.named_variables()]), strict=True))
 
-    t_logits, params = reference_logits(model.state_dict(), kind, source, target_in, lengths)
+    t_logits, params = reference_logits(model.state_dict(), kind, source, target_in, lengths, bidirectional)
     t_loss = torch.nn.functional.cross_entropy(t_logits.reshape(-1, V_TGT), torch.from_numpy(target_out).reshape(-1))
     t_grads = torch.autograd.grad(t_loss, [params[n] for n in names])
     assert rel_err(logits.numpy(), t_logits.detach().numpy()) < TOL
@@ -84,10 +93,12 @@ def test_seq2seq_forward_and_gradients_equal_torch(kind: str) -> None:
         assert rel_err(grads[name], theirs.numpy()) < TOL, name
 
 
-@pytest.mark.parametrize("kind", ["dot", "general", "concat"])
-def test_to_torch_gives_the_same_logits_in_float32(kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "bidirectional"), [("dot", False), ("general", False), ("concat", False), ("concat", True)]
+)
+def test_to_torch_gives_the_same_logits_in_float32(kind: str, bidirectional: bool) -> None:
     source, lengths, target_in, _ = _batch(1)
-    model = Seq2Seq(V_SRC, V_TGT, E, H, score=kind, seed=2)
+    model = Seq2Seq(V_SRC, V_TGT, E, H, score=kind, bidirectional=bidirectional, seed=2)
     twin = model.to_torch()
     assert isinstance(twin, torch.nn.Module)
     assert isinstance(twin.encoder, torch.nn.GRU) and isinstance(twin.out, torch.nn.Linear)
@@ -106,16 +117,18 @@ def _sequence_logprob(model: Seq2Seq, source: Any, lengths: Any, ids: np.ndarray
 
 def test_beam_search_of_width_one_is_greedy_and_wider_beams_find_likelier_sequences() -> None:
     source, lengths, _, _ = _batch(2)
-    model = Seq2Seq(V_SRC, V_TGT, E, H, seed=3, dtype=np.float64)
+    model = Seq2Seq(V_SRC, V_TGT, E, H, seed=2, dtype=np.float64)
     greedy, weights = model.greedy(source, lengths, max_len=6)
     one, _ = model.beam_search(source, lengths, beam_size=1, max_len=6)
     np.testing.assert_array_equal(one, greedy)
-    assert weights.shape == (4, 6, 8)
+    assert weights.shape == (4, greedy.shape[1], 8)
     np.testing.assert_allclose(weights.sum(axis=-1), 1.0, atol=1e-12)
 
     wide, score = model.beam_search(source, lengths, beam_size=5, max_len=6)
     np.testing.assert_allclose(score, _sequence_logprob(model, source, lengths, wide), atol=1e-9)
-    assert (score >= _sequence_logprob(model, source, lengths, greedy) - 1e-12).all()
+    greedy_logprob = _sequence_logprob(model, source, lengths, greedy)
+    assert (score >= greedy_logprob - 1e-12).all()
+    assert (score > greedy_logprob + 1.0).any()  # here the wider beam finds a much likelier reading
 
 
 STRPTIME = {

@@ -64,6 +64,11 @@ class Seq2Seq(Module):
 
     ``source`` (B, S) holds token ids padded at the end; ``lengths`` (B,) says how many
     are real (default: all). ``target_in`` (B, T) starts with the start token.
+
+    With ``bidirectional=True`` the encoder is two GRUs of ``n_hidden // 2`` units, one
+    reading forwards and one backwards, their states side by side: each encoder state
+    then knows the characters on both sides of its position (is the "3" in "3rd" a day
+    on its own, or the start of "31"?), which a forward reader only learns later.
     """
 
     def __init__(
@@ -73,19 +78,26 @@ class Seq2Seq(Module):
         n_embed: int = 64,
         n_hidden: int = 128,
         score: str = "general",
+        bidirectional: bool = False,
         bos: int = 1,
         eos: int = 2,
         seed: Seed = None,
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
+        if bidirectional and n_hidden % 2:
+            raise EngineError(f"Seq2Seq: a bidirectional encoder splits n_hidden in two halves; {n_hidden} is odd")
         rng = make_rng(seed)
         self.config = {"src_vocab": src_vocab, "tgt_vocab": tgt_vocab, "n_embed": n_embed,
-                       "n_hidden": n_hidden, "score": score, "bos": bos, "eos": eos}  # fmt: skip
+                       "n_hidden": n_hidden, "score": score, "bidirectional": bidirectional,
+                       "bos": bos, "eos": eos}  # fmt: skip
         self.bos, self.eos = bos, eos
         self.src_embed = Embedding(src_vocab, n_embed, seed=rng, dtype=dtype)
         self.tgt_embed = Embedding(tgt_vocab, n_embed, seed=rng, dtype=dtype)
-        self.encoder = GRU(n_embed, n_hidden, seed=rng, dtype=dtype)
+        if bidirectional:
+            self.encoder = GRU(n_embed, n_hidden // 2, bidirectional=True, seed=rng, dtype=dtype)
+        else:
+            self.encoder = GRU(n_embed, n_hidden, seed=rng, dtype=dtype)
         self.decoder = GRU(n_embed, n_hidden, seed=rng, dtype=dtype)
         self.attention = LuongAttention(n_hidden, score, seed=rng, dtype=dtype)
         self.out = Dense(n_hidden, tgt_vocab, seed=rng, dtype=dtype)
@@ -124,7 +136,10 @@ class Seq2Seq(Module):
 
     # ---- decoding -------------------------------------------------------
     def greedy(self, source: Any, lengths: Any = None, max_len: int = 16) -> tuple[IntArray, Array]:
-        """Feed back the most likely token at each step. Returns ids (B, L) and weights (B, L, S)."""
+        """Feed back the most likely token at each step. Returns ids (B, L) and weights (B, L, S).
+
+        After a row's end token its ids are padding (0), as in :meth:`beam_search`.
+        """
         states, h, mask = self.encode(source, lengths)
         B = states.shape[0]
         token = np.full((B, 1), self.bos, dtype=np.int64)
@@ -133,7 +148,7 @@ class Seq2Seq(Module):
         for _ in range(max_len):
             logits, h, w = self.decode_step(token, h, states, mask)
             token = np.argmax(logits.data, axis=-1)
-            ids.append(token[:, 0])
+            ids.append(np.where(done, 0, token[:, 0]))
             weights.append(w.data[:, 0])
             done |= token[:, 0] == self.eos
             if done.all():
@@ -211,12 +226,12 @@ class Seq2Seq(Module):
         cls = _torch_seq2seq_class()
         c = self.config
         dtype = torch.float64 if self.out.W.dtype == np.float64 else torch.float32
-        model = cls(self.attention.to_torch(), c["src_vocab"], c["tgt_vocab"], c["n_embed"], c["n_hidden"])
+        model = cls(self.attention.to_torch(), self.encoder.to_torch(), c["src_vocab"], c["tgt_vocab"], c["n_embed"],
+                    c["n_hidden"])  # fmt: skip
         model = model.to(dtype)
         with torch.no_grad():
             model.src_embed.weight.copy_(torch.from_numpy(self.src_embed.weight.data.copy()))
             model.tgt_embed.weight.copy_(torch.from_numpy(self.tgt_embed.weight.data.copy()))
-            model.encoder.load_state_dict(self.encoder.to_torch().state_dict())
             model.decoder.load_state_dict(self.decoder.to_torch().state_dict())
             model.out.weight.copy_(torch.from_numpy(self.out.W.data.T.copy()))
             assert self.out.b is not None
@@ -233,11 +248,13 @@ def _torch_seq2seq_class() -> Any:
     class TorchSeq2Seq(torch.nn.Module):
         """Seq2Seq in PyTorch: the same layers, weights and formulas."""
 
-        def __init__(self, attention: Any, src_vocab: int, tgt_vocab: int, n_embed: int, n_hidden: int) -> None:
+        def __init__(
+            self, attention: Any, encoder: Any, src_vocab: int, tgt_vocab: int, n_embed: int, n_hidden: int
+        ) -> None:
             super().__init__()
             self.src_embed = torch.nn.Embedding(src_vocab, n_embed)
             self.tgt_embed = torch.nn.Embedding(tgt_vocab, n_embed)
-            self.encoder = torch.nn.GRU(n_embed, n_hidden, batch_first=True)
+            self.encoder = encoder
             self.decoder = torch.nn.GRU(n_embed, n_hidden, batch_first=True)
             self.attention = attention
             self.out = torch.nn.Linear(n_hidden, tgt_vocab)
@@ -245,12 +262,19 @@ def _torch_seq2seq_class() -> Any:
         def forward(
             self, source: torch.Tensor, target_in: torch.Tensor, lengths: torch.Tensor | None = None
         ) -> torch.Tensor:
-            states, last = self.encoder(self.src_embed(source))
-            mask = None
-            if lengths is not None:
-                rows = torch.arange(source.shape[0])
-                last = states[rows, lengths - 1].unsqueeze(0)
-                mask = torch.arange(source.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
+            embedded, mask = self.src_embed(source), None
+            if lengths is None:
+                states, last = self.encoder(embedded)
+            else:
+                S = source.shape[1]
+                packed = torch.nn.utils.rnn.pack_padded_sequence(
+                    embedded, lengths, batch_first=True, enforce_sorted=False
+                )
+                states_packed, last = self.encoder(packed)
+                states, _ = torch.nn.utils.rnn.pad_packed_sequence(states_packed, batch_first=True, total_length=S)
+                mask = torch.arange(S).unsqueeze(0) < lengths.unsqueeze(1)
+            if self.encoder.bidirectional:  # (2, B, H/2): forward and backward, side by side
+                last = torch.cat([last[0], last[1]], dim=-1).unsqueeze(0)
             dec, _ = self.decoder(self.tgt_embed(target_in), last)
             context, _ = self.attention(dec, states, mask)
             return self.out(self.attention.attentional(context, dec))  # type: ignore[no-any-return]
@@ -298,6 +322,7 @@ def train_attention(
     batch_size: int = 64,
     n_embed: int = 32,
     n_hidden: int = 64,
+    bidirectional: bool = True,
     lr: float = 3e-3,
     time_limit: float | None = 540.0,
     target_accuracy: float | None = 0.995,
@@ -316,6 +341,10 @@ def train_attention(
     :meth:`Seq2Seq.from_checkpoint`) and the attention weights of one example
     are drawn in ``out_dir/attention_dates.png``.
 
+    The encoder is bidirectional by default: with a forward reader alone, some seeds
+    get stuck reading a lone "3" (as in "3rd") as the start of "30" or "31", 97%
+    exact match instead of 100%.
+
     ``threads`` caps the BLAS threads while training (``None``: leave them be).
     These matrices are small: on a busy two-core machine one thread is much faster
     than two, which wait for each other.
@@ -332,7 +361,7 @@ def train_attention(
     out = Path(out_dir)
     test_pairs = date_pairs(n_test, "test", seed=seed)
     test = encode_pairs(test_pairs)
-    model = Seq2Seq(SOURCE_VOCAB.size, TARGET_VOCAB.size, n_embed, n_hidden, seed=seed)
+    model = Seq2Seq(SOURCE_VOCAB.size, TARGET_VOCAB.size, n_embed, n_hidden, bidirectional=bidirectional, seed=seed)
     variables = model.variables
     n_batches = math.ceil(n_train / batch_size)
     total_steps = max(1, epochs * n_batches)
