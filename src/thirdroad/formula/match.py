@@ -260,7 +260,8 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
         for name, (sym, role) in value_vars.items():
             upper = isinstance(sym, Symbol) and sym.name[:1].isupper()
             if node == sym:
-                return PVar(name, shapes[name][1], role, not isinstance(sym, Symbol), upper, sym.kind)
+                compound = not isinstance(sym, Symbol | Derivative | Gradient)  # a gradient may be named g
+                return PVar(name, shapes[name][1], role, compound, upper, sym.kind)
             base = _strip(node)
             if (isinstance(sym, Symbol) and not sym.sub and base == sym and isinstance(node, Symbol)
                     and node.sub and all(s in index_vars for s in node.sub)):

@@ -83,6 +83,10 @@ _NOT_FACTOR_CMDS = frozenset(
     | {"mid", "rangle", "rfloor", "rceil", "top", "dots"}
 )
 _LABEL_CAPITALS = frozenset("QKVO")
+# Apply nodes the reader makes itself; a subscript after them indexes the result.
+_INTERNAL_FUNCTIONS = frozenset(
+    "factorial positive_part negative_part partial pm mp not inner floor ceil binom".split()
+) | frozenset(ACCENTS.values())
 _BIG_WORDS = frozenset({"max", "min", "argmax", "argmin", "sup", "inf", "lim"})
 
 
@@ -312,8 +316,11 @@ class Parser:
                 has_text = True
                 groups.append([])
                 continue
-            if tok.kind == "op" and tok.value == ",":
-                self.advance()
+            if tok.kind == "op" and (tok.value == "," or (tok.value == ":" and has_text)) or (
+                tok.kind == "op" and tok.value == ":" and parts and isinstance(parts[-1], Symbol)
+                and self.peek(1).kind != "op"
+            ):
+                self.advance()  # "input : γ (lr), θ₀ (params)": a colon after a heading
                 groups.append([])
                 continue
             node = self.parse_relation()
@@ -321,7 +328,7 @@ class Parser:
             groups[-1].append(node)
             nxt = self.peek()
             if not (self._line_end(nxt) or nxt.kind == "text" or (
-                    nxt.kind == "op" and nxt.value == ",")):
+                    nxt.kind == "op" and nxt.value in (",", ":"))):
                 raise self._unexpected(nxt)
         if not parts:
             raise self._unexpected(self.peek())
@@ -706,7 +713,9 @@ class Parser:
                           span=span)
         if isinstance(base, Apply) and isinstance(base.func, Symbol) and base.func.name == "index":
             raise self.error("double subscript", tok, "put both indices in one pair of braces")
-        if isinstance(base, Apply) and isinstance(base.func, Symbol) and not base.func.sub:
+        if isinstance(base, Apply) and isinstance(base.func, Symbol) and not base.func.sub and (
+            base.func.name not in _INTERNAL_FUNCTIONS
+        ):
             f = base.func
             return Apply(Symbol(f.name, f.font, f.accent, items, f.sup, f.prime, span=f.span),
                          base.args, span=span)
@@ -1168,6 +1177,11 @@ class Parser:
             self.decide("max-as-function", node.span, f"the function {op} of its arguments",
                         f"{op} over an index")
             return self.parse_postfix(node)
+        if (not self.starts_factor(nxt) or self._line_end(nxt)) and under is None and (
+            op in ("max", "min", "sup", "inf", "argmax", "argmin", "lim")
+            and nxt.kind == "op" and nxt.value in ("}", ")", ",", "]")
+        ):
+            return Symbol(op, span=(tok.start, tok.end))  # \eta_{\max}: a name, not an operator
         if not self.starts_factor(nxt) or self._line_end(nxt):
             raise self.error(f"{self.src((tok.start, tok.end))} needs something to work on",
                              nxt, "write what it sums or maximises after it")
@@ -1233,7 +1247,7 @@ class Parser:
                           span=_span(tok, self.toks[self.i - 1]))
         node = Expectation(body, under, span=_span(tok, self.toks[self.i - 1]))
         self.decide("expectation", node.span, "an expectation", "E times a bracket")
-        return node
+        return self.parse_postfix(node) if self.at_op("_") else node
 
     # ---- environments --------------------------------------------------------------
     def _environment(self, tok: Token) -> Node:
@@ -1330,7 +1344,22 @@ class Parser:
             return root
         decide = self.decide
 
+        def merge_index(node: Symbol) -> Node:
+            sub = node.sub
+            for k in range(len(sub) - 1):
+                d, x = sub[k], sub[k + 1]
+                if isinstance(d, Symbol) and d.name == "d" and not d.sub and isinstance(
+                    x, Symbol
+                ) and x.name in targets and not x.sub:
+                    merged = Symbol("d" + x.name, span=_span(d, x))
+                    new_sub = (*sub[:k], merged, *sub[k + 2 :])
+                    return Symbol(node.name, node.font, node.accent, new_sub, node.sup,
+                                  node.prime, span=node.span)
+            return node
+
         def merge(node: Node) -> Node:
+            if isinstance(node, Symbol) and len(node.sub) >= 2:
+                return merge_index(node)
             if not isinstance(node, Product) or node.op != "":
                 return node
             out: list[Node] = []

@@ -295,7 +295,7 @@ def _main_path(root: Node) -> str:
             return path
 
 
-def _atom_name(node: Node, program: Any, axes: frozenset[str]) -> str | None:
+def atom_name(node: Node, program: Any, axes: frozenset[str]) -> str | None:
     if isinstance(node, Symbol):
         return str(program.name_of(node, axes)[0])
     if isinstance(node, Derivative | Gradient):
@@ -321,7 +321,7 @@ def confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], seed
         atom = bound[0] if isinstance(bound, tuple) else bound
         if isinstance(bound, tuple) and isinstance(atom, Symbol) and atom.sub != bound[1]:
             return None
-        name = _atom_name(atom, program, axes)
+        name = atom_name(atom, program, axes)
         if name is None:
             return None
         names[var] = name
@@ -525,12 +525,24 @@ def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
     return score
 
 
+_DISTINCT = frozenset({"transpose", "norm", "op:odot", "op:otimes", "op:cdot", "bigop", "apply", "inverse",
+                       "concat", "abs", "sqrt"})
+
+
 def _plausible(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
-    """A tiny template whose holes are all numbers (``e^H``) counts only with the template's names."""
-    roles = {ct.roles.get(v, "") for v in bindings if not v.startswith("_")}
-    if roles <= {"scalar", "hyperparameter", "step", "size"}:
-        return agreement(ct, bindings) > 0
-    return True
+    """A tiny template (``g + \\mu b``, ``e^H``) counts only if it has a telling operation (a
+    transpose, a norm, ``\\odot``), a matrix written as one, or one of the template's own names."""
+    if ct.features & _DISTINCT:
+        return True
+    for var, bound in bindings.items():
+        if ct.roles.get(var) == "matrix" and isinstance(bound, Symbol) and bound.name[:1].isupper():
+            return True
+    return agreement(ct, bindings) > 0
+
+
+def concepts_at(cnode: Node, seed: int = 0) -> list[Found]:
+    """The concepts a canonical tree is, found as for a chunk of a formula."""
+    return _at("", cnode, cnode, library(), seed)
 
 
 def _is_atom(bound: Any) -> bool:
@@ -543,7 +555,7 @@ def _input_node(cnode: Node, name: str) -> Node:
     program = plan(cnode)
     axes = program.steps[0].axes
     for n in cnode.walk():
-        if isinstance(n, Symbol | Derivative | Gradient) and _atom_name(n, program, axes) == name:
+        if isinstance(n, Symbol | Derivative | Gradient) and atom_name(n, program, axes) == name:
             if isinstance(n, Symbol) and n.sub and program.name_of(n, axes)[1]:
                 return Symbol(n.name, n.font, n.accent, (), n.sup, n.prime)
             return n
@@ -558,5 +570,5 @@ def concept(cid: str) -> Concept:
     return concepts_module.catalog()[cid]
 
 
-__all__ = ["CompiledTemplate", "Found", "Library", "Recognition", "agree", "compile_template", "confirm",
+__all__ = ["CompiledTemplate", "atom_name", "concepts_at", "Found", "Library", "Recognition", "agree", "compile_template", "confirm",
            "library", "quiet", "recognize"]

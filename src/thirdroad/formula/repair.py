@@ -70,9 +70,10 @@ class Repair:
 
 
 _SIGNS = re.compile(
-    r"(?<![\\A-Za-z])(?:" + "|".join(sorted(_BARE_COMMANDS | set(TRANSLATIONS) - {
+    r"(?<![\\A-Za-z_])(?:" + "|".join(sorted((_BARE_COMMANDS | set(TRANSLATIONS)) - {
         "root", "square", "dot", "times", "cap", "tau", "eta", "theta", "epsilon", "top",
-        "left", "right", "text", "bar", "hat", "sum", "prod", "quad"}, key=len, reverse=True))
+        "left", "right", "text", "bar", "hat", "sum", "prod", "quad", "log", "exp", "tanh",
+        "sin", "cos", "ln", "max", "min"}, key=len, reverse=True))
     + r")(?![A-Za-z])"
 )
 _UNKNOWN_CMD = re.compile(r"\\([A-Za-z]+)")
@@ -127,8 +128,8 @@ def _fix_words(text: str, edits: _Edits) -> None:
     for m in _WORD.finditer(text):
         spaced, word = m.group(1), m.group(2)
         start = m.start(2)
-        if any(a <= start < b for a, b in protected):
-            continue  # words inside \text{...} are words
+        if any(a <= start < b for a, b in protected) or text[max(0, start - 2) : start] == "\\_":
+            continue  # words inside \text{...} and after \_ are words
         has_backslash = bool(spaced) or (start > 0 and text[start - 1] == "\\")
         if spaced:
             if word in KNOWN_COMMANDS:

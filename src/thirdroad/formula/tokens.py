@@ -342,7 +342,8 @@ def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -
         word, mark = named.group(1), named.group(2)
         kind = "letter" if len(word) == 1 else "word"
         first = brace + 1 + len(content) - len(content.lstrip())
-        out.append(Token(kind, word, first, close, "rm"))
+        font = {"textbf": "bf", "textit": "it", "textsf": "sf", "texttt": "tt"}.get(name, "rm")
+        out.append(Token(kind, word, first, close, font))
         if mark == "!":
             out.append(Token("op", "!", close, close))
         return close + 1
@@ -391,6 +392,11 @@ def _other(c: str, start: int, text: str, out: list[Token]) -> int:
         pass  # math-mode dollars, ties, thin and invisible spaces
     elif c in ("⁡", "\ufeff"):
         pass
+    elif c == "." and (
+        text[end:].lstrip() == ""
+        or text[end:].lstrip().startswith(("\\\\", "\\end", "&", "\\quad", ",", "}"))
+    ):
+        pass  # a full stop ending a sentence of prose around the math
     elif c in ("“", "”", "\"", "`"):
         raise FormulaError(
             f"unexpected quote {c!r}", start + 1, "quotes are not part of a formula", text

@@ -1,0 +1,491 @@
+"""``explain(text)``: name the chunks of a formula, say in which order to read it, and show
+what it does on a tiny example.
+
+>>> e = explain(r"\\frac{e^{z_k}}{\\sum_m e^{z_m}}")
+>>> e.concepts
+{'softmax'}
+>>> e.chunks[0].says
+'softmax over m of z_m'
+
+Three lenses, each short and concrete:
+
+- **names** (abstraction): "This is just a softmax: ...";
+- **reading order** (chunking): inside out, each step an operation whose inputs are ready;
+- **action**: the formula computed by the evaluator on a small example.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import thirdroad.concepts as concepts_module
+from thirdroad.concepts import Concept
+from thirdroad.formula.ast import (
+    Abs,
+    Apply,
+    BigOp,
+    Fraction,
+    Neg,
+    Node,
+    Norm,
+    Number,
+    Power,
+    Product,
+    Sqrt,
+    Sum,
+    Symbol,
+    Transpose,
+)
+from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.evaluate import evaluate
+from thirdroad.formula.latex import to_latex
+from thirdroad.formula.mathml import to_mathml
+from thirdroad.formula.nearmiss import Warning, near_misses
+from thirdroad.formula.parse import Formula, parse
+from thirdroad.formula.program import plan
+from thirdroad.formula.recognize import Found, Recognition, atom_name, quiet, recognize
+from thirdroad.formula.words import to_words
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A part of the formula that is a known concept.
+
+    A part that is several concepts at once (attention weights are a softmax) gives one chunk
+    per concept, with the same ``span``; ``also`` lists the others.
+    """
+
+    concept: str
+    latex: str
+    span: tuple[int, int]
+    bindings: dict[str, str]
+    method: str  # "structural" or "numeric"
+    says: str = ""
+    path: str = field(default="0", compare=False)
+    also: tuple[str, ...] = field(default=(), compare=False)
+    confirmed: bool = field(default=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"concept": self.concept, "latex": self.latex, "span": list(self.span),
+                "bindings": dict(self.bindings), "method": self.method, "says": self.says}
+
+
+@dataclass
+class Explanation:
+    """What :func:`explain` finds in a formula."""
+
+    formula: Formula
+    chunks: list[Chunk]
+    warnings: list[Warning]
+    lenses: dict[str, str]
+    defining: tuple[str, ...] = ()  # the concepts of the whole (right-hand side), first named first
+
+    @property
+    def concepts(self) -> set[str]:
+        return {c.concept for c in self.chunks}
+
+    @property
+    def input(self) -> str:
+        return self.formula.source
+
+    @property
+    def code(self) -> str:
+        """The NumPy code ``compile`` generates for the formula ("" if it cannot)."""
+        from thirdroad.formula.compile import compile as compile_formula
+
+        fn = quiet(lambda: compile_formula(self.formula))
+        return str(getattr(fn, "source", "")) if fn is not None else ""
+
+    def to_dict(self, code: bool = True) -> dict[str, Any]:
+        """The JSON of ``thirdroad explain --json`` (the schema in DESIGN.md)."""
+        return {
+            "input": self.formula.source,
+            "notation": self.formula.notation,
+            "repairs": [r.to_dict() for r in self.formula.repairs],
+            "latex": self.formula.latex,
+            "concepts": sorted(self.concepts, key=self._order),
+            "chunks": [c.to_dict() for c in self.chunks],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "lenses": dict(self.lenses),
+            "code": self.code if code else "",
+        }
+
+    def _order(self, cid: str) -> int:
+        for k, chunk in enumerate(self.chunks):
+            if chunk.concept == cid:
+                return k
+        return len(self.chunks)
+
+    # -- text ----------------------------------------------------------------------------
+    def __rich__(self) -> RenderableType:
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.table import Table
+        from rich.text import Text
+
+        parts: list[Any] = [Text(self.formula.latex, style="bold")]
+        if self.chunks:
+            table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+            table.add_column("chunk")
+            table.add_column("concept")
+            table.add_column("how")
+            for c in self.chunks:
+                table.add_row(c.latex, f"{c.concept}: {c.says}", c.method)
+            parts.append(table)
+        for title, key in (("Names", "names"), ("Reading order", "reading_order"), ("Action", "action")):
+            parts.append(Text.assemble((f"{title}: ", "bold cyan"), self.lenses[key]))
+        for w in self.warnings:
+            parts.append(Text.assemble(("Warning (near miss, ", "bold red"), (w.concept, "bold red"),
+                                       ("): ", "bold red"), w.message))
+        return Panel(Group(*parts), title="thirdroad explain", expand=False)
+
+    def to_text(self, width: int = 100) -> str:
+        """The explanation as terminal text (rendered with rich, without colour)."""
+        from rich.console import Console
+
+        out = io.StringIO()
+        Console(file=out, width=width, color_system=None, legacy_windows=False).print(self)
+        return out.getvalue()
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    # -- HTML ----------------------------------------------------------------------------
+    def to_html(self) -> str:
+        """A self-contained HTML fragment: the MathML rendering with every chunk boxed and
+        numbered; hovering a label in the legend shows the concept's card."""
+        markup = to_mathml(self.formula.root)
+        groups = _by_path(self.chunks)
+        legend = []
+        for k, (path, chunks) in enumerate(groups.items(), start=1):
+            ids = " ".join(c.concept for c in chunks)
+            names = ", ".join(concepts_module.catalog()[c.concept].name for c in chunks)
+            attrs = (f' class="tr-chunk tr-c{(k - 1) % 6}" data-chunk="{k}" data-concept="{html.escape(ids)}"'
+                     f' title="{k}: {html.escape(names)}"')
+            markup = markup.replace(f' data-node="{path}"', f' data-node="{path}"{attrs}', 1)
+            cards = "".join(_card_html(concepts_module.catalog()[c.concept], c) for c in chunks)
+            legend.append(f'<li class="tr-c{(k - 1) % 6}"><span class="tr-label">{k}</span> '
+                          f'<code>{html.escape(chunks[0].latex)}</code>: {html.escape(names)}'
+                          f'<div class="tr-card">{cards}</div></li>')
+        warnings = "".join(f'<p class="tr-warning"><b>Near miss ({html.escape(w.concept)})</b>: '
+                           f'{html.escape(w.message)}</p>' for w in self.warnings)
+        lenses = "".join(f"<p><b>{title}</b>: {html.escape(self.lenses[key])}</p>"
+                         for title, key in (("Names", "names"), ("Reading order", "reading_order"),
+                                            ("Action", "action")))
+        return (f'<div class="thirdroad-explain"><style>{_CSS}</style>{markup}'
+                f'<ol class="tr-legend">{"".join(legend)}</ol>{warnings}{lenses}</div>')
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
+_CSS = (
+    ".thirdroad-explain{font-family:sans-serif;line-height:1.4}"
+    ".thirdroad-explain math{font-size:1.4em;padding:0.5em}"
+    ".tr-chunk{border:1.5px solid;border-radius:4px;padding:2px}"
+    ".tr-legend{list-style:none;padding-left:0}.tr-legend li{position:relative;margin:0.2em 0}"
+    ".tr-label{display:inline-block;min-width:1.4em;text-align:center;color:#fff;border-radius:3px}"
+    ".tr-card{display:none;position:absolute;z-index:10;background:#fff;border:1px solid #999;"
+    "padding:0.5em;max-width:36em;box-shadow:2px 2px 6px #aaa}"
+    ".tr-legend li:hover .tr-card{display:block}.tr-warning{color:#a00}"
+    + "".join(f".tr-c{k}{{border-color:{c};color:inherit}}.tr-c{k} .tr-label{{background:{c}}}"
+              for k, c in enumerate(_COLOURS))
+)
+
+
+def _card_html(concept: Concept, chunk: Chunk) -> str:
+    return (f"<p><b>{html.escape(concept.name)}</b> ({html.escape(concept.id)}, {html.escape(concept.family)})</p>"
+            f"<p>{html.escape(concept.summary)}</p><p><i>What it does:</i> {html.escape(concept.action)}</p>"
+            f"<p><i>Here:</i> {html.escape(chunk.says)} ({html.escape(chunk.method)})</p>")
+
+
+def _by_path(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
+    groups: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        groups.setdefault(c.path, []).append(c)
+    return groups
+
+
+# --------------------------------------------------------------------------------------------
+# chunks and their words
+
+
+def _words(node: Node) -> str:
+    text = quiet(lambda: to_words(node))
+    return str(text) if text is not None else to_latex(node)
+
+
+def _binding_text(bound: Any) -> str:
+    if isinstance(bound, tuple):
+        return _words(bound[0])
+    if isinstance(bound, Node):
+        return _words(bound)
+    return str(bound)
+
+
+def _says(found: Found) -> str:
+    """The chunk in words: ``softmax over s of score of h_t and h̄_s``."""
+    concept = concepts_module.catalog()[found.concept]
+    name = concept.name if concept.name.isupper() or concept.name[:2].isupper() else concept.name.lower()
+    bindings = found.bindings
+    template = found.template
+    for var in template.variables:
+        bound = bindings.get(var.name)
+        if var.passed_to_reference and isinstance(bound, tuple):
+            over = ", ".join(_words(s) for s in bound[1])
+            return f"{name} over {over} of {_words(bound[0])}"
+    parts = []
+    for var in template.variables:
+        bound = bindings.get(var.name)
+        if bound is None or not var.passed_to_reference:
+            continue
+        meaning = var.meaning.split(":")[-1].strip() or var.name
+        parts.append(f"{meaning} {_binding_text(bound)}")
+    return f"{name} of " + ", ".join(parts) if parts else name
+
+
+def _chunks(rec: Recognition) -> list[Chunk]:
+    out: list[Chunk] = []
+    by_path: dict[str, list[Found]] = {}
+    for f in rec.found:
+        by_path.setdefault(f.path, []).append(f)
+    for path, founds in by_path.items():
+        ids = tuple(f.concept for f in founds)
+        for f in founds:
+            bindings = {var: _binding_text(b) for var, b in f.bindings.items() if not var.startswith("_")}
+            out.append(Chunk(f.concept, to_latex(f.node), f.node.span, bindings, f.method, _says(f), path,
+                             tuple(i for i in ids if i != f.concept), f.confirmed))
+    out.sort(key=lambda c: (c.path != rec.main_path, c.path.count("."), c.span[0]))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# the three lenses
+
+
+def _first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    return match.group(1) if match else text
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def _names_lens(chunks: list[Chunk], main_path: str) -> str:
+    if not chunks:
+        return "No concept of the catalog was recognised in this formula; the reading order below still applies."
+    cat = concepts_module.catalog()
+    sentences: list[str] = []
+    for path, group in _by_path(chunks).items():
+        first = cat[group[0].concept]
+        where = "This is just" if path == main_path else f"The part {group[0].latex} is"
+        name = first.name if first.name[:2].isupper() else first.name.lower()
+        sentence = f"{where} {_article(name)} {name} ({group[0].says}): {_lower_first(first.action)}"
+        others = [cat[c.concept].name for c in group[1:]]
+        if others:
+            sentence += f" It is also {_join(others)}."
+            shared = [conv for c in group for conv in cat[c.concept].conventions if "formula" in conv]
+            if len(group) >= 3 and shared:
+                sentence += " " + max(shared, key=len)
+        sentences.append(sentence)
+        if len(sentences) == 4:
+            break
+    return " ".join(sentences)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _reading_order(rec: Recognition) -> str:
+    """Inside out: every step is an operation whose inputs the earlier steps computed."""
+    main = rec.main
+    if main is None:
+        return ""
+    names: dict[int, str] = {}
+    for f in rec.found:
+        names.setdefault(id(f.node), concepts_module.catalog()[f.concept].name.lower())
+    steps: list[str] = []
+    _steps(main, names, steps, top=True)
+    if not steps:
+        return f"It is a single value: {_words(main)}."
+    numbered = [f"({k}) {s}" for k, s in enumerate(steps, start=1)]
+    return "First " + "; then ".join(numbered) + "."
+
+
+def _steps(node: Node, names: Mapping[int, str], steps: list[str], top: bool = False) -> None:
+    if isinstance(node, Symbol | Number) or len(steps) >= 8:
+        return
+    concept = names.get(id(node))
+    if concept is not None and not top:
+        steps.append(f"{to_latex(node)}, a {concept}, as one block")
+        return
+    for child in _operands(node):
+        _steps(child, names, steps)
+    phrase = _operation(node)
+    if phrase:
+        label = f" (the {concept})" if concept is not None else ""
+        steps.append(f"{phrase}{label}")
+
+
+def _operands(node: Node) -> Iterator[Node]:
+    if isinstance(node, BigOp):
+        yield node.body
+    elif isinstance(node, Apply):
+        yield from node.args
+    else:
+        yield from node.children()
+
+
+def _operation(node: Node) -> str:
+    short = to_latex(node)
+    if isinstance(node, Sum):
+        return f"add up the terms: {short}"
+    if isinstance(node, Product):
+        return f"multiply: {short}"
+    if isinstance(node, Fraction):
+        return f"divide {to_latex(node.num)} by {to_latex(node.den)}"
+    if isinstance(node, Power):
+        if isinstance(node.base, Symbol) and node.base.name == "e":
+            return f"exponentiate: {short}"
+        return f"raise to a power: {short}"
+    if isinstance(node, Sqrt):
+        return f"take the square root: {short}"
+    if isinstance(node, Neg):
+        return f"flip the sign: {short}"
+    if isinstance(node, BigOp):
+        over = ", ".join(to_latex(s) for s in node.indices) or "the index"
+        return f"{'add up' if node.op == 'sum' else node.op} over {over}: {short}"
+    if isinstance(node, Apply):
+        return f"apply {to_latex(node.func)}: {short}"
+    if isinstance(node, Norm | Abs):
+        return f"take the size: {short}"
+    if isinstance(node, Transpose):
+        return f"turn the column into a row: {short}"
+    return ""
+
+
+_VECTOR = np.array([1.0, 2.0, 0.5])
+_MATRIX = np.array([[1.0, 0.5, 0.0], [0.0, 1.0, -1.0], [2.0, 0.0, 1.0]])
+_BY_NAME = {"beta": 0.9, "beta1": 0.9, "beta2": 0.999, "momentum": 0.9, "alpha": 0.1, "lr": 0.1, "eps": 1e-8,
+            "T": 2.0, "t": 1, "gamma": 0.9}
+
+
+def _example_value(var: str, role: str) -> Any:
+    if role in ("vector", "tensor"):
+        return _VECTOR
+    if role == "matrix":
+        return _MATRIX
+    if role == "step":
+        return 1
+    return _BY_NAME.get(var, 0.5)
+
+
+def _fmt_value(value: Any) -> str:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        return f"{float(arr):.4g}"
+    if arr.ndim == 1:
+        return "[" + ", ".join(f"{v:.3g}" for v in arr) + "]"
+    return "[" + "; ".join(", ".join(f"{v:.3g}" for v in row) for row in arr) + "]"
+
+
+def _action(rec: Recognition) -> str:
+    main = rec.main
+    if main is None:
+        return ""
+    top = [f for f in rec.found if f.path == rec.main_path]
+    concept_text = ""
+    if top:
+        concept_text = concepts_module.catalog()[top[0].concept].action + " "
+    example = _worked_example(rec, main, top[0] if top else None)
+    return (concept_text + example).strip()
+
+
+def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
+    node = rec.canon_of.get(rec.main_path, main)
+    program = quiet(lambda: plan(node))
+    if program is None or not program.inputs or len(program.steps) != 1:
+        return ""
+    axes = program.steps[0].axes
+    inputs: dict[str, Any] = {}
+    if found is not None:
+        for var, bound in found.bindings.items():
+            atom = bound[0] if isinstance(bound, tuple) else bound
+            if isinstance(atom, Node):
+                name = atom_name(atom, program, axes)
+                role = "vector" if isinstance(bound, tuple) else found.template.variable(var).role \
+                    if any(v.name == var for v in found.template.variables) else "scalar"
+                if name in program.inputs:
+                    inputs[name] = _example_value(var, role)
+    indexed = {program.name_of(s, axes)[0] for s in node.walk() if isinstance(s, Symbol) and program.name_of(s, axes)[1]}
+    for name in program.inputs:
+        inputs.setdefault(name, _VECTOR if name in indexed else 0.5)
+    result = quiet(lambda: evaluate(node, **inputs))
+    if result is None or not np.all(np.isfinite(np.asarray(result, dtype=np.float64))):
+        return ""
+    given = ", ".join(f"{name} = {_fmt_value(v)}" for name, v in inputs.items())
+    text = f"For example, with {given}, it gives {_fmt_value(result)}"
+    arr = np.asarray(result, dtype=np.float64)
+    if arr.ndim == 1 and arr.size > 1:
+        text += f" (these add up to {float(arr.sum()):.3g})"
+    return text + "."
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0) -> Explanation:
+    """Recognise the concepts in a formula, flag near-misses and explain it in three lenses.
+
+    ``context`` is the text around the formula (a document's sentence); names in it such as
+    "Adam" count as claims the near-miss checks hold the formula to. Raises FormulaError for
+    text that cannot be read as a formula.
+    """
+    formula = text_or_formula if isinstance(text_or_formula, Formula) else parse(text_or_formula)
+    rec = recognize(formula, context=context, seed=seed)
+    chunks = _chunks(rec)
+    warnings = near_misses(rec, seed)
+    lenses = {
+        "names": _names_lens(chunks, rec.main_path),
+        "reading_order": _reading_order(rec),
+        "action": _action(rec),
+    }
+    return Explanation(formula, chunks, warnings, lenses, tuple(rec.defining))
+
+
+def explain_command(text: str, *, as_json: bool = False, code: bool = False) -> str:
+    """What ``thirdroad explain "<formula>" [--json] [--code]`` prints."""
+    import json
+
+    try:
+        e = explain(text)
+    except FormulaError as exc:
+        if as_json:
+            return json.dumps({"input": text, "error": str(exc)}, ensure_ascii=False)
+        raise
+    if as_json:
+        return json.dumps(e.to_dict(code=code), ensure_ascii=False, indent=2)
+    out = e.to_text()
+    if code:
+        out += "\n" + (e.code or "(compile cannot turn this formula into code)") + "\n"
+    return out
+
+
+__all__ = ["Chunk", "Explanation", "Warning", "explain", "explain_command"]

@@ -1,0 +1,396 @@
+"""Near-misses: a chunk one change away from a concept.
+
+Each check below proposes one small repair of a sub-expression (put back an ``exp``, a square
+root, a hat; flip one sign; make two weights add to one). If the repaired expression is a
+concept and the written one is not, the formula gets a warning that says what differs, what it
+does to the numbers (computed with the evaluator on small inputs) and what was likely meant.
+A formula that is already a concept is never repaired, so correct formulas get no warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import thirdroad.concepts as concepts_module
+from thirdroad.formula.ast import (
+    BigOp,
+    Derivative,
+    Gradient,
+    Relation,
+    Update,
+    Fraction,
+    Neg,
+    Node,
+    Number,
+    Power,
+    Product,
+    Sqrt,
+    Sum,
+    Symbol,
+)
+from thirdroad.formula.evaluate import evaluate
+from thirdroad.formula.latex import to_latex
+from thirdroad.formula.match import replace_at
+from thirdroad.formula.program import plan
+from thirdroad.formula.recognize import Found, Recognition, atom_name, concepts_at, quiet
+
+_E = Symbol("e")
+
+
+@dataclass(frozen=True)
+class Warning:  # noqa: A001 - the public name the design gives it; FormulaWarning is an alias
+    """Something in the formula that is almost, but not quite, a known concept."""
+
+    kind: str
+    concept: str
+    message: str
+    change: str = ""  # what differs, in a few words
+    intended: str = ""  # the likely intended LaTeX
+    span: tuple[int, int] = (0, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "concept": self.concept, "message": self.message}
+
+
+FormulaWarning = Warning
+
+
+def _fmt(x: float) -> str:
+    if x == 0:
+        return "0"
+    if abs(x) >= 100 or abs(x) < 0.01:
+        return f"{x:.2g}"
+    return f"{x:.3g}"
+
+
+def _values(node: Node, by_atom: Mapping[Node, Any], default: Any = 0.5) -> Any:
+    """Evaluate ``node`` with the given values for some of its names (the rest get ``default``)."""
+    program = quiet(lambda: plan(node))
+    if program is None or len(program.steps) != 1:
+        return None
+    axes = program.steps[0].axes
+    inputs: dict[str, Any] = dict.fromkeys(program.inputs, default)
+    for atom, value in by_atom.items():
+        name = atom_name(atom, program, axes)
+        if name is not None and name in inputs:
+            inputs[name] = value
+    return quiet(lambda: evaluate(node, **inputs))
+
+
+def _strip_index(node: Node) -> Node:
+    return Symbol(node.name, node.font, node.accent, (), node.sup, node.prime) if isinstance(node, Symbol) else node
+
+
+# --------------------------------------------------------------------------------------------
+# the repairs: each yields (repaired tree, what differs, target concepts)
+
+Repair = tuple[Node, str, frozenset[str]]
+SOFTMAX_LIKE = frozenset({"softmax", "attention_weights", "softmin", "boltzmann_distribution", "log_softmax"})
+UPDATES = frozenset({"gradient_descent", "adam", "adamw", "rmsprop", "adagrad", "sgd_momentum", "nesterov",
+                     "adamax", "nadam", "radam", "lion", "rprop", "weight_decay"})
+ROOTED = frozenset({"adam", "adamw", "rmsprop", "adagrad", "nadam", "radam", "adadelta"})
+
+
+def _is_exp(node: Node) -> bool:
+    return isinstance(node, Power) and node.base == _E
+
+
+def _lost_exp(node: Node) -> Iterator[Repair]:
+    if not (isinstance(node, Fraction) and isinstance(node.den, BigOp) and node.den.op == "sum"):
+        return
+    num_ok, den_ok = _is_exp(node.num), _is_exp(node.den.body)
+    if num_ok and not den_ok:
+        den = BigOp("sum", Power(_E, node.den.body), node.den.under, node.den.over)
+        yield Fraction(node.num, den), "the denominator sums the scores themselves, not their exponentials", \
+            SOFTMAX_LIKE
+    if den_ok and not num_ok:
+        yield Fraction(Power(_E, node.num), node.den), "the numerator lost its exp", SOFTMAX_LIKE
+
+
+def _weights(node: Node) -> Iterator[Repair]:
+    """``Σ a_i x_i / D`` with D not the sum of the weights."""
+    if not (isinstance(node, Fraction) and isinstance(node.num, BigOp) and node.num.op == "sum"
+            and isinstance(node.num.body, Product) and len(node.num.body.factors) == 2):
+        return
+    for weight in node.num.body.factors:
+        fixed = BigOp("sum", weight, node.num.under, None)
+        if fixed != node.den:
+            yield Fraction(node.num, fixed), "the weights are not divided by their own sum", \
+                frozenset({"weighted_average"})
+
+
+def _ema_weights(node: Node) -> Iterator[Repair]:
+    """``a v + b x`` where b looks like a botched ``1 - a``."""
+    if not (isinstance(node, Sum) and len(node.terms) == 2):
+        return
+    for first, second in (node.terms, node.terms[::-1]):
+        if not (isinstance(first, Product) and isinstance(second, Product)
+                and len(first.factors) == 2 and len(second.factors) == 2):
+            continue
+        a, b = first.factors[0], second.factors[0]
+        if not _botched_complement(a, b):
+            continue
+        fixed = Sum((first, Product((Sum((Number("1"), Neg(a))), second.factors[1]))))
+        yield fixed, "the two weights do not add up to one", frozenset({"ema"})
+
+
+def _botched_complement(a: Node, b: Node) -> bool:
+    if isinstance(a, Number) and isinstance(b, Number):
+        return abs(float(a.value) + float(b.value) - 1) > 1e-9
+    if isinstance(b, Sum) and Number("1") in b.terms:
+        return b != Sum((Number("1"), Neg(a)))
+    return b == a
+
+
+def _lost_root(node: Node) -> Iterator[Repair]:
+    for sub in node.walk():
+        if not isinstance(sub, Fraction):
+            continue
+        den = sub.den
+        terms = den.terms if isinstance(den, Sum) else (den,)
+        for term in terms:
+            if isinstance(term, Symbol) and not _is_small(term):
+                new_den = replace_at(den, term, Sqrt(term)) if isinstance(den, Sum) else Sqrt(term)
+                yield replace_at(node, sub, Fraction(sub.num, new_den)), \
+                    f"it divides by {to_latex(term)} itself, not by its square root", ROOTED
+
+
+def _is_small(sym: Symbol) -> bool:
+    return sym.name in ("epsilon", "varepsilon", "delta")
+
+
+def _flipped_sign(node: Node) -> Iterator[Repair]:
+    if not isinstance(node, Sum):
+        return
+    for k, term in enumerate(node.terms):
+        if k == 0:
+            continue
+        flipped = term.arg if isinstance(term, Neg) else Neg(term)
+        terms = list(node.terms)
+        terms[k] = flipped
+        what = "adds" if not isinstance(term, Neg) else "subtracts"
+        yield Sum(tuple(terms)), f"it {what} {to_latex(_plain(term))} where the update goes the other way", UPDATES
+
+
+def _plain(term: Node) -> Node:
+    return term.arg if isinstance(term, Neg) else term
+
+
+def _hatless(found: Found) -> Node | None:
+    """The Adam step with hats on the moments, if they have none."""
+    if found.template.reference != "adam_update":
+        return None
+    moments = [found.bindings.get("m_hat"), found.bindings.get("v_hat")]
+    if not all(isinstance(s, Symbol) and s.accent != "hat" for s in moments):
+        return None
+    fixed = found.canon
+    for s in moments:
+        assert isinstance(s, Symbol)
+        fixed = _replace_all(fixed, s, Symbol(s.name, s.font, "hat", s.sub, s.sup, s.prime))
+    return fixed
+
+
+def _replace_all(node: Node, old: Node, new: Node) -> Node:
+    from thirdroad.formula.ast import map_children
+
+    if node == old:
+        return new
+    return map_children(node, lambda child: _replace_all(child, old, new))
+
+
+REPAIRS: tuple[tuple[str, Callable[[Node], Iterator[Repair]]], ...] = (
+    ("lost_exp", _lost_exp),
+    ("weights", _weights),
+    ("ema_weights", _ema_weights),
+    ("lost_root", _lost_root),
+    ("sign", _flipped_sign),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# what the difference does to the numbers
+
+
+_SCORES = np.array([1.0, 2.0, 0.5])
+
+
+def _effect_softmax(written: Node, intended: Node, hit: Found) -> str:
+    x = hit.bindings.get("x")
+    if not (isinstance(x, tuple) and isinstance(x[0], Symbol)):
+        return "the weights no longer sum to 1 and need not be positive"
+    weights = _values(written, {_strip_index(x[0]): _SCORES})
+    if weights is None or np.ndim(weights) != 1:
+        return "the weights no longer sum to 1"
+    scores = ", ".join(_fmt(v) for v in _SCORES)
+    return f"for the scores {scores}, as written these weights sum to {_fmt(float(np.sum(weights)))}, not 1"
+
+
+def _effect_weights(written: Node, intended: Node, hit: Found) -> str:
+    a, x = hit.bindings.get("a"), hit.bindings.get("x")
+    if not (isinstance(a, tuple) and isinstance(x, tuple)):
+        return "the weights do not sum to 1, so averaging a constant does not give it back"
+    value = _values(written, {_strip_index(a[0]): _SCORES, _strip_index(x[0]): np.ones(3)})
+    if value is None:
+        return "the weights do not sum to 1"
+    return (f"averaging the constant 1 with the weights {', '.join(_fmt(v) for v in _SCORES)} gives "
+            f"{_fmt(float(np.sum(value)))}, not 1: the weights as used sum to {_fmt(float(np.sum(value)))}")
+
+
+def _effect_ema(written: Node, intended: Node, hit: Found) -> str:
+    beta = hit.bindings.get("beta")
+    first, second = _coefficients(written, hit)
+    values: dict[Node, Any] = {}
+    where = ""
+    if isinstance(beta, Symbol):
+        values[beta] = 0.9
+        where = f" with {to_latex(beta)} = 0.9"
+    total = quiet(lambda: float(_values(Sum((first, second)), values)))
+    if total is None:
+        return "the average drifts away from the scale of its inputs"
+    growth = "grows" if total > 1 else "shrinks"
+    return (f"{where.strip() + ', ' if where else ''}the weights add up to {_fmt(total)}, not 1: "
+            f"averaging a constant input of 1 {growth} to {_fmt(total)} after one step instead of staying at 1")
+
+
+def _coefficients(written: Node, hit: Found) -> tuple[Node, Node]:
+    assert isinstance(written, Sum)
+    a, b = (t.factors[0] if isinstance(t, Product) else Number("1") for t in written.terms[:2])
+    return a, b
+
+
+def _effect_root(written: Node, intended: Node, hit: Found) -> str:
+    samples = {"m_hat": 0.01, "m": 0.01, "grad": 0.01, "v_hat": 1e-4, "v": 1e-4, "sq_avg": 1e-4, "acc": 1e-4,
+               "theta": 0.0, "lr": 1e-3, "eps": 1e-8}
+    values = {_atom(b): samples[v] for v, b in hit.bindings.items() if v in samples and _atom(b) is not None}
+    got = quiet(lambda: float(np.ravel(_values(written, values))[0]))
+    want = quiet(lambda: float(np.ravel(_values(intended, values))[0]))
+    if got is None or want is None or want == 0:
+        return "the step no longer has the size of the learning rate"
+    return (f"with a steady gradient of 0.01 (so the squared average is 0.0001) and a learning rate of 0.001, "
+            f"the step is {_fmt(abs(got))} instead of {_fmt(abs(want))}: {_fmt(abs(got / want))} times too large")
+
+
+def _effect_sign(written: Node, intended: Node, hit: Found) -> str:
+    samples = {"theta": 1.0, "lr": 0.1, "grad": 2.0, "m_hat": 2.0, "v_hat": 4.0, "eps": 0.0}
+    values = {_atom(b): samples[v] for v, b in hit.bindings.items() if v in samples and _atom(b) is not None}
+    got = quiet(lambda: float(np.ravel(_values(written, values))[0]))
+    want = quiet(lambda: float(np.ravel(_values(intended, values))[0]))
+    if got is None or want is None:
+        return "the step goes uphill: the loss grows instead of shrinking"
+    return (f"it climbs the loss instead of descending: from 1 with a gradient of 2 and a learning rate of 0.1 "
+            f"it moves to {_fmt(got)} instead of {_fmt(want)}")
+
+
+def _effect_hats(written: Node, intended: Node, hit: Found) -> str:
+    # at t = 1: m = (1 - beta1) g, v = (1 - beta2) g^2; the corrected ones are g and g^2
+    samples = {"m": 0.1 * 0.01, "v": 0.001 * 1e-4}
+    hatted = {"m": 0.01, "v": 1e-4}
+    values = {s: samples[s.name] for s in written.walk() if isinstance(s, Symbol) and s.name in samples and not s.accent}
+    values_hat = {s: hatted[s.name] for s in intended.walk() if isinstance(s, Symbol) and s.name in hatted
+                  and s.accent == "hat"}
+    common = {s: 0.0 if s.name == "theta" else 1e-3 if s.name in ("alpha", "eta", "gamma") else 1e-8
+              for s in written.walk() if isinstance(s, Symbol) and s.name in ("theta", "alpha", "eta", "gamma",
+                                                                              "epsilon")}
+    got = quiet(lambda: float(np.ravel(_values(written, {**common, **values}))[0]))
+    want = quiet(lambda: float(np.ravel(_values(intended, {**common, **values_hat}))[0]))
+    if got is None or want is None or want == 0:
+        return "the first steps have the wrong size, because the averages start at zero"
+    return (f"the averages start at zero, so early steps are off: at the first step (β1 = 0.9, β2 = 0.999) this "
+            f"step is {_fmt(abs(got / want))} times the bias-corrected one")
+
+
+def _atom(bound: Any) -> Node | None:
+    node = bound[0] if isinstance(bound, tuple) else bound
+    return node if isinstance(node, Node) else None
+
+
+EFFECTS: dict[str, Callable[[Node, Node, Found], str]] = {
+    "lost_exp": _effect_softmax,
+    "weights": _effect_weights,
+    "ema_weights": _effect_ema,
+    "lost_root": _effect_root,
+    "sign": _effect_sign,
+}
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def near_misses(rec: Recognition, seed: int = 0) -> list[Warning]:
+    """The near-miss warnings of a recognised formula."""
+    out: list[Warning] = []
+    known: dict[str, set[str]] = {}
+    for f in rec.found:
+        known.setdefault(f.path, set()).add(f.concept)
+    seen: set[tuple[str, str]] = set()
+    adam_claimed = "adam" in rec.claims or _has_adam_moments(rec)
+    for path, cnode in rec.canon_of.items():
+        node = rec.nodes[path]
+        here = known.get(path, set())
+        for name, repair in REPAIRS:
+            for fixed, what, targets in repair(cnode):
+                if here & targets:
+                    continue
+                hits = [h for h in concepts_at(fixed, seed) if h.concept in targets]
+                if name == "sign":
+                    hits = [h for h in hits if _descends(h, rec, path)]
+                if not hits:
+                    continue
+                hit = _best(hits, rec)
+                if (hit.concept, name) in seen:
+                    continue
+                seen.add((hit.concept, name))
+                effect = EFFECTS[name](cnode, fixed, hit)
+                out.append(_warning(hit, what, effect, fixed, node.span, name))
+                break
+    if adam_claimed and not any(f.concept == "bias_correction" for f in rec.found):
+        for f in rec.found:
+            fixed = _hatless(f) if f.concept == "adam" else None
+            if fixed is not None and ("adam", "hats") not in seen:
+                seen.add(("adam", "hats"))
+                effect = _effect_hats(f.canon, fixed, f)
+                out.append(_warning(f, "m and v are used without bias correction (no hats)", effect, fixed,
+                                    f.node.span, "hats"))
+    return out
+
+
+def _descends(hit: Found, rec: Recognition, path: str) -> bool:
+    """A sign repair counts only for an update of a plain parameter: the name it updates is the
+    equation's left-hand side, or the step is a written gradient."""
+    theta = hit.bindings.get("theta")
+    if not isinstance(theta, Symbol):
+        return False
+    parent = rec.nodes.get(path.rsplit(".", 1)[0]) if "." in path else None
+    target = parent.target if isinstance(parent, Update) else (
+        parent.operands[0] if isinstance(parent, Relation) else None)
+    if isinstance(target, Symbol):
+        return target.name == theta.name
+    return isinstance(hit.bindings.get("grad"), Gradient | Derivative)
+
+
+def _has_adam_moments(rec: Recognition) -> bool:
+    refs = {f.template.reference for f in rec.found}
+    return "ema_square" in refs and "ema" in refs
+
+
+def _best(hits: list[Found], rec: Recognition) -> Found:
+    for h in hits:
+        if h.concept in rec.claims:
+            return h
+    return hits[0]
+
+
+def _warning(hit: Found, what: str, effect: str, fixed: Node, span: tuple[int, int], name: str) -> Warning:
+    concept = concepts_module.catalog()[hit.concept]
+    intended = to_latex(fixed)
+    article = "an" if concept.name[:1].lower() in "aeiou" else "a"
+    message = (f"This looks like {article} {concept.name}, but {what}; {effect}. "
+               f"Likely meant: {intended}")
+    return Warning("near_miss", hit.concept, message, what, intended, span)
+
+
+__all__ = ["REPAIRS", "FormulaWarning", "Warning", "near_misses"]
