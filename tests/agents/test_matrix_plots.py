@@ -77,6 +77,8 @@ def test_every_shape_gets_a_picture(matrix: object, tmp_path: Path) -> None:
         ("eig", "[[0,1,2],[1,1,1],[2,0,1]]"),
         ("lu", np.arange(16.0).reshape(4, 4) + np.eye(4)),
         ("qr", np.arange(16.0).reshape(4, 4) + np.eye(4)),
+        ("determinant", np.diag([1.0, -2.0, 1.5])),
+        ("determinant", np.arange(16.0).reshape(4, 4)),
     ],
 )
 def test_every_story_gets_a_picture(name: str, matrix: object, tmp_path: Path) -> None:
@@ -87,3 +89,10 @@ def test_every_story_gets_a_picture(name: str, matrix: object, tmp_path: Path) -
 def test_unknown_picture_format_is_refused() -> None:
     with pytest.raises(AgentInputError, match=r"\.png, \.svg or \.pdf"):
         agent("[[1]]").plot("out.gif")
+
+
+@pytest.mark.parametrize("matrix", ["[[1,2],[3,4]]", "[[2,1],[1,3]]", np.diag([1.0, -2.0, 1.5]), np.eye(3)])
+def test_determinant_picture_says_flipped_exactly_when_the_sign_is_negative(matrix: object) -> None:
+    story = agent(matrix).determinant()
+    after = story.plot().axes[1].get_title()
+    assert ("flipped" in after) == (story.value is not None and story.value < 0), after

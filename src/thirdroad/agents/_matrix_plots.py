@@ -107,7 +107,7 @@ def plot_story(story: Story, path: str | Path | None = None) -> Figure:
     panels = [("start", story.start)] + [(s.says, s.result) for s in story.steps]
     shape = story.start.shape
     geometric = story.title != "LU" and shape in ((2, 2), (3, 3)) and all(r.shape == shape for _, r in panels)
-    if story.title == "Determinant" and shape == (2, 2) and story.value is not None:
+    if story.title == "Determinant":
         return _plot_determinant(story, path)
     if story.title == "LU":
         panels.append(("L: the multipliers, undoing the steps", story.factors["L"]))
@@ -145,18 +145,39 @@ def _changed_row(before: FloatMatrix, after: FloatMatrix) -> int | None:
 
 
 def _plot_determinant(story: Story, path: str | Path | None) -> Figure:
+    """The unit square (cube) before and after, titled with its new area (volume) and whether
+    the map flipped it; for more dimensions, the matrix itself."""
     m = story.factors["M"]
-    fig = _draw.new_figure(10, 5.4)
-    limit = _draw.plane_limits([np.eye(2), m])
-    before, after = fig.subplots(1, 2)
+    n = m.shape[0]
     value = story.value or 0.0
-    _draw.draw_plane(before, np.eye(2), "area 1; turning from e1 to e2 is counterclockwise", limit)
-    if abs(value) < 1e-12:
-        title = "area 0: the square is flattened onto a line"
-    elif value < 0:
-        title = f"area {fmt.num(abs(value))}; flipped: from Me1 to Me2 now turns clockwise"
+    flat = "flat" in story.summary
+    if n == 2:
+        fig = _draw.new_figure(10, 5.4)
+        limit = _draw.plane_limits([np.eye(2), m])
+        before, after = fig.subplots(1, 2)
+        _draw.draw_plane(before, np.eye(2), "area 1; turning from e1 to e2 is counterclockwise", limit)
+        if flat:
+            title = "area 0: the square is flattened"
+        elif value < 0:
+            title = f"area {fmt.num(abs(value))}; flipped: from Me1 to Me2 now turns clockwise"
+        else:
+            title = f"area {fmt.num(value)}; from Me1 to Me2 still turns counterclockwise"
+        _draw.draw_plane(after, m, title, limit, prefix="M")
+    elif n == 3:
+        fig = _draw.new_figure(10, 5.4, three_d=True)
+        bounds = _draw.space_limit([np.eye(3), m])
+        before = fig.add_subplot(1, 2, 1, projection="3d")
+        after = fig.add_subplot(1, 2, 2, projection="3d")
+        _draw.draw_space(before, np.eye(3), "volume 1: e1, e2, e3 form a right hand", bounds)
+        if flat:
+            title = "volume 0: the cube is flattened"
+        elif value < 0:
+            title = f"volume {fmt.num(abs(value))}; flipped: Me1, Me2, Me3 form a left hand"
+        else:
+            title = f"volume {fmt.num(value)}; Me1, Me2, Me3 still form a right hand"
+        _draw.draw_space(after, m, title, bounds, prefix="M")
     else:
-        title = f"area {fmt.num(value)}; from Me1 to Me2 still turns counterclockwise"
-    _draw.draw_plane(after, m, title, limit, prefix="M")
+        fig = _draw.new_figure(6, 5)
+        _draw.draw_table(fig.add_subplot(1, 1, 1), m, f"M: det = {fmt.num(value)}")
     _draw.suptitle(fig, story.summary)
     return _draw.finish(fig, path)
