@@ -110,7 +110,7 @@ class Seq2Seq(Module):
         mask = None if lengths is None else source_mask(lengths, src.shape[1])
         return states, last, mask
 
-    def decode_step(
+    def decode(
         self, tokens: Any, h: Any, states: Tensor, mask: Any
     ) -> tuple[Tensor, Tensor, Tensor]:
         """Decoder steps for the tokens (B, T): logits (B, T, V), last state (B, H), weights (B, T, S)."""
@@ -124,7 +124,7 @@ class Seq2Seq(Module):
     def run(self, source: Any, target_in: Any, lengths: Any = None) -> tuple[Tensor, Tensor]:
         """Teacher forcing: the logits (B, T, V) and attention weights (B, T, S) for every target step."""
         states, last, mask = self.encode(source, lengths)
-        logits, _, weights = self.decode_step(target_in, last, states, mask)
+        logits, _, weights = self.decode(target_in, last, states, mask)
         return logits, weights
 
     def forward(self, source: Any, target_in: Any, lengths: Any = None) -> Tensor:
@@ -146,7 +146,7 @@ class Seq2Seq(Module):
         ids, weights = [], []
         done = np.zeros(B, dtype=bool)
         for _ in range(max_len):
-            logits, h, w = self.decode_step(token, h, states, mask)
+            logits, h, w = self.decode(token, h, states, mask)
             token = np.argmax(logits.data, axis=-1)
             ids.append(np.where(done, 0, token[:, 0]))
             weights.append(w.data[:, 0])
@@ -179,7 +179,7 @@ class Seq2Seq(Module):
         finished = np.zeros((B, K), dtype=bool)
         token = np.full((B * K, 1), self.bos, dtype=np.int64)
         for _ in range(max_len):
-            logits, h_new, _ = self.decode_step(token, hd, states, mask)
+            logits, h_new, _ = self.decode(token, hd, states, mask)
             logp = F.log_softmax(logits, axis=-1).data[:, 0].astype(np.float64)  # (B*K, V)
             V = logp.shape[1]
             logp = logp.reshape(B, K, V)
