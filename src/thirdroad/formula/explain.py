@@ -314,34 +314,80 @@ def _join(items: list[str]) -> str:
 
 
 def _reading_order(rec: Recognition) -> str:
-    """Inside out: every step is an operation whose inputs the earlier steps computed."""
+    """Inside out: every step is an operation whose inputs are names or earlier steps."""
     main = rec.main
     if main is None:
         return ""
     names: dict[int, str] = {}
     for f in rec.found:
         names.setdefault(id(f.node), concepts_module.catalog()[f.concept].name.lower())
-    steps: list[str] = []
-    _steps(main, names, steps, top=True)
-    if not steps:
+    reader = _Reader(names)
+    reader.read(main, top=True)
+    if not reader.steps:
         return f"It is a single value: {_words(main)}."
-    numbered = [f"({k}) {s}" for k, s in enumerate(steps, start=1)]
+    numbered = [f"({k}) {s}" for k, s in enumerate(reader.steps, start=1)]
     return "First " + "; then ".join(numbered) + "."
 
 
-def _steps(node: Node, names: Mapping[int, str], steps: list[str], top: bool = False) -> None:
-    if isinstance(node, Symbol | Number) or len(steps) >= 8:
-        return
-    concept = names.get(id(node))
-    if concept is not None and not top:
-        steps.append(f"{to_latex(node)}, a {concept}, as one block")
-        return
-    for child in _operands(node):
-        _steps(child, names, steps)
-    phrase = _operation(node)
-    if phrase:
-        label = f" (the {concept})" if concept is not None else ""
-        steps.append(f"{phrase}{label}")
+class _Reader:
+    """Collects the steps of the reading order; a finished step is referred to by its number."""
+
+    def __init__(self, names: Mapping[int, str]) -> None:
+        self.names = names
+        self.steps: list[str] = []
+        self.done: dict[Node, int] = {}
+
+    def ref(self, node: Node) -> str:
+        if node in self.done:
+            return f"({self.done[node]})"
+        return _words(node)
+
+    def read(self, node: Node, top: bool = False) -> None:
+        if isinstance(node, Symbol | Number) or node in self.done or len(self.steps) >= 10:
+            return
+        concept = self.names.get(id(node))
+        if concept is not None and not top:
+            self.add(node, f"{_words(node)}: {_article(concept)} {concept}, read as one block")
+            return
+        for child in _operands(node):
+            self.read(child)
+        phrase = self.operation(node)
+        if phrase:
+            label = f", which makes {_article(concept)} {concept}" if concept is not None else ""
+            self.add(node, phrase + label)
+
+    def add(self, node: Node, text: str) -> None:
+        self.steps.append(text)
+        self.done[node] = len(self.steps)
+
+    def operation(self, node: Node) -> str:  # noqa: C901 - one phrase per kind of node
+        r = self.ref
+        if isinstance(node, Sum):
+            return "add " + _join([r(t) for t in node.terms])
+        if isinstance(node, Product):
+            return "multiply " + _join([r(f) for f in node.factors])
+        if isinstance(node, Fraction):
+            return f"divide {r(node.num)} by {r(node.den)}"
+        if isinstance(node, Power):
+            if isinstance(node.base, Symbol) and node.base.name == "e":
+                return f"take e to the power {r(node.exp)}"
+            return f"raise {r(node.base)} to the power {r(node.exp)}"
+        if isinstance(node, Sqrt):
+            return f"take the square root of {r(node.arg)}"
+        if isinstance(node, Neg):
+            return f"flip the sign of {r(node.arg)}"
+        if isinstance(node, BigOp):
+            over = ", ".join(_words(s) for s in node.indices) or "the index"
+            verb = {"sum": "add up", "prod": "multiply together", "max": "take the largest of",
+                    "min": "take the smallest of"}.get(node.op, node.op)
+            return f"{verb} {r(node.body)} for every {over}"
+        if isinstance(node, Apply):
+            return f"apply {_words(node.func)} to " + _join([r(a) for a in node.args])
+        if isinstance(node, Norm | Abs):
+            return f"take the size of {r(node.arg)}"
+        if isinstance(node, Transpose):
+            return f"turn {r(node.arg)} into a row"
+        return ""
 
 
 def _operands(node: Node) -> Iterator[Node]:
@@ -353,43 +399,16 @@ def _operands(node: Node) -> Iterator[Node]:
         yield from node.children()
 
 
-def _operation(node: Node) -> str:
-    short = to_latex(node)
-    if isinstance(node, Sum):
-        return f"add up the terms: {short}"
-    if isinstance(node, Product):
-        return f"multiply: {short}"
-    if isinstance(node, Fraction):
-        return f"divide {to_latex(node.num)} by {to_latex(node.den)}"
-    if isinstance(node, Power):
-        if isinstance(node.base, Symbol) and node.base.name == "e":
-            return f"exponentiate: {short}"
-        return f"raise to a power: {short}"
-    if isinstance(node, Sqrt):
-        return f"take the square root: {short}"
-    if isinstance(node, Neg):
-        return f"flip the sign: {short}"
-    if isinstance(node, BigOp):
-        over = ", ".join(to_latex(s) for s in node.indices) or "the index"
-        return f"{'add up' if node.op == 'sum' else node.op} over {over}: {short}"
-    if isinstance(node, Apply):
-        return f"apply {to_latex(node.func)}: {short}"
-    if isinstance(node, Norm | Abs):
-        return f"take the size: {short}"
-    if isinstance(node, Transpose):
-        return f"turn the column into a row: {short}"
-    return ""
-
-
 _VECTOR = np.array([1.0, 2.0, 0.5])
+_VECTORS = (_VECTOR, np.array([0.0, 1.0, -1.0]), np.array([2.0, 0.5, 1.0]))
 _MATRIX = np.array([[1.0, 0.5, 0.0], [0.0, 1.0, -1.0], [2.0, 0.0, 1.0]])
 _BY_NAME = {"beta": 0.9, "beta1": 0.9, "beta2": 0.999, "momentum": 0.9, "alpha": 0.1, "lr": 0.1, "eps": 1e-8,
             "T": 2.0, "t": 1, "gamma": 0.9}
 
 
-def _example_value(var: str, role: str) -> Any:
+def _example_value(var: str, role: str, k: int = 0) -> Any:
     if role in ("vector", "tensor"):
-        return _VECTOR
+        return _VECTORS[k % len(_VECTORS)]
     if role == "matrix":
         return _MATRIX
     if role == "step":
@@ -432,8 +451,9 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
                 name = atom_name(atom, program, axes)
                 role = "vector" if isinstance(bound, tuple) else found.template.variable(var).role \
                     if any(v.name == var for v in found.template.variables) else "scalar"
-                if name in program.inputs:
-                    inputs[name] = _example_value(var, role)
+                if name in program.inputs and name not in inputs:
+                    arrays = sum(1 for v in inputs.values() if np.ndim(v) == 1)
+                    inputs[name] = _example_value(var, role, arrays)
     indexed = {program.name_of(s, axes)[0] for s in node.walk() if isinstance(s, Symbol) and program.name_of(s, axes)[1]}
     for name in program.inputs:
         inputs.setdefault(name, _VECTOR if name in indexed else 0.5)

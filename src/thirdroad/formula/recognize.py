@@ -503,7 +503,25 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
                 continue  # a numeric hit names the plainest concept that computes it
             bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
+    for found in list(hits.values()):
+        if found.method == "structural":
+            for other, template in _same_formula(found.template):
+                hits.setdefault(other, Found(path, node, cnode, other, template, found.bindings, "structural", False))
     return [hits[c] for c in _order(hits)]
+
+
+def _same_formula(template: Template) -> list[tuple[str, Template]]:
+    """Other concepts with a template written exactly the same (the normalisations share one)."""
+    return _by_latex().get(template.latex, [])
+
+
+@cache
+def _by_latex() -> dict[str, list[tuple[str, Template]]]:
+    table: dict[str, list[tuple[str, Template]]] = {}
+    for c in concepts_module.catalog():
+        for t in c.formulas:
+            table.setdefault(t.latex, []).append((c.id, t))
+    return table
 
 
 def _base(node: Any) -> str:
