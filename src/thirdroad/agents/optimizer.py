@@ -1,9 +1,11 @@
 """Optimizers as agents: the engine's own optimizers (``thirdroad.nn.optim``) racing on 2-D
 surfaces, with the path each one takes and a sentence on how it behaved.
 
->>> r = race("valley")
->>> print(r.describe())          # one line per optimizer, measured on its own path
->>> r.plot("race.png")           # paths over the contour map, and the loss curves
+Example::
+
+    r = race("valley")
+    print(r.describe())   # one line per optimizer, measured on its own path
+    r.plot("race.png")    # paths over the contour map, and the loss curves
 """
 
 from __future__ import annotations
