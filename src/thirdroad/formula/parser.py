@@ -70,6 +70,7 @@ from thirdroad.formula.tables import (
     SUM_OPS,
     SYMBOL_COMMANDS,
     WORD_FUNCTIONS,
+    words,
 )
 from thirdroad.formula.tokens import Token
 
@@ -85,7 +86,7 @@ _NOT_FACTOR_CMDS = frozenset(
 _LABEL_CAPITALS = frozenset("QKVO")
 # Apply nodes the reader makes itself; a subscript after them indexes the result.
 _INTERNAL_FUNCTIONS = frozenset(
-    "factorial positive_part negative_part partial pm mp not inner floor ceil binom".split()
+    words("factorial positive_part negative_part partial pm mp not inner floor ceil binom")
 ) | frozenset(ACCENTS.values())
 _BIG_WORDS = frozenset({"max", "min", "argmax", "argmin", "sup", "inf", "lim"})
 
@@ -316,7 +317,7 @@ class Parser:
                 has_text = True
                 groups.append([])
                 continue
-            if tok.kind == "op" and (tok.value == "," or (tok.value == ":" and has_text)) or (
+            if (tok.kind == "op" and (tok.value == "," or (tok.value == ":" and has_text))) or (
                 tok.kind == "op" and tok.value == ":" and parts and isinstance(parts[-1], Symbol)
                 and self.peek(1).kind != "op"
             ):

@@ -30,11 +30,11 @@ from typing import NamedTuple
 
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.tables import (
+    CONTROL_WORDS,
     DASHES,
     DELIMITER_COMMANDS,
     GREEK_SET,
     KNOWN_COMMANDS,
-    CONTROL_WORDS,
     SIZES,
     SPACING,
     SUBSCRIPTS,
@@ -407,7 +407,8 @@ def _other(c: str, start: int, text: str, out: list[Token]) -> int:
     elif len(unicodedata.normalize("NFD", c)) == 2 and unicodedata.normalize("NFD", c)[1] in (
         _COMBINING
     ):
-        base, mark = unicodedata.normalize("NFD", c)
+        decomposed = unicodedata.normalize("NFD", c)
+        base, mark = decomposed[0], decomposed[1]
         _accented(Token("letter", base, start, end), _COMBINING[mark], start, end, out)
     else:
         styled = _math_alnum(c)
