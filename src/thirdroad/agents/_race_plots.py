@@ -43,6 +43,8 @@ def plot_race(race: Race, path: str | Path | None = None, title: str | None = No
         field.plot(*land.minimum, "*", color="gold", ms=18, mec="black", label="lowest point")
     field.set_xlim(x0, x1)
     field.set_ylim(y0, y1)
+    if (x1 - x0) <= 2 * (y1 - y0):  # true shapes (a round bowl looks round), unless far too flat
+        field.set_aspect("equal")
     field.set_xlabel("x")
     field.set_ylabel("y")
     field.legend(fontsize=8, loc="best")
