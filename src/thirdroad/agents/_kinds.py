@@ -39,6 +39,17 @@ KINDS: dict[str, KindWords] = {
     "invertible": KindWords("invertible", "can be undone: det ≠ 0"),
 }
 
+# The concept (in the catalog, ``thirdroad.concepts``) that each kind is an example of.
+KIND_CONCEPTS: dict[str, str] = {
+    "permutation": "permutation_matrix",
+    "rotation": "rotation_matrix",
+    "reflection": "reflection_matrix",
+    "point_reflection": "reflection_matrix",
+    "orthogonal_projection": "projection_matrix",
+    "oblique_projection": "projection_matrix",
+    "singular": "determinant",
+}
+
 # A near-miss for a kind on the right is not worth naming when one on the left is named.
 IMPLIES: dict[str, frozenset[str]] = {
     "identity": frozenset(

@@ -262,6 +262,11 @@ class ActivationAgent:
         return VECTOR[self.name] if self.name in VECTOR else ELEMENTWISE[self.name].title
 
     @property
+    def concept(self) -> str:
+        """The catalog id (``thirdroad.concepts``) of this activation."""
+        return "gelu" if self.name == "gelu_tanh" else self.name
+
+    @property
     def elementwise(self) -> bool:
         return self.name in ELEMENTWISE
 

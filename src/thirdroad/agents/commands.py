@@ -118,6 +118,7 @@ def matrix_to_dict(agent: MatrixAgent) -> dict[str, Any]:
     return {
         "matrix": agent.matrix.tolist(),
         "kinds": [k for k in agent.params_order() if k in agent.kinds],
+        "concepts": agent.concepts,
         "params": {k: _plain(v) for k, v in agent.params.items()},
         "near_misses": [{"kind": m.kind, "off_by": m.off_by, "message": m.message} for m in agent.near_misses],
         "tolerance": {"tol": agent.tol, "near": agent.near},

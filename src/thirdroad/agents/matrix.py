@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from thirdroad.agents import _format as fmt
 from thirdroad.agents._classify import Classification, classify
 from thirdroad.agents._errors import AgentInputError
-from thirdroad.agents._kinds import IMPLIES, KINDS
+from thirdroad.agents._kinds import IMPLIES, KIND_CONCEPTS, KINDS
 from thirdroad.agents._parse import ExactMatrix, as_matrix
 from thirdroad.agents._words import axis_name, space_name, stretch
 from thirdroad.agents.stories import (
@@ -131,6 +131,14 @@ class MatrixAgent:
     def params_order() -> list[str]:
         """Every kind name, in the order they are listed (most telling first)."""
         return list(KINDS)
+
+    @property
+    def concepts(self) -> list[str]:
+        """Catalog ids (``thirdroad.concepts``) of what this matrix is an example of, then of
+        the stories told about it."""
+        ids = [KIND_CONCEPTS[k] for k in _ordered(self.kinds) if k in KIND_CONCEPTS]
+        ids += [story.concept for story in self.stories()]
+        return list(dict.fromkeys(ids))
 
     def params_of(self, kind: str) -> dict[str, Any]:
         """The parameters recovered for one kind (empty if it doesn't hold)."""

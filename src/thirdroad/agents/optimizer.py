@@ -277,6 +277,11 @@ class OptimizerAgent:
         else:
             raise AgentInputError(f"not an optimizer: {type(who).__name__}")
 
+    @property
+    def concept(self) -> str | None:
+        """The catalog id (``thirdroad.concepts``) of this optimizer, when it is a named one."""
+        return None if self.racer is None else self.racer.concept
+
     def run(self, on: str | Surface | None = None, *, steps: int | None = None) -> Run:
         land = self.surface if on is None else (surface(on) if isinstance(on, str) else on)
         if self.racer is None:

@@ -49,6 +49,13 @@ class Story:
     factors: dict[str, FloatMatrix] = field(default_factory=dict)
     value: float | None = None
 
+    @property
+    def concept(self) -> str:
+        """The catalog id (``thirdroad.concepts``) of the factorization this story tells."""
+        return {"SVD": "svd", "Eigendecomposition": "eigendecomposition", "QR": "qr", "LU": "lu"}.get(
+            self.title, "determinant"
+        )
+
     def text(self) -> str:
         said_title = self.summary.lower().startswith(f"the {self.title.lower()}")
         lines = [self.summary if said_title else f"{self.title}: {self.summary}"]
