@@ -7,8 +7,8 @@ it can sit inline in a page that needs no network and no script.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import zlib
+from collections.abc import Iterable
 from html import escape
 
 from thirdroad import concepts
@@ -91,7 +91,8 @@ def graph_svg(ids: Iterable[str], *, highlight: Iterable[str] = (), dependents: 
         label = name if len(name) <= 22 else name[:21] + "…"
         fill = "#ffd98a" if cid in marked else "#dbe9f6"
         parts.append(
-            f'<g class="node" data-concept="{escape(cid)}"><title>{escape(name)}: {escape(catalog[cid].summary)}</title>'
+            f'<g class="node" data-concept="{escape(cid)}">'
+            f'<title>{escape(name)}: {escape(catalog[cid].summary)}</title>'
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="#567"/>'
             f'<text x="{x + BOX_W / 2:.0f}" y="{y + BOX_H / 2 + 4:.0f}" text-anchor="middle" '
             f'font-family="sans-serif" font-size="12">{escape(label)}</text></g>'

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import ClassVar
 
 from thirdroad.reader._latex import clean_math
 from thirdroad.reader._spans import MathSpan, blank, scan_delimited
@@ -55,10 +56,12 @@ def _katex_visual_copies(text: str) -> list[tuple[int, int]]:
 class _MathMLReader(HTMLParser):
     """Reads MathML presentation markup back into LaTeX, element by element."""
 
-    _SCRIPTS = {"msub": "{0}_{{{1}}}", "msup": "{0}^{{{1}}}", "msubsup": "{0}_{{{1}}}^{{{2}}}",
+    _SCRIPTS: ClassVar[dict[str, str]] = {
+        "msub": "{0}_{{{1}}}", "msup": "{0}^{{{1}}}", "msubsup": "{0}_{{{1}}}^{{{2}}}",
                 "munder": "{0}_{{{1}}}", "mover": "{0}^{{{1}}}", "munderover": "{0}_{{{1}}}^{{{2}}}",
                 "mfrac": "\\frac{{{0}}}{{{1}}}", "mroot": "\\sqrt[{1}]{{{0}}}"}
-    _SYMBOLS = {"∑": "\\sum ", "∏": "\\prod ", "√": "\\sqrt ", "∇": "\\nabla ", "∂": "\\partial ",
+    _SYMBOLS: ClassVar[dict[str, str]] = {
+        "∑": "\\sum ", "∏": "\\prod ", "√": "\\sqrt ", "∇": "\\nabla ", "∂": "\\partial ",
                 "←": "\\leftarrow ", "⋅": "\\cdot ", "·": "\\cdot ", "×": "\\times ", "⊙": "\\odot ",
                 "⊤": "\\top ", "∈": "\\in ", "≤": "\\le ", "≥": "\\ge ", "≈": "\\approx ", "∞": "\\infty ",
                 "\u2062": " ", "\u2061": "", "−": "-"}

@@ -7,6 +7,7 @@ a ``multline`` is one formula written over several lines.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -106,7 +107,7 @@ def _environment_math(env: str, body: str, base: int, whole: tuple[int, int]) ->
             continue
         found.append(MathSpan(text, base + offset, base + offset + len(row), True, f"{name} row"))
     # each row runs up to the next one, so the row breaks between them are nobody's prose
-    return [replace(span, end=after.start) for span, after in zip(found, found[1:], strict=False)] + found[-1:]
+    return [replace(span, end=after.start) for span, after in itertools.pairwise(found)] + found[-1:]
 
 
 _STRUCTURE = re.compile(r"\\(?:(?:sub)*section|chapter|paragraph|title|caption)\*?\{[^{}]*\}|\\(?:begin|end)\{[^{}]*\}")

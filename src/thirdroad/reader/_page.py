@@ -62,7 +62,8 @@ def _repairs(explanation: dict[str, Any]) -> str:
         f"<code>{escape(str(r.get('after', '')))}</code></li>"
         for r in repairs
     )
-    return f'<details class="repairs"><summary>repaired {len(repairs)} thing(s) in the copy</summary><ul>{items}</ul></details>'
+    return (f'<details class="repairs"><summary>repaired {len(repairs)} thing(s) in the copy</summary>'
+            f"<ul>{items}</ul></details>")
 
 
 def _formula(found: FoundFormula, names: dict[str, str]) -> str:

@@ -25,6 +25,7 @@ from thirdroad.formula.tables import (
     SUPERSCRIPTS,
     UNICODE_GREEK,
     WORD_FUNCTIONS,
+    words,
 )
 from thirdroad.reader._spans import MathSpan
 
@@ -34,13 +35,11 @@ _ANCHOR = re.compile(r"(?:=|:=|←|<-|≈|∝|≤|≥|\\leftarrow|\\gets|∑|∏
                      r"|\w[_^]\w+\s+[-+−*/·×]\s|\s[-+−*/·×]\s+\S*\w[_^]\w)")
 _MATH_WORDS = (
     frozenset(GREEK) | LATEX_FUNCTIONS | WORD_FUNCTIONS | frozenset(TRANSLATIONS)
-    | frozenset("frac sqrt cdot odot times top nabla partial hat bar tilde mathbf mathrm left right".split())
+    | frozenset(words("frac sqrt cdot odot times top nabla partial hat bar tilde mathbf mathrm left right"))
 )
 # Short words that are English far more often than they are variable names.
-_PROSE = frozenset(
-    "a A I is of to in we it as at by be or on an if so do no up us he its the and for are was "
-    "via per".split()
-)
+_PROSE = frozenset(words("a A I is of to in we it as at by be or on an if so do no up us he its the and for are was "
+                         "via per"))
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.;:!?,]+$")
 _OPENERS, _CLOSERS = "([{", ")]}"

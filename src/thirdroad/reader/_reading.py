@@ -197,7 +197,7 @@ def read(path_or_text: str | os.PathLike[str], *, format: str | None = None,
     if format is not None and format not in FORMATS:
         raise DocumentError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    fmt: Format = format_of(text, suffix) if format is None else format  # type: ignore[assignment]
+    fmt: Format = format_of(text, suffix) if format is None else format
     placed = find_math(text, fmt)
     skipped = max(0, len(placed) - MAX_FORMULAS)
     placed = placed[:MAX_FORMULAS]
@@ -229,8 +229,8 @@ def _explain_all(placed: list[tuple[MathSpan, Place]], console: Console | None) 
                 done[span.text] = (formula, explanation, None)
             except FormulaError as err:
                 done[span.text] = (None, None, err)
-        formula, explanation, error = done[span.text]
-        return FoundFormula(i, span.text, place, span.display, span.how, formula, explanation, error)
+        known, data, error = done[span.text]
+        return FoundFormula(i, span.text, place, span.display, span.how, known, data, error)
 
     if console is None:
         return [one(i, span, place) for i, (span, place) in enumerate(placed)]

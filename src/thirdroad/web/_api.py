@@ -1,0 +1,164 @@
+"""What the web app does, as plain functions over the library (the routes only call these).
+
+Nothing the user sends is executed: formulas are parsed into a tree, matrices are read as
+numbers, names are looked up in fixed tables. Every error becomes an :class:`ApiError` with a
+stable ``kind`` and, for formulas, the FormulaError's column and hint.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import io
+import threading
+from typing import TYPE_CHECKING, Any
+
+from thirdroad import concepts
+from thirdroad.formula import FormulaError
+from thirdroad.reader import DocumentError, concept_card, error_dict, explain_text, graph_svg, mathml, read
+from thirdroad.reader._page import concept_names
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# Matplotlib is not thread-safe; the server draws one picture at a time.
+_DRAWING = threading.Lock()
+
+
+class ApiError(Exception):
+    """An error the user can act on; ``to_dict`` is the JSON body, ``status`` the HTTP code."""
+
+    def __init__(self, status: int, kind: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.kind = kind
+        self.message = message
+        self.details = {k: v for k, v in details.items() if v is not None}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"kind": self.kind, "message": self.message, **self.details}}
+
+
+def formula_error(err: FormulaError) -> ApiError:
+    return ApiError(422, "formula", err.message, **{k: v for k, v in error_dict(err).items() if k != "message"})
+
+
+def picture(fig: Figure, dpi: int = 72) -> str:
+    """A figure as a PNG data URI (shown by the page without another request)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+# ---------------------------------------------------------------- formulas and documents
+
+
+def explain(text: str) -> dict[str, Any]:
+    """``Explanation.to_dict()`` plus ``mathml`` (chunks boxed) and the concepts' names."""
+    if not text.strip():
+        raise ApiError(422, "formula", "type a formula", column=1,
+                       hint="for example: softmax(x)_i = exp(x_i) / sum_j exp(x_j)")
+    try:
+        formula, data = explain_text(text)
+    except FormulaError as err:
+        raise formula_error(err) from None
+    names = concept_names(list(data.get("concepts", [])))
+    return {**data, "mathml": mathml(formula, data.get("chunks", []), names), "names": names}
+
+
+def read_document(text: str, fmt: str | None = None, filename: str = "") -> dict[str, Any]:
+    """The reading as JSON (each formula with its MathML), its summary and the companion page."""
+    suffix = filename[filename.rfind("."):] if "." in filename else ""
+    if fmt is None and suffix:
+        from thirdroad.reader._find import format_of
+
+        fmt = format_of(text, suffix)
+    try:
+        reading = read(text, format=fmt, progress=False)
+    except DocumentError as err:
+        raise ApiError(422, "document", str(err)) from None
+    names = concept_names(reading.concepts)
+    data = reading.to_dict()
+    data["source"] = filename or "pasted text"
+    for item, found in zip(data["formulas"], reading.formulas, strict=True):
+        item["mathml"] = found.mathml(names)
+    data["names"] = names
+    return {"reading": data, "summary": reading.to_text(), "companion": reading.to_html()}
+
+
+# ---------------------------------------------------------------- agents
+
+
+def matrix_agent(rows: list[list[float]], with_picture: bool) -> dict[str, Any]:
+    from thirdroad.agents import AgentInputError, MatrixAgent
+    from thirdroad.agents.commands import matrix_to_dict
+
+    try:
+        agent = MatrixAgent.from_input(rows)
+        data = matrix_to_dict(agent)
+        if with_picture:
+            with _DRAWING:
+                data["picture"] = picture(agent.plot())
+    except AgentInputError as err:
+        raise ApiError(422, "agent", err.message, hint=err.hint, column=err.position) from None
+    return data
+
+
+def activation_agent(name: str, with_picture: bool) -> dict[str, Any]:
+    from thirdroad.agents import ActivationAgent, AgentInputError
+
+    try:
+        agent = ActivationAgent(name)
+        sample = agent.sample
+        data: dict[str, Any] = {"activation": agent.name, "says": agent.describe(),
+                                "sample": sample.tolist(), "output": agent(sample).tolist()}
+        if with_picture:
+            with _DRAWING:
+                data["picture"] = picture(agent.plot())
+    except AgentInputError as err:
+        raise ApiError(422, "agent", err.message, hint=err.hint) from None
+    return data
+
+
+def optimizer_race(surface: str, optimizers: list[str], steps: int | None, with_picture: bool) -> dict[str, Any]:
+    from thirdroad.agents import AgentInputError, race
+
+    try:
+        result = race(surface, optimizers or None, steps=steps)
+        data = result.to_dict()
+        data["says"] = result.describe()
+        if with_picture:
+            with _DRAWING:
+                data["picture"] = picture(result.plot(), dpi=60)
+    except AgentInputError as err:
+        raise ApiError(422, "agent", err.message, hint=err.hint) from None
+    return data
+
+
+def options() -> dict[str, Any]:
+    """The names the pickers offer."""
+    from thirdroad.agents import ACTIVATIONS, RACERS, SURFACES
+
+    return {"optimizers": list(RACERS), "surfaces": list(SURFACES), "activations": list(ACTIVATIONS),
+            "families": list(concepts.catalog().families)}
+
+
+# ---------------------------------------------------------------- concepts
+
+
+def concept_list() -> list[dict[str, str]]:
+    return [{"id": c.id, "name": c.name, "family": c.family, "summary": c.summary} for c in concepts.catalog()]
+
+
+def concept(cid: str) -> dict[str, Any]:
+    """A concept's data, its card as HTML and its neighbourhood graph as SVG."""
+    catalog = concepts.catalog()
+    if cid not in catalog:
+        close = difflib.get_close_matches(cid, catalog.ids(), n=5, cutoff=0.6)
+        raise ApiError(404, "unknown_concept", f"no concept has the id {cid!r}", suggestions=close)
+    data = catalog[cid].to_dict()
+    data["card_html"] = concept_card(cid)
+    data["graph_svg"] = graph_svg([cid], highlight=[cid], dependents=True,
+                                  title=f"what {cid} builds on and what builds on it")
+    data["dependents"] = [c.id for c in catalog if cid in c.prerequisites]
+    return data
