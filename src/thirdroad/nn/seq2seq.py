@@ -325,7 +325,7 @@ def train_attention(
     bidirectional: bool = True,
     lr: float = 3e-3,
     time_limit: float | None = 540.0,
-    target_accuracy: float | None = 0.995,
+    target_accuracy: float | None = 0.999,
     threads: int | None = 1,
 ) -> AttentionRun:
     """Train the attention seq2seq model to turn written dates into ISO dates.
