@@ -109,7 +109,7 @@ def concept_card(cid: str) -> str:
 def companion_page(reading: Reading) -> str:
     met = reading.concepts
     names = concept_names(met)
-    read_count = sum(1 for f in reading.formulas if f.explained)
+    read_count = sum(1 for f in reading.formulas if f.explained is not None)
     summary = (f"{len(reading.formulas)} formulas found ({read_count} read), "
                f"{len(met)} concepts met, {len(reading.warnings)} warnings")
     warnings = "".join(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from thirdroad.formula import Formula, FormulaError
-from thirdroad.reader._explain import explain_text, mathml
+from thirdroad.reader._explain import Explained, explain_text, mathml
 from thirdroad.reader._find import Place, find_math, format_of
 from thirdroad.reader._spans import FORMATS, Format, MathSpan
 
@@ -40,9 +40,16 @@ class FoundFormula:
     place: Place
     display: bool
     how: str
-    formula: Formula | None = None
-    explanation: dict[str, Any] | None = None
+    explained: Explained | None = None
     error: FormulaError | None = None
+
+    @property
+    def formula(self) -> Formula | None:
+        return self.explained.formula if self.explained else None
+
+    @property
+    def explanation(self) -> dict[str, Any] | None:
+        return self.explained.data if self.explained else None
 
     @property
     def location(self) -> str:
@@ -51,10 +58,6 @@ class FoundFormula:
     @property
     def context(self) -> str:
         return self.place.context
-
-    @property
-    def explained(self) -> bool:
-        return self.explanation is not None
 
     @property
     def concepts(self) -> list[str]:
@@ -66,10 +69,9 @@ class FoundFormula:
 
     def mathml(self, names: dict[str, str] | None = None) -> str:
         """The formula as MathML with its chunks boxed ("" when it could not be read)."""
-        if self.formula is None or self.explanation is None:
+        if self.explained is None:
             return ""
-        return mathml(self.formula, self.explanation.get("chunks", []), names,
-                      "block" if self.display else "inline")
+        return mathml(self.explained, names, "block" if self.display else "inline")
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -220,17 +222,17 @@ def _progress_console(progress: bool | Console | None, count: int) -> Console | 
 def _explain_all(placed: list[tuple[MathSpan, Place]], console: Console | None) -> list[FoundFormula]:
     # Papers repeat formulas (an update rule in the text and again in the algorithm box):
     # each distinct text is explained once per document.
-    done: dict[str, tuple[Formula | None, dict[str, Any] | None, FormulaError | None]] = {}
+    done: dict[tuple[str, str], tuple[Explained | None, FormulaError | None]] = {}
 
     def one(i: int, span: MathSpan, place: Place) -> FoundFormula:
-        if span.text not in done:
+        key = (span.text, place.context)
+        if key not in done:
             try:
-                formula, explanation = explain_text(span.text)
-                done[span.text] = (formula, explanation, None)
+                done[key] = (explain_text(span.text, place.context), None)
             except FormulaError as err:
-                done[span.text] = (None, None, err)
-        known, data, error = done[span.text]
-        return FoundFormula(i, span.text, place, span.display, span.how, known, data, error)
+                done[key] = (None, err)
+        explained, error = done[key]
+        return FoundFormula(i, span.text, place, span.display, span.how, explained, error)
 
     if console is None:
         return [one(i, span, place) for i, (span, place) in enumerate(placed)]

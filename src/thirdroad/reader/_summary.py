@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def _counts(reading: Reading) -> tuple[int, int, Counter[str]]:
-    read = sum(1 for f in reading.formulas if f.explained)
+    read = sum(1 for f in reading.formulas if f.explained is not None)
     by_concept: Counter[str] = Counter()
     for found in reading.formulas:
         by_concept.update(set(found.concepts))

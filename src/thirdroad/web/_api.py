@@ -59,11 +59,11 @@ def explain(text: str) -> dict[str, Any]:
         raise ApiError(422, "formula", "type a formula", column=1,
                        hint="for example: softmax(x)_i = exp(x_i) / sum_j exp(x_j)")
     try:
-        formula, data = explain_text(text)
+        explained = explain_text(text, code=True)
     except FormulaError as err:
         raise formula_error(err) from None
-    names = concept_names(list(data.get("concepts", [])))
-    return {**data, "mathml": mathml(formula, data.get("chunks", []), names), "names": names}
+    names = concept_names(list(explained.data.get("concepts", [])))
+    return {**explained.data, "mathml": mathml(explained, names), "names": names}
 
 
 def read_document(text: str, fmt: str | None = None, filename: str = "") -> dict[str, Any]:
