@@ -139,3 +139,13 @@ def test_3d_words_name_planes_axes_and_directions() -> None:
     slanted = agent("[[1,1,0],[0,0,0],[0,0,0]]")
     assert "sliding along (0, 0, 1) and (0.707, -0.707, 0) (not at right angles)" in slanted.describe()
     assert "slides points along y by 3 times their z coordinate" in agent("[[1,0,0],[0,1,3],[0,0,1]]").describe()
+
+
+def test_describe_says_where_the_basis_vectors_land() -> None:
+    rng = np.random.default_rng(13)
+    for shape in ((2, 2), (3, 3), (2, 3), (4, 2)):
+        m = np.round(rng.standard_normal(shape), 2)
+        line = next(x for x in agent(m).describe().splitlines() if x.startswith("It sends e1"))
+        for j, found in enumerate(re.findall(r"e(\d) to \(([^)]*)\)", line)):
+            assert int(found[0]) == j + 1
+            assert np.allclose([float(v) for v in found[1].split(",")], m[:, j])

@@ -194,6 +194,7 @@ class MatrixAgent:
         lines = [self._headline()]
         product = "M A" if on == "left" else "A M"
         lines.append(f"On the {on} of a matrix A ({product}) it {self.act_on_words(on)}.")
+        lines.append(self._columns_words())
         lines += self._geometry()
         if self.is_square:
             lines.append(self.determinant().summary)
@@ -211,6 +212,14 @@ class MatrixAgent:
         names = [KINDS[k].noun for k in _ordered(self.kinds)]
         rank = f" (rank {self.rank})" if "singular" in self.kinds else ""
         return f"This {rows}x{cols} matrix is {fmt.and_join(names)}{rank}."
+
+    def _columns_words(self) -> str:
+        """Where the basis vectors land: the columns, read as arrows."""
+        cols = self.shape[1]
+        if cols > 4:
+            return f"Its columns are where the {cols} basis vectors land."
+        sends = [f"e{j + 1} to {fmt.vector(self.matrix[:, j])}" for j in range(cols)]
+        return f"It sends {fmt.and_join(sends)}: its columns are where the basis vectors land."
 
     def _geometry(self) -> list[str]:
         if not self.is_square:
