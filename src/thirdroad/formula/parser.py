@@ -195,6 +195,7 @@ class Parser:
         self.abs_stack: list[int] = []
         self.norm_stack: list[int] = []
         self.align = 0
+        self.groups = 0  # how many {...} groups are open
         self.saw_d = False
         self.functions = self._prescan_functions()
 
@@ -375,7 +376,11 @@ class Parser:
         return None
 
     def parse_relation(self) -> Node:
-        left = self.parse_expr()
+        first = self.peek()
+        if self.groups and self._relation_name(first) not in (None, "leftarrow", "assign"):
+            left: Node = Text("", span=(first.start, first.start))  # y_{<t}: "less than t"
+        else:
+            left = self.parse_expr()
         ops: list[str] = []
         operands: list[Node] = [left]
         while True:
@@ -796,7 +801,9 @@ class Parser:
         self.enter(open_tok)
         saved_paren = self.paren
         self.paren = 0
+        self.groups += 1
         items = self.parse_lines()
+        self.groups -= 1
         self.paren = saved_paren
         close = self.peek()
         if not (close.kind == "op" and close.value == "}"):

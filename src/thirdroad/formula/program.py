@@ -145,6 +145,22 @@ def _time_letter(pairs: list[tuple[Node | None, Node]]) -> str | None:
     return None
 
 
+def _symbols_outside_limits(node: Node) -> list[Symbol]:
+    """The symbols of a tree, leaving out the limits of big operators (the T_x of
+    ``\\sum_{j=1}^{T_x}`` names a length, not an array)."""
+    out: list[Symbol] = []
+    stack: list[Node] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Symbol):
+            out.append(n)
+        if isinstance(n, BigOp):
+            stack.append(n.body)
+            continue
+        stack.extend(reversed(list(n.children())))
+    return out
+
+
 def _index_letters(value: Node, target: Node | None) -> tuple[frozenset[str], frozenset[str]]:
     bound: set[str] = set()
     for n in value.walk():
@@ -155,16 +171,15 @@ def _index_letters(value: Node, target: Node | None) -> tuple[frozenset[str], fr
     letters = set(bound)
     nodes = [value] if target is None else [value, target]
     for root in nodes:
-        for n in root.walk():
-            if isinstance(n, Symbol):
-                letters.update(s.name for s in n.sub if _is_letter(s))
+        for n in _symbols_outside_limits(root):
+            letters.update(s.name for s in n.sub if _is_letter(s))
     return frozenset(letters), frozenset(bound)
 
 
 def _free_axes(program: Program, value: Node, axes: frozenset[str],
                bound: frozenset[str]) -> tuple[str, ...]:
     out: list[str] = []
-    for n in value.walk():
+    for n in _symbols_outside_limits(value):
         if isinstance(n, Symbol):
             for letter in program.name_of(n, axes)[1]:
                 if letter not in bound and letter not in out:

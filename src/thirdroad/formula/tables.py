@@ -50,7 +50,8 @@ WORD_NAMES = frozenset(
     words("loss Loss grad lr eps score weight bias input output "
     "query key value hidden cell gate logits target pred prob mask scale step decay "
     "momentum velocity batch head heads model src tgt enc dec ctx attn avg const "
-    "true false in out else")
+    "true false else stride padding dilation groups kernel margin threshold lrate pos "
+    "gain std fan state sum_sq")
 )
 
 # Single letters usually naming a function in deep-learning texts: f(x) is f applied to x.
