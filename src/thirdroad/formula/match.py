@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import ClassVar
 
 from thirdroad.formula.ast import (
     Apply,
     BigOp,
     Derivative,
-    Gradient,
     Fraction,
+    Gradient,
+    Inverse,
     Neg,
     Node,
     Norm,
@@ -41,6 +42,7 @@ from thirdroad.formula.ast import (
     Sqrt,
     Sum,
     Symbol,
+    Transpose,
     Tuple,
     map_children,
 )
@@ -76,7 +78,7 @@ def _is_one(node: Node) -> bool:
     return _num(node) == 1.0
 
 
-def _canon_local(node: Node) -> Node:  # noqa: C901 - one small rule per notation
+def _canon_local(node: Node) -> Node:
     """Apply the rewriting rules at the top of ``node`` (its children are canonical already)."""
     if isinstance(node, Symbol):
         name = _RENAMED_FUNCTIONS.get(node.name, node.name)
@@ -133,6 +135,7 @@ def _canon_product(node: Product) -> Node:
             flat.extend(f.factors)
         else:
             flat.append(f)
+    flat = _differentials(flat) if op == "" else flat
     negative = False
     plain: list[Node] = []
     for f in flat:
@@ -156,6 +159,28 @@ def _canon_product(node: Product) -> Node:
     else:
         out = _product(plain, op)
     return Neg(out) if negative else out
+
+
+def _differentials(factors: list[Node]) -> list[Node]:
+    """``d W`` is the one name ``dW`` (the gradient of W in Ng's notation), not d times W."""
+    out: list[Node] = []
+    k = 0
+    while k < len(factors):
+        f = factors[k]
+        nxt = factors[k + 1] if k + 1 < len(factors) else None
+        if isinstance(f, Symbol) and f.name == "d" and not f.sub and not f.accent:
+            if isinstance(nxt, Symbol) and not nxt.accent:
+                out.append(Symbol("d" + nxt.name, "", "", nxt.sub, nxt.sup, nxt.prime))
+                k += 2
+                continue
+            if isinstance(nxt, Power) and isinstance(nxt.base, Symbol) and not nxt.base.accent:
+                base = nxt.base
+                out.append(Power(Symbol("d" + base.name, "", "", base.sub, base.sup, base.prime), nxt.exp))
+                k += 2
+                continue
+        out.append(f)
+        k += 1
+    return out
 
 
 def _canon_fraction(num: Node, den: Node) -> Node:
@@ -255,6 +280,8 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
     shapes = {name: abstract(sym) for name, (sym, _) in value_vars.items()}
 
     def convert(node: Node) -> Node:
+        if isinstance(node, Power) and node.base == _E:
+            return Power(_E, convert(node.exp))  # Euler's e, even where a variable is called e
         if isinstance(node, Symbol) and node in index_vars:
             return PIdx(index_vars[node])
         for name, (sym, role) in value_vars.items():
@@ -274,13 +301,30 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
                 shape, idx = abstract(node)
                 if shape == shapes[name][0] and len(idx) == len(shapes[name][1]):
                     return PVar(name, idx, role, False, upper)
+        if isinstance(node, Apply) and isinstance(node.func, Symbol):
+            return Apply(node.func, tuple(convert(a) for a in node.args))
+        if isinstance(node, Symbol) and _renamable(node):
+            return PVar("_" + node.name + node.accent, (), "scalar")
         return map_children(node, convert)
 
     return convert(tree)
 
 
+def _renamable(sym: Symbol) -> bool:
+    """A name the template uses without declaring it (the mean mu of a variance): any name may
+    stand in its place. Euler's e, pi, the identity I and multi-letter words stay as written."""
+    if sym.sub or sym.sup is not None or sym.prime:
+        return False
+    return (len(sym.name) == 1 and sym.name not in "eI") or sym.name in _GREEK_SINGLE
+
+
+
+
+_GREEK_SINGLE = frozenset(
+    ["alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega"]
+)
 _HYPER_NAMES = frozenset(
-    "alpha beta gamma delta epsilon varepsilon eta lambda mu rho tau kappa nu".split()
+    ["alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "lambda", "mu", "rho", "tau", "kappa", "nu"]
 )
 
 
@@ -296,8 +340,8 @@ def _fits(hole: PVar, node: Node) -> bool:
     if hole.role in ("vector", "matrix", "tensor", "function", "label"):
         if isinstance(node, Number):
             return False
-    if hole.role != "matrix" and not hole.upper and isinstance(node, Symbol) and len(node.name) == 1 \
-            and node.name.isupper():
+    if hole.role in ("vector", "tensor", "scalar", "hyperparameter") and not hole.upper \
+            and isinstance(node, Symbol) and len(node.name) == 1 and node.name.isupper():
         return False  # a capital letter is a matrix, not the template's number or vector
     if hole.role == "matrix" and isinstance(node, Symbol):
         if node.name in _HYPER_NAMES:
@@ -315,6 +359,17 @@ def _index_symbols(node: Node) -> list[Symbol]:
             for s in n.sub:
                 if isinstance(s, Symbol) and not s.sub and s not in out:
                     out.append(s)
+    return out
+
+
+def _plain_symbols(node: Node) -> list[Symbol]:
+    """Single-letter names used as arguments (``x`` in ``E(x)``), candidates for an index."""
+    out: list[Symbol] = []
+    for n in node.walk():
+        if isinstance(n, Apply):
+            for a in n.args:
+                if isinstance(a, Symbol) and len(a.name) == 1 and not a.sub and a not in out:
+                    out.append(a)
     return out
 
 
@@ -339,7 +394,7 @@ def _eval_number(p: Node, b: Bindings) -> float | None:
     return None
 
 
-def match(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:  # noqa: C901 - a dispatch
+def match(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:
     """Every way the pattern ``p`` matches the canonical tree ``c``, extending bindings ``b``."""
     if isinstance(p, PIdx):
         if not isinstance(c, Symbol):
@@ -366,15 +421,25 @@ def match(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:  # noqa: C901 - 
     if isinstance(p, Sum) and isinstance(c, Sum):
         yield from _match_unordered(p.terms, c.terms, b)
         return
+    if (isinstance(p, Apply) and isinstance(c, Apply) and isinstance(p.func, Symbol) and p.func == c.func
+            and p.func.name in ("max", "min") and len(p.args) == len(c.args)):
+        yield from _match_unordered(p.args, c.args, b)
+        return
     if isinstance(p, Product) and isinstance(c, Product):
         if p.op != c.op:
             return
-        if p.op in ("", "odot", "cdot", "circ"):
+        if p.op in ("odot", "cdot", "circ") or (p.op == "" and not _order_matters(p)):
             yield from _match_unordered(p.factors, c.factors, b)
         else:
             yield from _match_ordered(p.factors, c.factors, b)
         return
     yield from _match_fields(p, c, b)
+
+
+def _order_matters(p: Product) -> bool:
+    """A product of matrices, or with a transposed factor, does not commute."""
+    return any(isinstance(f, Transpose | Inverse) or (isinstance(f, PVar) and f.role == "matrix")
+               or (isinstance(f, Symbol) and f.name[:1].isupper()) for f in p.factors)
 
 
 def _match_fields(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:
@@ -453,8 +518,8 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
         if not _fits(p, c):
             return
         known = [b.get(i) for i in p.indices]
-        choices = _index_symbols(c) if not isinstance(c, Symbol) else [
-            s for s in c.sub if isinstance(s, Symbol)]
+        choices = _index_symbols(c) + [s for s in _plain_symbols(c) if s not in _index_symbols(c)] \
+            if not isinstance(c, Symbol) else [s for s in c.sub if isinstance(s, Symbol)]
         if isinstance(c, Symbol) and len(c.sub) != len(p.indices):
             return
         for combo in itertools.product(*[[k] if k is not None else choices for k in known]):
@@ -478,7 +543,7 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
         return
     expr, old = bound
     known = [b.get(i) for i in p.indices]
-    choices = _index_symbols(c) or [s for s in c.walk() if isinstance(s, Symbol)]
+    choices = _index_symbols(c) + [s for s in _plain_symbols(c) if s not in _index_symbols(c)]
     for combo in itertools.product(*[[k] if k is not None else choices for k in known]):
         if _subst(expr, dict(zip(old, combo, strict=True))) == c:
             b2 = dict(b)

@@ -63,6 +63,7 @@ class CompiledTemplate:
     features: frozenset[str]
     size: int
     roles: Mapping[str, str]
+    compound: frozenset[str] = frozenset()  # variables the template writes as an expression
 
     @property
     def generic(self) -> bool:
@@ -112,7 +113,9 @@ def compile_template(concept: str, template: Template) -> CompiledTemplate:
                     index_vars[s] = f"_{s.name}{'_' * s.prime}"
     pattern = build_pattern(tree, value_vars, index_vars)
     roles = {v.name: v.role for v in template.variables}
-    return CompiledTemplate(concept, template, pattern, head(pattern), features(pattern), size(pattern), roles)
+    compound = frozenset(n.var for n in pattern.walk() if isinstance(n, PVar) and n.compound)
+    return CompiledTemplate(concept, template, pattern, head(pattern), features(pattern), size(pattern), roles,
+                            compound)
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,7 +144,7 @@ def agree(a: Any, b: Any) -> bool | None:
         y = np.asarray(b, dtype=np.float64)
     except (TypeError, ValueError):
         return None
-    if x.shape != y.shape:
+    if x.shape != y.shape and x.ndim and y.ndim:
         if x.size == y.size:
             x, y = x.ravel(), y.ravel()
         else:
@@ -149,6 +152,11 @@ def agree(a: Any, b: Any) -> bool | None:
                 x, y = np.broadcast_arrays(x, y)
             except ValueError:
                 return False
+    if y.ndim == 0 and x.ndim > 0:
+        # a loss written per element, a reference that reduces (or the other way round)
+        return bool(np.isclose(np.mean(x), y) or np.isclose(np.sum(x), y)) if np.all(np.isfinite(x)) else None
+    if x.ndim == 0 and y.ndim > 0:
+        return agree(y, x)
     finite = np.isfinite(x) & np.isfinite(y)
     if not finite.any():
         return None
@@ -304,6 +312,15 @@ def atom_name(node: Node, program: Any, axes: frozenset[str]) -> str | None:
 
 
 def confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], seed: int = 0) -> bool | None:
+    verdict = _confirm(ct, cnode, bindings, seed, columns=False)
+    if verdict is False and "transpose" in ct.features:
+        # u v^T is an outer product only if u and v are columns: try the vectors as columns
+        verdict = _confirm(ct, cnode, bindings, seed, columns=True)
+    return verdict
+
+
+def _confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], seed: int,
+             columns: bool) -> bool | None:
     """Evaluate the chunk and the reference with the bindings on random inputs.
 
     True if they agree, False if they differ, None if the check cannot be made (a variable
@@ -312,6 +329,10 @@ def confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], seed
     program = quiet(lambda: plan(cnode))
     if program is None or len(program.steps) != 1:
         return None
+    if "label" in ct.roles.values():
+        return None  # x_y with a label y: the evaluator reads y as part of a name
+    if "index" in ct.roles.values() and not program.steps[0].free:
+        return None  # the reference gives every entry; the chunk as written gives one
     axes = program.steps[0].axes
     names: dict[str, str] = {}  # template variable -> input name
     for var, bound in bindings.items():
@@ -334,8 +355,12 @@ def confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], seed
         inputs: dict[str, Any] = {}
         kwargs: dict[str, Any] = {}
         for var, name in names.items():
-            value = _sample(ct.roles.get(var, "tensor"), rng, positive)
-            inputs[name] = value
+            role = ct.roles.get(var, "tensor")
+            # an elementwise function is checked on numbers: products then mean one thing only
+            value = _sample("scalar" if role == "tensor" else role, rng, positive)
+            if role == "tensor" and not positive:
+                value = float(rng.uniform(-2.0, 2.0))
+            inputs[name] = value.reshape(-1, 1) if columns and role == "vector" else value
             if ct.template.variable(var).passed_to_reference:
                 kwargs[var] = value
         got = quiet(lambda i=inputs: evaluate(cnode, **i))  # type: ignore[misc]
@@ -486,10 +511,13 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
         if ct.concept in hits or not ct.features <= feats:
             continue
         for bindings in _first(match(ct.pattern, cnode, {}), 4):
-            if ct.generic and not (all(_is_atom(b) for b in bindings.values()) and _plausible(ct, bindings)):
+            atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
+            if atoms_only and not all(_is_atom(b) or v in ct.compound for v, b in bindings.items()):
+                continue
+            if ct.generic and not _plausible(ct, bindings):
                 continue
             verdict = confirm(ct, cnode, bindings, seed)
-            if verdict is False or (ct.generic and verdict is None):
+            if verdict is False or (ct.generic and verdict is None and not ct.features & _DISTINCT):
                 continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings,
                                      "structural", verdict is True)
@@ -543,7 +571,7 @@ def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
     return score
 
 
-_DISTINCT = frozenset({"transpose", "norm", "op:odot", "op:otimes", "op:cdot", "bigop", "apply", "inverse",
+_DISTINCT = frozenset({"derivative", "gradient", "transpose", "norm", "op:odot", "op:otimes", "op:cdot", "bigop", "apply", "inverse",
                        "concat", "abs", "sqrt"})
 
 
