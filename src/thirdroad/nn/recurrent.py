@@ -72,12 +72,13 @@ def gru_cell(x: Any, h: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any) -> Tens
 
 @dataclass
 class _GRUSaved:
-    """What the forward pass keeps for the backward pass."""
+    """What the forward pass keeps for the backward pass: time-major arrays, one block per gate,
+    so that every per-step operation works on one contiguous (B, H) block."""
 
-    gates: Array = field(default_factory=lambda: np.empty(0))  # (B, T, 3H): r, z, n after their nonlinearities
-    hn: Array = field(default_factory=lambda: np.empty(0))  # (B, T, H): W_hn h_{t-1} + b_hn
-    h_prev: Array = field(default_factory=lambda: np.empty(0))  # (B, T, H): h_0 ... h_{T-1}
-    h_minus_n: Array = field(default_factory=lambda: np.empty(0))  # (B, T, H): h_{t-1} - n_t
+    gates: Array = field(default_factory=lambda: np.empty(0))  # (3, T, B, H): r, z, n after their nonlinearities
+    hn: Array = field(default_factory=lambda: np.empty(0))  # (T, B, H): W_hn h_{t-1} + b_hn
+    h_minus_n: Array = field(default_factory=lambda: np.empty(0))  # (T, B, H): h_{t-1} - n_t
+    states: Array = field(default_factory=lambda: np.empty(0))  # (T+1, B, H): h_0 ... h_T
     g: Any = None  # the output gradient the cached input gradients belong to
     grads: tuple[Array, ...] = ()
 
@@ -94,39 +95,37 @@ def _sigmoid_(a: Array) -> Array:
 def _gru_forward(x: Array, h0: Array, w_ih: Array, w_hh: Array, b_ih: Array, b_hh: Array, saved: _GRUSaved) -> Array:
     B, T, n_in = x.shape
     H = w_hh.shape[1]
-    # The input's share of every gate, for all steps at once: one big matrix product.
-    # b_hh's r and z parts are added here too (they are plain sums); its n part is not,
-    # because the reset gate multiplies it.
-    gi = np.matmul(x.reshape(B * T, n_in), w_ih.T).reshape(B, T, 3 * H)
-    gi += b_ih
-    gi[:, :, : 2 * H] += b_hh[: 2 * H]
+    x_rows = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(T * B, n_in)
+    # The input's share of every gate, for all steps at once: (3, T, B, H). b_hh's r and z
+    # parts are added here too (plain sums); its n part is not: the reset gate multiplies it.
+    gi = np.matmul(x_rows, w_ih.reshape(3, H, n_in).transpose(0, 2, 1)).reshape(3, T, B, H)
+    bias = b_ih.reshape(3, 1, H).copy()
+    bias[:2] += b_hh[: 2 * H].reshape(2, 1, H)
+    gi += bias[:, None]
     b_hn = b_hh[2 * H :]
-    h_prev = np.empty((B, T, H), dtype=x.dtype)  # the state each step starts from
-    out = np.empty((B, T, H), dtype=x.dtype)  # the state each step ends with
-    h_prev[:, 0] = h0
-    gates = np.empty((B, T, 3 * H), dtype=x.dtype)  # r, z, n after their nonlinearities
-    hn = np.empty((B, T, H), dtype=x.dtype)  # W_hn h_{t-1} + b_hn
-    h_minus_n = np.empty((B, T, H), dtype=x.dtype)
-    gh = np.empty((B, 3 * H), dtype=x.dtype)
-    w_hh_t = w_hh.T
+    w_hh_t = w_hh.reshape(3, H, H).transpose(0, 2, 1)  # h @ w_hh_t[k] is gate k's share from h
+    gates = np.empty((3, T, B, H), dtype=x.dtype)
+    hn = np.empty((T, B, H), dtype=x.dtype)
+    h_minus_n = np.empty((T, B, H), dtype=x.dtype)
+    states = np.empty((T + 1, B, H), dtype=x.dtype)
+    states[0] = h0
+    gh = np.empty((3, B, H), dtype=x.dtype)
     for t in range(T):
-        h = h_prev[:, t]
+        h = states[t]
         np.matmul(h, w_hh_t, out=gh)
-        gt = gates[:, t]
-        rz = np.add(gi[:, t, : 2 * H], gh[:, : 2 * H], out=gt[:, : 2 * H])
+        rz = np.add(gi[:2, t], gh[:2], out=gates[:2, t])
         _sigmoid_(rz)
-        hnt = np.add(gh[:, 2 * H :], b_hn, out=hn[:, t])
-        n = np.multiply(gt[:, :H], hnt, out=gt[:, 2 * H :])
-        n += gi[:, t, 2 * H :]
+        r, z = gates[0, t], gates[1, t]
+        hnt = np.add(gh[2], b_hn, out=hn[t])
+        n = np.multiply(r, hnt, out=gates[2, t])
+        n += gi[2, t]
         np.tanh(n, out=n)
         # h_t = (1 - z) n + z h = n + z (h - n)
-        new = np.multiply(np.subtract(h, n, out=h_minus_n[:, t]), gt[:, H : 2 * H], out=out[:, t])
+        new = np.multiply(np.subtract(h, n, out=h_minus_n[t]), z, out=states[t + 1])
         new += n
-        if t + 1 < T:
-            h_prev[:, t + 1] = new
-    saved.gates, saved.hn, saved.h_prev, saved.h_minus_n = gates, hn, h_prev, h_minus_n
+    saved.gates, saved.hn, saved.h_minus_n, saved.states = gates, hn, h_minus_n, states
     saved.g, saved.grads = None, ()
-    return out
+    return np.ascontiguousarray(states[1:].transpose(1, 0, 2))
 
 
 def _gru_backward(
@@ -142,43 +141,53 @@ def _gru_backward(
         n = tanh(a_n)            ->  da_n = dn (1 - n²)
         a_n = i_n + r (W_hn h_prev + b_hn)  ->  dr = da_n (W_hn h_prev + b_hn),  the h-side of n gets da_n r
         r = σ(a_r), z = σ(a_z)   ->  da_r = dr r (1 - r),  da_z = dz z (1 - z)
-        dh_prev += [da_r, da_z, da_n r] W_hh
+        dh_prev += da_r W_hr + da_z W_hz + (da_n r) W_hn
 
     Everything that does not depend on ``dh`` (the slopes of the gates) is worked out
     for all steps at once before the loop; the weight gradients, sums over steps of
-    outer products, are taken after it as one matrix product over all (b, t) rows.
+    outer products, are taken after it as one matrix product over all (t, b) rows.
     """
-    gates, hn, h_prev = saved.gates, saved.hn, saved.h_prev
-    B, T, H3 = gates.shape
-    H = H3 // 3
+    gates, hn, states = saved.gates, saved.hn, saved.states
+    _, T, B, H = gates.shape
     n_in = x.shape[2]
-    r, z, n = gates[..., :H], gates[..., H : 2 * H], gates[..., 2 * H :]
+    r, z, n = gates[0], gates[1], gates[2]
     # slopes, for every step at once: da_n = dh·k_n, da_r = da_n·k_r, da_z = dh·k_z
     k_n = (1 - n * n) * (1 - z)
     k_r = hn * (r - r * r)
     k_z = saved.h_minus_n * (z - z * z)
-    d_hside = np.empty_like(gates)  # gradient of W_hh h_{t-1} + b_hh, step by step
-    d_n = np.empty((B, T, H), dtype=g.dtype)  # gradient of the candidate's pre-activation
+    g_steps = np.ascontiguousarray(g.transpose(1, 0, 2))
+    # d[0], d[1], d[2]: the gradients of the three gates' h-side sums (a_r, a_z, r ⊙ (W_hn h + b_hn));
+    # d[3]: of the candidate's pre-activation a_n (its x-side sum)
+    d = np.empty((4, T, B, H), dtype=g.dtype)
+    w_hh_3 = w_hh.reshape(3, H, H)
     dh = np.zeros((B, H), dtype=g.dtype)
-    back = np.empty((B, H), dtype=g.dtype)
+    back = np.empty((3, B, H), dtype=g.dtype)
     for t in range(T - 1, -1, -1):
-        dh += g[:, t]
-        dt = d_hside[:, t]
-        dan = np.multiply(dh, k_n[:, t], out=d_n[:, t])
-        np.multiply(dan, k_r[:, t], out=dt[:, :H])
-        np.multiply(dh, k_z[:, t], out=dt[:, H : 2 * H])
-        np.multiply(dan, r[:, t], out=dt[:, 2 * H :])
-        dh *= z[:, t]
-        np.matmul(dt, w_hh, out=back)
-        dh += back
-    d_iside = d_hside.copy()
-    d_iside[..., 2 * H :] = d_n
-    rows_i = d_iside.reshape(B * T, H3)
-    rows_h = d_hside.reshape(B * T, H3)
-    dx = np.matmul(rows_i, w_ih).reshape(B, T, n_in)
-    dw_ih = rows_i.T @ x.reshape(B * T, n_in)
-    dw_hh = rows_h.T @ h_prev.reshape(B * T, H)
-    return dx, dh, dw_ih, dw_hh, rows_i.sum(axis=0), rows_h.sum(axis=0)
+        dh += g_steps[t]
+        dan = np.multiply(dh, k_n[t], out=d[3, t])
+        np.multiply(dan, k_r[t], out=d[0, t])
+        np.multiply(dh, k_z[t], out=d[1, t])
+        np.multiply(dan, r[t], out=d[2, t])
+        dh *= z[t]
+        np.matmul(d[:3, t], w_hh_3, out=back)
+        dh += back[0]
+        dh += back[1]
+        dh += back[2]
+    rows = d.reshape(4, T * B, H)
+    x_rows = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(T * B, n_in)
+    i_side = (0, 1, 3)  # the x-side sums of r, z and n
+    w_ih_3 = w_ih.reshape(3, H, n_in)
+    dx = rows[0] @ w_ih_3[0]
+    dx += rows[1] @ w_ih_3[1]
+    dx += rows[3] @ w_ih_3[2]
+    dw_ih = np.empty_like(w_ih)
+    for k, j in enumerate(i_side):
+        np.matmul(rows[j].T, x_rows, out=dw_ih[k * H : (k + 1) * H])
+    dw_hh = np.matmul(rows[:3].transpose(0, 2, 1), states[:-1].reshape(T * B, H)).reshape(3 * H, H)
+    sums = rows.sum(axis=1)
+    db_ih = sums[list(i_side)].reshape(3 * H)
+    db_hh = sums[:3].reshape(3 * H)
+    return np.ascontiguousarray(dx.reshape(T, B, n_in).transpose(1, 0, 2)), dh, dw_ih, dw_hh, db_ih, db_hh
 
 
 def _gru_partial(F_: Any, i: int, g: Any, out: Any, *inputs: Any, saved: _GRUSaved) -> Any:
