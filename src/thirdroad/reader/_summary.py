@@ -49,14 +49,14 @@ def summary_renderable(reading: Reading) -> RenderableType:
     head = Text.assemble((f"{reading.source}", "bold"), f" ({reading.format}): {total} formulas found, ",
                          (f"{read} read", "green"), f", {len(by_concept)} concepts met")
     parts: list[RenderableType] = [head]
-    table = Table("#", "where", "formula", "concepts", box=None, pad_edge=False)
+    table = Table("#", "line", "formula", "concepts", box=None, pad_edge=False)
     for found in reading.formulas[:200]:
         shown = found.text if len(found.text) <= 60 else found.text[:59] + "…"
         if found.explanation is None:
             what = Text("not read: " + (found.error.message if found.error else ""), style="red")
         else:
             what = Text(", ".join(names.get(c, c) for c in found.concepts) or "-", style="cyan")
-        table.add_row(str(found.index + 1), found.location, Text(shown), what)
+        table.add_row(str(found.index + 1), f"{found.place.line}:{found.place.column}", Text(shown), what)
     parts.append(table)
     if len(reading.formulas) > 200:
         parts.append(Text(f"... and {len(reading.formulas) - 200} more", style="dim"))

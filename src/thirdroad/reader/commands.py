@@ -1,0 +1,39 @@
+"""What the command line calls: ``thirdroad read FILE [-o companion.html] [--json]`` and the
+reader's part of ``make demo``. Thin functions over :func:`read`; each returns the text to print
+and writes the companion page when asked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from thirdroad.reader._reading import read
+
+#: The example post ``make demo`` reads (in the repository's ``examples/``).
+EXAMPLE = Path("examples") / "three_ideas.md"
+
+
+def read_command(path: str, *, output: str | None = None, as_json: bool = False, fmt: str | None = None,
+                 console: Console | None = None) -> str:
+    """``thirdroad read FILE``: the summary (or the ``--json`` reading) to print; with ``output``
+    the companion page is written there too. A progress bar goes to ``console`` (stderr by
+    default) when the document is long and the console is a terminal."""
+    reading = read(path, format=fmt, progress=console)
+    if output:
+        Path(output).write_text(reading.to_html(), encoding="utf-8")
+    if as_json:
+        return json.dumps(reading.to_dict(), indent=2, ensure_ascii=False)
+    text = reading.to_text()
+    return f"{text}\nCompanion page: {output}" if output else text
+
+
+def demo_command(path: str | Path = EXAMPLE, output: str = "companion.html", console: Console | None = None) -> None:
+    """``make demo``: read the example post, print the summary table, write the companion page."""
+    out = console or Console()
+    reading = read(str(path), progress=out if out.is_terminal else False)
+    out.rule(f"[bold]thirdroad read {path}")
+    out.print(reading.summary())
+    Path(output).write_text(reading.to_html(), encoding="utf-8")
+    out.print(f"The companion page is in [bold]{output}[/]: open it in a browser, beside the post.")
