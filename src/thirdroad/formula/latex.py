@@ -105,7 +105,7 @@ def _symbol_core(node: Symbol) -> str:
     elif name in _SYMBOL_LATEX:
         core = _SYMBOL_LATEX[name]
     elif len(name) == 1:
-        core = name
+        core = name  # letters, and ":" (every row) in an index
     elif "_" in name:
         core = "\\text{" + name.replace("_", "\\_") + "}"
     else:
@@ -287,6 +287,8 @@ def _render(node: Node) -> str:
         body = node.body
         text = _paren(_render(body)) if strength(body) < _PRODUCT or isinstance(body, Neg) \
             else _render(body)
+        if node.under is None and node.over is None and text.startswith("\\left("):
+            text = "{" + text + "}"  # \max {(x)}: not the function \max(x)
         return f"{out} {text}"
     if isinstance(node, Derivative):
         return _derivative(node)

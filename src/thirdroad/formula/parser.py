@@ -244,25 +244,60 @@ class Parser:
         found: set[str] = set()
         toks = self.toks
         stack: list[tuple[int, bool]] = []
+        braces: dict[int, int] = {}  # the index of each '}' -> its '{'
+        open_braces: list[int] = []
         for j, tok in enumerate(toks):
+            if tok.kind == "op" and tok.value == "{":
+                open_braces.append(j)
+            elif tok.kind == "op" and tok.value == "}" and open_braces:
+                braces[j] = open_braces.pop()
+        for j, tok in enumerate(toks):
+            if tok.kind == "cmd" and tok.value == "mid" and stack:
+                stack[-1] = (stack[-1][0], True)
             if tok.kind != "op":
                 continue
             if tok.value in ("(", "[", "{"):
                 stack.append((j, False))
-            elif tok.value == "," and stack:
+            elif tok.value in (",", "|") and stack:
+                # p(x, z) and p(x | z): several arguments, or a condition
                 stack[-1] = (stack[-1][0], True)
             elif tok.value in (")", "]", "}") and stack:
                 opened, comma = stack.pop()
                 if toks[opened].value != "(" or opened == 0:
                     continue
-                name_tok = toks[opened - 1]
-                if name_tok.kind not in ("letter", "cmd", "word"):
+                name_tok = self._applied_name(opened, braces)
+                if name_tok is None or name_tok.kind not in ("letter", "cmd", "word"):
                     continue
                 after = toks[j + 1] if j + 1 < len(toks) else toks[-1]
                 defined = after.kind == "op" and after.value in ("=", ":=")
                 if comma or defined:
                     found.add(name_tok.value)
         return found
+
+    def _applied_name(self, opened: int, braces: dict[int, int]) -> Token | None:
+        """The name a '(' at ``opened`` follows, looking back over its scripts and font:
+        \\pi_\\theta(, q_{\\phi}(, \\mathcal{N}(."""
+        toks = self.toks
+        k = opened - 1
+        while k >= 0:
+            tok = toks[k]
+            if tok.kind == "op" and tok.value == "}" and k in braces:
+                start = braces[k]
+                before = toks[start - 1] if start > 0 else None
+                if before is not None and before.kind == "cmd" and (
+                    before.value in FONTS or before.value in ACCENTS or before.value == "mathrm"
+                ):
+                    return toks[start + 1] if start + 1 < k else None
+                k = start - 1
+                if k >= 0 and toks[k].kind == "op" and toks[k].value in ("_", "^"):
+                    k -= 1
+                    continue
+                return None
+            if k >= 1 and toks[k - 1].kind == "op" and toks[k - 1].value in ("_", "^"):
+                k -= 2  # a one-token script
+                continue
+            return tok
+        return None
 
     # ---- statements ----------------------------------------------------------------
     def parse(self) -> Node:
@@ -490,6 +525,8 @@ class Parser:
         first = self.parse_factor()
         group: list[Node] = [first]
         op: str | None = None
+        if fn_arg and isinstance(first, Apply) and self.toks[self.i - 1].value == ")":
+            return first  # \log p(x) q(y): the argument is the application p(x) alone
         while True:
             tok = self.peek()
             explicit = self._product_op(tok)
@@ -897,10 +934,13 @@ class Parser:
             return self._function(tok, tok.value), False
         if kind == "cmd":
             return self._command_atom(tok)
+        if kind == "op" and tok.value == ":" and self.groups:
+            return Symbol(":", span=span), True  # W_{:,j}: every row
         if kind == "op":
             return self._bracket_atom(tok)
         if kind == "delim":
             return self._norm(tok), True
+
         if kind == "begin":
             return self._environment(tok), True
         self.i -= 1 if kind != "eof" else 0
