@@ -1,6 +1,6 @@
 """Teach a GRU encoder-decoder with Luong attention to read dates, from scratch.
 
-Run: ``python examples/attention_dates.py [--epochs 30] [--out runs/attention]``
+Run: ``python examples/attention_dates.py [--epochs 12] [--out runs/attention]``
 (or ``thirdroad train attention``). The data is generated on the spot: dates
 written the ways people write them ("23 Nov 2026", "November 23rd, 2026",
 "23/11/26", ...) paired with their ISO form ("2026-11-23").
@@ -22,7 +22,7 @@ from thirdroad.nn.seq2seq import train_attention
 
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description="attention seq2seq on written dates")
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--out", default="runs/attention")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)

@@ -313,7 +313,7 @@ def exact_match(model: Seq2Seq, batch: Any, batch_size: int = 500) -> tuple[floa
 
 
 def train_attention(
-    epochs: int = 30,
+    epochs: int = 12,
     progress: bool = True,
     out_dir: str | Path = "runs/attention",
     seed: int = 0,
@@ -325,7 +325,7 @@ def train_attention(
     bidirectional: bool = True,
     lr: float = 3e-3,
     time_limit: float | None = 540.0,
-    target_accuracy: float | None = 0.999,
+    target_accuracy: float | None = None,
     threads: int | None = 1,
 ) -> AttentionRun:
     """Train the attention seq2seq model to turn written dates into ISO dates.
