@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from thirdroad import concepts
+
 EXAMPLE = Path(__file__).parents[2] / "examples" / "three_ideas.md"
 
 
@@ -118,8 +120,12 @@ def test_browsing_concepts_shows_card_and_graph(page: Any, shots: Path) -> None:
     page.click("#concept-list li[data-concept=adam]")
     page.wait_for_selector("#concept-graph svg .node[data-concept=adam]")
     assert "Adam" in page.inner_text("#concept-card")
-    # the graph's nodes lead on: click what Adam builds on
-    prerequisite = page.locator("#concept-graph .node").first.get_attribute("data-concept")
-    page.locator("#concept-graph .node").first.click()
-    page.wait_for_selector(f"#concept-list li[data-concept={prerequisite}][aria-selected=true], #concept-card")
+    # the graph's nodes lead on: click what Adam builds on, and its card comes up
+    prerequisite = concepts.get("adam").prerequisites[0]
+    page.locator(f"#concept-graph .node[data-concept={prerequisite}]").click()
+    expect(page.locator("#concept-card h3")).to_contain_text(concepts.get(prerequisite).name)
+    expect(page.locator(f"#concept-graph .node[data-concept={prerequisite}] rect")).to_have_attribute("fill", "#ffd98a")
+    # and so do the links in the card
+    page.click("#concept-card a[href^='#c-']")
+    expect(page.locator("#concept-card h3")).not_to_contain_text(concepts.get(prerequisite).name)
     page.screenshot(path=str(shots / "concepts.png"), full_page=True)

@@ -306,6 +306,9 @@ async function showConcept(id) {
     for (const node of $$("#concept-graph .node")) {
       node.addEventListener("click", () => showConcept(node.getAttribute("data-concept")));
     }
+    for (const link of $$("#concept-card a[href^='#c-']")) {
+      link.addEventListener("click", (event) => { event.preventDefault(); showConcept(link.getAttribute("href").slice(3)); });
+    }
   } catch (err) {
     $("#concept-card").textContent = err.message;
   }
