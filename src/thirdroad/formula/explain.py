@@ -471,6 +471,22 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def read(text: str) -> Formula:
+    """Parse ``text``; if it cannot be read as it is, read it once more as a damaged copy.
+
+    The parser calls a text mangled only when it sees typical damage; a single misspelt command
+    (``\\frca``) or a lost closing bracket can slip through and then stop it. The repairs are
+    kept in ``Formula.repairs`` and shown, so nothing is guessed silently.
+    """
+    try:
+        return parse(text)
+    except FormulaError as first:
+        try:
+            return parse(text, "mangled")
+        except FormulaError:
+            raise first from None
+
+
 def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0) -> Explanation:
     """Recognise the concepts in a formula, flag near-misses and explain it in three lenses.
 
@@ -478,7 +494,7 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
     "Adam" count as claims the near-miss checks hold the formula to. Raises FormulaError for
     text that cannot be read as a formula.
     """
-    formula = text_or_formula if isinstance(text_or_formula, Formula) else parse(text_or_formula)
+    formula = text_or_formula if isinstance(text_or_formula, Formula) else read(text_or_formula)
     rec = recognize(formula, context=context, seed=seed)
     chunks = _chunks(rec)
     warnings = near_misses(rec, seed)

@@ -520,8 +520,8 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
         known = [b.get(i) for i in p.indices]
         choices = _index_symbols(c) + [s for s in _plain_symbols(c) if s not in _index_symbols(c)] \
             if not isinstance(c, Symbol) else [s for s in c.sub if isinstance(s, Symbol)]
-        if isinstance(c, Symbol) and len(c.sub) != len(p.indices):
-            return
+        if isinstance(c, Symbol) and len(c.sub) < len(p.indices):
+            return  # x_{ij} may be a softmax over j with i held fixed; x alone cannot
         for combo in itertools.product(*[[k] if k is not None else choices for k in known]):
             if not all(isinstance(s, Symbol) and _contains(c, s) for s in combo):
                 continue

@@ -10,7 +10,7 @@ A formula that is already a concept is never repaired, so correct formulas get n
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -92,6 +92,7 @@ Repair = tuple[Node, str, frozenset[str]]
 SOFTMAX_LIKE = frozenset({"softmax", "attention_weights", "softmin", "boltzmann_distribution", "log_softmax"})
 UPDATES = frozenset({"gradient_descent", "adam", "adamw", "rmsprop", "adagrad", "sgd_momentum", "nesterov",
                      "adamax", "nadam", "radam", "lion", "rprop", "weight_decay"})
+EMA_USERS = frozenset({"ema", "sgd_momentum", "rmsprop", "adam", "adadelta", "lion"})
 ROOTED = frozenset({"adam", "adamw", "rmsprop", "adagrad", "nadam", "radam", "adadelta"})
 
 
@@ -127,22 +128,44 @@ def _ema_weights(node: Node) -> Iterator[Repair]:
     """``a v + b x`` where b looks like a botched ``1 - a``."""
     if not (isinstance(node, Sum) and len(node.terms) == 2):
         return
-    for first, second in (node.terms, node.terms[::-1]):
-        if not (isinstance(first, Product) and isinstance(second, Product)
-                and len(first.factors) == 2 and len(second.factors) == 2):
-            continue
-        a, b = first.factors[0], second.factors[0]
-        if not _botched_complement(a, b):
-            continue
-        fixed = Sum((first, Product((Sum((Number("1"), Neg(a))), second.factors[1]))))
-        yield fixed, "the two weights do not add up to one", frozenset({"ema"})
+    first, second = (_weighted(t) for t in node.terms)
+    if first is None or second is None:
+        return
+    for (a, v), (b, x) in ((first, second), (second, first)):
+        if _botched_complement(a, b):
+            fixed = Sum((Product((a, v)), Product((Sum((Number("1"), Neg(a))), x))))
+            yield fixed, "the two weights do not add up to one", EMA_USERS
+
+
+def _weighted(term: Node) -> tuple[Node, Node] | None:
+    """(weight, value) of ``w x``; ``x/2`` is the weight 0.5 (the canonical form of ``0.5 x``)."""
+    if isinstance(term, Product) and len(term.factors) == 2 and not term.op:
+        return term.factors[0], term.factors[1]
+    if isinstance(term, Fraction) and isinstance(term.den, Number):
+        return Number(_fmt(1 / float(term.den.value))), term.num
+    return None
+
+
+def _symbolic_slip(node: Node, claims: frozenset[str]) -> bool:
+    """``β v + β g`` or ``β v + (1+β) g`` may also read as momentum with odd settings, but the
+    weights are clearly a slip for ``1 - β``; plain numbers count only where an average is claimed."""
+    if not (isinstance(node, Sum) and len(node.terms) == 2):
+        return False
+    pairs = [_weighted(t) for t in node.terms]
+    coefficients = [p[0] for p in pairs if p is not None]
+    if len(coefficients) != 2:
+        return False
+    if all(isinstance(c, Number) for c in coefficients):
+        return "ema" in claims
+    return any(_botched_complement(a, b) for a, b in (coefficients, coefficients[::-1]))
 
 
 def _botched_complement(a: Node, b: Node) -> bool:
     if isinstance(a, Number) and isinstance(b, Number):
         return abs(float(a.value) + float(b.value) - 1) > 1e-9
-    if isinstance(b, Sum) and Number("1") in b.terms:
-        return b != Sum((Number("1"), Neg(a)))
+    if isinstance(b, Sum) and (Number("1") in b.terms or Neg(Number("1")) in b.terms):
+        # (1 + β) or (β - 1) for (1 - β); (1 - τ) with another letter is a setting of its own
+        return b != Sum((Number("1"), Neg(a))) and any(n == a for n in b.walk())
     return b == a
 
 
@@ -258,7 +281,7 @@ def _effect_ema(written: Node, intended: Node, hit: Found) -> str:
 
 def _coefficients(written: Node, hit: Found) -> tuple[Node, Node]:
     assert isinstance(written, Sum)
-    a, b = (t.factors[0] if isinstance(t, Product) else Number("1") for t in written.terms[:2])
+    a, b = (w[0] if w is not None else Number("1") for w in (_weighted(t) for t in written.terms[:2]))
     return a, b
 
 
@@ -333,14 +356,16 @@ def near_misses(rec: Recognition, seed: int = 0) -> list[Warning]:
         here = known.get(path, set())
         for name, repair in REPAIRS:
             for fixed, what, targets in repair(cnode):
-                if here & targets:
-                    continue
+                if here and not (name == "ema_weights" and _symbolic_slip(cnode, rec.claims)):
+                    continue  # already a concept: not one change away from one
                 hits = [h for h in concepts_at(fixed, seed) if h.concept in targets]
                 if name == "sign":
                     hits = [h for h in hits if _descends(h, rec, path)]
                 if not hits:
                     continue
                 hit = _best(hits, rec)
+                if name == "ema_weights":
+                    hit = replace(hit, concept="ema")  # the average is what is broken, wherever it is used
                 if (hit.concept, name) in seen:
                     continue
                 seen.add((hit.concept, name))
@@ -378,8 +403,14 @@ def _has_adam_moments(rec: Recognition) -> bool:
 
 
 def _best(hits: list[Found], rec: Recognition) -> Found:
+    """The concept a near-miss names: one the words claim, else one the others build on."""
     for h in hits:
         if h.concept in rec.claims:
+            return h
+    cat = concepts_module.catalog()
+    ids = {h.concept for h in hits}
+    for h in hits:
+        if all(h.concept in cat.ancestors(o) for o in ids - {h.concept}):
             return h
     return hits[0]
 

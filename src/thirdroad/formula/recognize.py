@@ -294,6 +294,9 @@ def _main_path(root: Node) -> str:
             if not kids:
                 return path
             path, node = f"{path}.{kids[-1]}", node.items[kids[-1]]
+        elif isinstance(node, Statement) and any(not isinstance(p, Text) for p in node.parts):
+            k = max(i for i, p in enumerate(node.parts) if not isinstance(p, Text))
+            path, node = f"{path}.{k}", node.parts[k]
         elif isinstance(node, Relation):
             k = len(node.operands) - 1
             path, node = f"{path}.{k}", node.operands[k]
@@ -449,14 +452,15 @@ _SEARCH_FEATURES = frozenset({"exp", "fraction", "bigop", "sqrt", "abs", "norm",
 
 def _claims(formula: Formula, context: str) -> frozenset[str]:
     """Concepts named in words: ``\\text{Adam}``, an operator name, or the context text."""
-    words = set(re.findall(r"[a-z][a-z0-9]*", (context + " " + formula.source).lower()))
+    words = re.findall(r"[a-z][a-z0-9]*", (context + " " + formula.source).lower())
     for n in formula.root.walk():
         if isinstance(n, Text):
-            words.update(re.findall(r"[a-z][a-z0-9]*", n.text.lower()))
+            words.extend(re.findall(r"[a-z][a-z0-9]*", n.text.lower()))
+    text = " " + " ".join(words) + " "
     found = set()
     for concept in concepts_module.catalog():
         names = {concept.id.replace("_", " "), concept.name.lower(), *(a.lower() for a in concept.aliases)}
-        if any(name in words for name in names if " " not in name):
+        if any(f" {' '.join(re.findall(r'[a-z0-9]+', name))} " in text for name in names):
             found.add(concept.id)
     return frozenset(found)
 
