@@ -8,6 +8,7 @@ Juxtaposition ``a b`` (rule: matrix product where a matrix meets an array):
 - a scalar on either side: ordinary multiplication;
 - a matrix (2-D) on the left: matrix product ``a @ b`` (``W x``, ``W [h; x]``);
 - a row (a transposed vector) on the left: ``a @ b`` (``x^T W``, ``x^T y``);
+- a vector before a row: the outer product (``u v^T``);
 - otherwise: entry by entry (``z_t h_{t-1}`` in a GRU).
 
 ``\\cdot`` is the dot product between two arrays, ``\\odot`` and ``\\circ`` always entry by
@@ -37,6 +38,8 @@ def mul(a: Any, b: Any) -> Array:
         return squeeze_row(a @ b)
     if a.ndim == 1 and b.ndim == 2 and a.shape[0] == b.shape[0] and a.shape[0] != b.shape[1]:
         return arr(a @ b)
+    if a.ndim == 1 and b.ndim == 2 and b.shape[0] == 1:
+        return arr(np.outer(a, b[0]))  # u v^T: a column times a row
     return arr(a * b)
 
 

@@ -412,7 +412,9 @@ class Parser:
 
     def parse_relation(self) -> Node:
         first = self.peek()
-        if self.groups and self._relation_name(first) not in (None, "leftarrow", "assign"):
+        if self.groups and first.kind != "delim" and self._relation_name(first) not in (
+            None, "leftarrow", "assign"
+        ):
             left: Node = Text("", span=(first.start, first.start))  # y_{<t}: "less than t"
         else:
             left = self.parse_expr()
@@ -514,6 +516,15 @@ class Parser:
                 return False
             return self.paren == 0
         return False
+
+    def can_open(self, tok: Token) -> bool:
+        """Whether an operand can start here: a factor, or a bar that must open |x| or ‖x‖
+        because nothing is waiting for its right-hand side (the body of \\sum_i |x_i|)."""
+        if self.starts_factor(tok):
+            return True
+        if tok.kind == "op" and tok.value == "|":
+            return tok.font != "R"
+        return tok.kind == "delim" and tok.font != "R"
 
     def _starts_function(self, tok: Token) -> bool:
         if tok.kind == "cmd":
@@ -789,9 +800,10 @@ class Parser:
                 return items[0] if len(items) == 1 else Tuple(tuple(items),
                                                               span=(tok.start, self.toks[
                                                                   self.i - 1].end))
-            if tok.value in ("-", "+") and script and not self.starts_factor(self.peek(1)) and (
-                not (self.peek(1).kind == "op" and self.peek(1).value in "-+")
-            ):
+            if tok.value in ("-", "+") and script and (self.notation == "latex" or (
+                not self.starts_factor(self.peek(1))
+                and not (self.peek(1).kind == "op" and self.peek(1).value in "-+")
+            )):
                 self.advance()  # (x)^+ is the positive part, x^- a label
                 return Symbol("plus" if tok.value == "+" else "minus", span=(tok.start, tok.end))
             if tok.value in ("-", "+"):
@@ -1191,7 +1203,7 @@ class Parser:
         if nxt.kind == "op" and nxt.value == "(":
             node: Node = self._application(func)
             node = self.parse_postfix(node)
-        elif self.starts_factor(nxt) and not self._line_end(nxt):
+        elif self.can_open(nxt) and not self._line_end(nxt):
             arg = self.parse_product(fn_arg=True)
             node = Apply(func, (arg,), span=_span(tok, arg))
             after = self.peek()
@@ -1230,7 +1242,7 @@ class Parser:
             and nxt.kind == "op" and nxt.value in ("}", ")", ",", "]")
         ):
             return Symbol(op, span=(tok.start, tok.end))  # \eta_{\max}: a name, not an operator
-        if not self.starts_factor(nxt) or self._line_end(nxt):
+        if not self.can_open(nxt) or self._line_end(nxt):
             raise self.error(f"{self.src((tok.start, tok.end))} needs something to work on",
                              nxt, "write what it sums or maximises after it")
         body = self.parse_product()
@@ -1252,7 +1264,7 @@ class Parser:
                             f"the gradient with respect to {a.value}",
                             f"∇ times {a.value}")
         nxt = self.peek()
-        if not self.starts_factor(nxt) or self._line_end(nxt):
+        if not self.can_open(nxt) or self._line_end(nxt):
             raise self.error("∇ needs something to take the gradient of", nxt,
                              "write \\nabla_\\theta J(\\theta)")
         body = self.parse_factor()
