@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -90,10 +91,13 @@ class Vocabulary:
     def size(self) -> int:
         return len(self.tokens)
 
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.tokens)}
+
     def encode(self, text: str) -> list[int]:
-        index = {t: i for i, t in enumerate(self.tokens)}
         try:
-            return [index[c] for c in text]
+            return [self.index[c] for c in text]
         except KeyError as err:
             raise ValueError(f"character {err.args[0]!r} is not in the vocabulary") from None
 
