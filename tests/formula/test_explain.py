@@ -1,0 +1,155 @@
+"""explain(): the chunks, the three lenses, the warnings' numbers, and the three outputs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from thirdroad.formula import FormulaError, parse
+from thirdroad.formula.evaluate import evaluate
+from thirdroad.formula.explain import Chunk, Explanation, explain, explain_command
+
+SOFTMAX = r"\frac{e^{z_k}}{\sum_m e^{z_m}}"
+
+
+def test_chunks_carry_concept_latex_span_bindings_and_method() -> None:
+    e = explain(SOFTMAX)
+    assert e.concepts == {"softmax"}
+    chunk = e.chunks[0]
+    assert isinstance(chunk, Chunk)
+    assert chunk.concept == "softmax" and chunk.method == "structural"
+    assert chunk.span == (0, len(SOFTMAX))
+    assert chunk.bindings["x"] == "z_k"
+    assert chunk.says == "softmax over k of z_k"
+
+
+def test_an_attention_weight_is_two_chunks_on_one_span() -> None:
+    text = r"a_{ts} = \frac{\exp(\operatorname{score}(h_t, \bar h_s))}{\sum_{r} \exp(\operatorname{score}(h_t, \bar h_r))}"
+    e = explain(text)
+    spans = {c.concept: c.span for c in e.chunks}
+    assert spans["softmax"] == spans["attention_weights"]
+    softmax = next(c for c in e.chunks if c.concept == "softmax")
+    assert softmax.says.startswith("softmax over s of score of h_t and h")
+    assert "attention_weights" in softmax.also
+
+
+def test_the_names_lens_says_what_it_is_and_does() -> None:
+    names = explain(SOFTMAX).lenses["names"]
+    assert names.startswith("This is just a softmax")
+    assert "add up to 1" in names
+
+
+def test_the_reading_order_goes_inside_out() -> None:
+    order = explain(r"\theta \leftarrow \theta - \eta \nabla_\theta J(\theta)").lenses["reading_order"]
+    steps = re.findall(r"\((\d+)\) ([^;]+)", order)
+    assert [int(k) for k, _ in steps] == list(range(1, len(steps) + 1))
+    texts = [t for _, t in steps]
+    multiply = next(k for k, t in enumerate(texts) if t.startswith("multiply"))
+    flip = next(k for k, t in enumerate(texts) if t.startswith("flip the sign"))
+    add = next(k for k, t in enumerate(texts) if t.startswith("add"))
+    assert multiply < flip < add  # precedence: the product first, the sum last
+    assert f"({flip + 1})" in texts[add]  # a later step refers to an earlier result
+
+
+def test_the_action_lens_shows_a_worked_example_the_evaluator_computes() -> None:
+    action = explain(SOFTMAX).lenses["action"]
+    match = re.search(r"z = \[([^\]]+)\], it gives \[([^\]]+)\]", action)
+    assert match is not None
+    z = np.array([float(v) for v in match.group(1).split(",")])
+    shown = np.array([float(v) for v in match.group(2).split(",")])
+    expected = evaluate(parse(r"\frac{e^{z_k}}{\sum_m e^{z_m}}"), z=z)
+    np.testing.assert_allclose(shown, expected, rtol=5e-3)
+
+
+def test_a_near_miss_warning_computes_what_the_slip_does() -> None:
+    e = explain(r"\frac{e^{x_i}}{\sum_j x_j}")
+    (w,) = e.warnings
+    assert (w.kind, w.concept) == ("near_miss", "softmax")
+    scores = [float(v) for v in re.search(r"for the scores ([\d., ]+?), as written", w.message).group(1).split(",")]
+    total = float(np.sum(np.exp(scores)) / np.sum(scores))
+    assert f"sum to {total:.3g}, not 1" in w.message
+    assert r"\frac{e^{x_{i}}}{\sum_{j} e^{x_{j}}}" in w.message
+
+
+def test_adam_without_the_root_says_how_far_off_the_step_is() -> None:
+    (w,) = explain(r"\theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\hat v_t + \epsilon}").warnings
+    assert w.concept == "adam"
+    # a steady gradient g = 0.01: m = g, v = g^2; written step lr*g/(g^2+eps), intended lr*g/(|g|+eps)
+    ratio = (0.01 / (1e-4 + 1e-8)) / (0.01 / (0.01 + 1e-8))
+    assert f"{ratio:.3g} times too large" in w.message
+
+
+def test_a_sign_error_says_the_update_climbs() -> None:
+    (w,) = explain(r"\theta = \theta + \eta \nabla_\theta J(\theta)").warnings
+    assert w.concept == "gradient_descent"
+    assert "climbs the loss" in w.message
+
+
+def test_missing_bias_correction_is_flagged_only_where_adam_is_claimed() -> None:
+    bare = r"\theta_t = \theta_{t-1} - \alpha \frac{m_t}{\sqrt{v_t} + \epsilon}"
+    assert explain(bare).warnings == []
+    (w,) = explain(bare, context="The Adam update:").warnings
+    assert w.concept == "adam" and "bias correction" in w.message
+
+
+def test_to_dict_is_the_design_schema_and_json() -> None:
+    d = explain(SOFTMAX).to_dict()
+    assert list(d) == ["input", "notation", "repairs", "latex", "concepts", "chunks", "warnings", "lenses", "code"]
+    assert list(d["chunks"][0]) == ["concept", "latex", "span", "bindings", "method", "says"]
+    assert list(d["lenses"]) == ["names", "reading_order", "action"]
+    assert d["input"] == SOFTMAX and d["notation"] == "latex" and d["concepts"] == ["softmax"]
+    json.dumps(d)
+    warned = explain(r"\frac{e^{x_i}}{\sum_j x_j}").to_dict(code=False)
+    assert list(warned["warnings"][0]) == ["kind", "concept", "message"]
+
+
+def test_html_boxes_every_chunk_and_escapes_the_input() -> None:
+    e = explain(r"y = W x + b")
+    page = e.to_html()
+    assert page == e._repr_html_()
+    assert page.count("<math") == 1
+    boxes = re.findall(r'data-chunk="(\d+)" data-concept="([^"]+)"', page)
+    assert [c for _, c in boxes][0] == "affine"
+    assert len(boxes) == len({c.path for c in e.chunks})
+    assert "tr-card" in page and "Affine" in page
+    hostile = explain(r"\text{<script>alert(1)</script>} x = \frac{1}{1 + e^{-z}}").to_html()
+    assert "<script>" not in hostile
+
+
+def test_text_output_names_the_chunks_and_the_lenses() -> None:
+    text = explain(SOFTMAX).to_text()
+    for part in ("softmax", "Names:", "Reading order:", "Action:"):
+        assert part in text
+
+
+def test_explain_takes_a_parsed_formula() -> None:
+    formula = parse(SOFTMAX)
+    assert explain(formula).formula is formula
+
+
+def test_a_damaged_copy_is_read_with_its_repairs_shown() -> None:
+    e = explain(r"\frca{1}{1 + e^{-x}}")
+    assert "sigmoid" in e.concepts
+    assert e.to_dict()["repairs"]
+
+
+def test_what_cannot_be_read_raises_formula_error() -> None:
+    with pytest.raises(FormulaError):
+        explain(r"\frac{1}{")
+
+
+def test_explain_command_prints_json_and_code() -> None:
+    d = json.loads(explain_command(SOFTMAX, as_json=True, code=True))
+    assert d["concepts"] == ["softmax"] and "np." in d["code"]
+    assert "softmax" in explain_command(SOFTMAX)
+    assert "error" in json.loads(explain_command(r"\frac{1}{", as_json=True))
+
+
+def test_a_formula_without_concepts_still_gets_reading_order_and_action() -> None:
+    e = explain(r"y = 3 a + b^2")
+    assert isinstance(e, Explanation) and e.chunks == [] and e.warnings == []
+    assert "(1)" in e.lenses["reading_order"]
+    assert "it gives" in e.lenses["action"]

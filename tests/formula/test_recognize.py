@@ -1,0 +1,276 @@
+"""Recognition and near-misses, measured on the labelled set in tests/data/recognition/.
+
+The figures the issue asks for are computed here and held to their thresholds: precision and
+recall of the defining concept, mangled copies, near-miss variants, and no near-miss warning on
+a correct formula. The smaller tests check the pieces: canonical forms, matching modulo order
+and names, numeric confirmation and search.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from thirdroad.formula import FormulaError, parse
+from thirdroad.formula.explain import Explanation, explain
+from thirdroad.formula.match import PVar, canon, match
+from thirdroad.formula.recognize import (
+    agree,
+    compile_template,
+    concepts_at,
+    confirm,
+    library,
+    recognize,
+)
+
+DATA = Path(__file__).parent.parent / "data" / "recognition"
+
+
+def _load(name: str, key: str) -> list[dict[str, Any]]:
+    with open(DATA / name, "rb") as fh:
+        items: list[dict[str, Any]] = tomllib.load(fh)[key]
+    return items
+
+
+@cache
+def clean() -> list[dict[str, Any]]:
+    return _load("formulas.toml", "formula")
+
+
+@cache
+def mangled() -> list[dict[str, Any]]:
+    return _load("mangled.toml", "mangled")
+
+
+@cache
+def near() -> list[dict[str, Any]]:
+    return _load("near_misses.toml", "near_miss")
+
+
+@cache
+def explained(text: str) -> Explanation:
+    return explain(text)
+
+
+def defining(text: str) -> tuple[str, ...]:
+    """The defining concepts; none for text the parser cannot read (it counts as a miss)."""
+    try:
+        return explained(text).defining
+    except FormulaError:
+        return ()
+
+
+# --------------------------------------------------------------------------------------------
+# the labelled set
+
+
+def test_the_labelled_set_is_large_and_well_formed() -> None:
+    ids = [f["id"] for f in clean()] + [m["id"] for m in mangled()] + [n["id"] for n in near()]
+    assert len(ids) == len(set(ids))
+    assert len(clean()) + len(mangled()) >= 250
+    assert len(near()) >= 40
+    by_id = {f["id"]: f for f in clean()}
+    import thirdroad.concepts as concepts
+
+    for f in clean():
+        assert f["concept"] in concepts, f["id"]
+        assert f.get("of", f["id"]) in by_id, f["id"]
+    for m in mangled():
+        assert m["of"] in by_id, m["id"]
+    for n in near():
+        assert n["concept"] in concepts, n["id"]
+        assert n.get("of", next(iter(by_id))) in by_id, n["id"]
+
+
+def test_precision_and_recall_of_the_defining_concept() -> None:
+    predicted = correct = 0
+    for f in clean():
+        defining = explained(f["latex"]).defining
+        if defining:
+            predicted += 1
+            correct += f["concept"] in defining
+    precision = correct / predicted
+    recall = correct / len(clean())
+    assert precision >= 0.95, f"precision {precision:.3f}"
+    assert recall >= 0.90, f"recall {recall:.3f}"
+
+
+def test_the_defining_concept_is_named_first_or_shares_the_formula() -> None:
+    # a chunk may carry several ids; the expected one is among them, and a chunk rarely carries many
+    sizes = [len(explained(f["latex"]).defining) for f in clean() if explained(f["latex"]).defining]
+    assert float(np.median(sizes)) <= 2
+
+
+def test_mangled_copies_are_recognised_as_the_clean_formula() -> None:
+    by_id = {f["id"]: f for f in clean()}
+    same = 0
+    for m in mangled():
+        same += by_id[m["of"]]["concept"] in defining(m["text"])
+    share = same / len(mangled())
+    assert share >= 0.90, f"mangled {share:.3f}"
+
+
+def test_near_miss_variants_are_flagged_with_the_right_concept_and_kind() -> None:
+    flagged = 0
+    for n in near():
+        warnings = explained(n["text"]).warnings
+        flagged += any(w.kind == "near_miss" and w.concept == n["concept"] for w in warnings)
+    share = flagged / len(near())
+    assert share >= 0.90, f"near-miss {share:.3f}"
+
+
+def test_correct_formulas_get_no_near_miss_warning() -> None:
+    warned = [f["id"] for f in clean() if explained(f["latex"]).warnings]
+    assert warned == []
+
+
+def test_a_near_miss_is_not_the_concept_it_almost_is() -> None:
+    for n in near():
+        e = explained(n["text"])
+        assert n["concept"] not in e.defining or n["concept"] in ("adam", "ema"), n["id"]
+
+
+# --------------------------------------------------------------------------------------------
+# the pieces
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (r"e^{x}", r"\exp(x)"),
+        (r"a / b", r"\frac{a}{b}"),
+        (r"a b^{-1}", r"\frac{a}{b}"),
+        (r"\frac{1}{n} \sum_i x_i", r"\frac{\sum_{i=1}^{n} x_i}{n}"),
+        (r"\frac{\eta}{\sqrt{v} + \epsilon} g", r"\eta \frac{g}{\sqrt{v} + \epsilon}"),
+        (r"-a \cdot b", r"-(a \cdot b)"),
+        (r"x^{1/2}", r"\sqrt{x}"),
+        (r"\|x\|_2", r"\|x\|"),
+        (r"\ln x", r"\log x"),
+    ],
+)
+def test_notations_that_mean_the_same_have_one_canonical_form(a: str, b: str) -> None:
+    assert canon(parse(a).root) == canon(parse(b).root)
+
+
+def test_canonical_forms_keep_what_differs() -> None:
+    assert canon(parse(r"e^{x}").root) != canon(parse(r"e^{-x}").root)
+    assert canon(parse(r"a - b").root) != canon(parse(r"b - a").root)
+
+
+def _softmax_pattern() -> Any:
+    template = next(t for t in library().all if t.concept == "softmax" and t.template.reference == "softmax")
+    return template.pattern
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\frac{e^{x_i}}{\sum_j e^{x_j}}",
+        r"\frac{e^{z_k}}{\sum_{m} e^{z_m}}",  # other names
+        r"\frac{\exp(u_c)}{\sum_{c'} \exp(u_{c'})}",  # exp and a primed index
+        r"\frac{e^{x_i}}{\sum_{j=1}^{K} e^{x_j}}",  # limits written out
+    ],
+)
+def test_the_softmax_pattern_matches_renamed_copies(text: str) -> None:
+    assert next(match(_softmax_pattern(), canon(parse(text).root), {}), None) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\frac{e^{x_i}}{\sum_j x_j}",  # lost exp
+        r"\frac{e^{x_i}}{\sum_j e^{y_j}}",  # another vector below
+        r"\frac{e^{x_i}}{\sum_j e^{x_i}}",  # the bound index not used
+    ],
+)
+def test_the_softmax_pattern_rejects_what_is_not_a_softmax(text: str) -> None:
+    assert next(match(_softmax_pattern(), canon(parse(text).root), {}), None) is None
+
+
+def test_sums_match_in_any_order() -> None:
+    ema = next(t for t in library().all if t.concept == "ema")
+    written = canon(parse(r"(1-\beta) g + \beta v").root)
+    bindings = next(match(ema.pattern, written, {}))
+    assert {k: v for k, v in bindings.items() if not k.startswith("_")}.keys() >= {"beta", "avg", "x"}
+
+
+def test_an_indexed_hole_binds_an_expression_in_the_index() -> None:
+    text = r"\frac{\exp(\operatorname{score}(h_t, \bar h_s))}{\sum_{r} \exp(\operatorname{score}(h_t, \bar h_r))}"
+    rec = recognize(text)
+    found = {f.concept: f for f in rec.found if f.path == rec.main_path}
+    assert set(found) >= {"softmax", "attention_weights"}
+    expr, index = found["softmax"].bindings["x"]
+    assert [s.name for s in index] == ["s"]
+    assert "score" in repr(expr)
+
+
+def test_holes_of_templates_are_declared_variables() -> None:
+    for ct in library().all:
+        holes = {n.var for n in ct.pattern.walk() if isinstance(n, PVar) and not n.var.startswith("_")}
+        declared = {v.name for v in ct.template.variables}
+        assert holes <= declared, ct.template.latex
+
+
+def test_nearly_all_templates_compile() -> None:
+    total = sum(len(c.formulas) for c in __import__("thirdroad.concepts").concepts)
+    assert len(library().all) + len(library().unreadable) <= total
+    assert len(library().unreadable) <= 0.05 * total
+
+
+def test_numeric_confirmation_rejects_a_binding_the_numbers_contradict() -> None:
+    # bind the sigmoid template's x to -x: the structure fits the tree below, the numbers do not
+    sigmoid = compile_template("sigmoid", __import__("thirdroad.concepts").concepts["sigmoid"].formulas[0])
+    node = canon(parse(r"\frac{1}{1 + e^{-x}}").root)
+    good = next(match(sigmoid.pattern, node, {}))
+    assert confirm(sigmoid, node, good) is True
+    wrong = canon(parse(r"\frac{1}{1 + e^{x}}").root)
+    assert confirm(sigmoid, wrong, {"x": parse("x").root}) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (r"\frac{e^{x/2}}{e^{x/2} + e^{-x/2}}", "sigmoid"),
+        (r"\frac{e^{2x} - 1}{e^{2x} + 1}", "tanh"),
+        (r"\sum_i \frac{a_i x_i}{\sum_j a_j}", "weighted_average"),
+    ],
+)
+def test_numeric_search_finds_forms_no_template_has(text: str, concept: str) -> None:
+    rec = recognize(text)
+    hits = [f for f in rec.found if f.path == rec.main_path and f.concept == concept]
+    assert hits and hits[0].method == "numeric" and hits[0].confirmed
+
+
+def test_the_shared_normalisation_formula_names_all_four() -> None:
+    e = explained(r"y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}} * \gamma + \beta")
+    assert {"batch_norm", "layer_norm", "instance_norm", "group_norm"} <= set(e.defining)
+    assert "axes" in e.lenses["names"]
+
+
+def test_a_momentum_update_is_an_ema_inside_momentum() -> None:
+    e = explained(r"v_{dW} = \beta v_{dW} + (1-\beta) dW")
+    assert e.defining[0] == "ema"
+    assert "sgd_momentum" in e.defining
+
+
+def test_agree_compares_where_both_are_finite() -> None:
+    assert agree(np.array([1.0, 2.0]), np.array([1.0, 2.0])) is True
+    assert agree(np.array([1.0, 2.0]), np.array([1.0, 2.5])) is False
+    assert agree(np.array([np.nan]), np.array([np.nan])) is None
+    assert agree(np.array([1.0, 3.0]), 2.0) is True  # a per-element loss and its mean
+
+
+def test_concepts_at_a_repaired_tree() -> None:
+    repaired = canon(parse(r"\theta - \eta \nabla_\theta J(\theta)").root)
+    assert "gradient_descent" in {f.concept for f in concepts_at(repaired)}
+
+
+def test_recognition_is_deterministic() -> None:
+    text = r"\theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
+    first = [(f.path, f.concept, f.confirmed) for f in recognize(text).found]
+    assert first == [(f.path, f.concept, f.confirmed) for f in recognize(text).found]
