@@ -14,8 +14,7 @@ import pytest
 
 from thirdroad import concepts
 from thirdroad.formula import FormulaError, parse
-from thirdroad.web import MAX_BODY, create_app
-from thirdroad.web import _api
+from thirdroad.web import MAX_BODY, _api, create_app
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "three_ideas.md"
 
