@@ -13,6 +13,7 @@ of the timing: ``explain`` does not compile.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -46,10 +47,8 @@ def _time(text: str, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        try:
+        with contextlib.suppress(FormulaError):
             explain(text)
-        except FormulaError:
-            pass
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -90,10 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         correct += concept in defining
     mangled_ok = 0
     for text, concept in groups["mangled"]:
-        try:
+        with contextlib.suppress(FormulaError):
             mangled_ok += concept in explain(text).defining
-        except FormulaError:
-            pass
     flagged = sum(any(w.kind == "near_miss" and w.concept == concept for w in explain(text).warnings)
                   for text, concept in groups["near-miss"])
     false_alarms = sum(bool(explain(text).warnings) for text, _ in groups["clean"])

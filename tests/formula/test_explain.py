@@ -27,7 +27,8 @@ def test_chunks_carry_concept_latex_span_bindings_and_method() -> None:
 
 
 def test_an_attention_weight_is_two_chunks_on_one_span() -> None:
-    text = r"a_{ts} = \frac{\exp(\operatorname{score}(h_t, \bar h_s))}{\sum_{r} \exp(\operatorname{score}(h_t, \bar h_r))}"
+    text = (r"a_{ts} = \frac{\exp(\operatorname{score}(h_t, \bar h_s))}"
+            r"{\sum_{r} \exp(\operatorname{score}(h_t, \bar h_r))}")
     e = explain(text)
     spans = {c.concept: c.span for c in e.chunks}
     assert spans["softmax"] == spans["attention_weights"]
@@ -68,7 +69,9 @@ def test_a_near_miss_warning_computes_what_the_slip_does() -> None:
     e = explain(r"\frac{e^{x_i}}{\sum_j x_j}")
     (w,) = e.warnings
     assert (w.kind, w.concept) == ("near_miss", "softmax")
-    scores = [float(v) for v in re.search(r"for the scores ([\d., ]+?), as written", w.message).group(1).split(",")]
+    found = re.search(r"for the scores ([\d., ]+?), as written", w.message)
+    assert found is not None
+    scores = [float(v) for v in found.group(1).split(",")]
     total = float(np.sum(np.exp(scores)) / np.sum(scores))
     assert f"sum to {total:.3g}, not 1" in w.message
     assert r"\frac{e^{x_{i}}}{\sum_{j} e^{x_{j}}}" in w.message
@@ -112,7 +115,7 @@ def test_html_boxes_every_chunk_and_escapes_the_input() -> None:
     assert page == e._repr_html_()
     assert page.count("<math") == 1
     boxes = re.findall(r'data-chunk="(\d+)" data-concept="([^"]+)"', page)
-    assert [c for _, c in boxes][0] == "affine"
+    assert boxes[0][1] == "affine"
     assert len(boxes) == len({c.path for c in e.chunks})
     assert "tr-card" in page and "Affine" in page
     hostile = explain(r"\text{<script>alert(1)</script>} x = \frac{1}{1 + e^{-z}}").to_html()

@@ -360,7 +360,7 @@ class _Reader:
         self.steps.append(text)
         self.done[node] = len(self.steps)
 
-    def operation(self, node: Node) -> str:  # noqa: C901 - one phrase per kind of node
+    def operation(self, node: Node) -> str:
         r = self.ref
         if isinstance(node, Sum):
             return "add " + _join([r(t) for t in node.terms])
@@ -451,10 +451,11 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
                 name = atom_name(atom, program, axes)
                 role = "vector" if isinstance(bound, tuple) else found.template.variable(var).role \
                     if any(v.name == var for v in found.template.variables) else "scalar"
-                if name in program.inputs and name not in inputs:
+                if name is not None and name in program.inputs and name not in inputs:
                     arrays = sum(1 for v in inputs.values() if np.ndim(v) == 1)
                     inputs[name] = _example_value(var, role, arrays)
-    indexed = {program.name_of(s, axes)[0] for s in node.walk() if isinstance(s, Symbol) and program.name_of(s, axes)[1]}
+    indexed = {program.name_of(s, axes)[0] for s in node.walk()
+               if isinstance(s, Symbol) and program.name_of(s, axes)[1]}
     for name in program.inputs:
         inputs.setdefault(name, _VECTOR if name in indexed else 0.5)
     result = quiet(lambda: evaluate(node, **inputs))

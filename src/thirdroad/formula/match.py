@@ -190,9 +190,11 @@ def _canon_fraction(num: Node, den: Node) -> Node:
     if isinstance(den, Neg):
         negative, den = not negative, den.arg
     if isinstance(num, Fraction):
-        num, den = num.num, _canon_product(Product((num.den, den)))
+        upper: Fraction = num
+        num, den = upper.num, _canon_product(Product((upper.den, den)))
     if isinstance(den, Fraction):
-        num, den = _canon_product(Product((num, den.den))), den.num
+        inner: Fraction = den
+        num, den = _canon_product(Product((num, inner.den))), inner.num
     out: Node = num if _is_one(den) else Fraction(num, den)
     return Neg(out) if negative else out
 
@@ -321,7 +323,8 @@ def _renamable(sym: Symbol) -> bool:
 
 
 _GREEK_SINGLE = frozenset(
-    ["alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega"]
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta iota kappa lambda mu nu xi rho sigma tau "  # noqa: SIM905
+    "upsilon phi varphi chi psi omega".split()
 )
 _HYPER_NAMES = frozenset(
     ["alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "lambda", "mu", "rho", "tau", "kappa", "nu"]
@@ -337,9 +340,8 @@ def _fits(hole: PVar, node: Node) -> bool:
             return False
         if hole.shape == "apply" and not isinstance(node, Apply | Product):
             return False  # a score: a function, or a product such as h^T W s
-    if hole.role in ("vector", "matrix", "tensor", "function", "label"):
-        if isinstance(node, Number):
-            return False
+    if hole.role in ("vector", "matrix", "tensor", "function", "label") and isinstance(node, Number):
+        return False
     if hole.role in ("vector", "tensor", "scalar", "hyperparameter") and not hole.upper \
             and isinstance(node, Symbol) and len(node.name) == 1 and node.name.isupper():
         return False  # a capital letter is a matrix, not the template's number or vector
@@ -448,7 +450,7 @@ def _match_fields(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:
         if f.name == "span":
             continue
         pv, cv = getattr(p, f.name), getattr(c, f.name)
-        if isinstance(pv, Node) or isinstance(pv, tuple) or pv is None:
+        if isinstance(pv, Node | tuple) or pv is None:
             pairs.append((pv, cv))
         elif pv != cv:
             return
@@ -545,7 +547,7 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
     known = [b.get(i) for i in p.indices]
     choices = _index_symbols(c) + [s for s in _plain_symbols(c) if s not in _index_symbols(c)]
     for combo in itertools.product(*[[k] if k is not None else choices for k in known]):
-        if _subst(expr, dict(zip(old, combo, strict=True))) == c:
+        if _subst(expr, {o: s for o, s in zip(old, combo, strict=True) if isinstance(s, Node)}) == c:
             b2 = dict(b)
             for name, s in zip(p.indices, combo, strict=True):
                 b2[name] = s

@@ -19,18 +19,18 @@ import thirdroad.concepts as concepts_module
 from thirdroad.formula.ast import (
     BigOp,
     Derivative,
-    Gradient,
-    Relation,
-    Update,
     Fraction,
+    Gradient,
     Neg,
     Node,
     Number,
     Power,
     Product,
+    Relation,
     Sqrt,
     Sum,
     Symbol,
+    Update,
 )
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.latex import to_latex
@@ -42,7 +42,7 @@ _E = Symbol("e")
 
 
 @dataclass(frozen=True)
-class Warning:  # noqa: A001 - the public name the design gives it; FormulaWarning is an alias
+class Warning:
     """Something in the formula that is almost, but not quite, a known concept."""
 
     kind: str
@@ -288,7 +288,7 @@ def _coefficients(written: Node, hit: Found) -> tuple[Node, Node]:
 def _effect_root(written: Node, intended: Node, hit: Found) -> str:
     samples = {"m_hat": 0.01, "m": 0.01, "grad": 0.01, "v_hat": 1e-4, "v": 1e-4, "sq_avg": 1e-4, "acc": 1e-4,
                "theta": 0.0, "lr": 1e-3, "eps": 1e-8}
-    values = {_atom(b): samples[v] for v, b in hit.bindings.items() if v in samples and _atom(b) is not None}
+    values = _by_role(hit, samples)
     got = quiet(lambda: float(np.ravel(_values(written, values))[0]))
     want = quiet(lambda: float(np.ravel(_values(intended, values))[0]))
     if got is None or want is None or want == 0:
@@ -299,7 +299,7 @@ def _effect_root(written: Node, intended: Node, hit: Found) -> str:
 
 def _effect_sign(written: Node, intended: Node, hit: Found) -> str:
     samples = {"theta": 1.0, "lr": 0.1, "grad": 2.0, "m_hat": 2.0, "v_hat": 4.0, "eps": 0.0}
-    values = {_atom(b): samples[v] for v, b in hit.bindings.items() if v in samples and _atom(b) is not None}
+    values = _by_role(hit, samples)
     got = quiet(lambda: float(np.ravel(_values(written, values))[0]))
     want = quiet(lambda: float(np.ravel(_values(intended, values))[0]))
     if got is None or want is None:
@@ -312,18 +312,29 @@ def _effect_hats(written: Node, intended: Node, hit: Found) -> str:
     # at t = 1: m = (1 - beta1) g, v = (1 - beta2) g^2; the corrected ones are g and g^2
     samples = {"m": 0.1 * 0.01, "v": 0.001 * 1e-4}
     hatted = {"m": 0.01, "v": 1e-4}
-    values = {s: samples[s.name] for s in written.walk() if isinstance(s, Symbol) and s.name in samples and not s.accent}
-    values_hat = {s: hatted[s.name] for s in intended.walk() if isinstance(s, Symbol) and s.name in hatted
-                  and s.accent == "hat"}
-    common = {s: 0.0 if s.name == "theta" else 1e-3 if s.name in ("alpha", "eta", "gamma") else 1e-8
-              for s in written.walk() if isinstance(s, Symbol) and s.name in ("theta", "alpha", "eta", "gamma",
-                                                                              "epsilon")}
+    values: dict[Node, Any] = {s: samples[s.name] for s in written.walk()
+                               if isinstance(s, Symbol) and s.name in samples and not s.accent}
+    values_hat: dict[Node, Any] = {s: hatted[s.name] for s in intended.walk()
+                                   if isinstance(s, Symbol) and s.name in hatted and s.accent == "hat"}
+    common: dict[Node, Any] = {
+        s: 0.0 if s.name == "theta" else 1e-3 if s.name in ("alpha", "eta", "gamma") else 1e-8
+        for s in written.walk() if isinstance(s, Symbol) and s.name in ("theta", "alpha", "eta", "gamma", "epsilon")}
     got = quiet(lambda: float(np.ravel(_values(written, {**common, **values}))[0]))
     want = quiet(lambda: float(np.ravel(_values(intended, {**common, **values_hat}))[0]))
     if got is None or want is None or want == 0:
         return "the first steps have the wrong size, because the averages start at zero"
     return (f"the averages start at zero, so early steps are off: at the first step (β1 = 0.9, β2 = 0.999) this "
             f"step is {_fmt(abs(got / want))} times the bias-corrected one")
+
+
+def _by_role(hit: Found, samples: Mapping[str, float]) -> dict[Node, Any]:
+    """Sample values for the names the match bound, by the template variable they fill."""
+    out: dict[Node, Any] = {}
+    for var, bound in hit.bindings.items():
+        atom = _atom(bound)
+        if var in samples and atom is not None:
+            out[atom] = samples[var]
+    return out
 
 
 def _atom(bound: Any) -> Node | None:
@@ -374,11 +385,11 @@ def near_misses(rec: Recognition, seed: int = 0) -> list[Warning]:
                 break
     if adam_claimed and not any(f.concept == "bias_correction" for f in rec.found):
         for f in rec.found:
-            fixed = _hatless(f) if f.concept == "adam" else None
-            if fixed is not None and ("adam", "hats") not in seen:
+            hatted = _hatless(f) if f.concept == "adam" else None
+            if hatted is not None and ("adam", "hats") not in seen:
                 seen.add(("adam", "hats"))
-                effect = _effect_hats(f.canon, fixed, f)
-                out.append(_warning(f, "m and v are used without bias correction (no hats)", effect, fixed,
+                effect = _effect_hats(f.canon, hatted, f)
+                out.append(_warning(f, "m and v are used without bias correction (no hats)", effect, hatted,
                                     f.node.span, "hats"))
     return out
 

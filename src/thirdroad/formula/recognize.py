@@ -211,13 +211,12 @@ def _fingerprints(all_templates: tuple[CompiledTemplate, ...]
         for order in set(itertools.permutations(range(len(params)))):
             used = {"arr": 0, "num": 0}
             kwargs: dict[str, Any] = {}
-            ok = True
             for k in order:
                 slot = slots[k]
                 assert slot is not None
                 kwargs[params[k].name] = _CANONICAL[slot][used[slot]]
                 used[slot] += 1
-            key = _key(quiet(lambda kw=kwargs: ref(**kw))) if ok else None  # type: ignore[misc]
+            key = _key(quiet(lambda kw=kwargs, fn=ref: fn(**kw)))  # type: ignore[misc]
             if key is not None:
                 bucket = table.setdefault(signature, {})
                 if ct not in bucket.get(key, ()):
@@ -527,10 +526,10 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
                                      "structural", verdict is True)
             break
     if not hits and size(cnode) >= 3 and feats & _SEARCH_FEATURES:
-        found = _numeric_search(cnode, lib, seed)
+        by_value = _numeric_search(cnode, lib, seed)
         cat = concepts_module.catalog()
-        ids = {ct.concept for ct, _ in found}
-        for ct, mapping in found:
+        ids = {ct.concept for ct, _ in by_value}
+        for ct, mapping in by_value:
             if ct.concept in hits or cat.ancestors(ct.concept) & ids:
                 continue  # a numeric hit names the plainest concept that computes it
             bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
@@ -575,8 +574,8 @@ def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
     return score
 
 
-_DISTINCT = frozenset({"derivative", "gradient", "transpose", "norm", "op:odot", "op:otimes", "op:cdot", "bigop", "apply", "inverse",
-                       "concat", "abs", "sqrt"})
+_DISTINCT = frozenset({"derivative", "gradient", "transpose", "norm", "op:odot", "op:otimes", "op:cdot", "bigop",
+                       "apply", "inverse", "concat", "abs", "sqrt"})
 
 
 def _plausible(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
@@ -620,5 +619,17 @@ def concept(cid: str) -> Concept:
     return concepts_module.catalog()[cid]
 
 
-__all__ = ["CompiledTemplate", "atom_name", "concepts_at", "Found", "Library", "Recognition", "agree", "compile_template", "confirm",
-           "library", "quiet", "recognize"]
+__all__ = [
+    "CompiledTemplate",
+    "Found",
+    "Library",
+    "Recognition",
+    "agree",
+    "atom_name",
+    "compile_template",
+    "concepts_at",
+    "confirm",
+    "library",
+    "quiet",
+    "recognize",
+]
