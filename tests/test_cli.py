@@ -59,3 +59,9 @@ def test_train_rbm_briefly(tmp_path: Path) -> None:
     code, out = run("train", "rbm", "--epochs", "1", "--hidden", "16", "--out", str(tmp_path))
     assert code == 0 and "pseudo-log-likelihood" in out
     assert (tmp_path / "filters.png").stat().st_size > 1000
+
+
+def test_train_attention_briefly(tmp_path: Path) -> None:
+    code, out = run("train", "attention", "--epochs", "1", "--time-limit", "2", "--out", str(tmp_path))
+    assert code == 0 and "exact match on held-out dates" in out
+    assert (tmp_path / "attention_dates.png").stat().st_size > 1000

@@ -189,6 +189,24 @@ def train_mlp(epochs: int, seed: int) -> None:
     digits.main(epochs=epochs, seed=seed, progress=console.is_terminal)
 
 
+@train.command(name="attention")
+@click.option("--epochs", default=12, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--out", "out_dir", default="runs/attention", show_default=True, help="Checkpoint and heatmap folder.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--time-limit", default=540.0, show_default=True, type=float, help="Stop after this many seconds.")
+@friendly_errors
+def train_attention(epochs: int, out_dir: str, seed: int, time_limit: float) -> None:
+    """A GRU seq2seq with Luong attention learns to write dates the ISO way (2026-11-23)."""
+    from thirdroad.nn.seq2seq import train_attention as run
+
+    result = run(epochs=epochs, out_dir=out_dir, seed=seed, time_limit=time_limit, progress=console.is_terminal)
+    console.print(f"exact match on held-out dates: {result.accuracy:.2%} after {result.seconds:.0f} s")
+    for source, truth, prediction in result.examples[:5]:
+        mark = "[green]ok[/]" if truth == prediction else "[red]wrong[/]"
+        console.print(f"  {source!r:32} -> {prediction}  {mark}")
+    console.print(f"checkpoint: {result.checkpoint}\nattention heatmap: {result.heatmap}")
+
+
 @train.command(name="rbm")
 @click.option("--epochs", default=40, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--hidden", "n_hidden", default=100, show_default=True, type=click.IntRange(1, 4096))

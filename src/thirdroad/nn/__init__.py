@@ -8,6 +8,7 @@ carry PyTorch's names so results compare line by line.
 from thirdroad.nn import functional, losses, optim, rules
 from thirdroad.nn._rng import manual_seed
 from thirdroad.nn._tensor import EngineError, ShapeError, Tensor, Variable, tensor
+from thirdroad.nn.attention import BahdanauAttention, LuongAttention
 from thirdroad.nn.energy import RBM, BoltzmannMachine
 from thirdroad.nn.functional import (
     abs,
@@ -67,22 +68,30 @@ from thirdroad.nn.layers import (
     Tanh,
 )
 from thirdroad.nn.module import Module, Sequential
+from thirdroad.nn.recurrent import GRU, GRUCell, RNNCell
+from thirdroad.nn.seq2seq import Seq2Seq
 from thirdroad.nn.tape import GradientTape
 from thirdroad.nn.training import History, TrainingError, accuracy, fit, predict
 
 __all__ = [
+    "GRU",
     "RBM",
     "Activation",
+    "BahdanauAttention",
     "BoltzmannMachine",
     "Dense",
     "Dropout",
     "Embedding",
     "EngineError",
+    "GRUCell",
     "GradientTape",
     "History",
     "LayerNorm",
+    "LuongAttention",
     "Module",
+    "RNNCell",
     "ReLU",
+    "Seq2Seq",
     "Sequential",
     "ShapeError",
     "Sigmoid",

@@ -131,6 +131,11 @@ def _matmul_dy(F: Any, g: Any, out: Any, x: Any, y: Any) -> Any:
         return F.expand_dims(x, -1) * F.expand_dims(g, -2)  # (k, 1) * (..., 1, n)
     if F.ndim(y) == 1:
         return F.matmul(F.swapaxes(x, -1, -2), F.expand_dims(g, -1))[..., 0]
+    if F.ndim(y) == 2 and F.ndim(x) > 2:
+        # One matrix applied to a batch of rows (a layer on a sequence): fold the batch into
+        # the rows, one product instead of one per batch element summed afterwards.
+        k, n = F.shape(x)[-1], F.shape(g)[-1]
+        return F.matmul(F.swapaxes(F.reshape(x, (-1, k)), -1, -2), F.reshape(g, (-1, n)))
     return F.matmul(F.swapaxes(x, -1, -2), g)
 
 
