@@ -34,6 +34,35 @@ def alternate(ours: Callable[[], Any], theirs: Callable[[], Any], calls: int, bl
     return SideBySide(statistics.median(t_ours), statistics.median(t_theirs), statistics.median(ratios))
 
 
+@dataclass(frozen=True)
+class Row:
+    """One model benchmark: median ms per step on each side, our throughput over theirs."""
+
+    name: str
+    shape: str
+    ours_ms: float
+    theirs_ms: float
+    ratio: float
+    target: float  # NaN where there is none
+
+
+def time_steps(
+    ours: Callable[[], Any], theirs: Callable[[], Any], blocks: int, steps: int
+) -> tuple[float, float, float]:
+    """(ours ms, theirs ms, our throughput / theirs), medians of alternating blocks."""
+    r = alternate(ours, theirs, steps, blocks)
+    return r.ours * 1e3, r.theirs * 1e3, r.speedup
+
+
+def print_rows(rows: Sequence[Row], title: str) -> None:
+    print(title)
+    table = []
+    for r in rows:
+        goal = "-" if r.target != r.target else f"{r.target:.1f}x {'ok' if r.ratio >= r.target else 'BELOW'}"
+        table.append((r.name, r.shape, f"{r.ours_ms:.2f}", f"{r.theirs_ms:.2f}", f"{r.ratio:.2f}x", goal))
+    print_table(("benchmark", "shape", "ours ms", "torch ms", "ours/torch throughput", "target"), table)
+
+
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, ["-" * w for w in widths], *rows]:

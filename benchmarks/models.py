@@ -13,6 +13,8 @@ Benchmarks (one function each, returning a :class:`Row`):
 - ``seq2seq``: one training step of a GRU encoder-decoder with Luong general attention
   (hidden 128, embedding 64, vocabulary 40, source and target length 20, batch 64,
   cross-entropy, Adam). Target: >= 0.8x PyTorch's throughput.
+- ``rbm``: one CD-1 update of an RBM 784 x 256 on batches of 128, against two PyTorch
+  versions (a textbook one and a tuned one). Target: >= 1.0x PyTorch's throughput.
 - ``gru``: the GRU layer alone, forward and backward (batch 64, length 20, 64 -> 128):
   thirdroad's fused ``gru_sequence`` against ``torch.nn.GRU``. For information (no target).
 """
@@ -20,51 +22,19 @@ Benchmarks (one function each, returning a :class:`Row`):
 from __future__ import annotations
 
 import argparse
-import math
-import statistics
-import time
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import Row, print_rows, time_steps
 from thirdroad import nn
 from thirdroad.nn.recurrent import GRU
 from thirdroad.nn.seq2seq import Seq2Seq
-
-
-@dataclass
-class Row:
-    name: str
-    shape: str
-    ours_ms: float  # median time of one step
-    theirs_ms: float
-    ratio: float  # median over block pairs of (our throughput / PyTorch's)
-    target: float  # the least acceptable ratio; nan: no target
-
-
-def alternate(
-    ours: Callable[[], None], theirs: Callable[[], None], blocks: int, steps: int
-) -> tuple[float, float, float]:
-    """Median ms per step on each side and the median throughput ratio, alternating blocks."""
-    ours(), theirs()  # warm up (allocations, lazy imports)
-    t_ours, t_theirs, ratios = [], [], []
-    for b in range(blocks):
-        pair = []
-        sides = (ours, theirs) if b % 2 == 0 else (theirs, ours)  # neither side always goes first
-        for fn in sides:
-            start = time.perf_counter()
-            for _ in range(steps):
-                fn()
-            pair.append((fn, (time.perf_counter() - start) / steps))
-        a = next(t for fn, t in pair if fn is ours)
-        c = next(t for fn, t in pair if fn is theirs)
-        t_ours.append(a)
-        t_theirs.append(c)
-        ratios.append(c / a)
-    return statistics.median(t_ours) * 1e3, statistics.median(t_theirs) * 1e3, statistics.median(ratios)
 
 
 def seq2seq(blocks: int, steps: int) -> Row:
@@ -96,7 +66,7 @@ def seq2seq(blocks: int, steps: int) -> Row:
         loss.backward()
         t_opt.step()
 
-    a, c, r = alternate(ours, theirs, blocks, steps)
+    a, c, r = time_steps(ours, theirs, blocks, steps)
     return Row("seq2seq train step", f"B={B} S=T={S} V={V} E={E} H={H}, general, Adam", a, c, r, 0.8)
 
 
@@ -122,22 +92,20 @@ def gru(blocks: int, steps: int) -> Row:
         out, _ = twin(tx)
         torch.autograd.grad(out.sum(), t_sources)
 
-    a, c, r = alternate(ours, theirs, blocks, steps)
+    a, c, r = time_steps(ours, theirs, blocks, steps)
     return Row("GRU forward+backward", f"B={B} T={T} {F}->{H}", a, c, r, float("nan"))
 
 
-BENCHMARKS: dict[str, Callable[[int, int], Row]] = {"seq2seq": seq2seq, "gru": gru}
+def rbm(blocks: int, steps: int) -> list[Row]:
+    """RBM CD-1 (784 x 256, batch 128) against two PyTorch versions (see rbm.py)."""
+    from rbm import bench_rbm_cd1
+
+    return bench_rbm_cd1(blocks, steps * 4)
 
 
-def print_table(rows: list[Row], threads: int) -> None:
-    print(f"thirdroad vs PyTorch {torch.__version__} eager, {threads} thread(s) each; medians")
-    head = f"{'benchmark':22s} {'shape':44s} {'ours ms':>9s} {'torch ms':>9s} {'ours/torch thr.':>16s} {'target':>7s}"
-    print(head)
-    print("-" * len(head))
-    for r in rows:
-        verdict = "ok" if r.ratio >= r.target else "BELOW"
-        goal = f"{'-':>6s}" if math.isnan(r.target) else f"{r.target:5.1f}x {verdict}"
-        print(f"{r.name:22s} {r.shape:44s} {r.ours_ms:9.2f} {r.theirs_ms:9.2f} {r.ratio:15.2f}x {goal}")
+BENCHMARKS: dict[str, Callable[[int, int], Row | list[Row]]] = {"seq2seq": seq2seq, "gru": gru, "rbm": rbm}
+
+
 
 
 def main(argv: list[str] | None = None) -> list[Row]:
@@ -151,8 +119,9 @@ def main(argv: list[str] | None = None) -> list[Row]:
     rows = []
     with threadpool_limits(args.threads):
         for name in args.names:
-            rows.append(BENCHMARKS[name](args.blocks, args.steps))
-    print_table(rows, args.threads)
+            got = BENCHMARKS[name](args.blocks, args.steps)
+            rows.extend(got if isinstance(got, list) else [got])
+    print_rows(rows, f"thirdroad vs PyTorch {torch.__version__} eager, {args.threads} thread(s) each; medians")
     return rows
 
 

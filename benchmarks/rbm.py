@@ -21,48 +21,24 @@ ratio is ours over PyTorch's throughput per pair of blocks, and the table quotes
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import Row, print_rows, time_steps
 from thirdroad.nn.energy.rbm import RBM
 
 N_VISIBLE, N_HIDDEN, BATCH, LR = 784, 256, 128, 0.05
 TARGET = 1.0
 
 
-@dataclass
-class Row:
-    name: str
-    shape: str
-    ours_ms: float  # median time of one step
-    theirs_ms: float
-    ratio: float  # median over block pairs of (our throughput / PyTorch's)
-    target: float
 
 
-def alternate(
-    ours: Callable[[], None], theirs: Callable[[], None], blocks: int, steps: int
-) -> tuple[float, float, float]:
-    """Median ms per step on each side and the median throughput ratio, alternating blocks."""
-    ours(), theirs()  # warm up (allocations, thread pools)
-    t_ours, t_theirs, ratios = [], [], []
-    for b in range(blocks):
-        times = {}
-        for side in (ours, theirs) if b % 2 == 0 else (theirs, ours):  # neither side always goes first
-            start = time.perf_counter()
-            for _ in range(steps):
-                side()
-            times[side] = (time.perf_counter() - start) / steps
-        t_ours.append(times[ours])
-        t_theirs.append(times[theirs])
-        ratios.append(times[theirs] / times[ours])
-    return statistics.median(t_ours) * 1e3, statistics.median(t_theirs) * 1e3, statistics.median(ratios)
 
 
 def _batches(seed: int = 0, n: int = 8) -> list[np.ndarray]:
@@ -127,21 +103,11 @@ def bench_rbm_cd1(blocks: int = 15, steps: int = 20) -> list[Row]:
         def ours(rbm: RBM = rbm, nxt: Callable[[], np.ndarray] = nxt) -> None:
             rbm.cd_step(nxt(), lr=LR, k=1)
 
-        a, c, r = alternate(ours, theirs, blocks, steps)
+        a, c, r = time_steps(ours, theirs, blocks, steps)
         rows.append(Row(f"RBM CD-1 vs {variant}", f"{N_VISIBLE}x{N_HIDDEN} batch {BATCH}, float32", a, c, r, TARGET))
     return rows
 
 
-def print_table(rows: list[Row], threads: int) -> None:
-    print(f"thirdroad vs PyTorch {torch.__version__} eager, {threads} thread(s) each; medians")
-    head = f"{'benchmark':26s} {'shape':32s} {'ours ms':>9s} {'torch ms':>9s} {'ours/torch thr.':>16s} {'target':>7s}"
-    print(head)
-    print("-" * len(head))
-    for r in rows:
-        mark = "ok" if r.ratio >= r.target else "BELOW"
-        print(
-            f"{r.name:26s} {r.shape:32s} {r.ours_ms:9.3f} {r.theirs_ms:9.3f} {r.ratio:15.2f}x {r.target:5.1f}x {mark}"
-        )
 
 
 def main(argv: list[str] | None = None) -> list[Row]:
@@ -153,7 +119,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     torch.set_num_threads(args.threads)
     with threadpool_limits(args.threads):
         rows = bench_rbm_cd1(args.blocks, args.steps)
-    print_table(rows, args.threads)
+    print_rows(rows, f"thirdroad vs PyTorch {torch.__version__} eager, {args.threads} thread(s) each; medians")
     return rows
 
 
