@@ -31,7 +31,9 @@ from thirdroad.formula.ast import (
     Abs,
     Apply,
     BigOp,
+    Derivative,
     Fraction,
+    Gradient,
     Neg,
     Node,
     Norm,
@@ -47,7 +49,7 @@ from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.mathml import to_mathml
-from thirdroad.formula.nearmiss import Warning, near_misses
+from thirdroad.formula.nearmiss import Warning, _article, _display, near_misses
 from thirdroad.formula.parse import Formula, parse
 from thirdroad.formula.program import plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, quiet, recognize
@@ -237,7 +239,7 @@ def _binding_text(bound: Any) -> str:
 def _says(found: Found) -> str:
     """The chunk in words: ``softmax over s of score of h_t and h̄_s``."""
     concept = concepts_module.catalog()[found.concept]
-    name = concept.name if concept.name.isupper() or concept.name[:2].isupper() else concept.name.lower()
+    name = _display(concept)
     bindings = found.bindings
     template = found.template
     for var in template.variables:
@@ -279,10 +281,6 @@ def _first_sentence(text: str) -> str:
     return match.group(1) if match else text
 
 
-def _article(name: str) -> str:
-    return "an" if name[:1].lower() in "aeiou" else "a"
-
-
 def _names_lens(chunks: list[Chunk], main_path: str) -> str:
     if not chunks:
         return "No concept of the catalog was recognised in this formula; the reading order below still applies."
@@ -291,7 +289,7 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
     for path, group in _by_path(chunks).items():
         first = cat[group[0].concept]
         where = "This is just" if path == main_path else f"The part {group[0].latex} is"
-        name = first.name if first.name[:2].isupper() else first.name.lower()
+        name = _display(first)
         sentence = f"{where} {_article(name)} {name} ({group[0].says}): {_lower_first(first.action)}"
         others = [cat[c.concept].name for c in group[1:]]
         if others:
@@ -320,7 +318,7 @@ def _reading_order(rec: Recognition) -> str:
         return ""
     names: dict[int, str] = {}
     for f in rec.found:
-        names.setdefault(id(f.node), concepts_module.catalog()[f.concept].name.lower())
+        names.setdefault(id(f.node), _display(concepts_module.catalog()[f.concept]))
     reader = _Reader(names)
     reader.read(main, top=True)
     if not reader.steps:
@@ -343,8 +341,8 @@ class _Reader:
         return _words(node)
 
     def read(self, node: Node, top: bool = False) -> None:
-        if isinstance(node, Symbol | Number) or node in self.done or len(self.steps) >= 10:
-            return
+        if isinstance(node, Symbol | Number | Gradient | Derivative) or node in self.done or len(self.steps) >= 10:
+            return  # a name, or a gradient: read as one given quantity
         concept = self.names.get(id(node))
         if concept is not None and not top:
             self.add(node, f"{_words(node)}: {_article(concept)} {concept}, read as one block")

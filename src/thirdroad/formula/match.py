@@ -304,7 +304,9 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
                 if shape == shapes[name][0] and len(idx) == len(shapes[name][1]):
                     return PVar(name, idx, role, False, upper)
         if isinstance(node, Apply) and isinstance(node.func, Symbol):
-            return Apply(node.func, tuple(convert(a) for a in node.args))
+            # a function name stays literal, unless the template declares it (f in \nabla f(x))
+            declared = any(node.func == sym for sym, _ in value_vars.values())
+            return Apply(convert(node.func) if declared else node.func, tuple(convert(a) for a in node.args))
         if isinstance(node, Symbol) and _renamable(node):
             return PVar("_" + node.name + node.accent, (), "scalar")
         return map_children(node, convert)
@@ -333,6 +335,8 @@ _HYPER_NAMES = frozenset(
 
 def _fits(hole: PVar, node: Node) -> bool:
     """Whether a sub-expression may fill a hole of this role (a cheap type check)."""
+    if isinstance(node, Symbol) and node.name in ("pi", "infty") and not node.sub:
+        return False  # a constant, not a variable
     if hole.compound:
         if isinstance(node, Symbol | Number):
             return False
@@ -525,8 +529,10 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
         if isinstance(c, Symbol) and len(c.sub) < len(p.indices):
             return  # x_{ij} may be a softmax over j with i held fixed; x alone cannot
         for combo in itertools.product(*[[k] if k is not None else choices for k in known]):
-            if not all(isinstance(s, Symbol) and _contains(c, s) for s in combo):
-                continue
+            if not all(isinstance(s, Symbol) and _contains(c, s) for s in combo) or \
+                    len(set(zip(p.indices, combo, strict=True))) != len(set(p.indices)) or \
+                    len(set(combo)) != len(set(p.indices)):
+                continue  # different indices of the hole are different names the expression uses
             b2 = dict(b)
             for name, s in zip(p.indices, combo, strict=True):
                 b2[name] = s

@@ -374,7 +374,7 @@ def near_misses(rec: Recognition, seed: int = 0) -> list[Warning]:
                     hits = [h for h in hits if _descends(h, rec, path)]
                 if not hits:
                     continue
-                hit = _best(hits, rec)
+                hit = _best(hits, rec, plainest=name == "lost_exp")
                 if name == "ema_weights":
                     hit = replace(hit, concept="ema")  # the average is what is broken, wherever it is used
                 if (hit.concept, name) in seen:
@@ -413,11 +413,14 @@ def _has_adam_moments(rec: Recognition) -> bool:
     return "ema_square" in refs and "ema" in refs
 
 
-def _best(hits: list[Found], rec: Recognition) -> Found:
-    """The concept a near-miss names: one the words claim, else one the others build on."""
+def _best(hits: list[Found], rec: Recognition, plainest: bool) -> Found:
+    """The concept a near-miss names: one the words claim; else, for a lost exp, the softmax the
+    others build on; else the best fit (hits come best first)."""
     for h in hits:
         if h.concept in rec.claims:
             return h
+    if not plainest:
+        return hits[0]
     cat = concepts_module.catalog()
     ids = {h.concept for h in hits}
     for h in hits:
@@ -426,11 +429,23 @@ def _best(hits: list[Found], rec: Recognition) -> Found:
     return hits[0]
 
 
+def _article(name: str) -> str:
+    if name[:2].isupper():  # an acronym is read letter by letter: an SGD, an MSE, a GRU
+        return "an" if name[0] in "AEFHILMNORSX" else "a"
+    return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def _display(concept: concepts_module.Concept) -> str:
+    """The concept's name as it reads inside a sentence: lower case, acronyms kept."""
+    name = concept.name
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
 def _warning(hit: Found, what: str, effect: str, fixed: Node, span: tuple[int, int], name: str) -> Warning:
     concept = concepts_module.catalog()[hit.concept]
     intended = to_latex(fixed)
-    article = "an" if concept.name[:1].lower() in "aeiou" else "a"
-    message = (f"This looks like {article} {concept.name}, but {what}; {effect}. "
+    name = _display(concept)
+    message = (f"This looks like {_article(name)} {name}, but {what}; {effect}. "
                f"Likely meant: {intended}")
     return Warning("near_miss", hit.concept, message, what, intended, span)
 

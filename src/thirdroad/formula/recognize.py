@@ -465,9 +465,9 @@ def _claims(formula: Formula, context: str) -> frozenset[str]:
 
 
 def _order(hits: Mapping[str, Found]) -> list[str]:
-    """The concepts of one chunk, the one to name first first: a concept the others all build on
-    (an EMA inside momentum and Adam; the softmax inside attention weights), then the templates
-    written with the chunk's own names, then the more specific."""
+    """The concepts of one chunk, the one to name first first: the template written with the
+    chunk's own names (hats on m and v say Adam rather than RMSProp), then a concept the others
+    all build on (the softmax inside attention weights), then the more specific."""
     cat = concepts_module.catalog()
     ids = list(hits)
 
@@ -475,7 +475,7 @@ def _order(hits: Mapping[str, Found]) -> list[str]:
         under_all = all(c in cat.ancestors(o) for o in ids if o != c) and len(ids) > 1
         ct = _compiled(hits[c].template)
         names = agreement(ct, hits[c].bindings) if ct is not None else 0
-        return (0 if under_all else 1, -names, -len(cat.ancestors(c)), c)
+        return (-names, 0 if under_all else 1, -len(cat.ancestors(c)), c)
 
     return sorted(ids, key=key)
 
@@ -534,11 +534,29 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
                 continue  # a numeric hit names the plainest concept that computes it
             bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
+    hits = _prune(hits)
     for found in list(hits.values()):
         if found.method == "structural":
             for other, template in _same_formula(found.template):
                 hits.setdefault(other, Found(path, node, cnode, other, template, found.bindings, "structural", False))
     return [hits[c] for c in _order(hits)]
+
+
+def _prune(hits: dict[str, Found]) -> dict[str, Found]:
+    """Where several unrelated templates fit one chunk, keep those written with the chunk's own
+    names: ``\\sum_i x_i y_i`` is a dot product rather than an average with weights ``x``, and
+    ``(e^x - e^{-x}) / (e^x + e^{-x})`` a tanh rather than a standardisation of ``e^x``."""
+    if len(hits) < 2:
+        return hits
+    cat = concepts_module.catalog()
+    score = {}
+    for cid, found in hits.items():
+        ct = _compiled(found.template)
+        score[cid] = agreement(ct, found.bindings) if ct is not None else 0
+    best = max(score.values())
+    keep = {c for c, s in score.items() if s == best}
+    related = {c for c in hits for k in keep if c in cat.ancestors(k) or k in cat.ancestors(c)}
+    return {c: f for c, f in hits.items() if c in keep | related}
 
 
 def _same_formula(template: Template) -> list[tuple[str, Template]]:
