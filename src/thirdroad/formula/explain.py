@@ -49,7 +49,8 @@ from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.mathml import to_mathml
-from thirdroad.formula.nearmiss import Warning, _article, _display, near_misses
+from thirdroad.formula.names import display
+from thirdroad.formula.nearmiss import Warning, _display, _with_article, near_misses
 from thirdroad.formula.parse import Formula, parse
 from thirdroad.formula.program import plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, quiet, recognize
@@ -290,7 +291,8 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
         first = cat[group[0].concept]
         where = "This is just" if path == main_path else f"The part {group[0].latex} is"
         name = _display(first)
-        sentence = f"{where} {_article(name)} {name} ({group[0].says}): {_lower_first(first.action)}"
+        says = f" ({group[0].says})" if len(group[0].says) <= 60 else ""
+        sentence = f"{where} {_with_article(name)}{says}: {_lower_first(first.action)}"
         others = [cat[c.concept].name for c in group[1:]]
         if others:
             sentence += f" It is also {_join(others)}."
@@ -345,13 +347,13 @@ class _Reader:
             return  # a name, or a gradient: read as one given quantity
         concept = self.names.get(id(node))
         if concept is not None and not top:
-            self.add(node, f"{_words(node)}: {_article(concept)} {concept}, read as one block")
+            self.add(node, f"{_words(node)}: {_with_article(concept)}, read as one block")
             return
         for child in _operands(node):
             self.read(child)
         phrase = self.operation(node)
         if phrase:
-            label = f", which makes {_article(concept)} {concept}" if concept is not None else ""
+            label = f", which makes {_with_article(concept)}" if concept is not None else ""
             self.add(node, phrase + label)
 
     def add(self, node: Node, text: str) -> None:
@@ -414,6 +416,10 @@ def _example_value(var: str, role: str, k: int = 0) -> Any:
     return _BY_NAME.get(var, 0.5)
 
 
+def _plain(sym: Symbol) -> Symbol:
+    return Symbol(sym.name, sym.font, sym.accent, (), sym.sup, sym.prime)
+
+
 def _fmt_value(value: Any) -> str:
     arr = np.asarray(value, dtype=np.float64)
     if arr.ndim == 0:
@@ -459,7 +465,9 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
     result = quiet(lambda: evaluate(node, **inputs))
     if result is None or not np.all(np.isfinite(np.asarray(result, dtype=np.float64))):
         return ""
-    given = ", ".join(f"{name} = {_fmt_value(v)}" for name, v in inputs.items())
+    shown = {program.name_of(s, axes)[0]: display(_plain(s) if program.name_of(s, axes)[1] else s)
+             for s in node.walk() if isinstance(s, Symbol)}
+    given = ", ".join(f"{shown.get(name, name)} = {_fmt_value(v)}" for name, v in inputs.items())
     text = f"For example, with {given}, it gives {_fmt_value(result)}"
     arr = np.asarray(result, dtype=np.float64)
     if arr.ndim == 1 and arr.size > 1:

@@ -470,12 +470,18 @@ def _order(hits: Mapping[str, Found]) -> list[str]:
     all build on (the softmax inside attention weights), then the more specific."""
     cat = concepts_module.catalog()
     ids = list(hits)
+    names = {}
+    for c in ids:
+        ct = _compiled(hits[c].template)
+        names[c] = agreement(ct, hits[c].bindings) if ct is not None else 0
+    best = max(ids, key=lambda c: names[c]) if ids else ""
 
     def key(c: str) -> tuple[int, int, int, str]:
-        under_all = all(c in cat.ancestors(o) for o in ids if o != c) and len(ids) > 1
-        ct = _compiled(hits[c].template)
-        names = agreement(ct, hits[c].bindings) if ct is not None else 0
-        return (-names, 0 if under_all else 1, -len(cat.ancestors(c)), c)
+        # the concept under all the others, where it computes the same thing: the EMA line of
+        # Adam is an EMA first; Adam's step is Adam, not RMSProp, although Adam builds on it
+        under_all = len(ids) > 1 and all(c in cat.ancestors(o) for o in ids if o != c) and \
+            hits[c].template.reference == hits[best].template.reference
+        return (0 if under_all else 1, -names[c], -len(cat.ancestors(c)), c)
 
     return sorted(ids, key=key)
 
