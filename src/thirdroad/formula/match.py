@@ -308,7 +308,7 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
             declared = any(node.func == sym for sym, _ in value_vars.values())
             return Apply(convert(node.func) if declared else node.func, tuple(convert(a) for a in node.args))
         if isinstance(node, Symbol) and _renamable(node):
-            return PVar("_" + node.name + node.accent, (), "scalar")
+            return PVar("_" + node.name + node.accent, (), "scalar", upper=node.name[:1].isupper())
         return map_children(node, convert)
 
     return convert(tree)
@@ -347,7 +347,7 @@ def _fits(hole: PVar, node: Node) -> bool:
     if hole.role in ("vector", "matrix", "tensor", "function", "label") and isinstance(node, Number):
         return False
     if hole.role in ("vector", "tensor", "scalar", "hyperparameter") and not hole.upper \
-            and isinstance(node, Symbol) and len(node.name) == 1 and node.name.isupper():
+            and isinstance(node, Symbol) and len(node.name) == 1 and node.name.isupper() and not node.sub:
         return False  # a capital letter is a matrix, not the template's number or vector
     if hole.role == "matrix" and isinstance(node, Symbol):
         if node.name in _HYPER_NAMES:

@@ -595,6 +595,8 @@ def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
         node = bound[0] if isinstance(bound, tuple) else bound
         if isinstance(sym, Symbol) and isinstance(node, Symbol) and sym.name == node.name and sym.accent == node.accent:
             score += 1
+        elif isinstance(sym, Node) and not isinstance(sym, Symbol) and sym == node:
+            score += 1  # written exactly as the template writes it (dz/dy)
     return score
 
 
