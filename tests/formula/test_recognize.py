@@ -40,7 +40,8 @@ def _load(name: str, key: str) -> list[dict[str, Any]]:
 
 @cache
 def clean() -> list[dict[str, Any]]:
-    return _load("formulas.toml", "formula")
+    """The correct formulas: the tuning set and the held-out set together."""
+    return _load("formulas.toml", "formula") + _load("heldout.toml", "formula")
 
 
 @cache
