@@ -83,12 +83,14 @@ class Placer:
     def __init__(self, text: str, fmt: Format, spans: list[MathSpan]) -> None:
         self.source = Source(text)
         self.fmt = fmt
-        self.spans = spans
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.ends = [s.end for s in self.spans]
         prose = {"html": html_prose, "latex": mask_structure, "markdown": mask_code}.get(fmt, lambda t: t)(text)
         # Boundaries are looked for in the prose with every formula blanked, so that the dots of
         # "0.9" or "\cdots" inside math never end a sentence.
         chars = list(prose)
-        for span in spans:
+        for span in self.spans:
             for i in range(span.start, min(span.end, len(chars))):
                 if chars[i] != "\n":
                     chars[i] = _FORMULA_MASK
@@ -126,17 +128,23 @@ class Placer:
         j = bisect.bisect_left(self.breaks, span.end)
         end = self.breaks[j] if j < len(self.breaks) else len(self.masked)
         sentence = self._sentence(span, self.breaks[i] if i >= 0 else 0, end)
-        while i >= 0 and len(_PROSE_WORD.findall(_ANGLED.sub("", sentence))) < 3:
+        for _ in range(2):  # at most two sentences back
+            if i < 0 or len(_PROSE_WORD.findall(_ANGLED.sub("", sentence))) >= 3:
+                break
             i -= 1
             sentence = self._sentence(span, self.breaks[i] if i >= 0 else 0, end)
-        if len(sentence) > CONTEXT_CHARS:
-            sentence = sentence[: CONTEXT_CHARS - 1].rstrip() + "…"
         return sentence
 
     def _sentence(self, span: MathSpan, start: int, end: int) -> str:
+        if end - start > 4 * CONTEXT_CHARS:  # a "sentence" this long is a page without full stops
+            start, end = max(start, span.start - CONTEXT_CHARS), min(end, span.end + CONTEXT_CHARS)
         pieces: list[str] = []
         cursor = start
-        for other in self.spans:
+        # spans are in document order and do not overlap: only those from the first one ending
+        # after ``start`` to the last one starting before ``end`` can be in the sentence
+        first = bisect.bisect_right(self.ends, start)
+        last = bisect.bisect_left(self.starts, end)
+        for other in self.spans[first:last]:
             if other.end <= start or other.start >= end:
                 continue
             pieces.append(self._clean(self.masked[cursor:max(cursor, other.start)].translate(_INVISIBLE)))
@@ -145,7 +153,10 @@ class Placer:
             cursor = max(cursor, other.end)
         pieces.append(self._clean(self.masked[cursor:end].translate(_INVISIBLE)))
         sentence = re.sub(r"\s+", " ", " ".join(p for p in pieces if p)).strip()
-        return re.sub(r"\s+([,.;:!?])", r"\1", sentence)
+        sentence = re.sub(r"\s+([,.;:!?])", r"\1", sentence)
+        if len(sentence) > CONTEXT_CHARS:
+            sentence = sentence[: CONTEXT_CHARS - 1].rstrip() + "…"
+        return sentence
 
     def place(self, span: MathSpan) -> Place:
         line, column = self.source.line_col(span.start)

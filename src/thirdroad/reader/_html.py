@@ -16,23 +16,28 @@ from html.parser import HTMLParser
 from typing import ClassVar
 
 from thirdroad.reader._latex import clean_math
-from thirdroad.reader._spans import MathSpan, blank, scan_delimited
+from thirdroad.reader._spans import MathSpan, blank_all, pair_up, scan_delimited
 
-_SCRIPT_TEX = re.compile(
-    r"<script\b[^>]*type\s*=\s*[\"']?math/tex(?P<mode>[^\"'>]*)[\"']?[^>]*>(?P<body>.*?)</script\s*>",
-    re.DOTALL | re.IGNORECASE,
-)
-_MATH = re.compile(r"<math\b(?P<attrs>[^>]*)>(?P<body>.*?)</math\s*>", re.DOTALL | re.IGNORECASE)
+# Tags are matched with a bounded ``[^>]{0,2000}`` and elements paired with ``pair_up``: an
+# unbounded ``[^>]*`` or ``.*?`` would rescan the rest of a hostile page from every unclosed "<".
+_IN_TAG = r"[^>]{0,2000}"
+_SCRIPT_OPEN = re.compile(r"<script\b" + _IN_TAG + ">", re.IGNORECASE)
+_SCRIPT_CLOSE = re.compile(r"</script\s*>", re.IGNORECASE)
+_TEX_TYPE = re.compile(r"type\s*=\s*[\"']?math/tex(?P<mode>[^\"'>]*)", re.IGNORECASE)
+_MATH_OPEN = re.compile(r"<math\b(?P<attrs>" + _IN_TAG + ")>", re.IGNORECASE)
+_MATH_CLOSE = re.compile(r"</math\s*>", re.IGNORECASE)
 _ANNOTATION = re.compile(
-    r"<annotation\b[^>]*encoding\s*=\s*[\"']application/x-tex[\"'][^>]*>(?P<body>.*?)</annotation\s*>",
+    r"<annotation\b[^>]{0,500}encoding\s*=\s*[\"']application/x-tex[\"'][^>]{0,500}>(?P<body>.*?)</annotation\s*>",
     re.DOTALL | re.IGNORECASE,
 )
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG = re.compile(r"<img\b" + _IN_TAG + ">", re.IGNORECASE)
 _ATTR = re.compile(r"(?P<name>[a-zA-Z-]+)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))")
-_SKIPPED = re.compile(r"<(script|style|code|pre|textarea|svg)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|table|tr|td|th|br|hr|section|article|blockquote|figure)\b[^>]*>",
-                        re.IGNORECASE)
+_SKIPPED_OPEN = re.compile(r"<(?P<tag>script|style|code|pre|textarea|svg)\b" + _IN_TAG + ">", re.IGNORECASE)
+_SKIPPED_CLOSE = re.compile(r"</(?P<tag>script|style|code|pre|textarea|svg)\s*>", re.IGNORECASE)
+_TAG = re.compile("<" + _IN_TAG + ">")
+_BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|table|tr|td|th|br|hr|section|article|blockquote|figure)\b"
+                        + _IN_TAG + ">", re.IGNORECASE)
+_SPAN_TAG = re.compile(r"<span\b(?P<attrs>" + _IN_TAG + r")>|</span\s*>", re.IGNORECASE)
 
 
 def attributes(tag: str) -> dict[str, str]:
@@ -41,16 +46,23 @@ def attributes(tag: str) -> dict[str, str]:
 
 
 def _katex_visual_copies(text: str) -> list[tuple[int, int]]:
-    """Spans of ``<span class="katex-html">`` elements, matched to their closing tag."""
+    """Spans of ``<span class="katex-html">`` elements, each matched to its own closing tag
+    (one pass over every span tag, with a stack)."""
     spans = []
-    for match in re.finditer(r"<span\b[^>]*class\s*=\s*[\"'][^\"']*katex-html[^\"']*[\"'][^>]*>", text):
-        depth = 1
-        for tag in re.finditer(r"<span\b[^>]*>|</span\s*>", text[match.end():]):
-            depth += -1 if tag.group().startswith("</") else 1
-            if depth == 0:
-                spans.append((match.start(), match.end() + tag.end()))
-                break
+    stack: list[tuple[int, bool]] = []
+    for tag in _SPAN_TAG.finditer(text):
+        if tag.group("attrs") is not None or not tag.group().startswith("</"):
+            stack.append((tag.start(), "katex-html" in attributes(tag.group("attrs") or "").get("class", "")))
+        elif stack:
+            start, visual = stack.pop()
+            if visual:
+                spans.append((start, tag.end()))
     return spans
+
+
+def _skipped(text: str) -> list[tuple[int, int]]:
+    pairs = pair_up(text, _SKIPPED_OPEN, _SKIPPED_CLOSE, lambda m: m.group("tag").lower())
+    return [(a.start(), b.end()) for a, b in pairs]
 
 
 class _MathMLReader(HTMLParser):
@@ -121,28 +133,34 @@ def mathml_to_latex(markup: str) -> str:
 def find_html(text: str) -> list[MathSpan]:
     """Every formula of an HTML page, in document order."""
     found: list[MathSpan] = []
-    for match in _SCRIPT_TEX.finditer(text):
-        body = clean_math(html.unescape(match.group("body")))
+    used: list[tuple[int, int]] = []
+    for begin, end in pair_up(text, _SCRIPT_OPEN, _SCRIPT_CLOSE):
+        kind = _TEX_TYPE.search(begin.group())
+        if kind is None:
+            continue
+        body = clean_math(html.unescape(text[begin.end():end.start()]))
         if body:
-            found.append(MathSpan(body, match.start(), match.end(), "display" in match.group("mode"), "MathJax script"))
-        text = blank(text, match.start(), match.end())
-    for start, end in _katex_visual_copies(text):
-        text = blank(text, start, end)
-    for match in _MATH.finditer(text):
-        display = "block" in attributes(match.group("attrs")).get("display", "")
-        annotation = _ANNOTATION.search(match.group("body"))
+            found.append(MathSpan(body, begin.start(), end.end(), "display" in kind.group("mode"), "MathJax script"))
+        used.append((begin.start(), end.end()))
+    text = blank_all(text, used + _katex_visual_copies(text))
+    used = []
+    for begin, end in pair_up(text, _MATH_OPEN, _MATH_CLOSE):
+        display = "block" in attributes(begin.group("attrs")).get("display", "")
+        inside = text[begin.end():end.start()]
+        annotation = _ANNOTATION.search(inside)
         if annotation:
             body, how = clean_math(html.unescape(annotation.group("body"))), "TeX annotation"
         else:
-            body, how = mathml_to_latex(match.group("body")), "MathML"
+            body, how = mathml_to_latex(inside), "MathML"
         if body:
-            found.append(MathSpan(body, match.start(), match.end(), display, how))
-        text = blank(text, match.start(), match.end())
+            found.append(MathSpan(body, begin.start(), end.end(), display, how))
+        used.append((begin.start(), end.end()))
+    text = blank_all(text, used)
     for match in _IMG.finditer(text):
         attrs = attributes(match.group())
         if re.search(r"latex|tex|math", attrs.get("class", "")) and attrs.get("alt", "").strip():
             found.append(MathSpan(clean_math(attrs["alt"]), match.start(), match.end(), False, "image alt text"))
-    text = _SKIPPED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    text = blank_all(text, _skipped(text))
     prose = _TAG.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
     for span in scan_delimited(prose):
         cleaned = clean_math(html.unescape(span.text))
@@ -158,8 +176,6 @@ def html_prose(text: str) -> str:
         size = len(match.group())
         return ("\n\n" + " " * size)[:size]
 
-    for start, end in _katex_visual_copies(text):
-        text = blank(text, start, end)
-    text = _SKIPPED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    text = blank_all(text, _katex_visual_copies(text) + _skipped(text))
     text = _BLOCK_TAG.sub(block, text)
     return _TAG.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)

@@ -11,15 +11,14 @@ import itertools
 import re
 from dataclasses import replace
 
-from thirdroad.reader._spans import MathSpan, blank, scan_delimited
+from thirdroad.reader._spans import MathSpan, blank_all, pair_up, scan_delimited
 
 _ENV_NAMES = "equation|align|alignat|flalign|gather|multline|eqnarray|displaymath|math"
-_ENV = re.compile(
-    r"\\begin\{(?P<env>(?:" + _ENV_NAMES + r")\*?)\}(?:\{\d+\})?(?P<body>.*?)\\end\{(?P=env)\}",
-    re.DOTALL,
-)
+_ENV_BEGIN = re.compile(r"\\begin\{(?P<env>(?:" + _ENV_NAMES + r")\*?)\}(?:\{\d+\})?")
+_ENV_END = re.compile(r"\\end\{(?P<env>(?:" + _ENV_NAMES + r")\*?)\}")
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
-_SKIPPED_ENVS = re.compile(r"\\begin\{(verbatim|lstlisting|minted|comment)\}.*?\\end\{\1\}", re.DOTALL)
+_SKIPPED_BEGIN = re.compile(r"\\begin\{(?P<env>verbatim|lstlisting|minted|comment)\}")
+_SKIPPED_END = re.compile(r"\\end\{(?P<env>verbatim|lstlisting|minted|comment)\}")
 _INNER_ROWS = re.compile(r"\\(?:begin|end)\{(?:split|aligned|gathered|multlined)\}(?:\[[a-z]\])?")
 _LABELS = re.compile(r"\\(?:label|tag\*?|eqref)\{[^{}]*\}|\\(?:nonumber|notag|displaystyle)\b")
 _TRAILING = re.compile(r"(?:\s|\\[,;:! ]|\\quad|\\qquad|[.,;])+$")
@@ -124,21 +123,25 @@ def mask_structure(text: str) -> str:
 def mask_latex(text: str) -> str:
     """Comments, verbatim blocks and the preamble blanked out (offsets kept)."""
     text = _COMMENT.sub(lambda m: " " * len(m.group()), text)
-    text = _SKIPPED_ENVS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    skipped = [(a.start(), b.end()) for a, b in pair_up(text, _SKIPPED_BEGIN, _SKIPPED_END, _env_name)]
     begin = text.find("\\begin{document}")
     if begin >= 0:
-        text = blank(text, 0, begin + len("\\begin{document}"))
-    return text
+        skipped.append((0, begin + len("\\begin{document}")))
+    return blank_all(text, skipped)
+
+
+def _env_name(match: re.Match[str]) -> str:
+    return match.group("env")
 
 
 def find_environments(text: str) -> tuple[list[MathSpan], str]:
     """The math environments in ``text``, and ``text`` with them blanked out."""
     found: list[MathSpan] = []
-    for match in _ENV.finditer(text):
-        found += _environment_math(match.group("env"), match.group("body"), match.start("body"),
-                                   (match.start(), match.end()))
-        text = blank(text, match.start(), match.end())
-    return found, text
+    pairs = pair_up(text, _ENV_BEGIN, _ENV_END, _env_name)
+    for begin, end in pairs:
+        found += _environment_math(begin.group("env"), text[begin.end():end.start()], begin.end(),
+                                   (begin.start(), end.end()))
+    return found, blank_all(text, [(begin.start(), end.end()) for begin, end in pairs])
 
 
 def find_latex(text: str) -> list[MathSpan]:

@@ -6,16 +6,19 @@ from __future__ import annotations
 import re
 
 from thirdroad.reader._latex import clean_math, find_environments
-from thirdroad.reader._spans import MathSpan, scan_delimited
+from thirdroad.reader._spans import MathSpan, blank_all, pair_up, scan_delimited
 
-_FENCE = re.compile(r"^(?P<fence>```+|~~~+)[^\n]*\n.*?^(?P=fence)[ \t]*$", re.DOTALL | re.MULTILINE)
+_FENCE_OPEN = re.compile(r"^(?P<fence>```+|~~~+)[^\n]*$", re.MULTILINE)
+_FENCE_CLOSE = re.compile(r"^(?P<fence>```+|~~~+)[ \t]*$", re.MULTILINE)
 _INDENTED_CODE = re.compile(r"(?:(?<=\n\n)|^)(?:(?: {4}|\t)[^\n]*\n)+")
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`).{1,2000}?(?<!`)\1(?!`)", re.DOTALL)
 
 
 def mask_code(text: str) -> str:
     """Code blocks and inline code blanked out (offsets kept): math there is code, not math."""
-    for pattern in (_FENCE, _INDENTED_CODE, _INLINE_CODE):
+    fences = pair_up(text, _FENCE_OPEN, _FENCE_CLOSE, lambda m: m.group("fence"))
+    text = blank_all(text, [(a.start(), b.end()) for a, b in fences])
+    for pattern in (_INDENTED_CODE, _INLINE_CODE):
         text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
     return text
 

@@ -186,12 +186,13 @@ def _load(path_or_text: str | os.PathLike[str]) -> tuple[str, str, str]:
 
 
 def read(path_or_text: str | os.PathLike[str], *, format: str | None = None,
-         progress: bool | Console | None = None) -> Reading:
+         progress: bool | Console | None = None, max_formulas: int = MAX_FORMULAS) -> Reading:
     """Read a document (a path, or the text itself) and explain every formula in it.
 
     ``format`` is ``markdown``, ``latex``, ``html`` or ``text``; by default it comes from the
     file's suffix, else from what the text holds. ``progress`` shows a rich progress bar (given
-    a Console, on it); by default one is shown on a terminal for long documents.
+    a Console, on it); by default one is shown on a terminal for long documents. Formulas past
+    ``max_formulas`` are counted in ``Reading.skipped``, not read.
     """
     text, source, suffix = _load(path_or_text)
     if len(text) > MAX_DOCUMENT_CHARS:
@@ -201,8 +202,8 @@ def read(path_or_text: str | os.PathLike[str], *, format: str | None = None,
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt: Format = format_of(text, suffix) if format is None else format
     placed = find_math(text, fmt)
-    skipped = max(0, len(placed) - MAX_FORMULAS)
-    placed = placed[:MAX_FORMULAS]
+    skipped = max(0, len(placed) - max_formulas)
+    placed = placed[:max_formulas]
     formulas = _explain_all(placed, _progress_console(progress, len(placed)))
     return Reading(source, fmt, tuple(formulas), skipped)
 

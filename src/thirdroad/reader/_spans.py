@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,6 +56,43 @@ class Source:
         return min(len(self.text), self._line_starts[line - 1] + col)
 
 
+def blank_all(text: str, ranges: Iterable[tuple[int, int]]) -> str:
+    """``text`` with every range replaced by spaces (newlines kept), in one pass."""
+    out: list[str] = []
+    last = 0
+    for start, end in sorted(ranges):
+        start = max(start, last)
+        if end <= start:
+            continue
+        out += [text[last:start], re.sub(r"[^\n]", " ", text[start:end])]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def pair_up(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
+            key: Callable[[re.Match[str]], str] = lambda m: "") -> list[tuple[re.Match[str], re.Match[str]]]:
+    """Each ``opener`` match with the first ``closer`` match after it that has the same ``key``
+    (an environment's name, a tag's name); openers inside an earlier pair are skipped. Linear
+    apart from the binary searches, where a lazy ``open.*?close`` pattern would rescan the rest
+    of the document from every unclosed opener."""
+    closers: dict[str, list[re.Match[str]]] = {}
+    for match in closer.finditer(text):
+        closers.setdefault(key(match), []).append(match)
+    starts = {k: [m.start() for m in found] for k, found in closers.items()}
+    pairs = []
+    reached = 0
+    for match in opener.finditer(text):
+        if match.start() < reached:
+            continue
+        k = key(match)
+        i = bisect.bisect_left(starts.get(k, []), match.end())
+        if i < len(starts.get(k, [])):
+            pairs.append((match, closers[k][i]))
+            reached = closers[k][i].end()
+    return pairs
+
+
 def blank(text: str, start: int, end: int) -> str:
     """``text`` with ``[start, end)`` replaced by spaces (newlines kept), so offsets stay put."""
     return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
@@ -63,9 +101,9 @@ def blank(text: str, start: int, end: int) -> str:
 # Inline ``$...$``: not ``$$``, no space just inside the dollars, no digit right after the
 # closing one (so "costs $5 and $10" is money, not math), no escaped dollar.
 _DELIMITERS = re.compile(
-    r"(?<!\\)\$\$(?P<dd>.+?)(?<!\\)\$\$"
-    r"|\\\[(?P<brack>.+?)\\\]"
-    r"|\\\((?P<paren>.+?)\\\)"
+    r"(?<!\\)\$\$(?P<dd>.{1,5000}?)(?<!\\)\$\$"
+    r"|\\\[(?P<brack>.{1,5000}?)\\\]"
+    r"|\\\((?P<paren>.{1,5000}?)\\\)"
     r"|(?<![\\$])\$(?!\s)(?P<d>[^$\n]*?[^\s\\$])\$(?![\d$])",
     re.DOTALL,
 )

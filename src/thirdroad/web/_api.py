@@ -21,6 +21,8 @@ from thirdroad.reader._page import concept_names
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+#: A document read through the web app explains at most this many formulas.
+MAX_FORMULAS = 1_000
 # Matplotlib is not thread-safe; the server draws one picture at a time.
 _DRAWING = threading.Lock()
 
@@ -74,7 +76,7 @@ def read_document(text: str, fmt: str | None = None, filename: str = "") -> dict
 
         fmt = format_of(text, suffix)
     try:
-        reading = read(text, format=fmt, progress=False)
+        reading = read(text, format=fmt, progress=False, max_formulas=MAX_FORMULAS)
     except DocumentError as err:
         raise ApiError(422, "document", str(err)) from None
     names = concept_names(reading.concepts)
