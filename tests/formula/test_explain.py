@@ -55,6 +55,15 @@ def test_the_reading_order_goes_inside_out() -> None:
     assert f"({flip + 1})" in texts[add]  # a later step refers to an earlier result
 
 
+def test_several_equations_are_read_line_by_line() -> None:
+    block = (r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t \\ v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\ "
+             r"\theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}")
+    order = explain(block).lenses["reading_order"]
+    lines = order.split("The last line:")[0]
+    assert lines.index("m_t is an exponential moving average") < lines.index("v_t is an EMA of squared") \
+        < lines.index("θ_t is Adam")
+
+
 def test_the_action_lens_shows_a_worked_example_the_evaluator_computes() -> None:
     action = explain(SOFTMAX).lenses["action"]
     match = re.search(r"z = \[([^\]]+)\], it gives \[([^\]]+)\]", action)

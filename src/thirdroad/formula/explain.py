@@ -31,6 +31,7 @@ from thirdroad.formula.ast import (
     Abs,
     Apply,
     BigOp,
+    Block,
     Derivative,
     Fraction,
     Gradient,
@@ -40,10 +41,14 @@ from thirdroad.formula.ast import (
     Number,
     Power,
     Product,
+    Relation,
     Sqrt,
+    Statement,
     Sum,
     Symbol,
+    Text,
     Transpose,
+    Update,
 )
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import evaluate
@@ -173,8 +178,9 @@ class Explanation:
         for k, (path, chunks) in enumerate(groups.items(), start=1):
             ids = " ".join(c.concept for c in chunks)
             names = ", ".join(concepts_module.catalog()[c.concept].name for c in chunks)
+            summary = concepts_module.catalog()[chunks[0].concept].summary
             attrs = (f' class="tr-chunk tr-c{(k - 1) % 6}" data-chunk="{k}" data-concept="{html.escape(ids)}"'
-                     f' title="{k}: {html.escape(names)}"')
+                     f' title="{k}: {html.escape(names)}. {html.escape(summary)}"')
             markup = markup.replace(f' data-node="{path}"', f' data-node="{path}"{attrs}', 1)
             cards = "".join(_card_html(concepts_module.catalog()[c.concept], c) for c in chunks)
             legend.append(f'<li class="tr-c{(k - 1) % 6}"><span class="tr-label">{k}</span> '
@@ -324,9 +330,49 @@ def _reading_order(rec: Recognition) -> str:
     reader = _Reader(names)
     reader.read(main, top=True)
     if not reader.steps:
-        return f"It is a single value: {_words(main)}."
+        return _lines(rec) + f"It is a single value: {_words(main)}."
     numbered = [f"({k}) {s}" for k, s in enumerate(reader.steps, start=1)]
-    return "First " + "; then ".join(numbered) + "."
+    return _lines(rec) + "First " + "; then ".join(numbered) + "."
+
+
+def _lines(rec: Recognition) -> str:
+    """For several equations: what each line computes, in order, before the last one in detail."""
+    root = rec.formula.root
+    if not isinstance(root, Block):
+        return ""
+    said = []
+    for k, item in enumerate(root.items):
+        target, value = _sides(item)
+        if value is None:
+            continue
+        path = f"0.{k}"
+        if isinstance(item, Update):
+            path += ".1"
+        elif isinstance(item, Relation):
+            path += f".{len(item.operands) - 1}"
+        found = [f for f in rec.found if f.path == path]
+        what = _words(value)
+        if found:
+            name = _with_article(_display(concepts_module.catalog()[found[0].concept]))
+            cat = concepts_module.catalog()
+            # a template that computes the same thing may say it in words ("an EMA of squared gradients")
+            says = next((t.says for f in found for t in cat[f.concept].formulas
+                         if t.reference == f.template.reference and t.says.startswith(("a ", "an "))), "")
+            what = f"{says} ({name})" if says else name
+        said.append(f"{_words(target)} is {what}" if target is not None else what)
+    if len(said) < 2:
+        return ""
+    return "Line by line: " + "; ".join(said) + ". The last line: "
+
+
+def _sides(item: Node) -> tuple[Node | None, Node | None]:
+    if isinstance(item, Update):
+        return item.target, item.value
+    if isinstance(item, Relation):
+        return item.operands[0], item.operands[-1]
+    if isinstance(item, Text | Statement):
+        return None, None
+    return None, item
 
 
 class _Reader:
