@@ -432,8 +432,8 @@ def match(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:
         yield from _match_unordered(p.args, c.args, b)
         return
     if isinstance(p, Product) and isinstance(c, Product):
-        if p.op != c.op:
-            return
+        if p.op != c.op and not (p.op == "" and c.op == "cdot"):
+            return  # a centred dot may be written for a plain product (lr \cdot grad), not the other way
         if p.op in ("odot", "cdot", "circ") or (p.op == "" and not _order_matters(p)):
             yield from _match_unordered(p.factors, c.factors, b)
         else:

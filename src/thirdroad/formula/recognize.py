@@ -34,6 +34,7 @@ from thirdroad.formula.ast import (
     Gradient,
     Node,
     Number,
+    Product,
     Relation,
     Statement,
     Symbol,
@@ -337,6 +338,7 @@ def _confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], see
         return None  # the reference gives every entry; the chunk as written gives one
     axes = program.steps[0].axes
     names: dict[str, str] = {}  # template variable -> input name
+    constants: dict[str, float] = {}
     for var, bound in bindings.items():
         role = ct.roles.get(var, "")
         if role in ("index", "bound_index") or var.startswith("_"):
@@ -344,6 +346,9 @@ def _confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], see
         atom = bound[0] if isinstance(bound, tuple) else bound
         if isinstance(bound, tuple) and isinstance(atom, Symbol) and atom.sub != bound[1]:
             return None
+        if isinstance(atom, Number):
+            constants[var] = float(atom.value)  # a setting written as a number: 0.9 for beta
+            continue
         name = atom_name(atom, program, axes)
         if name is None:
             return None
@@ -355,7 +360,7 @@ def _confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], see
     for positive in (True, False):
         rng = np.random.default_rng(seed)
         inputs: dict[str, Any] = {}
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {v: c for v, c in constants.items() if ct.template.variable(v).passed_to_reference}
         for var, name in names.items():
             role = ct.roles.get(var, "tensor")
             # an elementwise function is checked on numbers: products then mean one thing only
@@ -516,13 +521,17 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
     """The concepts one node is."""
     feats = features(cnode)
     hits: dict[str, Found] = {}
-    for ct in lib.by_head.get(head(cnode), ()):
+    heads = [head(cnode)]
+    if isinstance(cnode, Product) and cnode.op == "cdot":
+        heads.append(head(Product(cnode.factors)))  # lr \cdot grad may be a plain product
+    for ct in (t for h in heads for t in lib.by_head.get(h, ())):
         if ct.concept in hits or not ct.features <= feats:
             continue
         for bindings in _first(match(ct.pattern, cnode, {}), 4):
             atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
-            if atoms_only and not all(_is_atom(b) or v in ct.compound for v, b in bindings.items()):
-                continue
+            if atoms_only and not all(_is_atom(b) or v in ct.compound or (ct.generic and ct.roles.get(v) == "tensor")
+                                      for v, b in bindings.items()):
+                continue  # an elementwise function may take any expression: max(0, Wx + b)
             if ct.generic and not _plausible(ct, bindings):
                 continue
             verdict = confirm(ct, cnode, bindings, seed)
