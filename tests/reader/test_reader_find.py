@@ -124,6 +124,7 @@ def test_plain_text_finds_formulas_in_prose_and_leaves_prose_alone() -> None:
         "The update is v = beta v + (1 - beta) g, which smooths the walk.\n"
         "A rate of 0.001 is fine; the loss fell from 2.3 to 0.4 in ten epochs.\n"
         "We tried it on a GPU and it was a success.\n"
+        "State-of-the-art models, e.g. the 3 - 5 layer ones, do A/B tests on the x-axis; I am sure.\n"
         "Copied from the slides: s = beta s + (1 - beta) dw^2 w = w - alpha fraud {dw}{sqrt{s}+ epsilon}\n"
     )
     found = texts(doc, "text")

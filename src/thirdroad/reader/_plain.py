@@ -5,9 +5,11 @@ running prose (``the update v = β v + (1 − β) g keeps ...``), often mangled 
 The rule, stated so it can be checked: a line is cut into words; a word is *mathy* if it has a
 math character (operators, brackets, scripts, digits, Greek, math symbols), is one letter, or
 is a name the formula reader knows (Greek names, functions such as ``exp`` and ``softmax``,
-LaTeX commands and their usual mangled forms). A formula is a longest run of mathy words that
-holds an *anchor* (a relation sign, or a sign no prose uses: ``∑``, ``√``, ``\\frac``, ``_{``)
-and that the parser can read, trimmed at most three words from each end until it does.
+LaTeX commands and their usual mangled forms); "a", "A" and "I" are prose unless a relation
+sign follows them. A formula is a longest run of mathy words that holds an *anchor* (a
+relation sign; a sign no prose uses: ``∑``, ``√``, ``\\frac``, ``_{``; or an operator with a
+one-letter or subscripted operand: ``1 − p``, ``g_t + b``) and that the parser can read,
+trimmed at most three words from each end until it does.
 Punctuation that ends a sentence ends a run unless a bracket is still open.
 """
 
@@ -31,8 +33,12 @@ from thirdroad.reader._spans import MathSpan
 
 _MATH_CHARS = (set("=+*/^_{}()[]|<>·×⊙√∑∏∇∂≈∝←→∈≤≥≠'\\0123456789") | set(UNICODE_GREEK) | DASHES
                | set(SUPERSCRIPTS) | set(SUBSCRIPTS))
-_ANCHOR = re.compile(r"(?:=|:=|←|<-|≈|∝|≤|≥|\\leftarrow|\\gets|∑|∏|√|∇|∂|\\frac|\\sum|\\sqrt|[_^]\{"
-                     r"|\w[_^]\w+\s+[-+−*/·×]\s|\s[-+−*/·×]\s+\S*\w[_^]\w)")
+_LETTER = r"(?<![\w\\])[A-Za-z\u0370-\u03ff](?!\w)"
+_OPERATOR = r"\s+[-+−*/·×]\s+"
+_ANCHOR = re.compile(r"(?:=|:=|←|<-|≈|∝|≤|≥|~|∼|\\leftarrow|\\gets|∑|∏|√|∇|∂|\\frac|\\sum|\\sqrt|[_^]\{"
+                     r"|\w[_^]\w+" + _OPERATOR + r"|" + _OPERATOR + r"\S*\w[_^]\w"
+                     r"|" + _LETTER + _OPERATOR + r"|" + _OPERATOR + _LETTER + ")")
+_RELATION_WORD = re.compile(r"^(?:=|:=|←|≈|~|∼|≤|≥)$")
 _MATH_WORDS = (
     frozenset(GREEK) | LATEX_FUNCTIONS | WORD_FUNCTIONS | frozenset(TRANSLATIONS)
     | frozenset(words("frac sqrt cdot odot times top nabla partial hat bar tilde mathbf mathrm left right"))
@@ -65,9 +71,12 @@ def _runs(line: str) -> list[list[re.Match[str]]]:
     runs: list[list[re.Match[str]]] = []
     current: list[re.Match[str]] = []
     depth = 0
-    for word in _WORD.finditer(line):
+    words_ = list(_WORD.finditer(line))
+    for k, word in enumerate(words_):
         text = word.group()
-        if not is_mathy(text):
+        # "the bound a = ...": a one-letter word right before a relation names a variable
+        named = len(text) == 1 and k + 1 < len(words_) and bool(_RELATION_WORD.match(words_[k + 1].group()))
+        if not (named or is_mathy(text)):
             if current:
                 runs.append(current)
             current, depth = [], 0
@@ -94,7 +103,7 @@ def _text_of(line: str, run: list[re.Match[str]]) -> tuple[int, int, str]:
 def _readable(text: str) -> bool:
     if len(text) < 3 or not re.search(r"[A-Za-z\u0370-\u03ff]", text):
         return False
-    sides = re.split(r"=|←|:=|≈|\\leftarrow", text)
+    sides = re.split(r"=|←|:=|≈|~|∼|\\leftarrow", text)
     if len(sides) > 1 and not all(s.strip() for s in sides):
         return False
     try:
