@@ -82,6 +82,16 @@ def test_pasting_a_document_lists_its_formulas(page: Any, shots: Path) -> None:
     page.screenshot(path=str(shots / "read.png"), full_page=False)
 
 
+def test_uploading_a_file_fills_the_document(page: Any) -> None:
+    page.click("nav button[data-tab=read]")
+    page.set_input_files("#document-file", str(EXAMPLE))
+    expect(page.locator("#read-status")).to_contain_text("three_ideas.md loaded")
+    page.click("#read-button")
+    expect(page.locator("#read-formulas .formula")).to_have_count(14)
+    expect(page.locator("#read-warnings")).to_be_visible()
+    expect(page.locator("#read-warnings li")).to_contain_text("exponentials")
+
+
 def test_changing_a_matrix_changes_picture_and_narration(page: Any, shots: Path) -> None:
     page.click("nav button[data-tab=matrix]")
     page.wait_for_selector("#matrix-picture:not([hidden])")

@@ -8,6 +8,7 @@ stable ``kind`` and, for formulas, the FormulaError's column and hint.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import difflib
 import io
 import threading
@@ -79,9 +80,9 @@ def read_document(text: str, fmt: str | None = None, filename: str = "") -> dict
         reading = read(text, format=fmt, progress=False, max_formulas=MAX_FORMULAS)
     except DocumentError as err:
         raise ApiError(422, "document", str(err)) from None
+    reading = dataclasses.replace(reading, source=filename or "pasted text")
     names = concept_names(reading.concepts)
     data = reading.to_dict()
-    data["source"] = filename or "pasted text"
     for item, found in zip(data["formulas"], reading.formulas, strict=True):
         item["mathml"] = found.mathml(names)
     data["names"] = names
