@@ -206,3 +206,12 @@ def test_commands_write_the_companion(tmp_path: Path) -> None:
     demo_command(ROOT / "examples" / "three_ideas.md", str(tmp_path / "demo.html"), Console(file=out, width=120))
     assert "Look twice" in (tmp_path / "demo.html").read_text(encoding="utf-8")
     assert "look twice" in out.getvalue()
+
+
+def test_notebook_display_is_a_fragment_whose_style_stays_inside() -> None:
+    fragment = read(ROOT / "examples" / "three_ideas.md")._repr_html_()
+    assert fragment.startswith('<div class="companion">') and "<html" not in fragment
+    style = re.search(r"<style>(.*?)</style>", fragment, re.DOTALL)
+    assert style is not None
+    selectors = [s.strip() for group in re.findall(r"([^{}]+)\{", style.group(1)) for s in group.split(",")]
+    assert selectors and all(s.startswith(".companion") for s in selectors)

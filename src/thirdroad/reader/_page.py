@@ -7,6 +7,7 @@ text that came from the document is escaped.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,24 @@ if TYPE_CHECKING:
 def page_css() -> str:
     """The stylesheet the companion page and the web app share."""
     return files("thirdroad.reader").joinpath("companion.css").read_text(encoding="utf-8")
+
+
+def scoped_css() -> str:
+    """The stylesheet with every rule limited to ``.companion`` (the sheet is flat: no nesting,
+    no at-rules), so that a notebook cell's copy leaves the rest of the notebook alone."""
+    css = re.sub(r"/\*.*?\*/", "", page_css(), flags=re.DOTALL)
+
+    def scope(match: re.Match[str]) -> str:
+        selectors = []
+        for selector in match.group(1).split(","):
+            selector = selector.strip()
+            if selector in (":root", "*", "body", "body.companion"):
+                selectors.append(".companion")
+            else:
+                selectors.append(f".companion {selector}")
+        return ", ".join(selectors) + " {"
+
+    return re.sub(r"([^{}]+)\{", scope, css)
 
 
 def concept_names(ids: list[str]) -> dict[str, str]:
@@ -106,7 +125,9 @@ def concept_card(cid: str) -> str:
     )
 
 
-def companion_page(reading: Reading) -> str:
+def companion_page(reading: Reading, *, fragment: bool = False) -> str:
+    """The whole page, or (``fragment``) its content in one ``<div>`` with a scoped copy of the
+    style, for a notebook cell."""
     met = reading.concepts
     names = concept_names(met)
     read_count = sum(1 for f in reading.formulas if f.explained is not None)
@@ -135,14 +156,17 @@ def companion_page(reading: Reading) -> str:
                     f'<div class="graph">{graph}</div>{cards}</section>')
     body = "".join(_formula(found, names) for found in reading.formulas)
     title = f"Companion to {reading.source}"
+    content = (f'<header><h1>{escape(title)}</h1><p class="summary">{escape(summary)} · '
+               f"{escape(reading.format)}</p></header>{top}"
+               f'<main><h2>The formulas, in order</h2>{body or "<p>No formulas found.</p>"}</main>{glossary}')
+    if fragment:
+        return f'<div class="companion"><style>{scoped_css()}</style>{content}</div>'
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src data:\">"
         f"<title>{escape(title)}</title><style>{page_css()}</style></head>"
-        f'<body class="companion"><header><h1>{escape(title)}</h1><p class="summary">{escape(summary)} · '
-        f"{escape(reading.format)}</p></header>{top}"
-        f'<main><h2>The formulas, in order</h2>{body or "<p>No formulas found.</p>"}</main>{glossary}'
+        f'<body class="companion">{content}'
         "<footer>Made by thirdroad: abstraction, chunking, action.</footer></body></html>"
     )

@@ -146,7 +146,9 @@ class Reading:
         return companion_page(self)
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        from thirdroad.reader._page import companion_page
+
+        return companion_page(self, fragment=True)
 
     def to_text(self) -> str:
         """A plain-text summary: counts, concepts met, near-misses, unread formulas."""
