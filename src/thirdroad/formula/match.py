@@ -233,6 +233,7 @@ class PVar(Node):
     compound: bool = False
     upper: bool = False
     shape: str = ""  # the kind of node the template wrote (derivative, apply, ...), for compound holes
+    lettered: bool = False  # the template writes it with a letter index (eta_t): it may vary in time
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,9 +289,10 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
             return PIdx(index_vars[node])
         for name, (sym, role) in value_vars.items():
             upper = isinstance(sym, Symbol) and sym.name[:1].isupper()
+            lettered = isinstance(sym, Symbol) and any(isinstance(s, Symbol | Sum) for s in sym.sub)
             if node == sym:
                 compound = not isinstance(sym, Symbol | Derivative | Gradient)  # a gradient may be named g
-                return PVar(name, shapes[name][1], role, compound, upper, sym.kind)
+                return PVar(name, shapes[name][1], role, compound, upper, sym.kind, lettered)
             base = _strip(node)
             if (isinstance(sym, Symbol) and not sym.sub and base == sym and isinstance(node, Symbol)
                     and node.sub and all(s in index_vars for s in node.sub)):
@@ -337,6 +339,8 @@ def _fits(hole: PVar, node: Node) -> bool:
     """Whether a sub-expression may fill a hole of this role (a cheap type check)."""
     if isinstance(node, Symbol) and node.name in ("pi", "infty") and not node.sub:
         return False  # a constant, not a variable
+    if hole.shape in ("derivative", "gradient") and not hole.compound and not _gradient_like(node):
+        return False
     if hole.compound:
         if isinstance(node, Symbol | Number):
             return False
@@ -349,12 +353,25 @@ def _fits(hole: PVar, node: Node) -> bool:
     if hole.role in ("vector", "tensor", "scalar", "hyperparameter") and not hole.upper \
             and isinstance(node, Symbol) and len(node.name) == 1 and node.name.isupper() and not node.sub:
         return False  # a capital letter is a matrix, not the template's number or vector
+    if hole.role == "hyperparameter" and not hole.lettered and isinstance(node, Symbol) and \
+            any(isinstance(s, Symbol | Sum) for s in node.sub):
+        return False  # a setting is not indexed by time or position: f_t is a gate, not a momentum
     if hole.role == "matrix" and isinstance(node, Symbol):
         if node.name in _HYPER_NAMES:
             return False
         if hole.upper and not node.name[:1].isupper():
             return False
     return True
+
+
+def _gradient_like(node: Node) -> bool:
+    """A gradient as people write it: \\nabla J, dL/dW, or a name such as g_t, grad, dW."""
+    if isinstance(node, Derivative | Gradient):
+        return True
+    if isinstance(node, Symbol):
+        return node.name in ("g", "grad", "gradient", "delta", "Delta") or (
+            node.name.startswith("d") and len(node.name) > 1 and node.name[1:2].isupper())
+    return False
 
 
 def _index_symbols(node: Node) -> list[Symbol]:
@@ -432,8 +449,10 @@ def match(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:
         yield from _match_unordered(p.args, c.args, b)
         return
     if isinstance(p, Product) and isinstance(c, Product):
-        if p.op != c.op and not (p.op == "" and c.op == "cdot"):
-            return  # a centred dot may be written for a plain product (lr \cdot grad), not the other way
+        if p.op != c.op and not (p.op == "" and c.op == "cdot") and not (p.op == "odot" and c.op == ""):
+            # a centred dot may be written for a plain product (lr \cdot grad), and an entrywise
+            # product as a plain one (f_t * c_{t-1}); not the other way round
+            return
         if p.op in ("odot", "cdot", "circ") or (p.op == "" and not _order_matters(p)):
             yield from _match_unordered(p.factors, c.factors, b)
         else:
@@ -523,6 +542,8 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
     if bound is None:
         if not _fits(p, c):
             return
+        if len(p.indices) >= 2 and not p.compound and not isinstance(c, Symbol):
+            return  # A_{ij}, A_{ii}: an entry of a matrix is written as a name with indices
         known = [b.get(i) for i in p.indices]
         choices = _index_symbols(c) + [s for s in _plain_symbols(c) if s not in _index_symbols(c)] \
             if not isinstance(c, Symbol) else [s for s in c.sub if isinstance(s, Symbol)]

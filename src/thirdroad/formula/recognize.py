@@ -70,7 +70,11 @@ class CompiledTemplate:
     def generic(self) -> bool:
         """A template of one or two operations (``A x``, ``W x + b``, ``e^H``): so general that it
         counts only when its holes hold plain names and the numbers agree."""
-        return self.size <= 2
+        if self.size <= 2:
+            return True
+        # a + b c - d e: holes that are all plain numbers fit any arithmetic of that shape
+        roles = {r for v, r in self.roles.items() if r not in ("index", "bound_index", "size")}
+        return bool(roles) and roles <= {"scalar"} and not self.features & _DISTINCT
 
 
 @dataclass(frozen=True)
@@ -450,6 +454,7 @@ def _confirm_numeric(ct: CompiledTemplate, cnode: Node, mapping: Mapping[str, st
     return True
 
 
+_LOOSE_OPS = frozenset({"op:odot"})  # an entrywise product may be written as a plain one
 _SEARCH_FEATURES = frozenset({"exp", "fraction", "bigop", "sqrt", "abs", "norm", "f:tanh", "f:log", "f:sigma",
                               "f:max", "f:min"})
 
@@ -525,17 +530,19 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
     if isinstance(cnode, Product) and cnode.op == "cdot":
         heads.append(head(Product(cnode.factors)))  # lr \cdot grad may be a plain product
     for ct in (t for h in heads for t in lib.by_head.get(h, ())):
-        if ct.concept in hits or not ct.features <= feats:
+        if ct.concept in hits or not ct.features - _LOOSE_OPS <= feats:
             continue
+        if ct.generic and not ct.features <= feats:
+            continue  # a tiny template must be written as it is: mu + sigma eps is no product of entries
         for bindings in _first(match(ct.pattern, cnode, {}), 4):
             atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
             if atoms_only and not all(_is_atom(b) or v in ct.compound or (ct.generic and ct.roles.get(v) == "tensor")
                                       for v, b in bindings.items()):
                 continue  # an elementwise function may take any expression: max(0, Wx + b)
-            if ct.generic and not _plausible(ct, bindings):
+            if ct.generic and not _plausible(ct, bindings, feats):
                 continue
             verdict = confirm(ct, cnode, bindings, seed)
-            if verdict is False or (ct.generic and verdict is None and not ct.features & _DISTINCT):
+            if verdict is False or (ct.generic and verdict is None and not ct.features & _DISTINCT & feats):
                 continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings,
                                      "structural", verdict is True)
@@ -613,15 +620,21 @@ _DISTINCT = frozenset({"derivative", "gradient", "transpose", "norm", "op:odot",
                        "apply", "inverse", "concat", "abs", "sqrt"})
 
 
-def _plausible(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+def _plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozenset[str]) -> bool:
     """A tiny template (``g + \\mu b``, ``e^H``) counts only if it has a telling operation (a
     transpose, a norm, ``\\odot``), a matrix written as one, or one of the template's own names."""
-    if ct.features & _DISTINCT:
-        return True
+    if ct.features & _DISTINCT & written:
+        return True  # the telling operation is written in the chunk too
     for var, bound in bindings.items():
-        if ct.roles.get(var) == "matrix" and isinstance(bound, Symbol) and bound.name[:1].isupper():
+        if ct.roles.get(var) == "matrix" and isinstance(bound, Symbol) and bound.name[:1].isupper() and \
+                ct.template.variable(var).symbol[:1] in _ANY_MATRIX:
             return True
     return agreement(ct, bindings) > 0
+
+
+# Letters that stand for any matrix; a template written with L U or Q R means special factors
+# (triangular, orthogonal), so a product of two matrices is not an LU or QR decomposition.
+_ANY_MATRIX = frozenset("ABCMWX")
 
 
 def concepts_at(cnode: Node, seed: int = 0) -> list[Found]:
