@@ -215,3 +215,17 @@ def test_notebook_display_is_a_fragment_whose_style_stays_inside() -> None:
     assert style is not None
     selectors = [s.strip() for group in re.findall(r"([^{}]+)\{", style.group(1)) for s in group.split(",")]
     assert selectors and all(s.startswith(".companion") for s in selectors)
+
+
+_PIECES = st.sampled_from(["$", "$$", "\\(", "\\)", "\\[", "\\]", "x", "=", " ", "\n", "\\frac{", "}", "{", "_", "^",
+                           "\\begin{align}", "\\end{align}", "&", "\\\\", "<math>", "</math>", "<mi>", "</mi>",
+                           '<script type="math/tex">', "</script>", "beta", "fraud", "∑", "√", "(", ")", "a", "-", "."])
+
+
+@given(st.lists(_PIECES, max_size=60), st.sampled_from(["markdown", "latex", "html", "text"]))
+def test_any_jumble_is_read_without_crashing(parts: list[str], fmt: str) -> None:
+    doc = "".join(parts)
+    reading = read(doc, format=fmt, progress=False)
+    for found in reading.formulas:
+        assert (found.explanation is None) != (found.error is None)
+        assert 1 <= found.place.line <= doc.count("\n") + 1
