@@ -234,6 +234,7 @@ class PVar(Node):
     upper: bool = False
     shape: str = ""  # the kind of node the template wrote (derivative, apply, ...), for compound holes
     lettered: bool = False  # the template writes it with a letter index (eta_t): it may vary in time
+    greek: bool = False  # the template writes it as a Greek setting letter (the gamma of layer norm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +293,8 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
             lettered = isinstance(sym, Symbol) and any(isinstance(s, Symbol | Sum) for s in sym.sub)
             if node == sym:
                 compound = not isinstance(sym, Symbol | Derivative | Gradient)  # a gradient may be named g
-                return PVar(name, shapes[name][1], role, compound, upper, sym.kind, lettered)
+                greek = isinstance(sym, Symbol) and sym.name in _HYPER_NAMES
+                return PVar(name, shapes[name][1], role, compound, upper, sym.kind, lettered, greek)
             base = _strip(node)
             if (isinstance(sym, Symbol) and not sym.sub and base == sym and isinstance(node, Symbol)
                     and node.sub and all(s in index_vars for s in node.sub)):
@@ -356,6 +358,9 @@ def _fits(hole: PVar, node: Node) -> bool:
     if hole.role == "hyperparameter" and not hole.lettered and isinstance(node, Symbol) and \
             any(isinstance(s, Symbol | Sum) for s in node.sub):
         return False  # a setting is not indexed by time or position: f_t is a gate, not a momentum
+    if hole.role == "vector" and not hole.greek and isinstance(node, Symbol) and node.name in _HYPER_NAMES \
+            and not any(isinstance(s, Symbol | Sum) for s in node.sub):
+        return False  # alpha is a setting, not the gate vector f_t of a template written in Latin letters
     if hole.role == "matrix" and isinstance(node, Symbol):
         if node.name in _HYPER_NAMES:
             return False
