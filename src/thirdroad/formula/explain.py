@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import io
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -281,11 +280,6 @@ def _chunks(rec: Recognition) -> list[Chunk]:
 
 # --------------------------------------------------------------------------------------------
 # the three lenses
-
-
-def _first_sentence(text: str) -> str:
-    match = re.match(r"(.+?[.!?])(\s|$)", text)
-    return match.group(1) if match else text
 
 
 def _names_lens(chunks: list[Chunk], main_path: str) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 import thirdroad.concepts as concepts_module
-from thirdroad.concepts import Concept, Template
+from thirdroad.concepts import Template
 from thirdroad.formula.ast import (
     Block,
     Derivative,
@@ -49,7 +49,6 @@ from thirdroad.formula.parse import Formula, parse
 from thirdroad.formula.program import plan
 
 SIZE = 4  # the length of the sample vectors
-_ARRAY_ROLES = frozenset({"vector", "tensor", "matrix"})
 _NUMBER_ROLES = frozenset({"scalar", "hyperparameter"})
 
 
@@ -272,6 +271,9 @@ class Found:
 
 @dataclass
 class Recognition:
+    """What :func:`recognize` finds: the chunks (several per node where several concepts fit),
+    the formula's main expression, and each node's canonical form, by path."""
+
     formula: Formula
     found: list[Found] = field(default_factory=list)
     main: Node | None = None  # the expression the formula is about (right-hand side)
@@ -282,7 +284,7 @@ class Recognition:
 
     @property
     def defining(self) -> list[str]:
-        """The concepts of the formula's main expression, most specific first."""
+        """The concepts of the formula's main expression, the one to name first first."""
         return [f.concept for f in self.found if f.path == self.main_path]
 
 
@@ -311,6 +313,7 @@ def _main_path(root: Node) -> str:
 
 
 def atom_name(node: Node, program: Any, axes: frozenset[str]) -> str | None:
+    """The evaluator's input name for a name or a gradient in a chunk (None for anything else)."""
     if isinstance(node, Symbol):
         return str(program.name_of(node, axes)[0])
     if isinstance(node, Derivative | Gradient):
@@ -319,6 +322,8 @@ def atom_name(node: Node, program: Any, axes: frozenset[str]) -> str | None:
 
 
 def confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], seed: int = 0) -> bool | None:
+    """Whether the numbers agree with a structural match: True, False, or None if they cannot be
+    computed (a name bound to an expression, a function the evaluator does not know ...)."""
     verdict = _confirm(ct, cnode, bindings, seed, columns=False)
     if verdict is False and "transpose" in ct.features:
         # u v^T is an outer product only if u and v are columns: try the vectors as columns
@@ -595,11 +600,6 @@ def _by_latex() -> dict[str, list[tuple[str, Template]]]:
     return table
 
 
-def _base(node: Any) -> str:
-    node = node[0] if isinstance(node, tuple) else node
-    return node.name if isinstance(node, Symbol) else ""
-
-
 def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
     """How many holes hold a name spelt as the template spells it (``\\hat m`` for ``\\hat m_t``)."""
     score = 0
@@ -661,10 +661,6 @@ def _input_node(cnode: Node, name: str) -> Node:
 
 def _first(it: Iterator[Mapping[str, Any]], n: int) -> Iterator[Mapping[str, Any]]:
     return itertools.islice(it, n)
-
-
-def concept(cid: str) -> Concept:
-    return concepts_module.catalog()[cid]
 
 
 __all__ = [
