@@ -81,6 +81,7 @@ class Chunk:
     path: str = field(default="0", compare=False)
     also: tuple[str, ...] = field(default=(), compare=False)
     confirmed: bool = field(default=False, compare=False)
+    words: str = field(default="", compare=False)  # the chunk read aloud
 
     def to_dict(self) -> dict[str, Any]:
         return {"concept": self.concept, "latex": self.latex, "span": list(self.span),
@@ -183,7 +184,7 @@ class Explanation:
             markup = markup.replace(f' data-node="{path}"', f' data-node="{path}"{attrs}', 1)
             cards = "".join(_card_html(concepts_module.catalog()[c.concept], c) for c in chunks)
             legend.append(f'<li class="tr-c{(k - 1) % 6}"><span class="tr-label">{k}</span> '
-                          f'<code>{html.escape(chunks[0].latex)}</code>: {html.escape(names)}'
+                          f'<b>{html.escape(names)}</b>: {html.escape(chunks[0].says)}'
                           f'<div class="tr-card">{cards}</div></li>')
         warnings = "".join(f'<p class="tr-warning"><b>Near miss ({html.escape(w.concept)})</b>: '
                            f'{html.escape(w.message)}</p>' for w in self.warnings)
@@ -273,7 +274,7 @@ def _chunks(rec: Recognition) -> list[Chunk]:
         for f in founds:
             bindings = {var: _binding_text(b) for var, b in f.bindings.items() if not var.startswith("_")}
             out.append(Chunk(f.concept, to_latex(f.node), f.node.span, bindings, f.method, _says(f), path,
-                             tuple(i for i in ids if i != f.concept), f.confirmed))
+                             tuple(i for i in ids if i != f.concept), f.confirmed, _words(f.node)))
     out.sort(key=lambda c: (c.path != rec.main_path, c.path.count("."), c.span[0]))
     return out
 
@@ -287,9 +288,15 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
         return "No concept of the catalog was recognised in this formula; the reading order below still applies."
     cat = concepts_module.catalog()
     sentences: list[str] = []
+    told: set[tuple[str, ...]] = set()
     for path, group in _by_path(chunks).items():
+        ids = tuple(c.concept for c in group)
+        if ids in told:
+            continue  # the same kind of part again (the score above and below the fraction)
+        told.add(ids)
         first = cat[group[0].concept]
-        where = "This is just" if path == main_path else f"The part {group[0].latex} is"
+        part = group[0].words if len(group[0].words) <= 60 else "one part"
+        where = "This is just" if path == main_path else f"The part {part} is"
         name = _display(first)
         says = f" ({group[0].says})" if len(group[0].says) <= 60 else ""
         sentence = f"{where} {_with_article(name)}{says}: {_lower_first(first.action)}"
@@ -501,7 +508,9 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
     indexed = {program.name_of(s, axes)[0] for s in node.walk()
                if isinstance(s, Symbol) and program.name_of(s, axes)[1]}
     for name in program.inputs:
-        inputs.setdefault(name, _VECTOR if name in indexed else 0.5)
+        if name not in inputs:
+            arrays = sum(1 for v in inputs.values() if np.ndim(v) == 1)
+            inputs[name] = _VECTORS[arrays % len(_VECTORS)] if name in indexed else 0.5
     result = quiet(lambda: evaluate(node, **inputs))
     if result is None or not np.all(np.isfinite(np.asarray(result, dtype=np.float64))):
         return ""
