@@ -229,3 +229,23 @@ def test_any_jumble_is_read_without_crashing(parts: list[str], fmt: str) -> None
     for found in reading.formulas:
         assert (found.explanation is None) != (found.error is None)
         assert 1 <= found.place.line <= doc.count("\n") + 1
+
+
+def test_the_authors_macros_are_expanded_and_bounded() -> None:
+    doc = r"""\documentclass{article}
+\newcommand{\R}{\mathbb{R}}
+\newcommand{\norm}[1]{\left\| #1 \right\|}
+\def\E{\mathbb{E}}
+\DeclareMathOperator{\softmax}{softmax}
+\newcommand{\bomb}{\bomb\bomb}
+\begin{document}
+Take $x \in \R^n$ with $\norm{x} = 1$, so $\E[x] = \mu$ and $p = \softmax(x)$; also $\bomb$.
+\end{document}"""
+    found = {span.written: span.text for span, _ in find_math(doc, "latex")}
+    assert parse(found[r"x \in \R^n"]) == parse(r"x \in \mathbb{R}^n")
+    assert parse(found[r"\norm{x} = 1"]) == parse(r"\left\| x \right\| = 1")
+    assert parse(found[r"p = \softmax(x)"]) == parse(r"p = \operatorname{softmax}(x)")
+    assert len(found[r"\bomb"]) <= 5_000
+    reading = read(doc, format="latex")
+    item = reading.to_dict()["formulas"][0]
+    assert item["text"] == r"x \in \R^n" and item["read_as"] == r"x \in \mathbb{R}^n"

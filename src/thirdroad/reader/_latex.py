@@ -144,12 +144,123 @@ def find_environments(text: str) -> tuple[list[MathSpan], str]:
     return found, blank_all(text, [(begin.start(), end.end()) for begin, end in pairs])
 
 
+# ---------------------------------------------------------------- the author's macros
+
+_NEWCOMMAND = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\(?P<name>[A-Za-z]+)\s*\}?\s*(?:\[(?P<n>\d)\])?\s*\{")
+_DEF = re.compile(r"\\def\s*\\(?P<name>[A-Za-z]+)\s*(?P<params>(?:#\d)*)\s*\{")
+_OPERATOR = re.compile(r"\\DeclareMathOperator\*?\s*\{\s*\\(?P<name>[A-Za-z]+)\s*\}\s*\{(?P<body>[^{}]*)\}")
+_ARGUMENT = re.compile(r"#(\d)")
+_TOKEN = re.compile(r"\\[A-Za-z]+|\S")
+#: Expansion stops after this many rounds, or when a formula grows past this many characters:
+#: a macro that calls itself (or a "macro bomb") must not hang the reader.
+MACRO_ROUNDS, MACRO_MAX_CHARS = 8, 5_000
+
+
+def _group(text: str, start: int) -> tuple[str, int] | None:
+    """The brace group that opens at ``text[start]``: (its inside, the index after it)."""
+    depth = 0
+    i = start
+    while i < min(len(text), start + MACRO_MAX_CHARS):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:i], i + 1
+        i += 1
+    return None
+
+
+def macros(preamble: str) -> dict[str, tuple[int, str]]:
+    """The author's macros (``\\newcommand``, ``\\renewcommand``, ``\\def``,
+    ``\\DeclareMathOperator``) as name -> (number of arguments, body)."""
+    found: dict[str, tuple[int, str]] = {}
+    for pattern in (_NEWCOMMAND, _DEF):
+        for match in pattern.finditer(preamble):
+            group = _group(preamble, match.end() - 1)
+            if group is None:
+                continue
+            count = int(match.group("n") or 0) if pattern is _NEWCOMMAND else match.group("params").count("#")
+            found[match.group("name")] = (count, group[0])
+    for match in _OPERATOR.finditer(preamble):
+        found[match.group("name")] = (0, "\\operatorname{" + match.group("body").strip() + "}")
+    return found
+
+
+def _arguments(formula: str, end: int, count: int) -> tuple[list[str], int] | None:
+    args = []
+    for _ in range(count):
+        while end < len(formula) and formula[end] == " ":
+            end += 1
+        if end >= len(formula):
+            return None
+        group = _group(formula, end) if formula[end] == "{" else None
+        if group is not None:
+            args.append(group[0])
+            end = group[1]
+            continue
+        token = _TOKEN.match(formula, end)  # a one-token argument: \norm x
+        if token is None:
+            return None
+        args.append(token.group())
+        end = token.end()
+    return args, end
+
+
+def expand(formula: str, known: dict[str, tuple[int, str]]) -> str:
+    """``formula`` with the author's macros replaced by their bodies, arguments filled in."""
+    if not known:
+        return formula
+    use = re.compile(r"\\(" + "|".join(sorted(map(re.escape, known), key=len, reverse=True)) + r")(?![A-Za-z])")
+    for _ in range(MACRO_ROUNDS):
+        out: list[str] = []
+        size = last = 0
+        for match in use.finditer(formula):
+            if match.start() < last:
+                continue
+            count, body = known[match.group(1)]
+            taken = _arguments(formula, match.end(), count)
+            if taken is None:
+                continue
+            args, end = taken
+            filled = _fill(body, args)
+            # a body ending in a command name must not run into the letters that follow it
+            out += [formula[last:match.start()], filled + (" " if re.search(r"\\[A-Za-z]+$", filled) else "")]
+            size += len(out[-1]) + len(out[-2])
+            if size > MACRO_MAX_CHARS:
+                return formula  # as far as it could be expanded within the limit
+            last = end
+        if not out:
+            break
+        out.append(formula[last:])
+        formula = "".join(out)
+    return formula
+
+
+def _fill(body: str, args: list[str]) -> str:
+    def argument(match: re.Match[str]) -> str:
+        k = int(match.group(1))
+        return args[k - 1] if 0 < k <= len(args) else ""
+
+    return _ARGUMENT.sub(argument, body)
+
+
 def find_latex(text: str) -> list[MathSpan]:
-    """Every formula of a LaTeX source, in document order."""
+    """Every formula of a LaTeX source, in document order, with the author's macros expanded."""
+    begin = text.find("\\begin{document}")
+    known = macros(_COMMENT.sub("", text[:begin] if begin >= 0 else text))
     masked = mask_latex(text)
     found, rest = find_environments(masked)
     for span in scan_delimited(rest):
         cleaned = clean_math(span.text)
         if cleaned:
             found.append(MathSpan(cleaned, span.start, span.end, span.display, span.how))
-    return sorted(found, key=lambda s: s.start)
+    expanded = []
+    for span in found:
+        full = expand(span.text, known)
+        expanded.append(replace(span, text=full, written=span.text) if full != span.text else span)
+    return sorted(expanded, key=lambda s: s.start)

@@ -100,7 +100,10 @@ def _formula(found: FoundFormula, names: dict[str, str]) -> str:
     warnings = "".join(
         f'<div class="warning">{escape(str(w.get("message", "")))}</div>' for w in found.warnings
     )
-    source = f'<details class="source"><summary>as written</summary><pre>{escape(found.text)}</pre></details>'
+    source = f'<details class="source"><summary>as written</summary><pre>{escape(found.written or found.text)}</pre>'
+    if found.written:
+        source += f"<p>read with the author's macros expanded:</p><pre>{escape(found.text)}</pre>"
+    source += "</details>"
     return (f'<section class="formula" id="f-{found.index}">{head}{context}'
             f'<div class="math">{found.mathml(names)}</div>{warnings}'
             f"{_chunks(found.explanation, names)}{_lenses(found.explanation)}{_repairs(found.explanation)}"

@@ -42,6 +42,7 @@ class FoundFormula:
     how: str
     explained: Explained | None = None
     error: FormulaError | None = None
+    written: str = ""  # as the author wrote it, when ``text`` has the author's macros expanded
 
     @property
     def formula(self) -> Formula | None:
@@ -80,7 +81,8 @@ class FoundFormula:
             "column": self.place.column,
             "section": self.place.section,
             "context": self.context,
-            "text": self.text,
+            "text": self.written or self.text,
+            **({"read_as": self.text} if self.written else {}),
             "display": self.display,
             "found_by": self.how,
         }
@@ -235,7 +237,7 @@ def _explain_all(placed: list[tuple[MathSpan, Place]], console: Console | None) 
             except FormulaError as err:
                 done[key] = (None, err)
         explained, error = done[key]
-        return FoundFormula(i, span.text, place, span.display, span.how, explained, error)
+        return FoundFormula(i, span.text, place, span.display, span.how, explained, error, span.written)
 
     if console is None:
         return [one(i, span, place) for i, (span, place) in enumerate(placed)]

@@ -23,7 +23,8 @@ class MathSpan:
 
     ``start``/``end`` cover the formula with its delimiters; ``text`` is the math inside them,
     cleaned of labels and alignment marks. ``how`` says how it was found (``$..$``,
-    ``align``, ``MathJax script``, ``running text`` ...).
+    ``align``, ``MathJax script``, ``running text`` ...). ``written`` keeps the formula as the
+    author wrote it when the author's own macros were expanded in ``text``.
     """
 
     text: str
@@ -31,7 +32,7 @@ class MathSpan:
     end: int
     display: bool
     how: str
-    repaired_from: str = field(default="", compare=False)
+    written: str = field(default="", compare=False)
 
 
 class Source:
