@@ -86,6 +86,22 @@ def test_a_near_miss_warning_computes_what_the_slip_does() -> None:
     assert r"\frac{e^{x_{i}}}{\sum_{j} e^{x_{j}}}" in w.message
 
 
+def test_weights_divided_by_the_count_say_what_they_sum_to() -> None:
+    (w,) = explain(r"\bar x = \frac{\sum_{i=1}^{n} w_i x_i}{n}").warnings
+    assert w.concept == "weighted_average"
+    found = re.search(r"with the weights ([\d., ]+?) gives", w.message)
+    assert found is not None
+    weights = [float(v) for v in found.group(1).split(",")]
+    assert f"sum to {sum(weights) / len(weights):.3g}" in w.message  # divided by n, the count
+
+
+def test_ema_weights_that_do_not_add_to_one() -> None:
+    (w,) = explain(r"v_t = \beta v_{t-1} + (1+\beta) g_t").warnings
+    assert w.concept == "ema"
+    assert f"add up to {0.9 + 1.9:.3g}, not 1" in w.message
+    assert r"\left(1 - \beta\right)" in w.message
+
+
 def test_adam_without_the_root_says_how_far_off_the_step_is() -> None:
     (w,) = explain(r"\theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\hat v_t + \epsilon}").warnings
     assert w.concept == "adam"

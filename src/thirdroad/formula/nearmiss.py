@@ -38,6 +38,7 @@ from thirdroad.formula.latex import to_latex
 from thirdroad.formula.match import replace_at
 from thirdroad.formula.program import plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, concepts_at, quiet
+from thirdroad.formula.words import to_words
 
 _E = Symbol("e")
 
@@ -80,6 +81,12 @@ def _values(node: Node, by_atom: Mapping[Node, Any], default: Any = 0.5) -> Any:
         if name is not None and name in inputs:
             inputs[name] = value
     return quiet(lambda: evaluate(node, **inputs))
+
+
+def _said(node: Node) -> str:
+    """A small part of the formula in words (\\hat{v}_t is v̂_t)."""
+    text = quiet(lambda: to_words(node))
+    return str(text) if text is not None else to_latex(node)
 
 
 def _strip_index(node: Node) -> Node:
@@ -180,7 +187,7 @@ def _lost_root(node: Node) -> Iterator[Repair]:
             if isinstance(term, Symbol) and not _is_small(term):
                 new_den = replace_at(den, term, Sqrt(term)) if isinstance(den, Sum) else Sqrt(term)
                 yield replace_at(node, sub, Fraction(sub.num, new_den)), \
-                    f"it divides by {to_latex(term)} itself, not by its square root", ROOTED
+                    f"it divides by {_said(term)} itself, not by its square root", ROOTED
 
 
 def _is_small(sym: Symbol) -> bool:
@@ -197,7 +204,7 @@ def _flipped_sign(node: Node) -> Iterator[Repair]:
         terms = list(node.terms)
         terms[k] = flipped
         what = "adds" if not isinstance(term, Neg) else "subtracts"
-        yield Sum(tuple(terms)), f"it {what} {to_latex(_plain(term))} where the update goes the other way", UPDATES
+        yield Sum(tuple(terms)), f"it {what} {_said(_plain(term))} where the update goes the other way", UPDATES
 
 
 def _plain(term: Node) -> Node:
@@ -257,11 +264,13 @@ def _effect_weights(written: Node, intended: Node, hit: Found) -> str:
     a, x = hit.bindings.get("a"), hit.bindings.get("x")
     if not (isinstance(a, tuple) and isinstance(x, tuple)):
         return "the weights do not sum to 1, so averaging a constant does not give it back"
-    value = _values(written, {_strip_index(a[0]): _SCORES, _strip_index(x[0]): np.ones(3)})
+    # anything else in the formula (a count n) is the number of terms
+    value = _values(written, {_strip_index(a[0]): _SCORES, _strip_index(x[0]): np.ones(3)}, float(_SCORES.size))
     if value is None:
         return "the weights do not sum to 1"
+    total = _fmt(float(np.sum(value)))
     return (f"averaging the constant 1 with the weights {', '.join(_fmt(v) for v in _SCORES)} gives "
-            f"{_fmt(float(np.sum(value)))}, not 1: the weights as used sum to {_fmt(float(np.sum(value)))}")
+            f"{total}, not 1: the weights as used sum to {total}")
 
 
 def _effect_ema(written: Node, intended: Node, hit: Found) -> str:
@@ -271,7 +280,7 @@ def _effect_ema(written: Node, intended: Node, hit: Found) -> str:
     where = ""
     if isinstance(beta, Symbol):
         values[beta] = 0.9
-        where = f" with {to_latex(beta)} = 0.9"
+        where = f" with {_said(beta)} = 0.9"
     total = quiet(lambda: float(_values(Sum((first, second)), values)))
     if total is None:
         return "the average drifts away from the scale of its inputs"
