@@ -22,6 +22,8 @@ HOSTILE = [
     ("unclosed katex spans", '<span class="katex-html">' * 3_000, "html"),
     ("unclosed tex scripts", '<script type="math/tex">' * 3_000, "html"),
     ("one endless line of math", "x = " + "a + " * 20_000, "text"),
+    ("unclosed headings", "<h1>" * 20_000, "html"),
+    ("a heading before every formula", "<h2>T</h2><p>$x$</p>" * 3_000, "html"),
 ]
 
 

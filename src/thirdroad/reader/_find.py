@@ -63,7 +63,7 @@ class Place:
 _HEADINGS = {
     "markdown": re.compile(r"^#{1,6}[ \t]+(?P<title>[^\n]+?)[ \t#]*$", re.MULTILINE),
     "latex": re.compile(r"\\(?:sub)*section\*?\{(?P<title>[^{}]*)\}"),
-    "html": re.compile(r"<h[1-6]\b[^>]*>(?P<title>.*?)</h[1-6]\s*>", re.IGNORECASE | re.DOTALL),
+    "html": re.compile(r"<h[1-6]\b[^>]{0,500}>(?P<title>.{0,500}?)</h[1-6]\s*>", re.IGNORECASE | re.DOTALL),
     "text": re.compile(r"(?:^|\n\n)(?P<title>[A-Z0-9][^\n.!?:;=]{2,60})\n(?:[=-]{3,}\n)?\n", re.MULTILINE),
 }
 _LATEX_WRAPPERS = re.compile(r"\\(?:emph|textbf|textit|texttt|mathrm|text|underline)\{([^{}]*)\}")
@@ -100,7 +100,9 @@ class Placer:
         # even without a full stop (papers often leave it out).
         breaks.update(s.end for s in spans if s.display and _NEW_SENTENCE.match(self.masked, s.end))
         self.breaks = sorted(breaks)
-        self.headings = [(m.start(), self._clean(m.group("title"))) for m in _HEADINGS[fmt].finditer(text)]
+        headings = [(m.start(), self._clean(m.group("title"))) for m in _HEADINGS[fmt].finditer(text)]
+        self.heading_starts = [start for start, _ in headings]
+        self.heading_titles = [title for _, title in headings]
 
     def _clean(self, text: str) -> str:
         if self.fmt == "latex":
@@ -113,12 +115,9 @@ class Placer:
         return re.sub(r"\s+", " ", text).strip()
 
     def section(self, offset: int) -> str:
-        title = ""
-        for start, heading in self.headings:
-            if start > offset:
-                break
-            title = heading
-        return title
+        """The title of the last heading before ``offset`` ("" before the first)."""
+        k = bisect.bisect_right(self.heading_starts, offset) - 1
+        return self.heading_titles[k] if k >= 0 else ""
 
     def context(self, span: MathSpan) -> str:
         """The sentence around the formula, with this formula as ``[this formula]`` when it is
