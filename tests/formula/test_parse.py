@@ -8,7 +8,7 @@ import pytest
 
 from thirdroad.formula import FormulaError, detect_notation, parse
 from thirdroad.formula.ast import Node, Symbol, node_at, paths
-from thirdroad.formula.parser import MAX_DEPTH
+from thirdroad.formula.parser import MAX_DEPTH, tree_depth
 from thirdroad.formula.tokens import MAX_LENGTH
 
 from .sexpr import sexpr
@@ -203,9 +203,12 @@ def test_deep_nesting_is_a_formula_error_not_a_recursion_error(text: str) -> Non
 
 
 def test_nesting_within_the_limit_is_read() -> None:
-    depth = MAX_DEPTH // 2 - 2
-    f = parse("(" * depth + "x" + ")" * depth)
-    assert f.root == Symbol("x")
+    depth = MAX_DEPTH - 1
+    f = parse("\\sqrt{" * depth + "x" + "}" * depth)
+    assert tree_depth(f.root)[0] == MAX_DEPTH
+    assert parse(f.latex) == f
+    with pytest.raises(FormulaError, match="deeply"):
+        parse("\\sqrt{" * MAX_DEPTH + "x" + "}" * MAX_DEPTH)
 
 
 def test_decisions_name_their_rule() -> None:

@@ -226,10 +226,9 @@ class _Generator:
         if helper is None:
             raise FormulaError(f"compile cannot compute the product {node.op}",
                                node.span[0] + 1)
-        text = codes[0][0]
-        for code, _ in codes[1:]:
-            text = f"{helper}({text}, {code})"
-        return text, ""
+        if len(codes) == 2:
+            return f"{helper}({codes[0][0]}, {codes[1][0]})", ""
+        return f"nm.chain({helper}, {', '.join(c[0] for c in codes)})", ""
 
     def _apply(self, node: Apply) -> Code:
         name = function_name(node.func)
@@ -313,6 +312,10 @@ def compile(text: str | Formula, notation: str | None = None) -> CompiledFormula
     program = plan(formula.root)
     source = _Generator(program).source()
     namespace: dict[str, Any] = {"np": np, "nm": nm, "__builtins__": {}}
-    code = builtins.compile(source, "<thirdroad formula>", "exec")
+    try:
+        code = builtins.compile(source, "<thirdroad formula>", "exec")
+    except (SyntaxError, RecursionError, MemoryError) as exc:  # a formula too big for Python
+        raise FormulaError("the formula is too large to compile", 1,
+                           "compile its parts one by one") from exc
     exec(code, namespace)  # generated from whitelisted templates, never from user text
     return CompiledFormula(formula, program, source, namespace["formula"])

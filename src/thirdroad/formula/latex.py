@@ -41,6 +41,7 @@ from thirdroad.formula.ast import (
 )
 from thirdroad.formula.tables import (
     BIG_OPERATORS,
+    FUNCTION_LETTERS,
     GREEK_SET,
     LATEX_FUNCTIONS,
     RELATION_LATEX,
@@ -51,16 +52,14 @@ _BIG_LATEX.update({"argmax": "\\arg\\max", "argmin": "\\arg\\min"})
 _SYMBOL_LATEX = {
     "infty": "\\infty", "partial": "\\partial", "ell": "\\ell", "emptyset": "\\emptyset",
     "hbar": "\\hbar", "dots": "\\dots", "forall": "\\forall", "exists": "\\exists",
-    "nabla": "\\nabla", "star": "*", "prime": "\\prime", "top": "\\top",
+    "nabla": "\\nabla", "star": "*", "prime": "\\prime",
+    "_": "\\_", "%": "\\%", "$": "\\$", "#": "\\#", "&": "\\&",
 }
 _FONT_LATEX = {"bf": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "rm": "\\mathrm",
                "sf": "\\mathsf", "tt": "\\mathtt", "frak": "\\mathfrak", "it": "\\mathit"}
 _PRODUCT_LATEX = {"": " ", "cdot": " \\cdot ", "times": " \\times ", "odot": " \\odot ",
                   "otimes": " \\otimes ", "circ": " \\circ ", "star": " \\star ",
                   "oplus": " \\oplus ", "div": " \\div "}
-_ACCENTS = frozenset(
-    ["hat", "bar", "tilde", "dot", "ddot", "vec", "check", "breve", "acute", "grave", "ring", "underline"]
-)
 
 # Binding strength, loosest first; a child weaker than its slot gets brackets.
 STATEMENT, RELATION, SUM, PRODUCT, FACTOR = 0, 1, 2, 3, 4
@@ -95,17 +94,27 @@ def _paren(text: str) -> str:
 
 def _wrap(node: Node, need: int) -> str:
     text = _render(node)
-    return _paren(text) if strength(node) < need else text
+    if strength(node) >= need:
+        return text
+    if isinstance(node, Block | Statement) or (
+        isinstance(node, Relation) and isinstance(node.operands[0], Text)
+    ):
+        return "{" + text + "}"  # braces hold statements and "< t" where brackets cannot
+    return _paren(text)
 
 
 def _symbol_core(node: Symbol) -> str:
     name = node.name
     if name in GREEK_SET:
         core = "\\" + name
+    elif name == "partial" and not (node.sub or node.font or node.accent or node.sup or node.prime):
+        core = "{\\partial}"  # alone, or it would take what follows
     elif name in _SYMBOL_LATEX:
         core = _SYMBOL_LATEX[name]
+    elif name == ":":
+        core = "{:}"  # every row, in an index
     elif len(name) == 1:
-        core = name  # letters, and ":" (every row) in an index
+        core = name
     elif "_" in name:
         core = "\\text{" + name.replace("_", "\\_") + "}"
     else:
@@ -117,22 +126,37 @@ def _symbol_core(node: Symbol) -> str:
     return core
 
 
+_MARKS = {"plus": "+", "minus": "-", "star": "*"}
+
+
 def _index(items: tuple[Node, ...]) -> str:
-    return ", ".join(_render(i) for i in items)
+    if items == (Symbol("top"),):
+        return "\\top"
+    if len(items) == 1 and isinstance(items[0], Symbol) and items[0].name in _MARKS and not (
+        items[0].sub or items[0].font or items[0].accent
+    ):
+        return _MARKS[items[0].name]  # eta_{+}
+    return ", ".join(_wrap(i, _RELATION) for i in items)
 
 
 def _label(sup: Node) -> str:
     if isinstance(sup, Symbol) and sup.name in ("star", "plus", "minus"):
         return "^{" + {"star": "*", "plus": "+", "minus": "-"}[sup.name] + "}"
-    if isinstance(sup, Symbol) and len(sup.name) > 1 and sup.name not in GREEK_SET:
+    plain = isinstance(sup, Symbol) and not (sup.sub or sup.font or sup.accent or sup.prime) and (
+        sup.sup is None)
+    if plain and isinstance(sup, Symbol) and len(sup.name) > 1 and sup.name not in GREEK_SET:
         return f"^{{\\mathrm{{{sup.name}}}}}"
     return f"^{{({_render(sup)})}}"
 
 
 def _symbol(node: Symbol) -> str:
     out = _symbol_core(node)
-    if node.name == "E" and node.font == "bb" and not node.sub and node.sup is None:
-        return "{" + out + "}" + "'" * node.prime  # braced, or it would take what follows
+    if node.name == "E" and node.font in ("bb", "", "rm") and node.sup is None:
+        # braced, or E_x [...] would read as an expectation
+        out = "{" + out + "}"
+        if node.sub:
+            out += f"_{{{_index(node.sub)}}}"
+        return out + "'" * node.prime
     if node.sub:
         out += f"_{{{_index(node.sub)}}}"
     if node.sup is not None:
@@ -143,10 +167,10 @@ def _symbol(node: Symbol) -> str:
 def _function_name(func: Node) -> str:
     if isinstance(func, Symbol):
         name = func.name
-        if name in LATEX_FUNCTIONS or name in ("max", "min"):
-            core = "\\" + name
-        elif len(name) == 1 or name in GREEK_SET or func.font or func.accent:
+        if func.font or func.accent or name in FUNCTION_LETTERS:
             core = _symbol_core(func)
+        elif name in LATEX_FUNCTIONS or name in ("max", "min"):
+            core = "\\" + name
         elif "_" in name:
             core = "\\operatorname{" + name.replace("_", "\\_") + "}"
         else:
@@ -183,9 +207,9 @@ def _apply(node: Apply) -> str:
         return f"\\langle {', '.join(_render(a) for a in args)} \\rangle"
     if name in ("floor", "ceil") and len(args) == 1:
         return f"\\l{name} {_render(args[0])} \\r{name}"
-    if name in _ACCENTS and isinstance(func, Symbol) and len(args) == 1 and not func.sub:
-        return f"\\{name}{{{_render(args[0])}}}"
-    inner = ", ".join(_render(a) for a in args)
+    if name.startswith("accent:") and len(args) == 1:
+        return f"\\{name[7:]}{{{_render(args[0])}}}"
+    inner = ", ".join(_wrap(a, _RELATION) for a in args)
     return f"{_function_name(func)}{_paren(inner)}"
 
 
@@ -242,7 +266,7 @@ def _base(node: Node) -> str:
 
 
 def _cell(node: Node) -> str:
-    return "" if isinstance(node, Text) and not node.text else _render(node)
+    return "" if isinstance(node, Text) and not node.text else _wrap(node, _RELATION)
 
 
 def _render(node: Node) -> str:
@@ -251,7 +275,7 @@ def _render(node: Node) -> str:
     if isinstance(node, Number):
         return node.value
     if isinstance(node, Text):
-        return f"\\text{{{node.text}}}" if node.text else ""
+        return "\\text{" + node.text.replace("_", "\\_") + "}" if node.text else ""
     if isinstance(node, Apply):
         return _apply(node)
     if isinstance(node, Neg):
@@ -301,21 +325,27 @@ def _render(node: Node) -> str:
         return f"\\begin{{{node.env}}}{spec} {rows} \\end{{{node.env}}}"
     if isinstance(node, Cases):
         rows = " \\\\ ".join(
-            f"{_render(v)} & {_render(c) if c is not None else chr(92) + 'text{otherwise}'}"
+            f"{_wrap(v, _RELATION)} & "
+            f"{_wrap(c, _RELATION) if c is not None else chr(92) + 'text{otherwise}'}"
             for v, c in node.branches
         )
         return f"\\begin{{cases}} {rows} \\end{{cases}}"
     if isinstance(node, Tuple):
-        return _paren(", ".join(_render(i) for i in node.items))
+        return _paren(", ".join(_wrap(i, _RELATION) for i in node.items))
     if isinstance(node, Concat):
         sep = "; " if node.axis == "stack" else ", "
-        return f"\\left[{sep.join(_render(i) for i in node.items)}\\right]"
+        return f"\\left[{sep.join(_wrap(i, _RELATION) for i in node.items)}\\right]"
     if isinstance(node, Set):
-        return f"\\left\\{{{', '.join(_render(i) for i in node.items)}\\right\\}}"
+        return f"\\left\\{{{', '.join(_wrap(i, _RELATION) for i in node.items)}\\right\\}}"
     if isinstance(node, Interval):
         lo, hi = node.closed[0], node.closed[1]
-        return f"\\left{lo}{_render(node.lo)}, {_render(node.hi)}\\right{hi}"
+        return f"\\left{lo}{_wrap(node.lo, _RELATION)}, {_wrap(node.hi, _RELATION)}\\right{hi}"
     if isinstance(node, Relation):
+        if isinstance(node.operands[0], Text) and not node.operands[0].text:
+            rest = " ".join(
+                f"{RELATION_LATEX.get(op, op)} {_wrap(o, _SUM)}"
+                for op, o in zip(node.ops, node.operands[1:], strict=True))
+            return "{" + rest + "}"  # y_{< t}: a relation with nothing on its left
         out = _wrap(node.operands[0], _SUM)
         for op, operand in zip(node.ops, node.operands[1:], strict=True):
             out += f" {RELATION_LATEX.get(op, op)} {_wrap(operand, _SUM)}"

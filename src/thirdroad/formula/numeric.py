@@ -43,6 +43,14 @@ def mul(a: Any, b: Any) -> Array:
     return arr(a * b)
 
 
+def chain(op: Callable[[Any, Any], Array], *xs: Any) -> Array:
+    """``op`` applied left to right: chain(mul, a, b, c) is mul(mul(a, b), c)."""
+    out = xs[0]
+    for x in xs[1:]:
+        out = op(out, x)
+    return arr(out)
+
+
 def squeeze_row(x: Array) -> Array:
     """A 1×1 result of a row times a column is a scalar; a 1×n row stays a row."""
     return x.reshape(()) if x.size == 1 and x.ndim >= 1 else x

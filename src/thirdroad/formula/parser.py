@@ -74,20 +74,21 @@ from thirdroad.formula.tables import (
 )
 from thirdroad.formula.tokens import Token
 
-MAX_DEPTH = 50
+MAX_DEPTH = 40  # how deep the tree may be
+_GUARD = 3 * MAX_DEPTH  # how deep the reading may recurse (a tree level costs up to three)
 
 _OPEN_NAMES = {"(": "parenthesis", "[": "bracket", "{": "brace", "\\{": "brace", "|": "bar",
                "‖": "norm bar"}
 _CLOSERS = frozenset({")", "]", "}", "\\}"})
 _NOT_FACTOR_CMDS = frozenset(
     set(RELATIONS) | set(ASSIGN_RELATIONS) | set(PRODUCT_OPS) | set(SUM_OPS)
-    | {"mid", "rangle", "rfloor", "rceil", "top", "dots"}
+    | {"mid", "rangle", "rfloor", "rceil", "top"}
 )
 _LABEL_CAPITALS = frozenset("QKVO")
 # Apply nodes the reader makes itself; a subscript after them indexes the result.
 _INTERNAL_FUNCTIONS = frozenset(
-    words("factorial positive_part negative_part partial pm mp not inner floor ceil binom")
-) | frozenset(ACCENTS.values())
+    words("factorial positive_part negative_part partial pm mp not inner floor ceil binom max min")
+) | frozenset("accent:" + a for a in ACCENTS.values())
 _BIG_WORDS = frozenset({"max", "min", "argmax", "argmin", "sup", "inf", "lim"})
 
 
@@ -231,7 +232,7 @@ class Parser:
 
     def enter(self, tok: Token) -> None:
         self.depth += 1
-        if self.depth > MAX_DEPTH:
+        if self.depth > _GUARD:
             raise self.error(
                 f"the formula is nested too deeply (more than {MAX_DEPTH} levels)",
                 tok,
@@ -310,6 +311,11 @@ class Parser:
                                self.text)
         root = items[0] if len(items) == 1 else Block(tuple(items), span=_span(items[0],
                                                                                 items[-1]))
+        depth, deepest = tree_depth(root)
+        if depth > MAX_DEPTH:
+            raise FormulaError(
+                f"the formula is nested too deeply (more than {MAX_DEPTH} levels)",
+                deepest.span[0] + 1, "split it into smaller formulas", self.text)
         if self.saw_d:
             root = self._merge_differentials(root)
         return root
@@ -412,7 +418,8 @@ class Parser:
 
     def parse_relation(self) -> Node:
         first = self.peek()
-        if self.groups and first.kind != "delim" and self._relation_name(first) not in (
+        if (self.groups or self.paren) and first.kind != "delim" and self._relation_name(
+            first) not in (
             None, "leftarrow", "assign"
         ):
             left: Node = Text("", span=(first.start, first.start))  # y_{<t}: "less than t"
@@ -445,7 +452,18 @@ class Parser:
     def _is_update(target: Node, value: Node) -> bool:
         if not isinstance(target, Symbol):
             return False
-        return any(_earlier_or_same(node, target) for node in variables(value))
+        differentials = {
+            id(f.factors[k + 1])
+            for f in value.walk()
+            if isinstance(f, Product) and f.op == ""
+            for k in range(len(f.factors) - 1)
+            if isinstance(f.factors[k], Symbol) and f.factors[k].name == "d"  # type: ignore[attr-defined]
+        }  # the W of "d W" is part of the gradient dW, not a use of W
+        return any(
+            _earlier_or_same(node, target)
+            for node in variables(value)
+            if id(node) not in differentials
+        )
 
     # ---- sums and products ---------------------------------------------------------
     def parse_expr(self) -> Node:
@@ -747,12 +765,17 @@ class Parser:
             return None
         if not braced and (k != j + 2 or toks[j + 1].kind not in ("letter", "num")):
             return None
+        saved = self.i, len(self.decisions), self.depth
         self.i = j + 1
         self.paren += 1
-        label = self.parse_expr()
-        self.paren -= 1
-        if self.i != k:
-            raise self._unexpected(self.peek())
+        try:
+            label = self.parse_expr()
+        finally:
+            self.paren -= 1
+        if self.i != k:  # ^{(a, b)}: not one label; read it as an ordinary superscript
+            self.i, kept, self.depth = saved
+            del self.decisions[kept:]
+            return None
         self.i = k + (2 if braced else 1)
         return label
 
@@ -817,7 +840,9 @@ class Parser:
                 return Symbol("star", span=(tok.start, tok.end))
         if tok.kind == "num":
             self.advance()
-            if self.notation == "latex" and len(tok.value) > 1 and tok.value[0].isdigit():
+            if self.notation == "latex" and len(tok.value) > 1 and tok.value[0].isdigit() and (
+                tok.value[1].isdigit() or tok.value[1] == "."
+            ):
                 # x^23 is x^2 times 3: give the rest back to the token stream
                 rest = Token("num", tok.value[1:], tok.start + 1, tok.end)
                 self.i -= 1
@@ -946,7 +971,7 @@ class Parser:
             return self._function(tok, tok.value), False
         if kind == "cmd":
             return self._command_atom(tok)
-        if kind == "op" and tok.value == ":" and self.groups:
+        if kind == "op" and tok.value == ":" and (self.groups or self.paren):
             return Symbol(":", span=span), True  # W_{:,j}: every row
         if kind == "op":
             return self._bracket_atom(tok)
@@ -1172,6 +1197,9 @@ class Parser:
         if isinstance(arg, Symbol):
             node: Node = Symbol(arg.name, font, arg.accent, arg.sub, arg.sup, arg.prime,
                                 span=span)
+        elif any(isinstance(n, Relation | Update | Block | Statement) for n in arg.walk()):
+            raise self.error("a font applies to names, not to equations", tok,
+                             "write \\mathbf{W} = ..., not \\mathbf{W = ...}")
         else:
             names = {id(n.func) for n in arg.walk() if isinstance(n, Apply)}
             node = transform(arg, lambda n: n if id(n) in names else restyle(n))
@@ -1186,17 +1214,24 @@ class Parser:
         span = _span(tok, self.toks[self.i - 1])
         if isinstance(arg, Symbol) and not arg.accent:
             return Symbol(arg.name, arg.font, accent, arg.sub, arg.sup, arg.prime, span=span)
-        return Apply(Symbol(accent), (arg,), span=span)
+        return Apply(Symbol("accent:" + accent), (arg,), span=span)
 
     def _function(self, tok: Token, name: str) -> Node:
         """``\\exp(x)``, ``\\log_2 x``, ``\\sin^2 x``, ``\\sin x \\cos y``."""
         func: Node = Symbol(name, span=(tok.start, tok.end))
         power: Node | None = None
-        while self.at_op("_") or self.at_op("^"):
+        primes = 0
+        while self.at_op("_") or self.at_op("^") or self.at_op("'"):
             op = self.advance()
-            script = self.parse_script()
+            if op.value == "'":
+                primes += 1  # \operatorname{f}'(x)
+                func = Symbol(name, sub=getattr(func, "sub", ()), prime=primes,
+                              span=_span(tok, op))
+                continue
+            script = self.parse_script(script=True)
             if op.value == "_":
-                func = Symbol(name, sub=_index_items(script), span=_span(tok, script))
+                func = Symbol(name, sub=_index_items(script), prime=primes,
+                              span=_span(tok, script))
             else:
                 power = script
         nxt = self.peek()
@@ -1303,7 +1338,8 @@ class Parser:
         elif self.starts_factor(nxt) and not self._line_end(nxt):
             body = self.parse_product()
         else:
-            return Symbol("E", "bb", sub=() if under is None else (under,),
+            font = sym.font if isinstance(sym, Symbol) else tok.font
+            return Symbol("E", font, sub=() if under is None else _index_items(under),
                           span=_span(tok, self.toks[self.i - 1]))
         node = Expectation(body, under, span=_span(tok, self.toks[self.i - 1]))
         self.decide("expectation", node.span, "an expectation", "E times a bracket")
@@ -1386,6 +1422,9 @@ class Parser:
         end = self._end(tok)
         branches: list[tuple[Node, Node | None]] = []
         for row in rows:
+            if len(row) > 2:
+                raise self.error("a case has one value and one condition", end,
+                                 "write value & condition \\\\ on each line")
             value = row[0]
             cond = row[1] if len(row) > 1 else None
             branches.append((value, _condition(cond)))
@@ -1465,6 +1504,18 @@ def _earlier_or_same(node: Symbol, target: Symbol) -> bool:
     same_sup = node.sup == target.sup or (
         target.sup is not None and node.sup == _step_before(target.sup))
     return same_sub and same_sup
+
+
+def tree_depth(root: Node) -> tuple[int, Node]:
+    """The depth of the tree (a leaf alone is 1) and its deepest node."""
+    best, deepest = 0, root
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > best:
+            best, deepest = depth, node
+        stack.extend((child, depth + 1) for child in node.children())
+    return best, deepest
 
 
 def _is_bound(node: Node) -> bool:

@@ -61,7 +61,7 @@ _MASTER = re.compile(
     r"""
     (?P<ws>\s+)
    |(?P<cmd>\\(?:[A-Za-z]+\*?|.))
-   |(?P<num>\d+(?:\.\d+)?(?:[eE][-+]?\d+(?![A-Za-z]))?|\.\d+)
+   |(?P<num>[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+(?![A-Za-z]))?|\.[0-9]+)
    |(?P<letters>[A-Za-z]+)
    |(?P<op>:=|<-|<=|>=|!=|->|\*\*|\|\||[-+*/=<>,;!'|()\[\]{}^_&:])
    |(?P<other>.)
@@ -71,7 +71,7 @@ _MASTER = re.compile(
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _NAME_WITH_MARK = re.compile(r"([A-Za-z][A-Za-z0-9_]*)([.,;:!]?)")
 _ESCAPED_UNDERSCORE_WORD = re.compile(r"(?:\\_[A-Za-z]+)+")
-_ASCII_NAME = re.compile(r"([A-Za-z]+?)(\d+)$")
+_ASCII_NAME = re.compile(r"([A-Za-z]+?)([0-9]+)$")
 _OP_ALIASES = {"**": "^", "<-": "leftarrow", "<=": "le", ">=": "ge", "!=": "ne", "->": "to"}
 
 
@@ -143,7 +143,7 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
                 out.append(Token("word", text[start:pos].replace("\\_", "_"), start, pos))
                 continue
             if ascii_mode:  # beta1: in plain text, digits after a name belong to it
-                while pos < n and text[pos].isdigit():
+                while pos < n and text[pos] in "0123456789":
                     pos += 1
                 value, end = text[start:pos], pos
             _letters(value, start, text, end, ascii_mode, out)
@@ -334,10 +334,14 @@ def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -
         out.append(Token("cmd", "mathrm", start, end))
         return brace
     if name.startswith("operatorname"):
-        out.append(Token("opname", words.replace("\\", ""), start, close + 1))
+        opname = words.replace("\\", "")
+        if not _NAME.fullmatch(opname):
+            raise FormulaError(f"\\{name} needs a name of letters", brace + 2,
+                               "write \\operatorname{softmax}", text)
+        out.append(Token("opname", opname, start, close + 1))
         return close + 1
     named = _NAME_WITH_MARK.fullmatch(words)
-    if named and named.group(1).lower() not in CONTROL_WORDS:
+    if named and (name == "mathrm" or named.group(1).lower() not in CONTROL_WORDS):
         # \text{loss}, \text{const.}, \text{target!}: a name (a final '!' is a factorial)
         word, mark = named.group(1), named.group(2)
         kind = "letter" if len(word) == 1 else "word"
@@ -347,8 +351,9 @@ def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -
         if mark == "!":
             out.append(Token("op", "!", close, close))
         return close + 1
-    if words:
-        out.append(Token("text", " ".join(words.split()), start, close + 1))
+    plain = " ".join(re.sub(r"[\\{}]", " ", words).split())  # text keeps its words only
+    if plain:
+        out.append(Token("text", plain, start, close + 1))
     return close + 1
 
 
