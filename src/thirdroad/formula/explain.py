@@ -141,14 +141,18 @@ class Explanation:
         from rich.table import Table
         from rich.text import Text
 
-        parts: list[Any] = [Text(self.formula.latex, style="bold")]
+        parts: list[Any] = [Text(self.formula.latex, style="bold"), Text(_words(self.formula.root), style="dim")]
+        if self.formula.repairs:
+            fixes = [r.to_dict() for r in self.formula.repairs]
+            parts.append(Text("read as a damaged copy; repaired: " +
+                              "; ".join(f"{d['before']} → {d['after']} ({d['what']})" for d in fixes), style="dim"))
         if self.chunks:
             table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-            table.add_column("chunk")
-            table.add_column("concept")
-            table.add_column("how")
+            table.add_column("part")
+            table.add_column("is")
+            table.add_column("found by")
             for c in self.chunks:
-                table.add_row(c.latex, f"{c.concept}: {c.says}", c.method)
+                table.add_row(c.words if len(c.words) <= 48 else c.latex, f"{c.concept}: {c.says}", c.method)
             parts.append(table)
         for title, key in (("Names", "names"), ("Reading order", "reading_order"), ("Action", "action")):
             parts.append(Text.assemble((f"{title}: ", "bold cyan"), self.lenses[key]))
@@ -259,7 +263,7 @@ def _says(found: Found) -> str:
         bound = bindings.get(var.name)
         if bound is None or not var.passed_to_reference:
             continue
-        meaning = var.meaning.split(":")[-1].strip() or var.name
+        meaning = var.meaning.split(":")[-1].strip() or var.role  # "the matrix W" when the data says no more
         parts.append(f"{meaning} {_binding_text(bound)}")
     return f"{name} of " + ", ".join(parts) if parts else name
 
