@@ -329,6 +329,8 @@ def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -
     close = closing_brace(text, brace)
     content = text[brace + 1 : close]
     words = " ".join(content.replace("~", " ").replace("\\_", "_").split())
+    if name not in ("mathrm",) and not name.startswith("operatorname"):
+        words = " ".join(re.sub(r"[\\{}]", " ", words).split())  # text keeps its words only
     if name == "mathrm" and (len(words) <= 1 or not _NAME.fullmatch(words)):
         # \mathrm{d}, \mathrm{T}, \mathrm{x+1}: a font over ordinary math
         out.append(Token("cmd", "mathrm", start, end))
