@@ -74,6 +74,31 @@ def test_the_action_lens_shows_a_worked_example_the_evaluator_computes() -> None
     np.testing.assert_allclose(shown, expected, rtol=5e-3)
 
 
+def test_a_block_is_worked_through_once_from_zero_averages() -> None:
+    block = (r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t \\ v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\ "
+             r"\hat m_t = \frac{m_t}{1-\beta_1^t} \\ \hat v_t = \frac{v_t}{1-\beta_2^t} \\ "
+             r"\theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}")
+    action = explain(block).lenses["action"]
+
+    def vector(name: str) -> np.ndarray:
+        found = re.search(rf"(?<![\w^]){name} = \[([^\]]+)\]", action)
+        assert found is not None, name
+        return np.array([float(v) for v in found.group(1).split(",")])
+
+    def number(name: str) -> float:
+        found = re.search(rf"{name} = ([\d.e+-]+)", action)
+        assert found is not None, name
+        return float(found.group(1))
+
+    g, theta = vector("g"), vector("θ")
+    b1, b2, lr, eps = number("β_1"), number("β_2"), number("α"), number("ε")
+    m, v = (1 - b1) * g, (1 - b2) * g**2  # one step from zero averages, at t = 1
+    expected = theta - lr * (m / (1 - b1)) / (np.sqrt(v / (1 - b2)) + eps)
+    shown = re.search(r"gives θ = \[([^\]]+)\]", action)
+    assert shown is not None
+    np.testing.assert_allclose([float(x) for x in shown.group(1).split(",")], expected, rtol=5e-3, atol=1e-3)
+
+
 def test_a_near_miss_warning_computes_what_the_slip_does() -> None:
     e = explain(r"\frac{e^{x_i}}{\sum_j x_j}")
     (w,) = e.warnings

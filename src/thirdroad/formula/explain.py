@@ -489,7 +489,46 @@ def _action(rec: Recognition) -> str:
     if top:
         concept_text = concepts_module.catalog()[top[0].concept].action + " "
     example = _worked_example(rec, main, top[0] if top else None)
+    if isinstance(rec.formula.root, Block):
+        example = _block_example(rec) or example
     return (concept_text + example).strip()
+
+
+# typical settings, by the name a formula gives them (beta_1 is Adam's 0.9)
+_SETTINGS = {"beta": 0.9, "beta_1": 0.9, "beta_2": 0.999, "alpha": 0.1, "eta": 0.1, "gamma": 0.9, "rho": 0.9,
+             "mu": 0.9, "lambda": 0.01, "epsilon": 1e-8, "varepsilon": 1e-8, "tau": 0.5, "t": 1}
+
+
+def _block_example(rec: Recognition) -> str:
+    """One pass through several equations: the averages start at zero, the rest get small values."""
+    program = quiet(lambda: plan(rec.formula.root))
+    if program is None or not program.is_block or not program.outputs:
+        return ""
+    shown: dict[str, str] = {}
+    for s in rec.formula.root.walk():
+        if isinstance(s, Symbol):
+            name = program.name_of(s, frozenset())[0]
+            t = program.time_letter
+            step = t is not None and len(s.sub) == 1 and s.sub[0] in (Symbol(t), Sum((Symbol(t), Neg(Number("1")))))
+            shown.setdefault(name, display(_plain(s)) if step else display(s))  # m for m_t and m_{t-1}
+    inputs: dict[str, Any] = {}
+    arrays = 0
+    for name in program.inputs:
+        if name in _SETTINGS:
+            inputs[name] = _SETTINGS[name]
+        elif name in program.outputs[:-1]:
+            inputs[name] = np.zeros(3)  # a running average starts at zero
+        else:
+            inputs[name] = _VECTORS[arrays % len(_VECTORS)]
+            arrays += 1
+    results = quiet(lambda: evaluate(rec.formula.root, **inputs))
+    if not isinstance(results, dict):
+        return ""
+    last = program.outputs[-1]
+    if last not in results or not np.all(np.isfinite(np.asarray(results[last], dtype=np.float64))):
+        return ""
+    given = ", ".join(f"{shown.get(n, n)} = {_fmt_value(v)}" for n, v in inputs.items())
+    return f"For example, one pass with {given} gives {shown.get(last, last)} = {_fmt_value(results[last])}."
 
 
 def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
