@@ -266,6 +266,16 @@ def test_the_names_written_decide_which_concept_is_named_first() -> None:
     assert rmsprop.defining[0] == "rmsprop"
 
 
+def test_a_longer_sum_holds_chunks_made_of_some_of_its_terms() -> None:
+    text = r"\theta_t = \theta_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon} - \eta \lambda \theta_{t-1}"
+    rec = recognize(text)
+    parts = {f.concept: f for f in rec.found if "[" in f.path}
+    assert {"adam", "weight_decay"} <= set(parts)
+    adam, decay = parts["adam"].node, parts["weight_decay"].node
+    assert text[adam.span[0]:adam.span[1]] == r"\theta_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
+    assert text[decay.span[1] - len(r"\lambda \theta_{t-1}"):decay.span[1]] == r"\lambda \theta_{t-1}"
+
+
 def test_agree_compares_where_both_are_finite() -> None:
     assert agree(np.array([1.0, 2.0]), np.array([1.0, 2.0])) is True
     assert agree(np.array([1.0, 2.0]), np.array([1.0, 2.5])) is False

@@ -299,8 +299,8 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
             continue  # the same kind of part again (the score above and below the fraction)
         told.add(ids)
         first = cat[group[0].concept]
-        part = group[0].words if len(group[0].words) <= 60 else "one part"
-        where = "This is just" if path == main_path else f"The part {part} is"
+        part = next((t for t in (group[0].words, group[0].latex) if len(t) <= 60), "")
+        where = "This is just" if path == main_path else f"The part {part} is" if part else "One part is"
         name = _display(first)
         says = f" ({group[0].says})" if len(group[0].says) <= 60 else ""
         sentence = f"{where} {_with_article(name)}{says}: {_lower_first(first.action)}"

@@ -37,6 +37,7 @@ from thirdroad.formula.ast import (
     Product,
     Relation,
     Statement,
+    Sum,
     Symbol,
     Text,
     Update,
@@ -521,10 +522,53 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
             continue
         cnode = canon(node, memo)
         result.canon_of[path] = cnode
-        result.found.extend(_at(path, node, cnode, lib, seed))
+        found = _at(path, node, cnode, lib, seed)
+        result.found.extend(found)
+        if isinstance(cnode, Sum) and not found:
+            result.found.extend(_parts_of_sum(path, node, cnode, lib, seed))
     main = result.nodes.get(result.main_path)
     result.main = main
     return result
+
+
+def _parts_of_sum(path: str, node: Node, cnode: Sum, lib: Library, seed: int) -> list[Found]:
+    """Concepts made of some of the terms of a longer sum (associativity: a + b + c holds the
+    chunk a + c). AdamW written out is Adam's step plus a weight decay term."""
+    terms = cnode.terms
+    if not 3 <= len(terms) <= 6:
+        return []
+    originals = _terms(node)
+    out: list[Found] = []
+    taken: list[set[int]] = []
+    for k in range(len(terms) - 1, 1, -1):
+        for chosen in itertools.combinations(range(len(terms)), k):
+            if any(set(chosen) <= t for t in taken):
+                continue  # inside a part already named
+            part = Sum(tuple(terms[i] for i in chosen))
+            hits = [f for f in _at(f"{path}[{','.join(map(str, chosen))}]", node, part, lib, seed)
+                    if not _compiled_generic(f.template)]
+            if not hits:
+                continue
+            taken.append(set(chosen))
+            shown = node
+            if len(originals) == len(terms):
+                picked = [originals[i] for i in chosen]
+                shown = Sum(tuple(picked)).with_span((min(t.span[0] for t in picked), max(t.span[1] for t in picked)))
+            out.extend(Found(f.path, shown, part, f.concept, f.template, f.bindings, f.method, f.confirmed)
+                       for f in hits)
+    return out
+
+
+def _terms(node: Node) -> tuple[Node, ...]:
+    """The terms of a sum as written, nested sums flattened (as the canonical form does)."""
+    if isinstance(node, Sum):
+        return tuple(t for term in node.terms for t in _terms(term))
+    return (node,)
+
+
+def _compiled_generic(template: Template) -> bool:
+    ct = _compiled(template)
+    return ct is None or ct.generic
 
 
 def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Found]:
