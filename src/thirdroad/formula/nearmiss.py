@@ -4,7 +4,23 @@ Each check below proposes one small repair of a sub-expression (put back an ``ex
 root, a hat; flip one sign; make two weights add to one). If the repaired expression is a
 concept and the written one is not, the formula gets a warning that says what differs, what it
 does to the numbers (computed with the evaluator on small inputs) and what was likely meant.
-A formula that is already a concept is never repaired, so correct formulas get no warning.
+
+A part that already is a concept is not repaired, so correct formulas get no warning. One
+exception: ``β v + β g`` also reads as momentum with two settings, but a weight written as
+``β``, ``1 + β`` or ``β - 1`` where an average needs ``1 - β`` is taken as a slip; plain numbers
+(``0.9 v + 0.2 g``) only where the words around the formula claim an average. Adam without bias
+correction is flagged only where the words claim Adam or the formula computes Adam's two moments.
+
+=============  =======================================  ============================
+check          repair                                   concept named
+=============  =======================================  ============================
+lost_exp       put ``exp`` back above or below          softmax (or what it is part of)
+weights        divide by the sum of the weights         weighted_average
+ema_weights    make the second weight ``1 - β``          ema
+lost_root      put the square root back                  adam, rmsprop, adagrad ...
+sign           flip one term of an update                gradient_descent, adam ...
+hats           put hats on ``m`` and ``v``               adam
+=============  =======================================  ============================
 """
 
 from __future__ import annotations
@@ -32,6 +48,7 @@ from thirdroad.formula.ast import (
     Sum,
     Symbol,
     Update,
+    map_children,
 )
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.latex import to_latex
@@ -45,7 +62,11 @@ _E = Symbol("e")
 
 @dataclass(frozen=True)
 class Warning:
-    """Something in the formula that is almost, but not quite, a known concept."""
+    """Something in the formula that is almost, but not quite, a known concept.
+
+    ``kind`` is ``"near_miss"``; ``message`` says what differs, what it does to the numbers and
+    the likely intended formula, which ``intended`` also holds as LaTeX.
+    """
 
     kind: str
     concept: str
@@ -226,8 +247,6 @@ def _hatless(found: Found) -> Node | None:
 
 
 def _replace_all(node: Node, old: Node, new: Node) -> Node:
-    from thirdroad.formula.ast import map_children
-
     if node == old:
         return new
     return map_children(node, lambda child: _replace_all(child, old, new))
