@@ -5,7 +5,7 @@ what it does on a tiny example.
 >>> e.concepts
 {'softmax'}
 >>> e.chunks[0].says
-'softmax over m of z_m'
+'softmax over k of z_k'
 
 Three lenses, each short and concrete:
 
@@ -54,8 +54,9 @@ from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.mathml import to_mathml
 from thirdroad.formula.names import display
-from thirdroad.formula.nearmiss import Warning, _display, _with_article, near_misses
+from thirdroad.formula.nearmiss import Warning, near_misses
 from thirdroad.formula.parse import Formula, parse
+from thirdroad.formula.phrases import concept_name, with_article
 from thirdroad.formula.program import plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, quiet, recognize
 from thirdroad.formula.words import to_words
@@ -250,7 +251,7 @@ def _binding_text(bound: Any) -> str:
 def _says(found: Found) -> str:
     """The chunk in words: ``softmax over s of score of h_t and h̄_s``."""
     concept = concepts_module.catalog()[found.concept]
-    name = _display(concept)
+    name = concept_name(concept)
     bindings = found.bindings
     template = found.template
     for var in template.variables:
@@ -301,9 +302,9 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
         first = cat[group[0].concept]
         part = next((t for t in (group[0].words, group[0].latex) if len(t) <= 60), "")
         where = "This is just" if path == main_path else f"The part {part} is" if part else "One part is"
-        name = _display(first)
+        name = concept_name(first)
         says = f" ({group[0].says})" if len(group[0].says) <= 60 else ""
-        sentence = f"{where} {_with_article(name)}{says}: {_lower_first(first.action)}"
+        sentence = f"{where} {with_article(name)}{says}: {_lower_first(first.action)}"
         others = [cat[c.concept].name for c in group[1:]]
         if others:
             sentence += f" It is also {_join(others)}."
@@ -331,7 +332,7 @@ def _reading_order(rec: Recognition) -> str:
         return ""
     names: dict[int, str] = {}
     for f in rec.found:
-        names.setdefault(id(f.node), _display(concepts_module.catalog()[f.concept]))
+        names.setdefault(id(f.node), concept_name(concepts_module.catalog()[f.concept]))
     reader = _Reader(names)
     reader.read(main, top=True)
     if not reader.steps:
@@ -358,7 +359,7 @@ def _lines(rec: Recognition) -> str:
         found = [f for f in rec.found if f.path == path]
         what = _words(value)
         if found:
-            name = _with_article(_display(concepts_module.catalog()[found[0].concept]))
+            name = with_article(concept_name(concepts_module.catalog()[found[0].concept]))
             cat = concepts_module.catalog()
             # a template that computes the same thing may say it in words ("an EMA of squared gradients")
             says = next((t.says for f in found for t in cat[f.concept].formulas
@@ -398,13 +399,13 @@ class _Reader:
             return  # a name, or a gradient: read as one given quantity
         concept = self.names.get(id(node))
         if concept is not None and not top:
-            self.add(node, f"{_words(node)}: {_with_article(concept)}, read as one block")
+            self.add(node, f"{_words(node)}: {with_article(concept)}, read as one block")
             return
         for child in _operands(node):
             self.read(child)
         phrase = self.operation(node)
         if phrase:
-            label = f", which makes {_with_article(concept)}" if concept is not None else ""
+            label = f", which makes {with_article(concept)}" if concept is not None else ""
             self.add(node, phrase + label)
 
     def add(self, node: Node, text: str) -> None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -53,6 +52,7 @@ from thirdroad.formula.ast import (
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.match import replace_at
+from thirdroad.formula.phrases import concept_name, with_article
 from thirdroad.formula.program import plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, concepts_at, quiet
 from thirdroad.formula.words import to_words
@@ -458,40 +458,11 @@ def _best(hits: list[Found], rec: Recognition, plainest: bool) -> Found:
     return hits[0]
 
 
-def _article(name: str) -> str:
-    if _proper(name):
-        return ""  # "this is Adam", no article
-    if name[:2].isupper():  # an acronym is read letter by letter: an SGD, an MSE, a GRU
-        return "an" if name[0] in "AEFHILMNORSX" else "a"
-    return "an" if name[:1].lower() in "aeiou" else "a"
-
-
-def _display(concept: concepts_module.Concept) -> str:
-    """The concept's name as it reads inside a sentence: lower case, acronyms and names kept."""
-    name = concept.name
-    return name if name[:2].isupper() or _proper(name) else name[:1].lower() + name[1:]
-
-
-def _proper(name: str) -> bool:
-    """A name rather than a noun: Adam, Lion, AdaMax (optimizers are named by their papers)."""
-    return name in _proper_names()
-
-
-@cache
-def _proper_names() -> frozenset[str]:
-    return frozenset(c.name for c in concepts_module.catalog() if " " not in c.name and c.family == "optimizers")
-
-
-def _with_article(name: str) -> str:
-    article = _article(name)
-    return f"{article} {name}" if article else name
-
-
 def _warning(hit: Found, what: str, effect: str, fixed: Node, span: tuple[int, int], name: str) -> Warning:
     concept = concepts_module.catalog()[hit.concept]
     intended = to_latex(fixed)
-    name = _display(concept)
-    message = (f"This looks like {_with_article(name)}, but {what}; {effect}. "
+    name = concept_name(concept)
+    message = (f"This looks like {with_article(name)}, but {what}; {effect}. "
                f"Likely meant: {intended}")
     return Warning("near_miss", hit.concept, message, what, intended, span)
 
