@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fuzzing import PIECES, Outcome, check, corpus_texts, mutate  # noqa: E402
+from fuzzing import PIECES, Outcome, check, corpus_texts, mutate
 
 LIMIT = 0.100  # seconds for one reading
 

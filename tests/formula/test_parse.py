@@ -222,3 +222,14 @@ def test_decisions_name_their_rule() -> None:
 def test_formula_equality_ignores_source_and_notation() -> None:
     assert parse("x²", notation="unicode") == parse("x^2")
     assert parse("x²", notation="unicode").notation == "unicode"
+
+
+def test_public_surface_is_complete() -> None:
+    import thirdroad.formula as formula
+
+    for name in formula.__all__:
+        obj = getattr(formula, name)
+        assert obj is not None
+        if callable(obj) and not isinstance(obj, type):
+            assert obj.__doc__, f"{name} needs a docstring"
+    assert {"parse", "Formula", "FormulaError", "compile", "evaluate"} <= set(formula.__all__)
