@@ -143,3 +143,22 @@ def test_rule_table_prints_every_rule() -> None:
     table = rules_table()
     for rule in RULES:
         assert rule in table
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "other"),
+    [
+        (r"x(a + b)", "implicit-product", "(apply x (+ a b))"),
+        (r"f(y)", "function-application", "(* f y)"),
+        (r"x^T y", "transpose", "(* (^ x T) y)"),
+        (r"A^{-1}", "inverse", "(^ A (- 1))"),
+        (r"h^{(t)}", "superscript-label", "(^ h t)"),
+        (r"[h, x]", "bracket-concat", "(interval[] h x)"),
+        (r"v = \beta v + g", "update", "(eq v (+ (* beta v) g))"),
+        (r"W \leftarrow W - \eta d W", "differential", "(update W (+ W (- (* eta d W))))"),
+    ],
+)
+def test_the_other_reading_is_kept(text: str, rule: str, other: str) -> None:
+    f = parse(text)
+    alternatives = {d.rule: sexpr(g.root) for d, g in f.alternatives()}
+    assert alternatives[rule] == other

@@ -77,6 +77,21 @@ class Formula:
 
         return to_words(self.root)
 
+    def alternatives(self) -> list[tuple[Decision, Formula]]:
+        """Where a rule chose between two plausible readings, the other reading too:
+        ``(decision, formula read the other way)`` for each decision that can be turned."""
+        out: list[tuple[Decision, Formula]] = []
+        for d in self.decisions:
+            if d.rule not in TURNABLE:
+                continue
+            try:
+                other = parse(self.source, self.notation, _flips=frozenset({(d.rule, d.span[0])}))
+            except FormulaError:
+                continue
+            if other != self:
+                out.append((d, other))
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "input": self.source,
@@ -98,7 +113,15 @@ class Formula:
         return self.to_mathml()
 
 
-def parse(text: str, notation: str | None = None) -> Formula:
+# Decisions whose other reading can be produced on request (Formula.alternatives).
+TURNABLE = frozenset({
+    "function-application", "implicit-product", "transpose", "inverse", "superscript-label",
+    "bracket-concat", "update", "differential",
+})
+
+
+def parse(text: str, notation: str | None = None, *,
+          _flips: frozenset[tuple[str, int]] = frozenset()) -> Formula:
     """Read ``text`` into a :class:`Formula`. ``notation`` is detected unless given as
     ``latex``, ``unicode``, ``ascii`` or ``mangled`` (repair first, then read as LaTeX).
 
@@ -120,7 +143,7 @@ def parse(text: str, notation: str | None = None) -> Formula:
     try:
         mode = "latex" if chosen == "mangled" else chosen
         tokens = tokenize(text, mode)
-        parser = Parser(text, tokens, mode)
+        parser = Parser(text, tokens, mode, _flips)
         root = parser.parse()
     except RecursionError as exc:  # defence in depth: the depth limit should come first
         raise FormulaError("the formula is nested too deeply", 1, "split it up", text) from exc

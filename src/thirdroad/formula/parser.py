@@ -185,8 +185,10 @@ def _wrt_list(den: Node) -> tuple[Node, ...] | None:
 class Parser:
     """Reads one token list; ``parse()`` returns the root node."""
 
-    def __init__(self, text: str, tokens: list[Token], notation: str) -> None:
+    def __init__(self, text: str, tokens: list[Token], notation: str,
+                 flips: frozenset[tuple[str, int]] = frozenset()) -> None:
         self.text = text
+        self.flips = flips  # decisions to turn around: (rule, start of its span)
         self.toks = tokens
         self.i = 0
         self.notation = notation
@@ -223,6 +225,10 @@ class Parser:
 
     def error(self, message: str, tok: Token, hint: str = "") -> FormulaError:
         return FormulaError(message, tok.start + 1, hint, self.text)
+
+    def flipped(self, rule: str, span: Span) -> bool:
+        """Whether the caller asked for the other reading of this decision."""
+        return bool(self.flips) and (rule, span[0]) in self.flips
 
     def decide(self, rule: str, span: Span, chosen: str, alternative: str = "") -> None:
         self.decisions.append(Decision(rule, span, chosen, alternative))
@@ -443,6 +449,9 @@ class Parser:
         if len(ops) == 1 and ops[0] in ("leftarrow", "assign"):
             return Update(left, operands[1], ops[0], span=span)
         if len(ops) == 1 and ops[0] == "eq" and self._is_update(left, operands[1]):
+            if self.flipped("update", span):
+                self.decide("update", span, "an equation", f"an update of {self.src(left.span)}")
+                return Relation(tuple(ops), tuple(operands), span=span)
             self.decide("update", span, f"an update of {self.src(left.span)}",
                         "an equation to solve")
             return Update(left, operands[1], "eq", span=span)
@@ -644,9 +653,6 @@ class Parser:
                 node = self._application(node)  # Var[x], mean[x]
             elif v == "(" and isinstance(node, Symbol) and call:
                 if not self._is_function(node):
-                    self.decide("implicit-product", node.span,
-                                f"{self.src(node.span)} times the bracket",
-                                f"{self.src(node.span)} applied to the bracket")
                     break
                 node = self._application(node)
             else:
@@ -654,18 +660,19 @@ class Parser:
         return node
 
     def _is_function(self, sym: Symbol) -> bool:
+        """Rule function-application (or implicit-product) for a name before a bracket."""
         name = sym.name
         if name in WORD_FUNCTIONS or name in self.functions:
             return True
-        if name in FUNCTION_LETTERS:
-            self.decide("function-application", sym.span, f"{name} applied to its argument",
-                        f"{name} times the bracket")
-            return True
-        if len(name) >= 2 and name not in GREEK_SET:
-            self.decide("function-application", sym.span, f"{name} applied to its argument",
-                        "a product of letters")
-            return True
-        return False
+        shown = self.src(sym.span) or name
+        applied = (f"{shown} applied to the bracket", "function-application")
+        times = (f"{shown} times the bracket", "implicit-product")
+        default = name in FUNCTION_LETTERS or (len(name) >= 2 and name not in GREEK_SET)
+        chosen, other = (applied, times) if default else (times, applied)
+        if self.flipped(chosen[1], sym.span):
+            chosen, other = other, chosen
+        self.decide(chosen[1], sym.span, chosen[0], other[0])
+        return chosen is applied
 
     def _application(self, func: Node) -> Node:
         open_tok = self.advance()
@@ -688,28 +695,40 @@ class Parser:
         if primes and isinstance(base, Symbol):  # x^{\prime} is x'
             return Symbol(base.name, base.font, base.accent, base.sub, base.sup,
                           base.prime + primes, span=_span(base, self.toks[self.i - 1]))
+        no_label = self.flipped("superscript-label", base.span)
+        before = self.i
         label = self._try_label()
         if label is not None and isinstance(base, Symbol) and base.sup is None:
-            self.decide("superscript-label", _span(base, label), "a label on the name",
-                        "a power")
-            return Symbol(base.name, base.font, base.accent, base.sub, label, base.prime,
-                          span=_span(base, self.toks[self.i - 1]))
+            if no_label:
+                self.i = before  # read h^{(t)} as a power of the bracket instead
+                self.decide("superscript-label", base.span, "a power", "a label on the name")
+            else:
+                self.decide("superscript-label", _span(base, label), "a label on the name",
+                            "a power")
+                return Symbol(base.name, base.font, base.accent, base.sub, label, base.prime,
+                              span=_span(base, self.toks[self.i - 1]))
+        elif label is not None:
+            self.i = before
         exp = self.parse_script(script=True)
         if self.at_op("_") and isinstance(base, Symbol) and not base.sub:
             sub_tok = self.advance()  # x^2_i is (x_i)^2
             base = self._subscript(base, self.parse_script(script=True), sub_tok)
         span = _span(base, self.toks[self.i - 1])
         if isinstance(exp, Symbol) and exp.name in ("top", "T") and not exp.sub:
-            if exp.name == "T" and (
-                isinstance(base, Number)
-                or (isinstance(base, Symbol) and base.name in GREEK_SET and base.name.islower())
-            ):
-                self.decide("transpose", span, "a power T", "a transpose")
-                return Power(base, exp, span=span)
             if exp.name == "T":
+                power = isinstance(base, Number) or (
+                    isinstance(base, Symbol) and base.name in GREEK_SET and base.name.islower())
+                if self.flipped("transpose", span):
+                    power = not power
+                if power:
+                    self.decide("transpose", span, "a power T", "a transpose")
+                    return Power(base, exp, span=span)
                 self.decide("transpose", span, "a transpose", "a power T")
             return Transpose(base, span=span)
         if isinstance(exp, Neg) and exp.arg == Number("1") and _is_matrix_name(base):
+            if self.flipped("inverse", span):
+                self.decide("inverse", span, "the power -1", "a matrix inverse")
+                return Power(base, exp, span=span)
             self.decide("inverse", span, "a matrix inverse", "the power -1")
             return Inverse(base, span=span)
         if isinstance(exp, Symbol) and exp.name in ("plus", "minus") and not isinstance(base, Symbol):
@@ -719,6 +738,9 @@ class Parser:
             return Symbol(base.name, base.font, base.accent, base.sub, base.sup,
                           base.prime + 1, span=span)
         if isinstance(base, Symbol) and base.sup is None and _is_label_exponent(exp, base):
+            if no_label:
+                self.decide("superscript-label", span, "a power", "a label on the name")
+                return Power(base, exp, span=span)
             self.decide("superscript-label", span, "a label on the name", "a power")
             return Symbol(base.name, base.font, base.accent, base.sub, exp, base.prime,
                           span=span)
@@ -1095,12 +1117,18 @@ class Parser:
                     raise self.error("a bracket '[' is closed by ')'", end,
                                      f"the bracket opened at column {tok.start + 1} "
                                      "should be closed by ']'")
+                if end.value == "]" and self.flipped("bracket-concat", span):
+                    self.decide("bracket-concat", span, "a concatenation", "an interval")
+                    return Concat(tuple(items), "join", span=span), True
                 self.decide("bracket-concat", span, "an interval", "a concatenation")
                 return Interval(items[0], items[1], "[" + end.value, span=span), True
             if len(items) == 1:
                 return items[0], True
             axis = "stack" if sep.startswith(";") else "join"
             if axis == "join":
+                if len(items) == 2 and self.flipped("bracket-concat", span):
+                    self.decide("bracket-concat", span, "an interval", "a concatenation")
+                    return Interval(items[0], items[1], "[]", span=span), True
                 self.decide("bracket-concat", span, "a concatenation", "an interval")
             return Concat(tuple(items), axis, span=span), True
         if v == "{":
@@ -1469,7 +1497,9 @@ class Parser:
                 nxt = factors[k + 1] if k + 1 < len(factors) else None
                 if isinstance(f, Symbol) and f.name == "d" and not f.sub and nxt is not None:
                     inner = nxt.base if isinstance(nxt, Power) else nxt
-                    if isinstance(inner, Symbol) and inner.name in targets and not inner.font:
+                    if isinstance(inner, Symbol) and inner.name in targets and not inner.font and (
+                        not self.flipped("differential", f.span)
+                    ):
                         merged = Symbol("d" + inner.name, "", inner.accent, inner.sub, inner.sup,
                                         inner.prime, span=_span(f, inner))
                         decide("differential", merged.span, f"the gradient d{inner.name}",
