@@ -4,7 +4,8 @@ When a piece of notation can be read two ways, the parser applies one of these r
 adds a :class:`Decision` to the formula, so the explanation can say which rule decided and
 what the other reading would have been. Where both readings stay plausible (function or
 product, transpose or power T, inverse or power -1, label or power, concatenation or interval,
-update or equation, dW or d times W), ``Formula.alternatives()`` gives the other tree too. ``python -m thirdroad.formula.rules`` prints the table.
+update or equation, dW or d times W), ``Formula.alternatives()`` gives the other tree too.
+``python -m thirdroad.formula.rules`` prints the table.
 """
 
 from __future__ import annotations
