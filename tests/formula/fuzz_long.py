@@ -54,11 +54,17 @@ def main() -> int:
             crashes.append((text, traceback.format_exc(limit=3)))
             continue
         if slowest > LIMIT:
-            slow.append((slowest, text))
+            # the machine is shared: a slow reading counts only if it is slow again
+            again = min(check(text) for _ in range(3))
+            if again > LIMIT:
+                slow.append((again, text))
+            else:
+                outcome.noise += 1
     print(f"texts read: {count} (each in 5 notations), seed {opts.seed}, {opts.minutes} min")
     print(f"exceptions other than FormulaError: {len(crashes)}")
-    print(f"readings over {LIMIT * 1000:.0f} ms: {len(slow)}; slowest reading: "
-          f"{outcome.slowest * 1000:.1f} ms")
+    print(f"readings over {LIMIT * 1000:.0f} ms (slow again when repeated): {len(slow)}; "
+          f"slow once but not again (machine load): {outcome.noise}; "
+          f"slowest single reading: {outcome.slowest * 1000:.1f} ms")
     print(f"LaTeX round-trip mismatches: {len(outcome.mismatches)}")
     for text, trace in crashes[:5]:
         print("CRASH", repr(text)[:200], trace, sep="\n")

@@ -73,6 +73,7 @@ class Outcome:
 
     def __init__(self) -> None:
         self.slowest = 0.0
+        self.noise = 0  # slow once, fast when repeated
         self.mismatches: list[tuple[str, str]] = []
 
 

@@ -1198,6 +1198,9 @@ class Parser:
         if self.at_op("["):
             open_tok = self.advance()
             items, _ = self.parse_items(open_tok, ("]",))
+            if len(items) != 1:
+                raise self.error("the degree of a root must be one term", open_tok,
+                                 "write \\sqrt[3]{x}")
             degree = items[0]
         nxt = self.peek()
         arg = self.parse_script()
