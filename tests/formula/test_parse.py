@@ -233,3 +233,22 @@ def test_public_surface_is_complete() -> None:
         if callable(obj) and not isinstance(obj, type):
             assert obj.__doc__, f"{name} needs a docstring"
     assert {"parse", "Formula", "FormulaError", "compile", "evaluate"} <= set(formula.__all__)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"\begin{split} a &= b \\ &= c \end{split}", "(eq eq a b c)"),
+        (r"\begin{aligned} L &\leftarrow x \\ &\approx 0 \end{aligned}", "(leftarrow approx L x 0)"),
+        (r"\mathbb{E}_{x \sim p}[\cdot]", "(expectation cdot (sim x p))"),
+        (r"\begin{gather} a = b \\ c = d \end{gather}", "(block (eq a b) (eq c d))"),
+        (r"\begin{array}{cc} a & b \\ c & d \end{array}", "(array [a b] [c d])"),
+        (r"\Big| x \Big|", "(abs x)"),
+        (r"\sin^2 x", "(^ (apply sin x) 2)"),
+        (r"\log_2 x", "(apply log_2 x)"),
+    ],
+)
+def test_environments_and_sizes(text: str, expected: str) -> None:
+    f = parse(text)
+    assert sexpr(f.root) == expected
+    assert parse(f.latex) == f

@@ -340,6 +340,11 @@ class Parser:
                 continue
             if self._line_end(tok):
                 break
+            if self.align and items and self._relation_name(tok) is not None and isinstance(
+                items[-1], Relation | Update
+            ):
+                items[-1] = self._continue_relation(items[-1])  # a &= b \\ &= c
+                continue
             node = self.parse_statement()
             if isinstance(node, Block):
                 items.extend(node.items)
@@ -421,6 +426,23 @@ class Parser:
         ):
             return "parallel"  # D(p ‖ q): inside brackets a lone double bar separates
         return None
+
+    def _continue_relation(self, previous: Relation | Update) -> Node:
+        if isinstance(previous, Update):
+            previous = Relation((previous.op,), (previous.target, previous.value),
+                                span=previous.span)
+        ops, operands = list(previous.ops), list(previous.operands)
+        while True:
+            name = self._relation_name(self.peek())
+            if name is None:
+                break
+            self.advance()
+            if name == "assign2":
+                self.advance()
+                name = "assign"
+            ops.append(name)
+            operands.append(self.parse_expr())
+        return Relation(tuple(ops), tuple(operands), span=_span(operands[0], operands[-1]))
 
     def parse_relation(self) -> Node:
         first = self.peek()
@@ -1071,12 +1093,18 @@ class Parser:
                 self.advance()
                 self.parse_script()  # the brace's label is a comment, not math
             return inner, True
+        if name in ("cdot", "bullet") and self._is_closer(self.peek()):
+            return Symbol("cdot", span=span), False  # E[\\cdot], f(\\cdot): a slot for an argument
         if name in ("neg", "lnot"):
             arg = self.parse_factor()
             return Apply(Symbol("not"), (arg,), span=_span(tok, arg)), False
         self.i -= 1
         raise self.error(f"\\{name} cannot start a term here", tok,
                          f"\\{name} needs something on its left")
+
+    @staticmethod
+    def _is_closer(tok: Token) -> bool:
+        return tok.kind == "op" and tok.value in (")", "]", "}", ",", "\\}")
 
     def _angle(self, tok: Token) -> tuple[list[Node], str]:
         self.paren += 1
