@@ -53,7 +53,7 @@ _SYMBOL_LATEX = {
     "infty": "\\infty", "partial": "\\partial", "ell": "\\ell", "emptyset": "\\emptyset",
     "hbar": "\\hbar", "dots": "\\dots", "forall": "\\forall", "exists": "\\exists",
     "nabla": "\\nabla", "star": "*", "prime": "\\prime",
-    "cdot": "\\cdot", "_": "\\_", "%": "\\%", "$": "\\$", "#": "\\#", "&": "\\&",
+    "cdot": "{\\cdot}", "_": "\\_", "%": "\\%", "$": "\\$", "#": "\\#", "&": "\\&",
 }
 _FONT_LATEX = {"bf": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "rm": "\\mathrm",
                "sf": "\\mathsf", "tt": "\\mathtt", "frak": "\\mathfrak", "it": "\\mathit"}
