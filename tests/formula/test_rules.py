@@ -65,6 +65,11 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
         (r"W^Q", None, "W^(Q)"),
         (r"x^{(i)}_j", None, "x_j^(i)"),
     ],
+    "juxtaposition": [
+        (r"a \odot b c", None, "(odot a (* b c))"),
+        (r"a b \cdot c d", None, "(cdot (* a b) (* c d))"),
+        (r"a \cdot b \odot c", None, "(odot (cdot a b) c)"),
+    ],
     "slash-division": [("a / b c", "latex", "(* (/ a b) c)"), ("a/(b c)", "latex", "(/ a (* b c))")],
     "max-as-function": [
         (r"\max(0, x)", None, "(apply max 0 x)"),

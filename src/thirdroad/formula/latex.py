@@ -59,7 +59,8 @@ _FONT_LATEX = {"bf": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "rm": "\\
                "sf": "\\mathsf", "tt": "\\mathtt", "frak": "\\mathfrak", "it": "\\mathit"}
 _PRODUCT_LATEX = {"": " ", "cdot": " \\cdot ", "times": " \\times ", "odot": " \\odot ",
                   "otimes": " \\otimes ", "circ": " \\circ ", "star": " \\star ",
-                  "oplus": " \\oplus ", "div": " \\div "}
+                  "oplus": " \\oplus ", "div": " \\div ", "cap": " \\cap ", "cup": " \\cup ",
+                  "setminus": " \\setminus ", "wedge": " \\wedge ", "vee": " \\vee "}
 
 # Binding strength, loosest first; a child weaker than its slot gets brackets.
 STATEMENT, RELATION, SUM, PRODUCT, FACTOR = 0, 1, 2, 3, 4
@@ -218,8 +219,12 @@ def _product(node: Product) -> str:
     last = len(node.factors) - 1
     for k, f in enumerate(node.factors):
         if isinstance(f, Product):
-            same = f.op == node.op
-            text = _paren(_render(f)) if (k > 0 or same) else _render(f)
+            if node.op and not f.op:
+                text = _render(f)  # a run inside a named product needs no brackets
+            elif not node.op:
+                text = _paren(_render(f))
+            else:
+                text = _paren(_render(f)) if (k > 0 or f.op == node.op) else _render(f)
         elif isinstance(f, BigOp | Gradient) and k < last:
             text = _paren(_render(f))
         else:

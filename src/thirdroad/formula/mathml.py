@@ -45,7 +45,8 @@ from thirdroad.formula.latex import FACTOR, PRODUCT, SUM, strength
 from thirdroad.formula.names import base_text
 
 _OPS = {"": "\u2062", "cdot": "·", "times": "×", "odot": "⊙", "otimes": "⊗", "circ": "∘",
-        "star": "⋆", "oplus": "⊕", "div": "÷"}
+        "star": "⋆", "oplus": "⊕", "div": "÷", "cap": "∩", "cup": "∪", "setminus": "∖",
+        "wedge": "∧", "vee": "∨"}
 _RELATIONS = {"eq": "=", "approx": "≈", "propto": "∝", "sim": "∼", "in": "∈", "notin": "∉",
               "le": "≤", "ge": "≥", "lt": "<", "gt": ">", "ne": "≠", "equiv": "≡",
               "simeq": "≃", "cong": "≅", "to": "→", "mapsto": "↦", "subset": "⊂",

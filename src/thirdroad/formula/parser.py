@@ -582,43 +582,60 @@ class Parser:
         return tok.kind == "opname" or (tok.kind == "word" and tok.value in WORD_FUNCTIONS)
 
     def parse_product(self, fn_arg: bool = False) -> Node:
+        """Runs of juxtaposed factors joined by named products (\\cdot, \\odot, ...), left
+        to right; a run binds tighter than a named product (rule juxtaposition)."""
+        group: list[Node] = [self._run(fn_arg)]
+        op: str | None = None
+        while True:
+            tok = self.peek()
+            named = self._product_op(tok)
+            if named is None or named in ("", "/") or fn_arg:
+                break
+            self.advance()
+            right = self._run(False)
+            if isinstance(right, Product) and right.op == "":
+                self.decide("juxtaposition", right.span,
+                            f"{self.src((tok.start, tok.end))} applied to the whole run "
+                            f"{self.src(right.span)}",
+                            "to its first factor only")
+            if op is None or op == named:
+                op = named
+                group.append(right)
+            else:
+                group = [self._collapse(group, op), right]
+                op = named
+        return self._collapse(group, op)
+
+    def _run(self, fn_arg: bool) -> Node:
+        """Factors side by side (or joined by *), and / which divides by the next factor."""
         first = self.parse_factor()
         group: list[Node] = [first]
-        op: str | None = None
         if fn_arg and isinstance(first, Apply) and self.toks[self.i - 1].value == ")":
             return first  # \log p(x) q(y): the argument is the application p(x) alone
         while True:
             tok = self.peek()
             explicit = self._product_op(tok)
             if explicit is not None:
-                if fn_arg:
+                if fn_arg or explicit not in ("", "/"):
                     break
                 self.advance()
                 right = self.parse_factor()
                 if explicit == "/":
-                    left = self._collapse(group, op)
+                    left = self._collapse(group, "")
                     group = [self._fraction(left, right, slash=True)]
-                    op = None
                     if self.starts_factor(self.peek()) and not self._line_end(self.peek()):
                         self.decide("slash-division", _span(left, right),
                                     f"({self.src(_span(left, right))}) times what follows",
                                     "division by everything after the slash")
                     continue
-                new_op = explicit
             elif self.starts_factor(tok):
                 if fn_arg and self._starts_function(tok):
                     break
                 right = self.parse_factor()
-                new_op = ""
             else:
                 break
-            if op is None or op == new_op or len(group) == 1:
-                op = new_op
-                group.append(right)
-            else:
-                group = [self._collapse(group, op), right]
-                op = new_op
-        return self._collapse(group, op)
+            group.append(right)
+        return self._collapse(group, "")
 
     def _collapse(self, group: list[Node], op: str | None) -> Node:
         if len(group) == 1:
@@ -1313,8 +1330,12 @@ class Parser:
     def _bigop(self, tok: Token, op: str) -> Node:
         under: Node | None = None
         over: Node | None = None
-        while self.at_op("_") or self.at_op("^"):
+        while self.at_op("_") or self.at_op("^") or (self.at_op("'") and isinstance(under, Symbol)):
             script_tok = self.advance()
+            if script_tok.value == "'" and isinstance(under, Symbol):  # ∑ₛ′
+                under = Symbol(under.name, under.font, under.accent, under.sub, under.sup,
+                               under.prime + 1, span=_span(under, script_tok))
+                continue
             script = self.parse_script()
             if script_tok.value == "_":
                 under = script

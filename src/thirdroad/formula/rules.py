@@ -59,6 +59,10 @@ RULES: dict[str, str] = {
         "a superscript in parentheses (h^{(t)}), a star (θ^*), a word, or Q K V O on a capital "
         "W (W^Q) is part of the name, not a power"
     ),
+    "juxtaposition": (
+        "factors side by side bind tighter than \\cdot, \\times, \\odot, \\otimes: a \\odot b c is "
+        "a ⊙ (b c); named products then go left to right"
+    ),
     "slash-division": (
         "a / b c is (a / b) · c: the slash divides by the one factor after it, left to right"
     ),

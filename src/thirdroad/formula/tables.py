@@ -81,6 +81,7 @@ TEXT_COMMANDS = frozenset(words("text textrm textnormal mbox operatorname mathrm
 PRODUCT_OPS = {
     "cdot": "cdot", "times": "times", "odot": "odot", "otimes": "otimes", "circ": "circ",
     "ast": "", "star": "star", "bullet": "cdot", "oplus": "oplus", "div": "div",
+    "cap": "cap", "cup": "cup", "setminus": "setminus", "wedge": "wedge", "vee": "vee",
 }
 SUM_OPS = {"pm": "pm", "mp": "mp"}
 

@@ -41,7 +41,8 @@ from thirdroad.formula.tables import RELATION_WORDS
 _PRODUCT_WORDS = {"": " times ", "cdot": " times ", "times": " times ",
                   "odot": " times, entry by entry, ", "otimes": " outer product ",
                   "circ": " composed with ", "star": " convolved with ", "oplus": " plus ",
-                  "div": " divided by "}
+                  "div": " divided by ", "cap": " intersected with ", "cup": " united with ",
+                  "setminus": " without ", "wedge": " and ", "vee": " or "}
 _BIG_WORDS = {"sum": "the sum", "prod": "the product", "max": "the largest value",
               "min": "the smallest value", "argmax": "the choice that maximises",
               "argmin": "the choice that minimises", "sup": "the supremum",
