@@ -11,6 +11,7 @@ LaTeX round-trip mismatches as a count.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import random
 import sys
 import time
@@ -48,6 +49,8 @@ def main() -> int:
     while time.monotonic() < deadline:
         text = random_text(rng, texts)
         count += 1
+        # a reading that hangs is a finding: dump where it is stuck and stop
+        faulthandler.dump_traceback_later(60, exit=True)
         try:
             slowest = check(text, outcome)
         except Exception:  # anything but FormulaError is a bug: record it and go on
@@ -60,6 +63,7 @@ def main() -> int:
                 slow.append((again, text))
             else:
                 outcome.noise += 1
+    faulthandler.cancel_dump_traceback_later()
     print(f"texts read: {count} (each in 5 notations), seed {opts.seed}, {opts.minutes} min")
     print(f"exceptions other than FormulaError: {len(crashes)}")
     print(f"readings over {LIMIT * 1000:.0f} ms (slow again when repeated): {len(slow)}; "

@@ -20,6 +20,7 @@ run-on equations    ``s = ... dw^2 w = w - ...`` -> ``s = ... \\\\ w = w - ...``
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 import re
@@ -125,10 +126,13 @@ _PROTECTED = re.compile(r"\\(?:text|mathrm|operatorname\*?|textrm|mbox|begin|end
 
 def _fix_words(text: str, edits: _Edits) -> None:
     protected = [m.span() for m in _PROTECTED.finditer(text)]
+    starts = [a for a, _ in protected]
     for m in _WORD.finditer(text):
         spaced, word = m.group(1), m.group(2)
         start = m.start(2)
-        if any(a <= start < b for a, b in protected) or text[max(0, start - 2) : start] == "\\_":
+        k = bisect.bisect_right(starts, start) - 1  # the protected span that may hold it
+        inside = k >= 0 and protected[k][0] <= start < protected[k][1]
+        if inside or text[max(0, start - 2) : start] == "\\_":
             continue  # words inside \text{...} and after \_ are words
         has_backslash = bool(spaced) or (start > 0 and text[start - 1] == "\\")
         if spaced:
@@ -231,7 +235,26 @@ def _strip_outer(text: str) -> tuple[str, bool]:
     return text, False
 
 
-_NAME_BEFORE = re.compile(r"((?:\\[A-Za-z]+|[A-Za-z]+)(?:_\{[^{}]*\}|_[A-Za-z0-9])?)\s*$")
+def _name_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The name (``w``, ``\\theta``, ``s_{dW}``) that ends just before ``hi``, scanning
+    backwards so that long inputs stay linear: (start, end of the bare name) or None."""
+    k = hi
+    while k > lo and text[k - 1].isspace():
+        k -= 1
+    if k - 1 >= lo and text[k - 1] == "}":
+        opened = text.rfind("{", lo, k - 1)
+        if opened > lo and text[opened - 1] == "_" and "}" not in text[opened : k - 1]:
+            k = opened - 1
+    elif k - 2 >= lo and text[k - 2] == "_" and text[k - 1].isalnum():
+        k -= 2
+    j = k
+    while j > lo and text[j - 1].isascii() and text[j - 1].isalpha():
+        j -= 1
+    if j == k:
+        return None
+    if j > lo and text[j - 1] == "\\":
+        j -= 1
+    return j, k
 
 
 def _split_run_on(text: str) -> tuple[str, list[int]]:
@@ -247,16 +270,14 @@ def _split_run_on(text: str) -> tuple[str, list[int]]:
         elif c == "=" and depth == 0 and (k == 0 or text[k - 1] not in "<>!:\\"):
             eqs.append(k)
     cuts: list[int] = []
-    for prev, eq in itertools.pairwise(eqs):
-        m = _NAME_BEFORE.search(text, prev + 1, eq)
-        if m is None or m.start() <= prev + 1 or not text[prev + 1 : m.start()].strip():
+    for n, (prev, eq) in enumerate(itertools.pairwise(eqs)):
+        found = _name_before(text, prev + 1, eq)
+        if found is None or found[0] <= prev + 1 or not text[prev + 1 : found[0]].strip():
             continue
-        name = m.group(1).split("_")[0]
-        after = text[eq + 1 :]
-        nxt = [e for e in eqs if e > eq]
-        segment = after[: nxt[0] - eq - 1] if nxt else after
-        if re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])", segment):
-            cuts.append(m.start())
+        name = text[found[0] : found[1]]
+        end = eqs[n + 2] if n + 2 < len(eqs) else len(text)
+        if re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])", text[eq + 1 : end]):
+            cuts.append(found[0])
     return text, cuts
 
 
