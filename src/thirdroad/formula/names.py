@@ -51,7 +51,10 @@ def display(node: Node) -> str:
     if isinstance(node, Symbol):
         out = base_text(node)
         if node.sub:
-            out += "_" + ",".join(display(s) for s in node.sub)
+            parts = [display(s) for s in node.sub]
+            joined = ",".join(parts)
+            simple = len(node.sub) == 1 and isinstance(node.sub[0], Symbol | Number)
+            out += "_" + (joined if simple else f"({joined})")
         if node.sup is not None:
             out += f"^({display(node.sup)})"
         return out + "′" * node.prime

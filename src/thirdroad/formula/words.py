@@ -111,10 +111,15 @@ def _say(node: Node) -> str:
     if isinstance(node, BigOp):
         head = _BIG_WORDS.get(node.op, node.op)
         where = ""
-        if node.under is not None:
-            where = f" over {_say(node.under)}"
-        if node.over is not None:
-            where += f" up to {_say(node.over)}"
+        under = node.under
+        if isinstance(under, Relation) and under.ops == ("eq",) and len(under.operands) == 2:
+            where = f" for {_say(under.operands[0])} from {_say(under.operands[1])}"
+            where += f" to {_say(node.over)}" if node.over is not None else ""
+        else:
+            if under is not None:
+                where = f" over {_say(under)}"
+            if node.over is not None:
+                where += f" up to {_say(node.over)}"
         return f"{head}{where} of {_group(node.body, PRODUCT)}"
     if isinstance(node, Derivative):
         kind = "partial derivative" if node.partial else "derivative"
@@ -156,7 +161,9 @@ def _say(node: Node) -> str:
 def _apply(node: Apply) -> str:
     func = node.func
     name = display(func) if isinstance(func, Symbol) else _say(func)
-    args = " and ".join(_say(a) for a in node.args)
+    args = " and ".join(
+        _say(a) if isinstance(a, Symbol | Number | Apply) else f"({_say(a)})" for a in node.args
+    )
     if isinstance(func, Symbol):
         if func.name == "partial":
             return f"the change in {args}"
