@@ -129,8 +129,8 @@ def _say(node: Node) -> str:
         wrt = f" with respect to {_say(node.wrt)}" if node.wrt is not None else ""
         return f"the gradient of {_group(node.expr, PRODUCT)}{wrt}"
     if isinstance(node, Expectation):
-        under = f", over {_say(node.under)}" if node.under is not None else ""
-        return f"the expected value of {_group(node.body, PRODUCT)}{under}"
+        over = f", over {_say(node.under)}" if node.under is not None else ""
+        return f"the expected value of {_group(node.body, PRODUCT)}{over}"
     if isinstance(node, Conditional):
         return f"{_say(node.event)} given {_say(node.given)}"
     if isinstance(node, Matrix):
