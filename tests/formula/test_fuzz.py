@@ -43,5 +43,6 @@ def test_token_soup(text: str) -> None:
 def test_pathological_sizes_are_fast() -> None:
     for text in ["x" * 19_000, "x+" * 9_000, "(" * 10_000, "\\frac" * 3_000, "a_" * 5_000,
                  "|" * 5_000, "\\left(" * 2_000, "x^" * 5_000, "--" * 5_000,
-                 "a = " + "x" * 19_000 + "+ = b", "\\text{a} w " * 1_500]:
+                 "a = " + "x" * 19_000 + "+ = b", "\\text{a} w " * 1_500,
+                 "x^{(" * 35 + "a, b" + ")}" * 35, "x^{(" * 35 + "a" + ")}" * 35]:
         assert check(text) < SUITE_LIMIT, text[:20]

@@ -811,14 +811,24 @@ class Parser:
             return None  # e^(x) in plain text is a power written with brackets
         depth = 0
         k = j
+        single = True  # one expression inside: no top-level comma, relation, text or line
         while toks[k].kind != "eof":
-            if toks[k].kind == "op" and toks[k].value == "(":
+            tok = toks[k]
+            if tok.kind == "op" and tok.value in ("(", "[", "{"):
                 depth += 1
-            elif toks[k].kind == "op" and toks[k].value == ")":
+            elif tok.kind == "op" and tok.value in (")", "]", "}"):
                 depth -= 1
                 if depth == 0:
                     break
+            elif depth == 1 and (
+                tok.kind in ("text", "newrow", "sep", "begin", "end")
+                or (tok.kind == "op" and tok.value in (",", ";", ":", ":=", "&", "|"))
+                or self._relation_name(tok) is not None
+            ):
+                single = False
             k += 1
+        if not single or not (toks[k].kind == "op" and toks[k].value == ")"):
+            return None
         after = toks[k + 1] if k + 1 < len(toks) else toks[-1]
         if toks[k].kind == "eof" or k == j + 1:
             return None
@@ -826,17 +836,13 @@ class Parser:
             return None
         if not braced and (k != j + 2 or toks[j + 1].kind not in ("letter", "num")):
             return None
-        saved = self.i, len(self.decisions), self.depth
+        # read once, never twice: re-reading nested labels would take exponential time
         self.i = j + 1
         self.paren += 1
-        try:
-            label = self.parse_expr()
-        finally:
-            self.paren -= 1
-        if self.i != k:  # ^{(a, b)}: not one label; read it as an ordinary superscript
-            self.i, kept, self.depth = saved
-            del self.decisions[kept:]
-            return None
+        label = self.parse_expr()
+        self.paren -= 1
+        if self.i != k:
+            raise self._unexpected(self.peek())
         self.i = k + (2 if braced else 1)
         return label
 
