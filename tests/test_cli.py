@@ -65,3 +65,22 @@ def test_train_attention_briefly(tmp_path: Path) -> None:
     code, out = run("train", "attention", "--epochs", "1", "--time-limit", "2", "--out", str(tmp_path))
     assert code == 0 and "exact match on held-out dates" in out
     assert (tmp_path / "attention_dates.png").stat().st_size > 1000
+
+
+def test_explain_json_and_bad_formula() -> None:
+    import json
+
+    code, out = run("explain", r"\frac{e^{x_i}}{\sum_j e^{x_j}}", "--json")
+    assert code == 0 and "softmax" in json.loads(out)["concepts"]
+    code, out = run("explain", r"\frac{a}{")
+    assert code in (0, 2) and "Traceback" not in out
+
+
+def test_read_writes_a_companion(tmp_path: Path) -> None:
+    doc = tmp_path / "post.md"
+    doc.write_text("Momentum keeps a running average: $v = \\beta v + (1-\\beta) g$.\n", encoding="utf-8")
+    page = tmp_path / "companion.html"
+    code, out = run("read", str(doc), "-o", str(page))
+    assert code == 0 and page.read_text(encoding="utf-8").startswith("<!")
+    code, out = run("read", str(tmp_path / "missing.md"))
+    assert code == 2 and "Traceback" not in out

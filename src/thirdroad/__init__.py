@@ -6,6 +6,8 @@ Three habits of a good reader, one package each, and one engine:
   ``tr.concepts["adam"]``
 - chunking, ``thirdroad.formula``: how do I read this pile of symbols?
   ``tr.parse(text)``, ``tr.compile(text)``
+- the three together: ``tr.explain(text)`` names the chunks of a formula, flags near-misses
+  and reads it three ways; ``tr.read(document)`` does it for every formula of a post or paper
 - action, ``thirdroad.agents``: what does this thing *do*?  ``tr.agent(matrix)``
 - building, ``thirdroad.nn``: a deep-learning engine on NumPy, small enough to read.
 
@@ -21,18 +23,25 @@ from thirdroad.agents import agent
 from thirdroad.concepts import Concept
 from thirdroad.formula import Formula, FormulaError, parse
 from thirdroad.formula.compile import CompiledFormula, compile
+from thirdroad.formula.explain import Chunk, Explanation, explain
+from thirdroad.reader import Reading, read
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Chunk",
     "CompiledFormula",
     "Concept",
+    "Explanation",
     "Formula",
     "FormulaError",
+    "Reading",
     "__version__",
     "agent",
     "compile",
     "concepts",
+    "explain",
     "nn",
     "parse",
+    "read",
 ]

@@ -27,12 +27,15 @@ def friendly_errors(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from rich.markup import escape
+
         from thirdroad.nn import EngineError
 
         try:
             return fn(*args, **kwargs)
-        except (EngineError, ValueError, FileNotFoundError) as err:
-            err_console.print(f"[bold red]error:[/] {err}")
+        except (EngineError, ValueError, FileNotFoundError, IsADirectoryError) as err:
+            # FormulaError is a ValueError; its text carries the caret and the hint
+            err_console.print(f"[bold red]error:[/] {escape(str(err))}")
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
@@ -45,12 +48,52 @@ def main() -> None:
 
 
 @main.command()
-def demo() -> None:
-    """The main job on the bundled example (what `make demo` runs)."""
-    from thirdroad.nn import digits
+@click.argument("path", required=False)
+@click.option("-o", "--output", default="companion.html", show_default=True, help="Where the companion page goes.")
+@friendly_errors
+def demo(path: str | None, output: str) -> None:
+    """The main job on the bundled example post (what `make demo` runs): read it, explain every
+    formula, flag the near-miss, and write a companion page."""
+    from thirdroad.reader.commands import EXAMPLE, demo_command
 
-    console.rule("[bold]thirdroad demo: an MLP learns to read digits, built from scratch on NumPy")
-    digits.main(progress=console.is_terminal)
+    demo_command(path or EXAMPLE, output=output, console=console)
+
+
+# ---------------------------------------------------------------- formulas and documents
+
+
+@main.command()
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@click.option("--code", is_flag=True, help="Also print NumPy code for the formula.")
+@friendly_errors
+def explain(text: str, as_json: bool, code: bool) -> None:
+    """Explain a formula written in LaTeX, Unicode, ASCII or a mangled copy."""
+    from thirdroad.formula.explain import explain_command
+
+    click.echo(explain_command(text, as_json=as_json, code=code))
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", default=None, help="Write the companion page (HTML) here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the reading as JSON.")
+@friendly_errors
+def read(path: str, output: str | None, as_json: bool) -> None:
+    """Read a whole post or paper (Markdown, LaTeX, HTML or plain text) and explain its math."""
+    from thirdroad.reader.commands import read_command
+
+    click.echo(read_command(path, output=output, as_json=as_json, console=err_console))
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(port: int, host: str) -> None:
+    """The local web app: type formulas, read documents, play with matrices and optimizers."""
+    from thirdroad.web import serve as run
+
+    run(port=port, host=host)
 
 
 # ---------------------------------------------------------------- nn
