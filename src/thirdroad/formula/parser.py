@@ -735,19 +735,18 @@ class Parser:
             return Symbol(base.name, base.font, base.accent, base.sub, base.sup,
                           base.prime + primes, span=_span(base, self.toks[self.i - 1]))
         no_label = self.flipped("superscript-label", base.span)
-        before = self.i
-        label = self._try_label()
-        if label is not None and isinstance(base, Symbol) and base.sup is None:
-            if no_label:
-                self.i = before  # read h^{(t)} as a power of the bracket instead
+        # only a plain name takes a label, and a label is read once: reading a bracket twice
+        # (as a label, then as a power) would take exponential time when brackets nest
+        if isinstance(base, Symbol) and base.sup is None:
+            if no_label and self._label_follows():
                 self.decide("superscript-label", base.span, "a power", "a label on the name")
-            else:
-                self.decide("superscript-label", _span(base, label), "a label on the name",
-                            "a power")
-                return Symbol(base.name, base.font, base.accent, base.sub, label, base.prime,
-                              span=_span(base, self.toks[self.i - 1]))
-        elif label is not None:
-            self.i = before
+            elif not no_label:
+                label = self._try_label()
+                if label is not None:
+                    self.decide("superscript-label", _span(base, label), "a label on the name",
+                                "a power")
+                    return Symbol(base.name, base.font, base.accent, base.sub, label,
+                                  base.prime, span=_span(base, self.toks[self.i - 1]))
         exp = self.parse_script(script=True)
         if self.at_op("_") and isinstance(base, Symbol) and not base.sub:
             sub_tok = self.advance()  # x^2_i is (x_i)^2
@@ -797,6 +796,11 @@ class Parser:
             return 0
         self.i = k + 1
         return k - j - 1
+
+    def _label_follows(self) -> bool:
+        toks = self.toks
+        j = self.i + (1 if toks[self.i].kind == "op" and toks[self.i].value == "{" else 0)
+        return toks[j].kind == "op" and toks[j].value == "("
 
     def _try_label(self) -> Node | None:
         """``^{(t)}``, ``^{(t-1)}`` or ``^(t)`` (LaTeX): a label in brackets, not a power."""
