@@ -10,7 +10,7 @@ later walks its nodes backwards (see :mod:`thirdroad.nn.tape`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -86,13 +86,6 @@ class Tensor:
     def __init__(self, value: Any, dtype: Any = None) -> None:
         self.data = _to_array(value, dtype)
         self._tapes = _NO_TAPES
-
-    @classmethod
-    def _wrap(cls, data: Array) -> Tensor:
-        t = object.__new__(Tensor)
-        t.data = data
-        t._tapes = _NO_TAPES
-        return t
 
     # ---- array-like facts ------------------------------------------------
     @property
@@ -315,10 +308,6 @@ def tensor(value: Any, dtype: Any = None) -> Tensor:
     """A constant tensor. Python numbers and lists become float32 (ints stay integers);
     NumPy float arrays keep their dtype. Tapes follow a constant only after ``tape.watch(t)``."""
     return Tensor(value, dtype)
-
-
-def as_tensors(values: Sequence[Any]) -> list[Tensor]:
-    return [v if isinstance(v, Tensor) else tensor(v) for v in values]
 
 
 Node = tuple[Any, "Tensor", tuple[Any, ...], Any, tuple[int, ...]]

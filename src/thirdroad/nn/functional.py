@@ -264,16 +264,6 @@ def expand_dims(x: Any, axis: int) -> Tensor:
     return reshape(x, tuple(s))
 
 
-def unbroadcast(g: Tensor, target_shape: tuple[int, ...]) -> Tensor:
-    extra = g.ndim - len(target_shape)
-    axes = tuple(range(extra)) + tuple(
-        i + extra for i, n in enumerate(target_shape) if n == 1 and g.shape[i + extra] != 1
-    )
-    if axes:
-        g = sum(g, axis=axes, keepdims=True)
-    return reshape(g, target_shape) if g.shape != tuple(target_shape) else g
-
-
 # ------------------------------------------------------------------ composed
 
 

@@ -75,6 +75,13 @@ class Transform:
         return slot
 
 
+def _over_root(u: Array, mean_square: Array, eps: float) -> Array:
+    """``u / (√mean_square + ε)``: the step every adaptive optimizer takes (ε outside the root)."""
+    denom = np.sqrt(mean_square)
+    denom += eps
+    return u / denom
+
+
 class _Scratch:
     """One flat buffer per dtype, lent to each variable in turn (the chain finishes one
     variable's step before it starts the next, so they never need it at the same time)."""
@@ -203,11 +210,8 @@ class ScaleByRms(Transform):
             ga = slots[1]
             ga *= a
             ga += (1 - a) * u
-            denom = np.sqrt(s - ga * ga)
-        else:
-            denom = np.sqrt(s)
-        denom += self.eps
-        return u / denom  # type: ignore[no-any-return]
+            return _over_root(u, s - ga * ga, self.eps)
+        return _over_root(u, s, self.eps)
 
 
 @dataclass
@@ -275,9 +279,7 @@ class ScaleByRss(Transform):
     def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
         (acc,) = self._slot(key, u, 1, self.initial_accumulator_value)
         acc += u * u
-        denom = np.sqrt(acc)
-        denom += self.eps
-        return u / denom  # type: ignore[no-any-return]
+        return _over_root(u, acc, self.eps)
 
 
 @dataclass

@@ -88,8 +88,9 @@ def inside(x: Array, lo: Any, hi: Any) -> Array:
     return keep
 
 
-def unbroadcast(g: Array, shape: tuple[int, ...]) -> Array:
-    """Sum a gradient back to the shape of an input that NumPy broadcast."""
+def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum a gradient back to the shape of an input that NumPy broadcast. Works on arrays and
+    on tensors alike (both have ``ndim``, ``shape``, ``sum`` and ``reshape``)."""
     extra = g.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(
         i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1
@@ -249,16 +250,7 @@ class GradientTape:
                 yd = y.data if isinstance(y, Tensor) else y
                 od = out.data
                 for i in needs:
-                    a = args[i]
-                    ga = partials[i](F, g, od, xd, yd)
-                    d = a.data
-                    if ga.shape != d.shape:
-                        ga = unbroadcast(ga, d.shape)
-                    if ga.dtype is not d.dtype and ga.dtype != d.dtype and d.dtype.kind == "f":
-                        ga = ga.astype(d.dtype)  # a float32 tensor gets a float32 gradient, as in PyTorch
-                    ka = id(a)
-                    prev = grads.get(ka)
-                    grads[ka] = ga if prev is None else prev + ga
+                    _accumulate(grads, args[i], partials[i](F, g, od, xd, yd))
                 continue
             datas = [a.data if isinstance(a, Tensor) else a for a in args]
             for i in needs:
@@ -294,7 +286,7 @@ class GradientTape:
                 if not isinstance(ga, Tensor):
                     ga = Tensor(np.asarray(ga))
                 if ga.shape != a.shape:
-                    ga = F.unbroadcast(ga, a.shape)
+                    ga = unbroadcast(ga, a.shape)
                 ka = id(a)
                 prev = grads.get(ka)
                 grads[ka] = ga if prev is None else prev + ga
@@ -306,7 +298,7 @@ def _accumulate(grads: dict[int, Any], a: Tensor, ga: Any) -> None:
     if ga.shape != d.shape:
         ga = unbroadcast(ga, d.shape)
     if ga.dtype is not d.dtype and ga.dtype != d.dtype and d.dtype.kind == "f":
-        ga = ga.astype(d.dtype)
+        ga = ga.astype(d.dtype)  # a float32 tensor gets a float32 gradient, as in PyTorch
     k = id(a)
     prev = grads.get(k)
     grads[k] = ga if prev is None else prev + ga
