@@ -176,3 +176,60 @@ def test_bad_gradients_are_named() -> None:
         optim.Adam().apply_gradients([(np.zeros(3), nn.tensor(np.zeros(3)))])
     optim.Adam().apply_gradients([(None, x)])  # unconnected: skipped
     np.testing.assert_array_equal(x.numpy(), 0.0)
+
+
+@pytest.mark.parametrize("name", ["adam", "adagrad_all", "sgd_momentum", "rmsprop_all"])
+def test_a_variable_that_skips_steps_counts_its_own_steps_as_torch_does(name: str) -> None:
+    """A variable whose gradient is None on a step is left alone, and its step count (bias
+    correction, Adagrad's lr decay, the first momentum step) does not advance: PyTorch keeps
+    a count per parameter, and so do we."""
+    _, ours, theirs = next(c for c in CONFIGS if c[0] == name)
+    r = np.random.default_rng(7)
+    starts = [r.standard_normal((2, 3)), r.standard_normal(4)]
+    variables = [nn.Variable(a) for a in starts]
+    tparams = [torch.tensor(a, requires_grad=True) for a in starts]
+    opt, topt = ours(), theirs(tparams)
+    for t in range(30):
+        step = [r.standard_normal((2, 3)), r.standard_normal(4) if t % 3 == 0 else None]
+        opt.apply_gradients(zip(step, variables, strict=True))
+        for p, g in zip(tparams, step, strict=True):
+            p.grad = None if g is None else torch.tensor(g)
+        topt.step()
+    for v, p in zip(variables, tparams, strict=True):
+        assert rel_err(v.numpy(), p.detach().numpy()) <= 1e-12, name
+
+
+def test_learning_rates_in_a_row_fold_into_the_agent_before_them() -> None:
+    """Scalar agents after an adaptive one are folded into it (no extra pass over the
+    numbers); the step must be what the chain says, agent by agent."""
+    r = np.random.default_rng(3)
+    start, grads = r.standard_normal(50), [r.standard_normal(50) for _ in range(20)]
+    folded = optim.Optimizer(
+        "two rates", [optim.ScaleByAdam(), optim.ScaleByLearningRate(0.1), optim.ScaleByLearningRate(-0.5)]
+    )
+    plain = optim.Adam(lr=0.05)  # -0.1 · -(-0.5) = -0.05: a step of 0.05 downhill
+    a, b = nn.Variable(start.copy()), nn.Variable(start.copy())
+    m = v = np.zeros(50)
+    x = start.copy()
+    for t, g in enumerate(grads, start=1):
+        folded.apply_gradients([(g, a)])
+        plain.apply_gradients([(g, b)])
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        x = x - 0.05 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    np.testing.assert_allclose(a.numpy(), x, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(b.numpy(), x, rtol=1e-12, atol=1e-14)
+
+
+def test_float32_adam_on_a_layer_sized_variable_matches_torch() -> None:
+    r = np.random.default_rng(5)
+    start = r.standard_normal((300, 200)).astype(np.float32)
+    var, p = nn.Variable(start.copy()), torch.tensor(start.copy(), requires_grad=True)
+    opt, topt = optim.Adam(lr=1e-3), torch.optim.Adam([p], lr=1e-3)
+    for _ in range(50):
+        g = r.standard_normal(start.shape).astype(np.float32)
+        opt.apply_gradients([(g, var)])
+        p.grad = torch.from_numpy(g)
+        topt.step()
+    assert var.data.dtype == np.float32
+    np.testing.assert_allclose(var.numpy(), p.detach().numpy(), rtol=0, atol=2e-6)

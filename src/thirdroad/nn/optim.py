@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -40,60 +40,77 @@ Schedule = Callable[[int], float]
 # ---------------------------------------------------------------- transforms
 
 
+class Step(NamedTuple):
+    """What an agent is told about the piece of a variable it is working on."""
+
+    param: Array  # the variable's values
+    t: int  # how many steps this variable has taken, this one included (as PyTorch counts)
+    scratch: _Scratch  # space the agent may write into, lent to one variable at a time
+
+
 @dataclass
 class Transform:
     """One agent in an optimizer's chain: a variable's gradient (or what the previous agent
-    made of it) comes in, something new goes out. Its memory, per variable, lives in ``state``.
+    made of it) comes in, something new goes out. Its memory for a variable (a moving
+    average, say) is made by ``init`` and handed back to ``update`` on every step.
 
     The chain runs one variable at a time, from the gradient to the step, so every agent's
-    arrays are still in the cache when the next agent reads them, and scratch space can be
-    shared by all variables.
+    arrays are still in the cache when the next agent reads them.
     """
 
     name: str = field(init=False, default="")
-    state: dict[int, Any] = field(init=False, default_factory=dict, repr=False)
     # What update() hands on: "new" (an array the next agent may overwrite: fresh, or scratch
     # space), "state" (this agent's own memory: must not be touched downstream) or "input"
     # (what it was given, as safe to overwrite as that was). ``overwrite=True`` tells an agent
     # that the array it receives is scratch it may reuse.
     output = "new"
+    # A plain rescaling (the learning rate): the optimizer hands its factor to the agent
+    # before it as ``scale``, instead of making one more pass over the numbers.
+    scalar = False
+    # Whether update() applies ``scale`` itself, folded into arithmetic it does anyway.
+    takes_scale = False
 
     def words(self) -> str:
         raise NotImplementedError
 
+    def init(self, param: Array) -> list[Array]:
+        """The agent's memory for one variable: arrays shaped like it (none by default)."""
+        return []
+
     def prepare(self, grads: list[Array], step: int) -> None:
         """A look at all gradients before the per-variable pass (global clipping needs it)."""
 
-    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
+    def factor(self, count: int) -> float:
+        """For a ``scalar`` agent: the number it multiplies by."""
         raise NotImplementedError
 
-    def _slot(self, key: int, like: Array, n: int = 1, fill: float = 0.0) -> Any:
-        slot = self.state.get(key)
-        if slot is None:
-            slot = [np.full_like(like, fill) for _ in range(n)]
-            self.state[key] = slot
-        return slot
+    def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
+        raise NotImplementedError
 
 
-def _over_root(u: Array, mean_square: Array, eps: float) -> Array:
+def _over_root(u: Array, mean_square: Array, eps: float, s: Step, owner: Transform) -> Array:
     """``u / (√mean_square + ε)``: the step every adaptive optimizer takes (ε outside the root)."""
-    denom = np.sqrt(mean_square)
-    denom += eps
-    return u / denom
+    r = s.scratch.like(u, owner)
+    np.sqrt(mean_square, out=r)
+    r += eps
+    np.divide(u, r, out=r)
+    return r
 
 
 class _Scratch:
-    """One flat buffer per dtype, lent to each variable in turn (the chain finishes one
-    variable's step before it starts the next, so they never need it at the same time)."""
+    """One flat buffer per agent and dtype, lent to each variable in turn (the chain
+    finishes one variable's step before it starts the next, so they never need it at the
+    same time)."""
 
     def __init__(self) -> None:
-        self.buffers: dict[np.dtype[Any], Array] = {}
+        self.buffers: dict[tuple[int, np.dtype[Any]], Array] = {}
 
-    def like(self, a: Array) -> Array:
-        buf = self.buffers.get(a.dtype)
+    def like(self, a: Array, owner: object) -> Array:
+        key = (id(owner), a.dtype)
+        buf = self.buffers.get(key)
         if buf is None or buf.size < a.size:
             buf = np.empty(a.size, dtype=a.dtype)
-            self.buffers[a.dtype] = buf
+            self.buffers[key] = buf
         return buf[: a.size].reshape(a.shape)
 
 
@@ -113,11 +130,11 @@ class AddDecayedWeights(Transform):
             return f"add weight_decay·θ to the step (decoupled weight decay, {self.weight_decay:g})"
         return f"add weight_decay·θ to the gradient (an L2 penalty, {self.weight_decay:g})"
 
-    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
+    def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
         if overwrite:
-            u += self.weight_decay * param
+            u += self.weight_decay * s.param
             return u
-        return u + self.weight_decay * param
+        return u + self.weight_decay * s.param
 
 
 @dataclass
@@ -140,7 +157,7 @@ class ClipByGlobalNorm(Transform):
         total = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
         self.coef = min(1.0, self.max_norm / (total + 1e-6))
 
-    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
+    def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
         if self.coef >= 1.0:
             return u
         if overwrite:
@@ -168,12 +185,14 @@ class Trace(Transform):
         look = "; then look ahead by one more momentum step (Nesterov)" if self.nesterov else ""
         return f"keep a velocity: a running sum of gradients that fades by {self.momentum:g} each step{damp}{look}"
 
-    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
+    def init(self, param: Array) -> list[Array]:
+        return [np.zeros_like(param)]
+
+    def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
         mu, keep_new = self.momentum, 1.0 - self.dampening
-        v = self.state.get(key)
-        if v is None:
-            v = np.array(u, copy=True)  # PyTorch starts the velocity at the first gradient
-            self.state[key] = v
+        (v,) = mem
+        if s.t == 1:
+            np.copyto(v, u)  # PyTorch starts the velocity at the first gradient
         else:
             v *= mu
             v += u if keep_new == 1.0 else keep_new * u
@@ -200,18 +219,20 @@ class ScaleByRms(Transform):
             f"divide each gradient by its root (+ε={self.eps:g})"
         )
 
-    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
+    def init(self, param: Array) -> list[Array]:
+        return [np.zeros_like(param) for _ in range(2 if self.centered else 1)]
+
+    def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
         a = self.alpha
-        slots = self._slot(key, u, 2 if self.centered else 1)
-        s = slots[0]
-        s *= a
-        s += (1 - a) * (u * u)
+        sq = mem[0]
+        sq *= a
+        sq += (1 - a) * (u * u)
         if self.centered:
-            ga = slots[1]
+            ga = mem[1]
             ga *= a
             ga += (1 - a) * u
-            return _over_root(u, s - ga * ga, self.eps)
-        return _over_root(u, s, self.eps)
+            return _over_root(u, sq - ga * ga, self.eps, s, self)
+        return _over_root(u, sq, self.eps, s, self)
 
 
 @dataclass
@@ -220,16 +241,20 @@ class ScaleByAdam(Transform):
     ``m = β1·m + (1-β1)·g`` (the direction, like momentum) and
     ``v = β2·v + (1-β2)·g²`` (the typical size, like RMSProp); both start at 0, so each is
     divided by ``1 - β^t`` to undo that start (bias correction); the output is
-    ``m̂ / (√v̂ + ε)``. ``amsgrad`` divides by the largest v̂ seen so far instead."""
+    ``m̂ / (√v̂ + ε)``. ``amsgrad`` divides by the largest v̂ seen so far instead.
+
+    It keeps ``m / (1-β1)`` and ``v / (1-β2)`` rather than m and v: the constant factors then
+    join the bias corrections in one number, and each step makes 4 passes over the
+    numbers fewer (the answer is the same up to rounding)."""
 
     b1: float = 0.9
     b2: float = 0.999
     eps: float = 1e-8
     amsgrad: bool = False
-    scratch: _Scratch = field(init=False, default_factory=_Scratch, repr=False)
 
     def __post_init__(self) -> None:
         self.name = "scale_by_adam"
+        self.takes_scale = True
 
     def words(self) -> str:
         ams = " (AMSGrad: never let the second average shrink)" if self.amsgrad else ""
@@ -239,26 +264,28 @@ class ScaleByAdam(Transform):
             f"over the root of the second (+ε={self.eps:g})"
         )
 
-    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
-        b1, b2 = self.b1, self.b2
-        slots = self._slot(key, u, 3 if self.amsgrad else 2)  # m, v, and AMSGrad's max of v
-        m, v = slots[0], slots[1]
-        r = self.scratch.like(u)  # in-place arithmetic: no new array per step
+    def init(self, param: Array) -> list[Array]:
+        return [np.zeros_like(param) for _ in range(3 if self.amsgrad else 2)]  # m, v, AMSGrad's max of v
+
+    def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
+        b1, b2, t = self.b1, self.b2, s.t
+        m, v = mem[0], mem[1]  # m/(1-β1) and v/(1-β2): the plain sums, fading by β each step
+        r = s.scratch.like(u, self)  # in-place arithmetic: no new array per step
         m *= b1
-        np.multiply(u, 1 - b1, out=r)
-        m += r
+        m += u
         v *= b2
         np.multiply(u, u, out=r)
-        r *= 1 - b2
         v += r
         if self.amsgrad:
-            np.maximum(slots[2], v, out=slots[2])
-            v = slots[2]
+            np.maximum(mem[2], v, out=mem[2])
+            v = mem[2]
+        # m̂ / (√v̂ + ε) with m̂ = (1-β1)·m/(1-β1^t) and v̂ = (1-β2)·v/(1-β2^t), that is
+        # k·m / (√v + ε/c) with c = √((1-β2)/(1-β2^t)) and k = (1-β1)/((1-β1^t)·c).
+        c = math.sqrt((1.0 - b2) / (1.0 - b2**t))
         np.sqrt(v, out=r)
-        r /= math.sqrt(1.0 - b2**step)
-        r += self.eps
+        r += self.eps / c
         np.divide(m, r, out=r)
-        r /= 1.0 - b1**step
+        r *= scale * (1.0 - b1) / ((1.0 - b1**t) * c)
         return r
 
 
@@ -276,10 +303,13 @@ class ScaleByRss(Transform):
     def words(self) -> str:
         return f"add up all squared gradients so far; divide each gradient by the root of the sum (+ε={self.eps:g})"
 
-    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
-        (acc,) = self._slot(key, u, 1, self.initial_accumulator_value)
+    def init(self, param: Array) -> list[Array]:
+        return [np.full_like(param, self.initial_accumulator_value)]
+
+    def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
+        (acc,) = mem
         acc += u * u
-        return _over_root(u, acc, self.eps)
+        return _over_root(u, acc, self.eps, s, self)
 
 
 @dataclass
@@ -292,18 +322,19 @@ class ScaleByLearningRate(Transform):
 
     def __post_init__(self) -> None:
         self.name = "scale_by_learning_rate"
+        self.scalar = True
 
-    def rate(self, step: int) -> float:
-        lr = self.lr(step) if callable(self.lr) else self.lr
-        return lr / (1.0 + (step - 1) * self.lr_decay)
+    def factor(self, count: int) -> float:
+        lr = self.lr(count) if callable(self.lr) else self.lr
+        return -lr / (1.0 + (count - 1) * self.lr_decay)
 
     def words(self) -> str:
         lr = "the scheduled learning rate" if callable(self.lr) else f"the learning rate {self.lr:g}"
         decay = f", itself shrinking as 1/(1 + {self.lr_decay:g}·(t-1))" if self.lr_decay else ""
         return f"step against it, scaled by {lr}{decay}"
 
-    def update(self, u: Array, param: Array, key: int, step: int, overwrite: bool) -> Array:
-        r = -self.rate(step)
+    def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
+        r = self.factor(s.t) * scale
         if overwrite:
             u *= r
             return u
@@ -311,7 +342,6 @@ class ScaleByLearningRate(Transform):
 
 
 # ---------------------------------------------------------------- optimizers
-
 
 class Optimizer:
     """A chain of transforms that turns gradients into steps and applies them.
@@ -324,9 +354,19 @@ class Optimizer:
         self.name = name
         self.transforms = list(transforms)
         self.iterations = 0
+        self.memory: dict[int, list[list[Array]]] = {}  # per variable: each agent's arrays
+        self.counts: dict[int, int] = {}  # per variable: steps taken
+        self._scratch = _Scratch()
         for i, t in enumerate(self.transforms):
             if isinstance(t, ClipByGlobalNorm) and i > 0:
                 raise EngineError(f"{name}: ClipByGlobalNorm looks at the raw gradients, so it must come first")
+        # Fold each run of scalar agents into the agent before it: (agent, its place, scalars).
+        self._plan: list[tuple[Transform, int, list[Transform]]] = []
+        for i, t in enumerate(self.transforms):
+            if t.scalar and self._plan:
+                self._plan[-1][2].append(t)
+            else:
+                self._plan.append((t, i, []))
 
     def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Variable]]) -> None:
         """One step: ``θ ← θ + chain(gradient)`` for each (gradient, variable) pair.
@@ -350,14 +390,29 @@ class Optimizer:
         if not variables:
             return
         self.iterations += 1
-        step = self.iterations
         for t in self.transforms:
-            t.prepare(grads, step)
+            t.prepare(grads, self.iterations)
         for g, var in zip(grads, variables, strict=True):
-            u, scratch, key, param = g, False, id(var), var.data
-            for t in self.transforms:
-                u = t.update(u, param, key, step, scratch)
-                scratch = scratch if t.output == "input" else t.output == "new"
+            key, param = id(var), var.data
+            count = self.counts[key] = self.counts.get(key, 0) + 1
+            mem = self.memory.get(key)
+            if mem is None:
+                mem = self.memory[key] = [t.init(param) for t in self.transforms]
+            u, overwrite = g, False
+            s = Step(param, count, self._scratch)
+            for t, i, scalars in self._plan:
+                scale = 1.0
+                for f in scalars:
+                    scale *= f.factor(count)
+                u2 = t.update(u, mem[i], s, overwrite, scale if t.takes_scale else 1.0)
+                overwrite = overwrite if t.output == "input" else t.output == "new"
+                if scale != 1.0 and not t.takes_scale:
+                    if overwrite:
+                        u2 *= scale
+                    else:
+                        u2 = u2 * scale
+                        overwrite = True
+                u = u2
             np.add(param, u, out=param, casting="same_kind")
 
     def describe(self) -> str:
