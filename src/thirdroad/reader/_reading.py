@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from thirdroad.formula import Formula, FormulaError
+from thirdroad.reader._cancel import checkpoint
 from thirdroad.reader._explain import Explained, explain_text, mathml
 from thirdroad.reader._find import Place, find_math, format_of
 from thirdroad.reader._spans import FORMATS, Format, MathSpan
@@ -230,6 +231,7 @@ def _explain_all(placed: list[tuple[MathSpan, Place]], console: Console | None) 
     done: dict[tuple[str, str], tuple[Explained | None, FormulaError | None]] = {}
 
     def one(i: int, span: MathSpan, place: Place) -> FoundFormula:
+        checkpoint()  # a caller's deadline (the web app's time limit) stops the reading here
         key = (span.text, place.context)
         if key not in done:
             try:

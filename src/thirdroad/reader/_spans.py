@@ -25,6 +25,12 @@ class MathSpan:
     cleaned of labels and alignment marks. ``how`` says how it was found (``$..$``,
     ``align``, ``MathJax script``, ``running text`` ...). ``written`` keeps the formula as the
     author wrote it when the author's own macros were expanded in ``text``.
+
+    Plain text copied from a rendered page can break one formula over several lines (a
+    fraction's numerator and denominator on lines of their own, a long sum wrapped); such a
+    formula is rebuilt, and ``lines`` says from how many lines (1: it stood on one line).
+    ``label`` is the equation number the page printed beside it (``"3"`` for ``(3)``), dropped
+    from ``text``.
     """
 
     text: str
@@ -33,6 +39,8 @@ class MathSpan:
     display: bool
     how: str
     written: str = field(default="", compare=False)
+    lines: int = field(default=1, compare=False)
+    label: str = field(default="", compare=False)
 
 
 class Source:
