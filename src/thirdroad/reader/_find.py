@@ -8,6 +8,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from thirdroad.reader._cancel import checkpoint
 from thirdroad.reader._html import find_html, html_prose
 from thirdroad.reader._latex import find_latex, mask_structure
 from thirdroad.reader._markdown import find_markdown, mask_code
@@ -167,4 +168,8 @@ def find_math(text: str, fmt: Format | None = None) -> list[tuple[MathSpan, Plac
     kind = fmt or format_of(text)
     spans = find_spans(text, kind)
     placer = Placer(text, kind, spans)
-    return [(span, placer.place(span)) for span in spans]
+    placed = []
+    for span in spans:
+        checkpoint()
+        placed.append((span, placer.place(span)))
+    return placed

@@ -1,8 +1,11 @@
 """The FastAPI application: a page, its own static files, and a small JSON API.
 
-Every route is a thin call into ``_api``, run in a worker thread under a time limit (the work
-is CPU-bound; a request that takes too long gets a 504 while its thread finishes on its own,
-which the size limits keep short).
+Every route is a thin call into ``_api``, run in a worker thread under a time limit. A thread
+cannot be killed, so the work stops itself: the call runs under a reader ``Deadline`` that the
+document reader checks before each line of plain text and each formula; when the limit fires,
+the request gets a 504 and the deadline is cancelled, so the thread stops at its next
+checkpoint and its CPU is free for the next request. (A single formula, an agent or a race is
+bounded by the size limits and finishes in well under a second.)
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
+from thirdroad.reader._cancel import Cancelled, Deadline, stop_when
 from thirdroad.web import _api
 from thirdroad.web._api import ApiError
 from thirdroad.web._guard import Guard
@@ -83,9 +87,16 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 async def _limited(fn: Callable[..., T], *args: Any, time_limit: float) -> T:
+    deadline = Deadline(time_limit)
+
+    def stoppable() -> T:
+        with stop_when(deadline):
+            return fn(*args)
+
     try:
-        return await asyncio.wait_for(run_in_threadpool(fn, *args), timeout=time_limit)
-    except TimeoutError:
+        return await asyncio.wait_for(run_in_threadpool(stoppable), timeout=time_limit)
+    except (TimeoutError, Cancelled):
+        deadline.cancel()  # the thread, if still running, stops at its next checkpoint
         raise ApiError(504, "timeout", f"this took longer than {time_limit:g} s; try something shorter") from None
 
 
