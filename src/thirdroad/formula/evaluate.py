@@ -7,6 +7,7 @@ einsum instead, and the tests hold the two against each other.
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import Any
 
 import numpy as np
@@ -58,9 +59,62 @@ def function_name(func: Node) -> str:
                        "plain arithmetic")
 
 
-class _Evaluator:
-    def __init__(self, program: Program, values: dict[str, Any]) -> None:
+class Planned:
+    """A tree's program, with the variable name of each of its symbols worked out once.
+
+    Reading a name (``names.code_name``) costs more than the arithmetic it names, and the
+    evaluator reads every symbol again at each value of an index loop; the recognizer
+    evaluates one chunk on several inputs. Both ask here instead."""
+
+    def __init__(self, program: Program) -> None:
         self.program = program
+        self._names: dict[tuple[int, frozenset[str]], tuple[str, tuple[str, ...]]] = {}
+        self._indexed: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+
+    def name_of(self, sym: Symbol, axes: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+        # keyed by identity: the program holds the tree, so its nodes outlive this memo
+        key = (id(sym), axes)
+        named = self._names.get(key)
+        if named is None:
+            named = self._names[key] = self.program.name_of(sym, axes)
+        return named
+
+    def indexed(self, step: Step) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(name, axes) of each symbol of ``step`` that carries index axes, in reading order."""
+        found = self._indexed.get(id(step))
+        if found is None:
+            named = (self.name_of(n, step.axes) for n in step.value.walk() if isinstance(n, Symbol))
+            found = self._indexed[id(step)] = tuple((name, axes) for name, axes in named if axes)
+        return found
+
+
+_PLANS_KEPT = 64
+_plans = threading.local()
+
+
+def planned(root: Node) -> Planned:
+    """``plan(root)`` for this very tree object, kept for the last few trees (per thread).
+
+    The cache goes by identity, not equality: equal trees from different places carry
+    different spans, and an error message points at the span of the tree it was given.
+    Raises FormulaError as ``plan`` does (failures are not kept)."""
+    kept: dict[int, tuple[Node, Planned]] | None = getattr(_plans, "kept", None)
+    if kept is None:
+        kept = _plans.kept = {}
+    entry = kept.get(id(root))
+    if entry is not None and entry[0] is root:
+        return entry[1]
+    made = Planned(plan(root))
+    if len(kept) >= _PLANS_KEPT:
+        del kept[next(iter(kept))]
+    kept[id(root)] = (root, made)
+    return made
+
+
+class _Evaluator:
+    def __init__(self, planned: Planned, values: dict[str, Any]) -> None:
+        self.planned = planned
+        self.program = planned.program
         self.env: dict[str, Any] = {k: nm.arr(v) for k, v in values.items()}
         self.idx: dict[str, int] = {}
         self.step = Step(Number("0"))
@@ -80,14 +134,12 @@ class _Evaluator:
 
     def _sizes(self, step: Step) -> dict[str, int]:
         sizes: dict[str, int] = {}
-        for n in step.value.walk():
-            if isinstance(n, Symbol):
-                name, axes = self.program.name_of(n, step.axes)
-                if axes and name in self.env:
-                    shape = np.shape(self.env[name])
-                    for k, letter in enumerate(axes):
-                        if k < len(shape):
-                            sizes.setdefault(letter, shape[k])
+        for name, axes in self.planned.indexed(step):
+            if name in self.env:
+                shape = np.shape(self.env[name])
+                for k, letter in enumerate(axes):
+                    if k < len(shape):
+                        sizes.setdefault(letter, shape[k])
         return sizes
 
     def _step_value(self, step: Step) -> Any:
@@ -158,7 +210,7 @@ class _Evaluator:
         return self.env[name]
 
     def _symbol(self, node: Symbol) -> Any:
-        name, axes = self.program.name_of(node, self.step.axes)
+        name, axes = self.planned.name_of(node, self.step.axes)
         if node.name in self.program.constants and not node.sub:
             return nm.CONSTANTS.get(node.name, float(np.e))
         if len(node.name) == 1 and node.name in self.step.axes and not node.sub:
@@ -239,4 +291,4 @@ def evaluate(tree: Any, **values: Any) -> Any:
         tree = parse(tree)
     root = tree.root if isinstance(tree, Formula) else tree
     with np.errstate(all="ignore"):
-        return _Evaluator(plan(root), values).run()
+        return _Evaluator(planned(root), values).run()

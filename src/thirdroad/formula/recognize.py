@@ -21,13 +21,13 @@ import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 
 import thirdroad.concepts as concepts_module
-from thirdroad.concepts import Template
+from thirdroad.concepts import Catalog, Template
 from thirdroad.formula.ast import (
     Block,
     Derivative,
@@ -44,10 +44,10 @@ from thirdroad.formula.ast import (
     paths,
 )
 from thirdroad.formula.errors import FormulaError
-from thirdroad.formula.evaluate import evaluate
+from thirdroad.formula.evaluate import evaluate, planned
 from thirdroad.formula.match import PIdx, PVar, build_pattern, canon, features, head, match, size
 from thirdroad.formula.parse import Formula, parse
-from thirdroad.formula.program import plan
+from thirdroad.formula.program import Program
 
 SIZE = 4  # the length of the sample vectors
 _NUMBER_ROLES = frozenset({"scalar", "hyperparameter"})
@@ -85,6 +85,7 @@ class Library:
     all: tuple[CompiledTemplate, ...]
     unreadable: tuple[tuple[str, str, str], ...]  # (concept, latex, why)
     fingerprints: Mapping[tuple[str, ...], Mapping[tuple[float, ...], tuple[CompiledTemplate, ...]]]
+    by_template: Mapping[int, CompiledTemplate] = field(default_factory=dict)  # id(template) ->
 
 
 def _symbol_tree(latex: str) -> Node | None:
@@ -170,6 +171,12 @@ def agree(a: Any, b: Any) -> bool | None:
     return bool(np.allclose(x[finite], y[finite], rtol=1e-6, atol=1e-9))
 
 
+def _program(cnode: Node) -> Program | None:
+    """The chunk's program (kept for the tree, which is evaluated again and again), or None."""
+    got = quiet(lambda: planned(cnode))
+    return got.program if got is not None else None
+
+
 def quiet(fn: Callable[[], Any]) -> Any:
     """Run numeric code with NumPy's warnings off; None if it fails."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -249,7 +256,7 @@ def library() -> Library:
         by_head.setdefault(ct.head, []).append(ct)
     all_templates = tuple(compiled)
     return Library({k: tuple(v) for k, v in by_head.items()}, all_templates, tuple(unreadable),
-                   _fingerprints(all_templates))
+                   _fingerprints(all_templates), {id(ct.template): ct for ct in all_templates})
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,7 +346,7 @@ def _confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], see
     True if they agree, False if they differ, None if the check cannot be made (a variable
     bound to a computed expression, a function the evaluator does not know ...).
     """
-    program = quiet(lambda: plan(cnode))
+    program = _program(cnode)
     if program is None or len(program.steps) != 1:
         return None
     if "label" in ct.roles.values():
@@ -392,7 +399,7 @@ def _confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], see
 
 def _numeric_search(cnode: Node, lib: Library, seed: int) -> list[tuple[CompiledTemplate, dict[str, str]]]:
     """Templates whose reference computes what ``cnode`` computes, found by value."""
-    program = quiet(lambda: plan(cnode))
+    program = _program(cnode)
     if program is None or len(program.steps) != 1 or not 1 <= len(program.inputs) <= 2:
         return []
     inputs = list(program.inputs)
@@ -472,12 +479,19 @@ def _claims(formula: Formula, context: str) -> frozenset[str]:
         if isinstance(n, Text):
             words.extend(re.findall(r"[a-z][a-z0-9]*", n.text.lower()))
     text = " " + " ".join(words) + " "
-    found = set()
-    for concept in concepts_module.catalog():
+    return frozenset(cid for cid, phrases in _spoken_names(concepts_module.catalog())
+                     if any(phrase in text for phrase in phrases))
+
+
+@lru_cache(maxsize=2)
+def _spoken_names(cat: Catalog) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each concept's id, name and aliases as the words ``_claims`` looks for (`` rms prop ``),
+    worked out once per catalog rather than once per formula."""
+    out = []
+    for concept in cat:
         names = {concept.id.replace("_", " "), concept.name.lower(), *(a.lower() for a in concept.aliases)}
-        if any(f" {' '.join(re.findall(r'[a-z0-9]+', name))} " in text for name in names):
-            found.add(concept.id)
-    return frozenset(found)
+        out.append((concept.id, tuple(sorted({f" {' '.join(re.findall(r'[a-z0-9]+', n))} " for n in names}))))
+    return tuple(out)
 
 
 def _order(hits: Mapping[str, Found]) -> list[str]:
@@ -503,10 +517,8 @@ def _order(hits: Mapping[str, Found]) -> list[str]:
 
 
 def _compiled(template: Template) -> CompiledTemplate | None:
-    for ct in library().all:
-        if ct.template is template:
-            return ct
-    return None
+    ct = library().by_template.get(id(template))
+    return ct if ct is not None and ct.template is template else None
 
 
 def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Recognition:
@@ -651,13 +663,20 @@ def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
         bound = bindings.get(var.name)
         if bound is None or not var.written:
             continue
-        sym = quiet(lambda v=var: canon(parse(v.symbol, "latex").root))  # type: ignore[misc]
+        sym = _symbol_canon(var.symbol)
         node = bound[0] if isinstance(bound, tuple) else bound
         if isinstance(sym, Symbol) and isinstance(node, Symbol) and sym.name == node.name and sym.accent == node.accent:
             score += 1
         elif isinstance(sym, Node) and not isinstance(sym, Symbol) and sym == node:
             score += 1  # written exactly as the template writes it (dz/dy)
     return score
+
+
+@lru_cache(maxsize=4096)
+def _symbol_canon(latex: str) -> Node | None:
+    """The canonical tree of a template variable's symbol (catalog data: read once)."""
+    got = quiet(lambda: canon(parse(latex, "latex").root))
+    return got if isinstance(got, Node) else None
 
 
 _DISTINCT = frozenset({"derivative", "gradient", "transpose", "norm", "op:odot", "op:otimes", "op:cdot", "bigop",
@@ -693,7 +712,7 @@ def _is_atom(bound: Any) -> bool:
 
 def _input_node(cnode: Node, name: str) -> Node:
     """The symbol of the chunk that became the input ``name`` (for the words)."""
-    program = plan(cnode)
+    program = planned(cnode).program
     axes = program.steps[0].axes
     for n in cnode.walk():
         if isinstance(n, Symbol | Derivative | Gradient) and atom_name(n, program, axes) == name:
