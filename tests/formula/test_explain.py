@@ -37,6 +37,38 @@ def test_an_attention_weight_is_two_chunks_on_one_span() -> None:
     assert "attention_weights" in softmax.also
 
 
+EMA_LINE = r"v = \beta v + (1-\beta) dW"
+
+
+def test_an_ema_line_is_an_ema_and_a_part_of_the_optimizers_that_use_it() -> None:
+    e = explain(EMA_LINE)
+    assert e.concepts == {"ema"}  # one identity: not also "Adam" or "Lion"
+    (chunk,) = e.chunks
+    assert set(chunk.part_of) == {"adam", "lion", "sgd_momentum"} and chunk.also == ()
+    data = json.loads(explain_command(EMA_LINE, as_json=True))
+    assert data["concepts"] == ["ema"] and set(data["chunks"][0]["part_of"]) == set(chunk.part_of)
+    names = e.lenses["names"]
+    assert "It is also" not in names
+    assert "the first moment inside Adam and the momentum inside Lion" in names
+    assert "as Ng's course writes it, it is also the velocity of SGD with momentum" in names
+    # the same line in RMSProp's notation is RMSProp's average, and one part of Adam
+    rms = explain(r"v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2")
+    assert rms.concepts == {"rmsprop"} and rms.chunks[0].part_of == ("adam",)
+    # a whole that is two things at once stays two identities
+    assert explain(r"\alpha_{ij} = \frac{\exp(e_{ij})}{\sum_k \exp(e_{ik})}").chunks[0].part_of == ()
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    (EMA_LINE, "exponential moving average, with β the weight kept on the old average, v the previous "
+               "average and dW the new value"),
+    (r"\theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}",
+     "Adam's step, with θ_(t−1) the parameters, α the step size, m̂_t the bias-corrected first moment, "
+     "v̂_t the bias-corrected second moment and ε the small constant"),
+])
+def test_a_chunk_says_its_name_then_what_each_name_stands_for(text: str, says: str) -> None:
+    assert explain(text).chunks[0].says == says
+
+
 def test_the_names_lens_says_what_it_is_and_does() -> None:
     names = explain(SOFTMAX).lenses["names"]
     assert names.startswith("This is just a softmax")
@@ -49,10 +81,37 @@ def test_the_reading_order_goes_inside_out() -> None:
     assert [int(k) for k, _ in steps] == list(range(1, len(steps) + 1))
     texts = [t for _, t in steps]
     multiply = next(k for k, t in enumerate(texts) if t.startswith("multiply"))
-    flip = next(k for k, t in enumerate(texts) if t.startswith("flip the sign"))
-    add = next(k for k, t in enumerate(texts) if t.startswith("add"))
-    assert multiply < flip < add  # precedence: the product first, the sum last
-    assert f"({flip + 1})" in texts[add]  # a later step refers to an earlier result
+    subtract = next(k for k, t in enumerate(texts) if t.startswith("subtract"))
+    assert multiply < subtract == len(texts) - 1  # precedence: the product first, the sum last
+    assert texts[subtract] == f"subtract ({multiply + 1}) from θ, which makes gradient descent."
+
+
+@pytest.mark.parametrize(("text", "steps"), [
+    (r"v = \beta v + (1-\beta) dW", ["multiply β and v", "subtract β from 1", "multiply (2) and dW",
+                                      "add (1) and (3), which makes an exponential moving average"]),
+    (r"a - b - c", ["subtract b and c from a"]),
+    (r"a + b - c", ["subtract c from the sum of a and b"]),
+    (r"\sigma(z) = \frac{1}{1+e^{-z}}", ["take e to the power minus z", "add 1 and (1)",
+                                         "divide 1 by (2), which makes a sigmoid"]),
+    (r"1 - \tanh^2(x)", ["apply tanh to x", "square (1)", "subtract (2) from 1"]),
+    (r"s = \sum_{i=1}^{n} x_i", ["add up x_i over every i from 1 to n"]),
+    ("p = exp(z) / sum(exp(z))", ["take e to the power z", "add up the entries of (1)", "divide (1) by (2)"]),
+])
+def test_each_step_reads_as_one_plain_operation(text: str, steps: list[str]) -> None:
+    order = explain(text).lenses["reading_order"].rstrip(".")
+    assert re.split(r"; then \(\d+\) ", order.removeprefix("First (1) ")) == steps
+
+
+def test_the_steps_compute_what_the_formula_computes() -> None:
+    # a - b read as "subtract b from a": redo the steps by hand on numbers and compare with the evaluator
+    text = r"a - (b - c) d"
+    order = explain(text).lenses["reading_order"]
+    assert order == "First (1) subtract c from b; then (2) multiply (1) and d; then (3) subtract (2) from a."
+    rng = np.random.default_rng(0)
+    a, b, c, d = rng.normal(size=(4, 5))
+    step1 = b - c
+    step2 = step1 * d
+    np.testing.assert_allclose(a - step2, evaluate(parse(text), a=a, b=b, c=c, d=d))
 
 
 def test_several_equations_are_read_line_by_line() -> None:
@@ -151,7 +210,7 @@ def test_missing_bias_correction_is_flagged_only_where_adam_is_claimed() -> None
 def test_to_dict_is_the_design_schema_and_json() -> None:
     d = explain(SOFTMAX).to_dict()
     assert list(d) == ["input", "notation", "repairs", "latex", "concepts", "chunks", "warnings", "lenses", "code"]
-    assert list(d["chunks"][0]) == ["concept", "latex", "span", "bindings", "method", "says"]
+    assert list(d["chunks"][0]) == ["concept", "latex", "span", "bindings", "method", "says", "part_of"]
     assert list(d["lenses"]) == ["names", "reading_order", "action"]
     assert d["input"] == SOFTMAX and d["notation"] == "latex" and d["concepts"] == ["softmax"]
     json.dumps(d)

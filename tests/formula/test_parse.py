@@ -252,3 +252,20 @@ def test_environments_and_sizes(text: str, expected: str) -> None:
     f = parse(text)
     assert sexpr(f.root) == expected
     assert parse(f.latex) == f
+
+
+# ---- notation gaps closed: second derivatives --------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [r"\nabla^2 f", r"\nabla^2 L(\theta)", r"\Delta f = \nabla^2 f(x)"])
+def test_nabla_squared_is_the_second_derivatives(text: str) -> None:
+    f = parse(text)
+    assert "the second derivatives of" in f.to_words()
+    assert parse(f.latex) == f  # the canonical LaTeX reads back to the same tree
+
+
+@pytest.mark.parametrize(("text", "column"), [(r"\nabla^3 f", 1), (r"\nabla^2", 9)])
+def test_nabla_with_another_power_or_nothing_after_is_an_error_with_a_place(text: str, column: int) -> None:
+    with pytest.raises(FormulaError) as info:
+        parse(text)
+    assert info.value.position == column and "\\nabla^2 f" in info.value.hint

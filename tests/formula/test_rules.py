@@ -40,7 +40,10 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
     "ascii-digits": [("beta1 * m", "ascii", "(* beta_1 m)")],
     "differential": [
         (r"W \leftarrow W - \eta dW", None, "(update W (+ W (- (* eta dW))))"),
-        (r"y = dW", "latex", "(eq y (* d W))"),
+        (r"v = \beta v + (1-\beta) dW", None, "(update= v (+ (* beta v) (* (+ 1 (- beta)) dW)))"),
+        (r"db = \frac{1}{m} \sum_i dZ_i", "latex", "(eq db (* (/ 1 m) (sum i dZ_i)))"),
+        (r"y = 2d + dW", "latex", "(eq y (+ (* 2 d) (* d W)))"),
+        (r"\int_0^1 x^2 dx", None, "(int 0 1 (* (^ x 2) d x))"),
     ],
     "update": [
         (r"v = \beta v + g", None, "(update= v (+ (* beta v) g))"),
@@ -161,6 +164,8 @@ def test_rule_table_prints_every_rule() -> None:
         (r"[h, x]", "bracket-concat", "(interval[] h x)"),
         (r"v = \beta v + g", "update", "(eq v (+ (* beta v) g))"),
         (r"W \leftarrow W - \eta d W", "differential", "(update W (+ W (- (* eta d W))))"),
+        (r"v = \beta v + (1-\beta) dW", "differential", "(update= v (+ (* beta v) (* (+ 1 (- beta)) d W)))"),
+        (r"y = \sqrt{d} + dW", "differential", "(eq y (+ (sqrt d) dW))"),
     ],
 )
 def test_the_other_reading_is_kept(text: str, rule: str, other: str) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import thirdroad.concepts as concepts_module
-from thirdroad.concepts import Concept
+from thirdroad.concepts import Concept, Template
+from thirdroad.concepts._model import ROLE_WORDS
 from thirdroad.formula.ast import (
     Abs,
     Apply,
@@ -56,7 +58,7 @@ from thirdroad.formula.mathml import to_mathml
 from thirdroad.formula.names import display
 from thirdroad.formula.nearmiss import Warning, near_misses
 from thirdroad.formula.parse import Formula, parse
-from thirdroad.formula.phrases import concept_name, with_article
+from thirdroad.formula.phrases import article, concept_name, with_article
 from thirdroad.formula.program import plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, quiet, recognize
 from thirdroad.formula.words import to_words
@@ -70,7 +72,9 @@ class Chunk:
     """A part of the formula that is a known concept.
 
     A part that is several concepts at once (attention weights are a softmax) gives one chunk
-    per concept, with the same ``span``; ``also`` lists the others.
+    per concept, with the same ``span``; ``also`` lists the others. A part that is one line
+    *of* a larger concept (the EMA line is Adam's first moment) is not a second identity: the
+    larger concept is listed in ``part_of``, and ``inside`` says which part it plays.
     """
 
     concept: str
@@ -83,10 +87,13 @@ class Chunk:
     also: tuple[str, ...] = field(default=(), compare=False)
     confirmed: bool = field(default=False, compare=False)
     words: str = field(default="", compare=False)  # the chunk read aloud
+    part_of: tuple[str, ...] = ()  # concepts this chunk is one line of (Adam, Lion for an EMA)
+    inside: str = field(default="", compare=False)  # that relation in a sentence
 
     def to_dict(self) -> dict[str, Any]:
         return {"concept": self.concept, "latex": self.latex, "span": list(self.span),
-                "bindings": dict(self.bindings), "method": self.method, "says": self.says}
+                "bindings": dict(self.bindings), "method": self.method, "says": self.says,
+                "part_of": list(self.part_of)}
 
 
 @dataclass
@@ -249,11 +256,12 @@ def _binding_text(bound: Any) -> str:
 
 
 def _says(found: Found) -> str:
-    """The chunk in words: ``softmax over s of score of h_t and h̄_s``."""
+    """The chunk in words: ``softmax over s of score of h_t and h̄_s``, or its name and what
+    each bound name stands for: ``Adam's step, with θ the parameters and α the step size``."""
     concept = concepts_module.catalog()[found.concept]
-    name = concept_name(concept)
-    bindings = found.bindings
     template = found.template
+    name = _role_name(concept, template)
+    bindings = found.bindings
     for var in template.variables:
         bound = bindings.get(var.name)
         if var.passed_to_reference and isinstance(bound, tuple):
@@ -264,9 +272,95 @@ def _says(found: Found) -> str:
         bound = bindings.get(var.name)
         if bound is None or not var.passed_to_reference:
             continue
-        meaning = var.meaning.split(":")[-1].strip() or var.role  # "the matrix W" when the data says no more
-        parts.append(f"{meaning} {_binding_text(bound)}")
-    return f"{name} of " + ", ".join(parts) if parts else name
+        text, meaning = _binding_text(bound), _meaning(var.meaning, var.role)
+        # a long expression reads better after its meaning: "... and ∇J as the gradient"
+        parts.append(f"{text} as {meaning}" if len(text.split()) > 3 else f"{text} {meaning}")
+    return f"{name}, with {_join(parts)}" if parts else name
+
+
+def _role(template: Template) -> str:
+    """The part a template plays in its concept, from its words ("first moment: an EMA ...")."""
+    head, colon, _ = template.says.partition(":")
+    head = head.strip()
+    if not colon or not head or len(head.split()) > 4:
+        return ""
+    return head[4:] if head.startswith("the ") else head
+
+
+def _role_name(concept: Concept, template: Template) -> str:
+    """``Adam's first moment``, ``the velocity in SGD with momentum``, or the concept's name."""
+    name = concept_name(concept)
+    role = _role(template)
+    if not role:
+        return name
+    return f"{name}'s {role}" if not article(name) else f"the {role} in {name}"
+
+
+def _meaning(meaning: str, role: str) -> str:
+    """A variable's meaning as a noun phrase: ``the previous average``, ``a vector``."""
+    text = meaning.split(":")[-1].strip()
+    if not text:
+        return ROLE_WORDS.get(role, f"a {role}")
+    if "(" not in text and ", " in text:
+        head, _, rest = text.partition(", ")
+        text = f"{head} ({rest})"  # "small constant, inside the root" in a list of names
+    if text.startswith(("a ", "an ", "the ", "one ")) or text[:1].isdigit():
+        return text
+    return "the " + text
+
+
+def _part_of(founds: list[Found]) -> dict[str, list[Found]]:
+    """Which chunks at one place are a line *of* an optimizer rather than what the line is.
+
+    An EMA line matches the EMA's own template and also the templates that Adam, Lion and
+    SGD with momentum borrow from it (the same reference computation). A concept that builds
+    on another concept found at the same place, with the same computation, contains it; it
+    is told as a relation ("the first moment inside Adam"), not as a second name of the line.
+    Only optimizers are written as several lines; elsewhere (attention weights are a softmax)
+    both names hold for the whole.
+    """
+    cat = concepts_module.catalog()
+    contained: dict[str, list[Found]] = {}
+    for f in founds:
+        if cat[f.concept].family != "optimizers":
+            continue
+        host = next((g for g in founds if g is not f and g.template.reference == f.template.reference
+                     and g.concept in cat.ancestors(f.concept)), None)
+        if host is not None:
+            contained.setdefault(f.concept, []).append(host)
+    return contained
+
+
+def _inside_sentence(containers: list[Found]) -> str:
+    """``The same line is the first moment inside Adam and the momentum inside Lion; as Ng's
+    course writes it, it is also the velocity in SGD with momentum.``"""
+    cat = concepts_module.catalog()
+    inside: list[str] = []
+    conventions: list[str] = []
+    for f in containers:
+        concept = cat[f.concept]
+        name = concept_name(concept)
+        role = _role(f.template)
+        if _other_form(concept, f.template) and f.template.notation:
+            what = f"the {role} of {name}" if role else f"a line of {name}"
+            conventions.append(f"as {f.template.notation} writes it, it is also {what}")
+        else:
+            inside.append(f"the {role} inside {name}" if role else f"a line of {name}")
+    out = "The same line is " + _join(inside) if inside else ""
+    if conventions:
+        tail = "; ".join(conventions)
+        out = f"{out}; {tail}" if out else tail[:1].upper() + tail[1:]
+    return out + "." if out else ""
+
+
+def _other_form(concept: Concept, template: Template) -> bool:
+    """Whether the concept computes the same quantity by another formula too (SGD with momentum's
+    velocity is v = μv + g in PyTorch's form; the EMA form is one convention of it)."""
+    def base(output: str) -> str:
+        return re.split(r"[_^{]", output.strip(), maxsplit=1)[0]
+
+    return any(t.reference != template.reference and t.output and base(t.output) == base(template.output)
+               for t in concept.formulas)
 
 
 def _chunks(rec: Recognition) -> list[Chunk]:
@@ -275,11 +369,17 @@ def _chunks(rec: Recognition) -> list[Chunk]:
     for f in rec.found:
         by_path.setdefault(f.path, []).append(f)
     for path, founds in by_path.items():
-        ids = tuple(f.concept for f in founds)
-        for f in founds:
+        contained = _part_of(founds)
+        own = [f for f in founds if f.concept not in contained]
+        ids = tuple(f.concept for f in own)
+        for k, f in enumerate(own):
+            containers = [c for c in founds if f in contained.get(c.concept, ())] if k == 0 else []
+            part_of = tuple(c.concept for c in founds if c.concept in contained) if k == 0 else ()
             bindings = {var: _binding_text(b) for var, b in f.bindings.items() if not var.startswith("_")}
             out.append(Chunk(f.concept, to_latex(f.node), f.node.span, bindings, f.method, _says(f), path,
-                             tuple(i for i in ids if i != f.concept), f.confirmed, _words(f.node)))
+                             tuple(i for i in ids if i != f.concept), f.confirmed, _words(f.node),
+                             part_of, _inside_sentence([c for c in founds if c.concept in contained])
+                             if containers or part_of else ""))
     out.sort(key=lambda c: (c.path != rec.main_path, c.path.count("."), c.span[0]))
     return out
 
@@ -311,10 +411,24 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
             shared = [conv for c in group for conv in cat[c.concept].conventions if "formula" in conv]
             if len(group) >= 3 and shared:
                 sentence += " " + max(shared, key=len)
+        if group[0].inside:
+            sentence += " " + group[0].inside
         sentences.append(sentence)
         if len(sentences) == 4:
             break
     return " ".join(sentences)
+
+
+def _notation_notes(formula: Formula) -> str:
+    """Names the reader might misread, said once: ``Here dW is one name: the gradient ...``."""
+    said = list(dict.fromkeys(d.chosen.split(",")[0] for d in formula.decisions
+                              if d.rule == "differential" and not d.chosen.startswith("d times")))
+    if not said:
+        return ""
+    if len(said) == 1:
+        return f" Here {said[0]} is one name: the gradient of the loss with respect to {said[0][1:]}."
+    return (f" Here {_join(said)} are names of their own: the gradients of the loss with respect to "
+            f"{_join([g[1:] for g in said])}.")
 
 
 def _lower_first(text: str) -> str:
@@ -397,12 +511,15 @@ class _Reader:
     def read(self, node: Node, top: bool = False) -> None:
         if isinstance(node, Symbol | Number | Gradient | Derivative) or node in self.done or len(self.steps) >= 10:
             return  # a name, or a gradient: read as one given quantity
+        if isinstance(node, Neg) and isinstance(node.arg, Symbol | Number):
+            return  # "minus x" is read as it stands, inside the next step
         concept = self.names.get(id(node))
         if concept is not None and not top:
             self.add(node, f"{_words(node)}: {with_article(concept)}, read as one block")
             return
         for child in _operands(node):
-            self.read(child)
+            # the minus of a - b is part of the subtraction, not a step of its own
+            self.read(child.arg if isinstance(node, Sum) and isinstance(child, Neg) else child)
         phrase = self.operation(node)
         if phrase:
             label = f", which makes {with_article(concept)}" if concept is not None else ""
@@ -415,36 +532,103 @@ class _Reader:
     def operation(self, node: Node) -> str:
         r = self.ref
         if isinstance(node, Sum):
-            return "add " + _join([r(t) for t in node.terms])
+            return self.sum(node)
         if isinstance(node, Product):
             return "multiply " + _join([r(f) for f in node.factors])
         if isinstance(node, Fraction):
             return f"divide {r(node.num)} by {r(node.den)}"
         if isinstance(node, Power):
-            if isinstance(node.base, Symbol) and node.base.name == "e":
-                return f"take e to the power {r(node.exp)}"
-            return f"raise {r(node.base)} to the power {r(node.exp)}"
+            return self.power(node)
         if isinstance(node, Sqrt):
+            if node.degree is not None:
+                return f"take the root of degree {r(node.degree)} of {r(node.arg)}"
             return f"take the square root of {r(node.arg)}"
         if isinstance(node, Neg):
-            return f"flip the sign of {r(node.arg)}"
+            return f"take minus {r(node.arg)}"
         if isinstance(node, BigOp):
-            over = ", ".join(_words(s) for s in node.indices) or "the index"
-            verb = {"sum": "add up", "prod": "multiply together", "max": "take the largest of",
-                    "min": "take the smallest of"}.get(node.op, node.op)
-            return f"{verb} {r(node.body)} for every {over}"
+            return self.bigop(node)
         if isinstance(node, Apply):
-            return f"apply {_words(node.func)} to " + _join([r(a) for a in node.args])
+            return self.apply(node)
         if isinstance(node, Norm | Abs):
             return f"take the size of {r(node.arg)}"
         if isinstance(node, Transpose):
-            return f"turn {r(node.arg)} into a row"
+            return f"transpose {r(node.arg)} (its columns become rows)"
         return ""
+
+    def sum(self, node: Sum) -> str:
+        """``a - b`` is "subtract b from a"; ``a + b - c`` is "subtract c from a plus b"."""
+        plus = [self.ref(t) for t in node.terms if not isinstance(t, Neg)]
+        minus = [self.ref(t.arg) for t in node.terms if isinstance(t, Neg)]
+        if not minus:
+            return "add " + _join(plus)
+        if not plus:
+            return f"add {_join(minus)} and take minus the total" if len(minus) > 1 else f"take minus {minus[0]}"
+        start = plus[0] if len(plus) == 1 else "the sum of " + _join(plus)
+        return f"subtract {_join(minus)} from {start}"
+
+    def power(self, node: Power) -> str:
+        base, exp = self.ref(node.base), node.exp
+        if isinstance(node.base, Symbol) and node.base.name == "e":
+            return f"take e to the power {self.ref(exp)}"
+        if isinstance(exp, Number) and exp.value == "2":
+            return f"square {base}"
+        if isinstance(exp, Neg) and exp.arg == Number("1"):
+            return f"take 1 divided by {base}"
+        return f"raise {base} to the power {self.ref(exp)}"
+
+    def bigop(self, node: BigOp) -> str:
+        over = ", ".join(_words(s) for s in node.indices) or "the index"
+        bounds = ""
+        under = node.under
+        if isinstance(under, Relation) and under.ops == ("eq",) and len(under.operands) == 2 \
+                and node.over is not None:
+            bounds = f" from {_words(under.operands[1])} to {_words(node.over)}"
+        body = self.ref(node.body)
+        if node.op == "sum":
+            return f"add up {body} over every {over}{bounds}"
+        if node.op == "prod":
+            return f"multiply {body} together over every {over}{bounds}"
+        if node.op in ("max", "min"):
+            which = "largest" if node.op == "max" else "smallest"
+            return f"take the {which} {body} over every {over}{bounds}"
+        if node.op in ("argmax", "argmin"):
+            which = "largest" if node.op == "argmax" else "smallest"
+            return f"find the {over} that makes {body} {which}"
+        return f"take the {node.op} of {body} over {over}{bounds}"
+
+    def apply(self, node: Apply) -> str:
+        func = node.func
+        args = _join([self.ref(a) for a in node.args])
+        name = _words(func)
+        if isinstance(func, Symbol):
+            said = _FUNCTION_STEPS.get(func.name)
+            if said is not None:
+                return said.format(args)
+            if func.name == "index" and len(node.args) >= 2:
+                where = ", ".join(self.ref(a) for a in node.args[1:])
+                return f"take entry {where} of {self.ref(node.args[0])}"
+            if func.name in _INTERNAL_WORDS:
+                return "take " + _INTERNAL_WORDS[func.name].format(args)
+        return f"apply {name} to {args}"
+
+
+# Functions whose step has a plain verb; the rest read "apply f to x".
+_FUNCTION_STEPS = {"exp": "take e to the power {}", "log": "take the log of {}", "ln": "take the log of {}",
+                   "sqrt": "take the square root of {}", "abs": "take the absolute value of {}",
+                   "sum": "add up the entries of {}", "mean": "take the mean of {}",
+                   "max": "take the larger of {}", "min": "take the smaller of {}",
+                   "norm": "take the size (norm) of {}", "dot": "take the dot product of {}"}
+
+
+_INTERNAL_WORDS = {"partial": "the change in {}", "pm": "plus or minus {}", "mp": "minus or plus {}",
+                   "factorial": "{} factorial", "inner": "the inner product of {}"}
 
 
 def _operands(node: Node) -> Iterator[Node]:
     if isinstance(node, BigOp):
         yield node.body
+    elif isinstance(node, Power) and isinstance(node.exp, Number | Neg):
+        yield node.base  # x^2 and x^{-1}: the exponent is read with the step
     elif isinstance(node, Apply):
         yield from node.args
     else:
@@ -599,7 +783,7 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
     chunks = _chunks(rec)
     warnings = near_misses(rec, seed)
     lenses = {
-        "names": _names_lens(chunks, rec.main_path),
+        "names": (_names_lens(chunks, rec.main_path) + _notation_notes(formula)).strip(),
         "reading_order": _reading_order(rec),
         "action": _action(rec),
     }

@@ -184,6 +184,12 @@ def _function_name(func: Node) -> str:
     return _wrap(func, _FACTOR)
 
 
+def _is_nabla_squared(func: Node) -> bool:
+    """The ∇² of ``\\nabla^2 f`` (Laplacian or Hessian)."""
+    return isinstance(func, Power) and isinstance(func.base, Symbol) and func.base.name == "nabla" \
+        and isinstance(func.exp, Number) and func.exp.value == "2"
+
+
 def _apply(node: Apply) -> str:
     func = node.func
     args = node.args
@@ -192,6 +198,8 @@ def _apply(node: Apply) -> str:
                              and func.base.name == "partial"):
         head = "\\partial" if name else f"\\partial^{{{_render(func.exp)}}}"  # type: ignore[attr-defined]
         return f"{head} {_wrap(args[0], _FACTOR)}"
+    if _is_nabla_squared(func):
+        return f"\\nabla^{{2}} {_wrap(args[0], _FACTOR)}"
     if name in ("pm", "mp"):
         return f"\\{name} {_wrap(args[0], _PRODUCT)}"
     if name == "not":

@@ -18,6 +18,8 @@ Every ambiguous choice names its rule (``rules.RULES``) in ``Parser.decisions``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from thirdroad.formula.ast import (
     Abs,
     Apply,
@@ -1375,6 +1377,19 @@ class Parser:
 
     def _gradient(self, tok: Token) -> Node:
         wrt: Node | None = None
+        if self.at_op("^"):  # \nabla^2 f: the second derivatives (Laplacian, Hessian)
+            self.advance()
+            order = self.parse_script()
+            if order != Number("2"):
+                raise self.error("∇ takes only the power 2 (second derivatives)", tok,
+                                 "write \\nabla^2 f for the Laplacian or the Hessian of f")
+            nxt = self.peek()
+            if not self.can_open(nxt) or self._line_end(nxt):
+                raise self.error("∇² needs something to take the second derivatives of", nxt,
+                                 "write \\nabla^2 f")
+            body = self.parse_factor()
+            func = Power(Symbol("nabla", span=(tok.start, tok.end)), order, span=_span(tok, order))
+            return Apply(func, (body,), span=_span(tok, body))
         if self.at_op("_"):
             self.advance()
             wrt = self.parse_script()
@@ -1524,14 +1539,47 @@ class Parser:
 
     # ---- after parsing -------------------------------------------------------------
     def _merge_differentials(self, root: Node) -> Node:
-        """``d W`` next to an update of W is the one symbol dW (rule differential)."""
+        """``dW`` is the one symbol dW, the gradient with respect to W (rule differential),
+        when W is updated in the same block, or when ``dW`` is written as one word and W is a
+        capital, a name used elsewhere (``db`` next to ``b``) or sits beside such a gradient
+        (``db`` next to ``dZ``); not inside an integral, and
+        not where ``d`` stands alone elsewhere as a variable of its own."""
         targets = {
             n.target.name for n in root.walk()
             if isinstance(n, Update) and isinstance(n.target, Symbol)
         }
-        if not targets:
-            return root
+        pairs = list(_d_pairs(root))
+        integral = {d.span for n in root.walk() if isinstance(n, BigOp) and n.op == "int"
+                    for d in n.body.walk() if isinstance(d, Symbol) and d.name == "d"}
+        after_d = {id(x) for _, x in pairs}
+        paired_d = {id(d) for d, _ in pairs}
+        names: dict[str, int] = {}
+        lone_d = False
+        for sym in variables(root):
+            if sym.name == "d" and id(sym) not in paired_d:
+                lone_d = True  # d is a variable of its own here: \sqrt{d}, 2d
+            if id(sym) not in after_d:
+                names[sym.name] = names.get(sym.name, 0) + 1
         decide = self.decide
+
+        def one_word(d: Symbol, x: Symbol) -> bool:
+            """dW written together, as a word of its own (not the tail of "adW")."""
+            before = self.text[d.span[0] - 1 : d.span[0]] if d.span[0] > 0 else ""
+            return d.span[1] == x.span[0] and d.span[1] > d.span[0] and not before.isalpha()
+
+        def gradient(d: Symbol, x: Symbol) -> bool | None:
+            """True: the gradient dX; False: d times X, a choice worth recording; None: d times
+            X with nothing to record."""
+            if d.span in integral or x.font:
+                return None  # \int f(x) dx: the variable of integration
+            if x.name in targets:
+                return True
+            if not one_word(d, x) or not (x.name[:1].isupper() or names.get(x.name, 0) > 0 or capitals):
+                return None
+            return not lone_d
+
+        # where dZ is a gradient, so is the db beside it (Ng's db = (1/m) Σ dZ)
+        capitals = any(one_word(d, x) and x.name[:1].isupper() and d.span not in integral for d, x in pairs)
 
         def merge_index(node: Symbol) -> Node:
             sub = node.sub
@@ -1557,19 +1605,21 @@ class Parser:
             while k < len(factors):
                 f = factors[k]
                 nxt = factors[k + 1] if k + 1 < len(factors) else None
-                if isinstance(f, Symbol) and f.name == "d" and not f.sub and nxt is not None:
-                    inner = nxt.base if isinstance(nxt, Power) else nxt
-                    if isinstance(inner, Symbol) and inner.name in targets and not inner.font and (
-                        not self.flipped("differential", f.span)
-                    ):
+                inner = nxt.base if isinstance(nxt, Power) else nxt
+                if _is_d(f) and isinstance(f, Symbol) and isinstance(inner, Symbol):
+                    chosen = gradient(f, inner)
+                    if chosen is not None:
+                        if self.flipped("differential", _span(f, inner)):
+                            chosen = not chosen
                         merged = Symbol("d" + inner.name, "", inner.accent, inner.sub, inner.sup,
                                         inner.prime, span=_span(f, inner))
-                        decide("differential", merged.span, f"the gradient d{inner.name}",
-                               f"d times {inner.name}")
-                        if isinstance(nxt, Power):
-                            out.append(Power(merged, nxt.exp, span=_span(f, nxt)))
-                        else:
-                            out.append(merged)
+                        grad = f"d{inner.name}, the gradient with respect to {inner.name}"
+                        times = f"d times {inner.name}"
+                        decide("differential", merged.span, *((grad, times) if chosen else (times, grad)))
+                    if chosen:
+                        assert nxt is not None
+                        out.append(Power(merged, nxt.exp, span=_span(f, nxt)) if isinstance(nxt, Power)
+                                   else merged)
                         k += 2
                         continue
                 out.append(f)
@@ -1581,6 +1631,21 @@ class Parser:
             return Product(tuple(out), "", span=node.span)
 
         return transform(root, merge)
+
+
+def _is_d(node: Node) -> bool:
+    return isinstance(node, Symbol) and node.name == "d" and not node.sub and not node.accent \
+        and not node.font and node.sup is None and not node.prime
+
+
+def _d_pairs(root: Node) -> Iterator[tuple[Symbol, Symbol]]:
+    """Every ``d`` followed by a name in a product: the candidates of rule differential."""
+    for node in root.walk():
+        if isinstance(node, Product) and node.op == "":
+            for d, nxt in zip(node.factors, node.factors[1:], strict=False):
+                inner = nxt.base if isinstance(nxt, Power) else nxt
+                if _is_d(d) and isinstance(d, Symbol) and isinstance(inner, Symbol):
+                    yield d, inner
 
 
 def _step_before(index: Node) -> Node:

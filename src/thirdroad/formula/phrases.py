@@ -1,4 +1,4 @@
-"""How concept names read inside a sentence: "a softmax", "an SGD with momentum", "Adam"."""
+"""How concept names read inside a sentence: "a softmax", "SGD with momentum", "Adam"."""
 
 from __future__ import annotations
 
@@ -7,20 +7,33 @@ from functools import cache
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Concept
 
+# Names of a method that read without an article: "this is gradient descent", "weight decay".
+_MASS_ENDINGS = ("descent", "decay", "clipping", "annealing", "correction", "momentum")
+
 
 def article(name: str) -> str:
-    """The article a name takes: "a", "an", or none for a proper name."""
-    if _proper(name):
-        return ""  # "this is Adam", no article
+    """The article a name takes: "a", "an", or none for a proper name or a method's name."""
+    if _proper(name) or name.endswith(_MASS_ENDINGS):
+        return ""  # "this is Adam", "this is gradient descent", no article
     if name[:2].isupper():  # an acronym is read letter by letter: an SGD, an MSE, a GRU
         return "an" if name[0] in "AEFHILMNORSX" else "a"
     return "an" if name[:1].lower() in "aeiou" else "a"
 
 
+# Words from people's names keep their capital inside a sentence: "a Hessian matrix".
+_EPONYMS = frozenset({"Boltzmann", "Frobenius", "Gaussian", "Hadamard", "Hessian", "Huber", "Jacobian",
+                      "Kaiming", "Kullback-Leibler", "Nesterov", "Poisson", "Xavier"})
+
+
+def _keeps_capital(name: str) -> bool:
+    first = name.split()[0] if name.split() else name
+    return name[:2].isupper() or first in _EPONYMS or any(c.isupper() for c in first[1:])
+
+
 def concept_name(concept: Concept) -> str:
     """The concept's name as it reads inside a sentence: lower case, acronyms and names kept."""
     name = concept.name
-    return name if name[:2].isupper() or _proper(name) else name[:1].lower() + name[1:]
+    return name if _keeps_capital(name) or _proper(name) else name[:1].lower() + name[1:]
 
 
 def _proper(name: str) -> bool:
@@ -30,7 +43,10 @@ def _proper(name: str) -> bool:
 
 @cache
 def _proper_names() -> frozenset[str]:
-    return frozenset(c.name for c in concepts_module.catalog() if " " not in c.name and c.family == "optimizers")
+    """Optimizers named by one word (Adam), or by an acronym or a person and more words
+    ("SGD with momentum", "Nesterov momentum")."""
+    return frozenset(c.name for c in concepts_module.catalog()
+                     if c.family == "optimizers" and (" " not in c.name or _keeps_capital(c.name)))
 
 
 def with_article(name: str) -> str:

@@ -40,8 +40,11 @@ RULES: dict[str, str] = {
     ),
     "ascii-digits": "in ASCII, digits ending a name are its subscript: beta1 is β₁",
     "differential": (
-        "dW is one symbol, the gradient of W, when W is updated in the same block or dW sits in "
-        "an update; otherwise d times W"
+        "dW is one name, the gradient of the loss with respect to W, when W is updated in the same "
+        "block, or when dW is written as one word and W is a capital, a name used elsewhere or "
+        "sits beside such a gradient (dZ; dx next to x; db next to dZ); it stays d times W inside "
+        "an integral (\\int f(x) dx), with a space or an operator between (d \\cdot W), or when d "
+        "stands alone elsewhere as a variable"
     ),
     "update": (
         "x = ... with x (or its earlier step x_{t-1}) on the right-hand side is an update, "

@@ -164,6 +164,8 @@ def _apply(node: Apply) -> str:
     args = " and ".join(
         _say(a) if isinstance(a, Symbol | Number | Apply) else f"({_say(a)})" for a in node.args
     )
+    if isinstance(func, Power) and isinstance(func.base, Symbol) and func.base.name == "nabla":
+        return f"the second derivatives of {args} (∇², the Laplacian or the Hessian)"
     if isinstance(func, Symbol):
         if func.name == "partial":
             return f"the change in {args}"
