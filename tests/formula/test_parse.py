@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from thirdroad.formula import FormulaError, detect_notation, parse
 from thirdroad.formula.ast import Node, Symbol, node_at, paths
+from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.parser import MAX_DEPTH, tree_depth
 from thirdroad.formula.tokens import MAX_LENGTH
 
@@ -269,3 +271,34 @@ def test_nabla_with_another_power_or_nothing_after_is_an_error_with_a_place(text
     with pytest.raises(FormulaError) as info:
         parse(text)
     assert info.value.position == column and "\\nabla^2 f" in info.value.hint
+
+
+# ---- notation gaps closed: RMSProp's E[g^2]_t and plain-text habits ------------------------------
+
+
+def test_a_subscripted_expectation_is_a_running_average_at_a_step() -> None:
+    f = parse(r"E[g^2]_t = \gamma E[g^2]_{t-1} + (1-\gamma) g_t^2")
+    words = f.to_words()
+    assert words.startswith("the running average of g squared at step t equals γ times the running "
+                            "average of g squared at step t minus 1")
+    assert parse(f.latex) == f
+
+
+@pytest.mark.parametrize(("ascii_text", "latex"), [
+    ("y = xA^T + b", r"y = x A^\top + b"),
+    ("p = exp(z_i) / sum_j exp(z_j)", r"p = \frac{\exp(z_i)}{\sum_j \exp(z_j)}"),
+    ("L = -sum_i y_i log p_i", r"L = -\sum_i y_i \log p_i"),
+    ("y = log x + 1", r"y = \log x + 1"),
+])
+def test_plain_text_reads_as_its_latex(ascii_text: str, latex: str) -> None:
+    f = parse(ascii_text)
+    assert f.notation == "ascii" and f == parse(latex)
+
+
+def test_two_mixed_case_letters_in_plain_text_are_two_names_by_a_recorded_rule() -> None:
+    rng = np.random.default_rng(1)
+    x, A, b = rng.normal(size=(2, 3)), rng.normal(size=(4, 3)), rng.normal(size=4)  # a batch of rows, as nn.Linear
+    f = parse("y = xA^T + b")
+    assert any(d.rule == "bare-word" and d.chosen == "x times A" for d in f.decisions)
+    np.testing.assert_allclose(evaluate(f.root.operands[1], x=x, A=A, b=b), x @ A.T + b)
+    assert sexpr(parse("v = beta*v + (1-beta)*dW").root) == "(update= v (+ (* beta v) (* (+ 1 (- beta)) dW)))"

@@ -633,6 +633,10 @@ class Parser:
             elif self.starts_factor(tok):
                 if fn_arg and self._starts_function(tok):
                     break
+                before = self.toks[self.i - 1]
+                if self.notation == "ascii" and tok.kind == before.kind == "letter" and before.end == tok.start:
+                    self.decide("bare-word", (before.start, tok.end),
+                                f"{before.value} times {tok.value}", f"the one name {before.value}{tok.value}")
                 right = self.parse_factor()
             else:
                 break

@@ -36,7 +36,9 @@ RULES: dict[str, str] = {
     "bare-word": (
         "a run of letters is one name when it is a known word (softmax, score, ReLU, Var) or a "
         "spelled Greek letter (beta), or when it is applied like a function; otherwise it is a "
-        "product of one-letter names (Wx is W times x). In ASCII every run is one name"
+        "product of one-letter names (Wx is W times x). In ASCII every run is one name, except two "
+        "letters of mixed case (xA, Wx: two names; dW stays the gradient), and sum_j, prod_j and "
+        "a bare log x, exp x, which are the big operator and the function as in LaTeX"
     ),
     "ascii-digits": "in ASCII, digits ending a name are its subscript: beta1 is β₁",
     "differential": (

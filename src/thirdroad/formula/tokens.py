@@ -35,6 +35,7 @@ from thirdroad.formula.tables import (
     DELIMITER_COMMANDS,
     GREEK_SET,
     KNOWN_COMMANDS,
+    LATEX_FUNCTIONS,
     SIZES,
     SPACING,
     SUBSCRIPTS,
@@ -172,8 +173,16 @@ def _letters(
         if m and len(value) > 1:
             name, digits = m.group(1), m.group(2)
         name = WORD_ALIASES_ASCII.get(name, name)
+        after = _next_char(text, end)
         if len(name) == 1:
             out.append(Token("letter", name, start, start + 1))
+        elif _two_names(name) and not digits:  # xA is x times A, as in y = xA^T + b (rule bare-word)
+            out.append(Token("letter", name[0], start, start + 1))
+            out.append(Token("letter", name[1], start + 1, start + 2))
+        elif (name in ("sum", "prod") and after == "_") or (
+            name in LATEX_FUNCTIONS and after not in ("(", "_", "^", "=")
+        ):  # sum_j x_j is the big operator; log x is \log x (rule function-argument)
+            out.append(Token("cmd", name, start, end))
         elif name in GREEK_SET:
             out.append(Token("cmd", name, start, start + len(m.group(1)) if m else end))
         else:
@@ -200,6 +209,13 @@ def _letters(
         return
     for i, c in enumerate(value):
         out.append(Token("letter", c, start + i, start + i + 1))
+
+
+def _two_names(name: str) -> bool:
+    """In plain text, two letters of mixed case are two names (xA, Wx), unless the first is the
+    d of a gradient (dW) or the pair is a known word."""
+    return (len(name) == 2 and name.isalpha() and name.isascii() and name[0].islower() != name[1].islower()
+            and name[0] != "d" and name not in WORD_FUNCTIONS and name not in WORD_NAMES)
 
 
 def _next_char(text: str, pos: int) -> str:

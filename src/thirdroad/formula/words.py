@@ -175,6 +175,10 @@ def _apply(node: Apply) -> str:
             return f"{args} factorial"
         if func.name == "inner":
             return f"the inner product of {args}"
+        if func.name == "index" and isinstance(node.args[0], Expectation) and node.args[0].under is None:
+            # E[g^2]_t in RMSProp and Adadelta: the running average at step t, not an entry
+            step = ", ".join(_say(a) for a in node.args[1:])
+            return f"the running average of {_group(node.args[0].body, PRODUCT)} at step {step}"
         if func.name == "index":
             return f"entry {', '.join(_say(a) for a in node.args[1:])} of {_say(node.args[0])}"
     return f"{name} of {args}"
