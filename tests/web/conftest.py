@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -28,9 +29,9 @@ def free_port() -> int:
 
 
 class ServerThread:
-    def __init__(self) -> None:
+    def __init__(self, app: Any = None) -> None:
         self.port = free_port()
-        config = uvicorn.Config(create_app(), host="127.0.0.1", port=self.port, log_level="warning",
+        config = uvicorn.Config(app or create_app(), host="127.0.0.1", port=self.port, log_level="warning",
                                 ws="none", lifespan="off", access_log=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -1,14 +1,15 @@
 """A request that runs past the time limit gets its 504 and then really stops: the reading
-checks its deadline before each formula, so no thread keeps computing for nobody."""
+checks its deadline before each formula, so no thread keeps computing for nobody. A real
+uvicorn server in a thread (in this process, so the counting stand-in is seen)."""
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
+import httpx
 import pytest
 
-from tests.web.test_web_api import ASGIClient
+from tests.web.conftest import ServerThread
 from thirdroad.reader import _reading
 from thirdroad.web import create_app
 
@@ -17,22 +18,23 @@ DOCUMENT = "\n\n".join(f"Step {k}: $x_{{{k}}} = x_{{{k - 1}}} - \\eta g_{{{k}}}$
 
 
 @pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Each formula explained is counted (and made slow enough for the limit to fire mid-way)."""
-    calls: list[str] = []
-    real = _reading.explain_text
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Each formula the reading starts on is counted (and made slow enough for the limit to
+    fire mid-way): the reader's per-formula checkpoint, wrapped."""
+    calls: list[float] = []
+    real = _reading.checkpoint
 
-    def slow_explain(text: str, *args: Any, **kwargs: Any) -> Any:
-        calls.append(text)
+    def counting_checkpoint() -> None:
+        calls.append(time.monotonic())
         time.sleep(0.02)
-        return real(text, *args, **kwargs)
+        real()
 
-    monkeypatch.setattr(_reading, "explain_text", slow_explain)
+    monkeypatch.setattr(_reading, "checkpoint", counting_checkpoint)
     return calls
 
 
-def test_after_a_timeout_the_reading_stops_and_the_server_answers(counted: list[str]) -> None:
-    with ASGIClient(create_app(time_limit=0.5)) as client:
+def test_after_a_timeout_the_reading_stops_and_the_server_answers(counted: list[float]) -> None:
+    with ServerThread(create_app(time_limit=0.5)) as url, httpx.Client(base_url=url, timeout=30) as client:
         started = time.monotonic()
         r = client.post("/api/read", json={"text": DOCUMENT, "format": "markdown"})
         assert r.status_code == 504
@@ -49,8 +51,8 @@ def test_after_a_timeout_the_reading_stops_and_the_server_answers(counted: list[
         assert r.status_code == 200 and len(r.json()["reading"]["formulas"]) == 1
 
 
-def test_without_a_timeout_the_same_document_is_read_whole(counted: list[str]) -> None:
-    with ASGIClient(create_app(time_limit=60)) as client:
+def test_without_a_timeout_the_same_document_is_read_whole(counted: list[float]) -> None:
+    with ServerThread(create_app(time_limit=60)) as url, httpx.Client(base_url=url, timeout=60) as client:
         r = client.post("/api/read", json={"text": DOCUMENT, "format": "markdown"})
     assert r.status_code == 200
     assert len(r.json()["reading"]["formulas"]) == FORMULAS == len(counted)

@@ -174,13 +174,15 @@ def _depth_change(text: str) -> int:
 
 
 def _is_math_line(line: str) -> bool:
-    """Every word mathy, and something that only math has (or a line as short as ``N``)."""
+    """Every word mathy (a lone ``a`` too: among math it is a name), and something that only
+    math has (or a line as short as ``N``)."""
     stripped = line.strip()
     if not stripped or len(stripped) > MAX_GROUP_LINE_CHARS or _NUMBER_ALONE.match(stripped):
         return False
     words_ = stripped.split()
     for k, word in enumerate(words_):
-        named = len(word) == 1 and k + 1 < len(words_) and bool(_RELATION_WORD.match(words_[k + 1]))
+        before_relation = k + 1 < len(words_) and bool(_RELATION_WORD.match(words_[k + 1]))
+        named = len(word) == 1 and (word in "aAI" or before_relation)
         if not (named or is_mathy(word)):
             return False
     return len(stripped) <= 3 or any(c in _MATH_CHARS for c in stripped) or any(
