@@ -472,6 +472,13 @@ _SEARCH_FEATURES = frozenset({"exp", "fraction", "bigop", "sqrt", "abs", "norm",
                               "f:max", "f:min"})
 
 
+def claims(formula: Formula, context: str = "") -> frozenset[str]:
+    """The concepts a formula is said to be, in words: ``\\text{Adam}``, an operator name, or
+    the ``context`` text around it. This is all ``recognize`` (and so ``explain``) takes from the
+    context: one formula in two sentences that name the same concepts is read the same way."""
+    return _claims(formula, context)
+
+
 def _claims(formula: Formula, context: str) -> frozenset[str]:
     """Concepts named in words: ``\\text{Adam}``, an operator name, or the context text."""
     words = re.findall(r"[a-z][a-z0-9]*", (context + " " + formula.source).lower())
@@ -479,19 +486,23 @@ def _claims(formula: Formula, context: str) -> frozenset[str]:
         if isinstance(n, Text):
             words.extend(re.findall(r"[a-z][a-z0-9]*", n.text.lower()))
     text = " " + " ".join(words) + " "
-    return frozenset(cid for cid, phrases in _spoken_names(concepts_module.catalog())
-                     if any(phrase in text for phrase in phrases))
+    named = _spoken_names(concepts_module.catalog())
+    # a name can be in the text only if its first word is a word of the text ("" for a name
+    # without words, which stands for the empty text)
+    return frozenset(cid for first in {*words, ""} for cid, phrase in named.get(first, ()) if phrase in text)
 
 
 @lru_cache(maxsize=2)
-def _spoken_names(cat: Catalog) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _spoken_names(cat: Catalog) -> Mapping[str, tuple[tuple[str, str], ...]]:
     """Each concept's id, name and aliases as the words ``_claims`` looks for (`` rms prop ``),
-    worked out once per catalog rather than once per formula."""
-    out = []
+    by their first word; worked out once per catalog rather than once per formula."""
+    table: dict[str, list[tuple[str, str]]] = {}
     for concept in cat:
         names = {concept.id.replace("_", " "), concept.name.lower(), *(a.lower() for a in concept.aliases)}
-        out.append((concept.id, tuple(sorted({f" {' '.join(re.findall(r'[a-z0-9]+', n))} " for n in names}))))
-    return tuple(out)
+        for name in sorted(names):
+            words = re.findall(r"[a-z0-9]+", name)
+            table.setdefault(words[0] if words else "", []).append((concept.id, f" {' '.join(words)} "))
+    return {first: tuple(entries) for first, entries in table.items()}
 
 
 def _order(hits: Mapping[str, Found]) -> list[str]:
@@ -733,6 +744,7 @@ __all__ = [
     "Recognition",
     "agree",
     "atom_name",
+    "claims",
     "compile_template",
     "concepts_at",
     "confirm",

@@ -15,6 +15,7 @@ from typing import Any
 
 from thirdroad.formula import Formula
 from thirdroad.formula.explain import explain
+from thirdroad.formula.explain import read as read_formula
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,13 @@ def explain_text(text: str, context: str = "", *, code: bool = False) -> Explain
     """Explain one formula; ``context`` is the sentence around it (names in it, such as "Adam",
     are claims the near-miss checks hold the formula to). ``code`` adds the generated NumPy
     code. Raises ``FormulaError``."""
-    explanation = explain(text, context=context)
+    return explain_formula(read_formula(text), context, code=code)
+
+
+def explain_formula(formula: Formula, context: str = "", *, code: bool = False) -> Explained:
+    """``explain_text`` for a formula already read (``thirdroad.formula.explain.read``, which
+    tries a damaged copy's repairs when the text cannot be read as it is)."""
+    explanation = explain(formula, context=context)
     boxes: dict[str, list[str]] = {}
     for chunk in explanation.chunks:
         boxes.setdefault(chunk.path, []).append(chunk.concept)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from thirdroad.formula import Formula, FormulaError
+from thirdroad.formula.explain import read as read_formula
+from thirdroad.formula.recognize import claims
 from thirdroad.reader._cancel import checkpoint
-from thirdroad.reader._explain import Explained, explain_text, mathml
+from thirdroad.reader._explain import Explained, explain_formula, mathml
 from thirdroad.reader._find import Place, find_math, format_of
 from thirdroad.reader._spans import FORMATS, Format, MathSpan
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+
+T = TypeVar("T")
 
 #: Documents longer than this are refused (a 50-page paper is about 150,000 characters).
 MAX_DOCUMENT_CHARS = 2_000_000
@@ -225,20 +230,44 @@ def _progress_console(progress: bool | Console | None, count: int) -> Console | 
     return Console(stderr=True) if progress else None
 
 
+class _Memo:
+    """What one document has read so far, so that nothing is read twice.
+
+    Papers repeat formulas (an update rule in the text and again in the algorithm box; ``$\\eta$``
+    in every other sentence). A text is parsed once; it is explained once for each set of
+    concepts its sentences name, because that set (``recognize.claims``) is all an explanation
+    takes from the sentence. A formula that cannot be read keeps its error, once per text."""
+
+    def __init__(self) -> None:
+        self.formulas: dict[str, Formula | FormulaError] = {}
+        self.explained: dict[tuple[str, frozenset[str]], Explained | FormulaError] = {}
+
+    def explain(self, text: str, context: str) -> tuple[Explained | None, FormulaError | None]:
+        formula = self.formulas.get(text)
+        if formula is None:
+            formula = self.formulas[text] = _attempt(read_formula, text)
+        if isinstance(formula, FormulaError):
+            return None, formula
+        key = (text, claims(formula, context))
+        explained = self.explained.get(key)
+        if explained is None:
+            explained = self.explained[key] = _attempt(explain_formula, formula, context)
+        return (None, explained) if isinstance(explained, FormulaError) else (explained, None)
+
+
+def _attempt(fn: Callable[..., T], *args: Any) -> T | FormulaError:
+    try:
+        return fn(*args)
+    except FormulaError as err:
+        return err
+
+
 def _explain_all(placed: list[tuple[MathSpan, Place]], console: Console | None) -> list[FoundFormula]:
-    # Papers repeat formulas (an update rule in the text and again in the algorithm box):
-    # each distinct text is explained once per document.
-    done: dict[tuple[str, str], tuple[Explained | None, FormulaError | None]] = {}
+    memo = _Memo()
 
     def one(i: int, span: MathSpan, place: Place) -> FoundFormula:
         checkpoint()  # a caller's deadline (the web app's time limit) stops the reading here
-        key = (span.text, place.context)
-        if key not in done:
-            try:
-                done[key] = (explain_text(span.text, place.context), None)
-            except FormulaError as err:
-                done[key] = (None, err)
-        explained, error = done[key]
+        explained, error = memo.explain(span.text, place.context)
         return FoundFormula(i, span.text, place, span.display, span.how, explained, error, span.written)
 
     if console is None:
