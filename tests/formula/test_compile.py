@@ -189,3 +189,19 @@ def test_source_is_readable_and_compiled_from_the_tree_only() -> None:
         "    return W",
     ]
     assert fn.formula == parse("W = W - alpha * dW / sqrt(s + eps)")
+
+
+def test_minus_one_on_a_product_of_matrices_is_the_matrix_inverse() -> None:
+    """``(A^T A)^{-1}`` inverts the matrix A^T A (a projection, ridge regression); the same
+    exponent on a scalar expression stays a reciprocal."""
+    r = np.random.default_rng(11)
+    a, x, y = r.standard_normal((5, 3)), r.standard_normal((6, 4)), r.standard_normal(6)
+    proj = compile(parse(r"P = A (A^T A)^{-1} A^T"))(A=a)
+    np.testing.assert_allclose(proj, a @ np.linalg.inv(a.T @ a) @ a.T, rtol=1e-10)
+    np.testing.assert_allclose(proj @ proj, proj, atol=1e-10)  # a projection: twice is once
+    ridge = parse(r"w = (X^\top X + \lambda I)^{-1} X^\top y")
+    assert [d.chosen for d in ridge.decisions if d.rule == "inverse"] == ["a matrix inverse"]
+    w = compile(ridge)(X=x, y=y, lambda_=0.5, I=np.eye(4))
+    np.testing.assert_allclose(w, np.linalg.solve(x.T @ x + 0.5 * np.eye(4), x.T @ y), rtol=1e-10)
+    assert evaluate(parse(r"(1 + x)^{-1}"), x=3.0) == pytest.approx(0.25)
+    assert type(parse(r"(A x)^{-1}").root).__name__ == "Power"  # A x is a vector, not a matrix

@@ -126,6 +126,28 @@ def _is_matrix_name(node: Node) -> bool:
     )
 
 
+def _is_matrix_expr(node: Node) -> bool:
+    """A matrix name, or something built from them that is itself a matrix: ``A^T A``,
+    ``X^T X + λI``, ``(W_1 W_2)^T``. Numbers and Greek scalars may multiply it."""
+    if _is_matrix_name(node):
+        return True
+    if isinstance(node, Transpose | Inverse):
+        return _is_matrix_expr(node.arg)
+    if isinstance(node, Product) and node.op == "":
+        return any(_is_matrix_expr(f) for f in node.factors) and all(
+            _is_matrix_expr(f) or isinstance(f, Number) or _is_scalar_name(f) for f in node.factors
+        )
+    if isinstance(node, Sum):
+        terms = [t.arg if isinstance(t, Neg) else t for t in node.terms]
+        return all(_is_matrix_expr(t) for t in terms)
+    return False
+
+
+def _is_scalar_name(node: Node) -> bool:
+    """A lower-case Greek letter (λ, α...): the names papers give to scalars."""
+    return isinstance(node, Symbol) and node.name in GREEK_SET and node.name.islower() and not node.font
+
+
 def _index_items(node: Node) -> tuple[Node, ...]:
     """``_{ij}`` is the two indices i, j; ``_{i,j}`` too; ``_{t-1}`` is one index."""
     if isinstance(node, Tuple):
@@ -769,7 +791,7 @@ class Parser:
                     return Power(base, exp, span=span)
                 self.decide("transpose", span, "a transpose", "a power T")
             return Transpose(base, span=span)
-        if isinstance(exp, Neg) and exp.arg == Number("1") and _is_matrix_name(base):
+        if isinstance(exp, Neg) and exp.arg == Number("1") and _is_matrix_expr(base):
             if self.flipped("inverse", span):
                 self.decide("inverse", span, "the power -1", "a matrix inverse")
                 return Power(base, exp, span=span)
