@@ -1,7 +1,8 @@
 """Short fuzzing in the suite: only FormulaError ever escapes, and reading stays fast.
 
 The long run is ``python tests/formula/fuzz_long.py --minutes 10``; this is its quick sample.
-The time limit here is looser than the long run's 100 ms because the suite shares the machine.
+The limit is a guard against runaway readings (exponential backtracking, a loop that does
+not end), not a performance measure: it is CPU time, and ten times looser than the long run's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from .fuzzing import PIECES, Outcome, cases, check
 from .strategies import soup
 
-SUITE_LIMIT = 0.5  # seconds; the long run holds every reading to 0.1 s
+SUITE_LIMIT = 1.0  # CPU seconds; the long run holds every reading to 0.1 s
 
 
 def test_mutated_corpus_formulas() -> None:
