@@ -17,10 +17,12 @@ a page). Two ways to make the copies differ (``--mode``):
     ``$(0, 1)$``) and the few a copy itself repeats are not.
 
 The table gives, for each mode, the formulas found, the distinct texts among them, the
-explanations computed (distinct formula-and-sentence pairs), the median of ``--repeat`` reads,
-the time per formula found, and the issue's target of 5 s. With both modes it also checks
-that each formula of the distinct paper was recognised as the same concepts as its twin in
-the copies paper.
+explanations computed (one per formula text and set of concepts its sentences name: the reader
+shares the rest), the median of ``--repeat`` reads, the time per formula found, and the issue's
+target of 5 s. A read remembers nothing of the one before: only the catalog's compiled
+templates, which any session builds once, carry over. With both modes the benchmark also checks
+that each formula of the distinct paper was recognised as the same concepts as its twin in the
+copies paper.
 
     .venv/bin/python benchmarks/read.py [--pages 50] [--repeat 3] [--mode both|distinct|copies]
 """
