@@ -117,7 +117,7 @@ def clip(x: Any, lo: float | None, hi: float | None) -> Tensor:
 def matmul(x: Any, y: Any) -> Tensor:
     a, b = _d(x), _d(y)
     try:
-        data = R.matmul(a, b) if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) else np.matmul(a, b)
+        data = np.matmul(a, b)
     except ValueError as err:
         raise ShapeError(
             f"matmul: {np.shape(a)} @ {np.shape(b)}: the last axis of the left "

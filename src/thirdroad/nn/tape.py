@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from thirdroad.nn import _tensor, rules
+from thirdroad.nn import _tensor
 from thirdroad.nn._tensor import EVERY_TAPE, Array, EngineError, Node, Tensor
 
 _ids = itertools.count(1)
@@ -34,7 +34,7 @@ class _NumpyOps:
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
     sign = staticmethod(np.sign)
-    matmul = staticmethod(rules.matmul)
+    matmul = staticmethod(np.matmul)
     swapaxes = staticmethod(np.swapaxes)
     expand_dims = staticmethod(np.expand_dims)
     broadcast_to = staticmethod(np.broadcast_to)
