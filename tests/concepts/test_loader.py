@@ -176,3 +176,17 @@ def test_symbols_are_whole_tokens() -> None:
     assert not occurs("eps", r"\sqrt{v} + \epsilon")
     assert occurs("j", r"A_{ij}")
     assert occurs(r"\hat m_t", r"\frac{\hat m_t}{2}")
+
+
+def test_a_part_and_what_it_does(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    text = path.read_text()
+    path.write_text(text.replace("reference =", 'part = "squashed input"\ndoes = "Squashes the input."\nreference ='))
+    template = load(tmp_path)["thing"].formulas[0]
+    assert (template.part, template.does) == ("squashed input", "Squashes the input.")
+    path.write_text(text.replace("reference =", 'does = "Squashes the input."\nreference ='))
+    with pytest.raises(CatalogError, match="give its 'part' too"):
+        load(tmp_path)
+    path.write_text(text.replace("reference =", 'part = "the squashed input"\nreference ='))
+    with pytest.raises(CatalogError, match="'part' must be a short lower-case noun phrase"):
+        load(tmp_path)

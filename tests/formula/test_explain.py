@@ -167,7 +167,10 @@ def test_a_near_miss_warning_computes_what_the_slip_does() -> None:
     scores = [float(v) for v in found.group(1).split(",")]
     total = float(np.sum(np.exp(scores)) / np.sum(scores))
     assert f"sum to {total:.3g}, not 1" in w.message
-    assert r"\frac{e^{x_{i}}}{\sum_{j} e^{x_{j}}}" in w.message
+    # the likely intended formula: spelled in Unicode in the message, kept as LaTeX for pages
+    assert w.message.endswith("Likely meant: e^(x_i) / (Σ_j e^(x_j))")
+    assert w.intended == r"\frac{e^{x_{i}}}{\sum_{j} e^{x_{j}}}"
+    assert w.message == f"{w.reason} Likely meant: e^(x_i) / (Σ_j e^(x_j))" and "\\" not in w.message
 
 
 def test_weights_divided_by_the_count_say_what_they_sum_to() -> None:
@@ -183,7 +186,8 @@ def test_ema_weights_that_do_not_add_to_one() -> None:
     (w,) = explain(r"v_t = \beta v_{t-1} + (1+\beta) g_t").warnings
     assert w.concept == "ema"
     assert f"add up to {0.9 + 1.9:.3g}, not 1" in w.message
-    assert r"\left(1 - \beta\right)" in w.message
+    assert w.message.endswith("Likely meant: β v_(t−1) + (1 − β) g_t")
+    assert r"\left(1 - \beta\right)" in w.intended
 
 
 def test_adam_without_the_root_says_how_far_off_the_step_is() -> None:
@@ -210,12 +214,13 @@ def test_missing_bias_correction_is_flagged_only_where_adam_is_claimed() -> None
 def test_to_dict_is_the_design_schema_and_json() -> None:
     d = explain(SOFTMAX).to_dict()
     assert list(d) == ["input", "notation", "repairs", "latex", "concepts", "chunks", "warnings", "lenses", "code"]
-    assert list(d["chunks"][0]) == ["concept", "latex", "span", "bindings", "method", "says", "part_of"]
+    assert list(d["chunks"][0]) == ["concept", "latex", "span", "bindings", "method", "says", "part", "part_of",
+                                    "same_form_as"]
     assert list(d["lenses"]) == ["names", "reading_order", "action"]
     assert d["input"] == SOFTMAX and d["notation"] == "latex" and d["concepts"] == ["softmax"]
     json.dumps(d)
     warned = explain(r"\frac{e^{x_i}}{\sum_j x_j}").to_dict(code=False)
-    assert list(warned["warnings"][0]) == ["kind", "concept", "message"]
+    assert list(warned["warnings"][0]) == ["kind", "concept", "message", "reason", "intended"]
 
 
 def test_html_boxes_every_chunk_and_escapes_the_input() -> None:

@@ -179,3 +179,15 @@ def test_concepts(client: ASGIClient) -> None:
         assert f'data-concept="{prerequisite}"' in adam["graph_svg"]
     missing = client.get("/api/concepts/adma")
     assert missing.status_code == 404 and "adam" in missing.json()["error"]["suggestions"]
+
+
+def test_a_near_miss_comes_with_its_suggestion_drawn(client: ASGIClient) -> None:
+    slip = r"\alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_j e_{t,j}}"
+    (warning,) = client.post("/api/explain", json={"text": slip}).json()["warnings"]
+    assert warning["message"].endswith("Likely meant: exp(e_(t,i)) / (Σ_j exp(e_(t,j)))")
+    assert warning["intended_mathml"].startswith("<math") and ">exp</mi>" in warning["intended_mathml"]
+    doc = f"Weights: $${slip}$$ and <script>alert(1)</script> in the prose.\n"
+    reading = client.post("/api/read", json={"text": doc, "format": "markdown"}).json()["reading"]
+    drawn = [reading["warnings"][0]["intended_mathml"],
+             reading["formulas"][0]["explanation"]["warnings"][0]["intended_mathml"]]
+    assert all(m.startswith("<math") and "<script" not in m for m in drawn)

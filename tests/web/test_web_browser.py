@@ -79,7 +79,12 @@ def test_pasting_a_document_lists_its_formulas(page: Any, shots: Path) -> None:
     page.wait_for_selector("#read-formulas .formula")
     cards = page.locator("#read-formulas .formula")
     assert cards.count() == 14
-    assert page.locator("#read-formulas .formula math").count() == 14
+    assert page.locator("#read-formulas .formula .math math").count() == 14
+    # the slip's likely intended formula is drawn, not shown as LaTeX
+    intended = page.locator("#read-formulas .warning .intended math")
+    assert intended.count() == 1 and "exp" in intended.text_content()
+    for warning in (page.inner_text("#read-formulas .warning"), page.inner_text("#read-warnings li")):
+        assert "Likely meant:" in warning and "\\" not in warning
     assert "Momentum smooths the walk" in page.inner_text("#read-formulas")
     assert page.get_attribute("#companion-link", "href", timeout=1000).startswith("blob:")
     page.screenshot(path=str(shots / "read.png"), full_page=False)

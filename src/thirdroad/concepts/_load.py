@@ -25,6 +25,9 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
     symbols = { m_prev = 'm_{t-1}', g = 'g_t' }   # optional, when the LaTeX is not the name
     reference = "ema_update"               # a function in references.py, parameters = value vars
     says = "..."  notation = "..."  note = "..."   # optional
+    part = "running average of squared gradients"  # optional: the line is this part of the
+                                                   # concept, not the whole (a short noun phrase)
+    does = "..."                           # optional, with part: what that line does
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ CONCEPT_KEYS = frozenset(
 )
 REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
 FORMULA_KEYS = frozenset(
-    {"latex", "output", "vars", "symbols", "reference", "says", "notation", "note"}
+    {"latex", "output", "vars", "symbols", "reference", "says", "notation", "note", "part", "does"}
 )
 EDGE_KEYS = frozenset({"id", "how"})
 
@@ -234,6 +237,22 @@ def _reference(check: _Checker, name: str, variables: tuple[Variable, ...], late
         )
 
 
+def _part(check: _Checker, spec: Mapping[str, Any], latex: str) -> tuple[str, str]:
+    """A line that is one part of its concept: its name (read as "RMSProp's <part>") and what
+    the line does (read instead of the whole concept's action)."""
+    part = check.text(spec, "part", required=False)
+    does = " ".join(check.text(spec, "does", required=False).split())
+    if does and not part:
+        raise check.fail(f"formula {latex!r}: 'does' says what a part does; give its 'part' too")
+    if part and (len(part.split()) > 6 or part[:1].isupper() or part.startswith(("the ", "a ", "an "))
+                 or formula_like(part)):
+        raise check.fail(f"formula {latex!r}: 'part' must be a short lower-case noun phrase without "
+                         f"an article or math (it is read as \"Adam's <part>\"), not {part!r}")
+    if does and (sentence_count(does) not in (1, 2) or not does.endswith(".")):
+        raise check.fail(f"formula {latex!r}: 'does' must be one or two full sentences")
+    return part, does
+
+
 def _formula(check: _Checker, spec: Any, concept: str) -> Template:
     if not isinstance(spec, dict):
         raise check.fail("each [[concept.formula]] must be a table")
@@ -244,6 +263,7 @@ def _formula(check: _Checker, spec: Any, concept: str) -> Template:
     variables = _variables(check, spec, concept)
     reference = check.text(spec, "reference")
     _reference(check, reference, variables, latex)
+    part, does = _part(check, spec, latex)
     return Template(
         concept=concept,
         latex=latex,
@@ -253,6 +273,8 @@ def _formula(check: _Checker, spec: Any, concept: str) -> Template:
         says=check.text(spec, "says", required=False),
         notation=check.text(spec, "notation", required=False),
         note=" ".join(check.text(spec, "note", required=False).split()),
+        part=part,
+        does=does,
     )
 
 

@@ -63,6 +63,9 @@ class Template:
     ``latex`` is the right-hand side (what the reference computes) and ``output`` the left-hand
     side, if the usual writing has one (``v_t`` in ``v_t = \\beta v_{t-1} + ...``).
     ``notation`` says who writes it this way, ``note`` states the convention where sources differ.
+    ``part`` names the part of the concept a line computes when it is not the whole (RMSProp's
+    "running average of squared gradients", Adam's "first moment"); ``does`` says what that
+    line does, in place of the concept's ``action``.
     """
 
     concept: str
@@ -73,6 +76,8 @@ class Template:
     says: str = ""
     notation: str = ""
     note: str = ""
+    part: str = ""
+    does: str = ""
 
     @property
     def equation(self) -> str:
@@ -159,6 +164,8 @@ class Concept:
                     "says": t.says,
                     "notation": t.notation,
                     "note": t.note,
+                    "part": t.part,
+                    "does": t.does,
                     "reference": t.reference,
                     "variables": [
                         {"name": v.name, "symbol": v.symbol, "role": v.role, "meaning": v.meaning}

@@ -21,6 +21,7 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,13 +55,14 @@ from thirdroad.formula.ast import (
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.latex import to_latex
-from thirdroad.formula.mathml import to_mathml
+from thirdroad.formula.mathml import latex_to_mathml, to_mathml
 from thirdroad.formula.names import display
 from thirdroad.formula.nearmiss import Warning, near_misses
 from thirdroad.formula.parse import Formula, parse
 from thirdroad.formula.phrases import article, concept_name, with_article
-from thirdroad.formula.program import plan
+from thirdroad.formula.program import Program, plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, quiet, recognize
+from thirdroad.formula.unicode import to_unicode
 from thirdroad.formula.words import to_words
 
 if TYPE_CHECKING:
@@ -74,7 +76,11 @@ class Chunk:
     A part that is several concepts at once (attention weights are a softmax) gives one chunk
     per concept, with the same ``span``; ``also`` lists the others. A part that is one line
     *of* a larger concept (the EMA line is Adam's first moment) is not a second identity: the
-    larger concept is listed in ``part_of``, and ``inside`` says which part it plays.
+    larger concept is listed in ``part_of``, and ``inside`` says which part it plays. A line
+    that is one part of its own concept (RMSProp's running average of squared gradients, Adam's
+    step) names that ``part``; ``does`` says what the line does. An optimizer that takes a step
+    of the same form with other inputs (RMSProp's step, where Adam divides m̂ rather than the
+    gradient) is a relation too, listed in ``same_form_as`` and told in ``like``.
     """
 
     concept: str
@@ -89,11 +95,16 @@ class Chunk:
     words: str = field(default="", compare=False)  # the chunk read aloud
     part_of: tuple[str, ...] = ()  # concepts this chunk is one line of (Adam, Lion for an EMA)
     inside: str = field(default="", compare=False)  # that relation in a sentence
+    part: str = ""  # the part of its concept this line is ("step", "first moment"); "" for the whole
+    does: str = field(default="", compare=False)  # what that part does
+    same_form_as: tuple[str, ...] = ()  # optimizers whose step has this form, with other inputs
+    like: str = field(default="", compare=False)  # that relation in a sentence
+    notation: str = field(default="", compare=False)  # the chunk in plain Unicode: ∇_θ L(θ)
 
     def to_dict(self) -> dict[str, Any]:
         return {"concept": self.concept, "latex": self.latex, "span": list(self.span),
                 "bindings": dict(self.bindings), "method": self.method, "says": self.says,
-                "part_of": list(self.part_of)}
+                "part": self.part, "part_of": list(self.part_of), "same_form_as": list(self.same_form_as)}
 
 
 @dataclass
@@ -199,7 +210,7 @@ class Explanation:
                           f'<b>{html.escape(names)}</b>: {html.escape(chunks[0].says)}'
                           f'<div class="tr-card">{cards}</div></li>')
         warnings = "".join(f'<p class="tr-warning"><b>Near miss ({html.escape(w.concept)})</b>: '
-                           f'{html.escape(w.message)}</p>' for w in self.warnings)
+                           f'{_warning_html(w)}</p>' for w in self.warnings)
         lenses = "".join(f"<p><b>{title}</b>: {html.escape(self.lenses[key])}</p>"
                          for title, key in (("Names", "names"), ("Reading order", "reading_order"),
                                             ("Action", "action")))
@@ -223,6 +234,14 @@ _CSS = (
     + "".join(f".tr-c{k}{{border-color:{c};color:inherit}}.tr-c{k} .tr-label{{background:{c}}}"
               for k, c in enumerate(_COLOURS))
 )
+
+
+def _warning_html(warning: Warning) -> str:
+    """The warning with its likely intended formula drawn in MathML, not spelled in Unicode."""
+    markup = latex_to_mathml(warning.intended) if warning.intended else ""
+    if not markup or not warning.reason:
+        return html.escape(warning.message)
+    return f"{html.escape(warning.reason)} Likely meant: {markup}"
 
 
 def _card_html(concept: Concept, chunk: Chunk) -> str:
@@ -255,12 +274,21 @@ def _binding_text(bound: Any) -> str:
     return str(bound)
 
 
-def _says(found: Found) -> str:
+def _notation(bound: Any) -> str:
+    """A bound part as it is written, in plain Unicode (``∇_θ L(θ)``), or in words if it has no
+    one-line spelling."""
+    node = bound[0] if isinstance(bound, tuple) else bound
+    if not isinstance(node, Node):
+        return str(bound)
+    text = quiet(lambda: to_unicode(node))
+    return str(text) if text is not None and "\\" not in text else _words(node)
+
+
+def _says(found: Found, template: Template) -> str:
     """The chunk in words: ``softmax over s of score of h_t and h̄_s``, or its name and what
     each bound name stands for: ``Adam's step, with θ the parameters and α the step size``."""
     concept = concepts_module.catalog()[found.concept]
-    template = found.template
-    name = _role_name(concept, template)
+    name = _role_name(concept, template.part)
     bindings = found.bindings
     for var in template.variables:
         bound = bindings.get(var.name)
@@ -272,28 +300,61 @@ def _says(found: Found) -> str:
         bound = bindings.get(var.name)
         if bound is None or not var.passed_to_reference:
             continue
-        text, meaning = _binding_text(bound), _meaning(var.meaning, var.role)
+        text, meaning = _notation(bound), _meaning(template.variable(var.name).meaning, var.role)
         # a long expression reads better after its meaning: "... and ∇J as the gradient"
         parts.append(f"{text} as {meaning}" if len(text.split()) > 3 else f"{text} {meaning}")
     return f"{name}, with {_join(parts)}" if parts else name
 
 
-def _role(template: Template) -> str:
-    """The part a template plays in its concept, from its words ("first moment: an EMA ...")."""
-    head, colon, _ = template.says.partition(":")
-    head = head.strip()
-    if not colon or not head or len(head.split()) > 4:
-        return ""
-    return head[4:] if head.startswith("the ") else head
+@cache
+def _output_latex(output: str) -> str:
+    """A template's left-hand side in canonical LaTeX ("" if it does not parse)."""
+    formula = quiet(lambda: parse(output)) if output else None
+    return formula.latex if isinstance(formula, Formula) else ""
 
 
-def _role_name(concept: Concept, template: Template) -> str:
-    """``Adam's first moment``, ``the velocity in SGD with momentum``, or the concept's name."""
+def _lhs(rec: Recognition, path: str) -> Node | None:
+    """The left-hand side of the equation whose right-hand side is at ``path``."""
+    parent_path, _, last = path.rpartition(".")
+    parent = rec.nodes.get(parent_path)
+    if isinstance(parent, Update) and last == "1":
+        return parent.target
+    if isinstance(parent, Relation) and last == str(len(parent.operands) - 1):
+        return parent.operands[0]
+    return None
+
+
+def _fitting(found: Found, rec: Recognition) -> Template:
+    """Of the concept's templates that compute the same thing, the one this line is written as.
+
+    The recognizer keeps the first template that fits, but ``m̂_t = m_t / (1-β_1^t)`` and
+    ``v̂_t = v_t / (1-β_2^t)`` fit each other's template: the left-hand side, then the names the
+    template writes, say which line of Adam this is (its first or its second moment)."""
+    same = [t for t in concepts_module.catalog()[found.concept].formulas
+            if t.reference == found.template.reference and t.inputs == found.template.inputs]
+    if len(same) < 2:
+        return found.template
+    lhs = _lhs(rec, found.path)
+    lhs_latex = to_latex(lhs) if lhs is not None else ""
+
+    def fit(t: Template) -> int:
+        score = 2 if lhs_latex and _output_latex(t.output) == lhs_latex else 0
+        for var in t.variables:
+            bound = found.bindings.get(var.name)
+            atom = bound[0] if isinstance(bound, tuple) else bound
+            if var.symbol and isinstance(atom, Node) and _output_latex(var.symbol) == to_latex(atom):
+                score += 1
+        return score
+
+    return max(same, key=lambda t: (fit(t), t is found.template))
+
+
+def _role_name(concept: Concept, role: str) -> str:
+    """``Adam's first moment``, ``the gate of a GRU``, or the concept's name (no ``role``)."""
     name = concept_name(concept)
-    role = _role(template)
     if not role:
         return name
-    return f"{name}'s {role}" if not article(name) else f"the {role} in {name}"
+    return f"{name}'s {role}" if not article(name) else f"the {role} of {with_article(name)}"
 
 
 def _meaning(meaning: str, role: str) -> str:
@@ -331,7 +392,7 @@ def _part_of(founds: list[Found]) -> dict[str, list[Found]]:
     return contained
 
 
-def _inside_sentence(containers: list[Found]) -> str:
+def _inside_sentence(containers: list[Found], rec: Recognition) -> str:
     """``The same line is the first moment inside Adam and the momentum inside Lion; as Ng's
     course writes it, it is also the velocity in SGD with momentum.``"""
     cat = concepts_module.catalog()
@@ -340,10 +401,11 @@ def _inside_sentence(containers: list[Found]) -> str:
     for f in containers:
         concept = cat[f.concept]
         name = concept_name(concept)
-        role = _role(f.template)
-        if _other_form(concept, f.template) and f.template.notation:
+        template = _fitting(f, rec)
+        role = template.part
+        if _other_form(concept, template) and template.notation:
             what = f"the {role} of {name}" if role else f"a line of {name}"
-            conventions.append(f"as {f.template.notation} writes it, it is also {what}")
+            conventions.append(f"as {template.notation} writes it, it is also {what}")
         else:
             inside.append(f"the {role} inside {name}" if role else f"a line of {name}")
     out = "The same line is " + _join(inside) if inside else ""
@@ -363,6 +425,52 @@ def _other_form(concept: Concept, template: Template) -> bool:
                for t in concept.formulas)
 
 
+def _same_form(own: list[Found]) -> list[Found]:
+    """Optimizers whose step has the written form but whose inputs mean other things.
+
+    Adam's step ``θ - η m̂ / (√v̂ + ε)`` also fits RMSProp's template, with m̂ bound to RMSProp's
+    gradient; Adam builds on RMSProp, but by another computation (a different reference). The
+    line is what its names say (the first concept, hats and all); the other is a relation ("RMSProp
+    takes the same kind of step"), not a second name of the line. Optimizers that do not build
+    on each other (RMSProp's and Adagrad's steps look alike) stay two readings of the line.
+    """
+    if not own:
+        return []
+    cat = concepts_module.catalog()
+    first = own[0]
+    if cat[first.concept].family != "optimizers":
+        return []
+    return [f for f in own[1:] if cat[f.concept].family == "optimizers"
+            and f.template.reference != first.template.reference
+            and (f.concept in cat.ancestors(first.concept) or first.concept in cat.ancestors(f.concept))]
+
+
+def _like_sentence(line: Found, line_template: Template, others: list[Found], rec: Recognition) -> str:
+    """``RMSProp takes the same kind of step, with the gradient where Adam has m̂_t.``"""
+    cat = concepts_module.catalog()
+    name = concept_name(cat[line.concept])
+    mine = {to_latex(b[0] if isinstance(b, tuple) else b): line_template.variable(v).meaning
+            for v, b in line.bindings.items() if isinstance(b, Node | tuple)
+            and any(x.name == v for x in line_template.variables)}
+    kind = "step" if line_template.part in ("", "step") else line_template.part
+    sentences = []
+    for other in others:
+        template = _fitting(other, rec)
+        swaps = []
+        for var in template.variables:
+            bound = other.bindings.get(var.name)
+            if not isinstance(bound, Node) or var.role not in ("vector", "matrix", "tensor"):
+                continue  # the data the step takes; a setting's other name (step size) tells nothing
+            theirs = _meaning(var.meaning, var.role)
+            ours = mine.get(to_latex(bound))
+            if ours is not None and _meaning(ours, var.role) != theirs:
+                swaps.append(f"{theirs} where {name} has {_notation(bound)}")
+        other_name = concept_name(cat[other.concept])
+        with_what = f", with {_join(swaps)}" if swaps else ""
+        sentences.append(f"{other_name[:1].upper()}{other_name[1:]} takes the same kind of {kind}{with_what}.")
+    return " ".join(sentences)
+
+
 def _chunks(rec: Recognition) -> list[Chunk]:
     out: list[Chunk] = []
     by_path: dict[str, list[Found]] = {}
@@ -371,15 +479,22 @@ def _chunks(rec: Recognition) -> list[Chunk]:
     for path, founds in by_path.items():
         contained = _part_of(founds)
         own = [f for f in founds if f.concept not in contained]
+        related = _same_form(own)
+        own = [f for f in own if f not in related]
         ids = tuple(f.concept for f in own)
         for k, f in enumerate(own):
+            template = _fitting(f, rec)
             containers = [c for c in founds if f in contained.get(c.concept, ())] if k == 0 else []
             part_of = tuple(c.concept for c in founds if c.concept in contained) if k == 0 else ()
             bindings = {var: _binding_text(b) for var, b in f.bindings.items() if not var.startswith("_")}
-            out.append(Chunk(f.concept, to_latex(f.node), f.node.span, bindings, f.method, _says(f), path,
+            inside = _inside_sentence([c for c in founds if c.concept in contained], rec) \
+                if containers or part_of else ""
+            like = related if k == 0 else []
+            out.append(Chunk(f.concept, to_latex(f.node), f.node.span, bindings, f.method, _says(f, template), path,
                              tuple(i for i in ids if i != f.concept), f.confirmed, _words(f.node),
-                             part_of, _inside_sentence([c for c in founds if c.concept in contained])
-                             if containers or part_of else ""))
+                             part_of, inside, template.part, template.does,
+                             tuple(r.concept for r in like), _like_sentence(f, template, like, rec) if like else "",
+                             _notation(f.node)))
     out.sort(key=lambda c: (c.path != rec.main_path, c.path.count("."), c.span[0]))
     return out
 
@@ -399,20 +514,33 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
         if ids in told:
             continue  # the same kind of part again (the score above and below the fraction)
         told.add(ids)
-        first = cat[group[0].concept]
-        part = next((t for t in (group[0].words, group[0].latex) if len(t) <= 60), "")
-        where = "This is just" if path == main_path else f"The part {part} is" if part else "One part is"
+        head = group[0]
+        first = cat[head.concept]
         name = concept_name(first)
-        says = f" ({group[0].says})" if len(group[0].says) <= 60 else ""
-        sentence = f"{where} {with_article(name)}{says}: {_lower_first(first.action)}"
+        if path == main_path:
+            if head.part:
+                # one line of a larger whole: name the part, say what the line does
+                what = _role_name(first, head.part)
+                sentence = f"This is {what}: {_lower_first(head.does or first.action)}"
+            else:
+                says = f" ({head.says})" if len(head.says) <= 60 else ""
+                sentence = f"This is just {with_article(name)}{says}: {_lower_first(first.action)}"
+        else:
+            # a part is named by its notation: "Inside it, ∇_θ L(θ) is a gradient: ..."
+            inside = "" if any(s.startswith("Inside it, ") for s in sentences) else "Inside it, "
+            part = head.notation if len(head.notation) <= 40 else ""
+            where = f"{inside}{part or 'one part'} is" if inside or part else "One part is"
+            sentence = f"{where} {with_article(name)}: {_lower_first(first.action)}"
         others = [cat[c.concept].name for c in group[1:]]
         if others:
             sentence += f" It is also {_join(others)}."
             shared = [conv for c in group for conv in cat[c.concept].conventions if "formula" in conv]
             if len(group) >= 3 and shared:
                 sentence += " " + max(shared, key=len)
-        if group[0].inside:
-            sentence += " " + group[0].inside
+        if head.like:
+            sentence += " " + head.like
+        if head.inside:
+            sentence += " " + head.inside
         sentences.append(sentence)
         if len(sentences) == 4:
             break
@@ -446,7 +574,7 @@ def _reading_order(rec: Recognition) -> str:
         return ""
     names: dict[int, str] = {}
     for f in rec.found:
-        names.setdefault(id(f.node), concept_name(concepts_module.catalog()[f.concept]))
+        names.setdefault(id(f.node), _role_name(concepts_module.catalog()[f.concept], _fitting(f, rec).part))
     reader = _Reader(names)
     reader.read(main, top=True)
     if not reader.steps:
@@ -506,6 +634,8 @@ class _Reader:
     def ref(self, node: Node) -> str:
         if node in self.done:
             return f"({self.done[node]})"
+        if isinstance(node, Gradient | Derivative):
+            return _notation(node)  # ∇_θ L(θ): one given quantity, named as it is written
         return _words(node)
 
     def read(self, node: Node, top: bool = False) -> None:
@@ -601,6 +731,8 @@ class _Reader:
         args = _join([self.ref(a) for a in node.args])
         name = _words(func)
         if isinstance(func, Symbol):
+            if func.name == "exp" and any(isinstance(n, Symbol) and n.name == "e" for a in node.args for n in a.walk()):
+                return f"take the exponential (exp) of {args}"  # not "e to the power e_i": scores named e
             said = _FUNCTION_STEPS.get(func.name)
             if said is not None:
                 return said.format(args)
@@ -665,14 +797,16 @@ def _fmt_value(value: Any) -> str:
     return "[" + "; ".join(", ".join(f"{v:.3g}" for v in row) for row in arr) + "]"
 
 
-def _action(rec: Recognition) -> str:
+def _action(rec: Recognition, chunks: list[Chunk]) -> str:
     main = rec.main
     if main is None:
         return ""
     top = [f for f in rec.found if f.path == rec.main_path]
     concept_text = ""
-    if top:
-        concept_text = concepts_module.catalog()[top[0].concept].action + " "
+    head = next((c for c in chunks if c.path == rec.main_path), None)
+    if head is not None:
+        # a line that is one part of an optimizer does what that part does, not the whole step
+        concept_text = (head.does or concepts_module.catalog()[head.concept].action) + " "
     example = _worked_example(rec, main, top[0] if top else None)
     if isinstance(rec.formula.root, Block):
         example = _block_example(rec) or example
@@ -696,6 +830,8 @@ def _block_example(rec: Recognition) -> str:
             t = program.time_letter
             step = t is not None and len(s.sub) == 1 and s.sub[0] in (Symbol(t), Sum((Symbol(t), Neg(Number("1")))))
             shown.setdefault(name, display(_plain(s)) if step else display(s))  # m for m_t and m_{t-1}
+    for name, text in _gradients_shown(program, rec.formula.root, frozenset()).items():
+        shown.setdefault(name, text)
     inputs: dict[str, Any] = {}
     arrays = 0
     for name in program.inputs:
@@ -714,6 +850,16 @@ def _block_example(rec: Recognition) -> str:
         return ""
     given = ", ".join(f"{shown.get(n, n)} = {_fmt_value(v)}" for n, v in inputs.items())
     return f"For example, one pass with {given} gives {shown.get(last, last)} = {_fmt_value(results[last])}."
+
+
+def _gradients_shown(program: Program, node: Node, axes: frozenset[str]) -> dict[str, str]:
+    """A gradient is an input of the example; it is shown as written (∇_θ L(θ)), not by the
+    name the generated code gives it (grad_L_theta)."""
+    out: dict[str, str] = {}
+    for n in node.walk():
+        if isinstance(n, Gradient | Derivative):
+            out[program.grad_name(n, axes)] = _notation(n)
+    return out
 
 
 def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
@@ -744,6 +890,7 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
         return ""
     shown = {program.name_of(s, axes)[0]: display(_plain(s) if program.name_of(s, axes)[1] else s)
              for s in node.walk() if isinstance(s, Symbol)}
+    shown.update(_gradients_shown(program, node, axes))
     given = ", ".join(f"{shown.get(name, name)} = {_fmt_value(v)}" for name, v in inputs.items())
     text = f"For example, with {given}, it gives {_fmt_value(result)}"
     arr = np.asarray(result, dtype=np.float64)
@@ -785,7 +932,7 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
     lenses = {
         "names": (_names_lens(chunks, rec.main_path) + _notation_notes(formula)).strip(),
         "reading_order": _reading_order(rec),
-        "action": _action(rec),
+        "action": _action(rec, chunks),
     }
     return Explanation(formula, chunks, warnings, lenses, tuple(rec.defining))
 

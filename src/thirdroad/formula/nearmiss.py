@@ -33,6 +33,7 @@ import numpy as np
 
 import thirdroad.concepts as concepts_module
 from thirdroad.formula.ast import (
+    Apply,
     BigOp,
     Derivative,
     Fraction,
@@ -48,6 +49,7 @@ from thirdroad.formula.ast import (
     Symbol,
     Update,
     map_children,
+    transform,
 )
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.latex import to_latex
@@ -55,6 +57,7 @@ from thirdroad.formula.match import replace_at
 from thirdroad.formula.phrases import concept_name, with_article
 from thirdroad.formula.program import plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, concepts_at, quiet
+from thirdroad.formula.unicode import to_unicode
 from thirdroad.formula.words import to_words
 
 _E = Symbol("e")
@@ -65,7 +68,8 @@ class Warning:
     """Something in the formula that is almost, but not quite, a known concept.
 
     ``kind`` is ``"near_miss"``; ``message`` says what differs, what it does to the numbers and
-    the likely intended formula, which ``intended`` also holds as LaTeX.
+    the likely intended formula in plain Unicode (for a terminal). ``reason`` is the message
+    without that formula and ``intended`` the formula as LaTeX, for pages that render it.
     """
 
     kind: str
@@ -74,9 +78,11 @@ class Warning:
     change: str = ""  # what differs, in a few words
     intended: str = ""  # the likely intended LaTeX
     span: tuple[int, int] = (0, 0)
+    reason: str = ""  # the message up to "Likely meant:"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "concept": self.concept, "message": self.message}
+        return {"kind": self.kind, "concept": self.concept, "message": self.message,
+                "reason": self.reason or self.message, "intended": self.intended}
 
 
 FormulaWarning = Warning
@@ -458,13 +464,27 @@ def _best(hits: list[Found], rec: Recognition, plainest: bool) -> Found:
     return hits[0]
 
 
+def _readable(fixed: Node) -> Node:
+    """The suggestion as a learner can read it: where the scores are named e (e_{t,i}), e to the
+    power e_{t,i} is written exp(e_{t,i})."""
+    def spelled(node: Node) -> Node:
+        if isinstance(node, Power) and node.base == _E and any(
+                isinstance(n, Symbol) and n.name == "e" for n in node.exp.walk()):
+            return Apply(Symbol("exp"), (node.exp,))
+        return node
+
+    return transform(fixed, spelled)
+
+
 def _warning(hit: Found, what: str, effect: str, fixed: Node, span: tuple[int, int], name: str) -> Warning:
     concept = concepts_module.catalog()[hit.concept]
-    intended = to_latex(fixed)
+    readable = _readable(fixed)
+    intended = to_latex(readable)
+    shown = quiet(lambda: to_unicode(readable))
     name = concept_name(concept)
-    message = (f"This looks like {with_article(name)}, but {what}; {effect}. "
-               f"Likely meant: {intended}")
-    return Warning("near_miss", hit.concept, message, what, intended, span)
+    reason = f"This looks like {with_article(name)}, but {what}; {effect}."
+    message = f"{reason} Likely meant: {shown if isinstance(shown, str) else intended}"
+    return Warning("near_miss", hit.concept, message, what, intended, span, reason)
 
 
 __all__ = ["REPAIRS", "FormulaWarning", "Warning", "near_misses"]

@@ -13,8 +13,8 @@ _MASS_ENDINGS = ("descent", "decay", "clipping", "annealing", "correction", "mom
 
 def article(name: str) -> str:
     """The article a name takes: "a", "an", or none for a proper name or a method's name."""
-    if _proper(name) or name.endswith(_MASS_ENDINGS):
-        return ""  # "this is Adam", "this is gradient descent", no article
+    if _proper(name) or name.endswith(_MASS_ENDINGS) or "'s " in name or name.startswith("the "):
+        return ""  # "this is Adam", "gradient descent", "Adam's step", "the gate of a GRU": no article
     if name[:2].isupper():  # an acronym is read letter by letter: an SGD, an MSE, a GRU
         return "an" if name[0] in "AEFHILMNORSX" else "a"
     return "an" if name[:1].lower() in "aeiou" else "a"

@@ -13,6 +13,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from thirdroad import concepts
+from thirdroad.formula.mathml import latex_to_mathml
 from thirdroad.reader._graph import graph_svg
 
 if TYPE_CHECKING:
@@ -45,6 +46,17 @@ def scoped_css() -> str:
 def concept_names(ids: list[str]) -> dict[str, str]:
     catalog = concepts.catalog()
     return {cid: catalog[cid].name for cid in ids if cid in catalog}
+
+
+def warning_html(warning: dict[str, Any]) -> str:
+    """A near-miss warning with its likely intended formula drawn in MathML (the terminal shows
+    it in Unicode); the whole message, escaped, if there is no formula to draw."""
+    intended = str(warning.get("intended") or "")
+    markup = latex_to_mathml(intended) if intended else ""
+    if not markup:
+        return escape(str(warning.get("message", "")))
+    reason = str(warning.get("reason") or "")
+    return f'{escape(reason)} Likely meant: <span class="intended">{markup}</span>'
 
 
 def _lenses(explanation: dict[str, Any]) -> str:
@@ -98,7 +110,7 @@ def _formula(found: FoundFormula, names: dict[str, str]) -> str:
                 f'<div class="error">could not read this formula (column {err.column if err else 1}): {message}</div>'
                 f"{caret}{hint}</section>")
     warnings = "".join(
-        f'<div class="warning">{escape(str(w.get("message", "")))}</div>' for w in found.warnings
+        f'<div class="warning">{warning_html(w)}</div>' for w in found.warnings
     )
     source = f'<details class="source"><summary>as written</summary><pre>{escape(found.written or found.text)}</pre>'
     if found.written:
@@ -138,7 +150,7 @@ def companion_page(reading: Reading, *, fragment: bool = False) -> str:
                f"{len(met)} concepts met, {len(reading.warnings)} warnings")
     warnings = "".join(
         f'<li><a href="#f-{w["formula"]}">#{w["formula"] + 1}</a> ({escape(str(w["location"]))}): '
-        f'{escape(str(w.get("message", "")))}</li>'
+        f'{warning_html(w)}</li>'
         for w in reading.warnings
     )
     unread = "".join(

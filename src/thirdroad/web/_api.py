@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from thirdroad import concepts
 from thirdroad.formula import FormulaError
+from thirdroad.formula.mathml import latex_to_mathml
 from thirdroad.reader import DocumentError, concept_card, error_dict, explain_text, graph_svg, mathml, read
 from thirdroad.reader._page import concept_names
 
@@ -66,7 +67,17 @@ def explain(text: str) -> dict[str, Any]:
     except FormulaError as err:
         raise formula_error(err) from None
     names = concept_names(list(explained.data.get("concepts", [])))
-    return {**explained.data, "mathml": mathml(explained, names), "names": names}
+    data = {**explained.data, "mathml": mathml(explained, names), "names": names}
+    _draw_intended(data["warnings"])
+    return data
+
+
+def _draw_intended(warnings: list[dict[str, Any]]) -> None:
+    """Each near-miss's likely intended formula as MathML (``intended_mathml``), which the page
+    shows drawn; the JSON keeps it as LaTeX (``intended``) and the message spells it in Unicode."""
+    for warning in warnings:
+        intended = str(warning.get("intended") or "")
+        warning["intended_mathml"] = latex_to_mathml(intended) if intended else ""
 
 
 def read_document(text: str, fmt: str | None = None, filename: str = "") -> dict[str, Any]:
@@ -85,6 +96,9 @@ def read_document(text: str, fmt: str | None = None, filename: str = "") -> dict
     data = reading.to_dict()
     for item, found in zip(data["formulas"], reading.formulas, strict=True):
         item["mathml"] = found.mathml(names)
+        if item.get("explanation"):
+            _draw_intended(item["explanation"].get("warnings", []))
+    _draw_intended(data["warnings"])
     data["names"] = names
     return {"reading": data, "summary": reading.to_text(), "companion": reading.to_html()}
 

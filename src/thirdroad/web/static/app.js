@@ -81,8 +81,17 @@ function renderLenses(dl, lenses) {
   }
 }
 
+// A near-miss warning: its reason as text, then the likely intended formula drawn as
+// server-built MathML; the whole message as text where the server drew nothing.
+function warningNodes(w, prefix = "") {
+  if (!w.intended_mathml) return [document.createTextNode(prefix + w.message)];
+  const math = el("span", { class: "intended" });
+  math.innerHTML = w.intended_mathml;  // server-built MathML, every text escaped
+  return [document.createTextNode(`${prefix}${w.reason} Likely meant: `), math];
+}
+
 function renderWarnings(box, warnings) {
-  box.replaceChildren(...(warnings || []).map((w) => el("div", { class: "warning", text: w.message })));
+  box.replaceChildren(...(warnings || []).map((w) => el("div", { class: "warning" }, ...warningNodes(w))));
 }
 
 function renderRepairs(box, repairs) {
@@ -149,7 +158,7 @@ function renderReading(data) {
   $("#read-summary").textContent = data.summary;
   $("#read-summary").hidden = false;
   const warnings = $("#read-warnings ul");
-  warnings.replaceChildren(...reading.warnings.map((w) => el("li", { text: `#${w.formula + 1} (${w.location}): ${w.message}` })));
+  warnings.replaceChildren(...reading.warnings.map((w) => el("li", {}, ...warningNodes(w, `#${w.formula + 1} (${w.location}): `))));
   $("#read-warnings").hidden = !reading.warnings.length;
   const out = $("#read-formulas");
   out.replaceChildren();
@@ -163,7 +172,7 @@ function renderReading(data) {
       card.append(math);
       const names = f.explanation.concepts.map((c) => reading.names[c] || c);
       card.append(el("p", { class: "concepts", text: names.length ? `concepts: ${names.join(", ")}` : "no named concept" }));
-      for (const w of f.explanation.warnings) card.append(el("div", { class: "warning", text: w.message }));
+      for (const w of f.explanation.warnings) card.append(el("div", { class: "warning" }, ...warningNodes(w)));
     } else {
       card.append(el("pre", { text: f.text }), el("div", { class: "error", text: f.error ? f.error.message : "not read" }));
     }
