@@ -109,3 +109,11 @@ def test_the_explanations_html_draws_the_suggestion_and_escapes_the_input() -> N
     assert "Likely meant: <math" in warning and "\\frac" not in warning
     hostile = explain(r"\text{<script>x</script>} + \frac{e^{x_i}}{\sum_j x_j}").to_html()
     assert "<script>" not in hostile and "&lt;script&gt;" in hostile
+
+
+def test_a_gate_line_is_a_part_and_its_other_readings_read_as_parts_too() -> None:
+    names = explain(r"r = \sigma(W_{ir} x + b_{ir} + W_{hr} h + b_{hr})").lenses["names"]
+    assert names.startswith("This is the gate of a gated recurrent unit: a sigmoid of the input")
+    assert "It is also the gate of a long short-term memory." in names
+    score = explain(r"e_{t,i} = s_t^\top h_i").lenses["names"]
+    assert "It is also a dot product." in score and "It is also Dot product" not in score

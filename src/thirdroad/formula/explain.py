@@ -531,7 +531,7 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
             part = head.notation if len(head.notation) <= 40 else ""
             where = f"{inside}{part or 'one part'} is" if inside or part else "One part is"
             sentence = f"{where} {with_article(name)}: {_lower_first(first.action)}"
-        others = [cat[c.concept].name for c in group[1:]]
+        others = [with_article(_role_name(cat[c.concept], c.part)) for c in group[1:]]
         if others:
             sentence += f" It is also {_join(others)}."
             shared = [conv for c in group for conv in cat[c.concept].conventions if "formula" in conv]
@@ -560,7 +560,10 @@ def _notation_notes(formula: Formula) -> str:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    """``Takes ...`` and ``A sigmoid ...`` continue a sentence in lower case; ``RMSProp`` keeps its
+    capitals."""
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first == "A" or first[1:2].islower() else text
 
 
 def _join(items: list[str]) -> str:
