@@ -41,7 +41,7 @@ Schedule = Callable[[int], float]
 
 
 class Step(NamedTuple):
-    """What an agent is told about the piece of a variable it is working on."""
+    """What an agent is told about the variable it is working on."""
 
     param: Array  # the variable's values
     t: int  # how many steps this variable has taken, this one included (as PyTorch counts)
@@ -342,6 +342,7 @@ class ScaleByLearningRate(Transform):
 
 
 # ---------------------------------------------------------------- optimizers
+
 
 class Optimizer:
     """A chain of transforms that turns gradients into steps and applies them.
