@@ -62,7 +62,7 @@ def test_an_ema_line_is_an_ema_and_a_part_of_the_optimizers_that_use_it() -> Non
     (EMA_LINE, "exponential moving average, with β the weight kept on the old average, v the previous "
                "average and dW the new value"),
     (r"\theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}",
-     "Adam's step, with θ_(t−1) the parameters, α the step size, m̂_t the bias-corrected first moment, "
+     "Adam's step, with θ_(t−1) the parameters, α the learning rate, m̂_t the bias-corrected first moment, "
      "v̂_t the bias-corrected second moment and ε the small constant"),
 ])
 def test_a_chunk_says_its_name_then_what_each_name_stands_for(text: str, says: str) -> None:

@@ -523,14 +523,16 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
                 what = _role_name(first, head.part)
                 sentence = f"This is {what}: {_lower_first(head.does or first.action)}"
             else:
-                says = f" ({head.says})" if len(head.says) <= 60 else ""
-                sentence = f"This is just {with_article(name)}{says}: {_lower_first(first.action)}"
+                sentence = f"This is just {with_article(name)}{_says_more(head.says, name)}: " \
+                    f"{_lower_first(first.action)}"
         else:
-            # a part is named by its notation: "Inside it, ∇_θ L(θ) is a gradient: ..."
+            # a part is named by its notation: "Inside it, ∇_θ L(θ) is a gradient: ..."; a line
+            # that is one part of a larger whole is named as that part, never as the whole
             inside = "" if any(s.startswith("Inside it, ") for s in sentences) else "Inside it, "
             part = head.notation if len(head.notation) <= 40 else ""
             where = f"{inside}{part or 'one part'} is" if inside or part else "One part is"
-            sentence = f"{where} {with_article(name)}: {_lower_first(first.action)}"
+            what = with_article(_role_name(first, head.part))
+            sentence = f"{where} {what}: {_lower_first(head.does or first.action)}"
         others = [with_article(_role_name(cat[c.concept], c.part)) for c in group[1:]]
         if others:
             sentence += f" It is also {_join(others)}."
@@ -545,6 +547,16 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
         if len(sentences) == 4:
             break
     return " ".join(sentences)
+
+
+def _says_more(says: str, name: str) -> str:
+    """What a chunk's words add to its name, to follow "This is just a softmax": the rest of a
+    phrase that starts with the name (" over i of e_(t,i)"), or the phrase in brackets; the
+    name is not said twice."""
+    if says.startswith(name):
+        rest = says[len(name):]
+        return rest if len(rest) <= 60 else ""
+    return f" ({says})" if len(says) <= 60 else ""
 
 
 def _notation_notes(formula: Formula) -> str:
@@ -685,7 +697,7 @@ class _Reader:
         if isinstance(node, Norm | Abs):
             return f"take the size of {r(node.arg)}"
         if isinstance(node, Transpose):
-            return f"transpose {r(node.arg)} (its columns become rows)"
+            return f"transpose {r(node.arg)} ({_transpose_does(node.arg)})"
         return ""
 
     def sum(self, node: Sum) -> str:
@@ -757,6 +769,15 @@ _FUNCTION_STEPS = {"exp": "take e to the power {}", "log": "take the log of {}",
 
 _INTERNAL_WORDS = {"partial": "the change in {}", "pm": "plus or minus {}", "mp": "minus or plus {}",
                    "factorial": "{} factorial", "inner": "the inner product of {}"}
+
+
+def _transpose_does(arg: Node) -> str:
+    """What a transpose does to what it is written on: a lower-case name is a vector by the usual
+    convention (a column, which becomes a row), a capital a matrix; of an expression only what
+    holds for both is said."""
+    if isinstance(arg, Symbol) and arg.name[:1].isalpha():
+        return "its columns become rows" if arg.name[:1].isupper() else "turns the column into a row"
+    return "rows and columns swap"
 
 
 def _operands(node: Node) -> Iterator[Node]:

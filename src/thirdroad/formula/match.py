@@ -454,9 +454,11 @@ def match(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:
         yield from _match_unordered(p.args, c.args, b)
         return
     if isinstance(p, Product) and isinstance(c, Product):
-        if p.op != c.op and not (p.op == "" and c.op == "cdot") and not (p.op == "odot" and c.op == ""):
+        if p.op != c.op and not (p.op == "" and c.op == "cdot") and \
+                not (p.op == "odot" and c.op == "" and not _written_as_matrix_product(c)):
             # a centred dot may be written for a plain product (lr \cdot grad), and an entrywise
-            # product as a plain one (f_t * c_{t-1}); not the other way round
+            # product as a plain one (f_t * c_{t-1}); not the other way round, and not a product
+            # with a weight matrix in it (W_z x_t is a matrix times a vector, not a gate times a cell)
             return
         if p.op in ("odot", "cdot", "circ") or (p.op == "" and not _order_matters(p)):
             yield from _match_unordered(p.factors, c.factors, b)
@@ -464,6 +466,14 @@ def match(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:
             yield from _match_ordered(p.factors, c.factors, b)
         return
     yield from _match_fields(p, c, b)
+
+
+def _written_as_matrix_product(c: Product) -> bool:
+    """A plain product with a factor written as a matrix: a Latin capital (``W``, ``U_z``) or a
+    transposed factor. (Greek capitals stay open: Ng writes the LSTM's gates as ``\\Gamma``.)"""
+    return any(isinstance(f, Transpose | Inverse) or
+               (isinstance(f, Symbol) and f.name[:1].isascii() and f.name[:1].isupper() and len(f.name) == 1)
+               for f in c.factors)
 
 
 def _order_matters(p: Product) -> bool:

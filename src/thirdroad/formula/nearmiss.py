@@ -111,9 +111,13 @@ def _values(node: Node, by_atom: Mapping[Node, Any], default: Any = 0.5) -> Any:
 
 
 def _said(node: Node) -> str:
-    """A small part of the formula in words (\\hat{v}_t is v̂_t)."""
-    text = quiet(lambda: to_words(node))
-    return str(text) if text is not None else to_latex(node)
+    """A small part of the formula as it is written, in one line of Unicode (\\hat{v}_t is v̂_t,
+    ``\\eta \\nabla_\\theta J(\\theta)`` is η ∇_θ J(θ)); in words where it has no such spelling."""
+    text = quiet(lambda: to_unicode(node))
+    if isinstance(text, str) and "\\" not in text:
+        return text
+    words = quiet(lambda: to_words(node))
+    return str(words) if words is not None else to_latex(node)
 
 
 def _strip_index(node: Node) -> Node:

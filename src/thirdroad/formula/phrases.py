@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import thirdroad.concepts as concepts_module
@@ -13,11 +14,21 @@ _MASS_ENDINGS = ("descent", "decay", "clipping", "annealing", "correction", "mom
 
 def article(name: str) -> str:
     """The article a name takes: "a", "an", or none for a proper name or a method's name."""
-    if _proper(name) or name.endswith(_MASS_ENDINGS) or "'s " in name or name.startswith("the "):
-        return ""  # "this is Adam", "gradient descent", "Adam's step", "the gate of a GRU": no article
+    if _proper(name) or name.endswith(_MASS_ENDINGS) or "'s " in name or name.startswith("the ") or _plural(name):
+        # "this is Adam", "gradient descent", "Adam's step", "the gate of a GRU", "attention
+        # weights": no article
+        return ""
     if name[:2].isupper():  # an acronym is read letter by letter: an SGD, an MSE, a GRU
         return "an" if name[0] in "AEFHILMNORSX" else "a"
     return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def _plural(name: str) -> bool:
+    """"Attention weights", "RBM conditionals": the head noun (the last word before a "with" or
+    "of" phrase) ends in a plural s; "loss", "softplus" and "cross-entropy with logits" do not."""
+    head = re.split(r" (?:with|of|for) ", name, maxsplit=1)[0].split()
+    word = head[-1] if head else ""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 # Words from people's names keep their capital inside a sentence: "a Hessian matrix".

@@ -1,0 +1,97 @@
+"""What a learner reads must be right and said once: a part of a gate is not a whole model, a name
+is not repeated in its own phrase, one hyperparameter has one name, notation is shown as notation,
+articles agree with their nouns, and a transposed vector is not said to have columns."""
+
+from __future__ import annotations
+
+import pytest
+
+from thirdroad.formula.explain import explain
+from thirdroad.formula.phrases import with_article
+
+GRU_GATE = r"r_t = \sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr})"
+BAHDANAU = r"e_{t,i} = v_a^\top \tanh(W_a s_{t-1} + U_a h_i)"
+CELL = r"c_t = f_t \odot c_{t-1} + i_t \odot g_t"
+
+
+@pytest.mark.parametrize("text", [
+    GRU_GATE,
+    BAHDANAU,
+    r"z_t = \sigma(W_z x_t + U_z h_{t-1} + b_z)",
+    r"\tilde{h}_t = \tanh(W_h x_t + U_h (r_t \odot h_{t-1}) + b_h)",
+])
+def test_a_sum_of_matrix_products_inside_a_gate_or_score_is_not_an_lstm_cell(text: str) -> None:
+    e = explain(text)
+    assert not [c for c in e.chunks if c.concept == "lstm" and c.part == "new cell"]
+    assert "long short-term memory" not in e.lenses["names"].split("Inside it")[-1]
+    assert any(c.concept == "matrix_vector_product" for c in e.chunks)  # W x is still named
+
+
+@pytest.mark.parametrize("text", [
+    CELL,
+    r"c_t = f_t * c_{t-1} + i_t * g_t",
+    r"c_t = f_t c_{t-1} + i_t g_t",
+    r"c_t = \Gamma_u * \tilde{c}_t + \Gamma_f * c_{t-1}",  # Ng's course: gates are capital gammas
+])
+def test_a_true_lstm_cell_line_is_still_an_lstm_cell(text: str) -> None:
+    e = explain(text)
+    assert ("lstm", "new cell") in {(c.concept, c.part) for c in e.chunks}
+
+
+def test_a_part_found_inside_a_line_is_named_as_that_part_with_what_it_does() -> None:
+    text = "s = beta s + (1 - beta) dw^2 w = w - alpha frac {dw}{sqrt{s}+ epsilon}"
+    names = explain(text).lenses["names"]
+    assert "is RMSProp's running average of squared gradients: keeps most of the old average" in names
+    assert "is RMSProp:" not in names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    (BAHDANAU, "additive score (Bahdanau)"),
+    (r"\alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_{j=1}^{n} \exp(e_{t,j})}", "softmax"),
+    (r"\operatorname{score}(s_t, h_i) = s_t^\top W_a h_i", "general score (Luong)"),
+    (r"e = h_t^\top \bar h_s", "dot-product score (Luong)"),
+])
+def test_the_main_concept_is_named_once(text: str, name: str) -> None:
+    first = explain(text).lenses["names"].split(":")[0]
+    assert first.startswith("This is just ") and first.count(name) == 1, first
+    assert " over " in first  # what the phrase adds to the name is kept
+
+
+def test_adam_step_calls_eta_the_learning_rate_as_its_description_does() -> None:
+    e = explain(r"\theta_t = \theta_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}")
+    (step,) = [c for c in e.chunks if c.concept == "adam"]
+    assert "η the learning rate" in step.says and "step size" not in step.says
+    assert "learning rate" in e.lenses["names"]
+
+
+def test_the_sign_slip_shows_the_gradient_as_written() -> None:
+    (warning,) = explain(r"\theta = \theta + \eta \nabla_\theta J(\theta)").warnings
+    assert "it adds η ∇_θ J(θ) where the update goes the other way" in warning.message
+    assert "of J of θ" not in warning.message
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("attention weights", "attention weights"),
+    ("RBM conditionals", "RBM conditionals"),
+    ("Huber loss", "a Huber loss"),
+    ("softplus", "a softplus"),
+    ("binary cross-entropy with logits", "a binary cross-entropy with logits"),
+])
+def test_a_plural_name_takes_no_article(name: str, said: str) -> None:
+    assert with_article(name) == said
+
+
+def test_attention_weights_and_rbm_conditionals_read_without_a_singular_article() -> None:
+    weights = explain(r"\alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_{j=1}^{n} \exp(e_{t,j})}").lenses["names"]
+    assert "It is also attention weights." in weights
+    rbm = explain(r"p(h_j = 1 \mid v) = \sigma(b_j + \sum_i v_i w_{ij})").lenses["names"]
+    assert rbm.startswith("This is just an RBM conditional ") and "conditionals" not in rbm
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    (r"v_p^\top W", "transpose v_p (turns the column into a row)"),
+    (r"(W x - y)^\top", "(rows and columns swap)"),
+])
+def test_a_transposed_vector_turns_the_column_into_a_row(text: str, says: str) -> None:
+    order = explain(text).lenses["reading_order"]
+    assert says in order and "columns become rows" not in order
