@@ -38,3 +38,23 @@ def test_the_example_post_names_the_parts_of_its_optimizers() -> None:
     assert adam["concepts"] == ["adam"] and adam["chunks"][0]["same_form_as"] == ["rmsprop"]
     assert "It is also RMSProp" not in adam["lenses"]["names"]
     assert "RMSProp ×1," in reading.to_text()  # the step is Adam alone; RMSProp is met once
+
+
+def _rules(css: str, selector: str) -> dict[str, str]:
+    """The declarations of the rule whose selector list holds exactly ``selector``."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        if selector in [s.strip() for s in selectors.split(",")]:
+            return dict((k.strip(), v.strip()) for k, v in (d.split(":", 1) for d in body.split(";") if ":" in d))
+    return {}
+
+
+def test_the_likely_intended_formula_is_styled_as_math_inside_the_line() -> None:
+    from thirdroad.reader._page import page_css, scoped_css
+
+    rule = _rules(page_css(), ".intended")
+    assert rule.get("display") in ("inline", "inline-block")  # it sits in a sentence
+    assert rule.get("max-width") == "100%" and rule.get("overflow-x") == "auto"  # a long formula scrolls
+    assert "background" in rule and "border" in rule  # set off from the warning's text
+    assert ".intended" in scoped_css()  # the notebook view gets it too
+    assert 'class="intended"' in read(EXAMPLE).to_html()
