@@ -225,6 +225,9 @@ class Parser:
         self.groups = 0  # how many {...} groups are open
         self.saw_d = False
         self.functions = self._prescan_functions()
+        self.gradient_of: dict[int, frozenset[str]] = {}  # a name right after ∇_x -> the names in x
+        self.label_letters = self._prescan_label_letters()
+        self.labelled_functions: set[int] = set()  # where V^π(s) starts: V^π is applied to (s)
 
     # ---- token helpers -------------------------------------------------------------
     def peek(self, k: int = 0) -> Token:
@@ -304,6 +307,31 @@ class Parser:
                 if comma or defined:
                     found.add(name_tok.value)
         return found
+
+    def _prescan_label_letters(self) -> frozenset[str]:
+        """The letters inside bracketed superscript labels (``w^{(l+1)}``, ``h^{(t)}``) anywhere in
+        the block: the same letter alone as a superscript (``\\tilde y^l``) is that label too."""
+        found: set[str] = set()
+        toks = self.toks
+        for j, tok in enumerate(toks):
+            if not (tok.kind == "op" and tok.value == "^"):
+                continue
+            k = j + 1 + (1 if toks[j + 1].kind == "op" and toks[j + 1].value == "{" else 0)
+            if not (toks[k].kind == "op" and toks[k].value == "("):
+                continue
+            depth = 0
+            for inner in toks[k:]:
+                if inner.kind == "op" and inner.value in ("(", "[", "{"):
+                    depth += 1
+                elif inner.kind == "op" and inner.value in (")", "]", "}"):
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif inner.kind == "letter" and len(inner.value) == 1:
+                    found.add(inner.value)
+                elif inner.kind == "eof":
+                    break
+        return frozenset(found)
 
     def _applied_name(self, opened: int, braces: dict[int, int]) -> Token | None:
         """The name a '(' at ``opened`` follows, looking back over its scripts and font:
@@ -734,12 +762,31 @@ class Parser:
         shown = self.src(sym.span) or name
         applied = (f"{shown} applied to the bracket", "function-application")
         times = (f"{shown} times the bracket", "implicit-product")
-        default = name in FUNCTION_LETTERS or (len(name) >= 2 and name not in GREEK_SET)
+        default = name in FUNCTION_LETTERS or (len(name) >= 2 and name not in GREEK_SET) or \
+            self._takes_gradient_variable(sym) or (sym.sup is not None and sym.span[0] in self.labelled_functions)
         chosen, other = (applied, times) if default else (times, applied)
         if self.flipped(chosen[1], sym.span):
             chosen, other = other, chosen
         self.decide(chosen[1], sym.span, chosen[0], other[0])
         return chosen is applied
+
+    def _takes_gradient_variable(self, sym: Symbol) -> bool:
+        """``\\nabla_{\\hat x} D(\\hat x)``: the name ∇_x is taken of, before a bracket that holds x,
+        is the function whose gradient is meant (WGAN-GP's critic D), not D times x̂."""
+        names = self.gradient_of.get(sym.span[0])
+        if not names or not self.at_op("("):
+            return False
+        depth = 0
+        for tok in self.toks[self.i:]:
+            if tok.kind == "op" and tok.value in ("(", "[", "{"):
+                depth += 1
+            elif tok.kind == "op" and tok.value in (")", "]", "}"):
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif tok.value in names:
+                return True
+        return False
 
     def _application(self, func: Node) -> Node:
         open_tok = self.advance()
@@ -766,8 +813,17 @@ class Parser:
         # only a plain name takes a label, and a label is read once: reading a bracket twice
         # (as a label, then as a power) would take exponential time when brackets nest
         if isinstance(base, Symbol) and base.sup is None:
-            if no_label and self._label_follows():
+            if no_label and self._label_follows(base):
                 self.decide("superscript-label", base.span, "a power", "a label on the name")
+            elif not no_label and (short := self._letter_label(base)) is not None:
+                name_tok, end = short
+                letter = Symbol(name_tok.value, span=(name_tok.start, name_tok.end))
+                self.i = end
+                self.decide("superscript-label", _span(base, letter), "a label on the name", "a power")
+                if self.at_op("("):
+                    self.labelled_functions.add(base.span[0])
+                return Symbol(base.name, base.font, base.accent, base.sub, letter,
+                              base.prime, span=_span(base, self.toks[self.i - 1]))
             elif not no_label:
                 label = self._try_label()
                 if label is not None:
@@ -825,10 +881,43 @@ class Parser:
         self.i = k + 1
         return k - j - 1
 
-    def _label_follows(self) -> bool:
+    def _label_follows(self, base: Symbol) -> bool:
         toks = self.toks
         j = self.i + (1 if toks[self.i].kind == "op" and toks[self.i].value == "{" else 0)
-        return toks[j].kind == "op" and toks[j].value == "("
+        return (toks[j].kind == "op" and toks[j].value == "(") or self._letter_label(base) is not None
+
+    def _letter_label(self, base: Symbol) -> tuple[Token, int] | None:
+        """A one-letter superscript that labels its name rather than raising it to a power (the
+        token and where the script ends), or None. Two cases:
+
+        - the name is applied to arguments right after it: ``V^\\pi(s)``, ``Q^\\pi(s, a)``, the
+          value of the policy π; the name is one the block uses as a function (applied to several
+          arguments, or defined) with a Greek or Latin letter (not ``T``: that is a transpose), or
+          a function letter or a capital with a Greek letter;
+        - the letter labels other names of the block in brackets (``w^{(l+1)} \\tilde y^l``):
+          the layer l, not a power; Greek bases and ``e`` keep their powers (``β^t``, ``e^x``).
+        """
+        toks = self.toks
+        j = self.i
+        braced = toks[j].kind == "op" and toks[j].value == "{"
+        tok = toks[j + 1] if braced else toks[j]
+        end = j + (3 if braced else 1)
+        if braced and not (toks[j + 2].kind == "op" and toks[j + 2].value == "}"):
+            return None
+        greek = tok.kind == "cmd" and tok.value in GREEK_SET
+        letter = tok.kind == "letter" and len(tok.value) == 1 and tok.value not in ("T",)
+        if not (greek or letter) or base.sub or base.name == "e":
+            return None
+        after = toks[end]
+        # p^y (1 - p)^{1 - y} and A^k (x - y) are powers: a Latin letter labels only a name the
+        # block uses as a function elsewhere, a Greek one a function letter or a capital
+        applied = after.kind == "op" and after.value == "(" and (base.name in self.functions or (
+            greek and (base.name in FUNCTION_LETTERS or (len(base.name) == 1 and base.name.isupper()))))
+        if applied:
+            return tok, end
+        if letter and tok.value in self.label_letters and base.name not in GREEK_SET:
+            return tok, end
+        return None
 
     def _try_label(self) -> Node | None:
         """``^{(t)}``, ``^{(t-1)}`` or ``^(t)`` (LaTeX): a label in brackets, not a power."""
@@ -1342,9 +1431,16 @@ class Parser:
                 func = Symbol(name, sub=getattr(func, "sub", ()), prime=primes,
                               span=_span(tok, op))
                 continue
+            label = self._try_label() if op.value == "^" and not self.flipped("superscript-label", func.span) \
+                else None
+            if label is not None:  # \operatorname{V}^{(\pi)}(s): a label on the function, as V^\pi(s)
+                self.decide("superscript-label", _span(tok, label), "a label on the name", "a power")
+                func = Symbol(name, sub=getattr(func, "sub", ()), sup=label, prime=primes,
+                              span=_span(tok, self.toks[self.i - 1]))
+                continue
             script = self.parse_script(script=True)
             if op.value == "_":
-                func = Symbol(name, sub=_index_items(script), prime=primes,
+                func = Symbol(name, sub=_index_items(script), sup=getattr(func, "sup", None), prime=primes,
                               span=_span(tok, script))
             else:
                 power = script
@@ -1433,6 +1529,8 @@ class Parser:
         if not self.can_open(nxt) or self._line_end(nxt):
             raise self.error("∇ needs something to take the gradient of", nxt,
                              "write \\nabla_\\theta J(\\theta)")
+        if wrt is not None and nxt.kind in ("letter", "cmd", "word"):
+            self.gradient_of[nxt.start] = frozenset(n.name for n in wrt.walk() if isinstance(n, Symbol))
         body = self.parse_factor()
         return Gradient(body, wrt, span=_span(tok, body))
 
