@@ -95,3 +95,16 @@ def test_attention_weights_and_rbm_conditionals_read_without_a_singular_article(
 def test_a_transposed_vector_turns_the_column_into_a_row(text: str, says: str) -> None:
     order = explain(text).lenses["reading_order"]
     assert says in order and "columns become rows" not in order
+
+
+@pytest.mark.parametrize("text", ["s_t", "h_i", r"\eta", "K"])
+def test_a_lone_name_is_not_called_a_single_value(text: str) -> None:
+    e = explain(text)
+    assert "single value" not in e.lenses["reading_order"] and "is one name" in e.lenses["names"]
+    assert "No concept of the catalog" not in e.lenses["names"]
+
+
+def test_a_lone_name_gets_what_the_catalog_writes_it_for() -> None:
+    assert "In the catalog's formulas, h_(t−1) is the previous " in explain("h_{t-1}").lenses["names"]
+    assert "In the catalog's formulas" not in explain("h_i").lenses["names"]  # no template writes h_i alone
+    assert "It is a single value: 0.9." in explain("0.9").lenses["reading_order"]  # a number is one

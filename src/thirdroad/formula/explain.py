@@ -55,6 +55,7 @@ from thirdroad.formula.ast import (
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.latex import to_latex
+from thirdroad.formula.match import canon
 from thirdroad.formula.mathml import latex_to_mathml, to_mathml
 from thirdroad.formula.names import display
 from thirdroad.formula.nearmiss import Warning, near_misses
@@ -559,6 +560,36 @@ def _says_more(says: str, name: str) -> str:
     return f" ({says})" if len(says) <= 60 else ""
 
 
+def _catalog_gloss(sym: Symbol, shown: str) -> str:
+    """`` In the catalog's formulas, h_(t−1) is the previous hidden state (recurrent cell).``: what
+    the catalog's templates write this very name for, at most two meanings; "" if none does."""
+    meanings = symbol_meanings().get(canon(sym), ())
+    if not meanings:
+        return ""
+    cat = concepts_module.catalog()
+    said = [f"{meaning} (in {with_article(concept_name(cat[cid]))})" for meaning, cid in meanings[:2]]
+    return f" In the catalog's formulas, {shown} is {' or '.join(said)}."
+
+
+@cache
+def symbol_meanings() -> dict[Node, tuple[tuple[str, str], ...]]:
+    """Each name the catalog's templates write, with what it stands for there (``the input``) and
+    the first concept that says so; the most common meaning first. Meanings that name only a
+    role (``a vector``) are left out: they say nothing about this name."""
+    counts: dict[Node, dict[str, list[str]]] = {}
+    for concept in concepts_module.catalog():
+        for template in concept.formulas:
+            for var in template.variables:
+                text = var.meaning.strip()
+                if not var.written or not text or var.role in ("index", "bound_index"):
+                    continue
+                node = quiet(lambda v=var: canon(parse(v.symbol, "latex").root))  # type: ignore[misc]
+                if isinstance(node, Symbol):
+                    counts.setdefault(node, {}).setdefault(_meaning(text, var.role), []).append(concept.id)
+    return {node: tuple((m, ids[0]) for m, ids in sorted(by.items(), key=lambda kv: -len(kv[1])))
+            for node, by in counts.items()}
+
+
 def _notation_notes(formula: Formula) -> str:
     """Names the reader might misread, said once: ``Here dW is one name: the gradient ...``."""
     said = list(dict.fromkeys(d.chosen.split(",")[0] for d in formula.decisions
@@ -593,7 +624,9 @@ def _reading_order(rec: Recognition) -> str:
     reader = _Reader(names)
     reader.read(main, top=True)
     if not reader.steps:
-        return _lines(rec) + f"It is a single value: {_words(main)}."
+        if isinstance(main, Number):
+            return _lines(rec) + f"It is a single value: {_words(main)}."
+        return _lines(rec) + f"Read it as one block: {_words(main)}."  # a name, a derivative: not one number
     numbered = [f"({k}) {s}" for k, s in enumerate(reader.steps, start=1)]
     return _lines(rec) + "First " + "; then ".join(numbered) + "."
 
@@ -958,6 +991,12 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
         "reading_order": _reading_order(rec),
         "action": _action(rec, chunks),
     }
+    if isinstance(formula.root, Symbol):
+        # a name alone (a symbol in running text): what the catalog calls it, no computation
+        shown = _notation(formula.root)
+        lenses["names"] = f"{shown} is one name, given or defined in the text around it." + \
+            _catalog_gloss(formula.root, shown)
+        lenses["reading_order"] = f"Nothing to compute: {shown} stands for itself."
     return Explanation(formula, chunks, warnings, lenses, tuple(rec.defining))
 
 

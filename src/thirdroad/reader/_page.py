@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from thirdroad import concepts
 from thirdroad.formula.mathml import latex_to_mathml
+from thirdroad.formula.unicode import to_unicode
 from thirdroad.reader._graph import graph_svg
 
 if TYPE_CHECKING:
@@ -116,10 +117,17 @@ def _formula(found: FoundFormula, names: dict[str, str]) -> str:
     if found.written:
         source += f"<p>read with the author's macros expanded:</p><pre>{escape(found.text)}</pre>"
     source += "</details>"
+    gloss = (f'<p class="gloss">{escape(_notation_of(found))}: {escape(found.gloss)}, as the sentence says.</p>'
+             if found.gloss else "")
     return (f'<section class="formula" id="f-{found.index}">{head}{context}'
-            f'<div class="math">{found.mathml(names)}</div>{warnings}'
+            f'<div class="math">{found.mathml(names)}</div>{gloss}{warnings}'
             f"{_chunks(found.explanation, names)}{_lenses(found.explanation)}{_repairs(found.explanation)}"
             f"{source}</section>")
+
+
+def _notation_of(found: FoundFormula) -> str:
+    formula = found.formula
+    return to_unicode(formula.root) if formula is not None else found.text
 
 
 def concept_card(cid: str) -> str:

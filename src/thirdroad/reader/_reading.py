@@ -14,6 +14,7 @@ from thirdroad.formula.recognize import claims
 from thirdroad.reader._cancel import checkpoint
 from thirdroad.reader._explain import Explained, explain_formula, mathml
 from thirdroad.reader._find import Place, find_math, format_of
+from thirdroad.reader._gloss import sentence_gloss
 from thirdroad.reader._spans import FORMATS, Format, MathSpan
 
 if TYPE_CHECKING:
@@ -80,6 +81,11 @@ class FoundFormula:
             return ""
         return mathml(self.explained, names, "block" if self.display else "inline")
 
+    @property
+    def gloss(self) -> str:
+        """What the sentence calls a formula that is one name ("the learning rate"), or ""."""
+        return sentence_gloss(self.formula, self.text, self.context)
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "location": self.location,
@@ -92,6 +98,8 @@ class FoundFormula:
             "display": self.display,
             "found_by": self.how,
         }
+        if self.gloss:
+            data["gloss"] = self.gloss
         if self.explanation is not None:
             data["explanation"] = self.explanation
         else:
