@@ -190,3 +190,22 @@ def test_a_part_and_what_it_does(tmp_path: Path) -> None:
     path.write_text(text.replace("reference =", 'part = "the squashed input"\nreference ='))
     with pytest.raises(CatalogError, match="'part' must be a short lower-case noun phrase"):
         load(tmp_path)
+
+
+def test_normalised_weights_and_concepts_that_sum_to_one(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    text = path.read_text()
+    path.write_text(text.replace("reference =", "normalised = { x = ['\\pi', 'p'] }\nreference =")
+                    .replace("references =", "sums_to_one = true\nreferences ="))
+    thing = load(tmp_path)["thing"]
+    assert thing.sums_to_one and thing.formulas[0].normalised == (("x", (r"\pi", "p")),)
+    assert thing.to_dict()["formulas"][0]["normalised"] == {"x": [r"\pi", "p"]}
+    path.write_text(text.replace("reference =", "normalised = { y = [] }\nreference ="))
+    with pytest.raises(CatalogError, match="'normalised' names 'y'"):
+        load(tmp_path)
+    path.write_text(text.replace("reference =", "normalised = { x = '\\pi' }\nreference ="))
+    with pytest.raises(CatalogError, match="must be a list of names"):
+        load(tmp_path)
+    path.write_text(text.replace("references =", "sums_to_one = 'yes'\nreferences ="))
+    with pytest.raises(CatalogError, match="'sums_to_one' must be true or false"):
+        load(tmp_path)

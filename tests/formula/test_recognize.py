@@ -292,3 +292,52 @@ def test_recognition_is_deterministic() -> None:
     text = r"\theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
     first = [(f.path, f.concept, f.confirmed) for f in recognize(text).found]
     assert first == [(f.path, f.concept, f.confirmed) for f in recognize(text).found]
+
+
+def _chunk_concepts(text: str) -> set[str]:
+    return {f.concept for f in recognize(text).found}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\sum_i w_i x_i",
+        r"\sum_j w_j h_j",
+        r"\sum_{d=1}^{D} q_d k_d",
+        r"c_t = \sum_j w_{tj} h_j",  # a weight matrix times the states, not attention
+        r"p(h_j = 1 \mid v) = \sigma(b_j + \sum_i v_i W_{ij})",  # the RBM's input to hidden unit j
+        r"E(v, h) = -\sum_i a_i v_i - \sum_j b_j h_j - \sum_i \sum_j v_i W_{ij} h_j",
+    ],
+)
+def test_a_weighted_sum_is_not_a_weighted_average(text: str) -> None:
+    # weights that may be any numbers give a sum, not an average: only weights known to add up
+    # to one (a name written for them, a softmax) make the sum a weighted average
+    found = _chunk_concepts(text)
+    assert not found & {"weighted_average", "context_vector"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [r"\sum_i w_i x_i", r"\sum_i v_i W_{ij}", r"\sum_j w_j h_j"],
+)
+def test_a_weighted_sum_is_a_dot_product(text: str) -> None:
+    assert "dot_product" in _chunk_concepts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts_found"),
+    [
+        (r"\sum_i \alpha_i x_i", {"weighted_average"}),
+        (r"\sum_k \pi_k \mu_k", {"weighted_average"}),  # mixture weights
+        (r"\sum_i p_i x_i", {"weighted_average"}),  # probabilities
+        (r"\sum_i \operatorname{softmax}(z)_i v_i", {"weighted_average"}),
+        (r"c_i = \sum_j \alpha_{ij} h_j", {"weighted_average", "context_vector"}),
+        (r"c_t = \sum_i \alpha_{t,i} h_i", {"weighted_average", "context_vector"}),
+        (r"c_t = \sum_s a_t(s) \bar h_s", {"context_vector"}),
+        (r"\sum_i \frac{w_i}{\sum_j w_j} x_i", {"weighted_average"}),  # divided by their total
+    ],
+)
+def test_weights_known_to_add_up_to_one_make_an_average(text: str, concepts_found: set[str]) -> None:
+    rec = recognize(text)
+    assert concepts_found <= set(rec.defining)
+

@@ -103,3 +103,15 @@ def test_the_example_post_has_its_near_miss_gathered_at_the_top() -> None:
     page = reading.to_html()
     assert page.index("Look twice") < page.index("The formulas, in order")
     assert f'href="#f-{warning["formula"]}"' in page
+
+
+def test_the_example_post_calls_an_average_only_what_averages() -> None:
+    # the RBM's input to a hidden unit is a weighted sum of the visible units (weights W_ij that
+    # may be any numbers); the context vector averages with attention weights, which add up to one
+    reading = read(EXAMPLE)
+    averages = {f.text.strip() for f in reading.formulas if f.explanation is not None
+                and any(c["concept"] == "weighted_average" for c in f.explanation["chunks"])}
+    assert averages == {r"c_t = \sum_i \alpha_{t,i} h_i"}
+    rbm = next(f for f in reading.formulas if f.text.strip().startswith(r"p(h_j = 1"))
+    assert rbm.explanation is not None
+    assert "dot_product" in {c["concept"] for c in rbm.explanation["chunks"]}

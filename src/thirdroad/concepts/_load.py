@@ -14,6 +14,8 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
     action = "..."                         # what it does to its inputs, concretely
     builds_on = [{ id = "rmsprop", how = "divides by the root of RMSProp's average" }]
     related = ["adamw"]                    # optional
+    sums_to_one = true                     # optional: its values are weights that add up to
+                                           # one (softmax, attention weights, a distribution)
     conventions = ["..."]                  # optional: where sources write it differently
     pitfalls = ["..."]                     # optional: words that are often wrong
     references = ["Kingma & Ba (2015). Adam: ... ICLR."]
@@ -28,6 +30,9 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
     part = "running average of squared gradients"  # optional: the line is this part of the
                                                    # concept, not the whole (a short noun phrase)
     does = "..."                           # optional, with part: what that line does
+    normalised = { a = ['\\pi', 'p'] }     # optional: variables whose values must be weights
+                                           # that add up to one, each with the other names
+                                           # written for such weights (its own symbol counts)
 """
 
 from __future__ import annotations
@@ -48,11 +53,12 @@ DATA_DIR = Path(__file__).parent / "data"
 FILE_KEYS = frozenset({"family", "title", "description", "concept"})
 CONCEPT_KEYS = frozenset(
     {"id", "name", "aliases", "summary", "action", "builds_on", "related", "conventions",
-     "pitfalls", "references", "formula"}
+     "pitfalls", "references", "formula", "sums_to_one"}
 )
 REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
 FORMULA_KEYS = frozenset(
-    {"latex", "output", "vars", "symbols", "reference", "says", "notation", "note", "part", "does"}
+    {"latex", "output", "vars", "symbols", "reference", "says", "notation", "note", "part", "does",
+     "normalised"}
 )
 EDGE_KEYS = frozenset({"id", "how"})
 
@@ -253,6 +259,29 @@ def _part(check: _Checker, spec: Mapping[str, Any], latex: str) -> tuple[str, st
     return part, does
 
 
+def _normalised(check: _Checker, spec: Mapping[str, Any], variables: tuple[Variable, ...],
+                latex: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The variables that must hold weights adding up to one, with the other names such weights
+    are written with (a list, empty when only the template's own symbol is usual)."""
+    raw = spec.get("normalised", {})
+    if not isinstance(raw, dict):
+        raise check.fail(f"formula {latex!r}: 'normalised' must be a table {{ var = [names] }}")
+    roles = {v.name: v.role for v in variables}
+    out = []
+    for name, names in raw.items():
+        if roles.get(name) not in ("scalar", "vector", "tensor"):
+            raise check.fail(f"formula {latex!r}: 'normalised' names {name!r}, which is not a "
+                             "scalar, vector or tensor variable of the template")
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise check.fail(f"formula {latex!r}: 'normalised' {name!r} must be a list of names")
+        for written in names:
+            problem = unbalanced(written)
+            if problem:
+                raise check.fail(f"formula {latex!r}: weight name {written!r} is not balanced: {problem}")
+        out.append((name, tuple(n.strip() for n in names)))
+    return tuple(out)
+
+
 def _formula(check: _Checker, spec: Any, concept: str) -> Template:
     if not isinstance(spec, dict):
         raise check.fail("each [[concept.formula]] must be a table")
@@ -275,6 +304,7 @@ def _formula(check: _Checker, spec: Any, concept: str) -> Template:
         note=" ".join(check.text(spec, "note", required=False).split()),
         part=part,
         does=does,
+        normalised=_normalised(check, spec, variables, latex),
     )
 
 
@@ -332,8 +362,16 @@ def _concept(check: _Checker, raw: Any, family: str) -> Concept:
         aliases=check.strings(raw, "aliases"),
         conventions=check.strings(raw, "conventions"),
         pitfalls=check.strings(raw, "pitfalls"),
+        sums_to_one=_flag(check, raw, "sums_to_one"),
         source_file=check.file,
     )
+
+
+def _flag(check: _Checker, table: Mapping[str, Any], key: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise check.fail(f"{key!r} must be true or false, not {value!r}")
+    return value
 
 
 def load_file(path: Path) -> tuple[str, str, list[Concept]]:

@@ -66,6 +66,9 @@ class Template:
     ``part`` names the part of the concept a line computes when it is not the whole (RMSProp's
     "running average of squared gradients", Adam's "first moment"); ``does`` says what that
     line does, in place of the concept's ``action``.
+    ``normalised`` lists the variables whose values must be weights that add up to one (the
+    weights of a convex combination), each with the other names conventionally written for
+    such weights (``\\pi`` for mixture weights); the variable's own symbol always counts.
     """
 
     concept: str
@@ -78,6 +81,7 @@ class Template:
     note: str = ""
     part: str = ""
     does: str = ""
+    normalised: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def equation(self) -> str:
@@ -134,6 +138,7 @@ class Concept:
     aliases: tuple[str, ...] = ()
     conventions: tuple[str, ...] = ()
     pitfalls: tuple[str, ...] = ()
+    sums_to_one: bool = False  # its values are weights that add up to one (softmax, a distribution)
     source_file: str = field(default="", compare=False, repr=False)
 
     @property
@@ -167,6 +172,7 @@ class Concept:
                     "part": t.part,
                     "does": t.does,
                     "reference": t.reference,
+                    "normalised": {var: list(names) for var, names in t.normalised},
                     "variables": [
                         {"name": v.name, "symbol": v.symbol, "role": v.role, "meaning": v.meaning}
                         for v in t.variables
@@ -176,5 +182,6 @@ class Concept:
             ],
             "conventions": list(self.conventions),
             "pitfalls": list(self.pitfalls),
+            "sums_to_one": self.sums_to_one,
             "references": list(self.references),
         }

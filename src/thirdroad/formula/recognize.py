@@ -29,6 +29,7 @@ import numpy as np
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Catalog, Template
 from thirdroad.formula.ast import (
+    Apply,
     Block,
     Derivative,
     Gradient,
@@ -41,6 +42,7 @@ from thirdroad.formula.ast import (
     Symbol,
     Text,
     Update,
+    map_children,
     paths,
 )
 from thirdroad.formula.errors import FormulaError
@@ -607,8 +609,12 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
         if ct.generic and not ct.features <= feats:
             continue  # a tiny template must be written as it is: mu + sigma eps is no product of entries
         for bindings in _first(match(ct.pattern, cnode, {}), 4):
+            if not _weights_known(ct.template, bindings):
+                continue  # w_i x_i is a weighted sum; an average needs weights that add up to one
             atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
-            if atoms_only and not all(_is_atom(b) or v in ct.compound or (ct.generic and ct.roles.get(v) == "tensor")
+            weights = {v for v, _ in ct.template.normalised}  # known to be weights, so any expression
+            if atoms_only and not all(_is_atom(b) or v in ct.compound or v in weights
+                                      or (ct.generic and ct.roles.get(v) == "tensor")
                                       for v, b in bindings.items()):
                 continue  # an elementwise function may take any expression: max(0, Wx + b)
             if ct.generic and not _plausible(ct, bindings, feats):
@@ -627,6 +633,8 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
             if ct.concept in hits or cat.ancestors(ct.concept) & ids:
                 continue  # a numeric hit names the plainest concept that computes it
             bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
+            if not _weights_known(ct.template, bindings):
+                continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
     hits = _prune(hits)
     for found in list(hits.values()):
@@ -634,6 +642,65 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
             for other, template in _same_formula(found.template):
                 hits.setdefault(other, Found(path, node, cnode, other, template, found.bindings, "structural", False))
     return [hits[c] for c in _order(hits)]
+
+
+def _weights_known(template: Template, bindings: Mapping[str, Any]) -> bool:
+    """Whether every variable the template wants to hold weights that add up to one (its
+    ``normalised``) is bound to such weights, as far as the formula shows: a name written for
+    them (the template's own symbol, or a name the catalog lists for it: ``\\alpha_i``, ``\\pi_k``,
+    ``a_t(s)``), or a call of a concept whose values add up to one (``\\operatorname{softmax}(z)_i``).
+    Anything else (``w_i``, the ``v_i`` of ``\\sum_i v_i W_{ij}``) may be any numbers, so the sum is a
+    weighted sum, not an average. (Weights divided by their own total are the first template of
+    a weighted average, and the canonical form folds a written-out softmax into one fraction.)"""
+    for var, _ in template.normalised:
+        bound = bindings.get(var)
+        if bound is None:
+            continue
+        node, indices = bound if isinstance(bound, tuple) else (bound, ())
+        if _weight_shape(node, tuple(indices)) not in _weight_shapes(template, var) and not _sums_to_one_call(node):
+            return False
+    return True
+
+
+_ANY_INDEX = Symbol("\x00")
+
+
+def _weight_shape(node: Node, indices: tuple[Node, ...]) -> Node:
+    """How a name of weights is written, up to its subscripts and the name of its index:
+    ``\\alpha_{ij}`` and ``\\alpha_t`` are ``\\alpha``; ``a_t(s)`` and ``a_t(s')`` (over s, s') are one shape,
+    whether read as a call or as a product."""
+
+    def go(n: Node) -> Node:
+        if isinstance(n, Symbol):
+            return _ANY_INDEX if n in indices else Symbol(n.name, "", n.accent, (), n.sup, n.prime)
+        if isinstance(n, Apply):
+            return Product(tuple(go(part) for part in (n.func, *n.args)))
+        return map_children(n, go)
+
+    return go(node)
+
+
+@lru_cache(maxsize=256)
+def _weight_shapes(template: Template, var: str) -> frozenset[Node]:
+    """The shapes of the names written for the weights ``var`` of a template: its own symbol and
+    the names its ``normalised`` lists, with the template's indices as any index."""
+    indices = tuple(sym for v in template.variables if v.role in ("index", "bound_index") and v.written
+                    if (sym := _symbol_canon(v.symbol)) is not None)
+    names = (template.variable(var).symbol, *dict(template.normalised)[var])
+    return frozenset(_weight_shape(sym, indices) for name in names if (sym := _symbol_canon(name)) is not None)
+
+
+def _sums_to_one_call(node: Node) -> bool:
+    """``\\operatorname{softmax}(z)_i``: a concept whose values add up to one, called by its name."""
+    return isinstance(node, Apply) and isinstance(node.func, Symbol) and \
+        node.func.name.lower() in _sums_to_one_names(concepts_module.catalog())
+
+
+@lru_cache(maxsize=2)
+def _sums_to_one_names(cat: Catalog) -> frozenset[str]:
+    """The one-word names (id, name, aliases) of the concepts marked ``sums_to_one``."""
+    return frozenset(name for c in cat if c.sums_to_one
+                     for name in (c.id, c.name.lower(), *(a.lower() for a in c.aliases)) if name.isalpha())
 
 
 def _prune(hits: dict[str, Found]) -> dict[str, Found]:
