@@ -3,16 +3,15 @@ function (checked on numbers) or the same tree."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
 from thirdroad.formula import parse
-from thirdroad.formula.ast import Symbol
 from thirdroad.formula.compile import compile
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.unicode import to_unicode
+
+from .inputs import random_inputs
 
 SPELLED = [
     (r"\nabla_\theta L(\theta)", "∇_θ L(θ)"),
@@ -27,18 +26,6 @@ SPELLED = [
 @pytest.mark.parametrize(("latex", "shown"), SPELLED)
 def test_notation_is_spelled_as_a_reader_writes_it(latex: str, shown: str) -> None:
     assert to_unicode(parse(latex).root) == shown
-
-
-def _inputs(fn: Any, rng: np.random.Generator) -> dict[str, Any]:
-    shapes: dict[str, tuple[int, ...]] = {}
-    for step in fn.program.steps:
-        for node in step.value.walk():
-            if isinstance(node, Symbol):
-                name, axes = fn.program.name_of(node, step.axes)
-                if axes:
-                    shapes[name] = tuple(3 + "ijkst".find(a) % 3 for a in axes)
-    return {name: rng.uniform(0.2, 0.9, size=shapes[name]) if name in shapes else float(rng.uniform(0.2, 0.9))
-            for name in fn.inputs}
 
 
 @pytest.mark.parametrize("latex", [
@@ -57,5 +44,5 @@ def test_the_parser_reads_the_spelling_back_to_the_same_numbers(latex: str) -> N
     back = compile(to_unicode(parse(latex).root))
     assert sorted(back.inputs) == sorted(written.inputs)
     for seed in range(3):
-        values = _inputs(written, np.random.default_rng(seed))
+        values = random_inputs(written, np.random.default_rng(seed))
         np.testing.assert_allclose(evaluate(back.formula, **values), evaluate(written.formula, **values), rtol=1e-12)

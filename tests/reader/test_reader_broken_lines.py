@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
+from tests.formula.inputs import random_inputs
 from thirdroad.formula import FormulaError, compile, parse
-from thirdroad.formula.ast import Symbol
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.reader import find_math, read
 from thirdroad.reader._cancel import Cancelled, Deadline, stop_when
@@ -24,20 +23,6 @@ DOCUMENTS = Path(__file__).parents[2] / "tests" / "data" / "documents"
 DOCUMENT = DOCUMENTS / "broken_lines_copied.txt"
 INTENDED = [line for line in (DOCUMENTS / "broken_lines_copied.expected.txt").read_text(encoding="utf-8")
             .splitlines() if line.strip()]
-
-
-def _inputs(fn: Any, rng: np.random.Generator) -> dict[str, Any]:
-    """Random values for a compiled formula's inputs: an array for a name with indices (each
-    index its own length, so a mixed-up index would show), a number otherwise."""
-    shapes: dict[str, tuple[int, ...]] = {}
-    for step in fn.program.steps:
-        for node in step.value.walk():
-            if isinstance(node, Symbol):
-                name, axes = fn.program.name_of(node, step.axes)
-                if axes:
-                    shapes[name] = tuple(3 + "ijkst".find(a) % 3 for a in axes)
-    return {name: rng.uniform(0.2, 0.9, size=shapes[name]) if name in shapes else float(rng.uniform(0.2, 0.9))
-            for name in fn.inputs}
 
 
 def same_formula(found: str, intended: str) -> str:
@@ -50,7 +35,7 @@ def same_formula(found: str, intended: str) -> str:
     got = compile(found)
     assert sorted(got.inputs) == sorted(want.inputs), (found, intended)
     for seed in range(3):
-        values = _inputs(want, np.random.default_rng(seed))
+        values = random_inputs(want, np.random.default_rng(seed))
         np.testing.assert_allclose(evaluate(got.formula, **values), evaluate(want.formula, **values), rtol=1e-12,
                                    err_msg=f"{found} is not {intended}")
     return "numeric"
