@@ -45,16 +45,32 @@ def test_a_part_found_inside_a_line_is_named_as_that_part_with_what_it_does() ->
     assert "is RMSProp:" not in names
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    (BAHDANAU, "additive score (Bahdanau)"),
-    (r"\alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_{j=1}^{n} \exp(e_{t,j})}", "softmax"),
-    (r"\operatorname{score}(s_t, h_i) = s_t^\top W_a h_i", "general score (Luong)"),
-    (r"e = h_t^\top \bar h_s", "dot-product score (Luong)"),
+@pytest.mark.parametrize(("text", "name", "adds"), [
+    (BAHDANAU, "additive score (Bahdanau)", ""),
+    (r"\alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_{j=1}^{n} \exp(e_{t,j})}", "softmax", " over i of e_(t,i)"),
+    (r"\operatorname{score}(s_t, h_i) = s_t^\top W_a h_i", "general score (Luong)", ""),  # too long to add
+    (r"e = h_t^\top \bar h_s", "dot-product score (Luong)", ", with h_t the decoder state and h̄_s the source states"),
 ])
-def test_the_main_concept_is_named_once(text: str, name: str) -> None:
+def test_the_main_concept_is_named_once(text: str, name: str, adds: str) -> None:
     first = explain(text).lenses["names"].split(":")[0]
     assert first.startswith("This is just ") and first.count(name) == 1, first
-    assert " over " in first  # what the phrase adds to the name is kept
+    assert first.endswith(name + adds), first  # what the phrase adds to the name is kept, if short
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    # the weights are α, the values h: not "a weighted average over i of α_(t,i)"
+    (r"c_t = \sum_i \alpha_{t,i} h_i", "weighted average, with α_(t,i) the weights that sum to one and h_i the values"),
+    (r"p(h_j = 1 \mid v) = \sigma(b_j + \sum_i v_i W_{ij})",
+     "RBM conditional, with b_j the hidden biases, v_i the visible states and W_(i,j) the weights"),
+    (r"\operatorname{score}(s_t, h_i) = s_t^\top W_a h_i",
+     "general score (Luong), with s_t the decoder state, W_a the learned weights and h_i the source states"),
+    # one input read along an index keeps "over ... of ...", over the index the softmax runs along
+    (r"\alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_{j=1}^{n} \exp(e_{t,j})}", "attention weights over i of e_(t,i)"),
+])
+def test_a_chunk_with_several_inputs_names_each_with_what_it_stands_for(text: str, says: str) -> None:
+    chunks = explain(text).chunks
+    assert any(c.says.startswith(says) for c in chunks), [c.says for c in chunks]
+    assert not any(" over " in c.says and " of α" in c.says for c in chunks)  # α are weights, not the input
 
 
 def test_adam_step_calls_eta_the_learning_rate_as_its_description_does() -> None:
@@ -85,7 +101,7 @@ def test_attention_weights_and_rbm_conditionals_read_without_a_singular_article(
     weights = explain(r"\alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_{j=1}^{n} \exp(e_{t,j})}").lenses["names"]
     assert "It is also attention weights." in weights
     rbm = explain(r"p(h_j = 1 \mid v) = \sigma(b_j + \sum_i v_i w_{ij})").lenses["names"]
-    assert rbm.startswith("This is just an RBM conditional ") and "conditionals" not in rbm
+    assert rbm.startswith("This is just an RBM conditional:") and "conditionals" not in rbm
 
 
 @pytest.mark.parametrize(("text", "says"), [

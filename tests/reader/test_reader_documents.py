@@ -115,3 +115,34 @@ def test_the_example_post_calls_an_average_only_what_averages() -> None:
     rbm = next(f for f in reading.formulas if f.text.strip().startswith(r"p(h_j = 1"))
     assert rbm.explanation is not None
     assert "dot_product" in {c["concept"] for c in rbm.explanation["chunks"]}
+
+
+def test_the_example_posts_attention_lists_its_concept_once_and_its_scores_as_a_part() -> None:
+    # the inner Q K^T / sqrt(d_k) is the scaled scores, one part of attention, not attention again
+    reading = read(EXAMPLE)
+    found = next(f for f in reading.formulas if f.text.strip().startswith(r"\operatorname{Attention}"))
+    assert found.explanation is not None
+    chunks = found.explanation["chunks"]
+    wholes = [c for c in chunks if c["concept"] == "scaled_dot_product_attention" and not c["part"]]
+    assert len(wholes) == 1
+    assert [c["part"] for c in chunks if c["concept"] == "scaled_dot_product_attention" and c["part"]] \
+        == ["scaled scores"]
+    order = found.explanation["lenses"]["reading_order"]
+    assert "the scaled scores of a scaled dot-product attention, read as one block" in order
+    assert order.count("scaled dot-product attention") == 2  # the block's part, and what step 3 makes
+    section = reading.to_html().split(f'id="f-{found.index}"')[1].split("<section")[0]
+    labels = re.findall(r'<a class="concept-name" href="#c-scaled_dot_product_attention">([^<]*)</a>', section)
+    assert labels == ["Scaled dot-product attention", "Scaled scores"]
+
+
+def test_no_document_says_a_weighted_sum_is_over_its_weights() -> None:
+    # "a weighted average over i of α_(t,i)" named the weights as what is averaged; a chunk with
+    # several inputs names each with what it stands for
+    for document in sorted(DOCUMENTS.iterdir()):
+        if document.name.endswith(".expected.txt"):
+            continue
+        for f in read(document).formulas:
+            for c in (f.explanation or {}).get("chunks", []):
+                if c["concept"] in ("weighted_average", "context_vector", "rbm_conditional", "luong_general",
+                                    "luong_dot", "bahdanau_additive", "dot_product", "mse", "kl_divergence"):
+                    assert " over " not in c["says"].split(", with ")[0], (document.name, c["says"])

@@ -291,20 +291,38 @@ def _says(found: Found, template: Template) -> str:
     concept = concepts_module.catalog()[found.concept]
     name = _role_name(concept, template.part)
     bindings = found.bindings
-    for var in template.variables:
-        bound = bindings.get(var.name)
-        if var.passed_to_reference and isinstance(bound, tuple):
-            over = ", ".join(_words(s) for s in bound[1])
-            return f"{name} over {over} of {_words(bound[0])}"
+    given = [v for v in template.variables if v.passed_to_reference and bindings.get(v.name) is not None]
+    data = [v for v in given if v.role in _DATA_ROLES]
+    head = ""
+    if len(data) == 1 and isinstance(bindings[data[0].name], tuple):
+        # one input read along an index: "a softmax over i of e_(t,i)". With several inputs
+        # (weights and values, a decoder state and the source states) none of them is "the"
+        # input: each is named below with what it stands for, never one for all.
+        bound = bindings[data[0].name]
+        assert isinstance(bound, tuple)
+        head = f"{name} over {', '.join(_words(s) for s in _over(template, bindings, bound[1]))} " \
+            f"of {_words(bound[0])}"
     parts = []
-    for var in template.variables:
-        bound = bindings.get(var.name)
-        if bound is None or not var.passed_to_reference:
+    for var in given:
+        bound = bindings[var.name]
+        if head and var is data[0]:
             continue
         text, meaning = _notation(bound), _meaning(template.variable(var.name).meaning, var.role)
         # a long expression reads better after its meaning: "... and ∇J as the gradient"
         parts.append(f"{text} as {meaning}" if len(text.split()) > 3 else f"{text} {meaning}")
-    return f"{name}, with {_join(parts)}" if parts else name
+    return f"{head or name}, with {_join(parts)}" if parts else head or name
+
+
+_DATA_ROLES = ("scalar", "vector", "matrix", "tensor", "label")
+
+
+def _over(template: Template, bindings: Mapping[str, Any], written: tuple[Node, ...]) -> list[Node]:
+    """The indices an input is read along that the template names as its own (``i`` of
+    ``e_(t,i)`` in a softmax over source positions; the target step ``t`` is held fixed), or
+    all the indices it is written with if the template names none of them."""
+    own = [bindings.get(v.name) for v in template.variables if v.role in ("index", "bound_index")]
+    over = [s for s in written if s in own]
+    return over or list(written)
 
 
 @cache
@@ -509,9 +527,10 @@ def _names_lens(chunks: list[Chunk], main_path: str) -> str:
         return "No concept of the catalog was recognised in this formula; the reading order below still applies."
     cat = concepts_module.catalog()
     sentences: list[str] = []
-    told: set[tuple[str, ...]] = set()
+    told: set[tuple[tuple[str, str], ...]] = set()
     for path, group in _by_path(chunks).items():
-        ids = tuple(c.concept for c in group)
+        # a part of the main concept (the scaled scores inside attention) is told as that part
+        ids = tuple((c.concept, c.part) for c in group)
         if ids in told:
             continue  # the same kind of part again (the score above and below the fraction)
         told.add(ids)
@@ -831,7 +850,14 @@ _BY_NAME = {"beta": 0.9, "beta1": 0.9, "beta2": 0.999, "momentum": 0.9, "alpha":
             "T": 2.0, "t": 1, "gamma": 0.9}
 
 
+# a size, a dimension or a count (d_k, n, T_x) is a whole number that fits the example arrays:
+# every example vector and matrix is this many entries wide
+_SIZE = len(_VECTOR)
+
+
 def _example_value(var: str, role: str, k: int = 0) -> Any:
+    if role == "size":
+        return _SIZE
     if role in ("vector", "tensor"):
         return _VECTORS[k % len(_VECTORS)]
     if role == "matrix":
@@ -839,6 +865,23 @@ def _example_value(var: str, role: str, k: int = 0) -> Any:
     if role == "step":
         return 1
     return _BY_NAME.get(var, 0.5)
+
+
+def _counts(node: Node) -> set[Node]:
+    """The names a formula counts with: the upper limit of a sum or product written with one
+    (``n`` in ``\\sum_{i=1}^{n}``), or the index of the last of several terms (``x_1 + … + x_n``).
+    They are sizes, whatever the catalog calls them."""
+    out: set[Node] = {n.over for n in node.walk() if isinstance(n, BigOp) and isinstance(n.over, Symbol)}
+    for n in node.walk():
+        # x_1 + ... + x_n: the last term's index is how many terms there are
+        if isinstance(n, Sum) and any(isinstance(t, Symbol) and t.name in _DOTS for t in n.terms):
+            last = n.terms[-1]
+            if isinstance(last, Symbol):
+                out.update(s for s in last.sub if isinstance(s, Symbol))
+    return out
+
+
+_DOTS = frozenset({"dots", "cdots", "ldots"})
 
 
 def _plain(sym: Symbol) -> Symbol:
@@ -891,8 +934,11 @@ def _block_example(rec: Recognition) -> str:
         shown.setdefault(name, text)
     inputs: dict[str, Any] = {}
     arrays = 0
+    counts = {atom_name(s, program, frozenset()) for s in _counts(rec.formula.root)}
     for name in program.inputs:
-        if name in _SETTINGS:
+        if name in counts:
+            inputs[name] = _SIZE
+        elif name in _SETTINGS:
             inputs[name] = _SETTINGS[name]
         elif name in program.outputs[:-1]:
             inputs[name] = np.zeros(3)  # a running average starts at zero
@@ -938,8 +984,11 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
                     inputs[name] = _example_value(var, role, arrays)
     indexed = {program.name_of(s, axes)[0] for s in node.walk()
                if isinstance(s, Symbol) and program.name_of(s, axes)[1]}
+    counts = {atom_name(s, program, axes) for s in _counts(main) | _counts(node)}
     for name in program.inputs:
-        if name not in inputs:
+        if name in counts:
+            inputs[name] = _SIZE  # a count the template does not name (Σ_{i=1}^{n} outside a template)
+        elif name not in inputs:
             arrays = sum(1 for v in inputs.values() if np.ndim(v) == 1)
             inputs[name] = _VECTORS[arrays % len(_VECTORS)] if name in indexed else 0.5
     result = quiet(lambda: evaluate(node, **inputs))

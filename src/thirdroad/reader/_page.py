@@ -72,13 +72,18 @@ def _lenses(explanation: dict[str, Any]) -> str:
 
 
 def _chunks(explanation: dict[str, Any], names: dict[str, str]) -> str:
+    """One item per chunk. A chunk that is one part of its concept (the scaled scores inside
+    scaled dot-product attention, Adam's step) is labelled by that part, its words naming the
+    whole, so that the concept of a line is never listed twice under its own name."""
     items = []
     for chunk in explanation.get("chunks", []):
         cid = str(chunk.get("concept", ""))
         says = str(chunk.get("says", ""))
         how = str(chunk.get("method", ""))
+        part = str(chunk.get("part") or "")
+        label = part[:1].upper() + part[1:] if part else names.get(cid, cid)
         items.append(
-            f'<li><a class="concept-name" href="#c-{escape(cid)}">{escape(names.get(cid, cid))}</a>'
+            f'<li><a class="concept-name" href="#c-{escape(cid)}">{escape(label)}</a>'
             f'{" — " + escape(says) if says else ""}'
             f'{f" <span class=method>({escape(how)})</span>" if how else ""}</li>'
         )
