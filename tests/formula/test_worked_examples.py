@@ -56,12 +56,17 @@ def size_templates() -> list[tuple[str, str, list[str]]]:
     return out
 
 
-@pytest.mark.parametrize(("cid", "latex", "sizes"), size_templates())
-def test_no_size_of_a_catalog_formula_gets_a_fractional_value(cid: str, latex: str, sizes: list[str]) -> None:
-    action = explain(latex).lenses["action"]
-    if "For example" not in action:
-        pytest.skip(f"{cid}: no worked example")
-    values = given(action)
-    shown = {to_unicode(parse(s).root) for s in sizes}
-    for name in shown & set(values):
-        assert values[name].isdigit() and int(values[name]) >= 1, (cid, name, values[name])
+def test_no_size_of_a_catalog_formula_gets_a_fractional_value() -> None:
+    """Every catalog formula with a size variable and a worked example gives that size a
+    whole number (formulas without a worked example have nothing to check)."""
+    checked = []
+    for cid, latex, sizes in size_templates():
+        action = explain(latex).lenses["action"]
+        if "For example" not in action:
+            continue
+        values = given(action)
+        shown = {to_unicode(parse(s).root) for s in sizes}
+        for name in shown & set(values):
+            assert values[name].isdigit() and int(values[name]) >= 1, (cid, name, values[name])
+            checked.append((cid, name))
+    assert len(checked) >= 10, checked  # the check reached real examples, not none
