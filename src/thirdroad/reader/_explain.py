@@ -21,11 +21,12 @@ from thirdroad.formula.explain import read as read_formula
 @dataclass(frozen=True)
 class Explained:
     """A formula and its explanation. ``boxes`` maps a node path (``data-node`` in the MathML)
-    to the concept ids of the chunks on that node, outermost chunks first."""
+    to the chunks on that node, outermost first: their concept ids, and for each the part of
+    that concept the node is ("" for the whole; "scaled scores" inside attention)."""
 
     formula: Formula
     data: dict[str, Any]
-    boxes: tuple[tuple[str, tuple[str, ...]], ...]
+    boxes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
 
 
 def explain_text(text: str, context: str = "", *, code: bool = False) -> Explained:
@@ -39,12 +40,12 @@ def explain_formula(formula: Formula, context: str = "", *, code: bool = False) 
     """``explain_text`` for a formula already read (``thirdroad.formula.explain.read``, which
     tries a damaged copy's repairs when the text cannot be read as it is)."""
     explanation = explain(formula, context=context)
-    boxes: dict[str, list[str]] = {}
+    boxes: dict[str, list[tuple[str, str]]] = {}
     for chunk in explanation.chunks:
-        boxes.setdefault(chunk.path, []).append(chunk.concept)
+        boxes.setdefault(chunk.path, []).append((chunk.concept, chunk.part))
     ordered = sorted(boxes.items(), key=lambda item: item[0].count("."))
     return Explained(explanation.formula, explanation.to_dict(code=code),
-                     tuple((path, tuple(ids)) for path, ids in ordered))
+                     tuple((path, tuple(c for c, _ in found), tuple(p for _, p in found)) for path, found in ordered))
 
 
 def mathml(explained: Explained, names: dict[str, str] | None = None, display: str = "block") -> str:
@@ -53,8 +54,10 @@ def mathml(explained: Explained, names: dict[str, str] | None = None, display: s
     markup = explained.formula.to_mathml()
     if display != "block":
         markup = markup.replace('<math display="block">', f'<math display="{escape(display)}">', 1)
-    for path, ids in explained.boxes:
-        label = ", ".join((names or {}).get(c, c) for c in ids)
+    known = names or {}
+    for path, ids, parts in explained.boxes:
+        shown = [f"{known.get(c, c)}: {part}" if part else known.get(c, c) for c, part in zip(ids, parts, strict=True)]
+        label = ", ".join(shown)
         attrs = f' class="chunk" data-concept="{escape(" ".join(ids))}" title="{escape(label)}"'
         markup = markup.replace(f' data-node="{path}"', f' data-node="{path}"{attrs}', 1)
     return markup
