@@ -38,12 +38,22 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
         (r"beta", "latex", "beta"),
     ],
     "ascii-digits": [("beta1 * m", "ascii", "(* beta_1 m)")],
+    "plain-digits": [
+        ("β1^t", None, "(^ beta_1 t)"),
+        ("σ(W1 x + b1)", "unicode", "(apply sigma (+ (* W_1 x) b_1))"),
+        ("2x · 10³", "unicode", "(cdot (* 2 x) (^ 10 3))"),
+    ],
     "differential": [
         (r"W \leftarrow W - \eta dW", None, "(update W (+ W (- (* eta dW))))"),
         (r"v = \beta v + (1-\beta) dW", None, "(update= v (+ (* beta v) (* (+ 1 (- beta)) dW)))"),
         (r"db = \frac{1}{m} \sum_i dZ_i", "latex", "(eq db (* (/ 1 m) (sum i dZ_i)))"),
         (r"y = 2d + dW", "latex", "(eq y (+ (* 2 d) (* d W)))"),
         (r"\int_0^1 x^2 dx", None, "(int 0 1 (* (^ x 2) d x))"),
+    ],
+    "delta-change": [
+        (r"W \leftarrow W + \Delta W", None, "(update W (+ W ΔW))"),
+        ("ΔW = −η ∇L", None, "(eq ΔW (- (* eta (gradient L))))"),
+        (r"\Delta = A - B \\ y = \Delta W", None, "(block (eq Delta (+ A (- B))) (eq y (* Delta W)))"),
     ],
     "update": [
         (r"v = \beta v + g", None, "(update= v (+ (* beta v) g))"),

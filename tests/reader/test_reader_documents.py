@@ -146,3 +146,12 @@ def test_no_document_says_a_weighted_sum_is_over_its_weights() -> None:
                 if c["concept"] in ("weighted_average", "context_vector", "rbm_conditional", "luong_general",
                                     "luong_dot", "bahdanau_additive", "dot_product", "mse", "kl_divergence"):
                     assert " over " not in c["says"].split(", with ")[0], (document.name, c["says"])
+
+
+def test_copied_adam_lines_keep_their_lost_subscripts() -> None:
+    # a rendered page shows β₁; its plain-text copy has β1, which is β_1, not β times 1
+    reading = read(DOCUMENTS / "rmsprop_notes_copied.txt")
+    concepts = {f.text.strip(): set(f.concepts) for f in reading.formulas}
+    assert concepts["v_t = β1 v_{t−1} + (1 − β1) g_t"] == {"ema"}
+    assert concepts["s_t = β2 s_{t−1} + (1 − β2) g_t²"] == {"rmsprop"}
+    assert "exponential_decay" not in concepts["1 − β1^t"]

@@ -613,12 +613,18 @@ def _notation_notes(formula: Formula) -> str:
     """Names the reader might misread, said once: ``Here dW is one name: the gradient ...``."""
     said = list(dict.fromkeys(d.chosen.split(",")[0] for d in formula.decisions
                               if d.rule == "differential" and not d.chosen.startswith("d times")))
-    if not said:
-        return ""
+    changes = list(dict.fromkeys(d.chosen for d in formula.decisions
+                                 if d.rule == "delta-change" and not d.chosen.startswith("Δ times")))
+    out = ""
     if len(said) == 1:
-        return f" Here {said[0]} is one name: the gradient of the loss with respect to {said[0][1:]}."
-    return (f" Here {_join(said)} are names of their own: the gradients of the loss with respect to "
-            f"{_join([g[1:] for g in said])}.")
+        out = f" Here {said[0]} is one name: the gradient of the loss with respect to {said[0][1:]}."
+    elif said:
+        out = (f" Here {_join(said)} are names of their own: the gradients of the loss with respect "
+               f"to {_join([g[1:] for g in said])}.")
+    for change in changes:  # "ΔW, the change in W"
+        name, meaning = change.split(", ", 1)
+        out += f" Here {name} is one name: {meaning}, not Δ times {name[1:]}."
+    return out
 
 
 def _lower_first(text: str) -> str:
@@ -1043,7 +1049,10 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
     if isinstance(formula.root, Symbol):
         # a name alone (a symbol in running text): what the catalog calls it, no computation
         shown = _notation(formula.root)
-        lenses["names"] = f"{shown} is one name, given or defined in the text around it." + \
+        change = next((d.chosen.split(", ", 1)[1] for d in formula.decisions
+                       if d.rule == "delta-change" and not d.chosen.startswith("Δ times")), "")
+        what = f", {change} (not Δ times {shown[1:]})," if change else ","
+        lenses["names"] = f"{shown} is one name{what} given or defined in the text around it." + \
             _catalog_gloss(formula.root, shown)
         lenses["reading_order"] = f"Nothing to compute: {shown} stands for itself."
     return Explanation(formula, chunks, warnings, lenses, tuple(rec.defining))

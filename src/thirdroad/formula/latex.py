@@ -39,6 +39,7 @@ from thirdroad.formula.ast import (
     Tuple,
     Update,
 )
+from thirdroad.formula.names import DELTA
 from thirdroad.formula.tables import (
     BIG_OPERATORS,
     FUNCTION_LETTERS,
@@ -106,7 +107,9 @@ def _wrap(node: Node, need: int) -> str:
 
 def _symbol_core(node: Symbol) -> str:
     name = node.name
-    if name in GREEK_SET:
+    if name.startswith(DELTA) and len(name) > 1:  # ΔW, the change in W
+        core = "\\Delta " + _symbol_core(Symbol(name[1:]))
+    elif name in GREEK_SET:
         core = "\\" + name
     elif name == "partial" and not (node.sub or node.font or node.accent or node.sup or node.prime):
         core = "{\\partial}"  # alone, or it would take what follows

@@ -14,6 +14,7 @@ GREEK_CHAR.update({"epsilon": "ε", "varepsilon": "ε", "phi": "φ", "varphi": "
                    "vartheta": "ϑ", "varsigma": "ς", "varrho": "ϱ", "varpi": "ϖ"})
 SPECIAL_CHAR = {"infty": "∞", "partial": "∂", "ell": "ℓ", "dots": "…", "emptyset": "∅",
                 "hbar": "ℏ", "star": "*", "nabla": "∇", "prime": "′", "top": "⊤"}
+DELTA = "Δ"  # ΔW, the change in W, is one name: "Δ" + "W" (rule delta-change)
 _COMBINING = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307",
               "ddot": "\u0308", "vec": "\u20d7", "check": "\u030c", "breve": "\u0306",
               "acute": "\u0301", "grave": "\u0300", "ring": "\u030a", "underline": "\u0332"}
@@ -39,7 +40,11 @@ def styled_char(char: str, font: str) -> str:
 def base_text(sym: Symbol) -> str:
     """The symbol's letter(s) with font and accent, no scripts: ``m̂``, ``𝐖``, ``softmax``."""
     name = sym.name
-    core = GREEK_CHAR.get(name) or SPECIAL_CHAR.get(name) or name
+    if name.startswith(DELTA) and len(name) > 1:
+        name = name[1:]
+        core = DELTA + (GREEK_CHAR.get(name) or name)
+    else:
+        core = GREEK_CHAR.get(name) or SPECIAL_CHAR.get(name) or name
     core = "".join(styled_char(c, sym.font) for c in core) if sym.font else core
     if sym.accent in _COMBINING:
         core += _COMBINING[sym.accent]
@@ -97,7 +102,8 @@ def index_code(node: Node) -> str:
 def code_name(sym: Symbol, drop_sub: bool = False) -> str:
     """A plain Python identifier: Greek spelled (``beta``), subscripts joined by ``_``
     (``beta_1``, ``h_t``), accents as a suffix (``h_bar``), fonts dropped, ``dW`` kept."""
-    name = _NOT_IDENT.sub("_", sym.name).strip("_") or "x"
+    spelled = "Delta_" + sym.name[1:] if sym.name.startswith(DELTA) else sym.name
+    name = _NOT_IDENT.sub("_", spelled).strip("_") or "x"
     if sym.name == "star":
         name = "star"
     parts = [name]

@@ -116,7 +116,8 @@ class Formula:
 # Decisions whose other reading can be produced on request (Formula.alternatives).
 TURNABLE = frozenset({
     "function-application", "implicit-product", "transpose", "inverse", "superscript-label",
-    "bracket-concat", "update", "differential",
+    "bracket-concat", "update", "differential", "plain-digits",
+    "delta-change",
 })
 
 
@@ -142,7 +143,7 @@ def parse(text: str, notation: str | None = None, *,
         repairs = tuple(repair_list)
     try:
         mode = "latex" if chosen == "mangled" else chosen
-        tokens = tokenize(text, mode)
+        tokens = tokenize(text, chosen)
         parser = Parser(text, tokens, mode, _flips)
         root = parser.parse()
     except RecursionError as exc:  # defence in depth: the depth limit should come first

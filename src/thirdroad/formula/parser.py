@@ -56,6 +56,7 @@ from thirdroad.formula.ast import (
     variables,
 )
 from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.names import DELTA, display
 from thirdroad.formula.rules import Decision
 from thirdroad.formula.tables import (
     ACCENTS,
@@ -206,6 +207,36 @@ def _wrt_list(den: Node) -> tuple[Node, ...] | None:
     return tuple(out)
 
 
+def _lost_subscript(text: str, tok: Token) -> bool:
+    """Whether ``tok`` is the zero-width ``_`` the tokenizer put between a letter and the digits
+    right after it in plain text (rule plain-digits), not one of a Unicode subscript run."""
+    return tok.start == tok.end and text[tok.start : tok.start + 1] in _ASCII_DIGITS
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _unscript_flipped_digits(tokens: list[Token], text: str,
+                             flips: frozenset[tuple[str, int]]) -> list[Token]:
+    """For a turned plain-digits decision, drop the zero-width ``_{`` and ``}`` again, so that
+    β1 reads as β times 1."""
+    starts = {start for rule, start in flips if rule == "plain-digits"}
+    if not starts:
+        return tokens
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        if (tok.kind == "op" and tok.value == "_" and k and tokens[k - 1].start in starts
+                and _lost_subscript(text, tok)):
+            out.append(tokens[k + 2])  # _ { digits }: keep only the digits
+            k += 4
+            continue
+        out.append(tok)
+        k += 1
+    return out
+
+
 class Parser:
     """Reads one token list; ``parse()`` returns the root node."""
 
@@ -213,7 +244,7 @@ class Parser:
                  flips: frozenset[tuple[str, int]] = frozenset()) -> None:
         self.text = text
         self.flips = flips  # decisions to turn around: (rule, start of its span)
-        self.toks = tokens
+        self.toks = _unscript_flipped_digits(tokens, text, flips)
         self.i = 0
         self.notation = notation
         self.decisions: list[Decision] = []
@@ -224,6 +255,7 @@ class Parser:
         self.align = 0
         self.groups = 0  # how many {...} groups are open
         self.saw_d = False
+        self.saw_delta = any(t.kind == "cmd" and t.value == "Delta" for t in self.toks)
         self.functions = self._prescan_functions()
         self.gradient_of: dict[int, frozenset[str]] = {}  # a name right after ∇_x -> the names in x
         self.label_letters = self._prescan_label_letters()
@@ -376,6 +408,8 @@ class Parser:
                 deepest.span[0] + 1, "split it into smaller formulas", self.text)
         if self.saw_d:
             root = self._merge_differentials(root)
+        if self.saw_delta:
+            root = self._merge_changes(root)
         return root
 
     def _line_end(self, tok: Token) -> bool:
@@ -736,6 +770,9 @@ class Parser:
                 if tok.start == tok.end and self.notation == "ascii":
                     self.decide("ascii-digits", _span(node, tok),
                                 "the digits as a subscript", "a name ending in digits")
+                elif _lost_subscript(self.text, tok):
+                    self.decide("plain-digits", _span(node, tok),
+                                "the digits as a subscript", "the name times the number")
                 sub = self.parse_script(script=True)
                 node = self._subscript(node, sub, tok)
             elif v == "'":
@@ -1662,6 +1699,51 @@ class Parser:
         return Cases(tuple(branches), span=_span(tok, end))
 
     # ---- after parsing -------------------------------------------------------------
+    def _merge_changes(self, root: Node) -> Node:
+        """``ΔW`` is the one name ΔW, the change in W (rule delta-change), when Δ carries no
+        script and stands right before a name in a product; not where Δ stands alone
+        elsewhere in the block as a name of its own (``\\Delta = A - B``)."""
+        pairs = {id(f) for n in root.walk() if isinstance(n, Product) and n.op == ""
+                 for f, nxt in zip(n.factors, n.factors[1:], strict=False)
+                 if _is_delta(f) and isinstance(_base(nxt), Symbol)}
+        lone = any(_is_delta(sym) and id(sym) not in pairs for sym in variables(root))
+
+        def merge(node: Node) -> Node:
+            if not isinstance(node, Product) or node.op != "":
+                return node
+            out: list[Node] = []
+            factors = node.factors
+            k = 0
+            while k < len(factors):
+                f = factors[k]
+                nxt = factors[k + 1] if k + 1 < len(factors) else None
+                inner = _base(nxt)
+                if id(f) in pairs and isinstance(inner, Symbol) and nxt is not None:
+                    span = _span(f, inner)
+                    chosen = not lone
+                    if self.flipped("delta-change", span):
+                        chosen = not chosen
+                    shown = display(inner)
+                    change = f"Δ{shown}, the change in {shown}"
+                    times = f"Δ times {shown}"
+                    self.decide("delta-change", span, *((change, times) if chosen else (times, change)))
+                    if chosen:
+                        merged = Symbol(DELTA + inner.name, inner.font, inner.accent, inner.sub,
+                                        inner.sup, inner.prime, span=span)
+                        out.append(Power(merged, nxt.exp, span=_span(f, nxt))
+                                   if isinstance(nxt, Power) else merged)
+                        k += 2
+                        continue
+                out.append(f)
+                k += 1
+            if len(out) == len(factors):
+                return node
+            if len(out) == 1:
+                return out[0]
+            return Product(tuple(out), "", span=node.span)
+
+        return transform(root, merge)
+
     def _merge_differentials(self, root: Node) -> Node:
         """``dW`` is the one symbol dW, the gradient with respect to W (rule differential),
         when W is updated in the same block, or when ``dW`` is written as one word and W is a
@@ -1755,6 +1837,15 @@ class Parser:
             return Product(tuple(out), "", span=node.span)
 
         return transform(root, merge)
+
+
+def _is_delta(node: Node) -> bool:
+    return isinstance(node, Symbol) and node.name == "Delta" and not node.sub and not node.accent \
+        and not node.font and node.sup is None and not node.prime
+
+
+def _base(node: Node | None) -> Node | None:
+    return node.base if isinstance(node, Power) else node
 
 
 def _is_d(node: Node) -> bool:

@@ -4,7 +4,8 @@ When a piece of notation can be read two ways, the parser applies one of these r
 adds a :class:`Decision` to the formula, so the explanation can say which rule decided and
 what the other reading would have been. Where both readings stay plausible (function or
 product, transpose or power T, inverse or power -1, label or power, concatenation or interval,
-update or equation, dW or d times W), ``Formula.alternatives()`` gives the other tree too.
+update or equation, dW or d times W, ΔW or Δ times W, β1 as β₁ or β times 1),
+``Formula.alternatives()`` gives the other tree too.
 ``python -m thirdroad.formula.rules`` prints the table.
 """
 
@@ -41,12 +42,22 @@ RULES: dict[str, str] = {
         "a bare log x, exp x, which are the big operator and the function as in LaTeX"
     ),
     "ascii-digits": "in ASCII, digits ending a name are its subscript: beta1 is β₁",
+    "plain-digits": (
+        "in text copied from a rendered page, digits right after a Greek letter or a single "
+        "letter are its lost subscript: β1 is β₁, W1 is W₁ (2x, x 2, 10^3 and \\beta1 in LaTeX "
+        "stay products and numbers)"
+    ),
     "differential": (
         "dW is one name, the gradient of the loss with respect to W, when W is updated in the same "
         "block, or when dW is written as one word and W is a capital, a name used elsewhere or "
         "sits beside such a gradient (dZ; dx next to x; db next to dZ); it stays d times W inside "
         "an integral (\\int f(x) dx), with a space or an operator between (d \\cdot W), or when d "
         "stands alone elsewhere as a variable"
+    ),
+    "delta-change": (
+        "ΔW is one name, the change in W (like dW), when Δ has no script and stands right before "
+        "a name; it stays Δ times W where Δ also stands alone in the block as a name of its own "
+        "(\\Delta = A - B), or with an operator between (\\Delta \\cdot W)"
     ),
     "update": (
         "x = ... with x (or its earlier step x_{t-1}) on the right-hand side is an update, "

@@ -112,8 +112,10 @@ def suggest_command(name: str) -> str:
 
 
 def tokenize(text: str, notation: str = "latex") -> list[Token]:
-    """Split ``text`` into tokens. ``notation`` is ``latex``, ``unicode`` or ``ascii``; it
-    decides how runs of letters are cut (see the ``bare-word`` rule)."""
+    """Split ``text`` into tokens. ``notation`` is ``latex``, ``unicode``, ``ascii`` or
+    ``mangled`` (repaired text, cut as LaTeX); it decides how runs of letters are cut (see the
+    ``bare-word`` rule) and whether digits right after a letter are its subscript (rules
+    ascii-digits and plain-digits)."""
     if len(text) > MAX_LENGTH:
         raise FormulaError(
             f"the formula is too long ({len(text)} characters, at most {MAX_LENGTH})",
@@ -126,6 +128,7 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
     pos = 0
     n = len(text)
     ascii_mode = notation == "ascii"
+    plain = notation in ("unicode", "mangled")
     while pos < n:
         m = _MASTER.match(text, pos)
         assert m is not None  # the last alternative matches any character
@@ -148,6 +151,8 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
                     pos += 1
                 value, end = text[start:pos], pos
             _letters(value, start, text, end, ascii_mode, out)
+            if plain and len(value) == 1:  # W1 in pasted text is W_1 (rule plain-digits)
+                pos = _digits_subscript(text, pos, out)
         elif kind == "op":
             if value == "||":
                 append(Token("delim", "‖", start, end))
@@ -160,6 +165,8 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
             pos = _command(value[1:], start, end, text, out)
         else:
             pos = _other(value, start, text, out)
+            if out and out[-1].kind == "cmd" and out[-1].end == pos and value in UNICODE_GREEK:
+                pos = _digits_subscript(text, pos, out)  # β1 is β_1 (rule plain-digits)
     append(Token("eof", "", n, n))
     return out
 
@@ -209,6 +216,23 @@ def _letters(
         return
     for i, c in enumerate(value):
         out.append(Token("letter", c, start + i, start + i + 1))
+
+
+def _digits_subscript(text: str, pos: int, out: list[Token]) -> int:
+    """Digits right after a letter become its subscript: a rendered page shows β₁ and W₁ with
+    the digit lowered, and a copy of it keeps only β1 and W1. The script tokens are zero-width,
+    so the parser can tell them from a written ``_`` and record the decision."""
+    end = pos
+    while end < len(text) and text[end] in "0123456789":
+        end += 1
+    if end == pos or (end < len(text) and text[end] == "."
+                      and end + 1 < len(text) and text[end + 1].isdigit()):
+        return pos  # no digits, or a decimal number such as x0.5: leave it alone
+    out.append(Token("op", "_", pos, pos))
+    out.append(Token("op", "{", pos, pos))
+    out.append(Token("num", text[pos:end], pos, end))
+    out.append(Token("op", "}", end, end))
+    return end
 
 
 def _two_names(name: str) -> bool:

@@ -1,0 +1,100 @@
+"""Names that lose their look when a rendered page is copied as plain text: β₁ pasted as β1
+(rule plain-digits) and ΔW, the change in W (rule delta-change)."""
+
+from __future__ import annotations
+
+import pytest
+
+import thirdroad as tr
+from thirdroad.formula import parse
+
+from .sexpr import sexpr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("β1^t", "(^ beta_1 t)"),
+        ("1 − β1^t", "(+ 1 (- (^ beta_1 t)))"),
+        ("σ(W1 x + b2)", "(apply sigma (+ (* W_1 x) b_2))"),
+        ("β10 x", "(* beta_{10} x)"),
+    ],
+)
+def test_digits_after_a_greek_or_single_letter_are_its_subscript(text: str, expected: str) -> None:
+    f = parse(text)
+    assert sexpr(f.root) == expected
+    assert "plain-digits" in {d.rule for d in f.decisions}
+
+
+@pytest.mark.parametrize(
+    ("text", "notation", "expected"),
+    [
+        ("2x · y", "unicode", "(cdot (* 2 x) y)"),
+        ("x · 2", "unicode", "(cdot x 2)"),
+        ("10³ · x", "unicode", "(cdot (^ 10 3) x)"),
+        ("e² · x", "unicode", "(cdot (^ e 2) x)"),
+        ("ab2", "unicode", "(* a b 2)"),
+        (r"\beta1", "latex", "(* beta 1)"),
+        ("x₁ + σ 2", "unicode", "(+ x_1 (* sigma 2))"),
+    ],
+)
+def test_numbers_and_products_stay(text: str, notation: str, expected: str) -> None:
+    f = parse(text, notation=notation)
+    assert sexpr(f.root) == expected
+    assert "plain-digits" not in {d.rule for d in f.decisions}
+
+
+def test_the_lost_subscript_can_be_turned_back() -> None:
+    f = parse("β1^t")
+    ((decision, other),) = [(d, o) for d, o in f.alternatives() if d.rule == "plain-digits"]
+    assert f.source[slice(*decision.span)].startswith("β")
+    assert sexpr(other.root) == "(* beta (^ 1 t))"
+
+
+def test_copied_adam_average_is_a_moving_average_not_a_decay() -> None:
+    assert tr.explain("v_t = β1 v_{t−1} + (1 − β1) g_t").concepts == {"ema"}
+    assert "exponential_decay" not in tr.explain("1 − β1^t").concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ΔW", "ΔW"),
+        (r"\Delta W", "ΔW"),
+        (r"W \leftarrow W + \Delta W", "(update W (+ W ΔW))"),
+        (r"\Delta \theta_t = -\eta g_t", "(eq Δtheta_t (- (* eta g_t)))"),
+        (r"\Delta W^2", "(^ ΔW 2)"),
+    ],
+)
+def test_delta_before_a_name_is_the_change_in_that_name(text: str, expected: str) -> None:
+    f = parse(text)
+    assert sexpr(f.root) == expected
+    assert next(d.chosen for d in f.decisions if d.rule == "delta-change").startswith("Δ")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"\Delta", "Delta"),
+        (r"\Delta = A - B", "(eq Delta (+ A (- B)))"),
+        (r"\Delta \cdot W", "(cdot Delta W)"),
+        (r"\Delta = A - B \\ y = \Delta W", "(block (eq Delta (+ A (- B))) (eq y (* Delta W)))"),
+    ],
+)
+def test_delta_as_a_name_of_its_own_stays(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected
+
+
+def test_delta_w_is_not_a_matrix_product_and_can_be_turned() -> None:
+    e = tr.explain("ΔW")
+    assert "matrix_multiplication" not in e.concepts
+    assert "the change in W" in e.lenses["names"]
+    f = parse(r"\Delta W")
+    assert f.latex == r"\Delta W"
+    ((_, other),) = [(d, o) for d, o in f.alternatives() if d.rule == "delta-change"]
+    assert sexpr(other.root) == "(* Delta W)"
+
+
+def test_delta_names_compile_to_their_own_variables() -> None:
+    fn = tr.compile(r"W_{new} = W + \Delta W")
+    assert set(fn.inputs) == {"W", "Delta_W"}
