@@ -124,3 +124,26 @@ def test_a_lone_name_gets_what_the_catalog_writes_it_for() -> None:
     assert "In the catalog's formulas, h_(t−1) is the previous " in explain("h_{t-1}").lenses["names"]
     assert "In the catalog's formulas" not in explain("h_i").lenses["names"]  # no template writes h_i alone
     assert "It is a single value: 0.9." in explain("0.9").lenses["reading_order"]  # a number is one
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        (r"\|g\| \le 5", "the norm of g is at most 5"),
+        (r"x < 0", "x is less than 0"),
+        (r"p \ge 0.5", "p is at least 0.5"),
+        (r"0 \le p \le 1", "0 is at most p and p is at most 1"),
+    ],
+)
+def test_an_inequality_is_read_as_a_condition_not_by_its_right_side(text: str, condition: str) -> None:
+    e = explain(text)
+    assert e.lenses["names"].startswith(f"This is a condition, true or false: {condition}.")
+    assert "single value" not in e.lenses["reading_order"]
+    assert condition in e.lenses["reading_order"] or "check whether" in e.lenses["reading_order"]
+
+
+def test_a_condition_on_a_norm_is_checked_after_the_norm() -> None:
+    e = explain(r"\|g\| \le 5")
+    assert e.concepts == {"l2_norm"}
+    assert e.lenses["reading_order"] == (
+        "First (1) the norm of g: an L2 norm, read as one block; then (2) check whether (1) is at most 5.")

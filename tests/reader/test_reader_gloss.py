@@ -39,7 +39,11 @@ def test_the_companion_page_shows_the_gloss_and_never_a_single_value() -> None:
     reading = read(DOCUMENTS / "recurrent_cells.md")
     page = reading.to_html()
     assert '<p class="gloss">h_(t−1): the last hidden state, as the sentence says.</p>' in page
-    # only a number is a single value; a name or a derivative (a Jacobian here) is not
-    assert re.findall(r"It is a single value: ([^<]*)\.<", page) == ["5"]
+    # only a number is a single value; a name, a derivative (a Jacobian here) or a condition
+    # (the clipping bound ‖g‖ ≤ 5) is not
+    assert re.findall(r"It is a single value: ([^<]*)\.<", page) == []
+    clip = next(f.explanation for f in reading.formulas if f.text == r"\|g\| \le 5")
+    assert clip is not None
+    assert clip["lenses"]["names"].startswith("This is a condition, true or false: the norm of g is at most 5.")
     data = next(f.to_dict() for f in reading.formulas if f.text == "x_t")
     assert data["gloss"] == "the new input"

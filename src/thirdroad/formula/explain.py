@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
 
@@ -63,8 +63,9 @@ from thirdroad.formula.parse import Formula, parse
 from thirdroad.formula.phrases import article, concept_name, with_article
 from thirdroad.formula.program import Program, plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, quiet, recognize
+from thirdroad.formula.tables import CONDITION_RELATIONS
 from thirdroad.formula.unicode import to_unicode
-from thirdroad.formula.words import to_words
+from thirdroad.formula.words import say_relation, to_words
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -522,6 +523,19 @@ def _chunks(rec: Recognition) -> list[Chunk]:
 # the three lenses
 
 
+def _is_condition(node: Node | None) -> TypeGuard[Relation]:
+    """``‖g‖ ≤ 5``, ``x < 0``: a relation that states a condition, true or false, rather than
+    giving its left side a value."""
+    return isinstance(node, Relation) and any(op in CONDITION_RELATIONS for op in node.ops)
+
+
+def _condition(rec: Recognition) -> str:
+    """The first sentence for a formula that is a condition: what must hold, in words."""
+    if not _is_condition(rec.main):
+        return ""
+    return f"This is a condition, true or false: {_words(rec.main)}. "
+
+
 def _names_lens(chunks: list[Chunk], main_path: str) -> str:
     if not chunks:
         return "No concept of the catalog was recognised in this formula; the reading order below still applies."
@@ -648,6 +662,8 @@ def _reading_order(rec: Recognition) -> str:
         names.setdefault(id(f.node), _role_name(concepts_module.catalog()[f.concept], _fitting(f, rec).part))
     reader = _Reader(names)
     reader.read(main, top=True)
+    if _is_condition(main) and all(isinstance(side, Symbol | Number) for side in main.operands):
+        return _lines(rec) + f"It is a condition, read as it stands: {_words(main)}."
     if not reader.steps:
         if isinstance(main, Number):
             return _lines(rec) + f"It is a single value: {_words(main)}."
@@ -669,7 +685,7 @@ def _lines(rec: Recognition) -> str:
         path = f"0.{k}"
         if isinstance(item, Update):
             path += ".1"
-        elif isinstance(item, Relation):
+        elif isinstance(item, Relation) and not _is_condition(item):
             path += f".{len(item.operands) - 1}"
         found = [f for f in rec.found if f.path == path]
         what = _words(value)
@@ -689,6 +705,8 @@ def _lines(rec: Recognition) -> str:
 def _sides(item: Node) -> tuple[Node | None, Node | None]:
     if isinstance(item, Update):
         return item.target, item.value
+    if _is_condition(item):
+        return None, item  # a condition is said whole: "x is greater than 0"
     if isinstance(item, Relation):
         return item.operands[0], item.operands[-1]
     if isinstance(item, Text | Statement):
@@ -756,6 +774,8 @@ class _Reader:
             return f"take the size of {r(node.arg)}"
         if isinstance(node, Transpose):
             return f"transpose {r(node.arg)} ({_transpose_does(node.arg)})"
+        if _is_condition(node):
+            return "check whether " + say_relation(node, r)
         return ""
 
     def sum(self, node: Sum) -> str:
@@ -1042,7 +1062,7 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
     chunks = _chunks(rec)
     warnings = near_misses(rec, seed)
     lenses = {
-        "names": (_names_lens(chunks, rec.main_path) + _notation_notes(formula)).strip(),
+        "names": (_condition(rec) + _names_lens(chunks, rec.main_path) + _notation_notes(formula)).strip(),
         "reading_order": _reading_order(rec),
         "action": _action(rec, chunks),
     }

@@ -50,6 +50,7 @@ from thirdroad.formula.evaluate import evaluate, planned
 from thirdroad.formula.match import PIdx, PVar, build_pattern, canon, features, head, match, size
 from thirdroad.formula.parse import Formula, parse
 from thirdroad.formula.program import Program
+from thirdroad.formula.tables import CONDITION_RELATIONS
 
 SIZE = 4  # the length of the sample vectors
 _NUMBER_ROLES = frozenset({"scalar", "hyperparameter"})
@@ -314,6 +315,8 @@ def _main_path(root: Node) -> str:
             k = max(i for i, p in enumerate(node.parts) if not isinstance(p, Text))
             path, node = f"{path}.{k}", node.parts[k]
         elif isinstance(node, Relation):
+            if any(op in CONDITION_RELATIONS for op in node.ops):
+                return path  # ‖g‖ ≤ 5 states a condition; it does not define its right-hand side
             k = len(node.operands) - 1
             path, node = f"{path}.{k}", node.operands[k]
         elif isinstance(node, Update):

@@ -106,6 +106,9 @@ RELATION_LATEX = {
     "perp": "\\perp", "parallel": "\\parallel", "models": "\\models", "vdash": "\\vdash",
     "assign": ":=", "leftarrow": "\\leftarrow",
 }
+# relations that state a condition on their sides, true or false, rather than give a value
+CONDITION_RELATIONS = frozenset({"le", "lt", "ge", "gt", "ne", "ll", "gg"})
+
 RELATION_WORDS = {
     "eq": "equals", "approx": "is about", "propto": "is proportional to",
     "sim": "is drawn from", "in": "is in", "notin": "is not in", "le": "is at most",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from thirdroad.formula.ast import (
     Abs,
     Apply,
@@ -36,7 +38,7 @@ from thirdroad.formula.ast import (
 )
 from thirdroad.formula.latex import PRODUCT, SUM, strength
 from thirdroad.formula.names import display
-from thirdroad.formula.tables import RELATION_WORDS
+from thirdroad.formula.tables import CONDITION_RELATIONS, RELATION_WORDS
 
 _PRODUCT_WORDS = {"": " times ", "cdot": " times ", "times": " times ",
                   "odot": " times, entry by entry, ", "otimes": " outer product ",
@@ -55,6 +57,18 @@ def to_words(node: Node) -> str:
     return _say(node)
 
 
+def say_relation(node: Relation, say: Callable[[Node], str]) -> str:
+    """``a ≤ b`` is "a is at most b", each side said by ``say``; in a chain of conditions the
+    middle term is said again (``0 ≤ p ≤ 1``: "0 is at most p and p is at most 1")."""
+    sides = [say(operand) for operand in node.operands]
+    out = sides[0]
+    for k, op in enumerate(node.ops):
+        if k and op in CONDITION_RELATIONS:
+            out += f" and {sides[k]}"
+        out += f" {RELATION_WORDS.get(op, op)} {sides[k + 1]}"
+    return out
+
+
 def _group(node: Node, need: int) -> str:
     text = _say(node)
     return f"({text})" if strength(node) < need else text
@@ -68,10 +82,7 @@ def _say(node: Node) -> str:
     if isinstance(node, Update):
         return f"{_say(node.target)} becomes {_group(node.value, SUM)}"
     if isinstance(node, Relation):
-        out = _say(node.operands[0])
-        for op, operand in zip(node.ops, node.operands[1:], strict=True):
-            out += f" {RELATION_WORDS.get(op, op)} {_say(operand)}"
-        return out
+        return say_relation(node, _say)
     if isinstance(node, Sum):
         out = _group(node.terms[0], PRODUCT) if not isinstance(node.terms[0], Neg) else _say(
             node.terms[0])
