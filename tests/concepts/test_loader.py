@@ -209,3 +209,15 @@ def test_normalised_weights_and_concepts_that_sum_to_one(tmp_path: Path) -> None
     path.write_text(text.replace("references =", "sums_to_one = 'yes'\nreferences ="))
     with pytest.raises(CatalogError, match="'sums_to_one' must be true or false"):
         load(tmp_path)
+
+
+def test_mass_noun_flag(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    text = path.read_text()
+    assert not load(tmp_path)["thing"].mass_noun
+    path.write_text(text.replace("references =", "mass_noun = true\nreferences ="))
+    thing = load(tmp_path)["thing"]
+    assert thing.mass_noun and thing.to_dict()["mass_noun"] is True
+    path.write_text(text.replace("references =", "mass_noun = 1\nreferences ="))
+    with pytest.raises(CatalogError, match="'mass_noun' must be true or false"):
+        load(tmp_path)

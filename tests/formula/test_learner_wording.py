@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from thirdroad.concepts import catalog
 from thirdroad.formula.explain import explain
-from thirdroad.formula.phrases import with_article
+from thirdroad.formula.phrases import concept_name, with_article
 
 GRU_GATE = r"r_t = \sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr})"
 BAHDANAU = r"e_{t,i} = v_a^\top \tanh(W_a s_{t-1} + U_a h_i)"
@@ -147,3 +148,25 @@ def test_a_condition_on_a_norm_is_checked_after_the_norm() -> None:
     assert e.concepts == {"l2_norm"}
     assert e.lenses["reading_order"] == (
         "First (1) the norm of g: an L2 norm, read as one block; then (2) check whether (1) is at most 5.")
+
+
+@pytest.mark.parametrize("cid", ["scaled_dot_product_attention", "multi_head_attention", "dropout", "layer_norm"])
+def test_a_mass_noun_of_the_catalog_takes_no_article(cid: str) -> None:
+    name = concept_name(catalog()[cid])
+    assert catalog()[cid].mass_noun
+    assert with_article(name) == name
+
+
+def test_the_article_rule_reads_the_catalog_not_the_word_attention() -> None:
+    # countable names with "attention" in them keep their article; the flag decides, not the word
+    assert with_article("attentional hidden state") == "an attentional hidden state"
+    assert with_article("softmax") == "a softmax"
+    assert not catalog()["attentional_hidden"].mass_noun
+
+
+def test_attention_is_not_an_attention() -> None:
+    e = explain(r"\operatorname{Attention}(Q, K, V) = \operatorname{softmax}\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V")
+    text = " ".join(e.lenses.values())
+    assert "This is just scaled dot-product attention:" in text
+    assert "a scaled dot-product attention" not in text and "an attention" not in text
+    assert "the scaled scores of scaled dot-product attention, read as one block" in e.lenses["reading_order"]

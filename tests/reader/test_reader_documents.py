@@ -128,7 +128,7 @@ def test_the_example_posts_attention_lists_its_concept_once_and_its_scores_as_a_
     assert [c["part"] for c in chunks if c["concept"] == "scaled_dot_product_attention" and c["part"]] \
         == ["scaled scores"]
     order = found.explanation["lenses"]["reading_order"]
-    assert "the scaled scores of a scaled dot-product attention, read as one block" in order
+    assert "the scaled scores of scaled dot-product attention, read as one block" in order
     assert order.count("scaled dot-product attention") == 2  # the block's part, and what step 3 makes
     section = reading.to_html().split(f'id="f-{found.index}"')[1].split("<section")[0]
     labels = re.findall(r'<a class="concept-name" href="#c-scaled_dot_product_attention">([^<]*)</a>', section)

@@ -16,6 +16,8 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
     related = ["adamw"]                    # optional
     sums_to_one = true                     # optional: its values are weights that add up to
                                            # one (softmax, attention weights, a distribution)
+    mass_noun = true                       # optional: the name reads without an article
+                                           # ("this is multi-head attention", "dropout")
     conventions = ["..."]                  # optional: where sources write it differently
     pitfalls = ["..."]                     # optional: words that are often wrong
     references = ["Kingma & Ba (2015). Adam: ... ICLR."]
@@ -53,7 +55,7 @@ DATA_DIR = Path(__file__).parent / "data"
 FILE_KEYS = frozenset({"family", "title", "description", "concept"})
 CONCEPT_KEYS = frozenset(
     {"id", "name", "aliases", "summary", "action", "builds_on", "related", "conventions",
-     "pitfalls", "references", "formula", "sums_to_one"}
+     "pitfalls", "references", "formula", "sums_to_one", "mass_noun"}
 )
 REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
 FORMULA_KEYS = frozenset(
@@ -363,6 +365,7 @@ def _concept(check: _Checker, raw: Any, family: str) -> Concept:
         conventions=check.strings(raw, "conventions"),
         pitfalls=check.strings(raw, "pitfalls"),
         sums_to_one=_flag(check, raw, "sums_to_one"),
+        mass_noun=_flag(check, raw, "mass_noun"),
         source_file=check.file,
     )
 

@@ -139,6 +139,7 @@ class Concept:
     conventions: tuple[str, ...] = ()
     pitfalls: tuple[str, ...] = ()
     sums_to_one: bool = False  # its values are weights that add up to one (softmax, a distribution)
+    mass_noun: bool = False  # its name takes no article: "multi-head attention", "dropout"
     source_file: str = field(default="", compare=False, repr=False)
 
     @property
@@ -183,5 +184,6 @@ class Concept:
             "conventions": list(self.conventions),
             "pitfalls": list(self.pitfalls),
             "sums_to_one": self.sums_to_one,
+            "mass_noun": self.mass_noun,
             "references": list(self.references),
         }

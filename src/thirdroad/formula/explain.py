@@ -60,7 +60,7 @@ from thirdroad.formula.mathml import latex_to_mathml, to_mathml
 from thirdroad.formula.names import display
 from thirdroad.formula.nearmiss import Warning, near_misses
 from thirdroad.formula.parse import Formula, parse
-from thirdroad.formula.phrases import article, concept_name, with_article
+from thirdroad.formula.phrases import article, concept_name, is_mass, with_article
 from thirdroad.formula.program import Program, plan
 from thirdroad.formula.recognize import Found, Recognition, atom_name, quiet, recognize
 from thirdroad.formula.tables import CONDITION_RELATIONS
@@ -370,11 +370,14 @@ def _fitting(found: Found, rec: Recognition) -> Template:
 
 
 def _role_name(concept: Concept, role: str) -> str:
-    """``Adam's first moment``, ``the gate of a GRU``, or the concept's name (no ``role``)."""
+    """``Adam's first moment``, ``the gate of a GRU``, ``the scaled scores of scaled dot-product
+    attention``, or the concept's name (no ``role``)."""
     name = concept_name(concept)
     if not role:
         return name
-    return f"{name}'s {role}" if not article(name) else f"the {role} of {with_article(name)}"
+    if not article(name) and not is_mass(name):
+        return f"{name}'s {role}"
+    return f"the {role} of {with_article(name)}"
 
 
 def _meaning(meaning: str, role: str) -> str:

@@ -14,9 +14,10 @@ _MASS_ENDINGS = ("descent", "decay", "clipping", "annealing", "correction", "mom
 
 def article(name: str) -> str:
     """The article a name takes: "a", "an", or none for a proper name or a method's name."""
-    if _proper(name) or name.endswith(_MASS_ENDINGS) or "'s " in name or name.startswith("the ") or _plural(name):
-        # "this is Adam", "gradient descent", "Adam's step", "the gate of a GRU", "attention
-        # weights": no article
+    if (_proper(name) or is_mass(name) or name.endswith(_MASS_ENDINGS) or "'s " in name
+            or name.startswith("the ") or _plural(name)):
+        # "this is Adam", "multi-head attention", "gradient descent", "Adam's step", "the gate
+        # of a GRU", "attention weights": no article
         return ""
     if name[:2].isupper():  # an acronym is read letter by letter: an SGD, an MSE, a GRU
         return "an" if name[0] in "AEFHILMNORSX" else "a"
@@ -60,10 +61,23 @@ def _proper_names() -> frozenset[str]:
                      if c.family == "optimizers" and (" " not in c.name or _keeps_capital(c.name)))
 
 
+def is_mass(name: str) -> bool:
+    """An uncountable name (the catalog's ``mass_noun``): "scaled dot-product attention",
+    "dropout", "layer normalisation"."""
+    return name in _mass_names()
+
+
+@cache
+def _mass_names() -> frozenset[str]:
+    """The names of the catalog's mass-noun concepts, as written and as they read in a sentence."""
+    mass = [c for c in concepts_module.catalog() if c.mass_noun]
+    return frozenset(c.name for c in mass) | frozenset(concept_name(c) for c in mass)
+
+
 def with_article(name: str) -> str:
     """``a softmax``, ``an EMA``, ``Adam``."""
     word = article(name)
     return f"{word} {name}" if word else name
 
 
-__all__ = ["article", "concept_name", "with_article"]
+__all__ = ["article", "concept_name", "is_mass", "with_article"]
