@@ -221,3 +221,17 @@ def test_mass_noun_flag(tmp_path: Path) -> None:
     path.write_text(text.replace("references =", "mass_noun = 1\nreferences ="))
     with pytest.raises(CatalogError, match="'mass_noun' must be true or false"):
         load(tmp_path)
+
+
+def test_derived_names_are_statistics_of_a_variable_written_in_the_template(tmp_path: Path) -> None:
+    path = write(tmp_path, latex=r"\frac{1}{1 + e^{-(x - \mu)}}")
+    text = path.read_text()
+    path.write_text(text.replace("reference =", "derived = { '\\mu' = \"mean of x\" }\nreference ="))
+    thing = load(tmp_path)["thing"]
+    assert thing.formulas[0].derived == ((r"\mu", "mean", "x"),)
+    assert thing.to_dict()["formulas"][0]["derived"] == {r"\mu": "mean of x"}
+    for bad, message in [("'\\mu' = \"median of x\"", "must say"), ("'\\mu' = \"mean of y\"", "must say"),
+                         ("'\\nu' = \"mean of x\"", "does not occur")]:
+        path.write_text(text.replace("reference =", f"derived = {{ {bad} }}\nreference ="))
+        with pytest.raises(CatalogError, match=message):
+            load(tmp_path)

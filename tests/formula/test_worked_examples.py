@@ -70,3 +70,75 @@ def test_no_size_of_a_catalog_formula_gets_a_fractional_value() -> None:
             assert values[name].isdigit() and int(values[name]) >= 1, (cid, name, values[name])
             checked.append((cid, name))
     assert len(checked) >= 10, checked  # the check reached real examples, not none
+
+
+def _vector(text: str) -> np.ndarray:
+    return np.array([float(x) for x in text.strip("[]").split(",")])
+
+
+def _result(action: str) -> str:
+    match = re.search(r"it gives (\[[^\]]*\]|[^\s(]+?)\.?(?: \(|$)", action)
+    assert match, action
+    return match.group(1)
+
+
+@pytest.mark.parametrize(("text", "mean", "ddof"), [
+    (r"\sigma^2 = \frac{1}{n} \sum_{i=1}^{n} (x_i - \bar{x})^2", "x̄", 0),
+    (r"\frac{1}{n} \sum_{i=1}^{n} (x_i - \mu)^2", "μ", 0),
+    (r"s^2 = \frac{1}{n-1} \sum_{i=1}^{n} (x_i - \bar x)^2", "x̄", 1),
+])
+def test_the_mean_in_a_variance_is_the_mean_of_the_example(text: str, mean: str, ddof: int) -> None:
+    action = explain(text).lenses["action"]
+    values = given(action)
+    x = _vector(values["x"])
+    assert float(values[mean]) == pytest.approx(x.mean(), abs=5e-4)
+    assert f"{mean} = {values[mean]} (the mean of x)" in action
+    assert float(_result(action)) == pytest.approx(np.var(x, ddof=ddof), abs=5e-4)
+
+
+def test_standardised_example_uses_the_statistics_of_its_values() -> None:
+    action = explain(r"z = \frac{x - \mu}{\sigma}").lenses["action"]
+    values = given(action)
+    x = _vector(values["x"])
+    assert float(values["μ"]) == pytest.approx(x.mean(), abs=5e-4)
+    assert float(values["σ"]) == pytest.approx(x.std(), abs=5e-4)
+    np.testing.assert_allclose(_vector(_result(action)), (x - x.mean()) / x.std(), atol=5e-3)
+    assert "these add up to 0)" in action
+
+
+def test_batch_norm_statistics_are_the_batch_statistics() -> None:
+    action = explain(r"y_i = \gamma \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta").lenses["action"]
+    values = given(action)
+    x = _vector(values["x_i"])
+    assert float(values["μ_B"]) == pytest.approx(x.mean(), abs=5e-4)
+    assert float(values["σ_B"]) == pytest.approx(x.std(), abs=5e-4)
+    assert "(the standard deviation of x_i)" in action
+
+
+def test_weights_that_must_sum_to_one_do_in_the_example() -> None:
+    action = explain(r"\sum_i \alpha_i x_i").lenses["action"]
+    assert _vector(given(action)["α"]).sum() == pytest.approx(1, abs=2e-3)
+
+
+def test_no_example_when_a_derived_quantity_cannot_be_computed() -> None:
+    # σ is written inside √(σ² + ε): the catalog derives it from x, but the template binds the
+    # whole root, so the example would have to make σ up
+    action = explain(r"\hat x = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}").lenses["action"]
+    assert "For example" not in action
+
+
+def test_every_derived_name_of_the_catalog_gets_its_statistic() -> None:
+    checked = 0
+    for concept in concepts.catalog():
+        for template in concept.formulas:
+            if not template.derived:
+                continue
+            action = explain(template.equation).lenses["action"]
+            if "For example" not in action:
+                continue
+            checked += 1
+            for written, statistic, _ in template.derived:
+                shown = to_unicode(parse(written).root).removesuffix("²")
+                said = "standard deviation" if statistic == "variance" else statistic
+                assert f"{shown} = " in action and f"(the {said} of " in action, (written, action)
+    assert checked >= 5

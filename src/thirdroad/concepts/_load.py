@@ -35,6 +35,9 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
     normalised = { a = ['\\pi', 'p'] }     # optional: variables whose values must be weights
                                            # that add up to one, each with the other names
                                            # written for such weights (its own symbol counts)
+    derived = { '\\mu' = "mean of x" }     # optional: names the template writes that are
+                                           # statistics of a variable (mean, variance or
+                                           # standard deviation of it), not inputs of their own
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ CONCEPT_KEYS = frozenset(
 REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
 FORMULA_KEYS = frozenset(
     {"latex", "output", "vars", "symbols", "reference", "says", "notation", "note", "part", "does",
-     "normalised"}
+     "normalised", "derived"}
 )
 EDGE_KEYS = frozenset({"id", "how"})
 
@@ -284,6 +287,37 @@ def _normalised(check: _Checker, spec: Mapping[str, Any], variables: tuple[Varia
     return tuple(out)
 
 
+def _derived(check: _Checker, spec: Mapping[str, Any], variables: tuple[Variable, ...],
+             latex: str) -> tuple[tuple[str, str, str], ...]:
+    """Names the template writes that are statistics of one of its variables (the mean μ of a
+    variance): ``(written, statistic, variable)``, so that a worked example computes them from
+    the example's values instead of drawing them."""
+    raw = spec.get("derived", {})
+    if not isinstance(raw, dict):
+        raise check.fail(f"formula {latex!r}: 'derived' must be a table {{ 'symbol' = \"mean of x\" }}")
+    names = {v.name for v in variables if v.passed_to_reference}
+    out = []
+    for written, text in raw.items():
+        m = _DERIVED.fullmatch(str(text).strip())
+        if not m or m.group(2) not in names:
+            raise check.fail(f"formula {latex!r}: 'derived' {written!r} must say \"<statistic> of <var>\" "
+                             f"with a statistic among {', '.join(STATISTICS)} and a value variable of "
+                             f"the template, not {text!r}")
+        if _squash(written) not in _squash(latex):
+            raise check.fail(f"formula {latex!r}: 'derived' names {written!r}, which does not occur "
+                             "in the template")
+        out.append((written, m.group(1), m.group(2)))
+    return tuple(out)
+
+
+STATISTICS = ("mean", "variance", "standard deviation")
+_DERIVED = re.compile(rf"({'|'.join(STATISTICS)}) of ([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _squash(latex: str) -> str:
+    return re.sub(r"\s+|[{}]", "", latex)
+
+
 def _formula(check: _Checker, spec: Any, concept: str) -> Template:
     if not isinstance(spec, dict):
         raise check.fail("each [[concept.formula]] must be a table")
@@ -307,6 +341,7 @@ def _formula(check: _Checker, spec: Any, concept: str) -> Template:
         part=part,
         does=does,
         normalised=_normalised(check, spec, variables, latex),
+        derived=_derived(check, spec, variables, latex),
     )
 
 

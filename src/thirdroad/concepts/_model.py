@@ -69,6 +69,8 @@ class Template:
     ``normalised`` lists the variables whose values must be weights that add up to one (the
     weights of a convex combination), each with the other names conventionally written for
     such weights (``\\pi`` for mixture weights); the variable's own symbol always counts.
+    ``derived`` lists names the template writes that are statistics of one of its variables,
+    ``(written, statistic, variable)``: ``('\\mu', 'mean', 'x')`` in a variance.
     """
 
     concept: str
@@ -82,6 +84,7 @@ class Template:
     part: str = ""
     does: str = ""
     normalised: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    derived: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def equation(self) -> str:
@@ -174,6 +177,7 @@ class Concept:
                     "does": t.does,
                     "reference": t.reference,
                     "normalised": {var: list(names) for var, names in t.normalised},
+                    "derived": {written: f"{stat} of {var}" for written, stat, var in t.derived},
                     "variables": [
                         {"name": v.name, "symbol": v.symbol, "role": v.role, "meaning": v.meaning}
                         for v in t.variables

@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -1001,6 +1001,7 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
         return ""
     axes = program.steps[0].axes
     inputs: dict[str, Any] = {}
+    input_of: dict[str, str] = {}  # template variable -> the example's input name
     if found is not None:
         for var, bound in found.bindings.items():
             atom = bound[0] if isinstance(bound, tuple) else bound
@@ -1008,7 +1009,11 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
                 name = atom_name(atom, program, axes)
                 role = "vector" if isinstance(bound, tuple) else found.template.variable(var).role \
                     if any(v.name == var for v in found.template.variables) else "scalar"
-                if name is not None and name in program.inputs and name not in inputs:
+                if name is not None and name in program.inputs:
+                    input_of.setdefault(var, name)
+                if name is not None and name in program.inputs and name not in inputs and not any(
+                        v.name == var and v.symbol == written for v in found.template.variables
+                        for written, _, _ in found.template.derived):  # computed below, not drawn
                     arrays = sum(1 for v in inputs.values() if np.ndim(v) == 1)
                     inputs[name] = _example_value(var, role, arrays)
     indexed = {program.name_of(s, axes)[0] for s in node.walk()
@@ -1020,18 +1025,94 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
         elif name not in inputs:
             arrays = sum(1 for v in inputs.values() if np.ndim(v) == 1)
             inputs[name] = _VECTORS[arrays % len(_VECTORS)] if name in indexed else 0.5
+    derived: dict[str, str] = {}  # input name -> the statistic it is, of which input
+    if found is not None:
+        _normalise_weights(found.template, input_of, inputs)
+        made = _derive(found, node, program, axes, input_of, inputs)
+        if made is None:
+            return ""  # a quantity the catalog derives from the inputs that cannot be computed here
+        derived = made
     result = quiet(lambda: evaluate(node, **inputs))
     if result is None or not np.all(np.isfinite(np.asarray(result, dtype=np.float64))):
         return ""
     shown = {program.name_of(s, axes)[0]: display(_plain(s) if program.name_of(s, axes)[1] else s)
              for s in node.walk() if isinstance(s, Symbol)}
     shown.update(_gradients_shown(program, node, axes))
-    given = ", ".join(f"{shown.get(name, name)} = {_fmt_value(v)}" for name, v in inputs.items())
+    order = [name for name in inputs if name not in derived] + list(derived)
+    given = ", ".join(
+        f"{shown.get(name, name)} = {_fmt_value(inputs[name])}" + (
+            f" (the {derived[name].split(' of ')[0]} of {shown.get(derived[name].split(' of ')[1], '')})"
+            if name in derived else "")
+        for name in order)
     text = f"For example, with {given}, it gives {_fmt_value(result)}"
     arr = np.asarray(result, dtype=np.float64)
     if arr.ndim == 1 and arr.size > 1:
-        text += f" (these add up to {float(arr.sum()):.3g})"
+        total = round(float(arr.sum()), 12) + 0.0  # standardised values add up to 0, not -4.4e-16
+        text += f" (these add up to {total:.3g})"
     return text + "."
+
+
+_STATISTIC: dict[str, Callable[[Any], Any]] = {"mean": np.mean, "variance": np.var, "standard deviation": np.std}
+
+
+def _normalise_weights(template: Template, input_of: Mapping[str, str], inputs: dict[str, Any]) -> None:
+    """Weights the template needs to add up to one get example values that do."""
+    for var, _ in template.normalised:
+        name = input_of.get(var)
+        if name is None or name not in inputs or np.ndim(inputs[name]) != 1:
+            continue
+        weights = np.abs(np.asarray(inputs[name], dtype=np.float64))
+        if weights.sum() > 0:
+            inputs[name] = weights / weights.sum()
+
+
+def _derive(found: Found, node: Node, program: Program, axes: frozenset[str],
+            input_of: Mapping[str, str], inputs: dict[str, Any]) -> dict[str, str] | None:
+    """Set the names the catalog derives from an input (the mean μ of x in a variance) to that
+    statistic of the example's input. Returns ``{input name: "mean of <input name>"}``, or None
+    when a derived name cannot be found or computed, so that no example with made-up values for
+    it is shown."""
+    template = found.template
+    out: dict[str, str] = {}
+    for written, statistic, var in template.derived:
+        source = input_of.get(var)
+        if source is None or source not in inputs:
+            return None
+        target = _derived_node(found, node, written)
+        power = 1.0
+        if isinstance(target, Power) and isinstance(target.exp, Number):
+            power, target = float(target.exp.value), target.base  # σ_B² is the variance: σ_B its root
+        if not isinstance(target, Symbol):
+            return None
+        name = atom_name(target, program, axes)
+        if name is None or name not in program.inputs:
+            return None
+        value = float(_STATISTIC[statistic](np.asarray(inputs[source], dtype=np.float64)))
+        inputs[name] = value ** (1.0 / power)
+        out[name] = f"{'standard deviation' if power == 2 and statistic == 'variance' else statistic} of {source}"
+    return out
+
+
+def _derived_node(found: Found, node: Node, written: str) -> Node | None:
+    """The formula's own node for a name the template writes: the binding of the variable it is
+    (declared, or named freely in the template), else the same name written in the formula."""
+    pattern = quiet(lambda: canon(parse(written, "latex").root))
+    if pattern is None:
+        return None
+    for var in found.template.variables:
+        if quiet(lambda v=var: canon(parse(v.symbol, "latex").root)) == pattern:  # type: ignore[misc]
+            bound = found.bindings.get(var.name)
+            atom = bound[0] if isinstance(bound, tuple) else bound
+            return atom if isinstance(atom, Node) else None
+    if isinstance(pattern, Symbol):
+        bound = found.bindings.get("_" + pattern.name + pattern.accent)
+        if isinstance(bound, Node):
+            return bound
+    if isinstance(pattern, Power) and isinstance(pattern.base, Symbol):
+        base = _derived_node(found, node, to_latex(pattern.base))
+        if base is not None:
+            return Power(base, pattern.exp)
+    return pattern if any(n == pattern for n in node.walk()) else None
 
 
 # --------------------------------------------------------------------------------------------
