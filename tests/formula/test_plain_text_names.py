@@ -18,6 +18,7 @@ from .sexpr import sexpr
         ("1 − β1^t", "(+ 1 (- (^ beta_1 t)))"),
         ("σ(W1 x + b2)", "(apply sigma (+ (* W_1 x) b_2))"),
         ("β10 x", "(* beta_{10} x)"),
+        ("Σ1 + Σ2", "(+ Sigma_1 Sigma_2)"),  # two covariance matrices, not sum signs
     ],
 )
 def test_digits_after_a_greek_or_single_letter_are_its_subscript(text: str, expected: str) -> None:

@@ -1221,7 +1221,8 @@ class Parser:
             ):
                 self.decide("bare-word", span, f"the Greek letter {name}",
                             "a product of its letters")
-            if name == "Sigma" and self.notation != "latex" and self.at_op("_"):
+            if name == "Sigma" and self.notation != "latex" and self.at_op("_") and not _lost_subscript(
+                    self.text, self.peek()):  # Σ1 in copied text is the matrix Σ₁
                 self.decide("sigma-sum", span, "the sum sign", "the matrix Σ")
                 return self._bigop(tok, "sum"), False
             return Symbol(name, tok.font, span=span), True
