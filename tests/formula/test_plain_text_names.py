@@ -7,6 +7,7 @@ import pytest
 
 import thirdroad as tr
 from thirdroad.formula import parse
+from thirdroad.formula.evaluate import evaluate
 
 from .sexpr import sexpr
 
@@ -99,3 +100,16 @@ def test_delta_w_is_not_a_matrix_product_and_can_be_turned() -> None:
 def test_delta_names_compile_to_their_own_variables() -> None:
     fn = tr.compile(r"W_{new} = W + \Delta W")
     assert set(fn.inputs) == {"W", "Delta_W"}
+
+
+def test_sigma2_is_the_variance_whose_raised_2_was_lowered() -> None:
+    """A copy turns σ² into σ2 as it turns β₁ into β1; for σ the square is what authors mean,
+    unless other numbered σs (σ1, σ3) show that the σs are numbered."""
+    f = parse("N(μ, σ2)")
+    assert "(^ sigma 2)" in sexpr(f.root)
+    assert [d.chosen for d in f.decisions if d.rule == "plain-digits"] == ["a lost square (σ² is the variance)"]
+    assert evaluate(parse("σ2"), sigma=3.0) == pytest.approx(9.0)
+    turned = [alt for d, alt in parse("σ2 = v").alternatives() if d.rule == "plain-digits"]
+    assert turned and sexpr(turned[0].root) == "(eq sigma_2 v)"
+    assert sexpr(parse("σ1 + σ2").root) == "(+ sigma_1 sigma_2)"
+    assert sexpr(parse("σ12").root) == "sigma_{12}"

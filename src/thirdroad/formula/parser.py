@@ -219,7 +219,7 @@ _ASCII_DIGITS = frozenset("0123456789")
 def _unscript_flipped_digits(tokens: list[Token], text: str,
                              flips: frozenset[tuple[str, int]]) -> list[Token]:
     """For a turned plain-digits decision, drop the zero-width ``_{`` and ``}`` again, so that
-    β1 reads as β times 1."""
+    β1 reads as β times 1 (and σ2, read as σ², becomes σ₂)."""
     starts = {start for rule, start in flips if rule == "plain-digits"}
     if not starts:
         return tokens
@@ -231,6 +231,11 @@ def _unscript_flipped_digits(tokens: list[Token], text: str,
                 and _lost_subscript(text, tok)):
             out.append(tokens[k + 2])  # _ { digits }: keep only the digits
             k += 4
+            continue
+        if (tok.kind == "op" and tok.value == "^" and k and tokens[k - 1].start in starts
+                and _lost_subscript(text, tok)):
+            out.append(Token("op", "_", tok.start, tok.end))  # σ2 turned: σ₂, a subscript
+            k += 1
             continue
         out.append(tok)
         k += 1
@@ -764,6 +769,9 @@ class Parser:
             v = tok.value
             if v == "^":
                 self.advance()
+                if _lost_subscript(self.text, tok):
+                    self.decide("plain-digits", _span(node, tok),
+                                "a lost square (σ² is the variance)", "the digits as a subscript")
                 node = self._superscript(node, tok)
             elif v == "_":
                 self.advance()

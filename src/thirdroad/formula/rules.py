@@ -45,7 +45,7 @@ RULES: dict[str, str] = {
     "plain-digits": (
         "in text copied from a rendered page, digits right after a Greek letter or a single "
         "letter are its lost subscript: β1 is β₁, W1 is W₁ (2x, x 2, 10^3 and \\beta1 in LaTeX "
-        "stay products and numbers)"
+        "stay products and numbers); σ2 is the variance σ², whose raised 2 the copy lowered"
     ),
     "differential": (
         "dW is one name, the gradient of the loss with respect to W, when W is updated in the same "

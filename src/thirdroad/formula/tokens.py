@@ -218,6 +218,9 @@ def _letters(
         out.append(Token("letter", c, start + i, start + i + 1))
 
 
+_OTHER_SIGMA = re.compile("σ(?:[013-9]|2[0-9])")
+
+
 def _digits_subscript(text: str, pos: int, out: list[Token]) -> int:
     """Digits right after a letter become its subscript: a rendered page shows β₁ and W₁ with
     the digit lowered, and a copy of it keeps only β1 and W1. The script tokens are zero-width,
@@ -228,6 +231,14 @@ def _digits_subscript(text: str, pos: int, out: list[Token]) -> int:
     if end == pos or (end < len(text) and text[end] == "."
                       and end + 1 < len(text) and text[end + 1].isdigit()):
         return pos  # no digits, or a decimal number such as x0.5: leave it alone
+    if out and out[-1].value == "sigma" and text[pos:end] == "2" and not _OTHER_SIGMA.search(text):
+        # σ2 is the variance σ² whose raised 2 the copy lowered, far more often than a σ₂
+        # (unless a σ1 or σ3 nearby says the σs are numbered)
+        out.append(Token("op", "^", pos, pos))
+        out.append(Token("op", "{", pos, pos))
+        out.append(Token("num", "2", pos, end))
+        out.append(Token("op", "}", end, end))
+        return end
     out.append(Token("op", "_", pos, pos))
     out.append(Token("op", "{", pos, pos))
     out.append(Token("num", text[pos:end], pos, end))
