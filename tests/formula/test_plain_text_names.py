@@ -113,3 +113,19 @@ def test_sigma2_is_the_variance_whose_raised_2_was_lowered() -> None:
     assert turned and sexpr(turned[0].root) == "(eq sigma_2 v)"
     assert sexpr(parse("σ1 + σ2").root) == "(+ sigma_1 sigma_2)"
     assert sexpr(parse("σ12").root) == "sigma_{12}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("z ~ N(0, 1)", "(sim z (apply N 0 1))"),
+        ("ε ~ N(0, I)", "(sim epsilon (apply N 0 I))"),
+        ("x ~ N(0, σ2)", "(sim x (apply N 0 (^ sigma 2)))"),
+        ("p(x) ~ exp(-E(x))", "(sim (apply p x) (apply exp (- (apply E x))))"),
+    ],
+)
+def test_a_tilde_in_plain_text_is_drawn_from(text: str, expected: str) -> None:
+    """Outside LaTeX, x ~ N(0, 1) says x is drawn from N(0, 1): the ~ must not vanish (in LaTeX
+    it is a tie, a space, and \\sim is the relation)."""
+    assert sexpr(parse(text).root) == expected
+    assert "is drawn from" in tr.explain(text).to_text()

@@ -138,6 +138,13 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
         pos = end
         if kind == "ws":
             continue
+        if value == "~" and (plain or ascii_mode) and out and (
+            out[-1].kind in ("letter", "word", "num")
+            or out[-1].value in (")", "]", "}", "|", "‖")
+            or (out[-1].kind == "cmd" and out[-1].value in GREEK_SET)
+        ):
+            append(Token("cmd", "sim", start, end))  # x ~ N(0, 1): drawn from (in LaTeX, ~ is a tie)
+            continue
         if kind == "num":
             append(Token("num", value, start, end))
         elif kind == "letters":
