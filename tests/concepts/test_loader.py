@@ -211,15 +211,16 @@ def test_normalised_weights_and_concepts_that_sum_to_one(tmp_path: Path) -> None
         load(tmp_path)
 
 
-def test_mass_noun_flag(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flag", ["mass_noun", "definite"])
+def test_article_flags(tmp_path: Path, flag: str) -> None:
     path = write(tmp_path)
     text = path.read_text()
-    assert not load(tmp_path)["thing"].mass_noun
-    path.write_text(text.replace("references =", "mass_noun = true\nreferences ="))
+    assert not getattr(load(tmp_path)["thing"], flag)
+    path.write_text(text.replace("references =", f"{flag} = true\nreferences ="))
     thing = load(tmp_path)["thing"]
-    assert thing.mass_noun and thing.to_dict()["mass_noun"] is True
-    path.write_text(text.replace("references =", "mass_noun = 1\nreferences ="))
-    with pytest.raises(CatalogError, match="'mass_noun' must be true or false"):
+    assert getattr(thing, flag) and thing.to_dict()[flag] is True
+    path.write_text(text.replace("references =", f"{flag} = 1\nreferences ="))
+    with pytest.raises(CatalogError, match=f"'{flag}' must be true or false"):
         load(tmp_path)
 
 

@@ -170,3 +170,13 @@ def test_attention_is_not_an_attention() -> None:
     assert "This is just scaled dot-product attention:" in text
     assert "a scaled dot-product attention" not in text and "an attention" not in text
     assert "the scaled scores of scaled dot-product attention, read as one block" in e.lenses["reading_order"]
+
+
+def test_a_one_of_a_kind_concept_takes_the() -> None:
+    """There is one chain rule: "this is the chain rule", not "a chain rule" (catalog 'definite')."""
+    from thirdroad import explain
+
+    e = explain(r"\frac{dz}{dy} \frac{dy}{dx}")
+    assert e.lenses["names"].startswith("This is just the chain rule:"), e.lenses["names"]
+    assert e.lenses["reading_order"].endswith("which makes the chain rule."), e.lenses["reading_order"]
+    assert "a chain rule" not in e.to_text()

@@ -18,6 +18,8 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
                                            # one (softmax, attention weights, a distribution)
     mass_noun = true                       # optional: the name reads without an article
                                            # ("this is multi-head attention", "dropout")
+    definite = true                        # optional: there is one of it, so it takes "the"
+                                           # ("this is the chain rule")
     conventions = ["..."]                  # optional: where sources write it differently
     pitfalls = ["..."]                     # optional: words that are often wrong
     references = ["Kingma & Ba (2015). Adam: ... ICLR."]
@@ -58,7 +60,8 @@ DATA_DIR = Path(__file__).parent / "data"
 FILE_KEYS = frozenset({"family", "title", "description", "concept"})
 CONCEPT_KEYS = frozenset(
     {"id", "name", "aliases", "summary", "action", "builds_on", "related", "conventions",
-     "pitfalls", "references", "formula", "sums_to_one", "mass_noun"}
+     "pitfalls", "references", "formula", "sums_to_one", "mass_noun",
+     "definite"}
 )
 REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
 FORMULA_KEYS = frozenset(
@@ -401,6 +404,7 @@ def _concept(check: _Checker, raw: Any, family: str) -> Concept:
         pitfalls=check.strings(raw, "pitfalls"),
         sums_to_one=_flag(check, raw, "sums_to_one"),
         mass_noun=_flag(check, raw, "mass_noun"),
+        definite=_flag(check, raw, "definite"),
         source_file=check.file,
     )
 

@@ -143,6 +143,7 @@ class Concept:
     pitfalls: tuple[str, ...] = ()
     sums_to_one: bool = False  # its values are weights that add up to one (softmax, a distribution)
     mass_noun: bool = False  # its name takes no article: "multi-head attention", "dropout"
+    definite: bool = False  # there is one of it, so its name takes "the": "the chain rule"
     source_file: str = field(default="", compare=False, repr=False)
 
     @property
@@ -189,5 +190,6 @@ class Concept:
             "pitfalls": list(self.pitfalls),
             "sums_to_one": self.sums_to_one,
             "mass_noun": self.mass_noun,
+            "definite": self.definite,
             "references": list(self.references),
         }

@@ -13,7 +13,10 @@ _MASS_ENDINGS = ("descent", "decay", "clipping", "annealing", "correction", "mom
 
 
 def article(name: str) -> str:
-    """The article a name takes: "a", "an", or none for a proper name or a method's name."""
+    """The article a name takes: "a", "an", "the" for a one-of-a-kind name (the chain rule), or
+    none for a proper name or a method's name."""
+    if name in _definite_names():
+        return "the"
     if (_proper(name) or is_mass(name) or name.endswith(_MASS_ENDINGS) or "'s " in name
             or name.startswith("the ") or _plural(name)):
         # "this is Adam", "multi-head attention", "gradient descent", "Adam's step", "the gate
@@ -72,6 +75,13 @@ def _mass_names() -> frozenset[str]:
     """The names of the catalog's mass-noun concepts, as written and as they read in a sentence."""
     mass = [c for c in concepts_module.catalog() if c.mass_noun]
     return frozenset(c.name for c in mass) | frozenset(concept_name(c) for c in mass)
+
+
+@cache
+def _definite_names() -> frozenset[str]:
+    """The names of the catalog's one-of-a-kind concepts, as written and as they read in a sentence."""
+    one = [c for c in concepts_module.catalog() if c.definite]
+    return frozenset(c.name for c in one) | frozenset(concept_name(c) for c in one)
 
 
 def with_article(name: str) -> str:
