@@ -129,3 +129,23 @@ def test_a_tilde_in_plain_text_is_drawn_from(text: str, expected: str) -> None:
     it is a tie, a space, and \\sim is the relation)."""
     assert sexpr(parse(text).root) == expected
     assert "is drawn from" in tr.explain(text).to_text()
+
+
+@pytest.mark.parametrize(
+    "text", [r"x_1 + \dots + x_n", r"x_1 + x_2 + \cdots + x_n", "x_1 + ... + x_n", "x₁ + x₂ + … + xₙ"]
+)
+def test_a_sum_written_with_dots_is_the_sum_it_abbreviates(text: str) -> None:
+    """x_1 + … + x_n is Σ_{i=1}^{n} x_i (rule ellipsis, turnable): a worked example gives x a
+    vector and n its length, and the mean written this way is recognised as a mean."""
+    f = parse(text)
+    assert sexpr(f.root) == "(sum (eq i 1) n x_i)"
+    assert evaluate(f, x=[1.0, 2.0, 4.0], n=3) == pytest.approx(7.0)
+    turned = [alt for d, alt in f.alternatives() if d.rule == "ellipsis"]
+    assert turned and "dots" in sexpr(turned[0].root)
+    mean = tr.explain(r"\bar x = \frac{" + text + "}{n}")
+    assert mean.concepts == {"mean"}, mean.concepts
+
+
+@pytest.mark.parametrize("text", [r"a_1 + \dots + b_n", r"x_1 + x_3 + \dots + x_n", r"x_i + \dots + x_n"])
+def test_dots_that_do_not_count_up_stay_as_written(text: str) -> None:
+    assert "dots" in sexpr(parse(text).root)

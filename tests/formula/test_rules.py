@@ -38,6 +38,11 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
         (r"beta", "latex", "beta"),
     ],
     "ascii-digits": [("beta1 * m", "ascii", "(* beta_1 m)")],
+    "ellipsis": [
+        (r"\bar x = \frac{x_1 + \dots + x_n}{n}", "latex", "(eq bar(x) (/ (sum (eq i 1) n x_i) n))"),
+        ("x_1 + x_2 + ... + x_T", "ascii", "(sum (eq i 1) T x_i)"),
+        (r"a_1 + \dots + b_n", "latex", "(+ a_1 dots b_n)"),
+    ],
     "plain-digits": [
         ("β1^t", None, "(^ beta_1 t)"),
         ("σ(W1 x + b1)", "unicode", "(apply sigma (+ (* W_1 x) b_1))"),

@@ -38,7 +38,7 @@ def test_attention_example_uses_the_key_width_of_its_keys() -> None:
 @pytest.mark.parametrize(("text", "count", "result"), [
     (r"\frac{1}{n} \sum_{i=1}^{n} x_i", "n", "1.167"),           # the mean of [1, 2, 0.5]
     (r"y = \frac{1}{T}\sum_{t=1}^{T} h_t", "T", "1.167"),        # a count the catalog does not name
-    (r"\frac{x_1 + \dots + x_n}{n}", "n", "0.5"),               # x_1, …, x_n: n terms
+    (r"\frac{x_1 + \dots + x_n}{n}", "n", "1.167"),             # x_1, …, x_n: the mean of n entries
 ])
 def test_a_count_is_the_number_of_entries(text: str, count: str, result: str) -> None:
     action = explain(text).lenses["action"]

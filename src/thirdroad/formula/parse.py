@@ -117,7 +117,7 @@ class Formula:
 TURNABLE = frozenset({
     "function-application", "implicit-product", "transpose", "inverse", "superscript-label",
     "bracket-concat", "update", "differential", "plain-digits",
-    "delta-change",
+    "delta-change", "ellipsis",
 })
 
 

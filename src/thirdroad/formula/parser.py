@@ -242,6 +242,34 @@ def _unscript_flipped_digits(tokens: list[Token], text: str,
     return out
 
 
+def _ellipsis_sum(terms: list[Node], span: Span) -> BigOp | None:
+    """``x_1 + x_2 + … + x_n`` as the sum it abbreviates, ``Σ_{i=1}^{n} x_i``: the same name with
+    one subscript in every term, counting up from a number before the dots, ending after them."""
+    dots = [k for k, t in enumerate(terms) if isinstance(t, Symbol) and t.name in ("dots", "ldots", "cdots")
+            and not t.sub]
+    if len(dots) != 1 or dots[0] == 0 or dots[0] != len(terms) - 2:
+        return None
+    named = terms[: dots[0]] + terms[dots[0] + 1 :]
+    first = named[0]
+    if not isinstance(first, Symbol) or first.sup is not None or first.prime or len(first.sub) != 1:
+        return None
+    for k, t in enumerate(named):
+        if not (isinstance(t, Symbol) and (t.name, t.font, t.accent) == (first.name, first.font, first.accent)
+                and t.sup is None and not t.prime and len(t.sub) == 1):
+            return None
+        if k < len(named) - 1:
+            sub = t.sub[0]
+            start = first.sub[0]
+            if not (isinstance(sub, Number) and isinstance(start, Number) and sub.value.isdigit()
+                    and start.value.isdigit() and int(sub.value) == int(start.value) + k):
+                return None
+    last = named[-1].sub[0]  # type: ignore[attr-defined]
+    taken = {first.name} | ({last.name} if isinstance(last, Symbol) else set())
+    index = Symbol(next(c for c in "ijkm" if c not in taken), span=span)
+    body = Symbol(first.name, first.font, first.accent, (index,), span=span)
+    return BigOp("sum", body, Relation(("eq",), (index, first.sub[0]), span=span), last, span=span)
+
+
 class Parser:
     """Reads one token list; ``parse()`` returns the root node."""
 
@@ -617,7 +645,16 @@ class Parser:
         flat: list[Node] = []
         for term in terms:  # a + (b + c) written without brackets stays one sum
             flat.append(term)
-        return Sum(tuple(flat), span=_span(terms[0], terms[-1]))
+        span = _span(terms[0], terms[-1])
+        spelled = _ellipsis_sum(flat, span)
+        if spelled is not None:
+            if not self.flipped("ellipsis", span):
+                self.decide("ellipsis", span, "a sum over every term from the first to the last",
+                            "the terms as written, … as a name")
+                return spelled
+            self.decide("ellipsis", span, "the terms as written, … as a name",
+                        "a sum over every term from the first to the last")
+        return Sum(tuple(flat), span=span)
 
     def _product_op(self, tok: Token) -> str | None:
         if tok.kind == "op":

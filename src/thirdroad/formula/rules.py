@@ -42,6 +42,10 @@ RULES: dict[str, str] = {
         "a bare log x, exp x, which are the big operator and the function as in LaTeX"
     ),
     "ascii-digits": "in ASCII, digits ending a name are its subscript: beta1 is β₁",
+    "ellipsis": (
+        "x_1 + x_2 + … + x_n, one name with a subscript counting up to the dots and one after them, "
+        "is the sum it abbreviates, Σ_{i=1}^{n} x_i"
+    ),
     "plain-digits": (
         "in text copied from a rendered page, digits right after a Greek letter or a single "
         "letter are its lost subscript: β1 is β₁, W1 is W₁ (2x, x 2, 10^3 and \\beta1 in LaTeX "

@@ -138,6 +138,10 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
         pos = end
         if kind == "ws":
             continue
+        if text.startswith("...", start) and kind != "num":
+            append(Token("cmd", "dots", start, start + 3))  # x_1 + ... + x_n: three full stops are \dots
+            pos = start + 3
+            continue
         if value == "~" and (plain or ascii_mode) and out and (
             out[-1].kind in ("letter", "word", "num")
             or out[-1].value in (")", "]", "}", "|", "‖")
