@@ -18,7 +18,7 @@ Every ambiguous choice names its rule (``rules.RULES``) in ``Parser.decisions``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from thirdroad.formula.ast import (
     Abs,
@@ -1754,6 +1754,31 @@ class Parser:
                  if _is_delta(f) and isinstance(_base(nxt), Symbol)}
         lone = any(_is_delta(sym) and id(sym) not in pairs for sym in variables(root))
 
+        def choose(f: Node, x: Symbol) -> bool | None:
+            return not lone if id(f) in pairs else None
+
+        def readings(x: Symbol) -> tuple[str, str]:
+            shown = display(x)
+            return f"Δ{shown}, the change in {shown}", f"Δ times {shown}"
+
+        def one_name(f: Node, x: Symbol, span: Span) -> Symbol:
+            return Symbol(DELTA + x.name, x.font, x.accent, x.sub, x.sup, x.prime, span=span)
+
+        return self._merge_prefixes(root, "delta-change", choose, readings, one_name)
+
+    def _merge_prefixes(
+        self,
+        root: Node,
+        rule: str,
+        choose: Callable[[Node, Symbol], bool | None],
+        readings: Callable[[Symbol], tuple[str, str]],
+        one_name: Callable[[Node, Symbol, Span], Symbol],
+    ) -> Node:
+        """Where a factor written before a name in a product may belong to it (d in dW, Δ in
+        ΔW), make the two one name when ``choose`` says so. ``choose`` answers True (one name),
+        False (the product, a choice worth recording) or None (the product, nothing to record);
+        ``readings`` words the two choices for the decision; a turned decision flips it."""
+
         def merge(node: Node) -> Node:
             if not isinstance(node, Product) or node.op != "":
                 return node
@@ -1764,20 +1789,16 @@ class Parser:
                 f = factors[k]
                 nxt = factors[k + 1] if k + 1 < len(factors) else None
                 inner = _base(nxt)
-                if id(f) in pairs and isinstance(inner, Symbol) and nxt is not None:
+                chosen = choose(f, inner) if nxt is not None and isinstance(inner, Symbol) else None
+                if chosen is not None and nxt is not None and isinstance(inner, Symbol):
                     span = _span(f, inner)
-                    chosen = not lone
-                    if self.flipped("delta-change", span):
+                    if self.flipped(rule, span):
                         chosen = not chosen
-                    shown = display(inner)
-                    change = f"Δ{shown}, the change in {shown}"
-                    times = f"Δ times {shown}"
-                    self.decide("delta-change", span, *((change, times) if chosen else (times, change)))
+                    joined, apart = readings(inner)
+                    self.decide(rule, span, *((joined, apart) if chosen else (apart, joined)))
                     if chosen:
-                        merged = Symbol(DELTA + inner.name, inner.font, inner.accent, inner.sub,
-                                        inner.sup, inner.prime, span=span)
-                        out.append(Power(merged, nxt.exp, span=_span(f, nxt))
-                                   if isinstance(nxt, Power) else merged)
+                        merged = one_name(f, inner, span)
+                        out.append(Power(merged, nxt.exp, span=_span(f, nxt)) if isinstance(nxt, Power) else merged)
                         k += 2
                         continue
                 out.append(f)
@@ -1812,7 +1833,6 @@ class Parser:
                 lone_d = True  # d is a variable of its own here: \sqrt{d}, 2d
             if id(sym) not in after_d:
                 names[sym.name] = names.get(sym.name, 0) + 1
-        decide = self.decide
 
         def one_word(d: Symbol, x: Symbol) -> bool:
             """dW written together, as a word of its own (not the tail of "adW")."""
@@ -1846,43 +1866,17 @@ class Parser:
                                   node.prime, span=node.span)
             return node
 
-        def merge(node: Node) -> Node:
-            if isinstance(node, Symbol) and len(node.sub) >= 2:
-                return merge_index(node)
-            if not isinstance(node, Product) or node.op != "":
-                return node
-            out: list[Node] = []
-            factors = node.factors
-            k = 0
-            while k < len(factors):
-                f = factors[k]
-                nxt = factors[k + 1] if k + 1 < len(factors) else None
-                inner = nxt.base if isinstance(nxt, Power) else nxt
-                if _is_d(f) and isinstance(f, Symbol) and isinstance(inner, Symbol):
-                    chosen = gradient(f, inner)
-                    if chosen is not None:
-                        if self.flipped("differential", _span(f, inner)):
-                            chosen = not chosen
-                        merged = Symbol("d" + inner.name, "", inner.accent, inner.sub, inner.sup,
-                                        inner.prime, span=_span(f, inner))
-                        grad = f"d{inner.name}, the gradient with respect to {inner.name}"
-                        times = f"d times {inner.name}"
-                        decide("differential", merged.span, *((grad, times) if chosen else (times, grad)))
-                    if chosen:
-                        assert nxt is not None
-                        out.append(Power(merged, nxt.exp, span=_span(f, nxt)) if isinstance(nxt, Power)
-                                   else merged)
-                        k += 2
-                        continue
-                out.append(f)
-                k += 1
-            if len(out) == len(factors):
-                return node
-            if len(out) == 1:
-                return out[0]
-            return Product(tuple(out), "", span=node.span)
+        def choose(f: Node, x: Symbol) -> bool | None:
+            return gradient(f, x) if _is_d(f) and isinstance(f, Symbol) else None
 
-        return transform(root, merge)
+        def readings(x: Symbol) -> tuple[str, str]:
+            return f"d{x.name}, the gradient with respect to {x.name}", f"d times {x.name}"
+
+        def one_name(f: Node, x: Symbol, span: Span) -> Symbol:
+            return Symbol("d" + x.name, "", x.accent, x.sub, x.sup, x.prime, span=span)
+
+        in_indices = transform(root, lambda n: merge_index(n) if isinstance(n, Symbol) and len(n.sub) >= 2 else n)
+        return self._merge_prefixes(in_indices, "differential", choose, readings, one_name)
 
 
 def _is_delta(node: Node) -> bool:
