@@ -15,7 +15,7 @@ _MASS_ENDINGS = ("descent", "decay", "clipping", "annealing", "correction", "mom
 def article(name: str) -> str:
     """The article a name takes: "a", "an", "the" for a one-of-a-kind name (the chain rule), or
     none for a proper name or a method's name."""
-    if name in _definite_names():
+    if name in _flagged_names("definite"):
         return "the"
     if (_proper(name) or is_mass(name) or name.endswith(_MASS_ENDINGS) or "'s " in name
             or name.startswith("the ") or _plural(name)):
@@ -67,21 +67,15 @@ def _proper_names() -> frozenset[str]:
 def is_mass(name: str) -> bool:
     """An uncountable name (the catalog's ``mass_noun``): "scaled dot-product attention",
     "dropout", "layer normalisation"."""
-    return name in _mass_names()
+    return name in _flagged_names("mass_noun")
 
 
 @cache
-def _mass_names() -> frozenset[str]:
-    """The names of the catalog's mass-noun concepts, as written and as they read in a sentence."""
-    mass = [c for c in concepts_module.catalog() if c.mass_noun]
-    return frozenset(c.name for c in mass) | frozenset(concept_name(c) for c in mass)
-
-
-@cache
-def _definite_names() -> frozenset[str]:
-    """The names of the catalog's one-of-a-kind concepts, as written and as they read in a sentence."""
-    one = [c for c in concepts_module.catalog() if c.definite]
-    return frozenset(c.name for c in one) | frozenset(concept_name(c) for c in one)
+def _flagged_names(flag: str) -> frozenset[str]:
+    """The names of the catalog's concepts with ``flag`` set (``mass_noun``, ``definite``), as
+    written and as they read in a sentence."""
+    chosen = [c for c in concepts_module.catalog() if getattr(c, flag)]
+    return frozenset(c.name for c in chosen) | frozenset(concept_name(c) for c in chosen)
 
 
 def with_article(name: str) -> str:
