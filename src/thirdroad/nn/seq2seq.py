@@ -44,6 +44,7 @@ from thirdroad.nn.module import Module
 from thirdroad.nn.optim import Adam
 from thirdroad.nn.recurrent import GRU
 from thirdroad.nn.tape import GradientTape
+from thirdroad.nn.training import training_bar
 
 __all__ = ["AttentionRun", "Seq2Seq", "plot_attention", "train_attention"]
 
@@ -351,8 +352,6 @@ def train_attention(
     """
     from contextlib import nullcontext
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from thirdroad.nn.data.dates import SOURCE_VOCAB, TARGET_VOCAB, date_pairs, encode_pairs
 
     if epochs < 1:
@@ -368,14 +367,12 @@ def train_attention(
     opt = Adam(lr=_cosine_schedule(lr, total_steps))
     rng = np.random.default_rng(seed)
     history: dict[str, list[float]] = {"loss": [], "val_exact_match": []}
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[status]}"), TimeElapsedColumn())  # fmt: skip
     limit: Any = nullcontext()
     if threads is not None:
         from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
         limit = threadpool_limits(threads)
-    with limit, Progress(*columns, disable=not progress) as bar:
+    with limit, training_bar(progress) as bar:
         task = bar.add_task("attention on dates", total=total_steps, status="")
         for epoch in range(1, epochs + 1):
             train = encode_pairs(date_pairs(n_train, "train", seed=seed * 1000 + epoch))

@@ -22,6 +22,19 @@ from thirdroad.nn.tape import GradientTape
 Metric = Callable[[Array, Array], float]
 
 
+def training_bar(progress: bool = True) -> Progress:
+    """The progress bar every training loop shows: what is training, how many steps of how
+    many, a status (epoch, loss) and the time left. ``progress=False`` hides it."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeRemainingColumn(),
+    )
+    return Progress(*columns, disable=not progress, transient=False)
+
+
 class TrainingError(EngineError):
     """Training cannot go on; the message names the epoch and step where it broke."""
 
@@ -92,14 +105,7 @@ def fit(
     history = History()
     variables = model.variables
     batches = math.ceil(len(x) / batch_size)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[status]}"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, disable=not progress, transient=False) as bar:
+    with training_bar(progress) as bar:
         task = bar.add_task(description, total=epochs * batches, status="")
         for epoch in range(1, epochs + 1):
             model.train()

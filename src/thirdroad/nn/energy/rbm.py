@@ -31,13 +31,12 @@ from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from thirdroad.nn import functional as F
 from thirdroad.nn._rng import Seed, make_rng
 from thirdroad.nn._tensor import Array, EngineError, ShapeError, Tensor, Variable
 from thirdroad.nn.module import Module
-from thirdroad.nn.training import History
+from thirdroad.nn.training import History, training_bar
 
 VisibleKind = Literal["bernoulli", "gaussian"]
 
@@ -252,14 +251,7 @@ class RBM(Module):
         order_rng = np.random.default_rng(seed)
         history = History()
         batches = math.ceil(len(data) / batch_size)
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(bar_width=24),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[status]}"),
-            TimeRemainingColumn(),
-        )
-        with Progress(*columns, disable=not progress, transient=False) as bar:
+        with training_bar(progress) as bar:
             task = bar.add_task(description, total=epochs * batches, status="")
             for epoch in range(1, epochs + 1):
                 order = order_rng.permutation(len(data))
