@@ -138,7 +138,7 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
         pos = end
         if kind == "ws":
             continue
-        if text.startswith("...", start) and kind != "num":
+        if value == "." and text.startswith("...", start):
             append(Token("cmd", "dots", start, start + 3))  # x_1 + ... + x_n: three full stops are \dots
             pos = start + 3
             continue

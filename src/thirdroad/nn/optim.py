@@ -323,6 +323,7 @@ class ScaleByLearningRate(Transform):
     def __post_init__(self) -> None:
         self.name = "scale_by_learning_rate"
         self.scalar = True
+        self.takes_scale = True  # at the head of a chain, the rates after it join its own
 
     def factor(self, count: int) -> float:
         lr = self.lr(count) if callable(self.lr) else self.lr
