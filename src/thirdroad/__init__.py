@@ -21,6 +21,7 @@ from __future__ import annotations
 from thirdroad import concepts, nn
 from thirdroad.agents import agent
 from thirdroad.concepts import Concept
+from thirdroad.errors import ThirdroadError
 from thirdroad.formula import Formula, FormulaError, parse
 from thirdroad.formula.compile import CompiledFormula, compile
 from thirdroad.formula.explain import Chunk, Explanation, explain
@@ -36,6 +37,7 @@ __all__ = [
     "Formula",
     "FormulaError",
     "Reading",
+    "ThirdroadError",
     "__version__",
     "agent",
     "compile",

@@ -65,7 +65,8 @@ def test_bad_input_gets_a_clear_error_naming_the_problem(bad: object, message: s
 def test_string_errors_point_at_the_character() -> None:
     with pytest.raises(AgentInputError) as caught:
         agent("[[1, 2], [3, x]]")
-    assert caught.value.position == 13
+    assert caught.value.position == 14  # 1-based column, as FormulaError counts
+    assert caught.value.offset == 13
     assert str(caught.value).splitlines()[1:3] == ["  [[1, 2], [3, x]]", "               ^"]
 
 

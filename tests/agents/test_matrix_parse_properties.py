@@ -40,7 +40,8 @@ def test_any_text_reads_or_fails_with_a_clear_error(text: str) -> None:
         parsed = parse_matrix_text(text)
     except AgentInputError as error:
         assert error.message
-        if error.position is not None:
-            assert 0 <= error.position <= len(text)
+        if error.offset is not None:
+            assert 0 <= error.offset <= len(text)
+            assert error.position == error.offset + 1
     else:
         assert parsed.values.size > 0

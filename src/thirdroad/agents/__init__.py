@@ -41,7 +41,7 @@ def agent(obj: object, **options: Any) -> Agent:
             raise AgentInputError(
                 f"{obj!r} is not a matrix, an activation or an optimizer I know",
                 text=obj,
-                position=0,
+                offset=0,
                 hint="activations: " + ", ".join(ACTIVATIONS) + "; optimizers: " + ", ".join(RACERS),
             ) from None
     return MatrixAgent.from_input(obj, **options)

@@ -56,13 +56,13 @@ def _tokenize(text: str) -> list[_Token]:
                 raise AgentInputError(
                     f"{bad!r} is not a finite number",
                     text=text,
-                    position=start,
+                    offset=start,
                     hint="every entry must be a finite number",
                 )
             raise AgentInputError(
                 f"not a number: {bad!r}",
                 text=text,
-                position=start,
+                offset=start,
                 hint="entries must be numbers such as 2, -0.5, 1e-3 or 1/3",
             )
         if match.group("number") is not None:
@@ -80,7 +80,7 @@ def _number(part: str, token: _Token, text: str) -> Fraction:
         raise AgentInputError(
             f"{token.text!r} is too large or too small to compute with",
             text=text,
-            position=token.position,
+            offset=token.position,
             hint="use exponents between -300 and 300",
         )
     return Fraction(part)
@@ -93,7 +93,7 @@ def _to_fraction(token: _Token, text: str) -> Fraction:
         return numerator
     denominator = _number(bottom.strip(), token, text)
     if denominator == 0:
-        raise AgentInputError(f"division by zero in {token.text!r}", text=text, position=token.position)
+        raise AgentInputError(f"division by zero in {token.text!r}", text=text, offset=token.position)
     return numerator / denominator
 
 
@@ -112,7 +112,7 @@ class _Reader:
         token = self.peek()
         if token.kind != kind:
             found = "the end" if token.kind == "end" else repr(token.text)
-            raise AgentInputError(f"expected {what} but found {found}", text=self.text, position=token.position)
+            raise AgentInputError(f"expected {what} but found {found}", text=self.text, offset=token.position)
         self.i += 1
         return token
 
@@ -137,14 +137,14 @@ class _Reader:
         rows: list[list[Fraction]] = []
         starts: list[int] = []
         if self.peek().kind == "end":
-            raise AgentInputError("the matrix is empty", text=self.text, position=0)
+            raise AgentInputError("the matrix is empty", text=self.text, offset=0)
         if self.peek().kind == "[":
             self.i += 1
             if self.peek().kind == "[":
                 while True:
                     self.take("[", "'[' to open a row")
                     if self.peek().kind == "]":
-                        raise AgentInputError("a row is empty", text=self.text, position=self.peek().position)
+                        raise AgentInputError("a row is empty", text=self.text, offset=self.peek().position)
                     row, start = self.row_of_numbers("]")
                     rows.append(row)
                     starts.append(start)
@@ -154,7 +154,7 @@ class _Reader:
                     break
                 self.take("]", "']' to close the matrix")
             elif self.peek().kind == "]":
-                raise AgentInputError("the matrix is empty", text=self.text, position=0)
+                raise AgentInputError("the matrix is empty", text=self.text, offset=0)
             else:  # [1 2; 3 4]
                 rows, starts = self.semicolon_rows()
                 self.take("]", "']' to close the matrix")
@@ -186,7 +186,7 @@ def parse_matrix_text(text: str) -> ParsedMatrix:
             raise AgentInputError(
                 f"the rows have different lengths: row 1 has {width} entries, row {index + 1} has {len(row)}",
                 text=text,
-                position=starts[index],
+                offset=starts[index],
                 hint="every row of a matrix needs the same number of entries",
             )
     exact = tuple(tuple(row) for row in rows)

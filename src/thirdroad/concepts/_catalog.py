@@ -10,16 +10,17 @@ from pathlib import Path
 
 from thirdroad.concepts._load import DATA_DIR, load_dir
 from thirdroad.concepts._model import Concept, Edge, Template
+from thirdroad.errors import ThirdroadError
 
 
-class UnknownConceptError(KeyError):
+class UnknownConceptError(ThirdroadError, KeyError):
     """No concept has this id; the message suggests the closest ids."""
 
     def __str__(self) -> str:
         return str(self.args[0])
 
 
-class NoPathError(ValueError):
+class NoPathError(ThirdroadError, ValueError):
     """The second concept does not build on the first, not even indirectly."""
 
 

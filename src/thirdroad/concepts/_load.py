@@ -54,6 +54,7 @@ from typing import Any
 
 from thirdroad.concepts import references as references_module
 from thirdroad.concepts._model import ROLES, Concept, Edge, Template, Variable
+from thirdroad.errors import ThirdroadError
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -85,7 +86,7 @@ _ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|et al|vs|cf|resp)\.", re.IGNORECA
 _SENTENCE_END = re.compile(r"[.!?](\s|$)")
 
 
-class CatalogError(ValueError):
+class CatalogError(ThirdroadError, ValueError):
     """The catalog data is wrong; the message names the file and the concept."""
 
 

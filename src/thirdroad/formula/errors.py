@@ -12,8 +12,10 @@ out for bad input. It points at the character where reading failed::
 
 from __future__ import annotations
 
+from thirdroad.errors import ThirdroadError
 
-class FormulaError(ValueError):
+
+class FormulaError(ThirdroadError, ValueError):
     """A formula could not be read. ``position`` is the 1-based column of the fault."""
 
     def __init__(self, message: str, position: int = 1, hint: str = "", text: str = "") -> None:

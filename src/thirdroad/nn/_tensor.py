@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from thirdroad.errors import ThirdroadError
+
 if TYPE_CHECKING:
     from thirdroad.nn.rules import Primitive
     from thirdroad.nn.tape import GradientTape
@@ -25,7 +27,7 @@ Array = npt.NDArray[Any]
 DEFAULT_DTYPE: np.dtype[Any] = np.dtype(np.float32)
 
 
-class EngineError(ValueError):
+class EngineError(ThirdroadError, ValueError):
     """Base of the engine's errors: a bad shape, dtype, target or training step."""
 
 

@@ -22,8 +22,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from thirdroad.errors import ThirdroadError
 
-class Cancelled(Exception):
+
+class Cancelled(ThirdroadError):
     """The reading was stopped before it finished (its time ran out, or it was cancelled)."""
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from thirdroad.errors import ThirdroadError
 from thirdroad.formula import Formula, FormulaError
 from thirdroad.formula.explain import read as read_formula
 from thirdroad.formula.recognize import claims
@@ -30,7 +31,7 @@ MAX_FORMULAS = 5_000
 PROGRESS_FROM = 40
 
 
-class DocumentError(ValueError):
+class DocumentError(ThirdroadError, ValueError):
     """A document that cannot be read at all (too long, not text, unknown format)."""
 
 

@@ -15,6 +15,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from thirdroad import concepts
+from thirdroad.errors import ThirdroadError
 from thirdroad.formula import FormulaError
 from thirdroad.formula.mathml import latex_to_mathml
 from thirdroad.reader import DocumentError, concept_card, error_dict, explain_text, graph_svg, mathml, read
@@ -29,7 +30,7 @@ MAX_FORMULAS = 1_000
 _DRAWING = threading.Lock()
 
 
-class ApiError(Exception):
+class ApiError(ThirdroadError):
     """An error the user can act on; ``to_dict`` is the JSON body, ``status`` the HTTP code."""
 
     def __init__(self, status: int, kind: str, message: str, **details: Any) -> None:

@@ -12,6 +12,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from thirdroad.errors import ThirdroadError
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -29,8 +31,8 @@ SECURITY_HEADERS = [
 ]
 
 
-class TooLarge(Exception):
-    pass
+class TooLarge(ThirdroadError):
+    """A request body over the size limit (answered 413)."""
 
 
 def _error_body(status: int, message: str) -> bytes:
