@@ -1,6 +1,6 @@
 """thirdroad on real text: the development corpus of tests/data/realtext/, now and at a baseline.
 
-    python benchmarks/realtext.py [--baseline REF | --no-baseline] [--show-false] [--repeat N]
+    python benchmarks/realtext.py [--baseline REF | --no-baseline] [--show-false] [--show-errors] [--repeat N]
 
 For every labelled formula of the corpus (and every formula of the slip set) it calls the public
 ``thirdroad.explain(text, context=...)`` and reports, per source and overall:
@@ -396,6 +396,14 @@ def _print_false(console: Any, g: Figures, results: dict[str, dict[str, Any]], f
                 console.print(f"  {f.key}: {w['concept']}: {w['words'][:160]}", markup=False)
 
 
+def _print_errors(results: dict[str, dict[str, Any]], formulas: list[Formula]) -> None:
+    failed = [f for f in formulas if results[f.key]["status"] == "error"]
+    print(f"\nFormulaError (now): {len(failed)}")
+    for f in failed:
+        text = re.sub(r"\s+", " ", f.text)
+        print(f"  {f.key}{' (fragment)' if f.fragment else ''}: {results[f.key]['error']}\n    {text[:160]}")
+
+
 def _items(formulas: Iterable[Formula], slips: Iterable[Slip]) -> list[dict[str, str]]:
     return ([{"key": f.key, "text": f.text, "context": f.context} for f in formulas]
             + [{"key": f"slip/{s.id}", "text": s.text, "context": s.context} for s in slips])
@@ -406,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git ref of the previous release")
     parser.add_argument("--no-baseline", action="store_true", help="measure the current code only")
     parser.add_argument("--show-false", action="store_true", help="list every false name and warning")
+    parser.add_argument("--show-errors", action="store_true", help="list every formula that raised FormulaError")
     parser.add_argument("--repeat", type=int, default=1, help="explain calls per formula (median time)")
     parser.add_argument("--worker", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -422,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         with baseline_tree(args.baseline) as src:
             sides[f"base {args.baseline}"] = run_side(f"base {args.baseline}", src, items, args.repeat)
     report(sides, formulas, slips, args.show_false)
+    if args.show_errors:
+        _print_errors(sides["now"], formulas)
     return 0
 
 
