@@ -36,25 +36,40 @@ from thirdroad import nn
 from thirdroad.nn.recurrent import GRU
 from thirdroad.nn.seq2seq import Seq2Seq
 
+SEQ2SEQ = {"B": 64, "S": 20, "T": 20, "V": 40, "E": 64, "H": 128}
+GRU_SIZES = {"B": 64, "T": 20, "F": 64, "H": 128}
 
-def seq2seq(blocks: int, steps: int) -> Row:
-    """GRU encoder/decoder, Luong general attention, Adam: one training step on each side."""
-    B, S, T, V, E, H = 64, 20, 20, 40, 64, 128
+
+def _seq2seq_data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    B, S, T, V = (SEQ2SEQ[k] for k in "BSTV")
     rng = np.random.default_rng(0)
     source = rng.integers(3, V, size=(B, S))
     target = rng.integers(3, V, size=(B, T + 1))
-    target_in, target_out = target[:, :-1], target[:, 1:]
+    return source, target[:, :-1], target[:, 1:]
 
+
+def ours_seq2seq() -> tuple[Seq2Seq, Callable[[], None]]:
+    """thirdroad's seq2seq training step (and the model, to copy into PyTorch)."""
+    V, E, H = (SEQ2SEQ[k] for k in "VEH")
+    source, target_in, target_out = _seq2seq_data()
     model = Seq2Seq(V, V, n_embed=E, n_hidden=H, score="general", seed=0)
     variables = model.variables
     opt = nn.optim.Adam(lr=1e-3)
 
-    def ours() -> None:
+    def step() -> None:
         with nn.GradientTape() as tape:
             loss = model.loss(source, target_in, target_out)
         grads = tape.gradient(loss, variables)
         opt.apply_gradients(zip(grads, variables, strict=True))
 
+    return model, step
+
+
+def seq2seq(blocks: int, steps: int) -> Row:
+    """GRU encoder/decoder, Luong general attention, Adam: one training step on each side."""
+    B, S, V, E, H = (SEQ2SEQ[k] for k in "BSVEH")
+    model, ours = ours_seq2seq()
+    source, target_in, target_out = _seq2seq_data()
     twin = model.to_torch()
     t_opt = torch.optim.Adam(twin.parameters(), lr=1e-3)
     t_src, t_in, t_out = (torch.from_numpy(a.copy()) for a in (source, target_in, target_out))
@@ -70,20 +85,27 @@ def seq2seq(blocks: int, steps: int) -> Row:
     return Row("seq2seq train step", f"B={B} S=T={S} V={V} E={E} H={H}, general, Adam", a, c, r, 0.8)
 
 
-def gru(blocks: int, steps: int) -> Row:
-    """The GRU layer alone: forward over a sequence and backward to the input and weights."""
-    B, T, F, H = 64, 20, 64, 128
+def ours_gru() -> tuple[GRU, np.ndarray, Callable[[], None]]:
+    """The GRU layer alone on thirdroad: forward over a sequence, backward to input and weights."""
+    B, T, F, H = (GRU_SIZES[k] for k in "BTFH")
     x = np.random.default_rng(1).standard_normal((B, T, F)).astype(np.float32)
     layer = GRU(F, H, seed=0)
     xv = nn.Variable(x)
     sources = [xv, *layer.variables]
 
-    def ours() -> None:
+    def step() -> None:
         with nn.GradientTape() as tape:
             out, _ = layer(xv)
             loss = out.sum()
         tape.gradient(loss, sources)
 
+    return layer, x, step
+
+
+def gru(blocks: int, steps: int) -> Row:
+    """The GRU layer alone: forward over a sequence and backward to the input and weights."""
+    B, T, F, H = (GRU_SIZES[k] for k in "BTFH")
+    layer, x, ours = ours_gru()
     twin = layer.to_torch()
     tx = torch.tensor(x, requires_grad=True)
     t_sources = [tx, *twin.parameters()]
@@ -104,8 +126,6 @@ def rbm(blocks: int, steps: int) -> list[Row]:
 
 
 BENCHMARKS: dict[str, Callable[[int, int], Row | list[Row]]] = {"seq2seq": seq2seq, "gru": gru, "rbm": rbm}
-
-
 
 
 def main(argv: list[str] | None = None) -> list[Row]:

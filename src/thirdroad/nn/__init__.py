@@ -5,9 +5,11 @@ optimizers composed from moving averages; a training loop. Hyperparameters
 carry PyTorch's names so results compare line by line.
 """
 
-from thirdroad.nn import functional, losses, optim, rules
+from thirdroad.nn import functional, losses, numerics, optim, rules
+from thirdroad.nn._files import CheckpointError
 from thirdroad.nn._rng import manual_seed
-from thirdroad.nn._tensor import EngineError, ShapeError, Tensor, Variable, tensor
+from thirdroad.nn._tensor import EngineError, ShapeError, Tensor, tensor
+from thirdroad.nn._variable import Variable
 from thirdroad.nn.attention import BahdanauAttention, LuongAttention
 from thirdroad.nn.energy import RBM, BoltzmannMachine
 from thirdroad.nn.functional import (
@@ -79,6 +81,7 @@ __all__ = [
     "Activation",
     "BahdanauAttention",
     "BoltzmannMachine",
+    "CheckpointError",
     "Dense",
     "Dropout",
     "Embedding",
@@ -131,6 +134,7 @@ __all__ = [
     "minimum",
     "mul",
     "neg",
+    "numerics",
     "optim",
     "pow",
     "predict",

@@ -31,7 +31,8 @@ import numpy as np
 
 from thirdroad.nn import functional as F
 from thirdroad.nn._rng import Seed, make_rng
-from thirdroad.nn._tensor import EngineError, ShapeError, Tensor, Variable
+from thirdroad.nn._tensor import EngineError, ShapeError, Tensor
+from thirdroad.nn._variable import Variable
 from thirdroad.nn.module import Module
 
 __all__ = ["Attention", "BahdanauAttention", "LuongAttention", "masked_softmax", "rows_times"]

@@ -9,7 +9,8 @@ import numpy as np
 
 from thirdroad.nn import functional as F
 from thirdroad.nn._rng import Seed, make_rng
-from thirdroad.nn._tensor import EngineError, Tensor, Variable
+from thirdroad.nn._tensor import EngineError, Tensor
+from thirdroad.nn._variable import Variable
 from thirdroad.nn.module import Module
 
 ACTIVATIONS: dict[str, Callable[[Any], Tensor]] = {

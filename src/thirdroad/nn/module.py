@@ -9,14 +9,15 @@ variables (``model.variables``), hand them to an optimizer, and save them
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from thirdroad.nn._tensor import Array, EngineError, ShapeError, Variable
+from thirdroad.nn._files import read_arrays, write_arrays
+from thirdroad.nn._tensor import Array, EngineError, ShapeError
+from thirdroad.nn._variable import Variable
 
 
 class Module:
@@ -90,7 +91,11 @@ class Module:
         return {name: v.data.copy() for name, v in self.named_variables()}
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> None:
-        """Copy values into the variables. With ``strict``, the names must match exactly."""
+        """Copy values into the variables. With ``strict``, the names must match exactly.
+
+        All or nothing: every name, shape and dtype is checked before any variable changes,
+        so a state that does not fit leaves the model as it was.
+        """
         own = dict(self.named_variables())
         missing = sorted(set(own) - set(state))
         unexpected = sorted(set(state) - set(own))
@@ -101,6 +106,7 @@ class Module:
             if unexpected:
                 parts.append(f"unexpected {unexpected}")
             raise EngineError("load_state_dict: " + "; ".join(parts))
+        checked: list[tuple[Variable, Array]] = []
         for name, value in state.items():
             if name not in own:
                 continue
@@ -108,38 +114,28 @@ class Module:
             if arr.shape != own[name].shape:
                 raise ShapeError(
                     f"load_state_dict: {name} has shape {own[name].shape} here, "
-                    f"{arr.shape} in the state"
+                    f"{arr.shape} in the state (nothing was loaded)"
                 )
-            own[name].data[...] = arr
+            if arr.dtype.kind not in "biuf":
+                raise EngineError(f"load_state_dict: {name} holds {arr.dtype} values, not numbers (nothing was loaded)")
+            checked.append((own[name], arr))
+        for var, arr in checked:
+            var.data[...] = arr
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the variables to an ``.npz`` file, atomically.
+        """Write the variables to an ``.npz`` file, atomically; ``.npz`` is added to a name
+        without it, and :meth:`load` resolves the name the same way.
 
-        The file is written under a temporary name in the same folder, flushed
-        to disk, then renamed over the target: a crash mid-save leaves the
-        old file (or none), never half a file.
+        The file is written under a temporary name in the same folder, flushed to disk, then
+        renamed over the target: a crash mid-save leaves the old file (or none), never half a
+        file. Its permissions follow the umask, as any file the program creates.
         """
-        target = Path(path)
-        if target.suffix != ".npz":
-            target = target.with_name(target.name + ".npz")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **self.state_dict())  # type: ignore[arg-type]
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        return target
+        return write_arrays(path, self.state_dict())
 
     def load(self, path: str | os.PathLike[str], strict: bool = True) -> None:
-        """Read variables written by :meth:`save`."""
-        with np.load(Path(path), allow_pickle=False) as data:
-            self.load_state_dict({k: data[k] for k in data.files}, strict=strict)
+        """Read variables written by :meth:`save` (``"m"`` and ``"m.npz"`` name the same file).
+        A damaged or truncated file raises :class:`CheckpointError`, naming it."""
+        self.load_state_dict(read_arrays(path), strict=strict)
 
     def to_torch(self) -> Any:
         """An equivalent ``torch.nn.Module`` with the weights copied (PyTorch must be installed)."""

@@ -32,7 +32,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from thirdroad.nn._tensor import Array, EngineError, Tensor, Variable
+from thirdroad.nn._tensor import Array, EngineError, Tensor
+from thirdroad.nn._variable import Variable
 
 Schedule = Callable[[int], float]
 

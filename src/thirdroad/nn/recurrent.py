@@ -42,8 +42,10 @@ import numpy as np
 from thirdroad.nn import functional as F
 from thirdroad.nn import rules
 from thirdroad.nn._rng import Seed, make_rng
-from thirdroad.nn._tensor import Array, EngineError, ShapeError, Tensor, Variable, record
+from thirdroad.nn._tensor import Array, EngineError, ShapeError, Tensor, record
+from thirdroad.nn._variable import Variable
 from thirdroad.nn.module import Module
+from thirdroad.nn.numerics import sigmoid
 
 __all__ = ["GRU", "GRUCell", "RNNCell", "gru_cell", "gru_sequence", "rnn_cell"]
 
@@ -84,15 +86,6 @@ class _GRUSaved:
     grads: tuple[Array, ...] = ()
 
 
-def _sigmoid_(a: Array) -> Array:
-    """σ in place, as 0.5·tanh(a/2) + 0.5: never overflows (exp(-a) would, for a < -89 in float32)."""
-    a *= 0.5
-    np.tanh(a, out=a)
-    a *= 0.5
-    a += 0.5
-    return a
-
-
 def _gru_forward(x: Array, h0: Array, w_ih: Array, w_hh: Array, b_ih: Array, b_hh: Array, saved: _GRUSaved) -> Array:
     B, T, n_in = x.shape
     H = w_hh.shape[1]
@@ -115,7 +108,7 @@ def _gru_forward(x: Array, h0: Array, w_ih: Array, w_hh: Array, b_ih: Array, b_h
         h = states[t]
         np.matmul(h, w_hh_t, out=gh)
         rz = np.add(gi[:2, t], gh[:2], out=gates[:2, t])
-        _sigmoid_(rz)
+        sigmoid(rz, out=rz)
         r, z = gates[0, t], gates[1, t]
         hnt = np.add(gh[2], b_hn, out=hn[t])
         n = np.multiply(r, hnt, out=gates[2, t])

@@ -9,6 +9,9 @@ Each row holds
   into that input's gradient: the chain rule, one factor at a time;
 - ``math``: the same rule in words and symbols, for people (``thirdroad nn rules``).
 
+The forwards that hide a numeric trap (sigmoid, logsumexp) come from
+:mod:`thirdroad.nn.numerics`, the one module beneath this table.
+
 A partial is called as ``partial(F, g, out, *inputs, **attrs)``. ``F`` is a
 namespace of array functions: plain NumPy when only first derivatives are
 asked for, and the engine's own recorded functions when an outer tape is
@@ -26,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from thirdroad.nn._tensor import Array
+from thirdroad.nn import numerics
+from thirdroad.nn.numerics import Array
 
 Partial = Callable[..., Any]
 
@@ -47,36 +51,37 @@ class Primitive:
 
 
 # --------------------------------------------------------------------------
-# forward helpers that need more than one NumPy call
+# array helpers of the forward passes and the partials
 # --------------------------------------------------------------------------
 
 
-def _sigmoid(x: Array) -> Array:
-    # exp of a negative number only: no overflow for logits of +-1e4, and no
-    # cancellation for very negative x (the 0.5*(1+tanh(x/2)) form loses digits there).
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _relu(x: Array) -> Array:
+def relu(x: Array) -> Array:
     return np.maximum(x, 0)
 
 
-def _logsumexp(x: Array, axis: Any = None, keepdims: bool = False) -> Array:
-    m = np.max(x, axis=axis, keepdims=True)
-    # rows that are all -inf (or hold inf) would give inf - inf = nan: shift them by 0
-    m = np.where(np.isfinite(m), m, 0)
-    s: Array = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
-    return s if keepdims else np.squeeze(s, axis=axis)
-
-
-def _scatter(g: Array, index: Any, shape: tuple[int, ...], basic: bool) -> Array:
+def scatter(g: Array, index: Any, shape: tuple[int, ...], basic: bool) -> Array:
+    """Zeros of ``shape`` with ``g`` added at ``index``: the reverse of indexing."""
     z = np.zeros(shape, dtype=g.dtype)
     if basic:
         z[index] = g  # basic indexing never repeats an element
     else:
         np.add.at(z, index, g)  # advanced indexing may: repeated rows add up
     return z
+
+
+def tie_share(a: Array, b: Array) -> Array:
+    """1 where a wins, 1/2 where a and b tie, 0 where b wins."""
+    return (a > b) + 0.5 * (a == b)  # type: ignore[no-any-return]
+
+
+def inside(x: Array, lo: Any, hi: Any) -> Array:
+    """True where lo <= x <= hi (a bound of None is no bound)."""
+    keep = np.ones(np.shape(x), dtype=bool)
+    if lo is not None:
+        keep &= x >= lo
+    if hi is not None:
+        keep &= x <= hi
+    return keep
 
 
 def _concat(*xs: Array, axis: int, bounds: tuple[tuple[int, int], ...]) -> Array:
@@ -155,11 +160,10 @@ def _sum_dx(F: Any, g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool =
 def _logsumexp_dx(
     F: Any, g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False
 ) -> Any:
-    # The gradient of logsumexp is the softmax: exp(x - logsumexp(x)).
-    nd = F.ndim(x)
-    return _keep_reduced(g, F, nd, axis, keepdims) * F.exp(
-        x - _keep_reduced(out, F, nd, axis, keepdims)
-    )
+    # The gradient of logsumexp is the softmax of x. Not exp(x - logsumexp(x)): the output is
+    # rounded at the size of x, so that difference loses digits when |x| is large (1e5).
+    soft = F.softmax(x, axis)  # over every axis the sum ran over (all of them for axis=None)
+    return _keep_reduced(g, F, F.ndim(x), axis, keepdims) * soft
 
 
 def _einsum_partial(F: Any, i: int, g: Any, out: Any, *ops: Any, subscripts: str) -> Any:
@@ -236,11 +240,11 @@ TANH = Primitive(
     "tanh", np.tanh, (lambda F, g, o, x: g * (1 - o * o),), "d tanh x = (1 - tanh²x)·dx"
 )
 SIGMOID = Primitive(
-    "sigmoid", _sigmoid, (lambda F, g, o, x: g * o * (1 - o),), "d σ(x) = σ(x)(1 - σ(x))·dx"
+    "sigmoid", numerics.sigmoid, (lambda F, g, o, x: g * o * (1 - o),), "d σ(x) = σ(x)(1 - σ(x))·dx"
 )
 RELU = Primitive(
     "relu",
-    _relu,
+    relu,
     (lambda F, g, o, x: g * (F.const(o) > 0),),
     "d max(x, 0) = [x > 0]·dx",
     "0 at x = 0 (PyTorch's convention)",
@@ -302,7 +306,7 @@ MAX = Primitive(
 )
 LOGSUMEXP = Primitive(
     "logsumexp",
-    _logsumexp,
+    numerics.logsumexp,
     (_logsumexp_dx,),
     "d log Σeˣ = softmax(x)·dx",
     "computed as m + log Σ e^(x-m) with m the max: no overflow",
@@ -339,7 +343,7 @@ GETITEM = Primitive(
 )
 SCATTER = Primitive(
     "scatter",
-    _scatter,
+    scatter,
     (_scatter_dg,),
     "putting values into zeros: the gradient is picked back out",
 )

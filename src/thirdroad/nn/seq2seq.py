@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,13 +37,15 @@ import numpy as np
 import numpy.typing as npt
 
 from thirdroad.nn import functional as F
+from thirdroad.nn._files import CheckpointError, atomic_write, checkpoint_path, read_arrays, save_figure
 from thirdroad.nn._rng import Seed, make_rng
 from thirdroad.nn._tensor import Array, EngineError, Tensor
 from thirdroad.nn.attention import LuongAttention, _torch_classes
+from thirdroad.nn.data.dates import SOURCE_VOCAB, TARGET_VOCAB, DateBatch, date_pairs, encode_pairs
 from thirdroad.nn.layers import Dense, Embedding
 from thirdroad.nn.losses import cross_entropy
 from thirdroad.nn.module import Module
-from thirdroad.nn.optim import Adam
+from thirdroad.nn.optim import Adam, Optimizer
 from thirdroad.nn.recurrent import GRU
 from thirdroad.nn.tape import GradientTape
 from thirdroad.nn.training import training_bar
@@ -203,20 +207,32 @@ class Seq2Seq(Module):
 
     # ---- checkpoints ----------------------------------------------------
     def save_checkpoint(self, path: str | Path) -> Path:
-        """The weights (``.npz``, :meth:`Module.save`) and, beside them, the sizes (``.json``)."""
+        """The weights (``.npz``, :meth:`Module.save`) and, beside them, the sizes (``.json``),
+        each file written atomically."""
         target = self.save(path)
-        target.with_suffix(".json").write_text(json.dumps(self.config, indent=2) + "\n")
+        text = json.dumps(self.config, indent=2) + "\n"
+        atomic_write(target.with_suffix(".json"), lambda fh: fh.write(text.encode()))
         return target
 
     @classmethod
     def from_checkpoint(cls, path: str | Path) -> Seq2Seq:
-        """A model rebuilt from :meth:`save_checkpoint`'s two files."""
-        weights = Path(path)
-        config = json.loads(weights.with_suffix(".json").read_text())
-        with np.load(weights) as data:
-            dtype = data["out.W"].dtype
-        model = cls(**config, dtype=dtype)
-        model.load(weights)
+        """A model rebuilt from :meth:`save_checkpoint`'s two files (``"m"`` or ``"m.npz"``)."""
+        weights = checkpoint_path(path)
+        sizes = weights.with_suffix(".json")
+        try:
+            config = json.loads(sizes.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise CheckpointError(f"cannot read the model's sizes in {sizes}: {err}") from err
+        if not isinstance(config, dict):
+            raise CheckpointError(f"{sizes} does not hold the model's sizes (a JSON object)")
+        state = read_arrays(weights)
+        if "out.W" not in state:
+            raise CheckpointError(f"{weights} is not a Seq2Seq checkpoint (no out.W)")
+        try:
+            model = cls(**config, dtype=state["out.W"].dtype)
+        except TypeError as err:
+            raise CheckpointError(f"{sizes} does not hold the model's sizes: {err}") from err
+        model.load_state_dict(state)
         return model
 
     # ---- the way out ----------------------------------------------------
@@ -302,8 +318,6 @@ class AttentionRun:
 
 def exact_match(model: Seq2Seq, batch: Any, batch_size: int = 500) -> tuple[float, list[str]]:
     """The share of examples whose greedy decoding equals the target exactly, and the decodings."""
-    from thirdroad.nn.data.dates import TARGET_VOCAB
-
     predictions: list[str] = []
     for i in range(0, len(batch), batch_size):
         part = batch.take(slice(i, i + batch_size))
@@ -350,10 +364,6 @@ def train_attention(
     These matrices are small: on a busy two-core machine one thread is much faster
     than two, which wait for each other.
     """
-    from contextlib import nullcontext
-
-    from thirdroad.nn.data.dates import SOURCE_VOCAB, TARGET_VOCAB, date_pairs, encode_pairs
-
     if epochs < 1:
         raise EngineError("train_attention: epochs must be at least 1")
     start = time.perf_counter()
@@ -361,34 +371,23 @@ def train_attention(
     test_pairs = date_pairs(n_test, "test", seed=seed)
     test = encode_pairs(test_pairs)
     model = Seq2Seq(SOURCE_VOCAB.size, TARGET_VOCAB.size, n_embed, n_hidden, bidirectional=bidirectional, seed=seed)
-    variables = model.variables
-    n_batches = math.ceil(n_train / batch_size)
-    total_steps = max(1, epochs * n_batches)
+    total_steps = max(1, epochs * math.ceil(n_train / batch_size))
     opt = Adam(lr=_cosine_schedule(lr, total_steps))
     rng = np.random.default_rng(seed)
     history: dict[str, list[float]] = {"loss": [], "val_exact_match": []}
-    limit: Any = nullcontext()
-    if threads is not None:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
-
-        limit = threadpool_limits(threads)
-    with limit, training_bar(progress) as bar:
+    with _blas_threads(threads), training_bar(progress) as bar:
         task = bar.add_task("attention on dates", total=total_steps, status="")
         for epoch in range(1, epochs + 1):
             train = encode_pairs(date_pairs(n_train, "train", seed=seed * 1000 + epoch))
-            total = 0.0
-            for idx in _length_buckets(train.lengths, batch_size, rng):
-                part = train.take(idx)
-                with GradientTape() as tape:
-                    loss = model.loss(part.source, part.target_in, part.target_out, part.lengths)
-                grads = tape.gradient(loss, variables)
-                opt.apply_gradients(zip(grads, variables, strict=True))
-                total += float(loss.data) * len(idx)
-                bar.update(task, advance=1, status=f"epoch {epoch}/{epochs} loss {float(loss.data):.4f}")
+
+            def report(loss: float, epoch: int = epoch) -> None:
+                bar.update(task, advance=1, status=f"epoch {epoch}/{epochs} loss {loss:.4f}")
+
+            mean_loss = _train_epoch(model, opt, train, batch_size, rng, report)
             accuracy, predictions = exact_match(model, test)
-            history["loss"].append(total / n_train)
+            history["loss"].append(mean_loss)
             history["val_exact_match"].append(accuracy)
-            status = f"epoch {epoch}/{epochs} loss {total / n_train:.4f}, held-out exact match {accuracy:.2%}"
+            status = f"epoch {epoch}/{epochs} loss {mean_loss:.4f}, held-out exact match {accuracy:.2%}"
             bar.update(task, status=status)
             elapsed = time.perf_counter() - start
             if (target_accuracy is not None and accuracy >= target_accuracy) or (
@@ -400,6 +399,34 @@ def train_attention(
     heatmap = plot_attention(model, example.source[0], out / "attention_dates.png")
     examples = [(s, t, p) for (s, t), p in zip(test_pairs[:8], predictions[:8], strict=True)]
     return AttentionRun(model, accuracy, history, checkpoint, heatmap, time.perf_counter() - start, examples)
+
+
+def _train_epoch(
+    model: Seq2Seq, opt: Optimizer, train: DateBatch, batch_size: int, rng: np.random.Generator,
+    report: Callable[[float], None],
+) -> float:
+    """One pass over ``train`` in length-bucketed batches; the mean loss per example."""
+    variables = model.variables
+    total = 0.0
+    for idx in _length_buckets(train.lengths, batch_size, rng):
+        part = train.take(idx)
+        with GradientTape() as tape:
+            loss = model.loss(part.source, part.target_in, part.target_out, part.lengths)
+        grads = tape.gradient(loss, variables)
+        opt.apply_gradients(zip(grads, variables, strict=True))
+        total += float(loss.data) * len(idx)
+        report(float(loss.data))
+    return total / len(train)
+
+
+def _blas_threads(threads: int | None) -> AbstractContextManager[Any]:
+    """A cap on the BLAS threads while training (``None``: leave them be)."""
+    if threads is None:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    limit: AbstractContextManager[Any] = threadpool_limits(threads)
+    return limit
 
 
 def _cosine_schedule(lr: float, total_steps: int, floor: float = 0.05) -> Any:
@@ -424,8 +451,6 @@ def plot_attention(model: Seq2Seq, source_ids: Any, path: str | Path) -> Path:
     """Draw where the decoder looks: output characters (rows) against source characters (columns)."""
     from matplotlib.figure import Figure  # no pyplot: draws to a file whatever backend is active
 
-    from thirdroad.nn.data.dates import SOURCE_VOCAB, TARGET_VOCAB
-
     src = np.asarray(source_ids)
     src = src[src != 0][None, :]
     ids, weights = model.greedy(src, np.array([src.shape[1]]))
@@ -444,7 +469,4 @@ def plot_attention(model: Seq2Seq, source_ids: Any, path: str | Path) -> Path:
     ax.set_title(f'attention weights: "{"".join(src_chars)}" -> "{TARGET_VOCAB.decode(out_ids, stop=model.eos)}"')
     fig.colorbar(ax.images[0], ax=ax, fraction=0.03, label="weight")
     fig.tight_layout()
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(target, dpi=120)
-    return target
+    return save_figure(fig, path, dpi=120)

@@ -22,14 +22,16 @@ from typing import Any
 
 import numpy as np
 
-from thirdroad.nn import _tensor
+from thirdroad.nn import _tensor as T
+from thirdroad.nn import numerics, rules
 from thirdroad.nn._tensor import EVERY_TAPE, Array, EngineError, Node, Tensor
 
 _ids = itertools.count(1)
 
 
 class _NumpyOps:
-    """The array functions the rules use, on plain NumPy arrays (first derivatives)."""
+    """The array functions the rules' partials use (``F`` in :mod:`thirdroad.nn.rules`), on
+    plain NumPy arrays: for first derivatives."""
 
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
@@ -42,14 +44,15 @@ class _NumpyOps:
     transpose = staticmethod(np.transpose)
     ndim = staticmethod(np.ndim)
     shape = staticmethod(np.shape)
+    where = staticmethod(np.where)
+    softmax = staticmethod(numerics.softmax)
+    scatter = staticmethod(rules.scatter)
+    tie_share = staticmethod(rules.tie_share)
+    inside = staticmethod(rules.inside)
 
     @staticmethod
     def const(x: Any) -> Any:
         return x
-
-    @staticmethod
-    def where(c: Any, x: Any, y: Any) -> Any:
-        return np.where(c, x, y)
 
     @staticmethod
     def einsum(subscripts: str, *ops: Any) -> Any:
@@ -59,33 +62,30 @@ class _NumpyOps:
     def cast(x: Any, dtype: Any) -> Any:
         return np.asarray(x).astype(dtype, copy=False)
 
-    @staticmethod
-    def scatter(g: Any, index: Any, shape: Any, basic: bool) -> Any:
-        from thirdroad.nn.rules import _scatter
 
-        return _scatter(g, index, shape, basic)
+class _TensorOps:
+    """The same functions on tensors, recorded: when an outer tape watches a backward pass,
+    it can differentiate that pass too (second derivatives)."""
 
-    @staticmethod
-    def tie_share(a: Array, b: Array) -> Array:
-        return tie_share(a, b)
-
-    @staticmethod
-    def inside(x: Array, lo: Any, hi: Any) -> Array:
-        return inside(x, lo, hi)
-
-
-def tie_share(a: Array, b: Array) -> Array:
-    """1 where a wins, 1/2 where a and b tie, 0 where b wins."""
-    return (a > b) + 0.5 * (a == b)  # type: ignore[no-any-return]
-
-
-def inside(x: Array, lo: Any, hi: Any) -> Array:
-    keep = np.ones(np.shape(x), dtype=bool)
-    if lo is not None:
-        keep &= x >= lo
-    if hi is not None:
-        keep &= x <= hi
-    return keep
+    exp = staticmethod(T.exp)
+    log = staticmethod(T.log)
+    sign = staticmethod(T.sign)
+    matmul = staticmethod(T.matmul)
+    swapaxes = staticmethod(T.swapaxes)
+    expand_dims = staticmethod(T.expand_dims)
+    broadcast_to = staticmethod(T.broadcast_to)
+    reshape = staticmethod(T.reshape)
+    transpose = staticmethod(T.transpose)
+    ndim = staticmethod(T.ndim)
+    shape = staticmethod(T.shape)
+    where = staticmethod(T.where)
+    softmax = staticmethod(T.softmax)
+    scatter = staticmethod(T.scatter)
+    tie_share = staticmethod(rules.tie_share)  # on constants (F.const(x)): no gradient
+    inside = staticmethod(rules.inside)
+    const = staticmethod(T.const)
+    einsum = staticmethod(T.einsum)
+    cast = staticmethod(T.cast)
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
@@ -114,7 +114,7 @@ class GradientTape:
 
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self._id = next(_ids)
-        self._ids = (self._id,)
+        self._ids: tuple[int, ...] = (self._id,)
         self._nodes: list[Node] = []
         self.persistent = persistent
         self._used = False
@@ -127,7 +127,7 @@ class GradientTape:
         if self._open:
             raise EngineError("this GradientTape is already open")
         self._open = True
-        _tensor._set_recording((*_tensor.recording_tapes(), self))
+        T.set_recording((*T.recording_tapes(), self))
         return self
 
     def __exit__(
@@ -137,7 +137,7 @@ class GradientTape:
         tb: TracebackType | None,
     ) -> None:
         self._open = False
-        _tensor._set_recording(tuple(t for t in _tensor.recording_tapes() if t is not self))
+        T.set_recording(tuple(t for t in T.recording_tapes() if t is not self))
 
     def watch(self, *tensors: Tensor | Sequence[Tensor]) -> None:
         """Follow constant tensors too, so that gradients with respect to them exist."""
@@ -183,7 +183,7 @@ class GradientTape:
                 raise EngineError(f"sources must be tensors, not {type(s).__name__}")
         seed = self._seed(target, output_gradients)
         self._used = True
-        others = tuple(t for t in _tensor.recording_tapes() if t is not self)
+        others = tuple(t for t in T.recording_tapes() if t is not self)
         grads = self._backward_recorded(target, srcs, seed) if others else self._backward_numpy(target, srcs, seed)
         if not self.persistent:
             self._nodes = []
@@ -208,7 +208,7 @@ class GradientTape:
                     "output_gradients= (one weight per element) or reduce it first, e.g. .sum()"
                 )
             return np.ones_like(target.data)
-        seed = np.asarray(_tensor._data(output_gradients), dtype=target.data.dtype)
+        seed = np.asarray(T.const(output_gradients), dtype=target.data.dtype)
         if seed.shape != target.shape:
             raise EngineError(
                 f"output_gradients has shape {seed.shape}, the target has shape {target.shape}"
@@ -267,8 +267,7 @@ class GradientTape:
         self, target: Tensor, srcs: list[Tensor], seed: Array
     ) -> dict[int, Any]:
         """The backward pass as recorded operations, for an outer tape to differentiate."""
-        from thirdroad.nn import functional as F
-
+        F = _TensorOps
         keep = {id(s) for s in srcs}
         grads: dict[int, Any] = {id(target): Tensor(seed)}
         for prim, out, args, attrs, needs in reversed(list(self._nodes)):
@@ -310,11 +309,11 @@ class _Paused:
         self.saved: tuple[GradientTape, ...] = ()
 
     def __enter__(self) -> None:
-        self.saved = _tensor.recording_tapes()
-        _tensor._set_recording(tuple(t for t in self.saved if t is not self.tape))
+        self.saved = T.recording_tapes()
+        T.set_recording(tuple(t for t in self.saved if t is not self.tape))
 
     def __exit__(self, *exc: object) -> None:
-        _tensor._set_recording(self.saved)
+        T.set_recording(self.saved)
 
 
 def _flatten(items: Any) -> list[Any]:

@@ -20,8 +20,10 @@ from typing import Any
 import numpy as np
 
 from thirdroad.nn._rng import Seed, make_rng
-from thirdroad.nn._tensor import Array, EngineError, ShapeError, Variable
+from thirdroad.nn._tensor import Array, EngineError, ShapeError
+from thirdroad.nn._variable import Variable
 from thirdroad.nn.module import Module
+from thirdroad.nn.numerics import sigmoid, softmax
 
 MAX_ENUMERATED_UNITS = 20
 """Beyond this many units, listing all 2^n states would take too much memory."""
@@ -41,11 +43,6 @@ def all_states(n_units: int) -> Array:
     codes = np.arange(2**n_units)[:, None]
     shifts = np.arange(n_units - 1, -1, -1)[None, :]
     return ((codes >> shifts) & 1).astype(np.float64)
-
-
-def sigmoid(x: Array) -> Array:
-    """σ(x) = 1 / (1 + e^-x), written 0.5·tanh(x/2) + 0.5 so that no exponential can overflow."""
-    return 0.5 * np.tanh(0.5 * x) + 0.5
 
 
 class BoltzmannMachine(Module):
@@ -87,10 +84,7 @@ class BoltzmannMachine(Module):
         """
         _check_temperature(T)
         states = all_states(self.n_units)
-        scores = -self.energy(states) / T
-        scores -= scores.max()  # the largest exp is then 1: nothing overflows
-        weights = np.exp(scores)
-        return states, weights / weights.sum()
+        return states, softmax(-self.energy(states) / T)
 
     # ---- one unit at a time ----------------------------------------------------
     def energy_gap(self, states: Any, unit: int) -> Array:

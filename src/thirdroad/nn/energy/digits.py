@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from thirdroad.nn._files import save_figure
 from thirdroad.nn._tensor import Array
 from thirdroad.nn.energy.rbm import RBM
 from thirdroad.nn.training import History
@@ -203,6 +204,4 @@ def _figure(**kwargs: Any) -> Figure:
 
 def _save(fig: Figure, path: Path) -> Path:
     # A bare Figure draws with Agg when saved: no pyplot, so a notebook's backend is left alone.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    return path
+    return save_figure(fig, path, dpi=110, bbox_inches="tight")

@@ -34,8 +34,10 @@ import numpy as np
 
 from thirdroad.nn import functional as F
 from thirdroad.nn._rng import Seed, make_rng
-from thirdroad.nn._tensor import Array, EngineError, ShapeError, Tensor, Variable
+from thirdroad.nn._tensor import Array, EngineError, ShapeError, Tensor
+from thirdroad.nn._variable import Variable
 from thirdroad.nn.module import Module
+from thirdroad.nn.numerics import sigmoid, softplus
 from thirdroad.nn.training import History, training_bar
 
 VisibleKind = Literal["bernoulli", "gaussian"]
@@ -52,20 +54,6 @@ class CDUpdate(NamedTuple):
     b: Array
     c: Array
     v_model: Array
-
-
-def _sigmoid_(x: Array) -> Array:
-    """σ(x) in place, as 0.5·tanh(x/2) + 0.5: no exponential, so nothing overflows."""
-    np.multiply(x, 0.5, out=x)
-    np.tanh(x, out=x)
-    np.multiply(x, 0.5, out=x)
-    np.add(x, 0.5, out=x)
-    return x
-
-
-def _softplus(x: Array) -> Array:
-    """log(1 + e^x), computed as logaddexp(0, x) so that large x stays finite."""
-    return np.logaddexp(0.0, x)
 
 
 class RBM(Module):
@@ -126,7 +114,7 @@ class RBM(Module):
         The hidden units are summed out; a visible vector the model likes has low free energy.
         """
         v = self._visible_rows(v)
-        return -self._visible_term(v) - _softplus(v @ self.W.data + self.c.data).sum(axis=-1)  # type: ignore[no-any-return]
+        return -self._visible_term(v) - softplus(v @ self.W.data + self.c.data).sum(axis=-1)  # type: ignore[no-any-return]
 
     def free_energy_tensor(self, v: Any) -> Tensor:
         """:meth:`free_energy` built from engine operations, so that a tape can differentiate it."""
@@ -295,16 +283,16 @@ class RBM(Module):
         v = self._visible_rows(X).astype(np.float64)
         W, b, c = (a.astype(np.float64) for a in (self.W.data, self.b.data, self.c.data))
         pre = v @ W + c
-        free = -v @ b - _softplus(pre).sum(axis=-1)
+        free = -v @ b - softplus(pre).sum(axis=-1)
         flip = 1.0 - 2.0 * v  # +1 turns a 0 on, -1 turns a 1 off
         rows = max(1, _PL_CHUNK // (self.n_visible * self.n_hidden))
         total = 0.0
         for s in range(0, len(v), rows):
             d = flip[s : s + rows]
             pre_flipped = pre[s : s + rows, None, :] + d[:, :, None] * W[None, :, :]
-            free_flipped = -(v[s : s + rows] @ b)[:, None] - d * b - _softplus(pre_flipped).sum(axis=-1)
+            free_flipped = -(v[s : s + rows] @ b)[:, None] - d * b - softplus(pre_flipped).sum(axis=-1)
             # log σ(x) = -softplus(-x)
-            total -= float(_softplus(free[s : s + rows, None] - free_flipped).sum())
+            total -= float(softplus(free[s : s + rows, None] - free_flipped).sum())
         return total / len(v)
 
     def describe(self) -> str:
@@ -335,12 +323,12 @@ class RBM(Module):
     def _p_h(self, v: Array) -> Array:
         pre = v @ self.W.data
         pre += self.c.data
-        return _sigmoid_(pre)
+        return sigmoid(pre, out=pre)
 
     def _p_v(self, h: Array) -> Array:
         pre = h @ self.W.data.T
         pre += self.b.data
-        return pre if self.visible == "gaussian" else _sigmoid_(pre)
+        return pre if self.visible == "gaussian" else sigmoid(pre, out=pre)
 
     def _bernoulli(self, p: Array, u: Array) -> Array:
         out = np.empty_like(p)
