@@ -107,6 +107,8 @@ def nn_group() -> None:
 @nn_group.command(name="rules")
 def nn_rules() -> None:
     """Print the table of derivative rules: the chain rule, one primitive a row."""
+    from rich.markup import escape
+
     from thirdroad.nn import rules
 
     table = Table(title="How each primitive passes its gradient back (g = the gradient arriving from above)")
@@ -114,7 +116,8 @@ def nn_rules() -> None:
     table.add_column("rule")
     table.add_column("at the awkward points", style="dim")
     for name, math, note in rules.rule_rows():
-        table.add_row(name, math, note)
+        # the rules hold brackets ([x > 0]·dx) that rich would read as markup and drop
+        table.add_row(escape(name), escape(math), escape(note))
     console.print(table)
     console.print(
         "Everything else (softmax, layer norm, attention, the losses) is built from these rows; "
@@ -126,6 +129,8 @@ def nn_rules() -> None:
 @click.argument("optimizer", type=click.Choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad"]))
 def nn_describe(optimizer: str) -> None:
     """Say in words what an optimizer does to a gradient, agent by agent."""
+    from rich.markup import escape
+
     from thirdroad.nn import optim
 
     makers = {
@@ -137,7 +142,7 @@ def nn_describe(optimizer: str) -> None:
         "adamw": lambda: optim.AdamW(),
         "adagrad": lambda: optim.Adagrad(),
     }
-    console.print(makers[optimizer]().describe())
+    console.print(escape(makers[optimizer]().describe()))
 
 
 # ---------------------------------------------------------------- concepts
@@ -240,14 +245,16 @@ def train_mlp(epochs: int, seed: int) -> None:
 @friendly_errors
 def train_attention(epochs: int, out_dir: str, seed: int, time_limit: float) -> None:
     """A GRU seq2seq with Luong attention learns to write dates the ISO way (2026-11-23)."""
+    from rich.markup import escape
+
     from thirdroad.nn.seq2seq import train_attention as run
 
     result = run(epochs=epochs, out_dir=out_dir, seed=seed, time_limit=time_limit, progress=console.is_terminal)
     console.print(f"exact match on held-out dates: {result.accuracy:.2%} after {result.seconds:.0f} s")
     for source, truth, prediction in result.examples[:5]:
         mark = "[green]ok[/]" if truth == prediction else "[red]wrong[/]"
-        console.print(f"  {source!r:32} -> {prediction}  {mark}")
-    console.print(f"checkpoint: {result.checkpoint}\nattention heatmap: {result.heatmap}")
+        console.print(f"  {escape(f'{source!r:32}')} -> {escape(prediction)}  {mark}")
+    console.print(escape(f"checkpoint: {result.checkpoint}\nattention heatmap: {result.heatmap}"))
 
 
 @train.command(name="rbm")
@@ -260,6 +267,8 @@ def train_attention(epochs: int, out_dir: str, seed: int, time_limit: float) -> 
 @friendly_errors
 def train_rbm(epochs: int, n_hidden: int, k: int, persistent: bool, out_dir: str, seed: int) -> None:
     """A restricted Boltzmann machine on the binarised digits: filters and samples as pictures."""
+    from rich.markup import escape
+
     from thirdroad.nn.energy import train_rbm as run
 
     result = run(
@@ -276,7 +285,7 @@ def train_rbm(epochs: int, n_hidden: int, k: int, persistent: bool, out_dir: str
         ("samples", result.samples_png),
         ("learning curves", result.curves_png),
     ):
-        console.print(f"{label}: {path}")
+        console.print(escape(f"{label}: {path}"))
 
 
 if __name__ == "__main__":  # pragma: no cover
