@@ -6,6 +6,8 @@ subclassed (``ValueError`` for bad input, ``KeyError`` for an unknown concept id
 
     ThirdroadError
      +-- FormulaError          a formula could not be read            thirdroad.formula
+ +-- Unreadable, NeedCase  a block's line the block reader cannot  thirdroad.formula.blocks
+ |                         follow, or must read twice (both caught there, said in the notes)
      +-- AgentInputError       a matrix, activation or optimizer an    thirdroad.agents
      |                         agent cannot act on
      +-- CatalogError          the concept catalog's data is wrong     thirdroad.concepts

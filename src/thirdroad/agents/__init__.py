@@ -16,6 +16,7 @@ from thirdroad.agents._kinds import KINDS
 from thirdroad.agents.activation import ACTIVATIONS, ActivationAgent, canonical_name
 from thirdroad.agents.matrix import MatrixAgent, NearMiss
 from thirdroad.agents.optimizer import RACERS, OptimizerAgent, Race, Run, race, racer, run
+from thirdroad.agents.read_optimizer import check_against_block, optimizer_from, optimizer_from_block
 from thirdroad.agents.stories import Step, Story
 from thirdroad.agents.surfaces import SURFACES, Surface, surface
 from thirdroad.nn import optim
@@ -64,6 +65,9 @@ __all__ = [
     "Story",
     "Surface",
     "agent",
+    "check_against_block",
+    "optimizer_from",
+    "optimizer_from_block",
     "race",
     "run",
     "surface",

@@ -1,0 +1,253 @@
+"""Run what was read: a block's optimizer built as the engine's own chain of agents.
+
+``thirdroad.formula.blocks`` reads a block into plain data: the chain of agents it
+computes, with its hyperparameters as the block names them. This module turns that chain
+into a :class:`thirdroad.nn.optim.Optimizer`: the engine's own agents where the block
+computes exactly what they compute (PyTorch's conventions), and the small variant agents
+of :mod:`thirdroad.agents._block_agents` where it differs (no bias correction, ε inside the
+root ...). Each number comes from the block where it gives one, from the caller, or else
+from PyTorch's default for that optimizer (said in :func:`hyperparameters`).
+
+>>> opt = optimizer_from_block(r"v = \\beta v + (1-\\beta) dW \\\\ W = W - \\alpha v")
+>>> opt.describe()
+"...keep a velocity that starts at 0 ..."
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from thirdroad.agents import _block_agents as va
+from thirdroad.agents._errors import AgentInputError
+from thirdroad.formula.blocks import BlockReading, Link, Value, read_block, trajectory
+from thirdroad.formula.blocks.derive import find_states
+from thirdroad.formula.blocks.flow import CONST
+from thirdroad.nn import optim
+
+# PyTorch's defaults; where PyTorch has none that keeps the formula alive (its momentum is
+# 0), the usual choice, marked so.
+DEFAULTS: dict[str, dict[str, float]] = {
+    "gradient_descent": {"lr": 1e-3},
+    "sgd_momentum": {"lr": 1e-3, "momentum": 0.9, "dampening": 0.0},
+    "nesterov": {"lr": 1e-3, "momentum": 0.9, "dampening": 0.0},
+    "rmsprop": {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "momentum": 0.9},
+    "adagrad": {"lr": 1e-2, "eps": 1e-10, "lr_decay": 0.0, "initial_accumulator_value": 0.0},
+    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-6},
+    "adam": {"lr": 1e-3, "betas[0]": 0.9, "betas[1]": 0.999, "eps": 1e-8, "weight_decay": 0.0},
+    "amsgrad": {"lr": 1e-3, "betas[0]": 0.9, "betas[1]": 0.999, "eps": 1e-8, "weight_decay": 0.0},
+    "adamw": {"lr": 1e-3, "betas[0]": 0.9, "betas[1]": 0.999, "eps": 1e-8, "weight_decay": 1e-2},
+    "adamax": {"lr": 2e-3, "betas[0]": 0.9, "betas[1]": 0.999, "eps": 1e-8},
+    "nadam": {"lr": 2e-3, "betas[0]": 0.9, "betas[1]": 0.999, "eps": 1e-8, "momentum_decay": 4e-3},
+    "radam": {"lr": 1e-3, "betas[0]": 0.9, "betas[1]": 0.999, "eps": 1e-8},
+    "lion": {"lr": 1e-4, "betas[0]": 0.9, "betas[1]": 0.99, "weight_decay": 0.0},
+    "rprop": {"lr": 1e-2, "etaplus": 1.2, "etaminus": 0.5, "step_min": 1e-6, "step_max": 50.0},
+}
+USUAL = {("sgd_momentum", "momentum"), ("nesterov", "momentum"), ("rmsprop", "momentum"),
+         ("lion", "lr"), ("lion", "betas[0]"), ("lion", "betas[1]")}  # no PyTorch default: the usual choice
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One hyperparameter of the built optimizer: the block's name, PyTorch's name, the
+    number used, and where it came from (``block``, ``given`` by the caller, ``pytorch``
+    default, or the ``usual`` choice where PyTorch has none)."""
+
+    symbol: str
+    role: str
+    value: float
+    source: str
+
+
+def hyperparameters(reading: BlockReading, **values: Any) -> dict[str, Setting]:
+    """Every name in the chain with the number it gets, keyed by the block's name. ``values``
+    name them the block's way (``beta_1=0.8``) or PyTorch's (``betas=(0.8, 0.99)``, ``lr=0.1``)."""
+    concept = reading.concept or ""
+    values = _spread(values)
+    out: dict[str, Setting] = {}
+    for link in reading.chain:
+        for _, v in link.params:
+            if not isinstance(v, Value) or v.number is not None or not v.symbol or v.symbol in out:
+                continue
+            out[v.symbol] = _setting(reading, concept, v, values)
+    return out
+
+
+def _spread(values: dict[str, Any]) -> dict[str, float]:
+    """PyTorch's pairs as two roles: ``betas=(a, b)`` is ``betas[0]=a, betas[1]=b``."""
+    out: dict[str, float] = {}
+    pairs = {"betas": ("betas[0]", "betas[1]"), "etas": ("etaminus", "etaplus"), "step_sizes": ("step_min", "step_max")}
+    for key, value in values.items():
+        if key in pairs and isinstance(value, tuple | list):
+            out.update(zip(pairs[key], map(float, value), strict=True))
+        elif not isinstance(value, bool):
+            out[key] = float(value)
+    return out
+
+
+def _setting(reading: BlockReading, concept: str, v: Value, values: dict[str, float]) -> Setting:
+    role = v.role
+    plain = unicodedata.normalize("NFD", v.symbol.replace(CONST, ""))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    for key in (v.symbol, plain, role):
+        if key in values:
+            return Setting(v.symbol, role, float(values[key]), "given")
+    h = reading.hypers.get(v.symbol)
+    if h is not None and h.value is not None:
+        return Setting(v.symbol, role, h.value, "block")
+    table = DEFAULTS.get(concept, {})
+    if role in table:
+        return Setting(v.symbol, role, table[role], "usual" if (concept, role) in USUAL else "pytorch")
+    if role == "weight_decay":
+        return Setting(v.symbol, role, 0.0, "pytorch")
+    raise AgentInputError(f"no value for {v.symbol} ({role}): give it, e.g. {role}=...")
+
+
+def optimizer_from(reading: BlockReading, label: str | None = None, **values: Any) -> optim.Optimizer:
+    """The block's optimizer as the engine's chain of agents. ``values`` set hyperparameters
+    by the block's names or PyTorch's (``lr=0.1``, ``beta_1=0.8``)."""
+    if reading.match is None:
+        raise AgentInputError("this block is not an optimizer thirdroad can name, so there is nothing to build",
+                              hint="; ".join(reading.notes) or "write the update lines of a known optimizer")
+    if reading.match.near_miss:
+        differences = "; ".join(d.says for d in reading.match.differences)
+        raise AgentInputError(f"this block is a near miss of {reading.name}: {differences}",
+                              hint="fix the formula to build it")
+    settings = hyperparameters(reading, **values)
+    number = _resolver(settings)
+    transforms = [_transform(link, number) for link in reading.chain]
+    name = label or f"{reading.name} (read from the formula)"
+    return optim.Optimizer(name, transforms)
+
+
+def optimizer_from_block(text: str, label: str | None = None, **values: Any) -> optim.Optimizer:
+    """Read ``text`` as a block and build its optimizer; switches of an algorithm box
+    (``nesterov=True``) and its optional hyperparameters (``momentum=0.9``) turn options on."""
+    reading = read_block(text)
+    if any(isinstance(v, bool) for v in values.values()) or _optional(reading, values):
+        reading = reading.configured(**values)
+    return optimizer_from(reading, label, **values)
+
+
+def _optional(reading: BlockReading, values: dict[str, Any]) -> bool:
+    from thirdroad.formula.blocks.derive import optional_hypers
+
+    optional = optional_hypers(reading.program)
+    return any(reading.symbol_for(k) in optional for k in values)
+
+
+def _resolver(settings: dict[str, Setting]) -> Callable[[Any], Any]:
+    def number(v: Any) -> Any:
+        if not isinstance(v, Value):
+            return v
+        if v.number is not None:
+            return v.number
+        x = settings[v.symbol].value
+        return 1.0 - x if v.one_minus else x
+
+    return number
+
+
+def _transform(link: Link, number: Callable[[Any], Any]) -> optim.Transform:
+    p = {k: number(v) for k, v in link.params}
+    kind = link.kind
+    if kind == "scale_by_learning_rate":
+        return optim.ScaleByLearningRate(p["lr"], p.get("lr_decay", 0.0))
+    if kind == "add_decayed_weights":
+        return optim.AddDecayedWeights(p["weight_decay"], bool(p.get("decoupled", False)))
+    if kind == "trace":
+        damp = p.get("dampening", 0.0)
+        if p.get("start", "gradient") == "zero" and damp:
+            return va.ZeroStartTrace(p["momentum"], damp, bool(p.get("nesterov", False)))
+        return optim.Trace(p["momentum"], damp, bool(p.get("nesterov", False)))
+    if kind == "scale_by_rms":
+        if p.get("eps_inside"):
+            return va.ScaleByRmsInside(p["alpha"], p["eps"], bool(p.get("centered")))
+        return optim.ScaleByRms(p["alpha"], p["eps"], bool(p.get("centered")))
+    if kind == "scale_by_rss":
+        init = p.get("initial_accumulator_value", 0.0)
+        if p.get("eps_inside"):
+            return va.ScaleByRssInside(init, p["eps"])
+        return optim.ScaleByRss(init, p["eps"])
+    if kind == "scale_by_adam":
+        canonical = p["bias_correction"] == "both" and p["eps_root"] in ("corrected", "none") and not p["eps_inside"]
+        if canonical:
+            return optim.ScaleByAdam(p["b1"], p["b2"], p["eps"], bool(p["amsgrad"]))
+        return va.ScaleByAdamVariant(p["b1"], p["b2"], p["eps"], bool(p["amsgrad"]), p["bias_correction"],
+                                     p["eps_root"], bool(p["eps_inside"]))
+    makers: dict[str, Callable[[], optim.Transform]] = {
+        "scale_by_adamax": lambda: va.ScaleByAdamax(p["b1"], p["b2"], p["eps"], p["bias_correction"], p["eps_where"]),
+        "scale_by_nadam": lambda: va.ScaleByNadam(p["b1"], p["b2"], p["eps"], p.get("momentum_decay", 4e-3),
+                                                  p["form"]),
+        "scale_by_radam": lambda: va.ScaleByRadam(p["b1"], p["b2"], p["eps"], p.get("threshold", 5.0)),
+        "scale_by_adadelta": lambda: va.ScaleByAdadelta(p["rho"], p["eps"]),
+        "scale_by_lion": lambda: va.ScaleByLion(p["b1"], p["b2"]),
+        "scale_by_rprop": lambda: va.ScaleByRprop(p["lr"], p["etaminus"], p["etaplus"], p["step_min"],
+                                                  p["step_max"]),
+    }
+    if kind not in makers:
+        raise AgentInputError(f"thirdroad cannot build a {kind} agent yet")
+    return makers[kind]()
+
+
+# ---------------------------------------------------------------- checking against the formula
+
+
+def check_against_block(reading: BlockReading, steps: int = 30, seed: int = 0, **values: Any) -> float:
+    """The largest gap, over ``steps`` steps on a random quadratic, between the built
+    optimizer and the block run line by line as written (``thirdroad.formula.blocks``'s
+    ``simulate``). The two agree to rounding when the block was read right.
+
+    Sutskever's look-ahead form runs as PyTorch's Nesterov momentum, whose parameter is the
+    look-ahead point θ - γv: for it the built optimizer's points are compared with θ - γv."""
+    opt = optimizer_from(reading, None, **values)
+    roles = reading.roles
+    assert roles is not None and reading.match is not None
+    rng = np.random.default_rng(seed)
+    n = 5
+    a = rng.normal(size=(n, n))
+    hess = a @ a.T / n + np.eye(n)
+    shift = rng.normal(size=(steps + 1, n))
+
+    def grad(theta: np.ndarray, t: int) -> np.ndarray:
+        out: np.ndarray = hess @ theta + shift[t]
+        return out
+
+    start = rng.normal(size=n)
+    settings = hyperparameters(reading, **values)
+    symbols = {k: s.value for k, s in settings.items()}
+    for name, h in reading.hypers.items():
+        symbols.setdefault(name, h.value if h.value is not None else 0.0)
+    states = find_states(reading.program, roles)
+    written = trajectory(reading.program, roles, states, reading.config, symbols, grad, start, steps)
+    ahead = _look_ahead(reading, settings)
+    from thirdroad.nn import Variable
+
+    point = Variable(start.copy())
+    worst = 0.0
+    for t in range(1, steps + 1):
+        opt.apply_gradients([(grad(point.numpy(), t), point)])
+        theta, memory = written[t - 1]
+        if ahead is not None:
+            name, gamma = ahead
+            theta = theta - gamma * memory[name]
+        worst = max(worst, float(np.max(np.abs(point.numpy() - theta))))
+    return worst
+
+
+def _look_ahead(reading: BlockReading, settings: dict[str, Setting]) -> tuple[str, float] | None:
+    """(the velocity's name, γ) for the look-ahead form, whose built points are θ - γv."""
+    m = reading.match
+    if m is None or "look-ahead" not in m.form:
+        return None
+    (velocity,) = m.roles
+    trace = next(link for link in m.chain if link.kind == "trace")
+    gamma = _resolver(settings)(trace.get("momentum"))
+    return velocity, float(gamma)
+
+
+__all__ = ["DEFAULTS", "Setting", "check_against_block", "hyperparameters", "optimizer_from", "optimizer_from_block"]

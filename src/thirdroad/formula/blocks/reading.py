@@ -1,0 +1,344 @@
+"""``read_block(text)``: a block of update lines read as one algorithm.
+
+>>> r = read_block(r"v = \\beta v + (1-\\beta) dW \\\\ W = W - \\alpha v")
+>>> r.concept, r.match.form
+('sgd_momentum', 'Ng')
+
+The reading says what the whole is (named against the catalog, or not named), how it
+differs from the canonical form, each line's role, the hyperparameters with the values the
+block gives them, and the chain of agents it computes (plain data: ``thirdroad.agents``
+builds the running optimizer from it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from thirdroad import concepts as catalog
+from thirdroad.formula.blocks.context import Ctx
+from thirdroad.formula.blocks.derive import Config, Roles, Unreadable, find_roles, optional_hypers
+from thirdroad.formula.blocks.flow import Assign, Branch, Program, Stmt, pretty, read_program
+from thirdroad.formula.blocks.optimizers import default_config, match_optimizer
+from thirdroad.formula.blocks.patterns import Link, OptimizerMatch, Value
+from thirdroad.formula.blocks.words import FORMS, LABELS, PLURAL, ROLE_WORDS, STEP
+from thirdroad.formula.unicode import to_unicode
+
+
+@dataclass(frozen=True)
+class Hyper:
+    """A hyperparameter of the block: its name as written, PyTorch's name for its role,
+    the number the block gives it (if any) and the label an algorithm box gives it."""
+
+    symbol: str
+    shown: str
+    role: str = ""
+    value: float | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class LineRole:
+    """One line of the block and its role in the whole."""
+
+    line: int
+    text: str
+    target: str
+    role: str
+    kind: str = "assign"  # assign, condition, loop, input, init
+
+
+@dataclass
+class BlockReading:
+    """A block read as one algorithm. ``concept`` is the catalog id of the whole (``None``
+    when it is none that thirdroad knows); ``match`` the optimizer reading; ``lines`` each
+    line's role; ``hypers`` the hyperparameters; ``notes`` what could not be read."""
+
+    text: str
+    program: Program
+    roles: Roles | None
+    config: Config
+    match: OptimizerMatch | None = None
+    lines: list[LineRole] = field(default_factory=list)
+    hypers: dict[str, Hyper] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)
+    kind: str = "block"
+
+    @property
+    def concept(self) -> str | None:
+        return self.match.concept if self.match is not None else None
+
+    @property
+    def name(self) -> str:
+        return catalog.get(self.concept).name if self.concept else ""
+
+    @property
+    def chain(self) -> tuple[Link, ...]:
+        return self.match.chain if self.match is not None else ()
+
+    @property
+    def runnable(self) -> bool:
+        """Named, not a near miss, and with a chain to build."""
+        return self.match is not None and not self.match.near_miss and bool(self.match.chain)
+
+    def summary(self) -> str:
+        """The opening sentence: the whole, named, and how it differs."""
+        m = self.match
+        if m is None:
+            why = f" ({self.notes[0]})" if self.notes else ""
+            return f"This block is not an optimizer thirdroad can name{why}."
+        c = catalog.get(m.concept)
+        form = FORMS.get(m.form, "")
+        if m.near_miss:
+            head = f"This looks like {c.name}, but it computes something else"
+        else:
+            head = f"This is {c.name}" + (f", {form}" if form else "")
+        text = f"{head}. {c.summary}"
+        for d in m.differences:
+            text += f" Unlike PyTorch's {c.name}: {d.says}."
+        return text
+
+    def to_text(self) -> str:
+        out = [self.summary()]
+        for i, lr in enumerate(self.lines, start=1):
+            out.append(f"  ({i}) {lr.text}" + (f" — {lr.role}" if lr.role else ""))
+        shown = [h for h in self.hypers.values() if h.role or h.value is not None]
+        if shown:
+            parts = []
+            for h in shown:
+                words = ROLE_WORDS.get(h.role, h.role or "a hyperparameter")
+                val = f" = {h.value:g}" if h.value is not None else ""
+                parts.append(f"{h.shown}{val}: {words}")
+            out.append("Hyperparameters: " + "; ".join(parts) + ".")
+        if self.options:
+            out.append("Options of the box: " + "; ".join(self.options) + ".")
+        return "\n".join(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.match
+        return {
+            "kind": self.kind,
+            "concept": self.concept,
+            "name": self.name,
+            "form": m.form if m else None,
+            "near_miss": m.near_miss if m else False,
+            "summary": self.summary(),
+            "differences": [{"key": d.key, "says": d.says, "source": d.source} for d in (m.differences if m else ())],
+            "chain": [{"kind": link.kind, "params": {k: _plain(v) for k, v in link.params}} for link in self.chain],
+            "lines": [{"line": lr.line, "text": lr.text, "target": lr.target, "role": lr.role, "kind": lr.kind}
+                      for lr in self.lines],
+            "hyperparameters": {h.shown: {"role": h.role, "value": h.value, "label": h.label}
+                                for h in self.hypers.values()},
+            "options": list(self.options),
+            "notes": list(self.notes),
+        }
+
+    def configured(self, **options: Any) -> BlockReading:
+        """The same block read with options switched on: an algorithm box's flags
+        (``nesterov=True``) or its optional hyperparameters (``momentum=0.9``)."""
+        flags = dict(self.config.flags)
+        on: set[str] = set()
+        for key, value in options.items():
+            sym = self.symbol_for(key)
+            if isinstance(value, bool):
+                flags[key] = value
+            elif sym is not None and value:
+                on.add(sym)
+        return _read(self.text, self.program, default_config(self.program, flags, on))
+
+    def symbol_for(self, key: str) -> str | None:
+        """The block's name for a hyperparameter given by symbol or by PyTorch's name."""
+        if key in self.hypers:
+            return key
+        for h in self.hypers.values():
+            if h.role == key:
+                return h.symbol
+        return None
+
+
+def _plain(v: object) -> object:
+    if isinstance(v, Value):
+        return {"role": v.role, "symbol": v.symbol or None, "number": v.number, "one_minus": v.one_minus}
+    return v
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_block(text: str) -> BlockReading:
+    """Read ``text`` as a block; raises :class:`~thirdroad.formula.FormulaError` only when
+    no line of it can be read."""
+    program = read_program(text)
+    return _read(text, program, default_config(program))
+
+
+def _read(text: str, program: Program, config: Config) -> BlockReading:
+    roles = find_roles(program)
+    reading = BlockReading(text, program, roles, config)
+    for line, message in program.problems:
+        reading.notes.append(f"line {line + 1} could not be read: {message}")
+    reading.hypers = _hypers(program, roles)
+    if roles is None:
+        reading.notes.append("it has no gradient and no parameter to update")
+        reading.lines = _lines(reading, None)
+        return reading
+    ctx: Ctx | None = None
+    if not program.problems:
+        try:
+            reading.match, ctx = match_optimizer(program, roles, config)
+        except Unreadable as e:
+            reading.notes.append(e.message)
+    if reading.match is not None:
+        reading.kind = "optimizer"
+        reading.hypers = _hypers(program, roles, reading.match)
+    reading.lines = _lines(reading, ctx)
+    if program.box and reading.match is not None and config == default_config(program):
+        reading.options = _options(reading)
+    return reading
+
+
+def _hypers(program: Program, roles: Roles | None, match: OptimizerMatch | None = None) -> dict[str, Hyper]:
+    from thirdroad.formula.blocks.context import numeric_value
+
+    if roles is None:
+        return {}
+    out: dict[str, Hyper] = {}
+    labelled = _labels(program)
+    from_chain = _chain_roles(match)
+    for name in roles.hypers:
+        node = program.given.get(name)
+        value = numeric_value(node) if node is not None else None
+        role = from_chain.get(name) or labelled.get(name, ("", ""))[0]
+        out[name] = Hyper(name, program.shown.get(name, pretty(name)), role, value, labelled.get(name, ("", ""))[1])
+    return out
+
+
+def _labels(program: Program) -> dict[str, tuple[str, str]]:
+    """An algorithm box's labels as roles: ``\\gamma \\text{ (lr)}`` makes γ the learning rate."""
+    out: dict[str, tuple[str, str]] = {}
+    groups: dict[str, list[str]] = {}
+    for item in program.inputs:
+        if item.flag:
+            continue
+        label = item.label.strip().lower()
+        if label in LABELS:
+            out[item.base] = (LABELS[label], item.label)
+        elif label in PLURAL:
+            groups.setdefault(label, []).append(item.base)
+    for label, names in groups.items():
+        for name, role in zip(names, PLURAL[label], strict=False):
+            out[name] = (role, label)
+    return out
+
+
+def _chain_roles(match: OptimizerMatch | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if match is None:
+        return out
+    for link in match.chain:
+        for _, v in link.params:
+            if isinstance(v, Value) and v.symbol and v.symbol not in out and not v.one_minus:
+                out[v.symbol] = v.role
+    return out
+
+
+def _lines(reading: BlockReading, ctx: Ctx | None) -> list[LineRole]:
+    program = reading.program
+    out: list[LineRole] = []
+    done = ctx.cases.main if ctx is not None else None
+    m = reading.match
+    for a in _all_assignments(program.body):
+        text = program.lines[a.line].math
+        role = ""
+        base = a.target.base
+        if m is not None and base in m.roles:
+            role = m.roles[base]
+        elif reading.roles is not None and base == reading.roles.param:
+            role = STEP.get(m.concept, "the update of the parameters") if m else "the update of the parameters"
+        elif m is not None and a.line in m.line_roles:
+            role = m.line_roles[a.line]
+        elif done is not None and a.line not in done.lines:
+            role = "not used here: it belongs to an option that is off"
+        elif done is not None and done.lines[a.line].is_scalar:
+            role = "a number worked out from the hyperparameters and the step count t"
+        if a.node is not None:
+            text = to_unicode(a.node)
+        out.append(LineRole(a.line, text, program.shown.get(base, pretty(base)), role))
+    return out
+
+
+def _all_assignments(stmts: tuple[Stmt, ...]) -> list[Assign]:
+    out: list[Assign] = []
+    for s in stmts:
+        if isinstance(s, Assign):
+            out.append(s)
+        elif isinstance(s, Branch):
+            out.extend(_all_assignments(s.then))
+            out.extend(_all_assignments(s.orelse))
+    return out
+
+
+def _options(reading: BlockReading) -> list[str]:
+    """What each switch of an algorithm box turns the optimizer into."""
+    program, base = reading.program, reading.match
+    assert base is not None
+    out: list[str] = []
+    flags = sorted({i.base for i in program.inputs if i.flag} | _condition_flags(program.body))
+    for name in sorted(optional_hypers(program)):
+        shown = program.shown.get(name, pretty(name))
+        other = _read(reading.text, program, default_config(program, None, {name}))
+        out.append(f"with {shown} ≠ 0: {_what(other, base)}")
+    for flag in flags:
+        if flag in ("maximize",):
+            out.append("maximize: the gradient's sign is flipped, so it climbs the objective")
+            continue
+        other = _read(reading.text, program, default_config(program, {flag: True}))
+        if other.match is not None and other.match.chain == base.chain:  # the switch sits under an option
+            on = set(optional_hypers(program))
+            other = _read(reading.text, program, default_config(program, {flag: True}, on))
+            base = _read(reading.text, program, default_config(program, None, on)).match or base
+        if other.match is not None and other.match.chain != base.chain:
+            out.append(f"{flag.replace('_', ' ')}: {_what(other, base)}")
+    return out
+
+
+def _condition_flags(stmts: tuple[Stmt, ...]) -> set[str]:
+    out: set[str] = set()
+    for s in stmts:
+        if isinstance(s, Branch):
+            if s.cond.flag:
+                out.add(s.cond.flag)
+            out |= _condition_flags(s.then) | _condition_flags(s.orelse)
+    return out
+
+
+def _what(other: BlockReading, base: OptimizerMatch) -> str:
+    m = other.match
+    if m is None:
+        return "something thirdroad cannot name"
+    decay = [link for link in m.chain if link.kind == "add_decayed_weights" and link not in base.chain]
+    if m.concept != base.concept:
+        return catalog.get(m.concept).name + (" with weight decay" if decay else "")
+    if decay:
+        decoupled = decay[0].get("decoupled")
+        return "decoupled weight decay (the weights shrink on their own)" if decoupled else \
+            "an L2 penalty: λθ is added to the gradient"
+    said = []
+    kinds = {link.kind for link in base.chain}
+    for link in m.chain:
+        if link.kind not in kinds:
+            said.append(_ADDED.get(link.kind, link.kind))
+        elif link not in base.chain:
+            old = next(b for b in base.chain if b.kind == link.kind)
+            said += [_SWITCHED.get(k, k) for k, v in link.params if v is True and old.get(k) is not True]
+    return "; ".join(said) or "the same optimizer"
+
+
+_ADDED = {"trace": "momentum on top: a velocity over the scaled steps"}
+_SWITCHED = {"centered": "centred: the square of the gradients' own moving average is taken off first",
+             "amsgrad": "AMSGrad: divide by the largest second moment so far", "nesterov": "Nesterov's look-ahead"}
+
+
+__all__ = ["BlockReading", "Hyper", "LineRole", "read_block"]
+

@@ -1,0 +1,150 @@
+"""PyTorch's own algorithm boxes (the math in ``torch.optim``'s docstrings): each is read,
+named, built from what was read, and run against ``torch.optim`` itself for 100 steps."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from thirdroad.agents.read_optimizer import optimizer_from
+from thirdroad.formula.blocks import read_block
+from thirdroad.nn import Variable
+
+
+def box(name: str) -> str:
+    doc = getattr(torch.optim, name).__doc__ or ""
+    m = re.search(r"\\begin\{aligned\}.*?\\end\{aligned\}", doc, re.S)
+    assert m is not None, f"torch.optim.{name} has no algorithm box"
+    return m.group(0)
+
+
+BOXES = [n for n in dir(torch.optim) if isinstance(getattr(torch.optim, n), type)
+         and re.search(r"\\begin\{aligned\}", getattr(torch.optim, n).__doc__ or "")]
+
+NAMES = {
+    "SGD": "gradient_descent", "Adam": "adam", "AdamW": "adamw", "Adagrad": "adagrad", "RMSprop": "rmsprop",
+    "Adadelta": "adadelta", "Adamax": "adamax", "NAdam": "nadam", "RAdam": "radam", "Rprop": "rprop",
+}  # fmt: skip
+NOT_YET = {"Adafactor": "factored second moments over rows and columns", "Muon": "Newton-Schulz orthogonalisation"}
+
+
+def test_every_box_with_math_is_covered() -> None:
+    assert set(BOXES) == set(NAMES) | set(NOT_YET)
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_box_is_named(name: str) -> None:
+    reading = read_block(box(name))
+    assert reading.concept == NAMES[name]
+    assert reading.match is not None and reading.match.form in ("PyTorch", "plain")
+    assert not reading.match.differences, [d.says for d in reading.match.differences]
+
+
+@pytest.mark.parametrize("name", sorted(NOT_YET))
+def test_boxes_thirdroad_cannot_run_are_not_named(name: str) -> None:
+    assert read_block(box(name)).concept is None
+
+
+# (box, options for reading and building, the same options for torch.optim)
+CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("SGD", {"lr": 0.05}, {"lr": 0.05}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.9}),
+    ("SGD", {"lr": 0.05, "momentum": 0.8, "dampening": 0.3}, {"lr": 0.05, "momentum": 0.8, "dampening": 0.3}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}, {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
+    ("SGD", {"lr": 0.05, "weight_decay": 0.1}, {"lr": 0.05, "weight_decay": 0.1}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.1}, {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.1}),
+    ("Adam", {}, {}),
+    ("Adam", {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6}, {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6}),
+    ("Adam", {"lr": 0.01, "amsgrad": True}, {"lr": 0.01, "amsgrad": True}),
+    ("Adam", {"lr": 0.01, "weight_decay": 0.1}, {"lr": 0.01, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.01}, {"lr": 0.01}),
+    ("AdamW", {"lr": 0.01, "weight_decay": 0.2, "amsgrad": True}, {"lr": 0.01, "weight_decay": 0.2, "amsgrad": True}),
+    ("Adagrad", {"lr": 0.1}, {"lr": 0.1}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "initial_accumulator_value": 0.3},
+     {"lr": 0.1, "lr_decay": 0.05, "initial_accumulator_value": 0.3}),
+    ("Adagrad", {"lr": 0.1, "weight_decay": 0.1}, {"lr": 0.1, "weight_decay": 0.1}),
+    ("RMSprop", {"lr": 0.01}, {"lr": 0.01}),
+    ("RMSprop", {"lr": 0.01, "centered": True}, {"lr": 0.01, "centered": True}),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.9}, {"lr": 0.01, "momentum": 0.9}),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True, "weight_decay": 0.05},
+     {"lr": 0.01, "momentum": 0.9, "centered": True, "weight_decay": 0.05}),
+    ("Adadelta", {}, {}),
+    ("Adadelta", {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1}, {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1}),
+    ("Adamax", {"lr": 0.01}, {"lr": 0.01}),
+    ("Adamax", {"lr": 0.01, "weight_decay": 0.1}, {"lr": 0.01, "weight_decay": 0.1}),
+    ("NAdam", {"lr": 0.01}, {"lr": 0.01}),
+    ("NAdam", {"lr": 0.01, "momentum_decay": 0.01, "weight_decay": 0.1},
+     {"lr": 0.01, "momentum_decay": 0.01, "weight_decay": 0.1}),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+     {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("RAdam", {"lr": 0.01}, {"lr": 0.01}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1}, {"lr": 0.01, "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+     {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("Rprop", {"lr": 0.01}, {"lr": 0.01}),
+    ("Rprop", {"lr": 0.02, "etas": (0.4, 1.3), "step_sizes": (1e-5, 0.5)},
+     {"lr": 0.02, "etas": (0.4, 1.3), "step_sizes": (1e-5, 0.5)}),
+]
+
+
+def quadratic(n: int = 6, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(n, n))
+    return a @ a.T / n + 0.5 * np.eye(n), rng.normal(size=n), rng.normal(size=n)
+
+
+def engine_path(opt: Any, steps: int) -> np.ndarray:
+    hess, b, start = quadratic()
+    x = Variable(start.copy())
+    out = []
+    for _ in range(steps):
+        opt.apply_gradients([(hess @ x.numpy() + b, x)])
+        out.append(x.numpy().copy())
+    return np.array(out)
+
+
+def torch_path(name: str, options: dict[str, Any], steps: int) -> np.ndarray:
+    hess, b, start = quadratic()
+    x = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = getattr(torch.optim, name)([x], **options)
+    out = []
+    for _ in range(steps):
+        opt.zero_grad()
+        x.grad = torch.tensor(hess @ x.detach().numpy() + b)
+        opt.step()
+        out.append(x.detach().numpy().copy())
+    return np.array(out)
+
+
+@pytest.mark.parametrize(("name", "ours", "theirs"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_box_runs_as_torch_optim(name: str, ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    reading = read_block(box(name))
+    switches = {k: v for k, v in ours.items() if isinstance(v, bool) or reading.symbol_for(k) in _optional(reading)}
+    if switches:
+        reading = reading.configured(**switches)
+    opt = optimizer_from(reading, **ours)
+    np.testing.assert_allclose(engine_path(opt, 100), torch_path(name, theirs, 100), rtol=0, atol=1e-9)
+
+
+def _optional(reading: Any) -> set[str]:
+    from thirdroad.formula.blocks.derive import optional_hypers
+
+    return optional_hypers(reading.program)
+
+
+def test_options_of_sgd_box_are_told() -> None:
+    options = " ".join(read_block(box("SGD")).options)
+    assert "SGD with momentum" in options and "Nesterov momentum" in options and "L2 penalty" in options
+
+
+def test_the_chain_of_a_box_is_the_engines_where_the_engine_has_the_optimizer() -> None:
+    from thirdroad.nn import optim
+
+    for name, made in [("Adam", optim.Adam()), ("AdamW", optim.AdamW()), ("RMSprop", optim.RMSProp()),
+                       ("Adagrad", optim.Adagrad())]:
+        built = optimizer_from(read_block(box(name)))
+        assert [type(t) for t in built.transforms] == [type(t) for t in made.transforms], name
