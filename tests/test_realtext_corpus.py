@@ -20,7 +20,7 @@ README = FOLDER / "README.md"
 SOURCE_FIELDS = {"name": str, "kind": str, "origin": str, "license": str, "extracted_by": str}
 FORMULA_FIELDS = {"id": str, "where": str, "display": bool, "text": str, "core": list, "also": list,
                   "fragment": bool}
-OPTIONAL_FIELDS = {"context": str, "note": str}
+OPTIONAL_FIELDS = {"context": str, "note": str, "slip": str}
 SLIP_KINDS = {"lost_exp", "lost_sqrt", "lost_square", "swapped_beta", "flipped_sign", "wrong_normaliser",
               "missing_eps"}
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -85,6 +85,9 @@ def test_source_schema(path: Path) -> None:
         if f["fragment"]:
             assert not f["core"], f"{where}: a fragment has no core concept"
         assert not set(f["core"]) & set(f["also"]), f"{where}: an id is in both core and also"
+        if "slip" in f:
+            assert f["slip"] in f["core"] + f["also"], f"{where}: the slip's concept is one the formula is labelled"
+            assert f.get("note", "").strip(), f"{where}: a slip says in its note what the source gets wrong"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)

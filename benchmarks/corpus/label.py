@@ -9,7 +9,10 @@ A sheet has one line per formula kept, ``#`` comments and blank lines ignored::
     torch.addmm:5             |                  | matrix_multiplication | matrix multiply-add
 
 fields: the candidate's id; the core concept ids (comma-separated; ``FRAG`` for a fragment,
-empty for "a real formula, no concept an expert would name"); the ``also`` ids; a note. Only the
+empty for "a real formula, no concept an expert would name"); the ``also`` ids; a note. A note
+that opens with ``SLIP <concept>:`` marks a formula whose source gets that concept wrong (it is
+kept as written): it becomes the field ``slip = "<concept>"``, and a near-miss warning for that
+concept there is a true one. Only the
 formulas a sheet lists are written, in the candidates' order, with the candidates' text, place
 and context unchanged: the labels are the only thing a person adds. An id the candidates lack
 (the library changed since the sheet was written) or an id listed twice is an error.
@@ -45,6 +48,9 @@ def read_sheet(path: Path) -> dict[str, dict[str, Any]]:
         fragment = core == "FRAG"
         labels[fid] = {"core": [] if fragment else _ids(core), "also": _ids(also), "fragment": fragment,
                        "note": note}
+        if note.startswith("SLIP "):
+            concept, _, rest = note[len("SLIP "):].partition(":")
+            labels[fid].update(slip=concept.strip(), note=rest.strip())
     return labels
 
 

@@ -16,7 +16,7 @@ from typing import Any
 REALTEXT = Path(__file__).resolve().parents[2] / "tests" / "data" / "realtext"
 
 SOURCE_KEYS = ("name", "kind", "origin", "license", "extracted_by")
-FORMULA_KEYS = ("id", "where", "display", "text", "context", "core", "also", "fragment", "note")
+FORMULA_KEYS = ("id", "where", "display", "text", "context", "core", "also", "fragment", "slip", "note")
 
 
 def load(path: Path) -> dict[str, Any]:
