@@ -20,8 +20,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from thirdroad.formula import FormulaError
-from thirdroad.formula.explain import explain
+from thirdroad.formula import FormulaError, explain
 from thirdroad.formula.recognize import library
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "recognition"

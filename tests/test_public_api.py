@@ -7,7 +7,8 @@ import types
 import thirdroad as tr
 from thirdroad import nn
 
-PROMISED = {"parse", "Formula", "FormulaError", "compile", "concepts", "agent", "nn"}
+PROMISED = {"parse", "Formula", "FormulaError", "compile", "concepts", "agent", "nn", "explain", "Explanation", "Chunk",
+            "Note", "Agent", "read", "Reading", "ThirdroadError", "Concept", "CompiledFormula"}
 PROMISED_NN = {
     "Tensor", "Variable", "tensor", "GradientTape", "Module", "Sequential", "Dense", "Embedding", "LayerNorm",
     "Dropout", "losses", "optim", "fit", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softmax",

@@ -19,23 +19,23 @@ Three habits of a good reader, one package each, and one engine:
 from __future__ import annotations
 
 from thirdroad import concepts, nn
-from thirdroad.agents import agent
+from thirdroad.agents import Agent, agent
 from thirdroad.concepts import Concept
 from thirdroad.errors import ThirdroadError
-from thirdroad.formula import Formula, FormulaError, parse
-from thirdroad.formula.compile import CompiledFormula, compile
-from thirdroad.formula.explain import Chunk, Explanation, explain
+from thirdroad.formula import Chunk, CompiledFormula, Explanation, Formula, FormulaError, Note, compile, explain, parse
 from thirdroad.reader import Reading, read
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Agent",
     "Chunk",
     "CompiledFormula",
     "Concept",
     "Explanation",
     "Formula",
     "FormulaError",
+    "Note",
     "Reading",
     "ThirdroadError",
     "__version__",

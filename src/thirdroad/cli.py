@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -54,9 +55,21 @@ def main() -> None:
 def demo(path: str | None, output: str) -> None:
     """The main job on the bundled example post (what `make demo` runs): read it, explain every
     formula, flag the near-miss, and write a companion page."""
-    from thirdroad.reader.commands import EXAMPLE, demo_command
+    from thirdroad.reader import EXAMPLE
 
     demo_command(path or EXAMPLE, output=output, console=console)
+
+
+def demo_command(path: str | Path, output: str = "companion.html", console: Console | None = None) -> None:
+    """``make demo``: read the example post, print the summary table, write the companion page."""
+    from thirdroad.reader import read as read_document
+
+    out = console or Console()
+    reading = read_document(str(path), progress=out if out.is_terminal else False)
+    out.rule(f"[bold]thirdroad read {path}")
+    out.print(reading.summary())
+    Path(output).write_text(reading.to_html(), encoding="utf-8")
+    out.print(f"The companion page is in [bold]{output}[/]: open it in a browser, beside the post.")
 
 
 # ---------------------------------------------------------------- formulas and documents
@@ -69,9 +82,29 @@ def demo(path: str | None, output: str) -> None:
 @friendly_errors
 def explain(text: str, as_json: bool, code: bool) -> None:
     """Explain a formula written in LaTeX, Unicode, ASCII or a mangled copy."""
-    from thirdroad.formula.explain import explain_command
-
     click.echo(explain_command(text, as_json=as_json, code=code))
+
+
+def explain_command(text: str, *, as_json: bool = False, code: bool = False) -> str:
+    """What ``thirdroad explain "<formula>" [--json] [--code]`` prints. With ``--json`` a formula
+    that cannot be read is ``{"input", "error"}``; otherwise its FormulaError is raised."""
+    import json
+
+    from thirdroad.formula import FormulaError
+    from thirdroad.formula import explain as explain_formula
+
+    try:
+        e = explain_formula(text)
+    except FormulaError as exc:
+        if as_json:
+            return json.dumps({"input": text, "error": str(exc)}, ensure_ascii=False)
+        raise
+    if as_json:
+        return json.dumps(e.to_dict(code=code), ensure_ascii=False, indent=2)
+    out = e.to_text()
+    if code:
+        out += "\n" + (e.code or "(compile cannot turn this formula into code)") + "\n"
+    return out
 
 
 @main.command()
@@ -81,7 +114,7 @@ def explain(text: str, as_json: bool, code: bool) -> None:
 @friendly_errors
 def read(path: str, output: str | None, as_json: bool) -> None:
     """Read a whole post or paper (Markdown, LaTeX, HTML or plain text) and explain its math."""
-    from thirdroad.reader.commands import read_command
+    from thirdroad.reader import read_command
 
     click.echo(read_command(path, output=output, as_json=as_json, console=err_console))
 

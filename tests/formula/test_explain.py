@@ -8,9 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from thirdroad.formula import FormulaError, parse
+from thirdroad.cli import explain_command
+from thirdroad.formula import Chunk, Explanation, FormulaError, explain, parse
 from thirdroad.formula.evaluate import evaluate
-from thirdroad.formula.explain import Chunk, Explanation, explain, explain_command
 
 SOFTMAX = r"\frac{e^{z_k}}{\sum_m e^{z_m}}"
 
@@ -231,7 +231,7 @@ def test_html_boxes_every_chunk_and_escapes_the_input() -> None:
     boxes = re.findall(r'data-chunk="(\d+)" data-concept="([^"]+)"', page)
     assert boxes[0][1] == "affine"
     assert len(boxes) == len({c.path for c in e.chunks})
-    assert "tr-card" in page and "Affine" in page
+    assert 'class="card"' in page and "Affine" in page
     hostile = explain(r"\text{<script>alert(1)</script>} x = \frac{1}{1 + e^{-z}}").to_html()
     assert "<script>" not in hostile
 

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from thirdroad.formula import parse
-from thirdroad.formula.explain import explain, explain_command
+from thirdroad.cli import explain_command
+from thirdroad.formula import explain, parse
 
 RMS_AVERAGE = r"s_t = \rho s_{t-1} + (1 - \rho) g_t^2"
 ADAM_STEP = r"\theta_t = \theta_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
@@ -104,9 +104,9 @@ def test_a_near_miss_suggestion_with_scores_named_e_is_written_with_exp() -> Non
 
 def test_the_explanations_html_draws_the_suggestion_and_escapes_the_input() -> None:
     page = explain(SLIP).to_html()
-    warning = page[page.index('class="tr-warning"'):]
-    warning = warning[:warning.index("</p>")]
-    assert "Likely meant: <math" in warning and "\\frac" not in warning
+    warning = page[page.index('class="warning"'):]
+    warning = warning[:warning.index("</div>")]
+    assert 'Likely meant: <span class="intended"><math' in warning and "\\frac" not in warning
     hostile = explain(r"\text{<script>x</script>} + \frac{e^{x_i}}{\sum_j x_j}").to_html()
     assert "<script>" not in hostile and "&lt;script&gt;" in hostile
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from thirdroad.concepts import catalog
-from thirdroad.formula.explain import explain
+from thirdroad.formula import explain
 from thirdroad.formula.phrases import concept_name, with_article
 
 GRU_GATE = r"r_t = \sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr})"

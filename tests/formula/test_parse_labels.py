@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from thirdroad.formula import parse
+from thirdroad.formula import explain, parse
 from thirdroad.formula.ast import Apply, Gradient, Node, Power, Symbol
-from thirdroad.formula.explain import explain
 
 BELLMAN = r"V^\pi(s) = \mathbb{E}_\pi\left[r_{t+1} + \gamma V^\pi(s_{t+1}) | s_t = s\right]"
 DROPOUT_LAYER = r"z_i^{(l+1)} = \mathbf{w}_i^{(l+1)} \widetilde{\mathbf{y}}^l + b_i^{(l+1)}"

@@ -17,8 +17,7 @@ import numpy as np
 import pytest
 
 import thirdroad.concepts as concepts
-from thirdroad.formula import FormulaError, parse
-from thirdroad.formula.explain import Explanation, explain
+from thirdroad.formula import Explanation, FormulaError, explain, parse
 from thirdroad.formula.match import PVar, canon, match
 from thirdroad.formula.recognize import (
     agree,

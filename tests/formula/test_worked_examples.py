@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from thirdroad import concepts
-from thirdroad.formula import parse
-from thirdroad.formula.explain import explain
+from thirdroad.formula import explain, parse
 from thirdroad.formula.unicode import to_unicode
 
 

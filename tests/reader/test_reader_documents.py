@@ -110,11 +110,11 @@ def test_the_example_post_calls_an_average_only_what_averages() -> None:
     # may be any numbers); the context vector averages with attention weights, which add up to one
     reading = read(EXAMPLE)
     averages = {f.text.strip() for f in reading.formulas if f.explanation is not None
-                and any(c["concept"] == "weighted_average" for c in f.explanation["chunks"])}
+                and any(c.concept == "weighted_average" for c in f.explanation.chunks)}
     assert averages == {r"c_t = \sum_i \alpha_{t,i} h_i"}
     rbm = next(f for f in reading.formulas if f.text.strip().startswith(r"p(h_j = 1"))
     assert rbm.explanation is not None
-    assert "dot_product" in {c["concept"] for c in rbm.explanation["chunks"]}
+    assert "dot_product" in {c.concept for c in rbm.explanation.chunks}
 
 
 def test_the_example_posts_attention_lists_its_concept_once_and_its_scores_as_a_part() -> None:
@@ -122,12 +122,12 @@ def test_the_example_posts_attention_lists_its_concept_once_and_its_scores_as_a_
     reading = read(EXAMPLE)
     found = next(f for f in reading.formulas if f.text.strip().startswith(r"\operatorname{Attention}"))
     assert found.explanation is not None
-    chunks = found.explanation["chunks"]
-    wholes = [c for c in chunks if c["concept"] == "scaled_dot_product_attention" and not c["part"]]
+    chunks = found.explanation.chunks
+    wholes = [c for c in chunks if c.concept == "scaled_dot_product_attention" and not c.part]
     assert len(wholes) == 1
-    assert [c["part"] for c in chunks if c["concept"] == "scaled_dot_product_attention" and c["part"]] \
+    assert [c.part for c in chunks if c.concept == "scaled_dot_product_attention" and c.part] \
         == ["scaled scores"]
-    order = found.explanation["lenses"]["reading_order"]
+    order = found.explanation.lenses["reading_order"]
     assert "the scaled scores of scaled dot-product attention, read as one block" in order
     assert order.count("scaled dot-product attention") == 2  # the block's part, and what step 3 makes
     section = reading.to_html().split(f'id="f-{found.index}"')[1].split("<section")[0]
@@ -142,10 +142,10 @@ def test_no_document_says_a_weighted_sum_is_over_its_weights() -> None:
         if document.name.endswith(".expected.txt"):
             continue
         for f in read(document).formulas:
-            for c in (f.explanation or {}).get("chunks", []):
-                if c["concept"] in ("weighted_average", "context_vector", "rbm_conditional", "luong_general",
-                                    "luong_dot", "bahdanau_additive", "dot_product", "mse", "kl_divergence"):
-                    assert " over " not in c["says"].split(", with ")[0], (document.name, c["says"])
+            for c in f.explanation.chunks if f.explanation else []:
+                if c.concept in ("weighted_average", "context_vector", "rbm_conditional", "luong_general",
+                                 "luong_dot", "bahdanau_additive", "dot_product", "mse", "kl_divergence"):
+                    assert " over " not in c.says.split(", with ")[0], (document.name, c.says)
 
 
 def test_copied_adam_lines_keep_their_lost_subscripts() -> None:

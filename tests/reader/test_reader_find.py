@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
+from thirdroad.cli import demo_command
 from thirdroad.formula import parse
-from thirdroad.reader import MAX_DOCUMENT_CHARS, DocumentError, find_math, format_of, read
+from thirdroad.reader import MAX_DOCUMENT_CHARS, DocumentError, find_math, format_of, read, read_command
 from thirdroad.reader._html import mathml_to_latex
-from thirdroad.reader.commands import demo_command, read_command
 
 ROOT = Path(__file__).parents[2]
 
@@ -132,7 +132,7 @@ def test_plain_text_finds_formulas_in_prose_and_leaves_prose_alone() -> None:
                      "s = beta s + (1 - beta) dw^2 w = w - alpha fraud {dw}{sqrt{s}+ epsilon}"]
     reading = read(doc, format="text")
     repaired = reading.formulas[1].explanation
-    assert repaired is not None and repaired["notation"] == "mangled" and repaired["repairs"]
+    assert repaired is not None and repaired.formula.notation == "mangled" and repaired.formula.repairs
 
 
 @given(st.lists(st.sampled_from(["x", "y_i", r"\beta", "2", "W h", r"\sum_j a_j", "(1 - p)"]), min_size=1, max_size=4),

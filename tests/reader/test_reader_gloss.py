@@ -44,6 +44,6 @@ def test_the_companion_page_shows_the_gloss_and_never_a_single_value() -> None:
     assert re.findall(r"It is a single value: ([^<]*)\.<", page) == []
     clip = next(f.explanation for f in reading.formulas if f.text == r"\|g\| \le 5")
     assert clip is not None
-    assert clip["lenses"]["names"].startswith("This is a condition, true or false: the norm of g is at most 5.")
+    assert clip.lenses["names"].startswith("This is a condition, true or false: the norm of g is at most 5.")
     data = next(f.to_dict() for f in reading.formulas if f.text == "x_t")
     assert data["gloss"] == "the new input"

@@ -31,7 +31,7 @@ def test_the_terminal_summary_spells_the_suggestion_in_unicode() -> None:
 
 def test_the_example_post_names_the_parts_of_its_optimizers() -> None:
     reading = read(EXAMPLE)
-    by_text = {f.text: f.explanation for f in reading.formulas if f.explanation}
+    by_text = {f.text: f.explanation.to_dict(code=False) for f in reading.formulas if f.explanation}
     rms = next(e for t, e in by_text.items() if t.startswith(r"s_t = \rho"))
     assert rms["lenses"]["names"].startswith("This is RMSProp's running average of squared gradients:")
     adam = next(e for t, e in by_text.items() if t.startswith(r"\theta_t = \theta_{t-1}"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from thirdroad.agents import commands
 from thirdroad.agents._errors import AgentInputError
 from thirdroad.agents._kinds import KINDS
 from thirdroad.agents.activation import ACTIVATIONS, ActivationAgent, canonical_name
@@ -66,6 +67,7 @@ __all__ = [
     "Surface",
     "agent",
     "check_against_block",
+    "commands",
     "optimizer_from",
     "optimizer_from_block",
     "race",

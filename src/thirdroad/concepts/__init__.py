@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from thirdroad.concepts._catalog import Catalog, ConceptPath, NoPathError, UnknownConceptError
 from thirdroad.concepts._load import CatalogError
-from thirdroad.concepts._model import ROLES, VALUE_ROLES, Concept, Edge, Template, Variable
+from thirdroad.concepts._model import ROLE_WORDS, ROLES, VALUE_ROLES, Concept, Edge, Template, Variable
+from thirdroad.concepts._typical import TypicalValues, typical_values
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROLES",
+    "ROLE_WORDS",
     "VALUE_ROLES",
     "Catalog",
     "CatalogError",
@@ -42,6 +44,7 @@ __all__ = [
     "Edge",
     "NoPathError",
     "Template",
+    "TypicalValues",
     "UnknownConceptError",
     "Variable",
     "card",
@@ -55,6 +58,7 @@ __all__ = [
     "path",
     "plot_family",
     "search",
+    "typical_values",
 ]
 
 

@@ -7,25 +7,43 @@
 
 from __future__ import annotations
 
+from thirdroad.formula import explanation
 from thirdroad.formula.ast import Node
 from thirdroad.formula.compile import CompiledFormula, compile
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import evaluate
+from thirdroad.formula.explanation import Chunk, Explanation, Note, explain, read_formula
 from thirdroad.formula.parse import Formula, detect_notation, parse
+from thirdroad.formula.recognize import claims
 from thirdroad.formula.repair import Repair, repair
 from thirdroad.formula.rules import RULES, Decision
+from thirdroad.formula.unicode import to_unicode
+from thirdroad.formula.vocabulary import LOWERED, MATH_CHARACTERS, MATH_WORDS, MINUS_SIGNS, RAISED
 
 __all__ = [
+    "LOWERED",
+    "MATH_CHARACTERS",
+    "MATH_WORDS",
+    "MINUS_SIGNS",
+    "RAISED",
     "RULES",
+    "Chunk",
     "CompiledFormula",
     "Decision",
+    "Explanation",
     "Formula",
     "FormulaError",
     "Node",
+    "Note",
     "Repair",
+    "claims",
     "compile",
     "detect_notation",
     "evaluate",
+    "explain",
+    "explanation",
     "parse",
+    "read_formula",
     "repair",
+    "to_unicode",
 ]

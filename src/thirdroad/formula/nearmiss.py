@@ -26,7 +26,7 @@ hats           put hats on ``m`` and ``v``               adam
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -64,12 +64,13 @@ _E = Symbol("e")
 
 
 @dataclass(frozen=True)
-class Warning:
+class Note:
     """Something in the formula that is almost, but not quite, a known concept.
 
     ``kind`` is ``"near_miss"``; ``message`` says what differs, what it does to the numbers and
     the likely intended formula in plain Unicode (for a terminal). ``reason`` is the message
-    without that formula and ``intended`` the formula as LaTeX, for pages that render it.
+    without that formula; ``suggestion`` is the likely intended formula as a tree, which pages
+    draw (MathML) and terminals spell (Unicode), and ``intended`` its LaTeX, for the JSON.
     """
 
     kind: str
@@ -79,13 +80,11 @@ class Warning:
     intended: str = ""  # the likely intended LaTeX
     span: tuple[int, int] = (0, 0)
     reason: str = ""  # the message up to "Likely meant:"
+    suggestion: Node | None = field(default=None, compare=False)  # the likely intended formula
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "concept": self.concept, "message": self.message,
                 "reason": self.reason or self.message, "intended": self.intended}
-
-
-FormulaWarning = Warning
 
 
 def _fmt(x: float) -> str:
@@ -393,9 +392,9 @@ EFFECTS: dict[str, Callable[[Node, Node, Found], str]] = {
 # --------------------------------------------------------------------------------------------
 
 
-def near_misses(rec: Recognition, seed: int = 0) -> list[Warning]:
+def near_misses(rec: Recognition, seed: int = 0) -> list[Note]:
     """The near-miss warnings of a recognised formula."""
-    out: list[Warning] = []
+    out: list[Note] = []
     known: dict[str, set[str]] = {}
     for f in rec.found:
         known.setdefault(f.path, set()).add(f.concept)
@@ -480,7 +479,7 @@ def _readable(fixed: Node) -> Node:
     return transform(fixed, spelled)
 
 
-def _warning(hit: Found, what: str, effect: str, fixed: Node, span: tuple[int, int], name: str) -> Warning:
+def _warning(hit: Found, what: str, effect: str, fixed: Node, span: tuple[int, int], name: str) -> Note:
     concept = concepts_module.catalog()[hit.concept]
     readable = _readable(fixed)
     intended = to_latex(readable)
@@ -488,7 +487,7 @@ def _warning(hit: Found, what: str, effect: str, fixed: Node, span: tuple[int, i
     name = concept_name(concept)
     reason = f"This looks like {with_article(name)}, but {what}; {effect}."
     message = f"{reason} Likely meant: {shown if isinstance(shown, str) else intended}"
-    return Warning("near_miss", hit.concept, message, what, intended, span, reason)
+    return Note("near_miss", hit.concept, message, what, intended, span, reason, readable)
 
 
-__all__ = ["REPAIRS", "FormulaWarning", "Warning", "near_misses"]
+__all__ = ["REPAIRS", "Note", "near_misses"]

@@ -1,12 +1,20 @@
-"""How concept names read inside a sentence: "a softmax", "SGD with momentum", "Adam"."""
+"""How things read inside a sentence: concept names ("a softmax", "SGD with momentum",
+"Adam", "Adam's step"), the parts of a formula (in words, or as written in plain Unicode),
+a variable's meaning, and lists ("a, b and c")."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import thirdroad.concepts as concepts_module
-from thirdroad.concepts import Concept
+from thirdroad.concepts import ROLE_WORDS, Concept
+from thirdroad.formula.ast import Node
+from thirdroad.formula.latex import to_latex
+from thirdroad.formula.recognize import quiet
+from thirdroad.formula.unicode import to_unicode
+from thirdroad.formula.words import to_words
 
 # Names of a method that read without an article: "this is gradient descent", "weight decay".
 _MASS_ENDINGS = ("descent", "decay", "clipping", "annealing", "correction", "momentum")
@@ -84,4 +92,76 @@ def with_article(name: str) -> str:
     return f"{word} {name}" if word else name
 
 
-__all__ = ["article", "concept_name", "is_mass", "with_article"]
+def role_name(concept: Concept, role: str) -> str:
+    """``Adam's first moment``, ``the gate of a GRU``, ``the scaled scores of scaled dot-product
+    attention``, or the concept's name (no ``role``)."""
+    name = concept_name(concept)
+    if not role:
+        return name
+    if not article(name) and not is_mass(name):
+        return f"{name}'s {role}"
+    return f"the {role} of {with_article(name)}"
+
+
+def meaning(text: str, role: str) -> str:
+    """A variable's meaning as a noun phrase: ``the previous average``, ``a vector``."""
+    text = text.split(":")[-1].strip()
+    if not text:
+        return ROLE_WORDS.get(role, f"a {role}")
+    if "(" not in text and ", " in text:
+        head, _, rest = text.partition(", ")
+        text = f"{head} ({rest})"  # "small constant, inside the root" in a list of names
+    if text.startswith(("a ", "an ", "the ", "one ")) or text[:1].isdigit():
+        return text
+    return "the " + text
+
+
+# -- the parts of a formula --------------------------------------------------------------------
+# A template variable is bound to a node, or to (node, the index symbols it is read along):
+# ``atom`` is the node either way.
+
+
+def atom(bound: Any) -> Any:
+    """The node a binding holds (a binding is a node, or a node with its index symbols)."""
+    return bound[0] if isinstance(bound, tuple) else bound
+
+
+def words(node: Node) -> str:
+    """A part of a formula read aloud (``β times v``); its LaTeX if it has no words."""
+    text = quiet(lambda: to_words(node))
+    return str(text) if text is not None else to_latex(node)
+
+
+def binding_words(bound: Any) -> str:
+    """A binding in words (a node, a node with its indices, or a plain value)."""
+    node = atom(bound)
+    return words(node) if isinstance(node, Node) else str(bound)
+
+
+def notation(bound: Any) -> str:
+    """A bound part as it is written, in plain Unicode (``∇_θ L(θ)``), or in words if it has no
+    one-line spelling."""
+    node = atom(bound)
+    if not isinstance(node, Node):
+        return str(bound)
+    text = quiet(lambda: to_unicode(node))
+    return str(text) if text is not None and "\\" not in text else words(node)
+
+
+# -- sentences ---------------------------------------------------------------------------------
+
+
+def join(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def lower_first(text: str) -> str:
+    """``Takes ...`` and ``A sigmoid ...`` continue a sentence in lower case; ``RMSProp`` keeps its
+    capitals."""
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first == "A" or first[1:2].islower() else text
+
+
+__all__ = ["article", "atom", "binding_words", "concept_name", "is_mass", "join", "lower_first", "meaning",
+           "notation", "role_name", "with_article", "words"]

@@ -9,8 +9,11 @@
 ``\\[..\\]``), LaTeX (inline math and the equation, align, gather and multline environments),
 HTML (MathJax scripts, KaTeX annotations, ``<math>``) or plain text where the formulas lost
 their markup. The :class:`Reading` gives ``.formulas`` (each with its location, context
-sentence, text and explanation), ``.to_html()`` (the companion page), ``.to_dict()`` (the
-``read --json`` schema) and ``.summary()`` for the terminal.
+sentence, text and :class:`~thirdroad.formula.Explanation`), ``.to_html()`` (the companion
+page), ``.to_dict()`` (the ``read --json`` schema) and ``.summary()`` for the terminal.
+
+A caller with a time limit (the web app) reads under ``stop_when(Deadline(seconds))``: the
+reading stops at its next formula with :class:`Cancelled` once the deadline has passed.
 
 Errors: :class:`DocumentError` (a ``ValueError``) for a document that cannot be read at all;
 a formula that cannot be read is kept with its ``FormulaError`` and listed as not read.
@@ -18,25 +21,22 @@ a formula that cannot be read is kept with its ``FormulaError`` and listed as no
 
 from __future__ import annotations
 
-from thirdroad.reader._explain import explain_text, mathml
+from thirdroad.reader._cancel import Cancelled, Deadline, stop_when
 from thirdroad.reader._find import Place, find_math, format_of
+from thirdroad.reader._found import FoundFormula, error_dict
 from thirdroad.reader._graph import graph_svg
-from thirdroad.reader._page import concept_card
-from thirdroad.reader._reading import (
-    MAX_DOCUMENT_CHARS,
-    MAX_FORMULAS,
-    DocumentError,
-    FoundFormula,
-    Reading,
-    error_dict,
-    read,
-)
+from thirdroad.reader._page import concept_card, page_css
+from thirdroad.reader._reading import MAX_DOCUMENT_CHARS, MAX_FORMULAS, DocumentError, Reading, read
 from thirdroad.reader._spans import FORMATS, MathSpan
+from thirdroad.reader.commands import EXAMPLE, read_command
 
 __all__ = [
+    "EXAMPLE",
     "FORMATS",
     "MAX_DOCUMENT_CHARS",
     "MAX_FORMULAS",
+    "Cancelled",
+    "Deadline",
     "DocumentError",
     "FoundFormula",
     "MathSpan",
@@ -44,10 +44,11 @@ __all__ = [
     "Reading",
     "concept_card",
     "error_dict",
-    "explain_text",
     "find_math",
     "format_of",
     "graph_svg",
-    "mathml",
+    "page_css",
     "read",
+    "read_command",
+    "stop_when",
 ]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from thirdroad.formula import Formula
-from thirdroad.formula.ast import Symbol
 
 _OPENERS = {"the": "the", "a": "a", "an": "an", "its": "the", "their": "the", "his": "the", "her": "the",
             "our": "the", "each": "each", "every": "every"}
@@ -23,7 +22,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 def sentence_gloss(formula: Formula | None, text: str, context: str) -> str:
     """The noun phrase just before ``⟨text⟩`` in ``context`` ("the last hidden state"), when the
     formula is one name; "" otherwise."""
-    if formula is None or not isinstance(formula.root, Symbol):
+    if formula is None or formula.root.kind != "symbol":
         return ""
     marked = f"⟨{text}⟩"
     at = context.find(marked)

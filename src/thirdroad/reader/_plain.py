@@ -44,36 +44,27 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from thirdroad.formula import FormulaError, parse
-from thirdroad.formula.repair import TRANSLATIONS
-from thirdroad.formula.tables import (
-    DASHES,
-    GREEK,
-    LATEX_FUNCTIONS,
-    SUBSCRIPTS,
-    SUPERSCRIPTS,
-    UNICODE_GREEK,
-    WORD_FUNCTIONS,
-    words,
-)
+from thirdroad.formula import LOWERED, MATH_CHARACTERS, MATH_WORDS, MINUS_SIGNS, RAISED, FormulaError, parse
 from thirdroad.reader._cancel import checkpoint
 from thirdroad.reader._spans import MathSpan
 
-_MATH_CHARS = (set("=+*/^_{}()[]|<>·×⊙√∑∏∇∂≈∝←→∈≤≥≠'\\0123456789") | set(UNICODE_GREEK) | DASHES
-               | set(SUPERSCRIPTS) | set(SUBSCRIPTS))
+_MATH_CHARS = set("=+*/^_{}()[]|<>·×⊙√∑∏∇∂≈∝←→∈≤≥≠'\\0123456789") | MATH_CHARACTERS
 _LETTER = r"(?<![\w\\])[A-Za-z\u0370-\u03ff](?!\w)"
 _OPERATOR = r"\s+[-+−*/·×]\s+"
 _ANCHOR = re.compile(r"(?:=|:=|←|<-|≈|∝|≤|≥|~|∼|\\leftarrow|\\gets|∑|∏|√|∇|∂|\\frac|\\sum|\\sqrt|[_^]\{"
                      r"|\w[_^]\w+" + _OPERATOR + r"|" + _OPERATOR + r"\S*\w[_^]\w"
                      r"|" + _LETTER + _OPERATOR + r"|" + _OPERATOR + _LETTER + ")")
 _RELATION_WORD = re.compile(r"^(?:=|:=|←|≈|~|∼|≤|≥)$")
-_MATH_WORDS = (
-    frozenset(GREEK) | LATEX_FUNCTIONS | WORD_FUNCTIONS | frozenset(TRANSLATIONS)
-    | frozenset(words("frac sqrt cdot odot times top nabla partial hat bar tilde mathbf mathrm left right"))
-)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# LaTeX commands a copy keeps as words ("fraud" for "frac" is among the formula's MATH_WORDS)
+_MATH_WORDS = MATH_WORDS | _words("frac sqrt cdot odot times top nabla partial hat bar tilde mathbf mathrm left right")
 # Short words that are English far more often than they are variable names.
-_PROSE = frozenset(words("a A I is of to in we it as at by be or on an if so do no up us he its the and for are was "
-                         "via per"))
+_PROSE = _words("a A I is of to in we it as at by be or on an if so do no up us he its the and for are was via per")
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.;:!?,]+$")
 _OPENERS, _CLOSERS = "([{", ")]}"
@@ -159,11 +150,11 @@ def _best_cut(line: str, run: list[re.Match[str]]) -> tuple[int, int, str] | Non
 _EQ_NUMBER = r"\((\d{1,3}(?:\.\d{1,3})?[a-z]?)\)"
 _TRAILING_NUMBER = re.compile(r"\s+" + _EQ_NUMBER + r"\s*$")
 _NUMBER_ALONE = re.compile(r"^\s*" + _EQ_NUMBER + r"\s*$")
-_SIGN = r"(?:=|:=|←|<-|≈|∝|≤|≥|≠|∈|[-+*/·×⊙" + "".join(sorted(DASHES)) + "])"
+_SIGN = r"(?:=|:=|←|<-|≈|∝|≤|≥|≠|∈|[-+*/·×⊙" + "".join(sorted(MINUS_SIGNS)) + "])"
 _RELATION_SIGN = re.compile(r":=|←|<-|≈|∝|≤|≥|≠|∈|(?<![<>!:=])=(?!=)|\\leftarrow|\\gets")
 _ENDS_WITH_SIGN = re.compile(r"(?:^|\s)" + _SIGN + r"$")
 _STARTS_WITH_SIGN = re.compile(r"^(?:" + _SIGN + r"|[)\]}])")
-_OPERAND_END = re.compile(r"[\w)\]}'′|‖" + "".join(SUPERSCRIPTS) + "".join(SUBSCRIPTS) + "]$")
+_OPERAND_END = re.compile(r"[\w)\]}'′|‖" + "".join(RAISED) + "".join(LOWERED) + "]$")
 #: Longest group of lines rebuilt into one formula, and longest line that may be part of one.
 MAX_GROUP_LINES = 8
 MAX_GROUP_LINE_CHARS = 300
@@ -210,7 +201,7 @@ def _last_term(head: str) -> tuple[str, str]:
             continue
         if _RELATION_SIGN.match(head, k):
             cut = k + len(_RELATION_SIGN.match(head, k).group())  # type: ignore[union-attr]
-        elif (char in "+-" or char in DASHES) and _OPERAND_END.search(head[:k].rstrip()):
+        elif (char in "+-" or char in MINUS_SIGNS) and _OPERAND_END.search(head[:k].rstrip()):
             cut = k + 1
     return head[:cut].rstrip(), head[cut:].strip()
 

@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from thirdroad.errors import ThirdroadError
-from thirdroad.formula import Formula, FormulaError
-from thirdroad.formula.explain import read as read_formula
-from thirdroad.formula.recognize import claims
+from thirdroad.formula import Explanation, Formula, FormulaError, claims, explain, read_formula
 from thirdroad.reader._cancel import checkpoint
-from thirdroad.reader._explain import Explained, explain_formula, mathml
 from thirdroad.reader._find import Place, find_math, format_of
-from thirdroad.reader._gloss import sentence_gloss
+from thirdroad.reader._found import FoundFormula
+from thirdroad.reader._page import companion_page
 from thirdroad.reader._spans import FORMATS, Format, MathSpan
+from thirdroad.reader._summary import summary_renderable, summary_text
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -33,85 +32,6 @@ PROGRESS_FROM = 40
 
 class DocumentError(ThirdroadError, ValueError):
     """A document that cannot be read at all (too long, not text, unknown format)."""
-
-
-@dataclass(frozen=True)
-class FoundFormula:
-    """One formula of the document: where it is, the sentence around it, and what it means.
-
-    ``explanation`` is ``Explanation.to_dict()`` (DESIGN.md's schema); ``error`` is set instead
-    when the formula could not be read.
-    """
-
-    index: int
-    text: str
-    place: Place
-    display: bool
-    how: str
-    explained: Explained | None = None
-    error: FormulaError | None = None
-    written: str = ""  # as the author wrote it, when ``text`` has the author's macros expanded
-
-    @property
-    def formula(self) -> Formula | None:
-        return self.explained.formula if self.explained else None
-
-    @property
-    def explanation(self) -> dict[str, Any] | None:
-        return self.explained.data if self.explained else None
-
-    @property
-    def location(self) -> str:
-        return self.place.location
-
-    @property
-    def context(self) -> str:
-        return self.place.context
-
-    @property
-    def concepts(self) -> list[str]:
-        return list(self.explanation.get("concepts", [])) if self.explanation else []
-
-    @property
-    def warnings(self) -> list[dict[str, Any]]:
-        return list(self.explanation.get("warnings", [])) if self.explanation else []
-
-    def mathml(self, names: dict[str, str] | None = None) -> str:
-        """The formula as MathML with its chunks boxed ("" when it could not be read)."""
-        if self.explained is None:
-            return ""
-        return mathml(self.explained, names, "block" if self.display else "inline")
-
-    @property
-    def gloss(self) -> str:
-        """What the sentence calls a formula that is one name ("the learning rate"), or ""."""
-        return sentence_gloss(self.formula, self.text, self.context)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "location": self.location,
-            "line": self.place.line,
-            "column": self.place.column,
-            "section": self.place.section,
-            "context": self.context,
-            "text": self.written or self.text,
-            **({"read_as": self.text} if self.written else {}),
-            "display": self.display,
-            "found_by": self.how,
-        }
-        if self.gloss:
-            data["gloss"] = self.gloss
-        if self.explanation is not None:
-            data["explanation"] = self.explanation
-        else:
-            data["explanation"] = None
-            data["error"] = error_dict(self.error) if self.error else None
-        return data
-
-
-def error_dict(err: FormulaError) -> dict[str, Any]:
-    """A FormulaError as plain data: message, 1-based column, hint, and the caret picture."""
-    return {"message": err.message, "column": err.column, "hint": err.hint, "caret": err.caret()}
 
 
 @dataclass(frozen=True)
@@ -158,25 +78,17 @@ class Reading:
 
     def to_html(self) -> str:
         """One self-contained companion page (no script, no network)."""
-        from thirdroad.reader._page import companion_page
-
         return companion_page(self)
 
     def _repr_html_(self) -> str:
-        from thirdroad.reader._page import companion_page
-
         return companion_page(self, fragment=True)
 
     def to_text(self) -> str:
         """A plain-text summary: counts, concepts met, near-misses, unread formulas."""
-        from thirdroad.reader._summary import summary_text
-
         return summary_text(self)
 
     def summary(self) -> RenderableType:
         """The terminal summary as a rich renderable."""
-        from thirdroad.reader._summary import summary_renderable
-
         return summary_renderable(self)
 
     def __repr__(self) -> str:
@@ -249,9 +161,9 @@ class _Memo:
 
     def __init__(self) -> None:
         self.formulas: dict[str, Formula | FormulaError] = {}
-        self.explained: dict[tuple[str, frozenset[str]], Explained | FormulaError] = {}
+        self.explained: dict[tuple[str, frozenset[str]], Explanation | FormulaError] = {}
 
-    def explain(self, text: str, context: str) -> tuple[Explained | None, FormulaError | None]:
+    def explain(self, text: str, context: str) -> tuple[Explanation | None, FormulaError | None]:
         formula = self.formulas.get(text)
         if formula is None:
             formula = self.formulas[text] = _attempt(read_formula, text)
@@ -260,8 +172,12 @@ class _Memo:
         key = (text, claims(formula, context))
         explained = self.explained.get(key)
         if explained is None:
-            explained = self.explained[key] = _attempt(explain_formula, formula, context)
+            explained = self.explained[key] = _attempt(_explain_in, formula, context)
         return (None, explained) if isinstance(explained, FormulaError) else (explained, None)
+
+
+def _explain_in(formula: Formula, context: str) -> Explanation:
+    return explain(formula, context=context)
 
 
 def _attempt(fn: Callable[..., T], *args: Any) -> T | FormulaError:

@@ -9,15 +9,14 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from thirdroad.reader._found import ReadingView
 from thirdroad.reader._page import concept_names
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from thirdroad.reader._reading import Reading
 
-
-def _counts(reading: Reading) -> tuple[int, int, Counter[str]]:
+def _counts(reading: ReadingView) -> tuple[int, int, Counter[str]]:
     read = sum(1 for f in reading.formulas if f.explained is not None)
     by_concept: Counter[str] = Counter()
     for found in reading.formulas:
@@ -25,7 +24,7 @@ def _counts(reading: Reading) -> tuple[int, int, Counter[str]]:
     return len(reading.formulas), read, by_concept
 
 
-def summary_text(reading: Reading) -> str:
+def summary_text(reading: ReadingView) -> str:
     total, read, by_concept = _counts(reading)
     names = concept_names(list(by_concept))
     lines = [f"{reading.source} ({reading.format}): {total} formulas found, {read} read, "
@@ -43,7 +42,7 @@ def summary_text(reading: Reading) -> str:
     return "\n".join(lines)
 
 
-def summary_renderable(reading: Reading) -> RenderableType:
+def summary_renderable(reading: ReadingView) -> RenderableType:
     total, read, by_concept = _counts(reading)
     names = concept_names(list(by_concept))
     head = Text.assemble((f"{reading.source}", "bold"), f" ({reading.format}): {total} formulas found, ",

@@ -1,6 +1,6 @@
-"""What the command line calls: ``thirdroad read FILE [-o companion.html] [--json]`` and the
-reader's part of ``make demo``. Thin functions over :func:`read`; each returns the text to print
-and writes the companion page when asked."""
+"""What ``thirdroad read FILE [-o companion.html] [--json]`` prints: a thin function over
+:func:`read` that returns the text to print and writes the companion page when asked. (The
+command line itself, ``thirdroad.cli``, does the printing.)"""
 
 from __future__ import annotations
 
@@ -27,13 +27,3 @@ def read_command(path: str, *, output: str | None = None, as_json: bool = False,
         return json.dumps(reading.to_dict(), indent=2, ensure_ascii=False)
     text = reading.to_text()
     return f"{text}\nCompanion page: {output}" if output else text
-
-
-def demo_command(path: str | Path = EXAMPLE, output: str = "companion.html", console: Console | None = None) -> None:
-    """``make demo``: read the example post, print the summary table, write the companion page."""
-    out = console or Console()
-    reading = read(str(path), progress=out if out.is_terminal else False)
-    out.rule(f"[bold]thirdroad read {path}")
-    out.print(reading.summary())
-    Path(output).write_text(reading.to_html(), encoding="utf-8")
-    out.print(f"The companion page is in [bold]{output}[/]: open it in a browser, beside the post.")

@@ -16,10 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from thirdroad import concepts
 from thirdroad.errors import ThirdroadError
-from thirdroad.formula import FormulaError
-from thirdroad.formula.mathml import latex_to_mathml
-from thirdroad.reader import DocumentError, concept_card, error_dict, explain_text, graph_svg, mathml, read
-from thirdroad.reader._page import concept_names
+from thirdroad.formula import Explanation, FormulaError, Note
+from thirdroad.formula import explain as explain_formula
+from thirdroad.formula.explanation.html import (
+    chunks_html,
+    formula_mathml,
+    intended_mathml,
+    lenses_html,
+    note_html,
+    notes_html,
+    repairs_html,
+)
+from thirdroad.reader import DocumentError, concept_card, error_dict, format_of, graph_svg, read
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -58,49 +66,62 @@ def picture(fig: Figure, dpi: int = 72) -> str:
 # ---------------------------------------------------------------- formulas and documents
 
 
+def concept_names(ids: list[str]) -> dict[str, str]:
+    return {cid: concepts.get(cid).name for cid in ids}
+
+
 def explain(text: str) -> dict[str, Any]:
-    """``Explanation.to_dict()`` plus ``mathml`` (chunks boxed) and the concepts' names."""
+    """``Explanation.to_dict()`` plus ``mathml`` (chunks boxed), the concepts' names, and the
+    explanation's pieces as HTML (``html``: chunks, notes, lenses, repairs), drawn by the same
+    renderer as the explanation's own HTML and the companion page."""
     if not text.strip():
         raise ApiError(422, "formula", "type a formula", column=1,
                        hint="for example: softmax(x)_i = exp(x_i) / sum_j exp(x_j)")
     try:
-        explained = explain_text(text, code=True)
+        e = explain_formula(text)
     except FormulaError as err:
         raise formula_error(err) from None
-    names = concept_names(list(explained.data.get("concepts", [])))
-    data = {**explained.data, "mathml": mathml(explained, names), "names": names}
-    _draw_intended(data["warnings"])
+    data = e.to_dict(code=True)
+    data["mathml"] = formula_mathml(e)
+    data["names"] = concept_names(data["concepts"])
+    data["html"] = _pieces(e)
+    _draw_notes(data["warnings"], e.warnings)
     return data
 
 
-def _draw_intended(warnings: list[dict[str, Any]]) -> None:
-    """Each near-miss's likely intended formula as MathML (``intended_mathml``), which the page
-    shows drawn; the JSON keeps it as LaTeX (``intended``) and the message spells it in Unicode."""
-    for warning in warnings:
-        intended = str(warning.get("intended") or "")
-        warning["intended_mathml"] = latex_to_mathml(intended) if intended else ""
+def _pieces(e: Explanation) -> dict[str, str]:
+    return {"chunks": chunks_html(e, cards=False), "notes": notes_html(e.warnings), "lenses": lenses_html(e),
+            "repairs": repairs_html(e)}
+
+
+def _draw_notes(warnings: list[dict[str, Any]], notes: list[Note]) -> None:
+    """Each note's JSON gets its likely intended formula drawn as MathML (``intended_mathml``,
+    from the note's tree) and the whole note as HTML (``html``); the JSON keeps the formula as
+    LaTeX (``intended``) and the message spells it in Unicode."""
+    for warning, note in zip(warnings, notes, strict=True):
+        warning["intended_mathml"] = intended_mathml(note)
+        warning["html"] = note_html(note)
 
 
 def read_document(text: str, fmt: str | None = None, filename: str = "") -> dict[str, Any]:
     """The reading as JSON (each formula with its MathML), its summary and the companion page."""
     suffix = filename[filename.rfind("."):] if "." in filename else ""
     if fmt is None and suffix:
-        from thirdroad.reader._find import format_of
-
         fmt = format_of(text, suffix)
     try:
         reading = read(text, format=fmt, progress=False, max_formulas=MAX_FORMULAS)
     except DocumentError as err:
         raise ApiError(422, "document", str(err)) from None
     reading = dataclasses.replace(reading, source=filename or "pasted text")
-    names = concept_names(reading.concepts)
     data = reading.to_dict()
+    every_note: list[Note] = []
     for item, found in zip(data["formulas"], reading.formulas, strict=True):
-        item["mathml"] = found.mathml(names)
-        if item.get("explanation"):
-            _draw_intended(item["explanation"].get("warnings", []))
-    _draw_intended(data["warnings"])
-    data["names"] = names
+        item["mathml"] = found.mathml()
+        if found.explanation is not None:
+            _draw_notes(item["explanation"]["warnings"], found.notes)
+            every_note += found.notes
+    _draw_notes(data["warnings"], every_note)
+    data["names"] = concept_names(reading.concepts)
     return {"reading": data, "summary": reading.to_text(), "companion": reading.to_html()}
 
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
-from thirdroad.reader._cancel import Cancelled, Deadline, stop_when
+from thirdroad.reader import Cancelled, Deadline, page_css, stop_when
 from thirdroad.web import _api
 from thirdroad.web._api import ApiError
 from thirdroad.web._guard import Guard
@@ -133,8 +133,6 @@ def create_app(*, time_limit: float = TIME_LIMIT, max_body: int = MAX_BODY) -> G
 
     @app.get("/static/companion.css", include_in_schema=False)
     async def companion_css() -> Response:
-        from thirdroad.reader._page import page_css
-
         return Response(page_css(), media_type="text/css")
 
     app.mount("/static", StaticFiles(packages=[("thirdroad.web", "static")]), name="static")

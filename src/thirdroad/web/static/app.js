@@ -52,54 +52,29 @@ function showTab(name) {
 
 let explainSeq = 0;
 
-function renderChunks(list, data) {
-  list.replaceChildren();
-  for (const chunk of data.chunks || []) {
-    const name = (data.names && data.names[chunk.concept]) || chunk.concept;
-    const item = el("li", { "data-concept": chunk.concept },
-      el("span", { class: "concept-name", text: name }),
-      chunk.says ? document.createTextNode(` — ${chunk.says}`) : null,
-      chunk.method ? el("span", { class: "method", text: ` (${chunk.method})` }) : null);
-    item.addEventListener("mouseenter", () => highlight(chunk.concept, true));
-    item.addEventListener("mouseleave", () => highlight(chunk.concept, false));
-    list.append(item);
+// The explanation's pieces come drawn by the server (the same renderer as the companion page
+// and a notebook): markup it built and escaped.
+function renderChunks(box, data) {
+  box.innerHTML = data.html.chunks || "";
+  for (const item of $$("li[data-chunk]", box)) {
+    item.addEventListener("mouseenter", () => highlight(item.dataset.chunk, true));
+    item.addEventListener("mouseleave", () => highlight(item.dataset.chunk, false));
   }
-  if (!list.children.length) list.append(el("li", { class: "method", text: "no known chunk recognised yet" }));
+  if (!box.children.length) box.append(el("p", { class: "method", text: "no known chunk recognised yet" }));
 }
 
-function highlight(concept, on) {
-  for (const node of $$("#explain-math .chunk")) {
-    if ((node.getAttribute("data-concept") || "").split(" ").includes(concept)) node.classList.toggle("active", on);
-  }
+function highlight(chunk, on) {
+  for (const node of $$(`#explain-math .chunk[data-chunk="${chunk}"]`)) node.classList.toggle("active", on);
+  for (const node of $$(`#explain-chunks li[data-chunk="${chunk}"]`)) node.classList.toggle("active", on);
 }
 
-function renderLenses(dl, lenses) {
-  dl.replaceChildren();
-  const labels = { names: "what it is called", reading_order: "how to read it", action: "what it does" };
-  for (const [key, label] of Object.entries(labels)) {
-    if (lenses && lenses[key]) dl.append(el("dt", { text: label }), el("dd", { text: lenses[key] }));
-  }
-}
-
-// A near-miss warning: its reason as text, then the likely intended formula drawn as
-// server-built MathML; the whole message as text where the server drew nothing.
-function warningNodes(w, prefix = "") {
-  if (!w.intended_mathml) return [document.createTextNode(prefix + w.message)];
-  const math = el("span", { class: "intended" });
-  math.innerHTML = w.intended_mathml;  // server-built MathML, every text escaped
-  return [document.createTextNode(`${prefix}${w.reason} Likely meant: `), math];
-}
-
-function renderWarnings(box, warnings) {
-  box.replaceChildren(...(warnings || []).map((w) => el("div", { class: "warning" }, ...warningNodes(w))));
-}
-
-function renderRepairs(box, repairs) {
-  box.replaceChildren();
-  if (!repairs || !repairs.length) return;
-  const list = el("ul");
-  for (const r of repairs) list.append(el("li", { text: `${r.what}: ${r.before} → ${r.after} (${r.why})` }));
-  box.append(el("details", { open: true }, el("summary", { text: `repaired ${repairs.length} thing(s)` }), list));
+// A near-miss note: the server drew it (its reason, then the likely intended formula as MathML).
+function noteNode(w, tag = "div", prefix = "") {
+  const node = el(tag, { class: tag === "div" ? "warning" : "" }, prefix ? document.createTextNode(prefix) : null);
+  const body = el("span");
+  body.innerHTML = w.html;  // server-built, every text escaped
+  node.append(body);
+  return node;
 }
 
 async function explainNow() {
@@ -115,9 +90,9 @@ async function explainNow() {
     if (seq !== explainSeq) return;
     $("#explain-math").innerHTML = data.mathml;  // server-built MathML, every text escaped
     renderChunks($("#explain-chunks"), data);
-    renderLenses($("#explain-lenses"), data.lenses);
-    renderWarnings($("#explain-warnings"), data.warnings);
-    renderRepairs($("#explain-repairs"), data.repairs);
+    $("#explain-lenses").innerHTML = data.html.lenses;  // server-built, escaped
+    $("#explain-warnings").innerHTML = data.html.notes;
+    $("#explain-repairs").innerHTML = data.html.repairs;
     $("#explain-latex").textContent = data.latex;
     $("#explain-notation").textContent = data.notation;
     const names = (data.concepts || []).map((c) => (data.names && data.names[c]) || c);
@@ -158,7 +133,7 @@ function renderReading(data) {
   $("#read-summary").textContent = data.summary;
   $("#read-summary").hidden = false;
   const warnings = $("#read-warnings ul");
-  warnings.replaceChildren(...reading.warnings.map((w) => el("li", {}, ...warningNodes(w, `#${w.formula + 1} (${w.location}): `))));
+  warnings.replaceChildren(...reading.warnings.map((w) => noteNode(w, "li", `#${w.formula + 1} (${w.location}): `)));
   $("#read-warnings").hidden = !reading.warnings.length;
   const out = $("#read-formulas");
   out.replaceChildren();
@@ -172,7 +147,7 @@ function renderReading(data) {
       card.append(math);
       const names = f.explanation.concepts.map((c) => reading.names[c] || c);
       card.append(el("p", { class: "concepts", text: names.length ? `concepts: ${names.join(", ")}` : "no named concept" }));
-      for (const w of f.explanation.warnings) card.append(el("div", { class: "warning" }, ...warningNodes(w)));
+      for (const w of f.explanation.warnings) card.append(noteNode(w));
     } else {
       card.append(el("pre", { text: f.text }), el("div", { class: "error", text: f.error ? f.error.message : "not read" }));
     }
