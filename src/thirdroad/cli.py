@@ -158,24 +158,26 @@ def nn_rules() -> None:
     )
 
 
+NAMED_OPTIMIZERS = {
+    "sgd": ("SGD", {}), "momentum": ("SGD", {"momentum": 0.9}),
+    "nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}),
+    "rmsprop": ("RMSProp", {}), "adam": ("Adam", {}), "adamw": ("AdamW", {}), "adagrad": ("Adagrad", {}),
+    "adadelta": ("Adadelta", {}), "adamax": ("Adamax", {}), "nadam": ("NAdam", {}), "radam": ("RAdam", {}),
+    "rprop": ("Rprop", {}), "asgd": ("ASGD", {}), "adafactor": ("Adafactor", {}), "muon": ("Muon", {}),
+    "lion": ("Lion", {}),
+}  # fmt: skip
+
+
 @nn_group.command(name="describe")
-@click.argument("optimizer", type=click.Choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad"]))
+@click.argument("optimizer", type=click.Choice(list(NAMED_OPTIMIZERS), case_sensitive=False))
 def nn_describe(optimizer: str) -> None:
     """Say in words what an optimizer does to a gradient, agent by agent."""
     from rich.markup import escape
 
     from thirdroad.nn import optim
 
-    makers = {
-        "sgd": lambda: optim.SGD(),
-        "momentum": lambda: optim.SGD(momentum=0.9),
-        "nesterov": lambda: optim.SGD(momentum=0.9, nesterov=True),
-        "rmsprop": lambda: optim.RMSProp(),
-        "adam": lambda: optim.Adam(),
-        "adamw": lambda: optim.AdamW(),
-        "adagrad": lambda: optim.Adagrad(),
-    }
-    console.print(escape(makers[optimizer]().describe()))
+    maker, options = NAMED_OPTIMIZERS[optimizer.lower()]
+    console.print(escape(getattr(optim, maker)(**options).describe()))
 
 
 # ---------------------------------------------------------------- concepts

@@ -171,3 +171,79 @@ def test_lr_and_steps_can_be_overridden() -> None:
     (only,) = r.runs
     assert only.steps == 5 and only.lr == 0.25
     assert np.allclose(only.path[-1], np.array(surface("bowl").start) * 0.5**5)
+
+
+# ---------------------------------------------------------------- any optimizer, with a label
+
+
+def _ng_adam_without_correction() -> nn.optim.Optimizer:
+    """What a page may write: Adam's lines without the bias corrections, built from the agents."""
+    chain = [
+        nn.optim.MovingAverage(0.9),
+        nn.optim.ScaleByRootOfMovingAverage(0.999, 1e-8),
+        nn.optim.ScaleByLearningRate(0.1),
+    ]
+    return nn.optim.Optimizer("Adam without bias correction", chain)
+
+
+def _direct_path(opt: nn.optim.Optimizer, land, steps: int) -> np.ndarray:  # type: ignore[no-untyped-def]
+    x = nn.Variable(np.array(land.start, dtype=np.float64))
+    points = [x.numpy().copy()]
+    for _ in range(steps):
+        opt.apply_gradients([(np.array(land.grad(*x.numpy())), x)])
+        points.append(x.numpy().copy())
+    return np.array(points)
+
+
+def test_an_optimizer_read_from_a_formula_races_the_named_ones_under_its_label(tmp_path: Path) -> None:
+    label = "v = β1 v + (1-β1) dW;  s = β2 s + (1-β2) dW²;  W = W - α v / (√s + ε)"
+    mine = _ng_adam_without_correction()
+    r = race("valley", ["adam", "rmsprop", (label, mine)])
+    assert [x.label for x in r.runs] == ["Adam", "RMSProp", label]
+    assert mine.iterations == 0  # the race ran a copy
+    ours = r.runs[2]
+    land = surface("valley")
+    np.testing.assert_allclose(ours.path, _direct_path(_ng_adam_without_correction(), land, land.steps), atol=1e-12)
+    assert ours.lr is None and ours.chain == mine.describe()
+    assert ours.says.startswith(label + ".")
+    assert label in r.describe()
+    assert r.to_dict()["runs"][2]["label"] == label and r.to_dict()["runs"][2]["optimizer"] == mine.name
+    fig = r.plot(tmp_path / "race.svg")
+    legends = {t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()}
+    assert {label, "Adam", "RMSProp"} <= legends
+    assert (tmp_path / "race.svg").stat().st_size > 1000
+
+
+def test_an_unlabelled_optimizer_races_under_its_name() -> None:
+    (only,) = race("bowl", [nn.optim.Lion(lr=0.05)], steps=20).runs
+    assert only.label == "Lion" and only.name == "Lion" and only.steps == 20
+
+
+@pytest.mark.parametrize("name", ["NAdam", "RAdam", "Adamax", "Adadelta", "ASGD", "Rprop"])
+def test_every_torch_optimizer_can_race_and_runs_as_torch_does(name: str) -> None:
+    land = surface("valley")
+    lr = 1.0 if name == "Adadelta" else 0.05
+    (run_,) = race("valley", [(f"{name} from torch.optim", getattr(nn.optim, name)(lr=lr))]).runs
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)  # torch keeps ASGD's and NAdam's scalars in this dtype
+    try:
+        p = torch.tensor(land.start, dtype=torch.float64, requires_grad=True)
+        topt = getattr(torch.optim, name)([p], lr=lr)
+        points = [p.detach().numpy().copy()]
+        for _ in range(land.steps):
+            topt.zero_grad()
+            land.fn(p[0], p[1]).backward()
+            topt.step()
+            points.append(p.detach().numpy().copy())
+    finally:
+        torch.set_default_dtype(old)
+    np.testing.assert_allclose(run_.path, np.array(points), rtol=1e-9, atol=1e-9)
+
+
+def test_bad_entrants_get_clear_errors() -> None:
+    with pytest.raises(AgentInputError, match="labelled entrant is"):
+        race("bowl", [("a label", "adam")])  # type: ignore[list-item]
+    with pytest.raises(AgentInputError, match="not an optimizer: int"):
+        race("bowl", [3])  # type: ignore[list-item]
+    with pytest.raises(AgentInputError, match="give lr to the optimizer itself"):
+        run(nn.optim.Adam(), "bowl", lr=0.1)

@@ -28,12 +28,10 @@ def test_nn_rules_prints_each_rule_and_note_whole(monkeypatch: pytest.MonkeyPatc
         assert name in out and math in out and note in out, (name, math)
 
 
-@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad"])
-def test_nn_describe_prints_the_chain_whole(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+@pytest.mark.parametrize("name", list(cli.NAMED_OPTIMIZERS))
+def test_nn_describe_prints_every_optimizer_s_chain_whole(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     from thirdroad.nn import optim
 
-    makers = {"sgd": optim.SGD, "rmsprop": optim.RMSProp, "adam": optim.Adam, "adamw": optim.AdamW,
-              "adagrad": optim.Adagrad}  # fmt: skip
-    out = _printed(monkeypatch, "nn", "describe", name)
-    if name in makers:
-        assert makers[name]().describe() in " ".join(out.split())
+    maker, options = cli.NAMED_OPTIMIZERS[name]
+    out = _printed(monkeypatch, "nn", "describe", name.upper() if name == "adam" else name)
+    assert getattr(optim, maker)(**options).describe() in " ".join(out.split())

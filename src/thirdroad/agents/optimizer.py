@@ -104,24 +104,49 @@ class Run:
         return len(self.path) - 1
 
 
+Entrant = str | optim.Optimizer | tuple[str, optim.Optimizer]
+"""Who can race: a named racer (``"adam"``), any ``nn.optim.Optimizer`` (labelled by its name),
+or ``(label, optimizer)``: an optimizer read from a formula, say, labelled by that formula."""
+
+
+def _entrant(who: Entrant) -> tuple[str | optim.Optimizer, str | None]:
+    if isinstance(who, tuple):
+        if len(who) != 2 or not isinstance(who[0], str) or not isinstance(who[1], optim.Optimizer):
+            raise AgentInputError("a labelled entrant is (label, optimizer), e.g. ('my Adam', nn.optim.Adam())")
+        return who[1], who[0]
+    if not isinstance(who, str | optim.Optimizer):
+        hint = "a name, an nn.optim.Optimizer, or (label, optimizer)"
+        raise AgentInputError(f"not an optimizer: {type(who).__name__}", hint=hint)
+    return who, None
+
+
 def run(
-    who: str | optim.Optimizer,
+    who: Entrant,
     on: str | Surface = "valley",
     *,
     lr: float | None = None,
     steps: int | None = None,
+    label: str | None = None,
 ) -> Run:
-    """Run one optimizer on a surface: the engine's optimizer, fed the surface's gradient."""
+    """Run one optimizer on a surface: the engine's optimizer, fed the surface's gradient.
+
+    ``who`` is a racer's name (its learning rate tuned for each surface, or ``lr``), or any
+    :class:`thirdroad.nn.optim.Optimizer`, which runs as built (a copy: the one given keeps no
+    state), labelled ``label`` or by its name."""
     land = surface(on) if isinstance(on, str) else on
     count = land.steps if steps is None else steps
     if count < 1:
         raise AgentInputError(f"need at least one step; got {count}")
+    who, given = _entrant(who)
     if isinstance(who, str):
         r = racer(who)
         rate = land.lr[r.name] if lr is None else lr
-        opt, name, label, trait = r.make(rate), r.name, r.label, r.trait
+        opt, name, label, trait = r.make(rate), r.name, label or given or r.label, r.trait
     else:
-        opt, name, label, trait, rate = copy.deepcopy(who), who.name, who.name, "", None
+        if lr is not None:
+            raise AgentInputError("give lr to the optimizer itself, not to the race")
+        opt, name, trait, rate = copy.deepcopy(who), who.name, "", None
+        label = label or given or who.name
     point = Variable(np.array(land.start, dtype=np.float64))
     path = [point.numpy().copy()]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -220,6 +245,7 @@ class Race:
             "runs": [
                 {
                     "optimizer": r.name,
+                    "label": r.label,
                     "lr": r.lr,
                     "steps": r.steps,
                     "end": [float(v) for v in r.path[-1]],
@@ -240,22 +266,30 @@ class Race:
 
 def race(
     on: str | Surface = "rosenbrock",
-    optimizers: Sequence[str | optim.Optimizer] | None = None,
+    optimizers: Sequence[Entrant] | None = None,
     *,
     steps: int | None = None,
     lr: dict[str, float] | None = None,
 ) -> Race:
-    """Race optimizers (default: all seven) on a surface (bowl, valley, rosenbrock, beale,
-    saddle) from its start point; ``lr`` overrides learning rates by optimizer name."""
+    """Race optimizers (default: all seven named racers) on a surface (bowl, valley,
+    rosenbrock, beale, saddle) from its start point; ``lr`` overrides the named racers'
+    learning rates by name. Any ``nn.optim.Optimizer`` may race too, alone or as
+    ``(label, optimizer)``:
+
+    >>> race("valley", ["adam", "rmsprop", ("v = βv + (1-β)dW ...", optimizer_read_from_a_formula)])
+    """
     land = surface(on) if isinstance(on, str) else on
     chosen = list(RACERS) if optimizers is None else list(optimizers)
     if not chosen:
         raise AgentInputError("a race needs at least one optimizer")
     rates = lr or {}
     runs = []
-    for who in chosen:
-        name = racer(who).name if isinstance(who, str) else who.name
-        runs.append(run(who, land, lr=rates.get(name), steps=steps))
+    for entry in chosen:
+        who, label = _entrant(entry)
+        if isinstance(who, str):
+            runs.append(run(who, land, lr=rates.get(racer(who).name), steps=steps, label=label))
+        else:
+            runs.append(run(who, land, steps=steps, label=label))
     return Race(land, tuple(runs))
 
 
@@ -318,4 +352,4 @@ class OptimizerAgent:
         return "<pre>" + html.escape(self.describe()) + "</pre>"
 
 
-__all__ = ["RACERS", "SURFACES", "OptimizerAgent", "Race", "Racer", "Run", "race", "run"]
+__all__ = ["RACERS", "SURFACES", "Entrant", "OptimizerAgent", "Race", "Racer", "Run", "race", "run"]
