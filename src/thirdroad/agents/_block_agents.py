@@ -23,6 +23,24 @@ Array = NDArray[np.float64]
 
 
 @dataclass
+class Scale(Transform):
+    """Multiply by a constant: AdamW's α inside the schedule multiplier η of the paper's
+    θ - η(α·step + λθ)."""
+
+    by: float = 1.0
+
+    def __post_init__(self) -> None:
+        self.name = "scale"
+
+    def words(self) -> str:
+        return f"multiply by {self.by:g}"
+
+    def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
+        out: Array = u * self.by
+        return out
+
+
+@dataclass
 class ZeroStartTrace(Transform):
     """Momentum whose velocity starts at zero, ``v = μv + (1-τ)g`` from the first step
     (PyTorch's buffer starts at the first gradient itself)."""
@@ -350,6 +368,15 @@ class ScaleByRprop(Transform):
 
 
 __all__ = [
-    "ScaleByAdadelta", "ScaleByAdamVariant", "ScaleByAdamax", "ScaleByLion", "ScaleByNadam", "ScaleByRadam",
-    "ScaleByRmsInside", "ScaleByRprop", "ScaleByRssInside", "ZeroStartTrace",
+    "Scale",
+    "ScaleByAdadelta",
+    "ScaleByAdamVariant",
+    "ScaleByAdamax",
+    "ScaleByLion",
+    "ScaleByNadam",
+    "ScaleByRadam",
+    "ScaleByRmsInside",
+    "ScaleByRprop",
+    "ScaleByRssInside",
+    "ZeroStartTrace",
 ]  # fmt: skip

@@ -104,6 +104,8 @@ def _setting(reading: BlockReading, concept: str, v: Value, values: dict[str, fl
         return Setting(v.symbol, role, table[role], "usual" if (concept, role) in USUAL else "pytorch")
     if role == "weight_decay":
         return Setting(v.symbol, role, 0.0, "pytorch")
+    if role == "schedule":  # a schedule multiplier written as a name: no schedule
+        return Setting(v.symbol, role, 1.0, "usual")
     raise AgentInputError(f"no value for {v.symbol} ({role}): give it, e.g. {role}=...")
 
 
@@ -159,6 +161,8 @@ def _transform(link: Link, number: Callable[[Any], Any]) -> optim.Transform:
         return optim.ScaleByLearningRate(p["lr"], p.get("lr_decay", 0.0))
     if kind == "add_decayed_weights":
         return optim.AddDecayedWeights(p["weight_decay"], bool(p.get("decoupled", False)))
+    if kind == "scale":
+        return va.Scale(p["factor"])
     if kind == "trace":
         damp = p.get("dampening", 0.0)
         if p.get("start", "gradient") == "zero" and damp:
@@ -234,20 +238,21 @@ def check_against_block(reading: BlockReading, steps: int = 30, seed: int = 0, *
         theta, memory = written[t - 1]
         if ahead is not None:
             name, gamma = ahead
-            theta = theta - gamma * memory[name]
+            theta = theta + gamma * memory[name]
         worst = max(worst, float(np.max(np.abs(point.numpy() - theta))))
     return worst
 
 
 def _look_ahead(reading: BlockReading, settings: dict[str, Setting]) -> tuple[str, float] | None:
-    """(the velocity's name, γ) for the look-ahead form, whose built points are θ - γv."""
+    """(the velocity's name, ±γ) for the look-ahead forms, whose built points are θ ± γv:
+    Ruder's velocity is subtracted (θ - γv), Sutskever's added (θ + μv)."""
     m = reading.match
     if m is None or "look-ahead" not in m.form:
         return None
     (velocity,) = m.roles
     trace = next(link for link in m.chain if link.kind == "trace")
-    gamma = _resolver(settings)(trace.get("momentum"))
-    return velocity, float(gamma)
+    gamma = float(_resolver(settings)(trace.get("momentum")))
+    return velocity, gamma if m.form.startswith("Sutskever") else -gamma
 
 
 __all__ = ["DEFAULTS", "Setting", "check_against_block", "hyperparameters", "optimizer_from", "optimizer_from_block"]

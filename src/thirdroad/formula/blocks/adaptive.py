@@ -96,9 +96,7 @@ def _init_value(ctx: Ctx, name: str) -> Value | None:
     number = numeric_value(node)
     if number is not None:
         return Value("initial", number=number)
-    from thirdroad.formula.blocks.flow import ref_of
-
-    ref = ref_of(node, ctx.program.loop_var)
+    ref = ctx.program.ref(node)
     if ref is None:
         return None
     return Value("initial", symbol=ref.base)

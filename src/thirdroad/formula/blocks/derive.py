@@ -45,7 +45,8 @@ PARAM_NAMES = ("theta", "W", "w", "x", "params", "p", "weights", "param", "θ")
 GRAD_NAMES = ("g", "G", "grad", "gradient", "grads", "nabla", "gradients")
 FUNCTIONS = {
     "max": "max", "min": "min", "sign": "sign", "sgn": "sign", "exp": "exp", "log": "log", "sqrt": "sqrt",
-    "abs": "abs", "tanh": "tanh", "RMS": "rms", "rms": "rms", "sigma": "sigmoid",
+    "abs": "abs", "tanh": "tanh", "RMS": "rms", "rms": "rms", "sigma": "sigmoid", "maximum": "max",
+    "minimum": "min", "fabs": "abs", "absolute": "abs",
 }  # fmt: skip
 
 
@@ -133,16 +134,29 @@ def find_roles(program: Program) -> Roles | None:
         stem = base.split("_")[0].split("^")[0]
         if base in GRAD_NAMES or stem in GRAD_NAMES:
             grads.add(base)
+    if not grads and not has_gradient:  # g = g + λθ: the g read first is the gradient coming in
+        grads |= {b for b in _read_before_assigned(program) if b in GRAD_NAMES}
     if not grads and not has_gradient:
         return None
     for g in grads:
         why.setdefault(g, "its name is the usual one for the gradient")
     constants = {b for b in program.init if b not in assigned}
-    for base in constants:
+    for base in program.init:
         reads.extend(_reads(program.init[base], program))
     skip = {loop, *functions, *grads, *params, *assigned, *constants}
     hypers = sorted({r.base for r in reads if r.base not in skip and not _is_index(r.base)})
     return Roles(params[0], grads, hypers, functions, why, tuple(params))
+
+
+def _read_before_assigned(program: Program) -> set[str]:
+    """Names read before the step assigns them (``g = g + wd·θ``: the g read is the gradient
+    coming in; only gradient-like names are taken this way)."""
+    seen: set[str] = set()
+    out: set[str] = set()
+    for a in program.assignments():
+        out |= {r.base for r in _reads(a.value, program) if r.base not in seen}
+        seen.add(a.target.base)
+    return out & program.assigned()
 
 
 def _is_index(base: str) -> bool:
@@ -234,7 +248,7 @@ def find_states(program: Program, roles: Roles) -> set[str]:
         return now
 
     walk(program.body, {})
-    return states
+    return states - roles.grads
 
 
 def _reads_previous(r: Ref, now: dict[str, set[int | None]]) -> bool:
@@ -405,6 +419,8 @@ class _Executor:
                 return self.param_now
             here = Atom("param") if base == self.roles.param else Atom("other", base)
             return Poly.atom(self.s, here)
+        if base in self.roles.grads and base not in self.latest:  # the gradient as it comes in
+            return Poly.atom(self.s, Atom("grad"))
         if base in self.states:
             if base in self.state_now and _current(ref, self.state_offset.get(base)):
                 return Poly.atom(self.s, Atom("cur", base))

@@ -30,6 +30,7 @@ from thirdroad.formula.blocks.patterns import (
     param,
     positive,
     prev,
+    recurrence,
     steady,
     terms_with,
     times_atom,
@@ -60,18 +61,23 @@ def momentum(ctx: Ctx) -> Found | None:
     if len(others) != 1:
         return None
     (v,) = others
-    rec = ctx.rec(v)
+    s = ctx.s
+    rec, step = ctx.rec(v), ctx.step
+    flipped = rec.weight is not None and bool(np.all(rec.weight < 0))
+    if flipped:  # Sutskever: v = μv - εg, θ = θ + v; read -v as the velocity
+        back = {Atom("prev", v): -prev(s, v)}
+        rec = recurrence(s, v, -ctx.states[v].subst(back))
+        step = step.subst({Atom("cur", v): -Poly.atom(s, Atom("cur", v))})
     if rec.kind not in ("ema", "trace", "scaled") or rec.input is None or rec.decay is None or rec.weight is None:
         return None
-    s = ctx.s
     a, w = rec.decay, rec.weight
     if not (steady(s, a) and steady(s, w) and positive(a) and positive(w) and np.all(a < 1)):
         return None
     ahead = _look_ahead(ctx, v, rec.input, a)
     if rec.input != grad(s) and not ahead:
         return None
-    step_v = terms_with(ctx.step, Atom("cur", v))
-    step_g = ctx.step - step_v
+    step_v = terms_with(step, Atom("cur", v))
+    step_g = step - step_v
     kv = times_atom(step_v, Atom("cur", v))
     kg = times_atom(step_g, Atom("grad")) if not step_g.is_zero_poly else s.const(0.0)
     if kv is None or kg is None or not positive(-kv) or not steady(s, kv):
@@ -80,13 +86,21 @@ def momentum(ctx: Ctx) -> Found | None:
     mu = value_of(s, a, "momentum")
     if mu is None:
         return None
-    nesterov = ahead or (np.any(kg) and same(kg * a, kv))  # θ - lr·(g + μ·b): the look-ahead
+    # θ - lr·(g + μ·b): the look-ahead, with b the buffer as kept (PyTorch, dampened) or
+    # rescaled to weigh each gradient 1 (Keras: v = μv - lr·g, θ + μv - lr·g)
+    damped = bool(np.any(kg)) and same(kg * a, kv)
+    rescaled = bool(np.any(kg)) and same(kg * a, kv * w)
+    nesterov = ahead or damped or rescaled
     if np.any(kg) and not nesterov:
         return None
+    if rescaled and not damped:
+        w = np.ones_like(w)  # the rate sits in front of the gradient: PyTorch's form with lr = kg
     lr_eff = kg if (nesterov and not ahead) else kv * w
     found = _form(ctx, v, mu, a, w, kv, lr_eff, bool(nesterov), ahead)
     if found is None:
         return None
+    if flipped:
+        found.form = {"Ruder": "Sutskever", "Ruder look-ahead": "Sutskever look-ahead"}.get(found.form, found.form)
     words = "the velocity: a running sum of the gradients, each step keeping a share of the old one"
     if found.form == "Ng":
         words = "the velocity: an exponential moving average of the gradients"
@@ -122,7 +136,7 @@ def _form(ctx: Ctx, v: str, mu: Value, a: np.ndarray, w: np.ndarray, kv: np.ndar
         if lr is None or lr.one_minus:
             return None
         chain = [Link("trace", (("momentum", mu), ("nesterov", True))), lr_link(lr)]
-        return Found(concept, "Sutskever/Ruder look-ahead", chain, lr=lr_eff)
+        return Found(concept, "Ruder look-ahead", chain, lr=lr_eff)
     if same(kv, one) and not ema and not same(w, one):
         lr = value_of(s, w, "lr")
         if lr is not None and not lr.one_minus:  # the rate inside the velocity: Ruder, Sutskever

@@ -11,9 +11,9 @@ variable ``m̂``; ``v_0 ← 0`` and a ``\\textbf{initialize}`` line give a start
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from thirdroad.formula.ast import Apply, Neg, Node, Number, Relation, Sum, Symbol, Update
+from thirdroad.formula.ast import Apply, Block, Neg, Node, Number, Relation, Sum, Symbol, Update
 from thirdroad.formula.blocks.segment import Line, Segmented, segment, split_top_level, strip_comment
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.parse import parse
@@ -95,6 +95,8 @@ class Program:
         r = ref_of(node, self.loop_var)
         if r is not None and r.offset is None and r.base in self.split:
             return Ref(r.base + CONST)
+        if r is not None and r.offset == INIT and _is_seed(self.init.get(r.base), r.base, self.loop_var):
+            return Ref(r.base + "₀")  # η ← η_0: the starting value is a hyperparameter of its own
         return r
 
     def assignments(self) -> list[Assign]:
@@ -105,6 +107,38 @@ class Program:
 
     def assigned(self) -> set[str]:
         return {a.target.base for a in self.assignments()}
+
+    def sliced(self, keep: str, drop: set[str]) -> Program:
+        """The program of one parameter: the lines its update depends on (Ng's blocks update W
+        and b side by side, each with its own averages)."""
+        needed = {keep}
+        for a in reversed(self.assignments()):
+            if a.target.base in needed:
+                needed |= {n.name for n in a.value.walk() if isinstance(n, Symbol)}
+                needed |= {ref.base for n in a.value.walk() if (ref := self.ref(n)) is not None}
+        body = _keep(self.body, needed - drop)
+        return replace(self, body=body)
+
+
+def _is_seed(init: Node | None, base: str, loop: str) -> bool:
+    """Whether a state starts from a name written as itself at time 0 (``η ← η_0``)."""
+    if not isinstance(init, Symbol):
+        return False
+    r = ref_of(init, loop)
+    return r is not None and r.base == base and r.offset == INIT
+
+
+def _keep(stmts: tuple[Stmt, ...], names: set[str]) -> tuple[Stmt, ...]:
+    out: list[Stmt] = []
+    for s in stmts:
+        if isinstance(s, Assign):
+            if s.target.base in names:
+                out.append(s)
+        else:
+            then, orelse = _keep(s.then, names), _keep(s.orelse, names)
+            if then or orelse:
+                out.append(Branch(s.cond, then, orelse, s.line))
+    return tuple(out)
 
 
 def _collect(stmts: tuple[Stmt, ...], out: list[Assign]) -> None:
@@ -125,6 +159,7 @@ def read_program(text: str) -> Program:
     seg = segment(text)
     lost = _lost_subscripts(text, seg.loop_var)
     builder = _Builder(seg, lost)
+    builder.differentials = _differentials(seg)
     program = builder.build()
     if not program.body and program.problems:
         line, message = program.problems[0]
@@ -142,10 +177,44 @@ class _Builder:
         self.inputs: list[Input] = []
         self.shown: dict[str, str] = {}
         self.counter = {seg.loop_var}
+        self.differentials: set[str] = set()
+        self.together: dict[str, Node] = {}
         self.before: list[Assign] = []
+
+    def _parse_together(self) -> None:
+        """Parse the block's update lines in one go, so each line is read knowing the others
+        (``db`` is one name, the gradient of b, because b is a name of the block); lines are
+        parsed one by one where the whole does not parse."""
+        pieces: list[str] = []
+        for line in self.seg.lines:
+            if line.kind == "assign":
+                parts = split_top_level(line.math)
+                if len(parts) > 1 and not all(_has_assign(p) for p in parts):
+                    parts = [line.math]
+                pieces.extend(self._prepare(p) for p in parts)
+        if len(pieces) < 2:
+            return
+        latex = any("\\" in p for p in pieces)
+        try:
+            root = parse((r" \\ " if latex else "; ").join(pieces)).root
+        except FormulaError:
+            return
+        items = root.items if isinstance(root, Block) else ()
+        names = [ref_of(pair[0], self.seg.loop_var) if (pair := _target_value(it)) else None for it in items]
+        if len(items) == len(pieces) and all(n is not None for n in names):
+            self.together = dict(zip(pieces, items, strict=True))
+
+    def _differential_names(self, src: str) -> str:
+        """For a LaTeX line parsed alone: ``db`` beside a name ``b`` is one name."""
+        if "\\" not in src:
+            return src
+        for name in self.differentials:
+            src = re.sub(rf"(?<![A-Za-z\\{{_])d\s*{name}(?![A-Za-z])", rf"\\mathrm{{d{name}}}", src)
+        return src
 
     def build(self) -> Program:
         lines = self.seg.lines
+        self._parse_together()
         self.loop_body: list[Stmt] | None = None
         top, _ = self._block(0, 0)
         steps = list(self.loop_body) if self.loop_body is not None else top
@@ -231,11 +300,13 @@ class _Builder:
 
     def _assignment(self, math: str, i: int) -> Assign | None:
         src = self._prepare(math)
-        try:
-            root = parse(src).root
-        except FormulaError as e:
-            self.problems.append((i, e.message))
-            return None
+        root = self.together.get(src)
+        if root is None:
+            try:
+                root = parse(self._differential_names(src)).root
+            except FormulaError as e:
+                self.problems.append((i, e.message))
+                return None
         pair = _target_value(root)
         if pair is None:
             self.problems.append((i, "not an assignment: no single name on the left of =, ← or :="))
@@ -368,6 +439,21 @@ def _split_names(body: tuple[Stmt, ...], loop: str) -> set[str]:
         if first - 1 not in reads[base]:
             out.add(base)
     return out
+
+
+_TARGET = re.compile(r"^\s*(\\theta|θ|[A-Za-z])\s*(?:_\{?[^=←:]*\}?)?\s*(?:=|:=|←|\\leftarrow|\\gets)")
+
+
+def _differentials(seg: Segmented) -> set[str]:
+    """One-letter names the block updates (W, b, w): ``dW`` and ``db`` beside them are
+    their gradients, one name each (a line alone does not show that ``b`` is a name)."""
+    out = set()
+    for line in seg.lines:
+        m = _TARGET.match(line.math)
+        if m and len(m.group(1)) == 1 and m.group(1) != "d":
+            out.add(m.group(1))
+    whole = " ".join(line.math for line in seg.lines)
+    return {n for n in out if re.search(rf"(?<![A-Za-z\\])d\s*{n}(?![A-Za-z])", whole)}
 
 
 def _has_assign(s: str) -> bool:
@@ -514,12 +600,14 @@ def prepare(math: str, loop_var: str = "t", elementwise: tuple[str, ...] = (), l
     (``g^{ave}``, ``g_{prev}``) as upright labels, a per-element index (``\\eta^i_t``)
     dropped, and, where the block has lost its subscripts in a copy (``mt−1``), the
     subscripts put back."""
-    s = _WORD_SUP.sub(lambda m: m.group(0) if m.group(1) in _GREEK_LETTERS else rf"^{{\mathrm{{{m.group(1)}}}}}", math)
-    s = _WORD_SUB.sub(lambda m: m.group(0) if m.group(1) in _GREEK_LETTERS else rf"_{{\mathrm{{{m.group(1)}}}}}", s)
+    s = math
     for idx in elementwise:
         s = re.sub(rf"\^\s*\{{?\s*{idx}\s*\}}?(?![A-Za-z])", "", s)
-    s = re.sub(r"\\mathrm\s*\{\s*(max|min|sign|sgn|RMS|rms|clip|diag|mean)\s*\}\s*\(", r"\\operatorname{\1}(", s)
-    s = re.sub(r"(?<![\\A-Za-z])(max|min|sign|sgn|RMS|clip)\s*\(", r"\\operatorname{\1}(", s)
+    if "\\" in s:  # LaTeX: word labels upright, named functions as operators (plain text reads them already)
+        s = _WORD_SUP.sub(lambda m: m.group(0) if m.group(1) in _GREEK_LETTERS else rf"^{{\mathrm{{{m.group(1)}}}}}", s)
+        s = _WORD_SUB.sub(lambda m: m.group(0) if m.group(1) in _GREEK_LETTERS else rf"_{{\mathrm{{{m.group(1)}}}}}", s)
+        s = re.sub(r"\\mathrm\s*\{\s*(max|min|sign|sgn|RMS|rms|clip|diag|mean)\s*\}\s*\(", r"\\operatorname{\1}(", s)
+        s = re.sub(r"(?<![\\A-Za-z])(max|min|sign|sgn|RMS|clip)\s*\(", r"\\operatorname{\1}(", s)
     if lost:
         s = restore_subscripts(s, loop_var)
     return s

@@ -119,9 +119,9 @@ def adam(ctx: Ctx) -> Found | None:
         return None
     eps_c, where = placed
     beta1, beta2 = value_of(s, b1, "betas[0]"), value_of(s, b2, "betas[1]")
-    lr = value_of(s, lr_c, "lr")
+    lr = value_of(s, lr_c, "lr") or Value("lr")  # unnamed: only a shared schedule (AdamW's paper) names it
     eps = value_of(s, eps_c, "eps") if where != "none" else Value("eps", number=0.0)
-    if beta1 is None or beta2 is None or lr is None or eps is None:
+    if beta1 is None or beta2 is None or eps is None:
         return None
     diffs = _bias_words(which, ctx, beta1, beta2) + _eps_words(over, where, which)
     concept = "amsgrad" if amsgrad else "adam"
@@ -227,11 +227,11 @@ def adamax(ctx: Ctx) -> Found | None:
     k = times_atom(ctx.step * cur(s, u), Atom("cur", m))
     eps_c = inside.coef
     if k is None:
-        over = over_root(ctx.step, cur(s, u) * cur(s, u))
-        if over is None or over.kind != "outside":
+        plus = _over_sum(ctx.step, cur(s, u))
+        if plus is None or np.any(inside.coef):
             return None
-        k, eps_c, kind = times_atom(over.rest, Atom("cur", m)), over.q, "denominator"
-        if k is None or np.any(inside.coef):
+        k, eps_c, kind = times_atom(plus[1], Atom("cur", m)), plus[0], "denominator"
+        if k is None:
             return None
     if not positive(-k):
         return None
@@ -259,6 +259,19 @@ def adamax(ctx: Ctx) -> Found | None:
     roles = {m: FIRST, u: "a decaying maximum of |g|: the infinity norm in place of Adam's root mean square"}
     return Found("adamax", "PyTorch" if not diffs else "Kingma & Ba", [link, lr_link(lr)], lr=lr_c,
                  differences=diffs, roles=roles, pieces=[(grad(s), "the gradient")])
+
+
+def _over_sum(step: Poly, x: Poly) -> tuple[Coef, Poly] | None:
+    """``(q, rest)`` for a step written ``rest / (x + q)``."""
+    if len(step.terms) != 1:
+        return None
+    ((mono, c),) = step.terms.items()
+    for i, (atom, e) in enumerate(mono):
+        if atom.kind == "paren" and e == -1:
+            diff = atom.args[0] - x
+            if diff.is_scalar:
+                return diff.coef, Poly(step.s, {mono[:i] + mono[i + 1 :]: c})
+    return None
 
 
 def nadam(ctx: Ctx) -> Found | None:

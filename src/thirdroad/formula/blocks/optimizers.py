@@ -25,7 +25,7 @@ from thirdroad.formula.blocks.derive import (
 from thirdroad.formula.blocks.first_order import gradient_descent, momentum
 from thirdroad.formula.blocks.flow import Branch, Program, Stmt
 from thirdroad.formula.blocks.moments import adam, adamax, lion, nadam, radam
-from thirdroad.formula.blocks.patterns import Found, Link, OptimizerMatch, steady, value_of
+from thirdroad.formula.blocks.patterns import Found, Link, OptimizerMatch, Value, steady, value_of
 
 Rule = Callable[[Ctx], Found | None]
 RULES: tuple[Rule, ...] = (gradient_descent, momentum, adagrad, rmsprop, adadelta, adam, adamax, nadam, lion)
@@ -83,9 +83,15 @@ def _with_decay(ctx: Ctx, found: Found) -> OptimizerMatch | None:
     s = ctx.s
     if ctx.decoupled is not None:
         decay = _decoupled_link(ctx, found, ctx.decoupled)
-        if decay is None:
+        shared = _shared_schedule(ctx, found, ctx.decoupled) if decay is None else None
+        if decay is None and shared is None:
             return None
-        if concept == "gradient_descent":  # for plain descent the two kinds of decay are one
+        if shared is not None:
+            chain = shared
+            concept = "adamw" if concept in ("adam", "amsgrad") else concept
+        elif decay is None:
+            return None
+        elif concept == "gradient_descent":  # for plain descent the two kinds of decay are one
             chain.insert(0, Link("add_decayed_weights", (("weight_decay", decay.get("weight_decay")),
                                                          ("decoupled", False))))  # type: ignore[arg-type]
         else:
@@ -93,6 +99,8 @@ def _with_decay(ctx: Ctx, found: Found) -> OptimizerMatch | None:
             chain.insert(last, decay)
             if concept in ("adam", "amsgrad"):
                 concept = "adamw"
+    if any(_unnamed(v) for link in chain for _, v in link.params):
+        return None
     if ctx.coupled is not None:
         wd = value_of(s, ctx.coupled, "weight_decay") if steady(s, ctx.coupled) else None
         if wd is None:
@@ -106,6 +114,10 @@ def _with_decay(ctx: Ctx, found: Found) -> OptimizerMatch | None:
     return OptimizerMatch(concept, found.form, tuple(chain), tuple(diffs), dict(found.roles), found.near_miss, lines)
 
 
+def _unnamed(v: object) -> bool:
+    return isinstance(v, Value) and not v.symbol and v.number is None
+
+
 def _decoupled_link(ctx: Ctx, found: Found, c: Coef) -> Link | None:
     s = ctx.s
     if found.lr is None or not steady(s, c):
@@ -114,9 +126,26 @@ def _decoupled_link(ctx: Ctx, found: Found, c: Coef) -> Link | None:
     if with_lr is not None:
         return Link("add_decayed_weights", (("weight_decay", with_lr), ("decoupled", True)))
     alone = value_of(s, c, "weight_decay")
-    if alone is None:
+    if alone is not None:
+        return Link("add_decayed_weights", (("weight_decay", alone), ("decoupled", True), ("times_lr", False)))
+    return None
+
+
+def _shared_schedule(ctx: Ctx, found: Found, c: Coef) -> list[Link] | None:
+    """Loshchilov & Hutter's AdamW: θ - η(α·step + λθ). The rate is η·α and the decay η·λ:
+    η, the schedule multiplier, is shared; the chain scales by α, adds λθ, then scales by η."""
+    s = ctx.s
+    if found.lr is None or not found.chain or found.chain[-1].kind != "scale_by_learning_rate":
         return None
-    return Link("add_decayed_weights", (("weight_decay", alone), ("decoupled", True), ("times_lr", False)))
+    for name in s.names:
+        eta = s.values[name]
+        alpha, lam, shared = value_of(s, found.lr / eta, "lr"), value_of(s, c / eta, "weight_decay"), \
+            Value("schedule", symbol=name)
+        if alpha is not None and lam is not None and not alpha.number and not lam.number:
+            return [*found.chain[:-1], Link("scale", (("factor", alpha),)),
+                    Link("add_decayed_weights", (("weight_decay", lam), ("decoupled", True))),
+                    Link("scale_by_learning_rate", (("lr", shared),))]
+    return None
 
 
 __all__ = ["CASE_RULES", "RULES", "default_config", "match_optimizer"]

@@ -12,7 +12,7 @@ builds the running optimizer from it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from thirdroad import concepts as catalog
@@ -186,7 +186,7 @@ def _read(text: str, program: Program, config: Config) -> BlockReading:
     ctx: Ctx | None = None
     if not program.problems:
         try:
-            reading.match, ctx = match_optimizer(program, roles, config)
+            reading.match, ctx = _match(program, roles, config, reading.notes)
         except Unreadable as e:
             reading.notes.append(e.message)
     if reading.match is not None:
@@ -196,6 +196,28 @@ def _read(text: str, program: Program, config: Config) -> BlockReading:
     if program.box and reading.match is not None and config == default_config(program):
         reading.options = _options(reading)
     return reading
+
+
+def _match(program: Program, roles: Roles, config: Config,
+           notes: list[str]) -> tuple[OptimizerMatch | None, Ctx | None]:
+    """The optimizer of the block; a block that updates several parameters (W and b) is read
+    per parameter, and named only when every one follows the same rule."""
+    if len(roles.params) == 1:
+        return match_optimizer(program, roles, config)
+    found: list[tuple[OptimizerMatch | None, Ctx | None]] = []
+    for p in roles.params:
+        others = set(roles.params) - {p}
+        own = replace(roles, param=p, params=(p,))
+        found.append(match_optimizer(program.sliced(p, others), own, config))
+    first = found[0][0]
+    rules = {(m.concept, m.form, len(m.chain)) if m else None for m, _ in found}
+    if first is None or len(rules) != 1:
+        notes.append("its parameters are not all updated by the same rule")
+        return None, found[0][1]
+    rest = ", ".join(program.shown.get(p, pretty(p)) for p in roles.params[1:])
+    notes.append(f"{rest} follow{'s' if len(roles.params) == 2 else ''} the same rule as "
+                 f"{program.shown.get(roles.param, pretty(roles.param))}")
+    return first, found[0][1]
 
 
 def _hypers(program: Program, roles: Roles | None, match: OptimizerMatch | None = None) -> dict[str, Hyper]:

@@ -198,6 +198,8 @@ class _Sim:
             if self.param_now is not None and _current(ref, self.now_offset.get(base)):
                 return self.param_now
             return self.theta
+        if base in self.roles.grads and base not in self.latest:
+            return self.grad(self.theta, self.t)
         if base in self.states:
             if base in self.now and _current(ref, self.now_offset.get(base)):
                 return self.now[base]

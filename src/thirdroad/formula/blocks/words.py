@@ -24,8 +24,11 @@ FORMS = {
     "Ng": "as Andrew Ng's course writes it",
     "Ruder": "as Ruder's overview (and Sutskever et al.) write it: the learning rate inside the velocity",
     "PyTorch": "as PyTorch writes it",
-    "Sutskever/Ruder look-ahead": "in the look-ahead form of Sutskever et al. and Ruder: the gradient is taken at "
-    "θ - γv, where momentum is about to carry the parameters",
+    "Sutskever": "as Sutskever et al. write it: the velocity is the step itself, θ + v",
+    "Ruder look-ahead": "in the look-ahead form Ruder writes: the gradient is taken at θ - γv, where momentum is "
+    "about to carry the parameters",
+    "Sutskever look-ahead": "in the look-ahead form of Sutskever et al.: the gradient is taken at θ + μv, where "
+    "momentum is about to carry the parameters",
     "Kingma & Ba (the faster ordering)": "in the paper's faster ordering (Kingma & Ba, section 2)",
     "Kingma & Ba": "as the paper writes it (Kingma & Ba)",
     "Reddi et al.": "as the AMSGrad paper writes it (Reddi et al.)",
