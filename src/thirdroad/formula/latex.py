@@ -7,6 +7,8 @@ tree: ``parse(to_latex(f)) == f`` (a hypothesis property in the tests).
 
 from __future__ import annotations
 
+from functools import singledispatch
+
 from thirdroad.formula.ast import (
     Abs,
     Apply,
@@ -40,6 +42,7 @@ from thirdroad.formula.ast import (
     Update,
 )
 from thirdroad.formula.names import DELTA
+from thirdroad.formula.precedence import FACTOR, PRODUCT, RELATION, SUM, strength
 from thirdroad.formula.tables import (
     BIG_OPERATORS,
     FUNCTION_LETTERS,
@@ -62,27 +65,6 @@ _PRODUCT_LATEX = {"": " ", "cdot": " \\cdot ", "times": " \\times ", "odot": " \
                   "otimes": " \\otimes ", "circ": " \\circ ", "star": " \\star ",
                   "oplus": " \\oplus ", "div": " \\div ", "cap": " \\cap ", "cup": " \\cup ",
                   "setminus": " \\setminus ", "wedge": " \\wedge ", "vee": " \\vee "}
-
-# Binding strength, loosest first; a child weaker than its slot gets brackets.
-STATEMENT, RELATION, SUM, PRODUCT, FACTOR = 0, 1, 2, 3, 4
-_STATEMENT, _RELATION, _SUM, _PRODUCT, _FACTOR = STATEMENT, RELATION, SUM, PRODUCT, FACTOR
-
-
-def strength(node: Node) -> int:
-    """How tightly a node binds: a child weaker than its slot needs brackets."""
-    if isinstance(node, Block | Statement):
-        return _STATEMENT
-    if isinstance(node, Relation | Update | Conditional):
-        return _RELATION
-    if isinstance(node, Sum | Neg):
-        return _SUM
-    if isinstance(node, Product | BigOp):
-        return _PRODUCT
-    if isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name in (
-        "pm", "mp", "not"
-    ):
-        return _SUM
-    return _FACTOR
 
 
 def to_latex(node: Node) -> str:
@@ -140,7 +122,7 @@ def _index(items: tuple[Node, ...]) -> str:
         items[0].sub or items[0].font or items[0].accent
     ):
         return _MARKS[items[0].name]  # eta_{+}
-    return ", ".join(_wrap(i, _RELATION) for i in items)
+    return ", ".join(_wrap(i, RELATION) for i in items)
 
 
 def _label(sup: Node) -> str:
@@ -184,7 +166,7 @@ def _function_name(func: Node) -> str:
         if func.sup is not None:
             core += _label(func.sup)
         return core + "'" * func.prime
-    return _wrap(func, _FACTOR)
+    return _wrap(func, FACTOR)
 
 
 def _is_nabla_squared(func: Node) -> bool:
@@ -200,17 +182,17 @@ def _apply(node: Apply) -> str:
     if name == "partial" or (isinstance(func, Power) and isinstance(func.base, Symbol)
                              and func.base.name == "partial"):
         head = "\\partial" if name else f"\\partial^{{{_render(func.exp)}}}"  # type: ignore[attr-defined]
-        return f"{head} {_wrap(args[0], _FACTOR)}"
+        return f"{head} {_wrap(args[0], FACTOR)}"
     if _is_nabla_squared(func):
-        return f"\\nabla^{{2}} {_wrap(args[0], _FACTOR)}"
+        return f"\\nabla^{{2}} {_wrap(args[0], FACTOR)}"
     if name in ("pm", "mp"):
-        return f"\\{name} {_wrap(args[0], _PRODUCT)}"
+        return f"\\{name} {_wrap(args[0], PRODUCT)}"
     if name == "not":
-        return f"\\neg {_wrap(args[0], _FACTOR)}"
+        return f"\\neg {_wrap(args[0], FACTOR)}"
     if name in ("positive_part", "negative_part") and len(args) == 1:
         return f"{_base(args[0])}^{{{'+' if name == 'positive_part' else '-'}}}"
     if name == "factorial" and len(args) == 1:
-        return f"{_wrap(args[0], _FACTOR)}!"
+        return f"{_wrap(args[0], FACTOR)}!"
     if name == "index":
         return f"{{{_paren(_render(args[0]))}}}_{{{_index(args[1:])}}}"
     if name == "binom" and len(args) == 2:
@@ -221,7 +203,7 @@ def _apply(node: Apply) -> str:
         return f"\\l{name} {_render(args[0])} \\r{name}"
     if name.startswith("accent:") and len(args) == 1:
         return f"\\{name[7:]}{{{_render(args[0])}}}"
-    inner = ", ".join(_wrap(a, _RELATION) for a in args)
+    inner = ", ".join(_wrap(a, RELATION) for a in args)
     return f"{_function_name(func)}{_paren(inner)}"
 
 
@@ -239,7 +221,7 @@ def _product(node: Product) -> str:
         elif isinstance(f, BigOp | Gradient) and k < last:
             text = _paren(_render(f))
         else:
-            text = _wrap(f, _FACTOR if not isinstance(f, BigOp) else _PRODUCT)
+            text = _wrap(f, FACTOR if not isinstance(f, BigOp) else PRODUCT)
         if parts and isinstance(node.factors[k - 1], Symbol) and text.startswith("\\left"):
             parts[-1] = "{" + parts[-1] + "}"  # {x} (a + b): a product, not x applied
         parts.append(text)
@@ -250,7 +232,7 @@ def _sum(node: Sum) -> str:
     out: list[str] = []
     for k, term in enumerate(node.terms):
         if isinstance(term, Neg):
-            text = _wrap(term.arg, _PRODUCT) if not isinstance(term.arg, Neg) else _paren(
+            text = _wrap(term.arg, PRODUCT) if not isinstance(term.arg, Neg) else _paren(
                 _render(term.arg))
             out.append(f"-{text}" if k == 0 else f" - {text}")
         elif isinstance(term, Apply) and isinstance(term.func, Symbol) and term.func.name in (
@@ -258,7 +240,7 @@ def _sum(node: Sum) -> str:
         ):
             out.append(_render(term) if k == 0 else f" {_render(term)}")
         else:
-            text = _wrap(term, _PRODUCT)
+            text = _wrap(term, PRODUCT)
             out.append(text if k == 0 else f" + {text}")
     return "".join(out)
 
@@ -269,7 +251,7 @@ def _base(node: Node) -> str:
         return f"{{{_symbol(node)}}}"
     if isinstance(node, Symbol | Number | Apply | Abs | Norm | Sqrt | Matrix | Tuple | Concat
                   | Set | Interval) and not (
-        isinstance(node, Apply) and strength(node) < _FACTOR
+        isinstance(node, Apply) and strength(node) < FACTOR
     ):
         if isinstance(node, Number) and node.value.startswith("."):
             return _paren(node.value)
@@ -282,119 +264,189 @@ def _base(node: Node) -> str:
 
 
 def _cell(node: Node) -> str:
-    return "" if isinstance(node, Text) and not node.text else _wrap(node, _RELATION)
+    return "" if isinstance(node, Text) and not node.text else _wrap(node, RELATION)
 
 
+@singledispatch
 def _render(node: Node) -> str:
-    if isinstance(node, Symbol):
-        return _symbol(node)
-    if isinstance(node, Number):
-        return node.value
-    if isinstance(node, Text):
-        return "\\text{" + node.text.replace("_", "\\_") + "}" if node.text else ""
-    if isinstance(node, Apply):
-        return _apply(node)
-    if isinstance(node, Neg):
-        arg = node.arg
-        inner = _paren(_render(arg)) if isinstance(arg, Neg) else _wrap(arg, _PRODUCT)
-        return f"-{inner}"
-    if isinstance(node, Sum):
-        return _sum(node)
-    if isinstance(node, Product):
-        return _product(node)
-    if isinstance(node, Fraction):
-        return f"\\frac{{{_render(node.num)}}}{{{_render(node.den)}}}"
-    if isinstance(node, Power):
-        return f"{_base(node.base)}^{{{_render(node.exp)}}}"
-    if isinstance(node, Transpose):
-        return f"{_base(node.arg)}^{{\\top}}"
-    if isinstance(node, Inverse):
-        return f"{_base(node.arg)}^{{-1}}"
-    if isinstance(node, Sqrt):
-        degree = f"[{_render(node.degree)}]" if node.degree is not None else ""
-        return f"\\sqrt{degree}{{{_render(node.arg)}}}"
-    if isinstance(node, Norm):
-        p = f"_{{{_render(node.p)}}}" if node.p is not None else ""
-        return f"\\left\\| {_wrap(node.arg, _SUM)} \\right\\|{p}"
-    if isinstance(node, Abs):
-        return f"\\left| {_wrap(node.arg, _SUM)} \\right|"
-    if isinstance(node, BigOp):
-        out = _BIG_LATEX.get(node.op, "\\" + node.op)
-        if node.under is not None:
-            out += f"_{{{_render(node.under)}}}"
-        if node.over is not None:
-            out += f"^{{{_render(node.over)}}}"
-        body = node.body
-        text = _paren(_render(body)) if strength(body) < _PRODUCT or isinstance(body, Neg) \
-            else _render(body)
-        if node.under is None and node.over is None and text.startswith("\\left("):
-            text = "{" + text + "}"  # \max {(x)}: not the function \max(x)
-        return f"{out} {text}"
-    if isinstance(node, Derivative):
-        return _derivative(node)
-    if isinstance(node, Gradient):
-        wrt = f"_{{{_render(node.wrt)}}}" if node.wrt is not None else ""
-        return f"\\nabla{wrt} {_wrap(node.expr, _FACTOR)}"
-    if isinstance(node, Matrix):
-        rows = " \\\\ ".join(" & ".join(_cell(c) for c in row) for row in node.rows)
-        spec = "{" + "c" * len(node.rows[0]) + "}" if node.env == "array" else ""
-        return f"\\begin{{{node.env}}}{spec} {rows} \\end{{{node.env}}}"
-    if isinstance(node, Cases):
-        rows = " \\\\ ".join(
-            f"{_wrap(v, _RELATION)} & "
-            f"{_wrap(c, _RELATION) if c is not None else chr(92) + 'text{otherwise}'}"
-            for v, c in node.branches
-        )
-        return f"\\begin{{cases}} {rows} \\end{{cases}}"
-    if isinstance(node, Tuple):
-        return _paren(", ".join(_wrap(i, _RELATION) for i in node.items))
-    if isinstance(node, Concat):
-        sep = "; " if node.axis == "stack" else ", "
-        return f"\\left[{sep.join(_wrap(i, _RELATION) for i in node.items)}\\right]"
-    if isinstance(node, Set):
-        return f"\\left\\{{{', '.join(_wrap(i, _RELATION) for i in node.items)}\\right\\}}"
-    if isinstance(node, Interval):
-        lo, hi = node.closed[0], node.closed[1]
-        return f"\\left{lo}{_wrap(node.lo, _RELATION)}, {_wrap(node.hi, _RELATION)}\\right{hi}"
-    if isinstance(node, Relation):
-        if isinstance(node.operands[0], Text) and not node.operands[0].text:
-            rest = " ".join(
-                f"{RELATION_LATEX.get(op, op)} {_wrap(o, _SUM)}"
-                for op, o in zip(node.ops, node.operands[1:], strict=True))
-            return "{" + rest + "}"  # y_{< t}: a relation with nothing on its left
-        out = _wrap(node.operands[0], _SUM)
-        for op, operand in zip(node.ops, node.operands[1:], strict=True):
-            out += f" {RELATION_LATEX.get(op, op)} {_wrap(operand, _SUM)}"
-        return out
-    if isinstance(node, Update):
-        op = {"leftarrow": "\\leftarrow", "assign": ":=", "eq": "="}[node.op]
-        return f"{_wrap(node.target, _SUM)} {op} {_wrap(node.value, _SUM)}"
-    if isinstance(node, Conditional):
-        return f"{_wrap(node.event, _SUM)} \\mid {_wrap(node.given, _SUM)}"
-    if isinstance(node, Expectation):
-        under = f"_{{{_render(node.under)}}}" if node.under is not None else ""
-        return f"\\mathbb{{E}}{under}\\left[{_render(node.body)}\\right]"
-    if isinstance(node, Statement):
-        out = ""
-        prev: Node | None = None
-        for part in node.parts:
-            text = _render(part)
-            if prev is not None:
-                both_math = not isinstance(prev, Text) and not isinstance(part, Text)
-                out += ", " if both_math else " "
-            out += _wrap(part, _RELATION) if not isinstance(part, Text) else text
-            prev = part
-        return out
-    if isinstance(node, Block):
-        return " \\\\ ".join(_render(i) for i in node.items)
     raise TypeError(f"no LaTeX for {type(node).__name__}")
 
 
+_render.register(Symbol, _symbol)
+_render.register(Apply, _apply)
+_render.register(Sum, _sum)
+_render.register(Product, _product)
+
+
+@_render.register
+def _number(node: Number) -> str:
+    return node.value
+
+
+@_render.register
+def _text(node: Text) -> str:
+    return "\\text{" + node.text.replace("_", "\\_") + "}" if node.text else ""
+
+
+@_render.register
+def _neg(node: Neg) -> str:
+    arg = node.arg
+    inner = _paren(_render(arg)) if isinstance(arg, Neg) else _wrap(arg, PRODUCT)
+    return f"-{inner}"
+
+
+@_render.register
+def _fraction(node: Fraction) -> str:
+    return f"\\frac{{{_render(node.num)}}}{{{_render(node.den)}}}"
+
+
+@_render.register
+def _power(node: Power) -> str:
+    return f"{_base(node.base)}^{{{_render(node.exp)}}}"
+
+
+@_render.register
+def _transpose(node: Transpose) -> str:
+    return f"{_base(node.arg)}^{{\\top}}"
+
+
+@_render.register
+def _inverse(node: Inverse) -> str:
+    return f"{_base(node.arg)}^{{-1}}"
+
+
+@_render.register
+def _sqrt(node: Sqrt) -> str:
+    degree = f"[{_render(node.degree)}]" if node.degree is not None else ""
+    return f"\\sqrt{degree}{{{_render(node.arg)}}}"
+
+
+@_render.register
+def _norm(node: Norm) -> str:
+    p = f"_{{{_render(node.p)}}}" if node.p is not None else ""
+    return f"\\left\\| {_wrap(node.arg, SUM)} \\right\\|{p}"
+
+
+@_render.register
+def _abs(node: Abs) -> str:
+    return f"\\left| {_wrap(node.arg, SUM)} \\right|"
+
+
+@_render.register
+def _bigop(node: BigOp) -> str:
+    out = _BIG_LATEX.get(node.op, "\\" + node.op)
+    if node.under is not None:
+        out += f"_{{{_render(node.under)}}}"
+    if node.over is not None:
+        out += f"^{{{_render(node.over)}}}"
+    body = node.body
+    text = _paren(_render(body)) if strength(body) < PRODUCT or isinstance(body, Neg) \
+        else _render(body)
+    if node.under is None and node.over is None and text.startswith("\\left("):
+        text = "{" + text + "}"  # \max {(x)}: not the function \max(x)
+    return f"{out} {text}"
+
+
+@_render.register
+def _gradient(node: Gradient) -> str:
+    wrt = f"_{{{_render(node.wrt)}}}" if node.wrt is not None else ""
+    return f"\\nabla{wrt} {_wrap(node.expr, FACTOR)}"
+
+
+@_render.register
+def _matrix(node: Matrix) -> str:
+    rows = " \\\\ ".join(" & ".join(_cell(c) for c in row) for row in node.rows)
+    spec = "{" + "c" * len(node.rows[0]) + "}" if node.env == "array" else ""
+    return f"\\begin{{{node.env}}}{spec} {rows} \\end{{{node.env}}}"
+
+
+@_render.register
+def _cases(node: Cases) -> str:
+    rows = " \\\\ ".join(
+        f"{_wrap(v, RELATION)} & "
+        f"{_wrap(c, RELATION) if c is not None else chr(92) + 'text{otherwise}'}"
+        for v, c in node.branches
+    )
+    return f"\\begin{{cases}} {rows} \\end{{cases}}"
+
+
+@_render.register
+def _tuple(node: Tuple) -> str:
+    return _paren(", ".join(_wrap(i, RELATION) for i in node.items))
+
+
+@_render.register
+def _concat(node: Concat) -> str:
+    sep = "; " if node.axis == "stack" else ", "
+    return f"\\left[{sep.join(_wrap(i, RELATION) for i in node.items)}\\right]"
+
+
+@_render.register
+def _set(node: Set) -> str:
+    return f"\\left\\{{{', '.join(_wrap(i, RELATION) for i in node.items)}\\right\\}}"
+
+
+@_render.register
+def _interval(node: Interval) -> str:
+    lo, hi = node.closed[0], node.closed[1]
+    return f"\\left{lo}{_wrap(node.lo, RELATION)}, {_wrap(node.hi, RELATION)}\\right{hi}"
+
+
+@_render.register
+def _relation(node: Relation) -> str:
+    if isinstance(node.operands[0], Text) and not node.operands[0].text:
+        rest = " ".join(
+            f"{RELATION_LATEX.get(op, op)} {_wrap(o, SUM)}"
+            for op, o in zip(node.ops, node.operands[1:], strict=True))
+        return "{" + rest + "}"  # y_{< t}: a relation with nothing on its left
+    out = _wrap(node.operands[0], SUM)
+    for op, operand in zip(node.ops, node.operands[1:], strict=True):
+        out += f" {RELATION_LATEX.get(op, op)} {_wrap(operand, SUM)}"
+    return out
+
+
+@_render.register
+def _update(node: Update) -> str:
+    op = {"leftarrow": "\\leftarrow", "assign": ":=", "eq": "="}[node.op]
+    return f"{_wrap(node.target, SUM)} {op} {_wrap(node.value, SUM)}"
+
+
+@_render.register
+def _conditional(node: Conditional) -> str:
+    return f"{_wrap(node.event, SUM)} \\mid {_wrap(node.given, SUM)}"
+
+
+@_render.register
+def _expectation(node: Expectation) -> str:
+    under = f"_{{{_render(node.under)}}}" if node.under is not None else ""
+    return f"\\mathbb{{E}}{under}\\left[{_render(node.body)}\\right]"
+
+
+@_render.register
+def _statement(node: Statement) -> str:
+    out = ""
+    prev: Node | None = None
+    for part in node.parts:
+        text = _render(part)
+        if prev is not None:
+            both_math = not isinstance(prev, Text) and not isinstance(part, Text)
+            out += ", " if both_math else " "
+        out += _wrap(part, RELATION) if not isinstance(part, Text) else text
+        prev = part
+    return out
+
+
+@_render.register
+def _block(node: Block) -> str:
+    return " \\\\ ".join(_render(i) for i in node.items)
+
+
+@_render.register
 def _derivative(node: Derivative) -> str:
     if node.partial:
         order = len(node.wrt)
         head = "\\partial" if order == 1 else f"\\partial^{{{order}}}"
-        den = " ".join(f"\\partial {_wrap(w, _FACTOR)}" for w in node.wrt)
-        return f"\\frac{{{head} {_wrap(node.expr, _FACTOR)}}}{{{den}}}"
+        den = " ".join(f"\\partial {_wrap(w, FACTOR)}" for w in node.wrt)
+        return f"\\frac{{{head} {_wrap(node.expr, FACTOR)}}}{{{den}}}"
     wrt = node.wrt[0]
-    return f"\\frac{{d {_wrap(node.expr, _FACTOR)}}}{{d {_wrap(wrt, _FACTOR)}}}"
+    return f"\\frac{{d {_wrap(node.expr, FACTOR)}}}{{d {_wrap(wrt, FACTOR)}}}"

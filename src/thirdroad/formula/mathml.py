@@ -7,6 +7,7 @@ browser can draw a box around any chunk.
 
 from __future__ import annotations
 
+from functools import singledispatch
 from html import escape
 
 from thirdroad.formula.ast import (
@@ -41,8 +42,8 @@ from thirdroad.formula.ast import (
     Tuple,
     Update,
 )
-from thirdroad.formula.latex import FACTOR, PRODUCT, SUM, strength
 from thirdroad.formula.names import base_text
+from thirdroad.formula.precedence import FACTOR, PRODUCT, SUM, strength
 
 _OPS = {"": "\u2062", "cdot": "·", "times": "×", "odot": "⊙", "otimes": "⊗", "circ": "∘",
         "star": "⋆", "oplus": "⊕", "div": "÷", "cap": "∩", "cup": "∪", "setminus": "∖",
@@ -127,124 +128,229 @@ def _symbol(node: Symbol, path: str) -> str:
     return f"<mi{variant}{a}>{text}</mi>"
 
 
+@singledispatch
 def _el(node: Node, path: str) -> str:
-    a = _attrs(node, path)
-    kids = _child_paths(node, path)
-    if isinstance(node, Symbol):
-        return _symbol(node, path)
-    if isinstance(node, Number):
-        return f"<mn{a}>{escape(node.value)}</mn>"
-    if isinstance(node, Text):
-        return f"<mtext{a}>{escape(node.text)}</mtext>"
-    if isinstance(node, Apply):
-        func, fpath = kids[0]
-        args = _mo(",").join(_el(c, p) for c, p in kids[1:])
-        return f"<mrow{a}>{_el(func, fpath)}{_mo(chr(0x2061))}{_fenced(args, '(', ')')}</mrow>"
-    if isinstance(node, Neg):
-        return f"<mrow{a}>{_mo('−')}{_wrapped(*kids[0], PRODUCT)}</mrow>"
-    if isinstance(node, Sum):
-        parts = []
-        for k, (term, p) in enumerate(kids):
-            if isinstance(term, Neg):
-                inner = _wrapped(term.arg, p + ".0", PRODUCT)
-                parts.append(f"<mrow{_attrs(term, p)}>{_mo('−')}{inner}</mrow>")
-            else:
-                parts.append((_mo("+") if k else "") + _wrapped(term, p, PRODUCT))
-        return f"<mrow{a}>{''.join(parts)}</mrow>"
-    if isinstance(node, Product):
-        op = _mo(_OPS.get(node.op, "\u2062"))
-        return f"<mrow{a}>{op.join(_wrapped(c, p, FACTOR) for c, p in kids)}</mrow>"
-    if isinstance(node, Fraction):
-        return f"<mfrac{a}>{''.join(_el(c, p) for c, p in kids)}</mfrac>"
-    if isinstance(node, Power):
-        return f"<msup{a}>{_wrapped(*kids[0], FACTOR)}{_el(*kids[1])}</msup>"
-    if isinstance(node, Transpose):
-        return f"<msup{a}>{_wrapped(*kids[0], FACTOR)}{_mo('⊤')}</msup>"
-    if isinstance(node, Inverse):
-        return f"<msup{a}>{_wrapped(*kids[0], FACTOR)}<mrow>{_mo('−')}<mn>1</mn></mrow></msup>"
-    if isinstance(node, Sqrt):
-        if node.degree is not None:
-            return f"<mroot{a}>{_el(*kids[0])}{_el(*kids[1])}</mroot>"
-        return f"<msqrt{a}>{_el(*kids[0])}</msqrt>"
-    if isinstance(node, Norm):
-        inner = f"<mrow>{_fenced(_el(*kids[0]), '‖', '‖')}</mrow>"
-        if node.p is not None:
-            return f"<msub{a}>{inner}{_el(*kids[1])}</msub>"
-        return inner.replace("<mrow>", f"<mrow{a}>", 1)
-    if isinstance(node, Abs):
-        return f"<mrow{a}>{_fenced(_el(*kids[0]), '|', '|')}</mrow>"
-    if isinstance(node, BigOp):
-        head = _mo(_BIG.get(node.op, node.op))
-        body = _wrapped(*kids[0], PRODUCT)
-        limits = [_el(c, p) for c, p in kids[1:]]
-        if node.under is not None and node.over is not None:
-            head = f"<munderover>{head}{limits[0]}{limits[1]}</munderover>"
-        elif node.under is not None:
-            head = f"<munder>{head}{limits[0]}</munder>"
-        elif node.over is not None:
-            head = f"<mover>{head}{limits[0]}</mover>"
-        return f"<mrow{a}>{head}{body}</mrow>"
-    if isinstance(node, Derivative):
-        d = "∂" if node.partial else "d"
-        top = f"<mrow>{_mo(d)}{_wrapped(*kids[0], FACTOR)}</mrow>"
-        bottom = "".join(f"{_mo(d)}{_wrapped(c, p, FACTOR)}" for c, p in kids[1:])
-        return f"<mfrac{a}>{top}<mrow>{bottom}</mrow></mfrac>"
-    if isinstance(node, Gradient):
-        head = _mo("∇")
-        if node.wrt is not None:
-            head = f"<msub>{head}{_el(*kids[1])}</msub>"
-        return f"<mrow{a}>{head}{_wrapped(*kids[0], FACTOR)}</mrow>"
-    if isinstance(node, Matrix):
-        rows = "".join(
-            "<mtr>" + "".join(
-                f"<mtd>{_el(c, f'{path}.{r * len(row) + k}')}</mtd>" for k, c in enumerate(row)
-            ) + "</mtr>"
-            for r, row in enumerate(node.rows)
-        )
-        left, right = {"bmatrix": ("[", "]"), "vmatrix": ("|", "|"), "Bmatrix": ("{", "}"),
-                       "matrix": ("", ""), "array": ("", ""),
-                       "smallmatrix": ("", "")}.get(node.env, ("(", ")"))
-        table = f"<mtable>{rows}</mtable>"
-        return f"<mrow{a}>{_fenced(table, left, right) if left else table}</mrow>"
-    if isinstance(node, Cases):
-        lines: list[str] = []
-        k = 0
-        for _value, cond in node.branches:
-            cells = f"<mtd>{_el(*kids[k])}</mtd>"
-            k += 1
-            if cond is not None:
-                cells += f"<mtd>{_el(*kids[k])}</mtd>"
-                k += 1
-            else:
-                cells += "<mtd><mtext>otherwise</mtext></mtd>"
-            lines.append(f"<mtr>{cells}</mtr>")
-        return f"<mrow{a}>{_mo('{', True)}<mtable>{''.join(lines)}</mtable></mrow>"
-    if isinstance(node, Tuple | Concat | Set):
-        left, right = ("(", ")") if isinstance(node, Tuple) else ("[", "]") if isinstance(
-            node, Concat) else ("{", "}")
-        sep = ";" if isinstance(node, Concat) and node.axis == "stack" else ","
-        return f"<mrow{a}>{_fenced(_mo(sep).join(_el(c, p) for c, p in kids), left, right)}</mrow>"
-    if isinstance(node, Interval):
-        inner = _mo(",").join(_el(c, p) for c, p in kids)
-        return f"<mrow{a}>{_fenced(inner, node.closed[0], node.closed[1])}</mrow>"
-    if isinstance(node, Relation):
-        parts = [_wrapped(*kids[0], SUM)]
-        for op, (c, p) in zip(node.ops, kids[1:], strict=True):
-            parts.append(_mo(_RELATIONS.get(op, op)) + _wrapped(c, p, SUM))
-        return f"<mrow{a}>{''.join(parts)}</mrow>"
-    if isinstance(node, Update):
-        op = _mo(_UPDATE.get(node.op, "←"))
-        return f"<mrow{a}>{_el(*kids[0])}{op}{_wrapped(*kids[1], SUM)}</mrow>"
-    if isinstance(node, Conditional):
-        return f"<mrow{a}>{_el(*kids[0])}{_mo('|')}{_el(*kids[1])}</mrow>"
-    if isinstance(node, Expectation):
-        head = '<mi mathvariant="normal">𝔼</mi>'
-        if node.under is not None:
-            head = f"<msub>{head}{_el(*kids[1])}</msub>"
-        return f"<mrow{a}>{head}{_fenced(_el(*kids[0]), '[', ']')}</mrow>"
-    if isinstance(node, Statement):
-        return f"<mrow{a}>{_SPACE.join(_el(c, p) for c, p in kids)}</mrow>"
-    if isinstance(node, Block):
-        rows = "".join(f"<mtr><mtd>{_el(c, p)}</mtd></mtr>" for c, p in kids)
-        return f"<mtable{a}>{rows}</mtable>"
+    """The element of ``node``, whose path in the tree is ``path``."""
     raise TypeError(f"no MathML for {type(node).__name__}")
+
+
+_el.register(Symbol, _symbol)
+
+
+@_el.register
+def _number(node: Number, path: str) -> str:
+    return f"<mn{_attrs(node, path)}>{escape(node.value)}</mn>"
+
+
+@_el.register
+def _text(node: Text, path: str) -> str:
+    return f"<mtext{_attrs(node, path)}>{escape(node.text)}</mtext>"
+
+
+@_el.register
+def _apply(node: Apply, path: str) -> str:
+    kids = _child_paths(node, path)
+    func, fpath = kids[0]
+    args = _mo(",").join(_el(c, p) for c, p in kids[1:])
+    return f"<mrow{_attrs(node, path)}>{_el(func, fpath)}{_mo(chr(0x2061))}{_fenced(args, '(', ')')}</mrow>"
+
+
+@_el.register
+def _neg(node: Neg, path: str) -> str:
+    return f"<mrow{_attrs(node, path)}>{_mo('−')}{_wrapped(node.arg, path + '.0', PRODUCT)}</mrow>"
+
+
+@_el.register
+def _sum(node: Sum, path: str) -> str:
+    parts = []
+    for k, (term, p) in enumerate(_child_paths(node, path)):
+        if isinstance(term, Neg):
+            inner = _wrapped(term.arg, p + ".0", PRODUCT)
+            parts.append(f"<mrow{_attrs(term, p)}>{_mo('−')}{inner}</mrow>")
+        else:
+            parts.append((_mo("+") if k else "") + _wrapped(term, p, PRODUCT))
+    return f"<mrow{_attrs(node, path)}>{''.join(parts)}</mrow>"
+
+
+@_el.register
+def _product(node: Product, path: str) -> str:
+    op = _mo(_OPS.get(node.op, "\u2062"))
+    factors = op.join(_wrapped(c, p, FACTOR) for c, p in _child_paths(node, path))
+    return f"<mrow{_attrs(node, path)}>{factors}</mrow>"
+
+
+@_el.register
+def _fraction(node: Fraction, path: str) -> str:
+    return f"<mfrac{_attrs(node, path)}>{''.join(_el(c, p) for c, p in _child_paths(node, path))}</mfrac>"
+
+
+@_el.register
+def _power(node: Power, path: str) -> str:
+    base = _wrapped(node.base, path + ".0", FACTOR)
+    return f"<msup{_attrs(node, path)}>{base}{_el(node.exp, path + '.1')}</msup>"
+
+
+@_el.register
+def _transpose(node: Transpose, path: str) -> str:
+    return f"<msup{_attrs(node, path)}>{_wrapped(node.arg, path + '.0', FACTOR)}{_mo('⊤')}</msup>"
+
+
+@_el.register
+def _inverse(node: Inverse, path: str) -> str:
+    base = _wrapped(node.arg, path + ".0", FACTOR)
+    return f"<msup{_attrs(node, path)}>{base}<mrow>{_mo('−')}<mn>1</mn></mrow></msup>"
+
+
+@_el.register
+def _sqrt(node: Sqrt, path: str) -> str:
+    a = _attrs(node, path)
+    if node.degree is not None:
+        return f"<mroot{a}>{_el(node.arg, path + '.0')}{_el(node.degree, path + '.1')}</mroot>"
+    return f"<msqrt{a}>{_el(node.arg, path + '.0')}</msqrt>"
+
+
+@_el.register
+def _norm(node: Norm, path: str) -> str:
+    a = _attrs(node, path)
+    inner = f"<mrow>{_fenced(_el(node.arg, path + '.0'), '‖', '‖')}</mrow>"
+    if node.p is not None:
+        return f"<msub{a}>{inner}{_el(node.p, path + '.1')}</msub>"
+    return inner.replace("<mrow>", f"<mrow{a}>", 1)
+
+
+@_el.register
+def _abs(node: Abs, path: str) -> str:
+    return f"<mrow{_attrs(node, path)}>{_fenced(_el(node.arg, path + '.0'), '|', '|')}</mrow>"
+
+
+@_el.register
+def _bigop(node: BigOp, path: str) -> str:
+    kids = _child_paths(node, path)
+    head = _mo(_BIG.get(node.op, node.op))
+    body = _wrapped(*kids[0], PRODUCT)
+    limits = [_el(c, p) for c, p in kids[1:]]
+    if node.under is not None and node.over is not None:
+        head = f"<munderover>{head}{limits[0]}{limits[1]}</munderover>"
+    elif node.under is not None:
+        head = f"<munder>{head}{limits[0]}</munder>"
+    elif node.over is not None:
+        head = f"<mover>{head}{limits[0]}</mover>"
+    return f"<mrow{_attrs(node, path)}>{head}{body}</mrow>"
+
+
+@_el.register
+def _derivative(node: Derivative, path: str) -> str:
+    kids = _child_paths(node, path)
+    d = "∂" if node.partial else "d"
+    top = f"<mrow>{_mo(d)}{_wrapped(*kids[0], FACTOR)}</mrow>"
+    bottom = "".join(f"{_mo(d)}{_wrapped(c, p, FACTOR)}" for c, p in kids[1:])
+    return f"<mfrac{_attrs(node, path)}>{top}<mrow>{bottom}</mrow></mfrac>"
+
+
+@_el.register
+def _gradient(node: Gradient, path: str) -> str:
+    head = _mo("∇")
+    if node.wrt is not None:
+        head = f"<msub>{head}{_el(node.wrt, path + '.1')}</msub>"
+    return f"<mrow{_attrs(node, path)}>{head}{_wrapped(node.expr, path + '.0', FACTOR)}</mrow>"
+
+
+_MATRIX_BRACKETS = {"bmatrix": ("[", "]"), "vmatrix": ("|", "|"), "Bmatrix": ("{", "}"),
+                    "matrix": ("", ""), "array": ("", ""), "smallmatrix": ("", "")}
+
+
+@_el.register
+def _matrix(node: Matrix, path: str) -> str:
+    rows = "".join(
+        "<mtr>" + "".join(
+            f"<mtd>{_el(c, f'{path}.{r * len(row) + k}')}</mtd>" for k, c in enumerate(row)
+        ) + "</mtr>"
+        for r, row in enumerate(node.rows)
+    )
+    left, right = _MATRIX_BRACKETS.get(node.env, ("(", ")"))
+    table = f"<mtable>{rows}</mtable>"
+    return f"<mrow{_attrs(node, path)}>{_fenced(table, left, right) if left else table}</mrow>"
+
+
+@_el.register
+def _cases(node: Cases, path: str) -> str:
+    kids = _child_paths(node, path)
+    lines: list[str] = []
+    k = 0
+    for _value, cond in node.branches:
+        cells = f"<mtd>{_el(*kids[k])}</mtd>"
+        k += 1
+        if cond is not None:
+            cells += f"<mtd>{_el(*kids[k])}</mtd>"
+            k += 1
+        else:
+            cells += "<mtd><mtext>otherwise</mtext></mtd>"
+        lines.append(f"<mtr>{cells}</mtr>")
+    return f"<mrow{_attrs(node, path)}>{_mo('{', True)}<mtable>{''.join(lines)}</mtable></mrow>"
+
+
+def _listed(node: Tuple | Concat | Set, path: str, left: str, right: str, sep: str = ",") -> str:
+    items = _mo(sep).join(_el(c, p) for c, p in _child_paths(node, path))
+    return f"<mrow{_attrs(node, path)}>{_fenced(items, left, right)}</mrow>"
+
+
+@_el.register
+def _tuple(node: Tuple, path: str) -> str:
+    return _listed(node, path, "(", ")")
+
+
+@_el.register
+def _concat(node: Concat, path: str) -> str:
+    return _listed(node, path, "[", "]", ";" if node.axis == "stack" else ",")
+
+
+@_el.register
+def _set(node: Set, path: str) -> str:
+    return _listed(node, path, "{", "}")
+
+
+@_el.register
+def _interval(node: Interval, path: str) -> str:
+    inner = _mo(",").join(_el(c, p) for c, p in _child_paths(node, path))
+    return f"<mrow{_attrs(node, path)}>{_fenced(inner, node.closed[0], node.closed[1])}</mrow>"
+
+
+@_el.register
+def _relation(node: Relation, path: str) -> str:
+    kids = _child_paths(node, path)
+    parts = [_wrapped(*kids[0], SUM)]
+    for op, (c, p) in zip(node.ops, kids[1:], strict=True):
+        parts.append(_mo(_RELATIONS.get(op, op)) + _wrapped(c, p, SUM))
+    return f"<mrow{_attrs(node, path)}>{''.join(parts)}</mrow>"
+
+
+@_el.register
+def _update(node: Update, path: str) -> str:
+    op = _mo(_UPDATE.get(node.op, "←"))
+    target = _el(node.target, path + ".0")
+    return f"<mrow{_attrs(node, path)}>{target}{op}{_wrapped(node.value, path + '.1', SUM)}</mrow>"
+
+
+@_el.register
+def _conditional(node: Conditional, path: str) -> str:
+    return (f"<mrow{_attrs(node, path)}>{_el(node.event, path + '.0')}{_mo('|')}"
+            f"{_el(node.given, path + '.1')}</mrow>")
+
+
+@_el.register
+def _expectation(node: Expectation, path: str) -> str:
+    head = '<mi mathvariant="normal">𝔼</mi>'
+    if node.under is not None:
+        head = f"<msub>{head}{_el(node.under, path + '.1')}</msub>"
+    return f"<mrow{_attrs(node, path)}>{head}{_fenced(_el(node.body, path + '.0'), '[', ']')}</mrow>"
+
+
+@_el.register
+def _statement(node: Statement, path: str) -> str:
+    return f"<mrow{_attrs(node, path)}>{_SPACE.join(_el(c, p) for c, p in _child_paths(node, path))}</mrow>"
+
+
+@_el.register
+def _block(node: Block, path: str) -> str:
+    rows = "".join(f"<mtr><mtd>{_el(c, p)}</mtd></mtr>" for c, p in _child_paths(node, path))
+    return f"<mtable{_attrs(node, path)}>{rows}</mtable>"

@@ -26,6 +26,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from thirdroad.formula.errors import FormulaError
@@ -271,106 +272,165 @@ def _next_char(text: str, pos: int) -> str:
 
 
 def _command(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    """Handle ``\\name``; returns the position to go on from."""
-    if name == "\\":
-        out.append(Token("newrow", "", start, end))
-        return end
-    if name in ("{", "}"):
-        out.append(Token("op", "\\" + name, start, end))
-        return end
-    if name == "|":
-        out.append(Token("delim", "‖", start, end))
-        return end
-    if name in ("[", "]", "(", ")"):  # display-math delimiters
-        return end
-    if name in (",", ";", ":", "!", " ", ">"):
-        return end
-    if name in ("%", "$", "#", "&", "_"):
-        out.append(Token("letter", name, start, end))
-        return end
-    if name == "not":  # \not= and \not\in
-        m = _MASTER.match(text, _skip_ws(text, end))
-        if m is not None and m.group() in ("=", "\\in"):
-            out.append(Token("cmd", "ne" if m.group() == "=" else "notin", start, m.end()))
-            return m.end()
-        raise FormulaError("\\not must be followed by = or \\in", start + 1,
-                           "write \\neq or \\notin", text)
-    if name in ("rm", "bf", "cal", "it", "sf", "tt"):  # {\rm margin}: an old-style font switch
-        m = _MASTER.match(text, _skip_ws(text, end))
-        if m is not None and m.lastgroup == "letters":
-            word = m.group()
-            font = {"rm": "rm", "bf": "bf", "cal": "cal", "it": "it", "sf": "sf", "tt": "tt"}[name]
-            out.append(Token("letter" if len(word) == 1 else "word", word, m.start(), m.end(),
-                             font))
-            return m.end()
-    if name in ("quad", "qquad"):
-        out.append(Token("sep", name, start, end))
-        return end
-    if name in SIZES:
-        # \left( is just (; \left. and \right. stand for no delimiter at all; \left| and
-        # \right| say which side a bar is on (marked "L" or "R")
-        m = _MASTER.match(text, end)
-        while m is not None and m.lastgroup == "ws":
-            m = _MASTER.match(text, m.end())
-        if m is not None and m.group() == ".":
-            return m.end()
-        side = "L" if name.endswith("l") or name == "left" else "R" if (
-            name.endswith("r") or name == "right") else ""
-        if m is not None and side and m.group() in ("|", "\\|", "\\lVert", "\\rVert",
-                                                    "\\Vert", "\\lvert", "\\rvert", "\\vert"):
-            bar = m.group()
-            kind, value = ("op", "|") if bar in ("|", "\\lvert", "\\rvert", "\\vert") else (
-                "delim", "‖")
-            out.append(Token(kind, value, m.start(), m.end(), side))
-            return m.end()
-        return end
-    if name in SPACING:
-        return end
-    if name in ("text", "textrm", "textnormal", "mbox", "textsf", "texttt", "textit", "textbf",
-                "mathrm", "operatorname", "operatorname*", "operatornamewithlimits"):
-        return _braced_name(name, start, end, text, out)
-    if name in ("begin", "end"):
-        brace = _skip_ws(text, end)
-        if brace >= len(text) or text[brace] != "{":
-            raise FormulaError(
-                f"\\{name} needs an environment name in braces", end + 1,
-                f"write \\{name}{{aligned}}, \\{name}{{pmatrix}} ...", text,
-            )
-        close = closing_brace(text, brace)
-        env = text[brace + 1 : close].strip()
-        out.append(Token(name, env, start, close + 1))
-        pos = close + 1
-        if name == "begin" and env in ("array", "alignat", "alignedat", "tabular"):
-            spec = _skip_ws(text, pos)
-            if spec < len(text) and text[spec] == "{":  # the column spec {cc|c}
-                pos = closing_brace(text, spec) + 1
-        return pos
-    if name in ("color", "textcolor", "label", "tag", "vphantom", "phantom", "hphantom"):
-        brace = _skip_ws(text, end)
-        if brace < len(text) and text[brace] == "{":
-            return closing_brace(text, brace) + 1  # colours, labels and tags carry no math
-        return end
-    if name in DELIMITER_COMMANDS:
-        value = DELIMITER_COMMANDS[name]
-        side = "L" if name.startswith("l") else "R" if name.startswith("r") else ""
-        if value == "‖":
-            out.append(Token("delim", "‖", start, end, side))
-        elif value == "|":
-            out.append(Token("op", "|", start, end, side))
-        else:
-            out.append(Token("cmd", name, start, end))
-        return end
-    if name == "prime":
-        out.append(Token("op", "'", start, end))
-        return end
-    if name in ("intercal", "T") or name == "top":
-        out.append(Token("cmd", "top", start, end))
-        return end
+    """Handle ``\\name`` (``name`` without its backslash); returns the position to go on from."""
+    return _COMMANDS.get(name, _known_command)(name, start, end, text, out)
+
+
+# Each reader of a command takes (name, start, end, text, out) and returns where to go on from.
+_CommandReader = Callable[[str, int, int, str, list[Token]], int]
+
+
+def _newrow(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    out.append(Token("newrow", "", start, end))
+    return end
+
+
+def _escaped_brace(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    out.append(Token("op", "\\" + name, start, end))
+    return end
+
+
+def _double_bar(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    out.append(Token("delim", "‖", start, end))
+    return end
+
+
+def _nothing(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    return end  # display-math delimiters \[ \( and spacing carry no math
+
+
+def _escaped_letter(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    out.append(Token("letter", name, start, end))  # \% \$ \# \& \_
+    return end
+
+
+def _not(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    m = _MASTER.match(text, _skip_ws(text, end))  # \not= and \not\in
+    if m is not None and m.group() in ("=", "\\in"):
+        out.append(Token("cmd", "ne" if m.group() == "=" else "notin", start, m.end()))
+        return m.end()
+    raise FormulaError("\\not must be followed by = or \\in", start + 1,
+                       "write \\neq or \\notin", text)
+
+
+def _font_switch(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    """{\\rm margin}: an old-style font switch over the word after it."""
+    m = _MASTER.match(text, _skip_ws(text, end))
+    if m is not None and m.lastgroup == "letters":
+        word = m.group()
+        out.append(Token("letter" if len(word) == 1 else "word", word, m.start(), m.end(), name))
+        return m.end()
+    return _known_command(name, start, end, text, out)
+
+
+def _separator(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    out.append(Token("sep", name, start, end))  # \quad between statements
+    return end
+
+
+def _size(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    """``\\left(`` is just ``(``; ``\\left.`` and ``\\right.`` stand for no delimiter at all;
+    ``\\left|`` and ``\\right|`` say which side a bar is on (marked "L" or "R")."""
+    m = _MASTER.match(text, end)
+    while m is not None and m.lastgroup == "ws":
+        m = _MASTER.match(text, m.end())
+    if m is not None and m.group() == ".":
+        return m.end()
+    side = "L" if name.endswith("l") or name == "left" else "R" if (
+        name.endswith("r") or name == "right") else ""
+    if m is not None and side and m.group() in ("|", "\\|", "\\lVert", "\\rVert",
+                                                "\\Vert", "\\lvert", "\\rvert", "\\vert"):
+        bar = m.group()
+        kind, value = ("op", "|") if bar in ("|", "\\lvert", "\\rvert", "\\vert") else (
+            "delim", "‖")
+        out.append(Token(kind, value, m.start(), m.end(), side))
+        return m.end()
+    return end
+
+
+def _environment(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    """``\\begin{env}`` and ``\\end{env}``; an array's column spec ``{cc|c}`` is skipped."""
+    brace = _skip_ws(text, end)
+    if brace >= len(text) or text[brace] != "{":
+        raise FormulaError(
+            f"\\{name} needs an environment name in braces", end + 1,
+            f"write \\{name}{{aligned}}, \\{name}{{pmatrix}} ...", text,
+        )
+    close = closing_brace(text, brace)
+    env = text[brace + 1 : close].strip()
+    out.append(Token(name, env, start, close + 1))
+    pos = close + 1
+    if name == "begin" and env in ("array", "alignat", "alignedat", "tabular"):
+        spec = _skip_ws(text, pos)
+        if spec < len(text) and text[spec] == "{":
+            pos = closing_brace(text, spec) + 1
+    return pos
+
+
+def _without_argument(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    brace = _skip_ws(text, end)
+    if brace < len(text) and text[brace] == "{":
+        return closing_brace(text, brace) + 1  # colours and tags carry no math
+    return end
+
+
+def _delimiter(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    value = DELIMITER_COMMANDS[name]
+    side = "L" if name.startswith("l") else "R" if name.startswith("r") else ""
+    if value == "‖":
+        out.append(Token("delim", "‖", start, end, side))
+    elif value == "|":
+        out.append(Token("op", "|", start, end, side))
+    else:
+        out.append(Token("cmd", name, start, end))
+    return end
+
+
+def _prime(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    out.append(Token("op", "'", start, end))
+    return end
+
+
+def _top(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    out.append(Token("cmd", "top", start, end))  # \top, \T, \intercal: a transpose
+    return end
+
+
+def _known_command(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
     base = name.rstrip("*")
     if base not in KNOWN_COMMANDS:
         raise FormulaError(f"unknown command \\{name}", start + 1, suggest_command(name), text)
     out.append(Token("cmd", base, start, end))
     return end
+
+
+def _command_table() -> dict[str, _CommandReader]:
+    """Every command with a reader of its own; the first entry for a name wins."""
+    table: dict[str, _CommandReader] = {}
+    entries: list[tuple[Iterable[str], _CommandReader]] = [
+        (("\\",), _newrow),
+        (("{", "}"), _escaped_brace),
+        (("|",), _double_bar),
+        (("[", "]", "(", ")", ",", ";", ":", "!", " ", ">"), _nothing),
+        (("%", "$", "#", "&", "_"), _escaped_letter),
+        (("not",), _not),
+        (("rm", "bf", "cal", "it", "sf", "tt"), _font_switch),
+        (("quad", "qquad"), _separator),
+        (SIZES, _size),
+        (SPACING, _nothing),
+        (("text", "textrm", "textnormal", "mbox", "textsf", "texttt", "textit", "textbf",
+          "mathrm", "operatorname", "operatorname*", "operatornamewithlimits"), _braced_name),
+        (("begin", "end"), _environment),
+        (("color", "textcolor", "tag"), _without_argument),
+        (DELIMITER_COMMANDS, _delimiter),
+        (("prime",), _prime),
+        (("intercal", "T", "top"), _top),
+    ]
+    for names, reader in entries:
+        for name in names:
+            table.setdefault(name, reader)
+    return table
+
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -380,6 +440,7 @@ def _skip_ws(text: str, pos: int) -> int:
 
 
 def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
+    """``\\text{...}``, ``\\mathrm{...}``, ``\\operatorname{...}``: a name, or words of pseudo-code."""
     brace = _skip_ws(text, end)
     if brace >= len(text) or text[brace] != "{":
         if name == "mathrm":
@@ -420,6 +481,8 @@ def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -
         out.append(Token("text", plain, start, close + 1))
     return close + 1
 
+
+_COMMANDS = _command_table()
 
 _MATH_ALNUM_FONTS = (
     ("DOUBLE-STRUCK", "bb"), ("BOLD SCRIPT", "cal"), ("SCRIPT", "cal"),

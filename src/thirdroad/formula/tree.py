@@ -13,12 +13,12 @@
 
 from __future__ import annotations
 
+from functools import singledispatch
+
 from thirdroad.formula.ast import (
     Apply,
     BigOp,
     Derivative,
-    Expectation,
-    Gradient,
     Interval,
     Matrix,
     Node,
@@ -36,33 +36,63 @@ _UPDATE_OPS = {"leftarrow": "←", "assign": ":=", "eq": "="}
 _PRODUCT_OPS = {"": "", "cdot": "·", "times": "×", "odot": "⊙", "otimes": "⊗", "circ": "∘"}
 
 
+@singledispatch
 def label(node: Node) -> str:
     """One line naming a node: its kind and, for leaves, its text."""
-    if isinstance(node, Symbol):
-        return display(node)
-    if isinstance(node, Number):
-        return node.value
-    if isinstance(node, Text):
-        return f'text "{node.text}"'
-    if isinstance(node, Update):
-        return f"update {_UPDATE_OPS.get(node.op, node.op)}"
-    if isinstance(node, Relation):
-        return "relation " + " ".join(RELATION_LATEX.get(o, o).lstrip("\\") for o in node.ops)
-    if isinstance(node, Product) and node.op:
-        return f"product {_PRODUCT_OPS.get(node.op, node.op)}"
-    if isinstance(node, Apply) and isinstance(node.func, Symbol):
-        return f"apply {display(node.func)}"
-    if isinstance(node, BigOp):
-        return f"{node.op} (big operator)"
-    if isinstance(node, Derivative):
-        return "partial derivative" if node.partial else "derivative"
-    if isinstance(node, Gradient | Expectation):
-        return node.kind
-    if isinstance(node, Matrix):
-        return f"matrix {len(node.rows)}×{len(node.rows[0])}"
-    if isinstance(node, Interval):
-        return f"interval {node.closed}"
     return node.kind
+
+
+label.register(Symbol, display)
+
+
+@label.register
+def _number(node: Number) -> str:
+    return node.value
+
+
+@label.register
+def _text(node: Text) -> str:
+    return f'text "{node.text}"'
+
+
+@label.register
+def _update(node: Update) -> str:
+    return f"update {_UPDATE_OPS.get(node.op, node.op)}"
+
+
+@label.register
+def _relation(node: Relation) -> str:
+    return "relation " + " ".join(RELATION_LATEX.get(o, o).lstrip("\\") for o in node.ops)
+
+
+@label.register
+def _product(node: Product) -> str:
+    return f"product {_PRODUCT_OPS.get(node.op, node.op)}" if node.op else node.kind
+
+
+@label.register
+def _apply(node: Apply) -> str:
+    return f"apply {display(node.func)}" if isinstance(node.func, Symbol) else node.kind
+
+
+@label.register
+def _bigop(node: BigOp) -> str:
+    return f"{node.op} (big operator)"
+
+
+@label.register
+def _derivative(node: Derivative) -> str:
+    return "partial derivative" if node.partial else "derivative"
+
+
+@label.register
+def _matrix(node: Matrix) -> str:
+    return f"matrix {len(node.rows)}×{len(node.rows[0])}"
+
+
+@label.register
+def _interval(node: Interval) -> str:
+    return f"interval {node.closed}"
 
 
 def _children(node: Node) -> list[Node]:

@@ -7,6 +7,8 @@ can also be typed. Nodes without a one-line spelling (matrices, cases) fall back
 
 from __future__ import annotations
 
+from functools import singledispatch
+
 from thirdroad.formula.ast import (
     Abs,
     Apply,
@@ -30,8 +32,9 @@ from thirdroad.formula.ast import (
     Tuple,
     Update,
 )
-from thirdroad.formula.latex import FACTOR, PRODUCT, SUM, strength, to_latex
+from thirdroad.formula.latex import to_latex
 from thirdroad.formula.names import base_text, display
+from thirdroad.formula.precedence import FACTOR, PRODUCT, SUM, strength
 
 _PRODUCT_OPS = {"": " ", "cdot": " · ", "times": " × ", "odot": " ⊙ ", "otimes": " ⊗ ", "circ": " ∘ ",
                 "star": " ⋆ ", "oplus": " ⊕ ", "div": " ÷ "}
@@ -59,66 +62,122 @@ def _atom(node: Node) -> str:
     return text if one_piece else f"({text})"
 
 
+@singledispatch
 def _say(node: Node) -> str:
-    if isinstance(node, Symbol | Number):
-        return display(node)
-    if isinstance(node, Text):
-        return node.text
-    if isinstance(node, Update):
-        return f"{_say(node.target)} ← {_say(node.value)}"
-    if isinstance(node, Relation) and all(op in _RELATIONS for op in node.ops):
-        out = _say(node.operands[0])
-        for op, operand in zip(node.ops, node.operands[1:], strict=True):
-            out += _RELATIONS[op] + _say(operand)
-        return out
-    if isinstance(node, Sum):
-        out = _say(node.terms[0]) if isinstance(node.terms[0], Neg) else _wrap(node.terms[0], SUM)
-        for term in node.terms[1:]:
-            out += f" − {_wrap(term.arg, PRODUCT)}" if isinstance(term, Neg) else f" + {_wrap(term, PRODUCT)}"
-        return out
-    if isinstance(node, Neg):
-        return "−" + _wrap(node.arg, PRODUCT)
-    if isinstance(node, Product) and node.op in _PRODUCT_OPS:
-        # a fraction before another factor keeps its brackets: (1 / Z) exp(−E), not 1 / Z exp(−E)
-        last = len(node.factors) - 1
-        return _PRODUCT_OPS[node.op].join(f"({_say(f)})" if isinstance(f, Fraction) and k < last
-                                          else _wrap(f, PRODUCT + 1) for k, f in enumerate(node.factors))
-    if isinstance(node, Fraction):
-        return f"{_wrap(node.num, PRODUCT)} / {_wrap(node.den, FACTOR)}"
-    if isinstance(node, Power):
-        return _power(node)
-    if isinstance(node, Sqrt):
-        root = {"3": "∛", "4": "∜"}.get(node.degree.value, "") if isinstance(node.degree, Number) else "√"
-        if node.degree is not None and not root:
-            return to_latex(node)
-        return root + _atom(node.arg)
-    if isinstance(node, Transpose):
-        return _atom(node.arg) + "ᵀ"
-    if isinstance(node, Norm):
-        p = f"_{_atom(node.p)}" if node.p is not None else ""
-        return f"‖{_say(node.arg)}‖{p}"
-    if isinstance(node, Abs):
-        return f"|{_say(node.arg)}|"
-    if isinstance(node, Apply):
-        return _apply(node)
-    if isinstance(node, BigOp) and node.op in _BIG:
-        under = f"_{_index(node.under)}" if node.under is not None else ""
+    return to_latex(node)  # no one-line spelling: matrices, cases, sets ...
+
+
+@_say.register(Symbol)
+@_say.register(Number)
+def _name(node: Symbol | Number) -> str:
+    return display(node)
+
+
+@_say.register
+def _text(node: Text) -> str:
+    return node.text
+
+
+@_say.register
+def _update(node: Update) -> str:
+    return f"{_say(node.target)} ← {_say(node.value)}"
+
+
+@_say.register
+def _relation(node: Relation) -> str:
+    if not all(op in _RELATIONS for op in node.ops):
+        return to_latex(node)
+    out = _say(node.operands[0])
+    for op, operand in zip(node.ops, node.operands[1:], strict=True):
+        out += _RELATIONS[op] + _say(operand)
+    return out
+
+
+@_say.register
+def _sum(node: Sum) -> str:
+    out = _say(node.terms[0]) if isinstance(node.terms[0], Neg) else _wrap(node.terms[0], SUM)
+    for term in node.terms[1:]:
+        out += f" − {_wrap(term.arg, PRODUCT)}" if isinstance(term, Neg) else f" + {_wrap(term, PRODUCT)}"
+    return out
+
+
+@_say.register
+def _neg(node: Neg) -> str:
+    return "−" + _wrap(node.arg, PRODUCT)
+
+
+@_say.register
+def _product(node: Product) -> str:
+    if node.op not in _PRODUCT_OPS:
+        return to_latex(node)
+    # a fraction before another factor keeps its brackets: (1 / Z) exp(−E), not 1 / Z exp(−E)
+    last = len(node.factors) - 1
+    return _PRODUCT_OPS[node.op].join(f"({_say(f)})" if isinstance(f, Fraction) and k < last
+                                      else _wrap(f, PRODUCT + 1) for k, f in enumerate(node.factors))
+
+
+@_say.register
+def _fraction(node: Fraction) -> str:
+    return f"{_wrap(node.num, PRODUCT)} / {_wrap(node.den, FACTOR)}"
+
+
+@_say.register
+def _sqrt(node: Sqrt) -> str:
+    root = {"3": "∛", "4": "∜"}.get(node.degree.value, "") if isinstance(node.degree, Number) else "√"
+    if node.degree is not None and not root:
+        return to_latex(node)
+    return root + _atom(node.arg)
+
+
+@_say.register
+def _transpose(node: Transpose) -> str:
+    return _atom(node.arg) + "ᵀ"
+
+
+@_say.register
+def _norm(node: Norm) -> str:
+    p = f"_{_atom(node.p)}" if node.p is not None else ""
+    return f"‖{_say(node.arg)}‖{p}"
+
+
+@_say.register
+def _abs(node: Abs) -> str:
+    return f"|{_say(node.arg)}|"
+
+
+@_say.register
+def _bigop(node: BigOp) -> str:
+    under = f"_{_index(node.under)}" if node.under is not None else ""
+    if node.op in _BIG:
         over = f"^{_index(node.over)}" if node.over is not None else ""
         return f"{_BIG[node.op]}{under}{over} {_wrap(node.body, PRODUCT)}"
-    if isinstance(node, BigOp) and node.op in ("max", "min", "argmax", "argmin"):
-        under = f"_{_index(node.under)}" if node.under is not None else ""
+    if node.op in ("max", "min", "argmax", "argmin"):
         return f"{node.op}{under} {_wrap(node.body, PRODUCT)}"
-    if isinstance(node, Gradient):
-        wrt = f"_{_index(node.wrt)}" if node.wrt is not None else ""
-        return f"∇{wrt} {_atom(node.expr)}"
-    if isinstance(node, Derivative) and len(node.wrt) == 1:
-        d = "∂" if node.partial else "d"
-        return f"{d}{_atom(node.expr)}/{d}{_atom(node.wrt[0])}"
-    if isinstance(node, Expectation) and node.under is None:
-        return f"E[{_say(node.body)}]"
-    if isinstance(node, Tuple):
-        return "(" + ", ".join(_say(i) for i in node.items) + ")"
     return to_latex(node)
+
+
+@_say.register
+def _gradient(node: Gradient) -> str:
+    wrt = f"_{_index(node.wrt)}" if node.wrt is not None else ""
+    return f"∇{wrt} {_atom(node.expr)}"
+
+
+@_say.register
+def _derivative(node: Derivative) -> str:
+    if len(node.wrt) != 1:
+        return to_latex(node)
+    d = "∂" if node.partial else "d"
+    return f"{d}{_atom(node.expr)}/{d}{_atom(node.wrt[0])}"
+
+
+@_say.register
+def _expectation(node: Expectation) -> str:
+    return f"E[{_say(node.body)}]" if node.under is None else to_latex(node)
+
+
+@_say.register
+def _tuple(node: Tuple) -> str:
+    return "(" + ", ".join(_say(i) for i in node.items) + ")"
 
 
 def _index(node: Node) -> str:
@@ -126,6 +185,7 @@ def _index(node: Node) -> str:
     return text if isinstance(node, Symbol | Number) and " " not in text else f"({text})"
 
 
+@_say.register
 def _power(node: Power) -> str:
     base, exp = node.base, node.exp
     if isinstance(exp, Number) and exp.value.isdigit():
@@ -136,6 +196,7 @@ def _power(node: Power) -> str:
     return f"{_atom(base)}^{_say(exp) if plain else '(' + _say(exp) + ')'}"
 
 
+@_say.register
 def _apply(node: Apply) -> str:
     func = node.func
     name = base_text(func) if isinstance(func, Symbol) and not func.sub and func.sup is None else _atom(func)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import singledispatch
 
 from thirdroad.formula.ast import (
     Abs,
@@ -36,8 +37,8 @@ from thirdroad.formula.ast import (
     Tuple,
     Update,
 )
-from thirdroad.formula.latex import PRODUCT, SUM, strength
 from thirdroad.formula.names import display
+from thirdroad.formula.precedence import PRODUCT, SUM, strength
 from thirdroad.formula.tables import CONDITION_RELATIONS, RELATION_WORDS
 
 _PRODUCT_WORDS = {"": " times ", "cdot": " times ", "times": " times ",
@@ -74,101 +75,179 @@ def _group(node: Node, need: int) -> str:
     return f"({text})" if strength(node) < need else text
 
 
+@singledispatch
 def _say(node: Node) -> str:
-    if isinstance(node, Symbol | Number):
-        return display(node)
-    if isinstance(node, Text):
-        return node.text
-    if isinstance(node, Update):
-        return f"{_say(node.target)} becomes {_group(node.value, SUM)}"
-    if isinstance(node, Relation):
-        return say_relation(node, _say)
-    if isinstance(node, Sum):
-        out = _group(node.terms[0], PRODUCT) if not isinstance(node.terms[0], Neg) else _say(
-            node.terms[0])
-        for term in node.terms[1:]:
-            if isinstance(term, Neg):
-                out += f" minus {_group(term.arg, PRODUCT)}"
-            else:
-                out += f" plus {_group(term, PRODUCT)}"
-        return out
-    if isinstance(node, Neg):
-        return f"minus {_group(node.arg, PRODUCT)}"
-    if isinstance(node, Product):
-        return _PRODUCT_WORDS.get(node.op, " times ").join(
-            _group(f, PRODUCT + 1) for f in node.factors)
-    if isinstance(node, Fraction):
-        return f"{_group(node.num, PRODUCT + 1)} divided by {_group(node.den, PRODUCT + 1)}"
-    if isinstance(node, Power):
-        exp = node.exp
-        if isinstance(exp, Number) and exp.value in _POWER_WORDS:
-            return f"{_group(node.base, PRODUCT + 1)} {_POWER_WORDS[exp.value]}"
-        return f"{_group(node.base, PRODUCT + 1)} to the power {_group(exp, PRODUCT + 1)}"
-    if isinstance(node, Sqrt):
-        if node.degree is not None:
-            return f"the root of degree {_say(node.degree)} of {_group(node.arg, PRODUCT)}"
-        return f"the square root of {_group(node.arg, PRODUCT)}"
-    if isinstance(node, Transpose):
-        return f"{_group(node.arg, PRODUCT + 1)} transposed"
-    if isinstance(node, Inverse):
-        return f"the inverse of {_group(node.arg, PRODUCT + 1)}"
-    if isinstance(node, Norm):
-        p = f"{_say(node.p)}-" if node.p is not None else ""
-        return f"the {p}norm of {_group(node.arg, PRODUCT)}"
-    if isinstance(node, Abs):
-        return f"the absolute value of {_group(node.arg, PRODUCT)}"
-    if isinstance(node, Apply):
-        return _apply(node)
-    if isinstance(node, BigOp):
-        head = _BIG_WORDS.get(node.op, node.op)
-        where = ""
-        under = node.under
-        if isinstance(under, Relation) and under.ops == ("eq",) and len(under.operands) == 2:
-            where = f" for {_say(under.operands[0])} from {_say(under.operands[1])}"
-            where += f" to {_say(node.over)}" if node.over is not None else ""
-        else:
-            if under is not None:
-                where = f" over {_say(under)}"
-            if node.over is not None:
-                where += f" up to {_say(node.over)}"
-        return f"{head}{where} of {_group(node.body, PRODUCT)}"
-    if isinstance(node, Derivative):
-        kind = "partial derivative" if node.partial else "derivative"
-        wrt = " and ".join(_say(w) for w in node.wrt)
-        return f"the {kind} of {_group(node.expr, PRODUCT)} with respect to {wrt}"
-    if isinstance(node, Gradient):
-        wrt = f" with respect to {_say(node.wrt)}" if node.wrt is not None else ""
-        return f"the gradient of {_group(node.expr, PRODUCT)}{wrt}"
-    if isinstance(node, Expectation):
-        over = f", over {_say(node.under)}" if node.under is not None else ""
-        return f"the expected value of {_group(node.body, PRODUCT)}{over}"
-    if isinstance(node, Conditional):
-        return f"{_say(node.event)} given {_say(node.given)}"
-    if isinstance(node, Matrix):
-        rows = "; ".join(", ".join(_say(c) for c in row) for row in node.rows)
-        return f"the matrix with rows [{rows}]"
-    if isinstance(node, Cases):
-        parts = [
-            f"{_say(v)} if {_say(c)}" if c is not None else f"{_say(v)} otherwise"
-            for v, c in node.branches
-        ]
-        return ", ".join(parts)
-    if isinstance(node, Tuple):
-        return f"({', '.join(_say(i) for i in node.items)})"
-    if isinstance(node, Concat):
-        joiner = " stacked on " if node.axis == "stack" else " joined with "
-        return "[" + joiner.join(_say(i) for i in node.items) + "]"
-    if isinstance(node, Set):
-        return "the set of " + ", ".join(_say(i) for i in node.items)
-    if isinstance(node, Interval):
-        return f"the interval from {_say(node.lo)} to {_say(node.hi)}"
-    if isinstance(node, Statement):
-        return " ".join(_say(p) for p in node.parts)
-    if isinstance(node, Block):
-        return "; then ".join(_say(i) for i in node.items)
     raise TypeError(f"no words for {type(node).__name__}")
 
 
+@_say.register(Symbol)
+@_say.register(Number)
+def _name(node: Symbol | Number) -> str:
+    return display(node)
+
+
+@_say.register
+def _text(node: Text) -> str:
+    return node.text
+
+
+@_say.register
+def _update(node: Update) -> str:
+    return f"{_say(node.target)} becomes {_group(node.value, SUM)}"
+
+
+@_say.register
+def _relation(node: Relation) -> str:
+    return say_relation(node, _say)
+
+
+@_say.register
+def _sum(node: Sum) -> str:
+    first = node.terms[0]
+    out = _say(first) if isinstance(first, Neg) else _group(first, PRODUCT)
+    for term in node.terms[1:]:
+        if isinstance(term, Neg):
+            out += f" minus {_group(term.arg, PRODUCT)}"
+        else:
+            out += f" plus {_group(term, PRODUCT)}"
+    return out
+
+
+@_say.register
+def _neg(node: Neg) -> str:
+    return f"minus {_group(node.arg, PRODUCT)}"
+
+
+@_say.register
+def _product(node: Product) -> str:
+    return _PRODUCT_WORDS.get(node.op, " times ").join(_group(f, PRODUCT + 1) for f in node.factors)
+
+
+@_say.register
+def _fraction(node: Fraction) -> str:
+    return f"{_group(node.num, PRODUCT + 1)} divided by {_group(node.den, PRODUCT + 1)}"
+
+
+@_say.register
+def _power(node: Power) -> str:
+    exp = node.exp
+    if isinstance(exp, Number) and exp.value in _POWER_WORDS:
+        return f"{_group(node.base, PRODUCT + 1)} {_POWER_WORDS[exp.value]}"
+    return f"{_group(node.base, PRODUCT + 1)} to the power {_group(exp, PRODUCT + 1)}"
+
+
+@_say.register
+def _sqrt(node: Sqrt) -> str:
+    if node.degree is not None:
+        return f"the root of degree {_say(node.degree)} of {_group(node.arg, PRODUCT)}"
+    return f"the square root of {_group(node.arg, PRODUCT)}"
+
+
+@_say.register
+def _transpose(node: Transpose) -> str:
+    return f"{_group(node.arg, PRODUCT + 1)} transposed"
+
+
+@_say.register
+def _inverse(node: Inverse) -> str:
+    return f"the inverse of {_group(node.arg, PRODUCT + 1)}"
+
+
+@_say.register
+def _norm(node: Norm) -> str:
+    p = f"{_say(node.p)}-" if node.p is not None else ""
+    return f"the {p}norm of {_group(node.arg, PRODUCT)}"
+
+
+@_say.register
+def _abs(node: Abs) -> str:
+    return f"the absolute value of {_group(node.arg, PRODUCT)}"
+
+
+@_say.register
+def _bigop(node: BigOp) -> str:
+    head = _BIG_WORDS.get(node.op, node.op)
+    where = ""
+    under = node.under
+    if isinstance(under, Relation) and under.ops == ("eq",) and len(under.operands) == 2:
+        where = f" for {_say(under.operands[0])} from {_say(under.operands[1])}"
+        where += f" to {_say(node.over)}" if node.over is not None else ""
+    else:
+        if under is not None:
+            where = f" over {_say(under)}"
+        if node.over is not None:
+            where += f" up to {_say(node.over)}"
+    return f"{head}{where} of {_group(node.body, PRODUCT)}"
+
+
+@_say.register
+def _derivative(node: Derivative) -> str:
+    kind = "partial derivative" if node.partial else "derivative"
+    wrt = " and ".join(_say(w) for w in node.wrt)
+    return f"the {kind} of {_group(node.expr, PRODUCT)} with respect to {wrt}"
+
+
+@_say.register
+def _gradient(node: Gradient) -> str:
+    wrt = f" with respect to {_say(node.wrt)}" if node.wrt is not None else ""
+    return f"the gradient of {_group(node.expr, PRODUCT)}{wrt}"
+
+
+@_say.register
+def _expectation(node: Expectation) -> str:
+    over = f", over {_say(node.under)}" if node.under is not None else ""
+    return f"the expected value of {_group(node.body, PRODUCT)}{over}"
+
+
+@_say.register
+def _conditional(node: Conditional) -> str:
+    return f"{_say(node.event)} given {_say(node.given)}"
+
+
+@_say.register
+def _matrix(node: Matrix) -> str:
+    rows = "; ".join(", ".join(_say(c) for c in row) for row in node.rows)
+    return f"the matrix with rows [{rows}]"
+
+
+@_say.register
+def _cases(node: Cases) -> str:
+    return ", ".join(f"{_say(v)} if {_say(c)}" if c is not None else f"{_say(v)} otherwise"
+                     for v, c in node.branches)
+
+
+@_say.register
+def _tuple(node: Tuple) -> str:
+    return f"({', '.join(_say(i) for i in node.items)})"
+
+
+@_say.register
+def _concat(node: Concat) -> str:
+    joiner = " stacked on " if node.axis == "stack" else " joined with "
+    return "[" + joiner.join(_say(i) for i in node.items) + "]"
+
+
+@_say.register
+def _set(node: Set) -> str:
+    return "the set of " + ", ".join(_say(i) for i in node.items)
+
+
+@_say.register
+def _interval(node: Interval) -> str:
+    return f"the interval from {_say(node.lo)} to {_say(node.hi)}"
+
+
+@_say.register
+def _statement(node: Statement) -> str:
+    return " ".join(_say(p) for p in node.parts)
+
+
+@_say.register
+def _block(node: Block) -> str:
+    return "; then ".join(_say(i) for i in node.items)
+
+
+@_say.register
 def _apply(node: Apply) -> str:
     func = node.func
     name = display(func) if isinstance(func, Symbol) else _say(func)
