@@ -13,7 +13,7 @@ from thirdroad.formula.compile import CompiledFormula, compile
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.explanation import Chunk, Explanation, Note, explain, read_formula
-from thirdroad.formula.parse import Formula, detect_notation, parse
+from thirdroad.formula.reading import Formula, detect_notation, parse
 from thirdroad.formula.recognize import claims
 from thirdroad.formula.repair import Repair, repair
 from thirdroad.formula.rules import RULES, Decision

@@ -70,7 +70,7 @@ def latex_to_mathml(latex: str, display: str = "inline") -> str:
     """``<math>`` markup for a LaTeX formula the package wrote itself (a near-miss's likely
     intended formula, kept as LaTeX in the JSON), or "" if it cannot be read."""
     from thirdroad.formula.errors import FormulaError
-    from thirdroad.formula.parse import parse
+    from thirdroad.formula.reading import parse
 
     try:
         markup = to_mathml(parse(latex).root, "inline" if display == "inline" else "block")

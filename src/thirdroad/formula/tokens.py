@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.rules import Rule
 from thirdroad.formula.tables import (
     CONTROL_WORDS,
     DASHES,
@@ -183,6 +184,19 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
     return out
 
 
+BARE_WORD = Rule(
+    "bare-word",
+    "a run of letters is one name when it is a known word (softmax, score, ReLU, Var) or a "
+    "spelled Greek letter (beta), or when it is applied like a function; otherwise it is a "
+    "product of one-letter names (Wx is W times x). In ASCII every run is one name, except two "
+    "letters of mixed case (xA, Wx: two names; dW stays the gradient), and sum_j, prod_j and "
+    "a bare log x, exp x, which are the big operator and the function as in LaTeX",
+)
+ASCII_DIGITS = Rule("ascii-digits", "in ASCII, digits ending a name are its subscript: beta1 is β₁")
+
+
+@BARE_WORD.hook
+@ASCII_DIGITS.hook
 def _letters(
     value: str, start: int, text: str, end: int, ascii_mode: bool, out: list[Token]
 ) -> None:
@@ -230,9 +244,17 @@ def _letters(
         out.append(Token("letter", c, start + i, start + i + 1))
 
 
+PLAIN_DIGITS = Rule(
+    "plain-digits",
+    "in text copied from a rendered page, digits right after a Greek letter or a single "
+    "letter are its lost subscript: β1 is β₁, W1 is W₁ (2x, x 2, 10^3 and \\beta1 in LaTeX "
+    "stay products and numbers); σ2 is the variance σ², whose raised 2 the copy lowered",
+    other="the digits as written after the name",
+)
 _OTHER_SIGMA = re.compile("σ(?:[013-9]|2[0-9])")
 
 
+@PLAIN_DIGITS.hook
 def _digits_subscript(text: str, pos: int, out: list[Token]) -> int:
     """Digits right after a letter become its subscript: a rendered page shows β₁ and W₁ with
     the digit lowered, and a copy of it keeps only β1 and W1. The script tokens are zero-width,
@@ -256,6 +278,40 @@ def _digits_subscript(text: str, pos: int, out: list[Token]) -> int:
     out.append(Token("num", text[pos:end], pos, end))
     out.append(Token("op", "}", end, end))
     return end
+
+
+def lost_subscript(text: str, tok: Token) -> bool:
+    """Whether ``tok`` is the zero-width ``_`` (or ``^``) put between a letter and the digits right
+    after it in plain text (rule plain-digits), not one of a Unicode script run."""
+    return tok.start == tok.end and text[tok.start : tok.start + 1] in _ASCII_DIGITS
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def unscript_digits(tokens: list[Token], text: str, flips: frozenset[tuple[str, int]]) -> list[Token]:
+    """For a turned plain-digits decision, drop the zero-width ``_{`` and ``}`` again, so that
+    β1 reads as β times 1 (and σ2, read as σ², becomes σ₂)."""
+    starts = {start for rule, start in flips if rule == PLAIN_DIGITS.name}
+    if not starts:
+        return tokens
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        if (tok.kind == "op" and tok.value == "_" and k and tokens[k - 1].start in starts
+                and lost_subscript(text, tok)):
+            out.append(tokens[k + 2])  # _ { digits }: keep only the digits
+            k += 4
+            continue
+        if (tok.kind == "op" and tok.value == "^" and k and tokens[k - 1].start in starts
+                and lost_subscript(text, tok)):
+            out.append(Token("op", "_", tok.start, tok.end))  # σ2 turned: σ₂, a subscript
+            k += 1
+            continue
+        out.append(tok)
+        k += 1
+    return out
 
 
 def _two_names(name: str) -> bool:
