@@ -256,6 +256,19 @@ def test_environments_and_sizes(text: str, expected: str) -> None:
     assert parse(f.latex) == f
 
 
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        (r"x = 1 \label{eq:one}", "x = 1"),
+        (r"x + \vphantom{y} z", "x + z"),
+        (r"\hphantom{ab} x + \phantom{c} y", "x + y"),
+        (r"\textcolor{red}{x} + 1", "x + 1"),
+    ],
+)
+def test_labels_and_phantoms_carry_no_math(text: str, same_as: str) -> None:
+    assert parse(text) == parse(same_as)
+
+
 # ---- notation gaps closed: second derivatives --------------------------------------------------
 
 

@@ -168,6 +168,22 @@ def test_rule_table_prints_every_rule() -> None:
         assert rule in table
 
 
+def test_every_rule_names_the_code_that_applies_it() -> None:
+    for rule in RULES.values():
+        assert rule.code is not None or rule.elsewhere, rule.name
+    table = rules_table()
+    assert "tree pass thirdroad.formula.parser.passes.merge_differentials" in table
+    assert "hook thirdroad.formula.parser.scripts.Scripts._transpose" in table
+
+
+def test_a_decision_knows_its_rule_and_only_turnable_rules_give_alternatives() -> None:
+    f = parse(r"x^T W y")
+    by_rule = {d.rule: d for d in f.decisions}
+    assert by_rule["transpose"].notation_rule is RULES["transpose"]
+    assert RULES["transpose"].turnable and not RULES["bilinear-form"].turnable
+    assert {d.rule for d, _ in f.alternatives()} == {"transpose"}
+
+
 @pytest.mark.parametrize(
     ("text", "rule", "other"),
     [

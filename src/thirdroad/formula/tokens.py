@@ -426,7 +426,7 @@ def _environment(name: str, start: int, end: int, text: str, out: list[Token]) -
 def _without_argument(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
     brace = _skip_ws(text, end)
     if brace < len(text) and text[brace] == "{":
-        return closing_brace(text, brace) + 1  # colours and tags carry no math
+        return closing_brace(text, brace) + 1  # colours, labels, tags and phantoms carry no math
     return end
 
 
@@ -473,11 +473,11 @@ def _command_table() -> dict[str, _CommandReader]:
         (("rm", "bf", "cal", "it", "sf", "tt"), _font_switch),
         (("quad", "qquad"), _separator),
         (SIZES, _size),
+        (("color", "textcolor", "tag", "label", "phantom", "vphantom", "hphantom"), _without_argument),
         (SPACING, _nothing),
         (("text", "textrm", "textnormal", "mbox", "textsf", "texttt", "textit", "textbf",
           "mathrm", "operatorname", "operatorname*", "operatornamewithlimits"), _braced_name),
         (("begin", "end"), _environment),
-        (("color", "textcolor", "tag"), _without_argument),
         (DELIMITER_COMMANDS, _delimiter),
         (("prime",), _prime),
         (("intercal", "T", "top"), _top),
