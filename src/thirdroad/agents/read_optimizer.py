@@ -18,13 +18,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from thirdroad.agents import _block_agents as va
 from thirdroad.agents._errors import AgentInputError
-from thirdroad.formula.blocks import BlockReading, Link, Value, read_block, trajectory
+from thirdroad.formula.blocks import BlockReading, Link, Value, read_block, register_optimizer_builder, trajectory
 from thirdroad.formula.blocks.derive import find_states
 from thirdroad.formula.blocks.flow import CONST
 from thirdroad.nn import optim
@@ -121,7 +121,7 @@ def optimizer_from(reading: BlockReading, label: str | None = None, **values: An
                               hint="fix the formula to build it")
     settings = hyperparameters(reading, **values)
     number = _resolver(settings)
-    transforms = [_transform(link, number) for link in reading.chain]
+    transforms = [t for link in reading.chain for t in _transforms(link, number)]
     name = label or f"{reading.name} (read from the formula)"
     return optim.Optimizer(name, transforms)
 
@@ -154,48 +154,86 @@ def _resolver(settings: dict[str, Setting]) -> Callable[[Any], Any]:
     return number
 
 
-def _transform(link: Link, number: Callable[[Any], Any]) -> optim.Transform:
+def _transforms(link: Link, number: Callable[[Any], Any]) -> list[optim.Transform]:
+    """The engine's agents for one link of the chain read from a block."""
     p = {k: number(v) for k, v in link.params}
     kind = link.kind
-    if kind == "scale_by_learning_rate":
-        return optim.ScaleByLearningRate(p["lr"], p.get("lr_decay", 0.0))
-    if kind == "add_decayed_weights":
-        return optim.AddDecayedWeights(p["weight_decay"], bool(p.get("decoupled", False)))
-    if kind == "scale":
-        return va.Scale(p["factor"])
-    if kind == "trace":
-        damp = p.get("dampening", 0.0)
-        if p.get("start", "gradient") == "zero" and damp:
-            return va.ZeroStartTrace(p["momentum"], damp, bool(p.get("nesterov", False)))
-        return optim.Trace(p["momentum"], damp, bool(p.get("nesterov", False)))
-    if kind == "scale_by_rms":
-        if p.get("eps_inside"):
-            return va.ScaleByRmsInside(p["alpha"], p["eps"], bool(p.get("centered")))
-        return optim.ScaleByRms(p["alpha"], p["eps"], bool(p.get("centered")))
-    if kind == "scale_by_rss":
-        init = p.get("initial_accumulator_value", 0.0)
-        if p.get("eps_inside"):
-            return va.ScaleByRssInside(init, p["eps"])
-        return optim.ScaleByRss(init, p["eps"])
-    if kind == "scale_by_adam":
-        canonical = p["bias_correction"] == "both" and p["eps_root"] in ("corrected", "none") and not p["eps_inside"]
-        if canonical:
-            return optim.ScaleByAdam(p["b1"], p["b2"], p["eps"], bool(p["amsgrad"]))
-        return va.ScaleByAdamVariant(p["b1"], p["b2"], p["eps"], bool(p["amsgrad"]), p["bias_correction"],
-                                     p["eps_root"], bool(p["eps_inside"]))
-    makers: dict[str, Callable[[], optim.Transform]] = {
-        "scale_by_adamax": lambda: va.ScaleByAdamax(p["b1"], p["b2"], p["eps"], p["bias_correction"], p["eps_where"]),
-        "scale_by_nadam": lambda: va.ScaleByNadam(p["b1"], p["b2"], p["eps"], p.get("momentum_decay", 4e-3),
-                                                  p["form"]),
-        "scale_by_radam": lambda: va.ScaleByRadam(p["b1"], p["b2"], p["eps"], p.get("threshold", 5.0)),
-        "scale_by_adadelta": lambda: va.ScaleByAdadelta(p["rho"], p["eps"]),
-        "scale_by_lion": lambda: va.ScaleByLion(p["b1"], p["b2"]),
-        "scale_by_rprop": lambda: va.ScaleByRprop(p["lr"], p["etaminus"], p["etaplus"], p["step_min"],
-                                                  p["step_max"]),
+    simple: dict[str, Callable[[], optim.Transform]] = {
+        "scale_by_learning_rate": lambda: optim.ScaleByLearningRate(p["lr"], p.get("lr_decay", 0.0)),
+        "add_decayed_weights": lambda: optim.AddDecayedWeights(p["weight_decay"], bool(p.get("decoupled", False))),
+        "scale": lambda: va.Scale(p["factor"]),
+        "descend": lambda: optim.Descend(),
+        "maximize": lambda: optim.Maximize(),
+        "moving_average": lambda: optim.MovingAverage(p["decay"], p.get("weight"), _start(p),
+                                                      bool(p.get("nesterov", False))),
+        "scale_by_lion": lambda: optim.LionMomentum(p["b1"], p["b2"]),
     }
-    if kind not in makers:
-        raise AgentInputError(f"thirdroad cannot build a {kind} agent yet")
-    return makers[kind]()
+    if kind in simple:
+        out = [simple[kind]()]
+        return [*out, optim.Sign()] if kind == "scale_by_lion" else out
+    if kind == "trace":
+        damp, nesterov = p.get("dampening", 0.0), bool(p.get("nesterov", False))
+        if p.get("start", "gradient") == "zero" and damp:  # a velocity that starts at 0, not at the gradient
+            return [optim.MovingAverage(p["momentum"], 1.0 - damp, "zero", nesterov)]
+        return [optim.Trace(p["momentum"], damp, nesterov)]
+    if kind in ("scale_by_rms", "scale_by_rss"):
+        return [_root_of_average(kind, p)]
+    if kind == "scale_by_adam":
+        return _adam(p)
+    if kind == "scale_by_adamax":
+        head: list[optim.Transform] = [optim.MovingAverage(p["b1"])]
+        if p["bias_correction"] == "first":
+            head.append(optim.BiasCorrection(p["b1"]))
+        return [*head, optim.ScaleByInfinityNorm(p["b2"], p["eps"], "inside" if p["eps_where"] == "max" else "outside")]
+    if kind == "scale_by_nadam":
+        if p["form"] == "PyTorch":
+            return [optim.NadamMomentum(p["b1"], p.get("momentum_decay", 4e-3)),
+                    optim.ScaleByRootOfMovingAverage(p["b2"], p["eps"], bias_correction=True)]
+        return [va.ScaleByNadam(p["b1"], p["b2"], p["eps"], p.get("momentum_decay", 4e-3), p["form"])]
+    if kind == "scale_by_radam":
+        return [optim.MovingAverage(p["b1"]), optim.BiasCorrection(p["b1"]),
+                optim.ScaleByRectifiedRoot(p["b2"], p["eps"], p.get("threshold", 5.0))]
+    if kind == "scale_by_adadelta":
+        return [optim.ScaleByRootOfMovingAverage(p["rho"], p["eps"], eps_inside=True),
+                optim.ScaleByRootOfStepAverage(p["rho"], p["eps"])]
+    if kind == "scale_by_rprop":
+        return [optim.ScaleByRprop(p["lr"], (p["etaminus"], p["etaplus"]), (p["step_min"], p["step_max"])),
+                optim.Descend()]
+    raise AgentInputError(f"thirdroad cannot build a {kind} agent yet")
+
+
+def _start(p: dict[str, Any]) -> Literal["zero", "first"]:
+    return "first" if p.get("start", "zero") == "gradient" else "zero"
+
+
+def _root_of_average(kind: str, p: dict[str, Any]) -> optim.Transform:
+    """RMSProp's and Adagrad's divisor: PyTorch's agent where ε sits outside the root."""
+    inside = bool(p.get("eps_inside"))
+    if kind == "scale_by_rms":
+        if not inside:
+            return optim.ScaleByRms(p["alpha"], p["eps"], bool(p.get("centered")))
+        return optim.ScaleByRootOfMovingAverage(p["alpha"], p["eps"], eps_inside=True, centered=bool(p.get("centered")))
+    init = p.get("initial_accumulator_value", 0.0)
+    if not inside:
+        return optim.ScaleByRss(init, p["eps"])
+    return optim.ScaleByRootOfMovingAverage(1.0, p["eps"], weight=1.0, eps_inside=True, initial=init)
+
+
+def _adam(p: dict[str, Any]) -> list[optim.Transform]:
+    """Adam as written: PyTorch's one-pass agent when the block is PyTorch's Adam; otherwise
+    its two averages as separate agents (a bias correction only where the block has one), or
+    the variant agent for ε on the raw root of a corrected v (the paper's faster ordering)."""
+    bias, where, inside = p["bias_correction"], p["eps_root"], bool(p["eps_inside"])
+    if bias == "both" and where in ("corrected", "none") and not inside:
+        return [optim.ScaleByAdam(p["b1"], p["b2"], p["eps"], bool(p["amsgrad"]))]
+    if where == "raw" and bias in ("both", "second"):
+        return [va.ScaleByAdamVariant(p["b1"], p["b2"], p["eps"], bool(p["amsgrad"]), bias, where, inside)]
+    head: list[optim.Transform] = [optim.MovingAverage(p["b1"])]
+    if bias in ("both", "first"):
+        head.append(optim.BiasCorrection(p["b1"]))
+    return [*head, optim.ScaleByRootOfMovingAverage(p["b2"], p["eps"], eps_inside=inside,
+                                                    bias_correction=bias in ("both", "second"),
+                                                    max_of_averages=bool(p["amsgrad"]))]
 
 
 # ---------------------------------------------------------------- checking against the formula
@@ -254,5 +292,7 @@ def _look_ahead(reading: BlockReading, settings: dict[str, Setting]) -> tuple[st
     gamma = float(_resolver(settings)(trace.get("momentum")))
     return velocity, gamma if m.form.startswith("Sutskever") else -gamma
 
+
+register_optimizer_builder(optimizer_from)  # so that tr.explain(block).optimizer can build it
 
 __all__ = ["DEFAULTS", "Setting", "check_against_block", "hyperparameters", "optimizer_from", "optimizer_from_block"]

@@ -141,10 +141,27 @@ def test_options_of_sgd_box_are_told() -> None:
     assert "SGD with momentum" in options and "Nesterov momentum" in options and "L2 penalty" in options
 
 
-def test_the_chain_of_a_box_is_the_engines_where_the_engine_has_the_optimizer() -> None:
+ENGINE = {"SGD": "SGD", "Adam": "Adam", "AdamW": "AdamW", "Adagrad": "Adagrad", "RMSprop": "RMSProp",
+          "Adadelta": "Adadelta", "Adamax": "Adamax", "NAdam": "NAdam", "RAdam": "RAdam", "Rprop": "Rprop"}
+
+
+@pytest.mark.parametrize(("name", "ours", "theirs"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_the_chain_read_from_a_box_is_the_engines(name: str, ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    """What was read from PyTorch's box is built as the very chain of agents the engine's own
+    optimizer of that name is made of, agent by agent, with the same settings."""
     from thirdroad.nn import optim
 
-    for name, made in [("Adam", optim.Adam()), ("AdamW", optim.AdamW()), ("RMSprop", optim.RMSProp()),
-                       ("Adagrad", optim.Adagrad())]:
-        built = optimizer_from(read_block(box(name)))
-        assert [type(t) for t in built.transforms] == [type(t) for t in made.transforms], name
+    reading = read_block(box(name))
+    switches = {k: v for k, v in ours.items() if isinstance(v, bool) or reading.symbol_for(k) in _optional(reading)}
+    if switches:
+        reading = reading.configured(**switches)
+    built = optimizer_from(reading, **ours)
+    made = getattr(optim, ENGINE[name])(**theirs)
+    assert [repr(t) for t in built.transforms] == [repr(t) for t in made.transforms]
+
+
+def test_maximize_climbs_as_torch_does() -> None:
+    reading = read_block(box("Adam")).configured(maximize=True)
+    opt = optimizer_from(reading, lr=0.01)
+    np.testing.assert_allclose(engine_path(opt, 50), torch_path("Adam", {"lr": 0.01, "maximize": True}, 50),
+                               rtol=0, atol=1e-9)

@@ -20,7 +20,14 @@ from __future__ import annotations
 
 from thirdroad.formula.blocks.flow import Program, read_program
 from thirdroad.formula.blocks.patterns import Difference, Link, OptimizerMatch, Value
-from thirdroad.formula.blocks.reading import BlockReading, Hyper, LineRole, read_block
+from thirdroad.formula.blocks.reading import (
+    BlockReading,
+    Hyper,
+    LineRole,
+    block_of,
+    read_block,
+    register_optimizer_builder,
+)
 from thirdroad.formula.blocks.segment import Segmented, segment
 from thirdroad.formula.blocks.simulate import simulate, trajectory
 
@@ -34,8 +41,10 @@ __all__ = [
     "Program",
     "Segmented",
     "Value",
+    "block_of",
     "read_block",
     "read_program",
+    "register_optimizer_builder",
     "segment",
     "simulate",
     "trajectory",

@@ -35,12 +35,17 @@ class Ctx:
     coupled: Coef | None = field(init=False, default=None)  # L2: the gradient is g + c·θ
     decoupled: Coef | None = field(init=False, default=None)  # the step has -c·θ added
     given: dict[str, float] = field(init=False)
+    maximize: bool = field(init=False, default=False)  # a box's maximize switch: the gradient's sign flipped
 
     def __post_init__(self) -> None:
         d = self.cases.main
         self.s = d.samples
         self.given = {k: v for k, v in ((k, numeric_value(n)) for k, n in self.program.given.items()) if v is not None}
         self.states, self.step = dict(d.states), d.step
+        if d.config.flag("maximize"):
+            back = {Atom("grad"): -grad(self.s)}
+            self.states = {k: v.subst(back) for k, v in self.states.items()}
+            self.step, self.maximize = self.step.subst(back), True
         self._take_out_decay()
         self.recs = {name: recurrence(self.s, name, poly) for name, poly in self.states.items()}
 

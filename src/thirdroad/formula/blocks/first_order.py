@@ -130,7 +130,6 @@ def _form(ctx: Ctx, v: str, mu: Value, a: np.ndarray, w: np.ndarray, kv: np.ndar
     start = "gradient" if _starts_at_gradient(ctx, v) else "zero"
     one = np.ones_like(kv)
     ema = same(w, 1 - a)
-    damp = Value("dampening", mu.symbol, mu.number, mu.one_minus)
     if ahead:
         lr = value_of(s, lr_eff, "lr")
         if lr is None or lr.one_minus:
@@ -140,12 +139,13 @@ def _form(ctx: Ctx, v: str, mu: Value, a: np.ndarray, w: np.ndarray, kv: np.ndar
     if same(kv, one) and not ema and not same(w, one):
         lr = value_of(s, w, "lr")
         if lr is not None and not lr.one_minus:  # the rate inside the velocity: Ruder, Sutskever
-            return Found(concept, "Ruder", [lr_link(lr), Link("trace", (("momentum", mu),))], lr=w)
+            average = Link("moving_average", (("decay", mu), ("weight", lr), ("start", start)))
+            return Found(concept, "Ruder", [average, Link("descend")], lr=w)
         inside = value_of(s, w / (1 - a), "lr")
         if inside is None or inside.one_minus or nesterov:
             return None
-        trace = Link("trace", (("momentum", mu), ("dampening", damp), ("nesterov", False), ("start", start)))
-        return Found(concept, "Ng", [lr_link(inside), trace], lr=w / (1 - a), differences=[_LR_INSIDE])
+        average = Link("moving_average", (("decay", mu), ("start", start)))
+        return Found(concept, "Ng", [lr_link(inside), average], lr=w / (1 - a), differences=[_LR_INSIDE])
     lr = value_of(s, lr_eff if nesterov else kv, "lr")
     if lr is None or lr.one_minus:
         return None
@@ -156,8 +156,8 @@ def _form(ctx: Ctx, v: str, mu: Value, a: np.ndarray, w: np.ndarray, kv: np.ndar
         trace = Link("trace", (("momentum", mu), ("dampening", dampening), ("nesterov", True), ("start", start)))
         return Found(concept, "PyTorch", [trace, lr_link(lr)], lr=lr_eff)
     if ema:
-        trace = Link("trace", (("momentum", mu), ("dampening", damp), ("nesterov", nesterov), ("start", start)))
-        return Found(concept, "Ng", [trace, lr_link(lr)], lr=kv)
+        average = Link("moving_average", (("decay", mu), ("start", start), ("nesterov", nesterov)))
+        return Found(concept, "Ng", [average, lr_link(lr)], lr=kv)
     if same(w, one):
         trace = Link("trace", (("momentum", mu), ("nesterov", nesterov), ("start", start)))
         return Found(concept, "PyTorch", [trace, lr_link(lr)], lr=kv)

@@ -106,6 +106,8 @@ def _with_decay(ctx: Ctx, found: Found) -> OptimizerMatch | None:
         if wd is None:
             return None
         chain.insert(0, Link("add_decayed_weights", (("weight_decay", wd), ("decoupled", False))))
+    if ctx.maximize:
+        chain.insert(0, Link("maximize"))
     lines: dict[int, str] = {}
     for line, value in ctx.cases.main.lines.items():
         words = next((w for poly, w in found.pieces if poly == value), "")

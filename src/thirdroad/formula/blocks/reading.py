@@ -12,16 +12,21 @@ builds the running optimizer from it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from thirdroad import concepts as catalog
+from thirdroad.formula.ast import Block
 from thirdroad.formula.blocks.context import Ctx
 from thirdroad.formula.blocks.derive import Config, Roles, Unreadable, find_roles, optional_hypers
 from thirdroad.formula.blocks.flow import Assign, Branch, Program, Stmt, pretty, read_program
 from thirdroad.formula.blocks.optimizers import default_config, match_optimizer
 from thirdroad.formula.blocks.patterns import Link, OptimizerMatch, Value
+from thirdroad.formula.blocks.segment import segment
 from thirdroad.formula.blocks.words import FORMS, LABELS, PLURAL, ROLE_WORDS, STEP
+from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.parse import Formula
 from thirdroad.formula.unicode import to_unicode
 
 
@@ -134,6 +139,26 @@ class BlockReading:
             "notes": list(self.notes),
         }
 
+    def walk(self) -> str:
+        """The lines in order, each with its role: the reading order of a block."""
+        steps = [f"({i}) {lr.text}" + (f": {lr.role}" if lr.role else "") for i, lr in enumerate(self.lines, 1)]
+        return "; then ".join(steps) + "." if steps else ""
+
+    def formula(self) -> Formula:
+        """The block as one formula: its update lines, parsed, side by side (a ``Block``)."""
+        nodes = [a.node for a in self.program.assignments() if a.node is not None]
+        return Formula(Block(tuple(nodes)), self.text, "latex")
+
+    def optimizer(self, label: str | None = None, **values: Any) -> Any:
+        """The optimizer the block computes, built by ``thirdroad.agents`` as the engine's chain
+        of agents (an ``nn.optim.Optimizer``); ``values`` set hyperparameters. ``None`` when the
+        block is not a runnable optimizer."""
+        if not self.runnable:
+            return None
+        if _BUILDER is None:
+            raise RuntimeError("no optimizer builder: import thirdroad (its agents build optimizers)")
+        return _BUILDER(self, label, **values)
+
     def configured(self, **options: Any) -> BlockReading:
         """The same block read with options switched on: an algorithm box's flags
         (``nesterov=True``) or its optional hyperparameters (``momentum=0.9``)."""
@@ -164,6 +189,32 @@ def _plain(v: object) -> object:
 
 
 # ---------------------------------------------------------------- reading
+
+Builder = Callable[..., Any]
+_BUILDER: Builder | None = None
+
+
+def register_optimizer_builder(build: Builder) -> None:
+    """``thirdroad.agents`` builds optimizers (formula may not import it): it registers here."""
+    global _BUILDER
+    _BUILDER = build
+
+
+def block_of(text: str) -> BlockReading | None:
+    """The reading of ``text`` when it is a block (two or more update lines, or an algorithm
+    box), else ``None``; never raises for text that is no block."""
+    try:
+        seg = segment(text)
+    except FormulaError:
+        return None
+    assigns = [line for line in seg.lines if line.kind == "assign"]
+    if len(assigns) < 2 and not (seg.box and assigns):
+        return None
+    try:
+        reading = read_block(text)
+    except FormulaError:
+        return None
+    return reading if reading.program.body else None
 
 
 def read_block(text: str) -> BlockReading:
@@ -312,7 +363,7 @@ def _options(reading: BlockReading) -> list[str]:
         other = _read(reading.text, program, default_config(program, None, {name}))
         out.append(f"with {shown} ≠ 0: {_what(other, base)}")
     for flag in flags:
-        if flag in ("maximize",):
+        if flag == "maximize":
             out.append("maximize: the gradient's sign is flipped, so it climbs the objective")
             continue
         other = _read(reading.text, program, default_config(program, {flag: True}))
@@ -362,5 +413,5 @@ _SWITCHED = {"centered": "centred: the square of the gradients' own moving avera
              "amsgrad": "AMSGrad: divide by the largest second moment so far", "nesterov": "Nesterov's look-ahead"}
 
 
-__all__ = ["BlockReading", "Hyper", "LineRole", "read_block"]
+__all__ = ["BlockReading", "Hyper", "LineRole", "block_of", "read_block", "register_optimizer_builder"]
 

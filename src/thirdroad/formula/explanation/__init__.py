@@ -21,7 +21,9 @@ companion page and the web app use too).
 
 from __future__ import annotations
 
+from thirdroad import concepts
 from thirdroad.formula.ast import Symbol
+from thirdroad.formula.blocks import BlockReading, block_of
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.explanation.chunks import chunks as find_chunks
 from thirdroad.formula.explanation.model import LENSES, Chunk, Explained
@@ -57,16 +59,57 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
     "Adam" count as claims the near-miss checks hold the formula to. Raises FormulaError for
     text that cannot be read as a formula.
     """
-    formula = text_or_formula if isinstance(text_or_formula, Formula) else read_formula(text_or_formula)
+    source = text_or_formula.source if isinstance(text_or_formula, Formula) else text_or_formula
+    block = block_of(source) if source else None  # several update lines read as one algorithm
+    try:
+        formula = text_or_formula if isinstance(text_or_formula, Formula) else read_formula(text_or_formula)
+    except FormulaError:
+        if block is None:
+            raise
+        formula = block.formula()  # an algorithm box: its lines, parsed one by one
     rec = recognize(formula, context=context, seed=seed)
     chunks = find_chunks(rec)
+    if block is not None and block.match is not None:
+        chunks = [c for c in chunks if _fits(c, block)]
     notes = near_misses(rec, seed)
     lenses = {"names": names_lens(rec, chunks), "reading_order": reading_order(rec),
               "action": action_lens(rec, chunks)}
     if isinstance(formula.root, Symbol):
         # a name alone (a symbol in running text): what the catalog calls it, no computation
         lenses["names"], lenses["reading_order"] = lone_name(formula.root, formula)
-    return Explanation(formula, chunks, notes, lenses, tuple(rec.defining))
+    if block is not None and block.match is not None:
+        chunks, notes = _whole_block(block, formula, chunks, notes, lenses)
+    return Explanation(formula, chunks, notes, lenses, tuple(rec.defining), block)
+
+
+def _whole_block(block: BlockReading, formula: Formula, chunks: list[Chunk], notes: list[Note],
+                 lenses: dict[str, str]) -> tuple[list[Chunk], list[Note]]:
+    """A block named as a whole (``thirdroad.formula.blocks``): the explanation opens with the
+    whole and walks the lines, each with its role; the whole is the first chunk (evidence: the
+    roles of its names), or a near-miss note."""
+    assert block.match is not None
+    lenses["names"] = block.summary() + (f" {lenses['names']}" if lenses["names"] else "")
+    lenses["reading_order"] = "Line by line: " + block.walk()
+    if block.match.near_miss:
+        return chunks, [Note("near_miss", block.match.concept, block.summary(), "a line differs",
+                             span=(0, len(block.text)), reason=block.summary()), *notes]
+    whole = Chunk(block.match.concept, formula.latex, (0, len(block.text)), {}, "role",
+                  says=block.summary().split(". ")[0], words=block.name)
+    return [whole, *chunks], notes
+
+
+def _fits(chunk: Chunk, block: BlockReading) -> bool:
+    """A line's chunk that contradicts what the block's lines do together is left out: another
+    optimizer, not as a part of the block's own and not one of its box's options (λθ added to g
+    is weight decay in Adam's box, not a Nesterov step), or an initialisation (dW/√s in RMSProp is
+    the gradient over the root of its average, not He's initialisation)."""
+    cid = block.concept or ""
+    family = concepts.get(chunk.concept).family
+    if family == "initialisation":
+        return False
+    if family != "optimizers" or chunk.concept == cid or cid in chunk.part_of:
+        return True
+    return any(concepts.get(chunk.concept).name in option for option in block.options)
 
 
 __all__ = ["LENSES", "Chunk", "Explained", "Explanation", "Note", "explain", "read_formula"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from thirdroad.formula.blocks import BlockReading
 from thirdroad.formula.compile import compile as compile_formula
 from thirdroad.formula.explanation.html import explanation_html
 from thirdroad.formula.explanation.model import Chunk
@@ -28,6 +29,13 @@ class Explanation:
     warnings: list[Note]
     lenses: dict[str, str]
     defining: tuple[str, ...] = ()  # the concepts of the whole (right-hand side), first named first
+    block: BlockReading | None = None  # several update lines read as one algorithm (formula.blocks)
+
+    @property
+    def optimizer(self) -> Any:
+        """For a block read as an optimizer: the ``nn.optim`` optimizer its lines compute, with
+        the block's numbers and PyTorch's defaults otherwise (``None`` for anything else)."""
+        return self.block.optimizer() if self.block is not None else None
 
     @property
     def concepts(self) -> set[str]:
@@ -55,6 +63,7 @@ class Explanation:
             "warnings": [w.to_dict() for w in self.warnings],
             "lenses": dict(self.lenses),
             "code": self.code if code else "",
+            **({"block": self.block.to_dict()} if self.block is not None else {}),
         }
 
     def _order(self, cid: str) -> int:
