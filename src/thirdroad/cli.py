@@ -245,12 +245,16 @@ def agent(
 @click.option("--steps", default=None, type=click.IntRange(1, 100_000))
 @click.option("--plot", "plot_path", default=None, help="Save the race over the contour map.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--formula", "formulas", multiple=True,
+              help="A block of update lines (e.g. Ng's three Adam lines) to race as the optimizer it computes.")
 @friendly_errors
-def race(surface: str, optimizers: tuple[str, ...], steps: int | None, plot_path: str | None, as_json: bool) -> None:
+def race(surface: str, optimizers: tuple[str, ...], steps: int | None, plot_path: str | None, as_json: bool,
+         formulas: tuple[str, ...]) -> None:
     """Race the engine's optimizers over a 2-D surface from the same start."""
     from thirdroad.agents.commands import race_command
 
-    click.echo(race_command(surface, plot=plot_path, optimizers=optimizers or None, steps=steps, as_json=as_json))
+    click.echo(race_command(surface, plot=plot_path, optimizers=optimizers or None, steps=steps, as_json=as_json,
+                            formulas=formulas))
 
 
 # ---------------------------------------------------------------- train

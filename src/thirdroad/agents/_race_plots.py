@@ -20,6 +20,12 @@ COLORS = {
 }  # fmt: skip
 
 
+def _line(name: str) -> str:
+    """A named racer draws a solid line; an optimizer read from a formula a dashed black one, so
+    it shows where it runs along another."""
+    return "-" if name in COLORS else "--"
+
+
 def plot_race(race: Race, path: str | Path | None = None, title: str | None = None) -> Figure:
     land = race.surface
     fig = _draw.new_figure(13, 5.6)
@@ -36,7 +42,7 @@ def plot_race(race: Race, path: str | Path | None = None, title: str | None = No
         field.contour(xs, ys, zs, levels=25, colors="#777777", linewidths=0.5)
     for r in race.runs:
         color = COLORS.get(r.name, "black")
-        field.plot(r.path[:, 0], r.path[:, 1], "-", color=color, lw=1.6, label=r.label)
+        field.plot(r.path[:, 0], r.path[:, 1], _line(r.name), color=color, lw=1.6, label=r.label)
         field.plot(r.path[-1, 0], r.path[-1, 1], "o", color=color, ms=7, mec="white")
     field.plot(*land.start, "s", color="black", ms=8, label="start")
     if land.minimum is not None:
@@ -53,10 +59,11 @@ def plot_race(race: Race, path: str | Path | None = None, title: str | None = No
     for r in race.runs:
         color = COLORS.get(r.name, "black")
         steps = np.arange(len(r.losses))
+        style = {"color": color, "lw": 1.6, "label": r.label, "linestyle": _line(r.name)}
         if lowest is None:
-            curves.plot(steps, r.losses, color=color, lw=1.6, label=r.label)
+            curves.plot(steps, r.losses, **style)
         else:
-            curves.plot(steps, np.maximum(r.losses - lowest, 1e-16), color=color, lw=1.6, label=r.label)
+            curves.plot(steps, np.maximum(r.losses - lowest, 1e-16), **style)
     if lowest is None:
         curves.set_yscale("symlog")
         curves.set_ylabel("loss")

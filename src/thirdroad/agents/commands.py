@@ -92,15 +92,31 @@ def race_command(
     optimizers: Sequence[str] | None = None,
     steps: int | None = None,
     as_json: bool = False,
+    formulas: Sequence[str] = (),
 ) -> str:
-    """``thirdroad race [--surface rosenbrock] [--plot out.png]``: every optimizer (or the ones
-    named) from the same start; the text has one measured sentence per optimizer."""
-    result = race(surface, optimizers, steps=steps)
+    """``thirdroad race [--surface rosenbrock] [--plot out.png] [--formula "<block>"]``: every
+    optimizer (or the ones named) from the same start; the text has one measured sentence per
+    optimizer. A formula (a block of update lines) races as the optimizer it computes, labelled
+    by its lines, beside the named optimizers it is made of (unless others are named)."""
+    from thirdroad.agents.race_formula import formula_entrant
+    from thirdroad.agents.surfaces import surface as find_surface
+
+    land = find_surface(surface)
+    read = [formula_entrant(text, land) for text in formulas]
+    entrants: list[Any] = list(optimizers) if optimizers else (list(read[0].rivals) if read else [])
+    entrants += [(f.label, f.optimizer) for f in read]
+    result = race(land, entrants or None, steps=steps)
     if plot:
         result.plot(plot)
     if as_json:
-        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-    return result.describe()
+        data = result.to_dict()
+        if read:
+            data["formulas"] = [{"label": f.label, "read_as": f.note, "reading": f.reading.to_dict()} for f in read]
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    text = result.describe()
+    if read:
+        text += "\n" + "\n".join(f"The formula {f.label!r} was read as {f.note}." for f in read)
+    return text
 
 
 def _plain(value: Any) -> Any:
