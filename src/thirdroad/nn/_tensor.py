@@ -23,7 +23,7 @@ import numpy as np
 from thirdroad.nn import _arguments as A
 from thirdroad.nn import rules as R
 from thirdroad.nn._errors import EngineError, ShapeError
-from thirdroad.nn.numerics import DEFAULT_DTYPE, Array, max_shift
+from thirdroad.nn.numerics import DEFAULT_DTYPE, Array
 
 __all__ = ["DEFAULT_DTYPE", "Array", "EngineError", "ShapeError", "Tensor", "tensor"]
 
@@ -614,19 +614,18 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 def softmax(x: Any, axis: Any = -1) -> Tensor:
     """exp(x_i) / Σ_j exp(x_j): scores become weights that are positive and sum to 1.
 
-    Computed as e^z / Σ e^z with z = x - max x. The maximum is a constant here (no gradient
-    flows through it): softmax does not change when every score moves by the same amount,
-    so its gradient with respect to the shift is exactly 0.
+    Computed as exp(log_softmax(x)): log_softmax takes the maximum out first, so logits of
+    1e5 in float32 lose nothing (exp(x - logsumexp(x)) would subtract two rounded numbers of
+    that size, and the weights would sum to 0.997 or 1.004).
     """
-    e = exp(sub(x, max_shift(_d(x), axis)))
-    return div(e, sum(e, axis=axis, keepdims=True))
+    return exp(log_softmax(x, axis))
 
 
 def log_softmax(x: Any, axis: Any = -1) -> Tensor:
-    """x_i - log Σ_j exp(x_j), computed as z - logsumexp(z) with z = x - max x (exact at
-    logits of 1e5 in float32, where x - logsumexp(x) keeps two digits)."""
-    z = sub(x, max_shift(_d(x), axis))
-    return sub(z, logsumexp(z, axis=axis, keepdims=True))
+    """x_i - log Σ_j exp(x_j), computed as z - log Σ e^z with z = x - max x (a row of the rule
+    table: its gradient is dx - softmax(x)·Σdx)."""
+    attrs = {"axis": A.axis_arg(axis)}
+    return record1(R.LOG_SOFTMAX, R.LOG_SOFTMAX.forward(_d(x), **attrs), x, attrs)
 
 
 # The hottest operators are bound straight to their functions: one call less per operation.

@@ -49,15 +49,27 @@ def sigmoid(x: Any, out: Array | None = None) -> Array:
     >>> sigmoid(np.array([-20.0, 0.0, 20.0], dtype=np.float32))
     array([2.0611537e-09, 5.0000000e-01, 1.0000000e+00], dtype=float32)
     """
+    a = np.asarray(x)
     if out is None:
-        a = np.asarray(x)
         out = np.empty(a.shape, dtype=a.dtype if a.dtype.kind == "f" else np.float64)
-    r: Array = np.negative(x, out=out)
-    with np.errstate(over="ignore"):  # e^-x = inf for very negative x: then 1/(1 + inf) = 0
+    if a.size and np.min(a) < -_exp_limit(out.dtype):
+        r: Array = np.negative(a, out=out)
+        with np.errstate(over="ignore"):  # e^-x = inf for very negative x: then 1/(1 + inf) = 0
+            np.exp(r, out=r)
+    else:  # the common case, without np.errstate: entering it allocates on every call
+        r = np.negative(a, out=out)
         np.exp(r, out=r)
-        r += 1
-        np.reciprocal(r, out=r)
+    r += 1
+    np.reciprocal(r, out=r)
     return r
+
+
+def _exp_limit(dtype: np.dtype[Any]) -> float:
+    """A number whose exponential is still finite in ``dtype`` (88 for float32, 709 for float64)."""
+    return _EXP_LIMITS.setdefault(dtype, float(np.floor(np.log(np.finfo(dtype).max))))
+
+
+_EXP_LIMITS: dict[np.dtype[Any], float] = {}
 
 
 def softplus(x: Any) -> Array:

@@ -2,6 +2,8 @@
 
 Every operation of the engine is either one of these primitives or composed
 from them (softmax, layer norm, attention... have no rule of their own).
+logsumexp and log_softmax are rows, not compositions, for their numerics: written
+with the maximum taken out they keep digits the composed forms lose.
 Each row holds
 
 - ``forward``: the NumPy computation;
@@ -166,6 +168,11 @@ def _logsumexp_dx(
     return _keep_reduced(g, F, F.ndim(x), axis, keepdims) * soft
 
 
+def _log_softmax_dx(F: Any, g: Any, out: Any, x: Any, axis: Any = -1) -> Any:
+    # softmax(x) = e^out: the output already holds it, to full precision
+    return g - F.exp(out) * F.sum(g, axis=axis, keepdims=True)
+
+
 def _einsum_partial(F: Any, i: int, g: Any, out: Any, *ops: Any, subscripts: str) -> Any:
     ins, result = subscripts.split("->")
     terms = ins.split(",")
@@ -311,6 +318,13 @@ LOGSUMEXP = Primitive(
     "d log Σeˣ = softmax(x)·dx",
     "computed as m + log Σ e^(x-m) with m the max: no overflow",
 )
+LOG_SOFTMAX = Primitive(
+    "log_softmax",
+    numerics.log_softmax,
+    (_log_softmax_dx,),
+    "d log softmax(x)ᵢ = dxᵢ - softmax(x)ᵢ·Σⱼdxⱼ",
+    "computed as (x - max) - log Σ e^(x-max): exact at logits of 1e5, where x - logsumexp(x) is not",
+)
 RESHAPE = Primitive(
     "reshape",
     np.reshape,
@@ -357,7 +371,7 @@ CONCAT = Primitive(
 
 CORE: tuple[Primitive, ...] = (
     ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, LOG1P, SQRT, ABS, TANH, SIGMOID, RELU,
-    MAXIMUM, MINIMUM, WHERE, CLIP, MATMUL, EINSUM, SUM, MAX, LOGSUMEXP, RESHAPE,
+    MAXIMUM, MINIMUM, WHERE, CLIP, MATMUL, EINSUM, SUM, MAX, LOGSUMEXP, LOG_SOFTMAX, RESHAPE,
     TRANSPOSE, BROADCAST, CAST, GETITEM, SCATTER, CONCAT,
 )  # fmt: skip
 TABLE: list[Primitive] = list(CORE)  # plus what other modules register (fused cells)

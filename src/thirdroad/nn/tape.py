@@ -46,6 +46,7 @@ class _NumpyOps:
     shape = staticmethod(np.shape)
     where = staticmethod(np.where)
     softmax = staticmethod(numerics.softmax)
+    sum = staticmethod(np.sum)
     scatter = staticmethod(rules.scatter)
     tie_share = staticmethod(rules.tie_share)
     inside = staticmethod(rules.inside)
@@ -80,6 +81,7 @@ class _TensorOps:
     shape = staticmethod(T.shape)
     where = staticmethod(T.where)
     softmax = staticmethod(T.softmax)
+    sum = staticmethod(T.sum)
     scatter = staticmethod(T.scatter)
     tie_share = staticmethod(rules.tie_share)  # on constants (F.const(x)): no gradient
     inside = staticmethod(rules.inside)
