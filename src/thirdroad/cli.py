@@ -79,15 +79,19 @@ def demo_command(path: str | Path, output: str = "companion.html", console: Cons
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 @click.option("--code", is_flag=True, help="Also print NumPy code for the formula.")
+@click.option("--fade", "fade", multiple=True, help="Fade out a symbol (W) and explain what is left (repeatable).")
+@click.option("--plot", "plot_path", default=None, help="Save the action lens's picture as PNG.")
 @friendly_errors
-def explain(text: str, as_json: bool, code: bool) -> None:
+def explain(text: str, as_json: bool, code: bool, fade: tuple[str, ...], plot_path: str | None) -> None:
     """Explain a formula written in LaTeX, Unicode, ASCII or a mangled copy."""
-    click.echo(explain_command(text, as_json=as_json, code=code))
+    click.echo(explain_command(text, as_json=as_json, code=code, fade=fade, plot=plot_path))
 
 
-def explain_command(text: str, *, as_json: bool = False, code: bool = False) -> str:
-    """What ``thirdroad explain "<formula>" [--json] [--code]`` prints. With ``--json`` a formula
-    that cannot be read is ``{"input", "error"}``; otherwise its FormulaError is raised."""
+def explain_command(text: str, *, as_json: bool = False, code: bool = False, fade: tuple[str, ...] = (),
+                    plot: str | None = None) -> str:
+    """What ``thirdroad explain "<formula>" [--json] [--code] [--fade W] [--plot out.png]`` prints.
+    With ``--json`` a formula that cannot be read is ``{"input", "error"}``; otherwise its
+    FormulaError is raised."""
     import json
 
     from thirdroad.formula import FormulaError
@@ -99,12 +103,26 @@ def explain_command(text: str, *, as_json: bool = False, code: bool = False) -> 
         if as_json:
             return json.dumps({"input": text, "error": str(exc)}, ensure_ascii=False)
         raise
+    if fade:
+        e = e.fade(*fade)
+    saved = ""
+    if plot:
+        from thirdroad.formula.explanation.pictures import save_png
+
+        picture = e.picture
+        if picture is None:
+            raise ValueError("this formula's concept has no picture to draw")
+        save_png(picture, plot)
+        saved = f"picture saved to {plot}"
     if as_json:
-        return json.dumps(e.to_dict(code=code), ensure_ascii=False, indent=2)
-    out = e.to_text()
+        data = e.to_dict(code=code)
+        if e.faded:
+            data["faded"] = {"what": e.faded, "says": e.fade_says}
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    out = (e.fade_says[:1].upper() + e.fade_says[1:] + "\n" if e.faded else "") + e.to_text()
     if code:
         out += "\n" + (e.code or "(compile cannot turn this formula into code)") + "\n"
-    return out
+    return out + (f"\n{saved}" if saved else "")
 
 
 @main.command()

@@ -8,6 +8,7 @@ subclassed (``ValueError`` for bad input, ``KeyError`` for an unknown concept id
      +-- FormulaError          a formula could not be read            thirdroad.formula
  +-- Unreadable, NeedCase  a block's line the block reader cannot  thirdroad.formula.blocks
  |                         follow, or must read twice (both caught there, said in the notes)
+     +-- NothingToFade         fading out names nothing, or everything thirdroad.formula (a ValueError)
      +-- AgentInputError       a matrix, activation or optimizer an    thirdroad.agents
      |                         agent cannot act on
      +-- CatalogError          the concept catalog's data is wrong     thirdroad.concepts

@@ -101,7 +101,7 @@ def test_the_example_post_has_its_near_miss_gathered_at_the_top() -> None:
     warning = reading.warnings[0]
     assert r"\sum_j e_{t,j}" in warning["text"]
     page = reading.to_html()
-    assert page.index("Look twice") < page.index("The formulas, in order")
+    assert page.index("Look twice") < page.index('class="document-heading"')
     assert f'href="#f-{warning["formula"]}"' in page
 
 
@@ -130,7 +130,7 @@ def test_the_example_posts_attention_lists_its_concept_once_and_its_scores_as_a_
     order = found.explanation.lenses["reading_order"]
     assert "the scaled scores of scaled dot-product attention, read as one block" in order
     assert order.count("scaled dot-product attention") == 2  # the block's part, and what step 3 makes
-    section = reading.to_html().split(f'id="f-{found.index}"')[1].split("<section")[0]
+    section = reading.to_html().split(f'id="x-{found.index}"')[1].split("</details>")[0]
     labels = re.findall(r'<a class="concept-name" href="#c-scaled_dot_product_attention">([^<]*)</a>', section)
     assert labels == ["Scaled dot-product attention", "Scaled scores"]
 

@@ -38,7 +38,10 @@ def test_names_in_a_list_or_after_a_preposition_are_not_guessed(document: str, t
 def test_the_companion_page_shows_the_gloss_and_never_a_single_value() -> None:
     reading = read(DOCUMENTS / "recurrent_cells.md")
     page = reading.to_html()
-    assert '<p class="gloss">h_(t−1): the last hidden state, as the sentence says.</p>' in page
+    # a lone name is glossed where it stands, on hover or focus: no card of its own
+    assert re.search(r'<span class="name" id="f-\d+" tabindex="0" aria-describedby="t-\d+"><math[^>]*>.*?'
+                     r'<span class="tip" role="tooltip" id="t-\d+">h_\(t−1\): the last hidden state, as the sentence '
+                     r"says\.</span></span>", page)
     # only a number is a single value; a name, a derivative (a Jacobian here) or a condition
     # (the clipping bound ‖g‖ ≤ 5) is not
     assert re.findall(r"It is a single value: ([^<]*)\.<", page) == []

@@ -14,10 +14,10 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "three_ideas.md"
 def test_the_companion_page_draws_the_likely_intended_formula() -> None:
     reading = read(EXAMPLE)
     page = reading.to_html()
-    look_twice = page[page.index('id="warnings"'):page.index("The formulas, in order")]
+    look_twice = page[page.index('id="warnings"'):page.index('class="document-heading"')]
     assert re.search(r"Likely meant: <span class=\"intended\"><math[^>]*>", look_twice)
     assert ">exp</mi>" in look_twice and "\\frac" not in look_twice and "e^{e" not in look_twice
-    section = page[page.index(f'id="f-{reading.warnings[0]["formula"]}"'):]
+    section = page[page.index(f'id="x-{reading.warnings[0]["formula"]}"'):]
     warning = section[section.index('class="warning"'):]
     warning = warning[:warning.index("</div>")]
     assert "Likely meant: <span class=\"intended\"><math" in warning and "\\frac" not in warning

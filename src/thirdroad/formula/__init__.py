@@ -12,7 +12,7 @@ from thirdroad.formula.ast import Node
 from thirdroad.formula.compile import CompiledFormula, compile
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import evaluate
-from thirdroad.formula.explanation import Chunk, Explanation, Note, explain, read_formula
+from thirdroad.formula.explanation import Chunk, Explanation, Note, NothingToFade, explain, read_formula
 from thirdroad.formula.reading import Formula, detect_notation, parse
 from thirdroad.formula.recognize import claims
 from thirdroad.formula.repair import Repair, repair
@@ -35,6 +35,7 @@ __all__ = [
     "FormulaError",
     "Node",
     "Note",
+    "NothingToFade",
     "Repair",
     "claims",
     "compile",

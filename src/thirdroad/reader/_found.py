@@ -4,7 +4,7 @@ terminal summary read of a whole reading (:class:`ReadingView`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from thirdroad.formula import Explanation, Formula, FormulaError, Note
@@ -31,6 +31,8 @@ class FoundFormula:
     explained: Explanation | None = None
     error: FormulaError | None = None
     written: str = ""  # as the author wrote it, when ``text`` has the author's macros expanded
+    start: int = field(default=0, compare=False)  # where in the document, delimiters included
+    end: int = field(default=0, compare=False)
 
     @property
     def explanation(self) -> Explanation | None:
@@ -123,3 +125,6 @@ class ReadingView(Protocol):
 
     @property
     def errors(self) -> list[FoundFormula]: ...
+
+    @property
+    def document(self) -> str: ...

@@ -1,8 +1,11 @@
-"""The companion page: one HTML file to read beside the document.
+"""The companion page: the document itself, in reading order, every formula drawn in its place
+(MathML, its chunks boxed) and explained beside it (on a wide screen) or folded under it (on a
+narrow one). Near-misses are marked where they occur and listed at the top; a formula that is a
+single name is glossed on hover or focus, not given a card of its own.
 
-Self-contained on purpose: the style is inline, the glossary's graph is inline SVG, the math is
-MathML (which browsers draw without a script), and there is no script at all. Every piece of
-text that came from the document is escaped.
+Self-contained on purpose: the style is inline, the pictures and the glossary's graph are inline
+SVG, the math is MathML (which browsers draw without a script), and there is no script at all.
+Every piece of text that came from the document is escaped (see ``_document``).
 """
 
 from __future__ import annotations
@@ -11,18 +14,23 @@ from html import escape
 from importlib.resources import files
 
 from thirdroad import concepts
-from thirdroad.formula import to_unicode
+from thirdroad.formula import FormulaError, parse, to_unicode
 from thirdroad.formula.explanation.html import (
     chunks_html,
     lenses_html,
     note_html,
     notes_html,
+    picture_html,
     repairs_html,
     scope_css,
     stylesheet,
 )
+from thirdroad.reader._document import MARK, blocks
 from thirdroad.reader._found import FoundFormula, ReadingView
 from thirdroad.reader._graph import graph_svg
+
+#: The heading of the document's part of the page.
+DOCUMENT_HEADING = "The document, its formulas explained in place"
 
 
 def page_css() -> str:
@@ -32,8 +40,8 @@ def page_css() -> str:
 
 
 def scoped_css() -> str:
-    """The stylesheet with every rule limited to ``.companion`` (the sheet is flat: no nesting,
-    no at-rules), so that a notebook cell's copy leaves the rest of the notebook alone."""
+    """The stylesheet with every rule limited to ``.companion``, so that a notebook cell's copy
+    leaves the rest of the notebook alone."""
     return scope_css(page_css(), ".companion")
 
 
@@ -42,61 +50,112 @@ def concept_names(ids: list[str]) -> dict[str, str]:
     return {cid: catalog[cid].name for cid in ids if cid in catalog}
 
 
-def _unread(found: FoundFormula, head: str, context: str) -> str:
-    err = found.error
-    message = escape(err.message) if err else "not read"
-    hint = f'<div class="hint">hint: {escape(err.hint)}</div>' if err and err.hint else ""
-    caret = f"<pre>{escape(err.caret())}</pre>" if err and err.caret() else f"<pre>{escape(found.text)}</pre>"
-    return (f'<section class="formula unread" id="f-{found.index}">{head}{context}'
-            f'<div class="error">could not read this formula (column {err.column if err else 1}): {message}</div>'
-            f"{caret}{hint}</section>")
+def _is_name(found: FoundFormula) -> bool:
+    """A formula that is one name (``η``, ``h_{t-1}``): glossed in the text, no explanation of its own."""
+    e = found.explanation
+    return e is not None and e.formula.root.kind == "symbol" and not e.chunks and not e.warnings
 
 
-def _formula(found: FoundFormula) -> str:
-    head = (f'<div class="where">#{found.index + 1} · {escape(found.location)} · '
-            f'<span class="how">{escape(found.how)}</span></div>')
-    context = f'<blockquote class="context">{escape(found.context)}</blockquote>' if found.context else ""
+def _name_tip(found: FoundFormula) -> str:
+    """What a lone name stands for: as its sentence says, else as the catalog's formulas use it."""
+    e = found.explanation
+    assert e is not None
+    shown = to_unicode(e.formula.root)
+    if found.gloss:
+        return f"{shown}: {found.gloss}, as the sentence says."
+    return e.lenses.get("names", "")
+
+
+def _in_text(found: FoundFormula) -> str:
+    """The formula where it stands in the document."""
+    n = found.index + 1
+    e = found.explanation
+    kind = "display" if found.display else "inline"
+    if e is None:
+        err = found.error
+        why = f"could not read this formula: {err.message}" if err else "could not read this formula"
+        return (f'<span class="formula unread {kind}" id="f-{found.index}"><code>{escape(found.text)}</code></span>'
+                f'<a class="fnum" href="#x-{found.index}" title="{escape(why)}">{n}</a>')
+    if _is_name(found):
+        return (f'<span class="name" id="f-{found.index}" tabindex="0" aria-describedby="t-{found.index}">'
+                f'{found.mathml()}<span class="tip" role="tooltip" id="t-{found.index}">'
+                f"{escape(_name_tip(found))}</span></span>")
+    slip = " slip" if e.warnings else ""
+    return (f'<span class="formula {kind}{slip}" id="f-{found.index}">{found.mathml()}</span>'
+            f'<a class="fnum" href="#x-{found.index}" aria-label="explanation {n}">{n}</a>')
+
+
+def _summary_line(found: FoundFormula) -> str:
     e = found.explanation
     if e is None:
-        return _unread(found, head, context)
-    source = f'<details class="source"><summary>as written</summary><pre>{escape(found.written or found.text)}</pre>'
-    if found.written:
-        source += f"<p>read with the author's macros expanded:</p><pre>{escape(found.text)}</pre>"
-    source += "</details>"
-    gloss = (f'<p class="gloss">{escape(to_unicode(e.formula.root))}: {escape(found.gloss)}, as the sentence says.</p>'
-             if found.gloss else "")
-    return (f'<section class="formula" id="f-{found.index}">{head}{context}'
-            f'<div class="math">{found.mathml()}</div>{gloss}{notes_html(e.warnings)}'
-            f"{chunks_html(e, links=True, cards=False)}{lenses_html(e)}{repairs_html(e)}"
-            f"{source}</section>")
+        return "not read"
+    catalog = concepts.catalog()
+    names = list(dict.fromkeys(catalog[c.concept].name for c in e.chunks))
+    said = ", ".join(names[:3]) if names else "no concept of the catalog"
+    return f"look twice: {said}" if e.warnings else said
+
+
+def _aside(found: FoundFormula) -> str:
+    """The explanation of one formula, for the margin (folded under the formula when narrow)."""
+    e = found.explanation
+    head = (f'<summary><span class="fnum">{found.index + 1}</span> '
+            f"{escape(_summary_line(found))}</summary>")
+    if e is None:
+        err = found.error
+        message = escape(err.message) if err else "not read"
+        hint = f'<p class="hint">hint: {escape(err.hint)}</p>' if err and err.hint else ""
+        body = f'<p class="error">Could not read this formula (column {err.column if err else 1}): {message}</p>{hint}'
+    else:
+        body = (f"{notes_html(e.warnings)}{chunks_html(e, links=True, cards=False)}{lenses_html(e)}"
+                f"{picture_html(e)}{repairs_html(e)}")
+    return f'<details class="explain" id="x-{found.index}">{head}{body}</details>'
+
+
+def _document(reading: ReadingView) -> str:
+    """The document's blocks, each with the explanations of its formulas beside it."""
+    spans = [(f.start, f.end, f.display) for f in reading.formulas]
+    rows = []
+    for block in blocks(reading.document, reading.format, spans):
+        here = [reading.formulas[int(k)] for k in MARK.findall(block)]
+        text = MARK.sub(lambda match: _in_text(reading.formulas[int(match.group(1))]), block)
+        asides = [_aside(found) for found in here if not _is_name(found)]
+        side = f'<div class="side">{"".join(asides)}</div>' if asides else ""
+        rows.append(f'<div class="row"><div class="text">{text}</div>{side}</div>')
+    return "".join(rows)
+
+
+def concept_formula(cid: str) -> str:
+    """A concept's first formula as MathML ("" if it has none the parser reads)."""
+    concept = concepts.catalog()[cid]
+    if not concept.formulas:
+        return ""
+    try:
+        return parse(concept.formulas[0].equation).to_mathml()
+    except FormulaError:
+        return ""
 
 
 def concept_card(cid: str) -> str:
-    """A concept's card: name, family, summary, what it does, what it builds on, its formula."""
+    """A concept's card: name, family, summary, what it does, its formula, what it builds on."""
     concept = concepts.catalog()[cid]
     builds = "".join(
         f'<li><a href="#c-{escape(e.source)}">{escape(e.source)}</a>: {escape(e.how)}</li>' for e in concept.builds_on
     )
-    main = concept.formulas[0].equation if concept.formulas else ""
+    formula = concept_formula(cid)
     return (
         f'<article class="card" id="c-{escape(cid)}"><h3>{escape(concept.name)} '
         f'<span class="family">{escape(concept.family)}</span></h3>'
         f"<p>{escape(concept.summary)}</p>"
         f'<p class="action"><b>What it does:</b> {escape(concept.action)}</p>'
-        + (f"<p><b>Written:</b> <code>{escape(main)}</code></p>" if main else "")
+        + (f'<div class="written"><b>Written:</b> {formula}</div>' if formula else "")
         + (f"<p><b>Builds on:</b></p><ul>{builds}</ul>" if builds else "")
         + "</article>"
     )
 
 
-def companion_page(reading: ReadingView, *, fragment: bool = False) -> str:
-    """The whole page, or (``fragment``) its content in one ``<div>`` with a scoped copy of the
-    style, for a notebook cell."""
-    met = reading.concepts
-    read_count = sum(1 for f in reading.formulas if f.explained is not None)
-    summary = (f"{len(reading.formulas)} formulas found ({read_count} read), "
-               f"{len(met)} concepts met, {len(reading.warnings)} warnings")
-    warnings = "".join(
+def _top(reading: ReadingView) -> str:
+    """The notes and the formulas not read, listed before the document, each linked to its place."""
+    notes = "".join(
         f'<li><a href="#f-{found.index}">#{found.index + 1}</a> ({escape(found.location)}): {note_html(note)}</li>'
         for found in reading.formulas for note in found.notes
     )
@@ -106,23 +165,33 @@ def companion_page(reading: ReadingView, *, fragment: bool = False) -> str:
         for f in reading.errors
     )
     top = ""
-    if warnings:
-        top += f'<section class="warnings" id="warnings"><h2>Look twice</h2><ul>{warnings}</ul></section>'
+    if notes:
+        top += f'<section class="warnings" id="warnings"><h2>Look twice</h2><ul>{notes}</ul></section>'
     if unread:
         top += f'<section class="unread-list"><h2>Not read</h2><ul>{unread}</ul></section>'
+    return top
+
+
+def companion_page(reading: ReadingView, *, fragment: bool = False) -> str:
+    """The whole page, or (``fragment``) its content in one ``<div>`` with a scoped copy of the
+    style, for a notebook cell."""
+    met = reading.concepts
+    read_count = sum(1 for f in reading.formulas if f.explanation is not None)
+    summary = (f"{len(reading.formulas)} formulas found ({read_count} read), "
+               f"{len(met)} concepts met, {len(reading.warnings)} warnings")
     glossary = ""
     if met:
         graph = graph_svg(met, highlight=met, title="concepts met in this document and what they build on")
         cards = "".join(concept_card(cid) for cid in met)
         glossary = (f'<section class="glossary" id="glossary"><h2>Glossary: the concepts met</h2>'
                     f'<div class="graph">{graph}</div>{cards}</section>')
-    body = "".join(_formula(found) for found in reading.formulas)
+    body = _document(reading) or "<p>No text found.</p>"
     title = f"Companion to {reading.source}"
     content = (f'<header><h1>{escape(title)}</h1><p class="summary">{escape(summary)} · '
-               f"{escape(reading.format)}</p></header>{top}"
-               f'<main><h2>The formulas, in order</h2>{body or "<p>No formulas found.</p>"}</main>{glossary}')
+               f"{escape(reading.format)}</p></header>{_top(reading)}"
+               f'<main><h2 class="document-heading">{DOCUMENT_HEADING}</h2>{body}</main>{glossary}')
     if fragment:
-        return f'<div class="companion"><style>{scoped_css()}</style>{content}</div>'
+        return f'<div class="companion">{_fragment_style()}{content}</div>'
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -132,3 +201,7 @@ def companion_page(reading: ReadingView, *, fragment: bool = False) -> str:
         f'<body class="companion">{content}'
         "<footer>Made by thirdroad: abstraction, chunking, action.</footer></body></html>"
     )
+
+
+def _fragment_style() -> str:
+    return f"<style>{scoped_css()}</style>"

@@ -43,6 +43,7 @@ class Reading:
     formulas: tuple[FoundFormula, ...]
     skipped: int = 0
     title: str = field(default="")
+    document: str = field(default="", repr=False, compare=False)  # the text read, newlines normalised
 
     @property
     def concepts(self) -> list[str]:
@@ -136,7 +137,7 @@ def read(path_or_text: str | os.PathLike[str], *, format: str | None = None,
     skipped = max(0, len(placed) - max_formulas)
     placed = placed[:max_formulas]
     formulas = _explain_all(placed, _progress_console(progress, len(placed)))
-    return Reading(source, fmt, tuple(formulas), skipped)
+    return Reading(source, fmt, tuple(formulas), skipped, document=text)
 
 
 def _progress_console(progress: bool | Console | None, count: int) -> Console | None:
@@ -193,7 +194,8 @@ def _explain_all(placed: list[tuple[MathSpan, Place]], console: Console | None) 
     def one(i: int, span: MathSpan, place: Place) -> FoundFormula:
         checkpoint()  # a caller's deadline (the web app's time limit) stops the reading here
         explained, error = memo.explain(span.text, place.context)
-        return FoundFormula(i, span.text, place, span.display, span.how, explained, error, span.written)
+        return FoundFormula(i, span.text, place, span.display, span.how, explained, error, span.written,
+                            span.start, span.end)
 
     if console is None:
         return [one(i, span, place) for i, (span, place) in enumerate(placed)]

@@ -11,12 +11,15 @@ import base64
 import dataclasses
 import difflib
 import io
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from thirdroad import concepts
 from thirdroad.errors import ThirdroadError
-from thirdroad.formula import Explanation, FormulaError, Note
+from thirdroad.formula import Explanation, FormulaError, Note, NothingToFade, parse, to_unicode
 from thirdroad.formula import explain as explain_formula
 from thirdroad.formula.explanation.html import (
     chunks_html,
@@ -25,6 +28,7 @@ from thirdroad.formula.explanation.html import (
     lenses_html,
     note_html,
     notes_html,
+    picture_html,
     repairs_html,
 )
 from thirdroad.reader import DocumentError, concept_card, error_dict, format_of, graph_svg, read
@@ -70,10 +74,12 @@ def concept_names(ids: list[str]) -> dict[str, str]:
     return {cid: concepts.get(cid).name for cid in ids}
 
 
-def explain(text: str) -> dict[str, Any]:
-    """``Explanation.to_dict()`` plus ``mathml`` (chunks boxed), the concepts' names, and the
-    explanation's pieces as HTML (``html``: chunks, notes, lenses, repairs), drawn by the same
-    renderer as the explanation's own HTML and the companion page."""
+def explain(text: str, fade: list[str] | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``Explanation.to_dict()`` plus ``mathml`` (chunks boxed), the concepts' names, the
+    explanation's pieces as HTML (``html``: chunks, notes, lenses, repairs, picture), drawn by the
+    same renderer as the explanation's own HTML and the companion page, and the worked example's
+    inputs (``example``, for the sliders). ``values`` computes the example again on other inputs;
+    ``fade`` (symbols as written, or places in the tree) adds ``faded``: what is left, explained."""
     if not text.strip():
         raise ApiError(422, "formula", "type a formula", column=1,
                        hint="for example: softmax(x)_i = exp(x_i) / sum_j exp(x_j)")
@@ -81,17 +87,45 @@ def explain(text: str) -> dict[str, Any]:
         e = explain_formula(text)
     except FormulaError as err:
         raise formula_error(err) from None
+    if values:
+        try:
+            e = e.with_values(values)
+        except (KeyError, ValueError) as err:
+            raise ApiError(422, "values", str(err).strip("'\"")) from None
     data = e.to_dict(code=True)
     data["mathml"] = formula_mathml(e)
     data["names"] = concept_names(data["concepts"])
     data["html"] = _pieces(e)
+    data["example"] = _example(e)
     _draw_notes(data["warnings"], e.warnings)
+    if fade:
+        try:
+            left = e.fade(*fade)
+        except NothingToFade as err:
+            raise ApiError(422, "fade", str(err)) from None
+        data["faded"] = {"what": left.faded, "says": left.fade_says, "mathml": formula_mathml(left),
+                         "html": _pieces(left), "concepts": sorted(left.concepts)}
     return data
 
 
 def _pieces(e: Explanation) -> dict[str, str]:
     return {"chunks": chunks_html(e, cards=False), "notes": notes_html(e.warnings), "lenses": lenses_html(e),
-            "repairs": repairs_html(e)}
+            "repairs": repairs_html(e), "picture": picture_html(e)}
+
+
+def _example(e: Explanation) -> dict[str, Any]:
+    """The worked example's inputs a slider can move: each with its name, how the formula writes
+    it and its value (a number, or a list for a vector); derived inputs follow their source."""
+    ex = e.example
+    if ex is None:
+        return {"inputs": []}
+    inputs = []
+    for key, value in ex.inputs.items():
+        array = np.asarray(value, dtype=np.float64)
+        if key in ex.derived or array.ndim > 1:
+            continue
+        inputs.append({"name": key, "shown": ex.name(key), "value": array.tolist()})
+    return {"inputs": inputs}
 
 
 def _draw_notes(warnings: list[dict[str, Any]], notes: list[Note]) -> None:
@@ -101,6 +135,18 @@ def _draw_notes(warnings: list[dict[str, Any]], notes: list[Note]) -> None:
     for warning, note in zip(warnings, notes, strict=True):
         warning["intended_mathml"] = intended_mathml(note)
         warning["html"] = note_html(note)
+
+
+def _unicode_formulas(sentence: str) -> str:
+    """A context sentence with the other formulas in it (``⟨\\eta⟩``) spelled in Unicode (``⟨η⟩``),
+    so that the page shows the learner no LaTeX."""
+    def spelled(match: re.Match[str]) -> str:
+        try:
+            return f"⟨{to_unicode(parse(match.group(1)).root)}⟩"
+        except FormulaError:
+            return "⟨a formula⟩"
+
+    return re.sub(r"⟨([^⟩]*)⟩", spelled, sentence)
 
 
 def read_document(text: str, fmt: str | None = None, filename: str = "") -> dict[str, Any]:
@@ -117,6 +163,7 @@ def read_document(text: str, fmt: str | None = None, filename: str = "") -> dict
     every_note: list[Note] = []
     for item, found in zip(data["formulas"], reading.formulas, strict=True):
         item["mathml"] = found.mathml()
+        item["context_shown"] = _unicode_formulas(found.context)
         if found.explanation is not None:
             _draw_notes(item["explanation"]["warnings"], found.notes)
             every_note += found.notes

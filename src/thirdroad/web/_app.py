@@ -45,8 +45,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
+
+
 class ExplainRequest(Strict):
     text: str = Field(max_length=MAX_FORMULA, description="a formula in LaTeX, Unicode, ASCII or a mangled copy")
+    fade: list[Annotated[str, Field(max_length=80)]] = Field(
+        default_factory=list, max_length=20, description="symbols (W) or tree places (0.1.2) to fade out")
+    values: dict[Annotated[str, Field(max_length=80)], Number | list[Number]] = Field(
+        default_factory=dict, max_length=20, description="the worked example's inputs, changed (the sliders)")
 
 
 class ReadRequest(Strict):
@@ -140,7 +147,7 @@ def create_app(*, time_limit: float = TIME_LIMIT, max_body: int = MAX_BODY) -> G
     @app.post("/api/explain", responses=ERROR_RESPONSES)
     async def explain(body: ExplainRequest) -> dict[str, Any]:
         """``Explanation.to_dict()`` of the formula, plus ``mathml`` with the chunks boxed."""
-        return await _limited(_api.explain, body.text, time_limit=time_limit)
+        return await _limited(_api.explain, body.text, body.fade, body.values, time_limit=time_limit)
 
     @app.post("/api/read", responses=ERROR_RESPONSES)
     async def read(body: ReadRequest) -> dict[str, Any]:

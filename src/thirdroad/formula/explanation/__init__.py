@@ -26,13 +26,14 @@ from thirdroad.formula.ast import Symbol
 from thirdroad.formula.blocks import BlockReading, block_of
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.explanation.chunks import chunks as find_chunks
+from thirdroad.formula.explanation.fade import NothingToFade
 from thirdroad.formula.explanation.model import LENSES, Chunk, Explained
 from thirdroad.formula.explanation.names_lens import lone_name, names_lens
 from thirdroad.formula.explanation.reading_order import reading_order
 from thirdroad.formula.explanation.result import Explanation
-from thirdroad.formula.explanation.worked_examples import action_lens
+from thirdroad.formula.explanation.worked_examples import Example, action_lens, worked_example
 from thirdroad.formula.nearmiss import Note, near_misses
-from thirdroad.formula.parse import Formula, parse
+from thirdroad.formula.reading import Formula, parse
 from thirdroad.formula.recognize import recognize
 
 
@@ -68,18 +69,26 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
             raise
         formula = block.formula()  # an algorithm box: its lines, parsed one by one
     rec = recognize(formula, context=context, seed=seed)
+
+    def again(rest: Formula) -> Explanation:  # what is left after a fade, read with the same sentence
+        return explain(rest, context=context, seed=seed)
+
     chunks = find_chunks(rec)
     if block is not None and block.match is not None:
         chunks = [c for c in chunks if _fits(c, block)]
     notes = near_misses(rec, seed)
-    lenses = {"names": names_lens(rec, chunks), "reading_order": reading_order(rec),
-              "action": action_lens(rec, chunks)}
+    example = worked_example(rec)
     if isinstance(formula.root, Symbol):
-        # a name alone (a symbol in running text): what the catalog calls it, no computation
-        lenses["names"], lenses["reading_order"] = lone_name(formula.root, formula)
+        # a name alone (a symbol in running text): what the catalog calls it; nothing to compute,
+        # so no example ("with s_t = 0.5, it gives 0.5" tells nothing)
+        names, order = lone_name(formula.root, formula)
+        return Explanation(formula, chunks, notes, {"names": names, "reading_order": order, "action": ""},
+                           tuple(rec.defining), explainer=again)
+    lenses = {"names": names_lens(rec, chunks), "reading_order": reading_order(rec),
+              "action": action_lens(rec, chunks, example)}
     if block is not None and block.match is not None:
         chunks, notes = _whole_block(block, formula, chunks, notes, lenses)
-    return Explanation(formula, chunks, notes, lenses, tuple(rec.defining), block)
+    return Explanation(formula, chunks, notes, lenses, tuple(rec.defining), block, example, explainer=again)
 
 
 def _whole_block(block: BlockReading, formula: Formula, chunks: list[Chunk], notes: list[Note],
@@ -112,4 +121,4 @@ def _fits(chunk: Chunk, block: BlockReading) -> bool:
     return any(concepts.get(chunk.concept).name in option for option in block.options)
 
 
-__all__ = ["LENSES", "Chunk", "Explained", "Explanation", "Note", "explain", "read_formula"]
+__all__ = ["LENSES", "Chunk", "Example", "Explained", "Explanation", "Note", "NothingToFade", "explain", "read_formula"]

@@ -17,8 +17,8 @@ from thirdroad.concepts import Concept, Template
 from thirdroad.formula.ast import Node, Relation, Update
 from thirdroad.formula.explanation.model import Chunk
 from thirdroad.formula.latex import to_latex
-from thirdroad.formula.parse import Formula, parse
 from thirdroad.formula.phrases import atom, binding_words, concept_name, join, meaning, notation, role_name, words
+from thirdroad.formula.reading import Formula, parse
 from thirdroad.formula.recognize import Found, Recognition, quiet
 
 _DATA_ROLES = ("scalar", "vector", "matrix", "tensor", "label")

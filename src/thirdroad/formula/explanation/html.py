@@ -16,9 +16,13 @@ from importlib.resources import files
 
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Concept
+from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.explanation.model import LENSES, Chunk, Explained, by_path
+from thirdroad.formula.explanation.pictures import svg
 from thirdroad.formula.mathml import to_mathml
 from thirdroad.formula.nearmiss import Note
+from thirdroad.formula.reading import parse
+from thirdroad.formula.unicode import to_unicode
 
 #: How many box colours the stylesheet has; chunk k gets colour (k - 1) mod COLOURS.
 COLOURS = 6
@@ -32,20 +36,29 @@ def stylesheet() -> str:
 def scope_css(css: str, root: str) -> str:
     """``css`` with every rule limited to the element ``root`` (``.companion``), so that a copy
     in a notebook cell leaves the rest of the notebook alone; rules for the page itself
-    (``:root``, ``*``, ``body``) apply to ``root``."""
+    (``:root``, ``*``, ``body``) apply to ``root``. ``@media`` blocks keep their condition and
+    have their own rules scoped."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
 
-    def scope(match: re.Match[str]) -> str:
-        selectors = []
-        for selector in match.group(1).split(","):
+    def selectors(group: str) -> str:
+        out = []
+        for selector in group.split(","):
             selector = selector.strip()
             if selector in (":root", "*", "body", f"body{root}", root):
-                selectors.append(root)
+                out.append(root)
             else:
-                selectors.append(f"{root} {selector}")
-        return ", ".join(selectors) + " {"
+                out.append(f"{root} {selector}")
+        return ", ".join(out)
 
-    return re.sub(r"([^{}]+)\{", scope, css)
+    out: list[str] = []
+    for match in re.finditer(r"(@media[^{]*)\{((?:[^{}]*\{[^{}]*\})*)\s*\}|([^{}@]+)\{([^{}]*)\}", css):
+        if match.group(1):
+            inner = "".join(f"{selectors(s)} {{{body}}}" for s, body in re.findall(r"([^{}]+)\{([^{}]*)\}",
+                                                                                  match.group(2)))
+            out.append(f"{match.group(1).strip()} {{{inner}}}")
+        else:
+            out.append(f"{selectors(match.group(3))} {{{match.group(4)}}}")
+    return "\n".join(out)
 
 
 def _label(chunk: Chunk, concept: Concept) -> str:
@@ -131,20 +144,37 @@ def lenses_html(e: Explained) -> str:
     return f'<dl class="lenses">{"".join(rows)}</dl>' if rows else ""
 
 
+def picture_html(e: Explained) -> str:
+    """The action lens's picture as inline SVG, with its caption ("" where there is none)."""
+    fig = e.picture
+    if fig is None:
+        return ""
+    return f'<figure class="picture">{svg(fig)}<figcaption>{escape(fig.caption)}</figcaption></figure>'
+
+
 def repairs_html(e: Explained) -> str:
     """What was repaired in a damaged copy, folded."""
     repairs = e.formula.repairs
     if not repairs:
         return ""
-    items = "".join(f"<li>{escape(r.what)}: <code>{escape(r.before)}</code> → <code>{escape(r.after)}</code>"
-                    f" ({escape(r.why)})</li>" for r in repairs)
+    items = "".join(f"<li>{escape(r.what)}: <code>{escape(_spelled(r.before))}</code> → "
+                    f"<code>{escape(_spelled(r.after))}</code></li>" for r in repairs)
     return (f'<details class="repairs"><summary>repaired {len(repairs)} thing(s) in the copy</summary>'
             f"<ul>{items}</ul></details>")
+
+
+def _spelled(latex: str) -> str:
+    """A piece of a repair as the learner reads it: in Unicode where it parses (``\\beta`` is
+    β), else with its commands' backslashes dropped (``\\frac`` is frac)."""
+    try:
+        return to_unicode(parse(latex).root)
+    except FormulaError:
+        return re.sub(r"\\([A-Za-z]+)", r"\1", latex)
 
 
 def explanation_html(e: Explained) -> str:
     """A self-contained fragment (for a notebook): the formula with its chunks boxed, the
     numbered chunks (hover or focus one for its concept's card), the notes, the lenses."""
     body = (f'<div class="math">{formula_mathml(e)}</div>{notes_html(e.warnings)}{chunks_html(e)}'
-            f"{lenses_html(e)}{repairs_html(e)}")
+            f"{lenses_html(e)}{picture_html(e)}{repairs_html(e)}")
     return f'<div class="thirdroad-explain"><style>{scope_css(stylesheet(), ".thirdroad-explain")}</style>{body}</div>'

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from thirdroad.formula.nearmiss import Note
-from thirdroad.formula.parse import Formula
+from thirdroad.formula.reading import Formula
+
+if TYPE_CHECKING:
+    from thirdroad.formula.explanation.pictures import Figure
 
 #: The three lenses: key, title in the terminal, label on a page.
 LENSES = (("names", "Names", "what it is called"),
@@ -68,6 +71,9 @@ class Explained(Protocol):
 
     @property
     def lenses(self) -> Mapping[str, str]: ...
+
+    @property
+    def picture(self) -> Figure | None: ...
 
 
 def by_path(chunks: Sequence[Chunk]) -> dict[str, list[Chunk]]:

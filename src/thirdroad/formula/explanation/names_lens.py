@@ -14,8 +14,8 @@ import thirdroad.concepts as concepts_module
 from thirdroad.formula.ast import Node, Relation, Symbol
 from thirdroad.formula.explanation.model import Chunk, by_path
 from thirdroad.formula.match import canon
-from thirdroad.formula.parse import Formula, parse
 from thirdroad.formula.phrases import concept_name, join, lower_first, meaning, notation, role_name, with_article, words
+from thirdroad.formula.reading import Formula, parse
 from thirdroad.formula.recognize import Recognition, quiet
 from thirdroad.formula.tables import CONDITION_RELATIONS
 

@@ -8,6 +8,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from thirdroad.formula.explanation.model import LENSES, Explained
+from thirdroad.formula.explanation.pictures import text as picture_text
 from thirdroad.formula.phrases import words
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ def renderable(e: Explained) -> RenderableType:
         parts.append(table)
     for key, title, _ in LENSES:
         parts.append(Text.assemble((f"{title}: ", "bold cyan"), e.lenses[key]))
+    fig = e.picture
+    if fig is not None:
+        parts.append(Text(picture_text(fig), style="cyan"))
     for w in e.warnings:
         parts.append(Text.assemble(("Warning (near miss, ", "bold red"), (w.concept, "bold red"),
                                    ("): ", "bold red"), w.message))

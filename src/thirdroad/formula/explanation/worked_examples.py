@@ -6,6 +6,7 @@ a variance the template derives from an input is that statistic of it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -19,10 +20,98 @@ from thirdroad.formula.explanation.model import Chunk
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.match import canon
 from thirdroad.formula.names import display
-from thirdroad.formula.parse import parse
 from thirdroad.formula.phrases import atom, notation
 from thirdroad.formula.program import Program, plan
+from thirdroad.formula.reading import parse
 from thirdroad.formula.recognize import Found, Recognition, atom_name, quiet
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example: the formula computed on small inputs.
+
+    ``inputs`` are keyed by the name the generated code gives each input (``beta_1``), ``shown``
+    says how the formula writes it (``β_1``); ``derived`` holds the inputs computed from another
+    one (the mean μ of x in a variance: ``{"mu": ("mean", "x", 1.0)}``, statistic, source and the
+    power the formula writes it with). ``result`` is the value; for several lines, ``output`` is
+    the last line's name and ``result`` its value. :meth:`with_values` computes it again with
+    some inputs changed (the web app's sliders)."""
+
+    node: Node
+    inputs: dict[str, Any]
+    shown: dict[str, str]
+    result: Any
+    derived: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+    output: str = ""
+
+    @property
+    def block(self) -> bool:
+        return bool(self.output)
+
+    @property
+    def text(self) -> str:
+        """The sentence of the action lens."""
+        if self.block:
+            given = ", ".join(f"{self.name(n)} = {fmt_value(v)}" for n, v in self.inputs.items())
+            return f"For example, one pass with {given} gives {self.name(self.output)} = {fmt_value(self.result)}."
+        order = [n for n in self.inputs if n not in self.derived] + list(self.derived)
+        given = ", ".join(f"{self.name(n)} = {fmt_value(self.inputs[n])}{self._from(n)}" for n in order)
+        text = f"For example, with {given}, it gives {fmt_value(self.result)}"
+        arr = np.asarray(self.result, dtype=np.float64)
+        total = round(float(arr.sum()), 9) + 0.0  # standardised values add up to 0, not -4.4e-16
+        if arr.ndim == 1 and arr.size > 1 and total in (0.0, 1.0):
+            # a total worth saying: weights that add up to one, standardised values to zero
+            text += f" (these add up to {total:.3g})"
+        return text + "."
+
+    def name(self, key: str) -> str:
+        """An input as the formula writes it."""
+        return self.shown.get(key, key)
+
+    def _from(self, key: str) -> str:
+        """`` (the mean of x)`` after a derived input's value; "" for the others."""
+        if key not in self.derived:
+            return ""
+        statistic, source, power = self.derived[key]
+        said = "standard deviation" if power == 2 and statistic == "variance" else statistic
+        return f" (the {said} of {self.shown.get(source, '')})"
+
+    def run(self, inputs: Mapping[str, Any]) -> Any:
+        """The formula's value (a block's last output) on ``inputs``; None where it cannot be
+        computed or is not finite."""
+        result = self.outputs(inputs)
+        if self.block:
+            result = result.get(self.output) if isinstance(result, dict) else None
+        if result is None or not np.all(np.isfinite(np.asarray(result, dtype=np.float64))):
+            return None
+        return result
+
+    def outputs(self, inputs: Mapping[str, Any]) -> Any:
+        """What the evaluator gives on ``inputs`` (for several lines, every line's value by
+        name), derived inputs computed from their source; None where it cannot compute."""
+        values = dict(inputs)
+        for key, (statistic, source, power) in self.derived.items():
+            values[key] = float(_STATISTIC[statistic](np.asarray(values[source], dtype=np.float64))) ** (1.0 / power)
+        return quiet(lambda: evaluate(self.node, **values))
+
+    def with_values(self, changes: Mapping[str, Any]) -> Example | None:
+        """The example with some inputs changed (same shapes; derived inputs follow their
+        source); None if the formula cannot be computed there."""
+        inputs = dict(self.inputs)
+        for key, value in changes.items():
+            if key not in inputs or key in self.derived:
+                raise KeyError(f"{key!r} is not an input of this example")
+            new = np.asarray(value, dtype=np.float64)
+            if new.shape != np.shape(inputs[key]):
+                raise ValueError(f"{key!r} takes a value of shape {np.shape(inputs[key])}, not {new.shape}")
+            inputs[key] = new if new.ndim else float(new)
+        result = self.run(inputs)
+        if result is None:
+            return None
+        for key in self.derived:
+            inputs[key] = float(_STATISTIC[self.derived[key][0]](
+                np.asarray(inputs[self.derived[key][1]], dtype=np.float64))) ** (1.0 / self.derived[key][2])
+        return replace(self, inputs=inputs, result=result)
 
 
 @cache
@@ -51,21 +140,28 @@ def _example_value(var: str, role: str, k: int = 0) -> Any:
     return typical.by_variable.get(var, typical.scalar)
 
 
-def action_lens(rec: Recognition, chunks: list[Chunk]) -> str:
-    """What the main concept does (or the part a line plays), then a worked example."""
+def worked_example(rec: Recognition) -> Example | None:
+    """The formula computed on small inputs: several lines in one pass, else the main expression."""
     main = rec.main
     if main is None:
+        return None
+    example = _block_example(rec) if isinstance(rec.formula.root, Block) else None
+    if example is None:
+        top = [f for f in rec.found if f.path == rec.main_path]
+        example = _worked_example(rec, main, top[0] if top else None)
+    return example
+
+
+def action_lens(rec: Recognition, chunks: list[Chunk], example: Example | None) -> str:
+    """What the main concept does (or the part a line plays), then the worked example."""
+    if rec.main is None:
         return ""
-    top = [f for f in rec.found if f.path == rec.main_path]
     concept_text = ""
     head = next((c for c in chunks if c.path == rec.main_path), None)
     if head is not None:
         # a line that is one part of an optimizer does what that part does, not the whole step
         concept_text = (head.does or concepts_module.catalog()[head.concept].action) + " "
-    example = _worked_example(rec, main, top[0] if top else None)
-    if isinstance(rec.formula.root, Block):
-        example = _block_example(rec) or example
-    return (concept_text + example).strip()
+    return (concept_text + (example.text if example is not None else "")).strip()
 
 
 def _counts(node: Node) -> set[Node]:
@@ -99,11 +195,11 @@ def fmt_value(value: Any) -> str:
     return "[" + "; ".join(", ".join(f"{v:.3g}" for v in row) for row in arr) + "]"
 
 
-def _block_example(rec: Recognition) -> str:
+def _block_example(rec: Recognition) -> Example | None:
     """One pass through several equations: the averages start at zero, the rest get small values."""
     program = quiet(lambda: plan(rec.formula.root))
     if program is None or not program.is_block or not program.outputs:
-        return ""
+        return None
     shown: dict[str, str] = {}
     for s in rec.formula.root.walk():
         if isinstance(s, Symbol):
@@ -127,14 +223,9 @@ def _block_example(rec: Recognition) -> str:
         else:
             inputs[name] = _vector(arrays)
             arrays += 1
-    results = quiet(lambda: evaluate(rec.formula.root, **inputs))
-    if not isinstance(results, dict):
-        return ""
-    last = program.outputs[-1]
-    if last not in results or not np.all(np.isfinite(np.asarray(results[last], dtype=np.float64))):
-        return ""
-    given = ", ".join(f"{shown.get(n, n)} = {fmt_value(v)}" for n, v in inputs.items())
-    return f"For example, one pass with {given} gives {shown.get(last, last)} = {fmt_value(results[last])}."
+    example = Example(rec.formula.root, inputs, shown, None, output=program.outputs[-1])
+    result = example.run(inputs)
+    return replace(example, result=result) if result is not None else None
 
 
 def _gradients_shown(program: Program, node: Node, axes: frozenset[str]) -> dict[str, str]:
@@ -170,12 +261,12 @@ def _template_inputs(found: Found, program: Program, axes: frozenset[str]
     return inputs, input_of
 
 
-def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
+def _worked_example(rec: Recognition, main: Node, found: Found | None) -> Example | None:
     """One line computed on example values: "For example, with z = [1, 2, 0.5], it gives ..."."""
     node = rec.canon_of.get(rec.main_path, main)
     program = quiet(lambda: plan(node))
     if program is None or not program.inputs or len(program.steps) != 1:
-        return ""
+        return None
     axes = program.steps[0].axes
     inputs, input_of = _template_inputs(found, program, axes) if found is not None else ({}, {})
     indexed = {program.name_of(s, axes)[0] for s in node.walk()
@@ -187,36 +278,20 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> str:
         elif name not in inputs:
             arrays = sum(1 for v in inputs.values() if np.ndim(v) == 1)
             inputs[name] = _vector(arrays) if name in indexed else concepts_module.typical_values().scalar
-    derived: dict[str, str] = {}  # input name -> the statistic it is, of which input
+    derived: dict[str, tuple[str, str, float]] = {}  # input name -> (statistic, of which input, power)
     if found is not None:
         _normalise_weights(found.template, input_of, inputs)
         made = _derive(found, node, program, axes, input_of, inputs)
         if made is None:
-            return ""  # a quantity the catalog derives from the inputs that cannot be computed here
+            return None  # a quantity the catalog derives from the inputs that cannot be computed here
         derived = made
-    result = quiet(lambda: evaluate(node, **inputs))
-    if result is None or not np.all(np.isfinite(np.asarray(result, dtype=np.float64))):
-        return ""
     shown = {program.name_of(s, axes)[0]: display(_plain(s) if program.name_of(s, axes)[1] else s)
              for s in node.walk() if isinstance(s, Symbol)}
     shown.update(_gradients_shown(program, node, axes))
-    order = [name for name in inputs if name not in derived] + list(derived)
-    given = ", ".join(f"{shown.get(name, name)} = {fmt_value(inputs[name])}" + _derived_from(name, derived, shown)
-                      for name in order)
-    text = f"For example, with {given}, it gives {fmt_value(result)}"
-    arr = np.asarray(result, dtype=np.float64)
-    if arr.ndim == 1 and arr.size > 1:
-        total = round(float(arr.sum()), 12) + 0.0  # standardised values add up to 0, not -4.4e-16
-        text += f" (these add up to {total:.3g})"
-    return text + "."
-
-
-def _derived_from(name: str, derived: Mapping[str, str], shown: Mapping[str, str]) -> str:
-    """`` (the mean of x)`` after a derived input's value; "" for the others."""
-    if name not in derived:
-        return ""
-    statistic, _, source = derived[name].partition(" of ")
-    return f" (the {statistic} of {shown.get(source, '')})"
+    example = Example(node, inputs, shown, None, derived)
+    given = {k: v for k, v in inputs.items() if k not in derived}
+    result = example.run(given)
+    return replace(example, result=result) if result is not None else None
 
 
 _STATISTIC: dict[str, Callable[[Any], Any]] = {"mean": np.mean, "variance": np.var, "standard deviation": np.std}
@@ -234,13 +309,13 @@ def _normalise_weights(template: Template, input_of: Mapping[str, str], inputs: 
 
 
 def _derive(found: Found, node: Node, program: Program, axes: frozenset[str],
-            input_of: Mapping[str, str], inputs: dict[str, Any]) -> dict[str, str] | None:
+            input_of: Mapping[str, str], inputs: dict[str, Any]) -> dict[str, tuple[str, str, float]] | None:
     """Set the names the catalog derives from an input (the mean μ of x in a variance) to that
-    statistic of the example's input. Returns ``{input name: "mean of <input name>"}``, or None
-    when a derived name cannot be found or computed, so that no example with made-up values for
-    it is shown."""
+    statistic of the example's input. Returns ``{input name: (statistic, source input, power)}``,
+    or None when a derived name cannot be found or computed, so that no example with made-up
+    values for it is shown."""
     template = found.template
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str, float]] = {}
     for written, statistic, var in template.derived:
         source = input_of.get(var)
         if source is None or source not in inputs:
@@ -256,7 +331,7 @@ def _derive(found: Found, node: Node, program: Program, axes: frozenset[str],
             return None
         value = float(_STATISTIC[statistic](np.asarray(inputs[source], dtype=np.float64)))
         inputs[name] = value ** (1.0 / power)
-        out[name] = f"{'standard deviation' if power == 2 and statistic == 'variance' else statistic} of {source}"
+        out[name] = (statistic, source, power)
     return out
 
 

@@ -93,6 +93,11 @@ async function explainNow() {
     $("#explain-lenses").innerHTML = data.html.lenses;  // server-built, escaped
     $("#explain-warnings").innerHTML = data.html.notes;
     $("#explain-repairs").innerHTML = data.html.repairs;
+    $("#explain-picture").innerHTML = data.html.picture;  // server-built SVG
+    explained = { text, data };
+    faded = [];
+    renderFade(null);
+    renderSliders(data.example);
     $("#explain-latex").textContent = data.latex;
     $("#explain-notation").textContent = data.notation;
     const names = (data.concepts || []).map((c) => (data.names && data.names[c]) || c);
@@ -108,6 +113,100 @@ async function explainNow() {
     $("#explain-error").hidden = false; $("#explain-out").hidden = true;
   }
 }
+
+// ------------------------------------------------------------------ fade out, sliders
+
+let explained = null;  // the formula on show and its explanation
+let faded = [];         // what the learner faded out: places in the tree or symbols as written
+
+function renderFade(f) {
+  for (const node of $$("#explain-math .faded")) node.classList.remove("faded");
+  $("#explain-fade").hidden = !f;
+  $("#fade-clear").hidden = !f;
+  if (!f) return;
+  for (const what of faded) {
+    for (const node of $$(`#explain-math [data-node="${what}"]`)) node.classList.add("faded");
+  }
+  $("#fade-says").textContent = f.says.charAt(0).toUpperCase() + f.says.slice(1);
+  $("#fade-math").innerHTML = f.mathml;       // server-built MathML
+  $("#fade-lenses").innerHTML = f.html.lenses;  // server-built, escaped
+}
+
+async function fadeNow() {
+  if (!explained) return;
+  if (!faded.length) { renderFade(null); $("#explain-status").textContent = ""; return; }
+  try {
+    const data = await api("POST", "/api/explain", { text: explained.text, fade: faded });
+    renderFade(data.faded);
+  } catch (err) {
+    faded = [];
+    renderFade(null);
+    $("#explain-status").textContent = err.message;
+  }
+}
+
+function toggleFade(what) {
+  faded = faded.includes(what) ? faded.filter((w) => w !== what) : [...faded, what];
+  fadeNow();
+}
+
+function clickToFade(event) {
+  const node = event.target.closest("[data-node]");
+  if (!node || !$("#explain-math").contains(node) || node.getAttribute("data-node") === "0") return;
+  // a symbol's own letters fade the symbol; a click inside a box fades the whole box
+  const box = node.closest(".chunk");
+  const target = node.matches("mi, mn, msub, msup, msubsup, mover") || !box ? node : box;
+  toggleFade(target.getAttribute("data-node"));
+}
+
+function sliderRange(value) {
+  if (value > 0 && value < 1) return [0, 0.999, 0.001];
+  const reach = Math.max(5, 2 * Math.abs(value));
+  return [-reach, reach, reach / 100];
+}
+
+function renderSliders(example) {
+  const list = $("#slider-list");
+  list.replaceChildren();
+  const inputs = (example && example.inputs) || [];
+  for (const input of inputs) {
+    const values = Array.isArray(input.value) ? input.value : [input.value];
+    if (values.length > 6) continue;
+    values.forEach((value, i) => {
+      if (value !== 0 && Math.abs(value) < 1e-4) return;  // an epsilon: nothing to see moving it
+      const [min, max, step] = sliderRange(value);
+      const label = Array.isArray(input.value) ? `${input.shown}, entry ${i + 1}` : input.shown;
+      const slider = el("input", { type: "range", min: String(min), max: String(max), step: String(step),
+                                   value: String(value), "data-name": input.name, "data-entry": String(i) });
+      slider.setAttribute("aria-label", label);
+      const shown = el("output", { text: String(value) });
+      slider.addEventListener("input", () => { shown.textContent = Number(slider.value).toPrecision(3); recompute(); });
+      list.append(el("label", { class: "slider" }, el("span", { text: label }), slider, shown));
+    });
+  }
+  $("#explain-sliders").hidden = !list.children.length;
+}
+
+const recompute = debounce(async () => {
+  if (!explained) return;
+  const values = {};
+  for (const input of (explained.data.example || { inputs: [] }).inputs) {
+    const current = Array.isArray(input.value) ? [...input.value] : input.value;
+    for (const slider of $$(`#slider-list input[data-name="${input.name}"]`)) {
+      const value = Number(slider.value);
+      if (Array.isArray(current)) current[Number(slider.dataset.entry)] = value; else values[input.name] = value;
+    }
+    if (Array.isArray(current)) values[input.name] = current;
+  }
+  try {
+    const data = await api("POST", "/api/explain", { text: explained.text, values });
+    $("#explain-lenses").innerHTML = data.html.lenses;   // server-built, escaped
+    $("#explain-picture").innerHTML = data.html.picture;  // server-built SVG
+    $("#explain-status").textContent = "";
+  } catch (err) {
+    $("#explain-status").textContent = err.message;
+  }
+}, 120);
 
 // ------------------------------------------------------------------ read
 
@@ -140,7 +239,7 @@ function renderReading(data) {
   reading.formulas.forEach((f, i) => {
     const card = el("section", { class: f.explanation ? "formula" : "formula unread", id: `read-f-${i}` },
       el("div", { class: "where", text: `#${i + 1} · ${f.location} · ${f.found_by}` }),
-      f.context ? el("blockquote", { class: "context", text: f.context }) : null);
+      f.context_shown ? el("blockquote", { class: "context", text: f.context_shown }) : null);
     if (f.explanation) {
       const math = el("div", { class: "math" });
       math.innerHTML = f.mathml;  // server-built MathML
@@ -149,6 +248,7 @@ function renderReading(data) {
       card.append(el("p", { class: "concepts", text: names.length ? `concepts: ${names.join(", ")}` : "no named concept" }));
       for (const w of f.explanation.warnings) card.append(noteNode(w));
     } else {
+      card.classList.add("unread");
       card.append(el("pre", { text: f.text }), el("div", { class: "error", text: f.error ? f.error.message : "not read" }));
     }
     out.append(card);
@@ -275,8 +375,9 @@ function listConcepts() {
   const shown = allConcepts.filter((c) => (!family || c.family === family) &&
     words.every((w) => `${c.id} ${c.name} ${c.summary}`.toLowerCase().includes(w)));
   $("#concept-list").replaceChildren(...shown.map((c) => {
-    const item = el("li", { "data-concept": c.id }, el("span", { text: c.name }), el("span", { class: "family", text: c.family }));
+    const item = el("li", { "data-concept": c.id, tabIndex: 0 }, el("span", { text: c.name }), el("span", { class: "family", text: c.family }));
     item.addEventListener("click", () => showConcept(c.id));
+    item.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); showConcept(c.id); } });
     return item;
   }));
 }
@@ -303,6 +404,10 @@ async function showConcept(id) {
 document.addEventListener("DOMContentLoaded", () => {
   for (const button of $$("nav button")) button.addEventListener("click", () => showTab(button.dataset.tab));
   $("#formula").addEventListener("input", debounce(explainNow, 200));
+  $("#explain-math").addEventListener("click", clickToFade);
+  $("#fade-button").addEventListener("click", () => { const w = $("#fade-what").value.trim(); if (w) toggleFade(w); });
+  $("#fade-what").addEventListener("keydown", (event) => { if (event.key === "Enter") $("#fade-button").click(); });
+  $("#fade-clear").addEventListener("click", () => { faded = []; fadeNow(); });
   for (const button of $$(".example")) {
     button.addEventListener("click", () => { $("#formula").value = button.dataset.formula; explainNow(); });
   }
