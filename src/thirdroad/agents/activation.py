@@ -454,9 +454,10 @@ class ActivationAgent:
         return f"<ActivationAgent {self.name}{' (' + extra + ')' if extra else ''}>"
 
     def _repr_html_(self) -> str:
-        import html
+        """In a notebook: what the activation does, then its curve and slope."""
+        from thirdroad.agents._html import agent_html
 
-        return "<pre>" + html.escape(self.describe()) + "</pre>"
+        return agent_html(self.describe(), self.plot(), f"the curve of {self.name} and its slope")
 
 
 def _edge(x: float) -> str:

@@ -341,9 +341,10 @@ class MatrixAgent:
         return f"<MatrixAgent {rows}x{cols}: {', '.join(_ordered(self.kinds)) or 'general'}>"
 
     def _repr_html_(self) -> str:
-        import html
+        """In a notebook: what the matrix does, then the picture of it acting on the plane."""
+        from thirdroad.agents._html import agent_html
 
-        return "<pre>" + html.escape(self.describe()) + "</pre>"
+        return agent_html(self.describe(), self.plot(), "the matrix acting on the unit grid and on a shape")
 
 
 def _ordered(kinds: Any) -> list[str]:

@@ -232,9 +232,10 @@ class Race:
         return self.describe()
 
     def _repr_html_(self) -> str:
-        import html
+        """In a notebook: one sentence per optimizer, then their paths over the surface."""
+        from thirdroad.agents._html import agent_html
 
-        return "<pre>" + html.escape(self.describe()) + "</pre>"
+        return agent_html(self.describe(), self.plot(), f"the optimizers' paths over the {self.surface.name} surface")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: each optimizer's end point, loss, steps to the goal and words."""
@@ -347,9 +348,10 @@ class OptimizerAgent:
         return f"<OptimizerAgent {self.name}{'' if self.lr is None else f' lr={self.lr:g}'}>"
 
     def _repr_html_(self) -> str:
-        import html
+        """In a notebook: what the optimizer does, then its path on a surface."""
+        from thirdroad.agents._html import agent_html
 
-        return "<pre>" + html.escape(self.describe()) + "</pre>"
+        return agent_html(self.describe(), self.plot(), f"the path of {self.name} on a surface")
 
 
 __all__ = ["RACERS", "SURFACES", "Entrant", "OptimizerAgent", "Race", "Racer", "Run", "race", "run"]
