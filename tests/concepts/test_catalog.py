@@ -99,10 +99,15 @@ def test_every_template_can_call_its_reference() -> None:
 
 def test_every_reference_function_serves_a_template() -> None:
     used = {t.reference for t in concepts.catalog().templates()}
-    public = {name for name, fn in vars(references).items()
-              if inspect.isfunction(fn) and fn.__module__ == references.__name__
-              and not name.startswith("_")}
+    public = set(references.functions())
+    assert len(public) > 200, "the families' reference functions are all found"
     assert public - used == set(), "reference functions no template uses"
+
+
+def test_each_family_has_its_module_of_references() -> None:
+    assert set(references.FAMILIES) == set(concepts.catalog().families)
+    for name, module in references.FAMILIES.items():
+        assert module.__name__.endswith(f".{name}")
 
 
 def test_shared_normalisation_formula_names_all_four() -> None:

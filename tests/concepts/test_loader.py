@@ -94,8 +94,8 @@ def test_unresolved_reference(tmp_path: Path) -> None:
 
 
 def test_reference_that_does_not_take_the_variables(tmp_path: Path) -> None:
-    write(tmp_path, reference="leaky_relu")
-    with pytest.raises(CatalogError, match=r"parameters with no variable: \['negative_slope'\]"):
+    write(tmp_path, reference="swish")
+    with pytest.raises(CatalogError, match=r"parameters with no variable: \['beta'\]"):
         load(tmp_path)
 
 
@@ -236,3 +236,30 @@ def test_derived_names_are_statistics_of_a_variable_written_in_the_template(tmp_
         path.write_text(text.replace("reference =", f"derived = {{ {bad} }}\nreference ="))
         with pytest.raises(CatalogError, match=message):
             load(tmp_path)
+
+
+def test_near_miss_kinds_are_the_known_ones(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    text = path.read_text()
+    path.write_text(text.replace("references =", 'near_misses = ["lost_exp", "sign"]\nreferences ='))
+    thing = load(tmp_path)["thing"]
+    assert thing.near_misses == ("lost_exp", "sign") and thing.to_dict()["near_misses"] == ["lost_exp", "sign"]
+    path.write_text(text.replace("references =", 'near_misses = ["lost_sine"]\nreferences ='))
+    with pytest.raises(CatalogError, match="unknown near-miss kind 'lost_sine'"):
+        load(tmp_path)
+
+
+def test_domains_say_what_values_a_variable_takes_and_how_many_axes(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    text = path.read_text()
+    path.write_text(text.replace("reference =", 'domains = { x = ["in (0, 1)", "at least 1 axis"] }\nreference ='))
+    x = load(tmp_path)["thing"].formulas[0].variable("x")
+    assert x.domain == ("in (0, 1)", "at least 1 axis") and x.axes == (1, True)
+    path.write_text(text.replace("reference =", 'domains = { x = "3 axes" }\nreference ='))
+    assert load(tmp_path)["thing"].formulas[0].variable("x").axes == (3, False)
+    path.write_text(text.replace("reference =", 'domains = { x = "postive" }\nreference ='))
+    with pytest.raises(CatalogError, match="unknown domain 'postive' \\(did you mean 'positive'\\?\\)"):
+        load(tmp_path)
+    path.write_text(text.replace("reference =", 'domains = { y = "positive" }\nreference ='))
+    with pytest.raises(CatalogError, match="'domains' must be a table of declared variables"):
+        load(tmp_path)

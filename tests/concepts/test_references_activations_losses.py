@@ -204,3 +204,24 @@ def test_vae_kl_term_matches_torch_distributions(rng: np.random.Generator) -> No
     expected = torch.distributions.kl_divergence(q, p).sum()
     close(R.kl_gaussian_standard(mu, logvar), expected)
     close(R.kl_gaussian_neg(mu, logvar), -expected)
+
+
+def test_every_derivative_written_beside_a_reference_is_its_slope_or_jacobian() -> None:
+    """Central differences away from the kinks: the slopes and Jacobians agree with the values."""
+    x = np.array([-4.3, -2.2, -0.8, -0.3, 0.2, 0.7, 1.9, 4.1])
+    h = 1e-6
+    written = {name for name in R.functions() if R.derivative_of(name) is not None}
+    assert {"sigmoid", "relu", "gelu", "softplus", "softmax", "glu", "threshold"} <= written
+    for name in sorted(written):
+        fn, d = R.functions()[name], R.derivative_of(name)
+        assert d is not None
+        if name == "glu":
+            a, b = x[:4], x[4:]
+            numeric = np.stack([(fn(*np.split(x + h * e, 2)) - fn(*np.split(x - h * e, 2))) / (2 * h)
+                                for e in np.eye(8)], axis=1)
+            assert np.allclose(d(a, b), numeric, atol=1e-6), name
+            continue
+        numeric_jac = np.stack([(fn(x + h * e) - fn(x - h * e)) / (2 * h) for e in np.eye(len(x))], axis=1)
+        got = d(x)
+        expected = np.diag(numeric_jac) if got.ndim == 1 else numeric_jac
+        assert np.allclose(got, expected, atol=1e-6), name

@@ -9,6 +9,7 @@ from scipy import special
 
 from thirdroad.formula import FormulaError, parse
 from thirdroad.formula.compile import compile
+from thirdroad.formula.errors import ValuesError
 from thirdroad.formula.evaluate import evaluate
 
 ADAM = r"""\begin{aligned}
@@ -205,3 +206,52 @@ def test_minus_one_on_a_product_of_matrices_is_the_matrix_inverse() -> None:
     np.testing.assert_allclose(w, np.linalg.solve(x.T @ x + 0.5 * np.eye(4), x.T @ y), rtol=1e-10)
     assert evaluate(parse(r"(1 + x)^{-1}"), x=3.0) == pytest.approx(0.25)
     assert type(parse(r"(A x)^{-1}").root).__name__ == "Power"  # A x is a vector, not a matrix
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "says"),
+    [
+        (r"y_i = \sum_j x_{ij}", {"x": np.ones(3)}, "written with the indices i, j, but its value has 1 axis"),
+        (r"W x", {"W": np.ones((3, 3)), "x": np.ones(4)}, "cannot be multiplied"),
+        (r"x + y", {"x": np.ones(3), "y": np.ones(4)}, "cannot be added"),
+        (r"\det(A)", {"A": np.ones(3)}, "needs a square matrix"),
+        (r"A^{-1} b", {"A": np.ones((2, 2)), "b": np.ones(2)}, "singular"),
+        (r"\sum_i x_i y_i", {"x": np.ones(3), "y": np.ones(4)}, "runs over 3 entries in one value but over 4"),
+        (r"\sum_i x_i", {"x": 2.0}, "value has 0 axes"),
+        (r"x^\top A y", {"x": np.ones(2), "A": np.ones((2, 2, 2)), "y": np.ones(2)}, "no single meaning"),
+    ],
+)
+def test_values_that_do_not_fit_are_a_values_error(text: str, values: dict, says: str) -> None:
+    with pytest.raises(ValuesError, match=says):
+        evaluate(text, **values)
+
+
+def test_compiled_code_refuses_values_that_do_not_fit_as_the_evaluator_does() -> None:
+    fn = compile(r"W x")
+    with pytest.raises(ValuesError, match="cannot be multiplied"):
+        fn(W=np.ones((3, 3)), x=np.ones(4))
+
+
+def test_a_primed_index_is_an_index_of_its_own(rng: np.random.Generator) -> None:
+    # c and c' are two indices: the numerator keeps c, the denominator sums over c'
+    text = r"\frac{\exp(a_c)}{\sum_{c'} \exp(a_{c'})}"
+    a = rng.normal(size=5)
+    assert np.allclose(evaluate(text, a=a), special.softmax(a))
+    assert np.allclose(compile(text)(a=a), special.softmax(a))
+    w, h = rng.normal(size=4), 0.7  # in index notation each w_c is one number
+    scores = r"P(c) = \frac{\exp(w_c^\top h)}{\sum_{c'} \exp(w_{c'}^\top h)}"
+    assert np.allclose(evaluate(scores, w=w, h=h), special.softmax(w * h))
+
+
+def test_the_log_to_base_e_is_the_natural_log() -> None:
+    assert np.isclose(evaluate(r"y = \log_e(x)", x=np.e**3), 3.0)
+    assert np.isclose(compile(r"y = \log_e(x + 1)")(x=np.e - 1), 1.0)
+    assert np.isclose(evaluate(r"\log_b(x)", x=8.0, b=2.0), 3.0)
+
+
+@pytest.mark.parametrize("text", [r"\cos(x_1, x_2)", r"\exp(a, b)", r"\operatorname{diag}(a, b, c)"])
+def test_a_function_given_more_arguments_than_it_takes_is_a_formula_error(text: str) -> None:
+    with pytest.raises(FormulaError, match="takes 1 argument"):
+        compile(text)
+    with pytest.raises(FormulaError, match="takes 1 argument"):
+        evaluate(text, x_1=1.0, x_2=2.0, a=1.0, b=2.0, c=3.0)

@@ -19,6 +19,7 @@ import pytest
 import thirdroad.concepts as concepts
 from thirdroad.formula import Explanation, FormulaError, explain, parse
 from thirdroad.formula.match import PVar, canon, match
+from thirdroad.formula.nearmiss import REPAIRS, checked_for
 from thirdroad.formula.recognize import (
     agree,
     compile_template,
@@ -340,3 +341,45 @@ def test_weights_known_to_add_up_to_one_make_an_average(text: str, concepts_foun
     rec = recognize(text)
     assert concepts_found <= set(rec.defining)
 
+
+
+# Template formulas the numbers contradict on their own, for a reason the evaluator cannot see:
+# the Jacobian of a vector-Jacobian product is drawn square, so v J is read entry by entry; the
+# sigma of a spectral norm (the largest singular value) is read as the logistic sigmoid.
+_CONTRADICTED = {r"\frac{\partial L}{\partial y} \frac{\partial y}{\partial x}", r"\frac{W}{\sigma(W)}"}
+
+
+def test_every_template_is_confirmed_by_the_numbers_on_its_own_formula() -> None:
+    verdicts: dict[object, list[str]] = {}
+    for ct in library().all:
+        tree = canon(parse(ct.template.latex, "latex").root)
+        bindings = next(match(ct.pattern, tree, {}), None)
+        if bindings is not None:
+            verdicts.setdefault(confirm(ct, tree, bindings), []).append(ct.template.latex)
+    assert set(verdicts.get(False, [])) == _CONTRADICTED
+    # None: a label, a function, a setting the formula does not show, a derivative ...
+    assert len(verdicts[True]) >= 190 and len(verdicts[True]) > 2 * len(verdicts.get(None, []))
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (r"\frac{\exp(e_{ij})}{\sum_{k} \exp(e_{ik})}", "attention_weights"),  # scores in two indices
+        (r"\frac{x_i}{\sqrt{\frac{1}{n} \sum_{j} x_j^2 + \epsilon}} \gamma_i", "rms_norm"),
+        (r"\frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}} * \gamma + \beta", "layer_norm"),
+        (r"\tanh(W_{hh} h_{t-1} + W_{xh} x_t + b_h)", "rnn_cell"),  # one bias: the second is zero
+    ],
+)
+def test_matches_the_old_samples_could_not_check_are_confirmed(text: str, concept: str) -> None:
+    rec = recognize(text)
+    hits = [f for f in rec.found if f.path == rec.main_path and f.concept == concept]
+    assert hits and hits[0].confirmed
+
+
+def test_near_miss_checks_are_the_catalogs_kinds_and_each_has_its_concepts() -> None:
+    kinds = {name for name, _ in REPAIRS} | {"hats"}
+    assert kinds == set(concepts.NEAR_MISS_KINDS)
+    for kind in kinds:
+        assert checked_for(kind), kind
+    assert {"softmax", "attention_weights"} <= checked_for("lost_exp")
+    assert "gradient_descent" in checked_for("sign") and "softmax" not in checked_for("sign")

@@ -11,200 +11,88 @@ array([0. , 0.5])
 
 from __future__ import annotations
 
-import math
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+import thirdroad.concepts as concepts_module
 from thirdroad.agents import _format as fmt
 from thirdroad.agents._errors import AgentInputError
+from thirdroad.concepts import references
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 Array = NDArray[np.float64]
-Fn = Callable[[Array, dict[str, float]], Array]
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
-_erf = np.vectorize(math.erf, otypes=[np.float64])
-
-
-def _sigmoid(x: Array) -> Array:
-    e = np.exp(-np.abs(x))  # never exponentiate a large positive number
-    out: Array = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-    return out
-
-
-def _softplus(x: Array, beta: float = 1.0, threshold: float = 20.0) -> Array:
-    out: Array = np.where(beta * x > threshold, x, np.logaddexp(0.0, beta * x) / beta)
-    return out
-
-
-def _phi(x: Array) -> Array:
-    out: Array = 0.5 * (1 + _erf(x / math.sqrt(2)))
-    return out
-
-
-def _gelu_tanh_parts(x: Array) -> tuple[Array, Array]:
-    k = math.sqrt(2 / math.pi)
-    t = np.tanh(k * (x + 0.044715 * x**3))
-    value = 0.5 * x * (1 + t)
-    slope = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
-    return value, slope
-
-
-def _mish_parts(x: Array) -> tuple[Array, Array]:
-    t = np.tanh(_softplus(x))
-    return x * t, t + x * (1 - t * t) * _sigmoid(x)
-
-
-def _threshold(x: Array, threshold: float, value: float) -> Array:
-    out: Array = np.where(x > threshold, x, np.float64(value))
-    return out
 
 
 @dataclass(frozen=True)
-class Elementwise:
-    """A function applied to each number on its own, with its slope."""
+class Words:
+    """How the agent tells what an element-wise activation does: its title and a phrase with
+    ``{params}`` to fill in. The numbers (values, slopes, PyTorch's default settings) come from
+    the catalog's reference of the same name and the derivative written beside it."""
 
     title: str
-    does: str  # what it does, with {params} to fill in
-    value: Fn
-    slope: Fn
-    defaults: dict[str, float] = field(default_factory=dict)
+    does: str
 
 
-def _f(fn: Callable[..., Array]) -> Fn:
-    return lambda x, p: fn(x, **p)
+ELEMENTWISE: dict[str, Words] = {
+    "sigmoid": Words("Sigmoid", "squashes any number into the range (0, 1)"),
+    "tanh": Words("Tanh", "squashes any number into (-1, 1), keeping its sign"),
+    "relu": Words("ReLU", "keeps positive numbers and sets negative ones to 0"),
+    "relu6": Words("ReLU6", "keeps numbers between 0 and 6 and clips the rest to 0 or 6"),
+    "leaky_relu": Words("Leaky ReLU", "keeps positive numbers and multiplies negative ones by {negative_slope}"),
+    "elu": Words("ELU", "keeps positive numbers and bends negative ones smoothly towards -{alpha}"),
+    "selu": Words("SELU", "scales positive numbers by 1.05 and bends negative ones towards -1.76, "
+                  "so layer outputs keep mean 0 and variance 1"),
+    "celu": Words("CELU", "keeps positive numbers and bends negative ones smoothly towards -{alpha}"),
+    "gelu": Words("GELU", "lets each number through in proportion to how likely a standard normal "
+                  "value is to be smaller: large positives pass, large negatives become 0"),
+    "gelu_tanh": Words("GELU (tanh approximation)", "is GELU computed with a tanh curve instead of the "
+                       "normal distribution"),
+    "silu": Words("SiLU (swish)", "multiplies each number by its own sigmoid: like ReLU, but smooth"),
+    "mish": Words("Mish", "multiplies each number by tanh(softplus(x)): smooth, like SiLU"),
+    "softplus": Words("Softplus", "is a smooth ReLU, log(1 + e^x): always positive, close to x for large x"),
+    "softsign": Words("Softsign", "squashes into (-1, 1) like tanh, but reaches the ends more slowly"),
+    "log_sigmoid": Words("Log-sigmoid", "is the log of the sigmoid: near 0 for large positives, near x for "
+                         "large negatives"),
+    "hardtanh": Words("Hardtanh", "clips numbers to [{min_val}, {max_val}]"),
+    "hardsigmoid": Words("Hard sigmoid", "is a straight-line sigmoid: 0 below -3, 1 above 3, a ramp between"),
+    "hardswish": Words("Hard swish", "multiplies each number by its hard sigmoid: a cheap SiLU"),
+    "softshrink": Words("Softshrink", "moves every number {lambd} closer to 0, and sets those within "
+                        "{lambd} of 0 to 0"),
+    "hardshrink": Words("Hardshrink", "sets numbers within {lambd} of 0 to 0 and keeps the rest"),
+    "tanhshrink": Words("Tanhshrink", "subtracts tanh(x) from x: almost 0 near 0, about x - 1 far out"),
+    "prelu": Words("PReLU", "keeps positive numbers and multiplies negative ones by a learned slope "
+                   "({weight} here, PyTorch's starting value)"),
+    "threshold": Words("Threshold", "keeps numbers above {threshold} and replaces the rest by {value}"),
+}
 
 
-ELEMENTWISE: dict[str, Elementwise] = {
-    "sigmoid": Elementwise(
-        "Sigmoid", "squashes any number into the range (0, 1)",
-        _f(_sigmoid), _f(lambda x: _sigmoid(x) * (1 - _sigmoid(x))),
-    ),
-    "tanh": Elementwise(
-        "Tanh", "squashes any number into (-1, 1), keeping its sign",
-        _f(np.tanh), _f(lambda x: 1 - np.tanh(x) ** 2),
-    ),
-    "relu": Elementwise(
-        "ReLU", "keeps positive numbers and sets negative ones to 0",
-        _f(lambda x: np.maximum(x, 0.0)), _f(lambda x: (x > 0).astype(np.float64)),
-    ),
-    "relu6": Elementwise(
-        "ReLU6", "keeps numbers between 0 and 6 and clips the rest to 0 or 6",
-        _f(lambda x: np.clip(x, 0.0, 6.0)), _f(lambda x: ((x > 0) & (x < 6)).astype(np.float64)),
-    ),
-    "leaky_relu": Elementwise(
-        "Leaky ReLU", "keeps positive numbers and multiplies negative ones by {negative_slope}",
-        _f(lambda x, negative_slope: np.where(x > 0, x, negative_slope * x)),
-        _f(lambda x, negative_slope: np.where(x > 0, 1.0, negative_slope)),
-        {"negative_slope": 0.01},
-    ),
-    "elu": Elementwise(
-        "ELU", "keeps positive numbers and bends negative ones smoothly towards -{alpha}",
-        _f(lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))),
-        _f(lambda x, alpha: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))),
-        {"alpha": 1.0},
-    ),
-    "selu": Elementwise(
-        "SELU", "scales positive numbers by 1.05 and bends negative ones towards -1.76, "
-        "so layer outputs keep mean 0 and variance 1",
-        _f(lambda x: _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0.0)))),
-        _f(lambda x: _SELU_SCALE * np.where(x > 0, 1.0, _SELU_ALPHA * np.exp(np.minimum(x, 0.0)))),
-    ),
-    "celu": Elementwise(
-        "CELU", "keeps positive numbers and bends negative ones smoothly towards -{alpha}",
-        _f(lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))),
-        _f(lambda x, alpha: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha))),
-        {"alpha": 1.0},
-    ),
-    "gelu": Elementwise(
-        "GELU", "lets each number through in proportion to how likely a standard normal "
-        "value is to be smaller: large positives pass, large negatives become 0",
-        _f(lambda x: x * _phi(x)),
-        _f(lambda x: _phi(x) + x * np.exp(-x * x / 2) / math.sqrt(2 * math.pi)),
-    ),
-    "gelu_tanh": Elementwise(
-        "GELU (tanh approximation)", "is GELU computed with a tanh curve instead of the "
-        "normal distribution",
-        _f(lambda x: _gelu_tanh_parts(x)[0]), _f(lambda x: _gelu_tanh_parts(x)[1]),
-    ),
-    "silu": Elementwise(
-        "SiLU (swish)", "multiplies each number by its own sigmoid: like ReLU, but smooth",
-        _f(lambda x: x * _sigmoid(x)),
-        _f(lambda x: _sigmoid(x) * (1 + x * (1 - _sigmoid(x)))),
-    ),
-    "mish": Elementwise(
-        "Mish", "multiplies each number by tanh(softplus(x)): smooth, like SiLU",
-        _f(lambda x: _mish_parts(x)[0]), _f(lambda x: _mish_parts(x)[1]),
-    ),
-    "softplus": Elementwise(
-        "Softplus", "is a smooth ReLU, log(1 + e^x): always positive, close to x for large x",
-        _f(_softplus), _f(lambda x, beta, threshold: np.where(beta * x > threshold, 1.0, _sigmoid(beta * x))),
-        {"beta": 1.0, "threshold": 20.0},
-    ),
-    "softsign": Elementwise(
-        "Softsign", "squashes into (-1, 1) like tanh, but reaches the ends more slowly",
-        _f(lambda x: x / (1 + np.abs(x))), _f(lambda x: 1 / (1 + np.abs(x)) ** 2),
-    ),
-    "log_sigmoid": Elementwise(
-        "Log-sigmoid", "is the log of the sigmoid: near 0 for large positives, near x for "
-        "large negatives",
-        _f(lambda x: -_softplus(-x)), _f(lambda x: _sigmoid(-x)),
-    ),
-    "hardtanh": Elementwise(
-        "Hardtanh", "clips numbers to [{min_val}, {max_val}]",
-        _f(lambda x, min_val, max_val: np.clip(x, min_val, max_val)),
-        _f(lambda x, min_val, max_val: ((x > min_val) & (x < max_val)).astype(np.float64)),
-        {"min_val": -1.0, "max_val": 1.0},
-    ),
-    "hardsigmoid": Elementwise(
-        "Hard sigmoid", "is a straight-line sigmoid: 0 below -3, 1 above 3, a ramp between",
-        _f(lambda x: np.clip(x / 6 + 0.5, 0.0, 1.0)),
-        _f(lambda x: np.where((x > -3) & (x < 3), 1 / 6, 0.0)),
-    ),
-    "hardswish": Elementwise(
-        "Hard swish", "multiplies each number by its hard sigmoid: a cheap SiLU",
-        _f(lambda x: x * np.clip(x + 3, 0.0, 6.0) / 6),
-        _f(lambda x: np.where(x <= -3, 0.0, np.where(x < 3, x / 3 + 0.5, 1.0))),
-    ),
-    "softshrink": Elementwise(
-        "Softshrink", "moves every number {lambd} closer to 0, and sets those within "
-        "{lambd} of 0 to 0",
-        _f(lambda x, lambd: np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0))),
-        _f(lambda x, lambd: (np.abs(x) > lambd).astype(np.float64)),
-        {"lambd": 0.5},
-    ),
-    "hardshrink": Elementwise(
-        "Hardshrink", "sets numbers within {lambd} of 0 to 0 and keeps the rest",
-        _f(lambda x, lambd: np.where(np.abs(x) > lambd, x, 0.0)),
-        _f(lambda x, lambd: (np.abs(x) > lambd).astype(np.float64)),
-        {"lambd": 0.5},
-    ),
-    "tanhshrink": Elementwise(
-        "Tanhshrink", "subtracts tanh(x) from x: almost 0 near 0, about x - 1 far out",
-        _f(lambda x: x - np.tanh(x)), _f(lambda x: np.tanh(x) ** 2),
-    ),
-    "prelu": Elementwise(
-        "PReLU", "keeps positive numbers and multiplies negative ones by a learned slope "
-        "({weight} here, PyTorch's starting value)",
-        _f(lambda x, weight: np.where(x >= 0, x, weight * x)),
-        _f(lambda x, weight: np.where(x > 0, 1.0, weight)),
-        {"weight": 0.25},
-    ),
-    "threshold": Elementwise(
-        "Threshold", "keeps numbers above {threshold} and replaces the rest by {value}",
-        _f(_threshold),
-        _f(lambda x, threshold, value: (x > threshold).astype(np.float64)),
-        {"threshold": 0.0, "value": 0.0},
-    ),
-}  # fmt: skip
+def _reference(name: str) -> Callable[..., Array]:
+    fn: Callable[..., Array] = getattr(references, name)
+    return fn
+
+
+def _derivative(name: str) -> Callable[..., Array]:
+    fn = references.derivative_of(name)
+    if fn is None:
+        raise AgentInputError(f"the catalog has no derivative of {name}")
+    return fn
+
+
+@cache
+def defaults(name: str) -> dict[str, float]:
+    """The settings of an activation and their defaults (PyTorch's), read off its reference."""
+    params = list(inspect.signature(_reference(name)).parameters.values())[1:]
+    return {p.name: float(p.default) for p in params if p.default is not p.empty}
+
 
 VECTOR = {
     "softmax": "Softmax",
@@ -219,12 +107,6 @@ ALIASES = {"swish": "silu", "logsigmoid": "log_sigmoid", "leakyrelu": "leaky_rel
 ELEMENTWISE_SAMPLE = (-2.0, -0.5, 0.0, 0.5, 2.0)
 SCORES_SAMPLE = (3.0, 1.0, 0.2)
 TEMPERATURES = (0.1, 1.0, 10.0)
-
-
-def _softmax(x: Array) -> Array:
-    e = np.exp(x - np.max(x))
-    out: Array = e / np.sum(e)
-    return out
 
 
 def canonical_name(name: str) -> str:
@@ -246,7 +128,7 @@ class ActivationAgent:
             )
         allowed = {"temperature": 1.0} if self.name in ("softmax", "softmin") else {}
         if self.name in ELEMENTWISE:
-            allowed = dict(ELEMENTWISE[self.name].defaults)
+            allowed = defaults(self.name)
         unknown = set(params) - set(allowed)
         if unknown:
             raise AgentInputError(
@@ -263,8 +145,9 @@ class ActivationAgent:
 
     @property
     def concept(self) -> str:
-        """The catalog id (``thirdroad.concepts``) of this activation."""
-        return "gelu" if self.name == "gelu_tanh" else self.name
+        """The catalog id (``thirdroad.concepts``) of this activation: the concept one of whose
+        formulas its reference computes (the tanh form of GELU is GELU)."""
+        return _concept_of(self.name)
 
     @property
     def elementwise(self) -> bool:
@@ -281,26 +164,18 @@ class ActivationAgent:
     def __call__(self, x: ArrayLike) -> Array:
         v = _as_vector(x)
         if self.elementwise:
-            return ELEMENTWISE[self.name].value(v, self.params)
+            return _reference(self.name)(v, **self.params)
         if v.ndim != 1:
             raise AgentInputError(f"{self.name} acts on one vector of scores; got shape {v.shape}")
         if self.name == "glu":
-            a, b = _halves(v)
-            gated: Array = a * _sigmoid(b)
-            return gated
-        t = self.params["temperature"] if self.name not in ("log_softmax", "glu") else 1.0
-        if self.name == "softmax":
-            return _softmax(v / t)
-        if self.name == "softmin":
-            return _softmax(-v / t)
-        out: Array = v - np.max(v) - np.log(np.sum(np.exp(v - np.max(v))))
-        return out
+            return _reference("glu")(*_halves(v))
+        return _reference(self.name)(v / self.params.get("temperature", 1.0))
 
     def slope(self, x: ArrayLike) -> Array:
         """d output / d input, number by number (the diagonal of the Jacobian for softmax)."""
         v = _as_vector(x)
         if self.elementwise:
-            return ELEMENTWISE[self.name].slope(v, self.params)
+            return _derivative(self.name)(v, **self.params)
         if self.name == "glu":
             raise AgentInputError("GLU halves the vector, so it has no slope per number; use jacobian()")
         return np.diag(self.jacobian(v)).copy()
@@ -313,19 +188,9 @@ class ActivationAgent:
         if self.elementwise:
             return np.diag(self.slope(v))
         if self.name == "glu":
-            a, b = _halves(v)
-            gate = _sigmoid(b)
-            glu_jac: Array = np.hstack([np.diag(gate), np.diag(a * gate * (1 - gate))])
-            return glu_jac
-        if self.name == "log_softmax":
-            p = _softmax(v)
-            out: Array = np.eye(len(v)) - p[None, :]
-            return out
-        t = self.params["temperature"]
-        p = self(v)
-        sign = 1.0 if self.name == "softmax" else -1.0
-        jac: Array = sign * (np.diag(p) - np.outer(p, p)) / t
-        return jac
+            return _derivative("glu")(*_halves(v))
+        t = self.params.get("temperature", 1.0)  # the chain rule through x / t
+        return _derivative(self.name)(v / t) / t
 
     # --- words ----------------------------------------------------------------------------
 
@@ -343,7 +208,7 @@ class ActivationAgent:
                     "GLU splits the vector into two halves, a and b, and lets each number of a "
                     "through by a gate sigmoid(b) between 0 and 1.",
                     f"On {fmt.vector(x)}: a = {fmt.vector(a)}, b = {fmt.vector(b)}, the gates are "
-                    f"{fmt.vector(_sigmoid(b))}, so it gives {fmt.vector(self(x))}.",
+                    f"{fmt.vector(_reference('sigmoid')(b))}, so it gives {fmt.vector(self(x))}.",
                     "A gate near 1 lets its number pass; near 0 it shuts it out. The output is half "
                     "as long as the input.",
                 ]
@@ -458,6 +323,14 @@ class ActivationAgent:
         from thirdroad.agents._html import agent_html
 
         return agent_html(self.describe(), self.plot(), f"the curve of {self.name} and its slope")
+
+
+@cache
+def _concept_of(name: str) -> str:
+    for concept in concepts_module.catalog():
+        if any(t.reference == name for t in concept.formulas):
+            return concept.id
+    raise AgentInputError(f"no concept of the catalog is computed by {name}")
 
 
 def _edge(x: float) -> str:

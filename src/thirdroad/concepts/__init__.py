@@ -13,7 +13,7 @@ The module itself behaves as the catalog, so ``import thirdroad as tr`` gives::
 
 The data lives in ``concepts/data/<family>.toml`` (schema in ``_load.py``); it is read and
 checked once, on first use. The NumPy references of the formula templates are in
-``concepts/references.py``. This package imports nothing else of thirdroad.
+``concepts/references/``, one module per family. This package imports nothing else of thirdroad.
 """
 
 from __future__ import annotations
@@ -26,7 +26,17 @@ from typing import TYPE_CHECKING, Any
 
 from thirdroad.concepts._catalog import Catalog, ConceptPath, NoPathError, UnknownConceptError
 from thirdroad.concepts._load import CatalogError
-from thirdroad.concepts._model import ROLE_WORDS, ROLES, VALUE_ROLES, Concept, Edge, Template, Variable
+from thirdroad.concepts._model import (
+    DOMAINS,
+    NEAR_MISS_KINDS,
+    ROLE_WORDS,
+    ROLES,
+    VALUE_ROLES,
+    Concept,
+    Edge,
+    Template,
+    Variable,
+)
 from thirdroad.concepts._typical import TypicalValues, typical_values
 
 if TYPE_CHECKING:
@@ -34,6 +44,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 __all__ = [
+    "DOMAINS",
+    "NEAR_MISS_KINDS",
     "ROLES",
     "ROLE_WORDS",
     "VALUE_ROLES",

@@ -20,6 +20,8 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
                                            # ("this is multi-head attention", "dropout")
     definite = true                        # optional: there is one of it, so it takes "the"
                                            # ("this is the chain rule")
+    near_misses = ["sign", "lost_root"]    # optional: the slips its formulas are checked for
+                                           # (the kinds in _model.NEAR_MISS_KINDS)
     conventions = ["..."]                  # optional: where sources write it differently
     pitfalls = ["..."]                     # optional: words that are often wrong
     references = ["Kingma & Ba (2015). Adam: ... ICLR."]
@@ -29,7 +31,7 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
     latex = '\\beta_1 m_{t-1} + (1-\\beta_1) g_t'
     vars = { beta1 = "hyperparameter: decay of the average", m_prev = "vector: ...", ... }
     symbols = { m_prev = 'm_{t-1}', g = 'g_t' }   # optional, when the LaTeX is not the name
-    reference = "ema_update"               # a function in references.py, parameters = value vars
+    reference = "ema_update"               # a function in references/<family>.py, parameters = value vars
     says = "..."  notation = "..."  note = "..."   # optional
     part = "running average of squared gradients"  # optional: the line is this part of the
                                                    # concept, not the whole (a short noun phrase)
@@ -37,6 +39,10 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
     normalised = { a = ['\\pi', 'p'] }     # optional: variables whose values must be weights
                                            # that add up to one, each with the other names
                                            # written for such weights (its own symbol counts)
+    domains = { p = "probability vector" } # optional: values a variable may take beyond its
+                                           # role (_model.DOMAINS), and how many axes ("3 axes",
+                                           # "at least 1 axis") where the role does not say;
+                                           # a phrase or a list: ["in (0, 1)", "1 axis"]
     derived = { '\\mu' = "mean of x" }     # optional: names the template writes that are
                                            # statistics of a variable (mean, variance or
                                            # standard deviation of it), not inputs of their own
@@ -53,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from thirdroad.concepts import references as references_module
-from thirdroad.concepts._model import ROLES, Concept, Edge, Template, Variable
+from thirdroad.concepts._model import AXES_PATTERN, DOMAINS, NEAR_MISS_KINDS, ROLES, Concept, Edge, Template, Variable
 from thirdroad.errors import ThirdroadError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -62,12 +68,12 @@ FILE_KEYS = frozenset({"family", "title", "description", "concept"})
 CONCEPT_KEYS = frozenset(
     {"id", "name", "aliases", "summary", "action", "builds_on", "related", "conventions",
      "pitfalls", "references", "formula", "sums_to_one", "mass_noun",
-     "definite"}
+     "definite", "near_misses"}
 )
 REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
 FORMULA_KEYS = frozenset(
     {"latex", "output", "vars", "symbols", "reference", "says", "notation", "note", "part", "does",
-     "normalised", "derived"}
+     "normalised", "derived", "domains"}
 )
 EDGE_KEYS = frozenset({"id", "how"})
 
@@ -231,15 +237,36 @@ def _variables(check: _Checker, spec: Mapping[str, Any], concept: str) -> tuple[
         if symbol and not occurs(symbol, latex) and not occurs(symbol, output):
             raise check.fail(f"formula {latex!r}: variable {name!r} is written {symbol!r}, "
                              "which does not occur in the template (give its 'symbols' entry)")
-        variables.append(Variable(name, symbol, role, meaning.strip()))
+        variables.append(Variable(name, symbol, role, meaning.strip(), _domain(check, spec, name, latex)))
+    domains = spec.get("domains", {})
+    if not isinstance(domains, dict) or set(domains) - set(raw_vars):
+        raise check.fail(f"formula {latex!r}: 'domains' must be a table of declared variables")
     return tuple(variables)
+
+
+def _domain(check: _Checker, spec: Mapping[str, Any], name: str, latex: str) -> tuple[str, ...]:
+    """The phrases of a variable's domain: ``domains = { p = "probability vector" }``, or a list
+    of them, ``{ g = ["in (0, 1)", "1 axis"] }``."""
+    raw = spec.get("domains", {})
+    given = raw.get(name, []) if isinstance(raw, dict) else []
+    given = [given] if isinstance(given, str) else given
+    if not isinstance(given, list) or not all(isinstance(p, str) for p in given):
+        raise check.fail(f"formula {latex!r}: the domain of {name!r} must be a phrase or a list of phrases")
+    phrases = tuple(" ".join(p.split()) for p in given if p.strip())
+    for phrase in phrases:
+        if phrase not in DOMAINS and not AXES_PATTERN.match(phrase):
+            close = difflib.get_close_matches(phrase, sorted(DOMAINS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise check.fail(f"formula {latex!r}: {name!r} has unknown domain {phrase!r}{hint}; domains: "
+                             f"{', '.join(DOMAINS)}, or 'N axes', 'at least N axes'")
+    return phrases
 
 
 def _reference(check: _Checker, name: str, variables: tuple[Variable, ...], latex: str) -> None:
     fn: Callable[..., Any] | None = getattr(references_module, name, None)
     if not callable(fn) or name.startswith("_"):
         raise check.fail(f"formula {latex!r}: reference {name!r} is not a function in "
-                         "thirdroad/concepts/references.py")
+                         "thirdroad/concepts/references/")
     params = inspect.signature(fn).parameters
     wanted = {v.name for v in variables if v.passed_to_reference}
     missing = wanted - params.keys()
@@ -406,8 +433,17 @@ def _concept(check: _Checker, raw: Any, family: str) -> Concept:
         sums_to_one=_flag(check, raw, "sums_to_one"),
         mass_noun=_flag(check, raw, "mass_noun"),
         definite=_flag(check, raw, "definite"),
+        near_misses=_near_misses(check, raw),
         source_file=check.file,
     )
+
+
+def _near_misses(check: _Checker, raw: Mapping[str, Any]) -> tuple[str, ...]:
+    kinds = check.strings(raw, "near_misses")
+    unknown = [k for k in kinds if k not in NEAR_MISS_KINDS]
+    if unknown:
+        raise check.fail(f"unknown near-miss kind {unknown[0]!r}; kinds: {', '.join(NEAR_MISS_KINDS)}")
+    return kinds
 
 
 def _flag(check: _Checker, table: Mapping[str, Any], key: str) -> bool:

@@ -5,6 +5,7 @@ Everything here is frozen: the catalog is read once from the TOML files and then
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,18 @@ VALUE_ROLES = frozenset(
 )
 INDEX_ROLES = frozenset({"index", "bound_index", "size"})
 ROLES = VALUE_ROLES | INDEX_ROLES
+
+#: The slips a near-miss check looks for, each one repair away from a correct formula. A concept
+#: lists those its formulas are checked for (``near_misses`` in the data): a softmax that lost
+#: its exp, an update whose step goes uphill ...
+NEAR_MISS_KINDS = {
+    "lost_exp": "an exp lost above or below a fraction",
+    "weights": "weights not divided by their own sum",
+    "ema_weights": "the two weights of a moving average do not add up to one",
+    "lost_root": "a division by an accumulated square without its square root",
+    "sign": "one term of an update with the wrong sign",
+    "hats": "Adam's moments used without bias correction",
+}
 
 ROLE_WORDS = {
     "scalar": "a number",
@@ -33,6 +46,25 @@ ROLE_WORDS = {
 }
 
 
+#: What values a variable may take beyond its role (``domains`` in the data), so that worked
+#: examples and numeric checks draw values that mean something: gates in (0, 1), not 2.
+DOMAINS = {
+    "positive": "a positive number",
+    "non-negative": "zero or more",
+    "in (0, 1)": "strictly between 0 and 1",
+    "in [0, 1]": "between 0 and 1",
+    "probability vector": "non-negative entries that add up to one",
+    "labels": "class labels, whole numbers from 0",
+    "one-hot": "one 1 in each row, 0 elsewhere",
+    "0 or 1": "each entry 0 or 1",
+    "-1 or 1": "each entry -1 or 1",
+    "whole": "a whole number",
+    "positive definite": "a symmetric matrix with positive eigenvalues",
+}
+#: A domain may also fix how many axes the variable's values have: "3 axes", "at least 1 axis".
+AXES_PATTERN = re.compile(r"^(at least )?([0-9]) ax[ie]s$")
+
+
 @dataclass(frozen=True)
 class Variable:
     """A pattern variable of a template.
@@ -45,6 +77,16 @@ class Variable:
     symbol: str
     role: str
     meaning: str = ""
+    domain: tuple[str, ...] = ()  # phrases of DOMAINS, or of AXES_PATTERN
+
+    @property
+    def axes(self) -> tuple[int, bool] | None:
+        """(how many axes its values have, whether that is a least number), if its domain says."""
+        for phrase in self.domain:
+            found = AXES_PATTERN.match(phrase)
+            if found:
+                return int(found.group(2)), bool(found.group(1))
+        return None
 
     @property
     def written(self) -> bool:
@@ -144,6 +186,7 @@ class Concept:
     sums_to_one: bool = False  # its values are weights that add up to one (softmax, a distribution)
     mass_noun: bool = False  # its name takes no article: "multi-head attention", "dropout"
     definite: bool = False  # there is one of it, so its name takes "the": "the chain rule"
+    near_misses: tuple[str, ...] = ()  # the slips (NEAR_MISS_KINDS) its formulas are checked for
     source_file: str = field(default="", compare=False, repr=False)
 
     @property
@@ -180,7 +223,8 @@ class Concept:
                     "normalised": {var: list(names) for var, names in t.normalised},
                     "derived": {written: f"{stat} of {var}" for written, stat, var in t.derived},
                     "variables": [
-                        {"name": v.name, "symbol": v.symbol, "role": v.role, "meaning": v.meaning}
+                        {"name": v.name, "symbol": v.symbol, "role": v.role, "meaning": v.meaning,
+                         "domain": list(v.domain)}
                         for v in t.variables
                     ],
                 }
@@ -191,5 +235,6 @@ class Concept:
             "sums_to_one": self.sums_to_one,
             "mass_noun": self.mass_noun,
             "definite": self.definite,
+            "near_misses": list(self.near_misses),
             "references": list(self.references),
         }

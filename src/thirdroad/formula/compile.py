@@ -45,13 +45,12 @@ from thirdroad.formula.ast import (
     Sum,
     Symbol,
     Transpose,
-    Tuple,
     bound_indices,
 )
 from thirdroad.formula.errors import FormulaError
-from thirdroad.formula.evaluate import function_name
+from thirdroad.formula.evaluate import call_arguments, function_name
 from thirdroad.formula.parse import Formula, parse
-from thirdroad.formula.program import Program, Step, plan
+from thirdroad.formula.program import Program, Step, axis_name, plan
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _NUMPY_FUNCTIONS = {
@@ -92,10 +91,26 @@ def _aligned(code: Code, want: str) -> str:
     return f"nm.align({expr}, {have!r}, {want!r})"
 
 
+_Rule = Callable[["_Generator", Any], Code]
+_RULES: dict[type[Node], _Rule] = {}
+
+
+def _rule(*kinds: type[Node]) -> Callable[[_Rule], _Rule]:
+    """Register the code template of these node kinds (the visitor's table)."""
+
+    def register(fn: _Rule) -> _Rule:
+        for kind in kinds:
+            _RULES[kind] = fn
+        return fn
+
+    return register
+
+
 class _Generator:
     def __init__(self, program: Program) -> None:
         self.program = program
         self.step = Step(Number("0"))
+        self.letter = _einsum_letters({a for step in program.steps for a in step.axes})
 
     def source(self) -> str:
         args = ", ".join(_ident(n) for n in self.program.inputs)
@@ -104,7 +119,7 @@ class _Generator:
         for step in self.program.steps:
             self.step = step
             code = self.expr(step.value)
-            expr = _aligned(code, "".join(step.free)) if step.free else code[0]
+            expr = _aligned(code, self._letters(step.free)) if step.free else code[0]
             if step.target is not None:
                 lines.append(f"    {_ident(step.target)} = {expr}")
                 last = step.target
@@ -123,63 +138,89 @@ class _Generator:
         return bool(self.step.axes)
 
     def expr(self, node: Node) -> Code:
-        if isinstance(node, Number):
-            return repr(float(node.value)), ""
-        if isinstance(node, Symbol):
-            return self._symbol(node)
-        if isinstance(node, Sum):
-            return self._elementwise([self._term(t) for t in node.terms], " + ", signed=True)
-        if isinstance(node, Neg):
-            code, axes = self.expr(node.arg)
-            return f"(-{code})", axes
-        if isinstance(node, Product):
-            return self._product(node)
-        if isinstance(node, Fraction):
-            return self._elementwise([self.expr(node.num), self.expr(node.den)], " / ")
-        if isinstance(node, Power):
-            return self._elementwise([self.expr(node.base), self.expr(node.exp)], " ** ")
-        if isinstance(node, Sqrt):
-            if node.degree is not None:
-                arg, degree = self.expr(node.arg), self.expr(node.degree)
-                return self._elementwise([arg, (f"(1.0 / {degree[0]})", degree[1])], " ** ")
-            code, axes = self.expr(node.arg)
-            return f"np.sqrt({code})", axes
-        if isinstance(node, Transpose):
-            return self._call("nm.transpose", [self.expr(node.arg)])
-        if isinstance(node, Inverse):
-            return self._call("nm.inverse", [self.expr(node.arg)])
-        if isinstance(node, Norm):
-            p = self.expr(node.p) if node.p is not None else ("2.0", "")
-            return self._call("nm.norm", [self.expr(node.arg), p])
-        if isinstance(node, Abs):
-            return self._call("np.abs", [self.expr(node.arg)])
-        if isinstance(node, Apply):
-            return self._apply(node)
-        if isinstance(node, BigOp):
-            return self._bigop(node)
-        if isinstance(node, Derivative | Gradient):
-            return _ident(self.program.grad_name(node, self.step.axes)), ""
-        if isinstance(node, Concat):
-            return self._call("nm.concat", [self.expr(i) for i in node.items])
-        if isinstance(node, Matrix):
-            rows = ", ".join(
-                "[" + ", ".join(self._scalar(c) for c in row) + "]" for row in node.rows)
-            return f"nm.matrix([{rows}])", ""
-        if isinstance(node, Cases):
-            conds = [self._scalar(c) if c is not None else "True" for _, c in node.branches]
-            values = [self.expr(v) for v, _ in node.branches]
-            if any(v[1] for v in values):
-                raise FormulaError("cases with indices are not supported by compile",
-                                   node.span[0] + 1)
-            return (f"nm.where([{', '.join(conds)}], [{', '.join(v[0] for v in values)}])",
-                    "")
-        if isinstance(node, Relation) and len(node.ops) == 1 and node.ops[0] in _COMPARE:
-            return self._elementwise([self.expr(o) for o in node.operands],
-                                     f" {_COMPARE[node.ops[0]]} ")
-        if isinstance(node, Expectation):
-            return self._call("nm.expectation", [self.expr(node.body)])
-        raise FormulaError(f"compile cannot compute a {node.kind}", node.span[0] + 1,
-                           "this part of the formula is not numeric")
+        rule = _RULES.get(type(node))
+        if rule is None:
+            raise FormulaError(f"compile cannot compute a {node.kind}", node.span[0] + 1,
+                               "this part of the formula is not numeric")
+        return rule(self, node)
+
+    @_rule(Number)
+    def _number(self, node: Number) -> Code:
+        return repr(float(node.value)), ""
+
+    @_rule(Sum)
+    def _sum(self, node: Sum) -> Code:
+        return self._elementwise([self._term(t) for t in node.terms], " + ", signed=True)
+
+    @_rule(Neg)
+    def _neg(self, node: Neg) -> Code:
+        code, axes = self.expr(node.arg)
+        return f"(-{code})", axes
+
+    @_rule(Fraction)
+    def _fraction(self, node: Fraction) -> Code:
+        return self._elementwise([self.expr(node.num), self.expr(node.den)], " / ")
+
+    @_rule(Power)
+    def _power(self, node: Power) -> Code:
+        return self._elementwise([self.expr(node.base), self.expr(node.exp)], " ** ")
+
+    @_rule(Sqrt)
+    def _sqrt(self, node: Sqrt) -> Code:
+        if node.degree is not None:
+            arg, degree = self.expr(node.arg), self.expr(node.degree)
+            return self._elementwise([arg, (f"(1.0 / {degree[0]})", degree[1])], " ** ")
+        code, axes = self.expr(node.arg)
+        return f"np.sqrt({code})", axes
+
+    @_rule(Transpose)
+    def _transpose(self, node: Transpose) -> Code:
+        return self._call("nm.transpose", [self.expr(node.arg)])
+
+    @_rule(Inverse)
+    def _inverse(self, node: Inverse) -> Code:
+        return self._call("nm.inverse", [self.expr(node.arg)])
+
+    @_rule(Norm)
+    def _norm(self, node: Norm) -> Code:
+        p = self.expr(node.p) if node.p is not None else ("2.0", "")
+        return self._call("nm.norm", [self.expr(node.arg), p])
+
+    @_rule(Abs)
+    def _abs(self, node: Abs) -> Code:
+        return self._call("np.abs", [self.expr(node.arg)])
+
+    @_rule(Derivative, Gradient)
+    def _gradient(self, node: Derivative | Gradient) -> Code:
+        return _ident(self.program.grad_name(node, self.step.axes)), ""
+
+    @_rule(Concat)
+    def _concat(self, node: Concat) -> Code:
+        return self._call("nm.concat", [self.expr(i) for i in node.items])
+
+    @_rule(Matrix)
+    def _matrix(self, node: Matrix) -> Code:
+        rows = ", ".join("[" + ", ".join(self._scalar(c) for c in row) + "]" for row in node.rows)
+        return f"nm.matrix([{rows}])", ""
+
+    @_rule(Cases)
+    def _cases(self, node: Cases) -> Code:
+        conds = [self._scalar(c) if c is not None else "True" for _, c in node.branches]
+        values = [self.expr(v) for v, _ in node.branches]
+        if any(v[1] for v in values):
+            raise FormulaError("cases with indices are not supported by compile", node.span[0] + 1)
+        return f"nm.where([{', '.join(conds)}], [{', '.join(v[0] for v in values)}])", ""
+
+    @_rule(Relation)
+    def _relation(self, node: Relation) -> Code:
+        if len(node.ops) != 1 or node.ops[0] not in _COMPARE:
+            raise FormulaError(f"compile cannot compute a {node.kind}", node.span[0] + 1,
+                               "this part of the formula is not numeric")
+        return self._elementwise([self.expr(o) for o in node.operands], f" {_COMPARE[node.ops[0]]} ")
+
+    @_rule(Expectation)
+    def _expectation(self, node: Expectation) -> Code:
+        return self._call("nm.expectation", [self.expr(node.body)])
 
     def _scalar(self, node: Node) -> str:
         code, axes = self.expr(node)
@@ -193,14 +234,22 @@ class _Generator:
             return f"-{code}", axes
         return self.expr(node)
 
+    @_rule(Symbol)
     def _symbol(self, node: Symbol) -> Code:
         if node.name in self.program.constants and not node.sub:
             return _CONSTANTS[node.name], ""
-        if len(node.name) == 1 and node.name in self.step.axes and not node.sub:
+        if axis_name(node) in self.step.axes:
             raise FormulaError(f"the index {node.name} is used as a number", node.span[0] + 1,
                                "compile reads indices only as subscripts")
         name, axes = self.program.name_of(node, self.step.axes)
-        return _ident(name), "".join(axes)
+        return _ident(name), self._letters(axes)
+
+    def _letters(self, axes: tuple[str, ...] | list[str]) -> str:
+        """The einsum letters of index axes (a primed index, c', gets a letter of its own)."""
+        for a in axes:
+            if a not in self.letter:  # an index bound where no name carries it (caught later)
+                self.letter.update(_einsum_letters({a}, taken=set(self.letter.values())))
+        return "".join(self.letter[a] for a in axes)
 
     def _elementwise(self, codes: list[Code], op: str, signed: bool = False) -> Code:
         out = _union(*(c[1] for c in codes))
@@ -216,6 +265,7 @@ class _Generator:
         out = _union(*(c[1] for c in codes))
         return f"{func}({', '.join(_aligned(c, out) for c in codes)})", out
 
+    @_rule(Product)
     def _product(self, node: Product) -> Code:
         codes = [self.expr(f) for f in node.factors]
         if self.indexed and node.op in ("", "cdot", "odot", "circ", "times"):
@@ -230,20 +280,19 @@ class _Generator:
             return f"{helper}({codes[0][0]}, {codes[1][0]})", ""
         return f"nm.chain({helper}, {', '.join(c[0] for c in codes)})", ""
 
+    @_rule(Apply)
     def _apply(self, node: Apply) -> Code:
         name = function_name(node.func)
-        args = node.args
-        if len(args) == 1 and isinstance(args[0], Tuple):
-            args = args[0].items
-        codes = [self.expr(a) for a in args]
+        codes = [self.expr(a) for a in call_arguments(node)]
         if name == "log_base":
             assert isinstance(node.func, Symbol)
             return self._call("nm.log_base", [*codes, self.expr(node.func.sub[0])])
         func = _NUMPY_FUNCTIONS.get(name, f"nm.FUNCTIONS[{name!r}]")
         return self._call(func, codes)
 
+    @_rule(BigOp)
     def _bigop(self, node: BigOp) -> Code:
-        letters = "".join(s.name for s in bound_indices(node.under))
+        letters = self._letters([a for s in bound_indices(node.under) if (a := axis_name(s)) is not None])
         if node.op not in ("sum", "prod", "max", "min", "argmax", "argmin") or not letters:
             raise FormulaError(f"compile cannot compute {node.op} without a bound index",
                                node.span[0] + 1, "write the index under it: \\sum_j")
@@ -271,12 +320,23 @@ class _Generator:
         func = {"prod": "np.prod", "max": "np.max", "min": "np.min"}[node.op]
         return f"{func}({code}, axis={axis})", out
 
-    @staticmethod
-    def _check_bound(letters: str, have: str, node: BigOp) -> None:
-        missing = [a for a in letters if a not in have]
+    def _check_bound(self, letters: str, have: str, node: BigOp) -> None:
+        missing = [name for name, letter in self.letter.items() if letter in letters and letter not in have]
         if missing:
             raise FormulaError(f"the size of index {missing[0]} is unknown", node.span[0] + 1,
                                f"use {missing[0]} as a subscript of an input array")
+
+
+def _einsum_letters(axes: set[str], taken: set[str] | None = None) -> dict[str, str]:
+    """One einsum letter per index axis: a one-letter axis keeps its letter; a primed one (c')
+    takes the first letter no axis uses."""
+    used = set(taken or ())
+    out = {a: a for a in axes if len(a) == 1 and a not in used}
+    used |= set(out.values())
+    free = (c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used)
+    for a in sorted(axes - out.keys()):
+        out[a] = next(free)
+    return out
 
 
 class CompiledFormula:

@@ -55,3 +55,13 @@ class FormulaError(ThirdroadError, ValueError):
         if self.hint:
             parts.append(f"hint: {self.hint}")
         return "\n".join(parts)
+
+
+class ValuesError(FormulaError):
+    """The values given to a formula do not fit it: ``x_{ij}`` given a vector, arrays whose
+    shapes do not combine, the inverse of a singular matrix, an index whose size no value shows.
+
+    The formula itself was read; ``evaluate`` and compiled functions raise this for the values.
+    ``position`` points at the part of the formula that could not take them (1 when the fault is
+    only in the values).
+    """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,8 +40,8 @@ from thirdroad.formula.ast import (
     Tuple,
     bound_indices,
 )
-from thirdroad.formula.errors import FormulaError
-from thirdroad.formula.program import Program, Step, plan
+from thirdroad.formula.errors import FormulaError, ValuesError
+from thirdroad.formula.program import Program, Step, axis_name, plan
 
 _COMPARE = {"lt": np.less, "gt": np.greater, "le": np.less_equal, "ge": np.greater_equal,
             "eq": np.equal, "ne": np.not_equal}
@@ -111,6 +112,21 @@ def planned(root: Node) -> Planned:
     return made
 
 
+_Rule = Callable[["_Evaluator", Any], Any]
+_RULES: dict[type[Node], _Rule] = {}
+
+
+def _rule(*kinds: type[Node]) -> Callable[[_Rule], _Rule]:
+    """Register how the evaluator computes nodes of these kinds (the visitor's table)."""
+
+    def register(fn: _Rule) -> _Rule:
+        for kind in kinds:
+            _RULES[kind] = fn
+        return fn
+
+    return register
+
+
 class _Evaluator:
     def __init__(self, planned: Planned, values: dict[str, Any]) -> None:
         self.planned = planned
@@ -133,101 +149,163 @@ class _Evaluator:
         return results if self.program.is_block else last
 
     def _sizes(self, step: Step) -> dict[str, int]:
+        """The length of each index axis, read off the values that carry it."""
         sizes: dict[str, int] = {}
         for name, axes in self.planned.indexed(step):
-            if name in self.env:
-                shape = np.shape(self.env[name])
-                for k, letter in enumerate(axes):
-                    if k < len(shape):
-                        sizes.setdefault(letter, shape[k])
+            if name not in self.env:
+                continue
+            shape = np.shape(self.env[name])
+            if len(shape) < len(axes):
+                raise ValuesError(f"{name} is written with the indices {', '.join(axes)}, but its value has "
+                                  f"{len(shape)} ax{'i' if len(shape) == 1 else 'e'}s", step.value.span[0] + 1,
+                                  f"give {name} as an array with an axis for each index")
+            for k, letter in enumerate(axes):
+                if sizes.setdefault(letter, shape[k]) != shape[k]:
+                    raise ValuesError(f"the index {letter} runs over {sizes[letter]} entries in one value "
+                                      f"but over {shape[k]} in {name}", step.value.span[0] + 1)
         return sizes
 
     def _step_value(self, step: Step) -> Any:
         if not step.free:
             return nm.arr(self.ev(step.value))
+        unknown = [a for a in step.free if a not in self.sizes]
+        if unknown:
+            raise ValuesError(f"the size of index {unknown[0]} is unknown: no value given carries it",
+                              step.value.span[0] + 1, f"give a value with an axis for {unknown[0]}")
         shape = tuple(self.sizes[a] for a in step.free)
         out = np.empty(shape)
         for pos in itertools.product(*(range(s) for s in shape)):
             self.idx.update(zip(step.free, pos, strict=True))
-            out[pos] = self.ev(step.value)
+            entry = nm.arr(self.ev(step.value))
+            if entry.ndim:
+                raise ValuesError(f"each entry should be one number, but one is an array of shape {entry.shape}",
+                                  step.value.span[0] + 1, "a value given whole where the formula indexes it")
+            out[pos] = entry
         return out
 
     def ev(self, node: Node) -> Any:
-        if isinstance(node, Number):
-            return float(node.value)
-        if isinstance(node, Symbol):
-            return self._symbol(node)
-        if isinstance(node, Sum):
-            total = self.ev(node.terms[0])
-            for t in node.terms[1:]:
-                total = total + self.ev(t)
-            return total
-        if isinstance(node, Neg):
-            return -nm.arr(self.ev(node.arg))
-        if isinstance(node, Product):
-            return self._product(node)
-        if isinstance(node, Fraction):
-            return nm.arr(self.ev(node.num)) / nm.arr(self.ev(node.den))
-        if isinstance(node, Power):
-            return np.power(nm.arr(self.ev(node.base)), nm.arr(self.ev(node.exp)))
-        if isinstance(node, Sqrt):
-            if node.degree is not None:
-                return np.power(nm.arr(self.ev(node.arg)), 1.0 / nm.arr(self.ev(node.degree)))
-            return np.sqrt(nm.arr(self.ev(node.arg)))
-        if isinstance(node, Transpose):
-            return nm.transpose(self.ev(node.arg))
-        if isinstance(node, Inverse):
-            return nm.inverse(self.ev(node.arg))
-        if isinstance(node, Norm):
-            p = self.ev(node.p) if node.p is not None else 2.0
-            return nm.norm(self.ev(node.arg), p)
-        if isinstance(node, Abs):
-            return np.abs(nm.arr(self.ev(node.arg)))
-        if isinstance(node, Apply):
-            return self._apply(node)
-        if isinstance(node, BigOp):
-            return self._bigop(node)
-        if isinstance(node, Derivative | Gradient):
-            return self.env_get(self.program.grad_name(node, self.step.axes), node)
-        if isinstance(node, Concat):
-            return nm.concat(*(self.ev(i) for i in node.items))
-        if isinstance(node, Matrix):
-            return nm.matrix([[self.ev(c) for c in row] for row in node.rows])
-        if isinstance(node, Cases):
-            conds = [self.ev(c) if c is not None else True for _, c in node.branches]
-            return nm.where(conds, [self.ev(v) for v, _ in node.branches])
-        if isinstance(node, Relation) and len(node.ops) == 1 and node.ops[0] in _COMPARE:
-            a, b = (nm.arr(self.ev(o)) for o in node.operands)
-            return _COMPARE[node.ops[0]](a, b)
-        if isinstance(node, Expectation):
-            return nm.expectation(self.ev(node.body))
-        raise FormulaError(f"compile cannot compute a {node.kind}", node.span[0] + 1,
-                           "this part of the formula is not numeric")
+        rule = _RULES.get(type(node))
+        if rule is None:
+            raise FormulaError(f"compile cannot compute a {node.kind}", node.span[0] + 1,
+                               "this part of the formula is not numeric")
+        return rule(self, node)
 
     def env_get(self, name: str, node: Node) -> Any:
         if name not in self.env:
             raise TypeError(f"missing input {name!r}")
         return self.env[name]
 
+    @_rule(Number)
+    def _number(self, node: Number) -> Any:
+        return float(node.value)
+
+    @_rule(Symbol)
     def _symbol(self, node: Symbol) -> Any:
         name, axes = self.planned.name_of(node, self.step.axes)
         if node.name in self.program.constants and not node.sub:
             return nm.CONSTANTS.get(node.name, float(np.e))
-        if len(node.name) == 1 and node.name in self.step.axes and not node.sub:
+        if axis_name(node) in self.step.axes:
             raise FormulaError(f"the index {node.name} is used as a number", node.span[0] + 1,
                                "compile reads indices only as subscripts")
         value = self.env_get(name, node)
-        if axes:
-            return value[tuple(self.idx[a] for a in axes)]
-        return value
+        if not axes:
+            return value
+        unbound = [a for a in axes if a not in self.idx]
+        if unbound:
+            raise FormulaError(f"the index {unbound[0]} of {name} is used outside the sum that binds it",
+                               node.span[0] + 1, "write it inside the sum, or give it on the left-hand side")
+        return value[tuple(self.idx[a] for a in axes)]
 
+    @_rule(Sum)
+    def _sum(self, node: Sum) -> Any:
+        terms = [self.ev(t) for t in node.terms]
+        nm.fit(*terms, what="added")
+        total = terms[0]
+        for t in terms[1:]:
+            total = total + t
+        return total
+
+    @_rule(Neg)
+    def _neg(self, node: Neg) -> Any:
+        return -nm.arr(self.ev(node.arg))
+
+    @_rule(Fraction)
+    def _fraction(self, node: Fraction) -> Any:
+        num, den = nm.arr(self.ev(node.num)), nm.arr(self.ev(node.den))
+        nm.fit(num, den, what="divided")
+        return num / den
+
+    @_rule(Power)
+    def _power(self, node: Power) -> Any:
+        base, exp = nm.arr(self.ev(node.base)), nm.arr(self.ev(node.exp))
+        nm.fit(base, exp, what="raised to a power")
+        return np.power(base, exp)
+
+    @_rule(Sqrt)
+    def _sqrt(self, node: Sqrt) -> Any:
+        if node.degree is not None:
+            arg, degree = nm.arr(self.ev(node.arg)), nm.arr(self.ev(node.degree))
+            nm.fit(arg, degree, what="used in a root")
+            return np.power(arg, 1.0 / degree)
+        return np.sqrt(nm.arr(self.ev(node.arg)))
+
+    @_rule(Transpose)
+    def _transpose(self, node: Transpose) -> Any:
+        return nm.transpose(self.ev(node.arg))
+
+    @_rule(Inverse)
+    def _inverse(self, node: Inverse) -> Any:
+        return nm.inverse(self.ev(node.arg))
+
+    @_rule(Norm)
+    def _norm(self, node: Norm) -> Any:
+        p = self.ev(node.p) if node.p is not None else 2.0
+        return nm.norm(self.ev(node.arg), p)
+
+    @_rule(Abs)
+    def _abs(self, node: Abs) -> Any:
+        return np.abs(nm.arr(self.ev(node.arg)))
+
+    @_rule(Derivative, Gradient)
+    def _gradient(self, node: Derivative | Gradient) -> Any:
+        return self.env_get(self.program.grad_name(node, self.step.axes), node)
+
+    @_rule(Concat)
+    def _concat(self, node: Concat) -> Any:
+        return nm.concat(*(self.ev(i) for i in node.items))
+
+    @_rule(Matrix)
+    def _matrix(self, node: Matrix) -> Any:
+        return nm.matrix([[self.ev(c) for c in row] for row in node.rows])
+
+    @_rule(Cases)
+    def _cases(self, node: Cases) -> Any:
+        conds = [self.ev(c) if c is not None else True for _, c in node.branches]
+        return nm.where(conds, [self.ev(v) for v, _ in node.branches])
+
+    @_rule(Relation)
+    def _relation(self, node: Relation) -> Any:
+        if len(node.ops) != 1 or node.ops[0] not in _COMPARE:
+            raise FormulaError(f"compile cannot compute a {node.kind}", node.span[0] + 1,
+                               "this part of the formula is not numeric")
+        a, b = (nm.arr(self.ev(o)) for o in node.operands)
+        nm.fit(a, b, what="compared")
+        return _COMPARE[node.ops[0]](a, b)
+
+    @_rule(Expectation)
+    def _expectation(self, node: Expectation) -> Any:
+        return nm.expectation(self.ev(node.body))
+
+    @_rule(Product)
     def _product(self, node: Product) -> Any:
         values = [self.ev(f) for f in node.factors]
         out = values[0]
         indexed = bool(self.step.axes)
         for v in values[1:]:
             if node.op in ("odot", "circ", "times") or (indexed and node.op in ("", "cdot")):
-                out = nm.arr(out) * nm.arr(v)
+                out, v = nm.arr(out), nm.arr(v)
+                nm.fit(out, v, what="multiplied entry by entry")
+                out = out * v
             elif node.op == "cdot":
                 out = nm.dot(out, v)
             elif node.op == "otimes":
@@ -239,19 +317,19 @@ class _Evaluator:
                                    node.span[0] + 1)
         return out
 
+    @_rule(Apply)
     def _apply(self, node: Apply) -> Any:
         name = function_name(node.func)
-        args = node.args
-        if len(args) == 1 and isinstance(args[0], Tuple):
-            args = args[0].items
+        args = call_arguments(node)
         values = [self.ev(a) for a in args]
         if name == "log_base":
             assert isinstance(node.func, Symbol)
             return nm.log_base(values[0], self.ev(node.func.sub[0]))
         return nm.FUNCTIONS[name](*values)
 
+    @_rule(BigOp)
     def _bigop(self, node: BigOp) -> Any:
-        letters = [s.name for s in bound_indices(node.under)]
+        letters = [a for s in bound_indices(node.under) if (a := axis_name(s)) is not None]
         if node.op not in ("sum", "prod", "max", "min", "argmax", "argmin") or not letters:
             raise FormulaError(f"compile cannot compute {node.op} without a bound index",
                                node.span[0] + 1, "write the index under it: \\sum_j")
@@ -269,17 +347,31 @@ class _Evaluator:
                 self.idx.pop(a, None)
             else:
                 self.idx[a] = v
+        if len({r.shape for r in results}) > 1:
+            raise ValuesError(f"the terms of the {node.op} over {', '.join(letters)} have different shapes",
+                              node.span[0] + 1)
         stacked = np.stack(results)
-        if node.op == "sum":
-            return np.sum(stacked, axis=0)
-        if node.op == "prod":
-            return np.prod(stacked, axis=0)
-        if node.op == "max":
-            return np.max(stacked, axis=0)
-        if node.op == "min":
-            return np.min(stacked, axis=0)
-        pick = np.argmax if node.op == "argmax" else np.argmin
-        return nm.arr(pick(stacked, axis=0))
+        if node.op in ("argmax", "argmin"):
+            pick = np.argmax if node.op == "argmax" else np.argmin
+            return nm.arr(pick(stacked, axis=0))
+        return _REDUCE[node.op](stacked, axis=0)
+
+
+_REDUCE: dict[str, Callable[..., Any]] = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min}
+
+
+def call_arguments(node: Apply) -> tuple[Node, ...]:
+    """The arguments of a call, ``f((a, b))`` read as ``f(a, b)``; FormulaError if the function is
+    given more or fewer than it takes (``\\cos(x_1, x_2)``: cos takes one)."""
+    args = node.args
+    if len(args) == 1 and isinstance(args[0], Tuple):
+        args = args[0].items
+    name = function_name(node.func)
+    wanted = 1 if name == "log_base" else nm.ARITY.get(name)
+    if wanted is not None and len(args) != wanted:
+        raise FormulaError(f"{name} takes {wanted} argument{'s' if wanted > 1 else ''}, not {len(args)}",
+                           node.span[0] + 1, "thirdroad computes only the usual form of each function")
+    return args
 
 
 def evaluate(tree: Any, **values: Any) -> Any:

@@ -1,14 +1,7 @@
 """Structural matching of formula trees against the catalog's templates.
 
-Both sides are first brought to one canonical form (:func:`canon`), so that notations that mean
-the same thing give the same tree:
-
-- ``\\exp(x)`` is ``e^{x}``; ``\\ln`` is ``\\log``; fonts are dropped (``\\mathbf{x}`` is ``x``);
-- ``a/b``, ``\\frac{a}{b}``, ``a b^{-1}`` and ``\\frac{1}{b} a`` are one fraction; a fraction
-  of fractions is one fraction; ``0.5 x`` is ``x/2``; ``x^{1/2}`` is ``\\sqrt{x}``;
-- nested sums and products are flattened (associativity), minus signs move to the front of a
-  product or fraction, ``--x`` is ``x``;
-- the limits of ``\\sum_{j=1}^{K}`` are dropped (a sum over ``j`` covers the whole axis).
+Both sides are first brought to one canonical form (:func:`canon`, in ``normal_form.py``), so
+that notations that mean the same thing give the same tree.
 
 A template becomes a *pattern*: its declared variables turn into :class:`PVar` holes (which
 match any sub-expression of a fitting kind) and its indices into :class:`PIdx` holes (which match
@@ -21,200 +14,29 @@ be the same expression in the other index.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from thirdroad.formula.ast import (
     Apply,
     BigOp,
     Derivative,
-    Fraction,
     Gradient,
     Inverse,
     Neg,
     Node,
-    Norm,
     Number,
     Power,
     Product,
-    Relation,
-    Sqrt,
     Sum,
     Symbol,
     Transpose,
-    Tuple,
     map_children,
 )
-
-# --------------------------------------------------------------------------------------------
-# canonical form
-
+from thirdroad.formula.normal_form import canon, number_value
 
 _E = Symbol("e")
-_ONE = Number("1")
-_TWO = Number("2")
-_RENAMED_FUNCTIONS = {"ln": "log", "Tanh": "tanh", "Sigmoid": "sigma", "sigmoid": "sigma"}
-
-
-def _num(node: Node) -> float | None:
-    if isinstance(node, Number):
-        try:
-            return float(node.value)
-        except ValueError:
-            return None
-    return None
-
-
-def _product(factors: list[Node], op: str = "") -> Node:
-    if not factors:
-        return _ONE
-    if len(factors) == 1:
-        return factors[0]
-    return Product(tuple(factors), op)
-
-
-def _is_one(node: Node) -> bool:
-    return _num(node) == 1.0
-
-
-def _canon_local(node: Node) -> Node:
-    """Apply the rewriting rules at the top of ``node`` (its children are canonical already)."""
-    if isinstance(node, Symbol):
-        name = _RENAMED_FUNCTIONS.get(node.name, node.name)
-        if node.font or name != node.name:
-            return Symbol(name, "", node.accent, node.sub, node.sup, node.prime)
-        return node
-    if isinstance(node, Apply):
-        args = node.args
-        if len(args) == 1 and isinstance(args[0], Tuple):
-            args = args[0].items
-        if isinstance(node.func, Symbol) and node.func.name == "exp" and not node.func.sub and len(args) == 1:
-            return Power(_E, args[0])
-        return Apply(node.func, args) if args is not node.args else node
-    if isinstance(node, Neg):
-        if isinstance(node.arg, Neg):
-            return node.arg.arg
-        return node
-    if isinstance(node, Sum):
-        terms: list[Node] = []
-        for t in node.terms:
-            terms.extend(t.terms if isinstance(t, Sum) else (t,))
-        return Sum(tuple(terms)) if len(terms) != len(node.terms) else node
-    if isinstance(node, Product):
-        return _canon_product(node)
-    if isinstance(node, Fraction):
-        return _canon_fraction(node.num, node.den)
-    if isinstance(node, Power):
-        exp_value = _num(node.exp)
-        if exp_value == 0.5 or (isinstance(node.exp, Fraction) and _is_one(node.exp.num)
-                                and _num(node.exp.den) == 2.0):
-            return Sqrt(node.base)
-        if isinstance(node.exp, Neg) and _is_one(node.exp.arg):
-            return _canon_fraction(_ONE, node.base)
-        return node
-    if isinstance(node, Norm):
-        if node.p is not None and _num(node.p) == 2.0:
-            return Norm(node.arg)
-        return node
-    if isinstance(node, BigOp):
-        under = node.under
-        if isinstance(under, Relation) and under.ops == ("eq",) and isinstance(under.operands[0], Symbol):
-            return BigOp(node.op, node.body, under.operands[0], None)
-        if node.over is not None and node.op in ("sum", "prod"):
-            return BigOp(node.op, node.body, under, None)
-        return node
-    return node
-
-
-def _canon_product(node: Product) -> Node:
-    op = "" if node.op == "times" else node.op
-    flat: list[Node] = []
-    for f in node.factors:
-        if isinstance(f, Product) and (f.op == op or (op == "" and f.op == "times")):
-            flat.extend(f.factors)
-        else:
-            flat.append(f)
-    flat = _differentials(flat) if op == "" else flat
-    negative = False
-    plain: list[Node] = []
-    for f in flat:
-        if isinstance(f, Neg):
-            negative = not negative
-            f = f.arg
-        plain.append(f)
-    if op == "" and any(isinstance(f, Fraction) or _num(f) == 0.5 for f in plain):
-        nums: list[Node] = []
-        dens: list[Node] = []
-        for f in plain:
-            if isinstance(f, Fraction):
-                if not _is_one(f.num):
-                    nums.append(f.num)
-                dens.append(f.den)
-            elif _num(f) == 0.5:
-                dens.append(_TWO)
-            else:
-                nums.append(f)
-        out: Node = _canon_fraction(_product(nums), _product(dens))
-    else:
-        out = _product(plain, op)
-    return Neg(out) if negative else out
-
-
-def _differentials(factors: list[Node]) -> list[Node]:
-    """``d W`` is the one name ``dW`` (the gradient of W in Ng's notation), not d times W."""
-    out: list[Node] = []
-    k = 0
-    while k < len(factors):
-        f = factors[k]
-        nxt = factors[k + 1] if k + 1 < len(factors) else None
-        if isinstance(f, Symbol) and f.name == "d" and not f.sub and not f.accent:
-            if isinstance(nxt, Symbol) and not nxt.accent:
-                out.append(Symbol("d" + nxt.name, "", "", nxt.sub, nxt.sup, nxt.prime))
-                k += 2
-                continue
-            if isinstance(nxt, Power) and isinstance(nxt.base, Symbol) and not nxt.base.accent:
-                base = nxt.base
-                out.append(Power(Symbol("d" + base.name, "", "", base.sub, base.sup, base.prime), nxt.exp))
-                k += 2
-                continue
-        out.append(f)
-        k += 1
-    return out
-
-
-def _canon_fraction(num: Node, den: Node) -> Node:
-    negative = False
-    if isinstance(num, Neg):
-        negative, num = not negative, num.arg
-    if isinstance(den, Neg):
-        negative, den = not negative, den.arg
-    if isinstance(num, Fraction):
-        upper: Fraction = num
-        num, den = upper.num, _canon_product(Product((upper.den, den)))
-    if isinstance(den, Fraction):
-        inner: Fraction = den
-        num, den = _canon_product(Product((num, inner.den))), inner.num
-    out: Node = num if _is_one(den) else Fraction(num, den)
-    return Neg(out) if negative else out
-
-
-def canon(node: Node, memo: dict[int, Node] | None = None) -> Node:
-    """The canonical form of ``node`` (spans are lost). ``memo`` shares work between the
-    sub-trees of one formula: it maps ``id(original)`` to its canonical form."""
-    if memo is None:
-        memo = {}
-    key = id(node)
-    hit = memo.get(key)
-    if hit is not None:
-        return hit
-    rebuilt = map_children(node, lambda child: canon(child, memo))
-    out = _canon_local(rebuilt)
-    if out is not rebuilt:
-        out = _canon_local(out)
-    memo[key] = out
-    return out
-
 
 # --------------------------------------------------------------------------------------------
 # patterns
@@ -404,10 +226,10 @@ def _plain_symbols(node: Node) -> list[Symbol]:
 def _eval_number(p: Node, b: Bindings) -> float | None:
     """The value of a pattern made of numbers and holes bound to numbers, else None."""
     if isinstance(p, Number):
-        return _num(p)
+        return number_value(p)
     if isinstance(p, PVar) and not p.indices:
         bound = b.get(p.var)
-        return _num(bound) if isinstance(bound, Node) else None
+        return number_value(bound) if isinstance(bound, Node) else None
     if isinstance(p, Neg):
         v = _eval_number(p.arg, b)
         return None if v is None else -v
@@ -424,48 +246,56 @@ def _eval_number(p: Node, b: Bindings) -> float | None:
 
 def match(p: Node, c: Node, b: Bindings) -> Iterator[Bindings]:
     """Every way the pattern ``p`` matches the canonical tree ``c``, extending bindings ``b``."""
-    if isinstance(p, PIdx):
-        if not isinstance(c, Symbol):
-            return
-        bound = b.get(p.var)
-        if bound is None:
-            yield {**b, p.var: c}
-        elif bound == c:
-            yield b
-        return
-    if isinstance(p, PVar):
-        yield from _match_var(p, c, b)
-        return
-    if type(p) is not type(c):
+    hole = _HOLES.get(type(p))
+    if hole is not None:
+        yield from hole(p, c, b)
+    elif type(p) is not type(c):
         if isinstance(c, Number):
             value = _eval_number(p, b)
             if value is not None and abs(value - float(c.value)) < 1e-9:
                 yield b
+    else:
+        yield from _SAME_KIND.get(type(p), _match_fields)(p, c, b)
+
+
+def _match_index(p: PIdx, c: Node, b: Bindings) -> Iterator[Bindings]:
+    if not isinstance(c, Symbol):
         return
-    if isinstance(p, Number):
-        if _num(p) == _num(c):
-            yield b
+    bound = b.get(p.var)
+    if bound is None:
+        yield {**b, p.var: c}
+    elif bound == c:
+        yield b
+
+
+def _match_number(p: Number, c: Number, b: Bindings) -> Iterator[Bindings]:
+    if number_value(p) == number_value(c):
+        yield b
+
+
+def _match_sum(p: Sum, c: Sum, b: Bindings) -> Iterator[Bindings]:
+    yield from _match_unordered(p.terms, c.terms, b)
+
+
+def _match_apply(p: Apply, c: Apply, b: Bindings) -> Iterator[Bindings]:
+    if (isinstance(p.func, Symbol) and p.func == c.func and p.func.name in ("max", "min")
+            and len(p.args) == len(c.args)):
+        yield from _match_unordered(p.args, c.args, b)  # max(0, x) is max(x, 0)
+    else:
+        yield from _match_fields(p, c, b)
+
+
+def _match_product(p: Product, c: Product, b: Bindings) -> Iterator[Bindings]:
+    if p.op != c.op and not (p.op == "" and c.op == "cdot") and \
+            not (p.op == "odot" and c.op == "" and not _written_as_matrix_product(c)):
+        # a centred dot may be written for a plain product (lr \cdot grad), and an entrywise
+        # product as a plain one (f_t * c_{t-1}); not the other way round, and not a product
+        # with a weight matrix in it (W_z x_t is a matrix times a vector, not a gate times a cell)
         return
-    if isinstance(p, Sum) and isinstance(c, Sum):
-        yield from _match_unordered(p.terms, c.terms, b)
-        return
-    if (isinstance(p, Apply) and isinstance(c, Apply) and isinstance(p.func, Symbol) and p.func == c.func
-            and p.func.name in ("max", "min") and len(p.args) == len(c.args)):
-        yield from _match_unordered(p.args, c.args, b)
-        return
-    if isinstance(p, Product) and isinstance(c, Product):
-        if p.op != c.op and not (p.op == "" and c.op == "cdot") and \
-                not (p.op == "odot" and c.op == "" and not _written_as_matrix_product(c)):
-            # a centred dot may be written for a plain product (lr \cdot grad), and an entrywise
-            # product as a plain one (f_t * c_{t-1}); not the other way round, and not a product
-            # with a weight matrix in it (W_z x_t is a matrix times a vector, not a gate times a cell)
-            return
-        if p.op in ("odot", "cdot", "circ") or (p.op == "" and not _order_matters(p)):
-            yield from _match_unordered(p.factors, c.factors, b)
-        else:
-            yield from _match_ordered(p.factors, c.factors, b)
-        return
-    yield from _match_fields(p, c, b)
+    if p.op in ("odot", "cdot", "circ") or (p.op == "" and not _order_matters(p)):
+        yield from _match_unordered(p.factors, c.factors, b)
+    else:
+        yield from _match_ordered(p.factors, c.factors, b)
 
 
 def _written_as_matrix_product(c: Product) -> bool:
@@ -594,6 +424,18 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
             for name, s in zip(p.indices, combo, strict=True):
                 b2[name] = s
             yield b2
+
+
+_Matcher = Callable[[Any, Any, Bindings], Iterator[Bindings]]
+# How a pattern node matches, by its kind: holes match any tree of a fitting kind; the other
+# kinds match a tree of their own kind (anything else compares field by field).
+_HOLES: dict[type[Node], _Matcher] = {PIdx: _match_index, PVar: _match_var}
+_SAME_KIND: dict[type[Node], _Matcher] = {
+    Number: _match_number,
+    Sum: _match_sum,
+    Apply: _match_apply,
+    Product: _match_product,
+}
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -51,12 +52,11 @@ from thirdroad.formula.ast import (
     map_children,
     transform,
 )
-from thirdroad.formula.evaluate import evaluate
+from thirdroad.formula.confirm import atom_name, program_of, value_of
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.match import replace_at
 from thirdroad.formula.phrases import concept_name, with_article
-from thirdroad.formula.program import plan
-from thirdroad.formula.recognize import Found, Recognition, atom_name, concepts_at, quiet
+from thirdroad.formula.recognize import Found, Recognition, concepts_at
 from thirdroad.formula.unicode import to_unicode
 from thirdroad.formula.words import to_words
 
@@ -96,8 +96,9 @@ def _fmt(x: float) -> str:
 
 
 def _values(node: Node, by_atom: Mapping[Node, Any], default: Any = 0.5) -> Any:
-    """Evaluate ``node`` with the given values for some of its names (the rest get ``default``)."""
-    program = quiet(lambda: plan(node))
+    """Evaluate ``node`` with the given values for some of its names (the rest get ``default``);
+    None if it cannot be computed, or not on these values."""
+    program = program_of(node)
     if program is None or len(program.steps) != 1:
         return None
     axes = program.steps[0].axes
@@ -106,17 +107,19 @@ def _values(node: Node, by_atom: Mapping[Node, Any], default: Any = 0.5) -> Any:
         name = atom_name(atom, program, axes)
         if name is not None and name in inputs:
             inputs[name] = value
-    return quiet(lambda: evaluate(node, **inputs))
+    return value_of(node, inputs)
+
+
+def _number(value: Any) -> float | None:
+    """The first entry of a computed value, or None where nothing was computed."""
+    return None if value is None else float(np.ravel(value)[0])
 
 
 def _said(node: Node) -> str:
     """A small part of the formula as it is written, in one line of Unicode (\\hat{v}_t is v̂_t,
     ``\\eta \\nabla_\\theta J(\\theta)`` is η ∇_θ J(θ)); in words where it has no such spelling."""
-    text = quiet(lambda: to_unicode(node))
-    if isinstance(text, str) and "\\" not in text:
-        return text
-    words = quiet(lambda: to_words(node))
-    return str(words) if words is not None else to_latex(node)
+    text = to_unicode(node)
+    return text if "\\" not in text else to_words(node)
 
 
 def _strip_index(node: Node) -> Node:
@@ -126,12 +129,7 @@ def _strip_index(node: Node) -> Node:
 # --------------------------------------------------------------------------------------------
 # the repairs: each yields (repaired tree, what differs, target concepts)
 
-Repair = tuple[Node, str, frozenset[str]]
-SOFTMAX_LIKE = frozenset({"softmax", "attention_weights", "softmin", "boltzmann_distribution", "log_softmax"})
-UPDATES = frozenset({"gradient_descent", "adam", "adamw", "rmsprop", "adagrad", "sgd_momentum", "nesterov",
-                     "adamax", "nadam", "radam", "lion", "rprop", "weight_decay"})
-EMA_USERS = frozenset({"ema", "sgd_momentum", "rmsprop", "adam", "adadelta", "lion"})
-ROOTED = frozenset({"adam", "adamw", "rmsprop", "adagrad", "nadam", "radam", "adadelta"})
+Repair = tuple[Node, str]
 
 
 def _is_exp(node: Node) -> bool:
@@ -144,10 +142,9 @@ def _lost_exp(node: Node) -> Iterator[Repair]:
     num_ok, den_ok = _is_exp(node.num), _is_exp(node.den.body)
     if num_ok and not den_ok:
         den = BigOp("sum", Power(_E, node.den.body), node.den.under, node.den.over)
-        yield Fraction(node.num, den), "the denominator sums the scores themselves, not their exponentials", \
-            SOFTMAX_LIKE
+        yield Fraction(node.num, den), "the denominator sums the scores themselves, not their exponentials"
     if den_ok and not num_ok:
-        yield Fraction(Power(_E, node.num), node.den), "the numerator lost its exp", SOFTMAX_LIKE
+        yield Fraction(Power(_E, node.num), node.den), "the numerator lost its exp"
 
 
 def _weights(node: Node) -> Iterator[Repair]:
@@ -158,8 +155,7 @@ def _weights(node: Node) -> Iterator[Repair]:
     for weight in node.num.body.factors:
         fixed = BigOp("sum", weight, node.num.under, None)
         if fixed != node.den:
-            yield Fraction(node.num, fixed), "the weights are not divided by their own sum", \
-                frozenset({"weighted_average"})
+            yield Fraction(node.num, fixed), "the weights are not divided by their own sum"
 
 
 def _ema_weights(node: Node) -> Iterator[Repair]:
@@ -172,7 +168,7 @@ def _ema_weights(node: Node) -> Iterator[Repair]:
     for (a, v), (b, x) in ((first, second), (second, first)):
         if _botched_complement(a, b):
             fixed = Sum((Product((a, v)), Product((Sum((Number("1"), Neg(a))), x))))
-            yield fixed, "the two weights do not add up to one", EMA_USERS
+            yield fixed, "the two weights do not add up to one"
 
 
 def _weighted(term: Node) -> tuple[Node, Node] | None:
@@ -217,7 +213,7 @@ def _lost_root(node: Node) -> Iterator[Repair]:
             if isinstance(term, Symbol) and not _is_small(term):
                 new_den = replace_at(den, term, Sqrt(term)) if isinstance(den, Sum) else Sqrt(term)
                 yield replace_at(node, sub, Fraction(sub.num, new_den)), \
-                    f"it divides by {_said(term)} itself, not by its square root", ROOTED
+                    f"it divides by {_said(term)} itself, not by its square root"
 
 
 def _is_small(sym: Symbol) -> bool:
@@ -234,7 +230,7 @@ def _flipped_sign(node: Node) -> Iterator[Repair]:
         terms = list(node.terms)
         terms[k] = flipped
         what = "adds" if not isinstance(term, Neg) else "subtracts"
-        yield Sum(tuple(terms)), f"it {what} {_said(_plain(term))} where the update goes the other way", UPDATES
+        yield Sum(tuple(terms)), f"it {what} {_said(_plain(term))} where the update goes the other way"
 
 
 def _plain(term: Node) -> Node:
@@ -261,6 +257,7 @@ def _replace_all(node: Node, old: Node, new: Node) -> Node:
     return map_children(node, lambda child: _replace_all(child, old, new))
 
 
+# Each repair, by the near-miss kind the catalog lists it under (``near_misses`` of a concept).
 REPAIRS: tuple[tuple[str, Callable[[Node], Iterator[Repair]]], ...] = (
     ("lost_exp", _lost_exp),
     ("weights", _weights),
@@ -309,7 +306,7 @@ def _effect_ema(written: Node, intended: Node, hit: Found) -> str:
     if isinstance(beta, Symbol):
         values[beta] = 0.9
         where = f" with {_said(beta)} = 0.9"
-    total = quiet(lambda: float(_values(Sum((first, second)), values)))
+    total = _number(_values(Sum((first, second)), values))
     if total is None:
         return "the average drifts away from the scale of its inputs"
     growth = "grows" if total > 1 else "shrinks"
@@ -327,8 +324,7 @@ def _effect_root(written: Node, intended: Node, hit: Found) -> str:
     samples = {"m_hat": 0.01, "m": 0.01, "grad": 0.01, "v_hat": 1e-4, "v": 1e-4, "sq_avg": 1e-4, "acc": 1e-4,
                "theta": 0.0, "lr": 1e-3, "eps": 1e-8}
     values = _by_role(hit, samples)
-    got = quiet(lambda: float(np.ravel(_values(written, values))[0]))
-    want = quiet(lambda: float(np.ravel(_values(intended, values))[0]))
+    got, want = _number(_values(written, values)), _number(_values(intended, values))
     if got is None or want is None or want == 0:
         return "the step no longer has the size of the learning rate"
     return (f"with a steady gradient of 0.01 (so the squared average is 0.0001) and a learning rate of 0.001, "
@@ -338,8 +334,7 @@ def _effect_root(written: Node, intended: Node, hit: Found) -> str:
 def _effect_sign(written: Node, intended: Node, hit: Found) -> str:
     samples = {"theta": 1.0, "lr": 0.1, "grad": 2.0, "m_hat": 2.0, "v_hat": 4.0, "eps": 0.0}
     values = _by_role(hit, samples)
-    got = quiet(lambda: float(np.ravel(_values(written, values))[0]))
-    want = quiet(lambda: float(np.ravel(_values(intended, values))[0]))
+    got, want = _number(_values(written, values)), _number(_values(intended, values))
     if got is None or want is None:
         return "the step goes uphill: the loss grows instead of shrinking"
     return (f"it climbs the loss instead of descending: from 1 with a gradient of 2 and a learning rate of 0.1 "
@@ -357,8 +352,8 @@ def _effect_hats(written: Node, intended: Node, hit: Found) -> str:
     common: dict[Node, Any] = {
         s: 0.0 if s.name == "theta" else 1e-3 if s.name in ("alpha", "eta", "gamma") else 1e-8
         for s in written.walk() if isinstance(s, Symbol) and s.name in ("theta", "alpha", "eta", "gamma", "epsilon")}
-    got = quiet(lambda: float(np.ravel(_values(written, {**common, **values}))[0]))
-    want = quiet(lambda: float(np.ravel(_values(intended, {**common, **values_hat}))[0]))
+    got = _number(_values(written, {**common, **values}))
+    want = _number(_values(intended, {**common, **values_hat}))
     if got is None or want is None or want == 0:
         return "the first steps have the wrong size, because the averages start at zero"
     return (f"the averages start at zero, so early steps are off: at the first step (β1 = 0.9, β2 = 0.999) this "
@@ -404,7 +399,8 @@ def near_misses(rec: Recognition, seed: int = 0) -> list[Note]:
         node = rec.nodes[path]
         here = known.get(path, set())
         for name, repair in REPAIRS:
-            for fixed, what, targets in repair(cnode):
+            targets = checked_for(name)
+            for fixed, what in repair(cnode):
                 if here and not (name == "ema_weights" and _symbolic_slip(cnode, rec.claims)):
                     continue  # already a concept: not one change away from one
                 hits = [h for h in concepts_at(fixed, seed) if h.concept in targets]
@@ -430,6 +426,12 @@ def near_misses(rec: Recognition, seed: int = 0) -> list[Note]:
                 out.append(_warning(f, "m and v are used without bias correction (no hats)", effect, hatted,
                                     f.node.span, "hats"))
     return out
+
+
+@cache
+def checked_for(kind: str) -> frozenset[str]:
+    """The concepts whose formulas the catalog has checked for this kind of slip."""
+    return frozenset(c.id for c in concepts_module.catalog() if kind in c.near_misses)
 
 
 def _descends(hit: Found, rec: Recognition, path: str) -> bool:
@@ -483,11 +485,11 @@ def _warning(hit: Found, what: str, effect: str, fixed: Node, span: tuple[int, i
     concept = concepts_module.catalog()[hit.concept]
     readable = _readable(fixed)
     intended = to_latex(readable)
-    shown = quiet(lambda: to_unicode(readable))
+    shown = to_unicode(readable)
     name = concept_name(concept)
     reason = f"This looks like {with_article(name)}, but {what}; {effect}."
-    message = f"{reason} Likely meant: {shown if isinstance(shown, str) else intended}"
+    message = f"{reason} Likely meant: {shown}"
     return Note("near_miss", hit.concept, message, what, intended, span, reason, readable)
 
 
-__all__ = ["REPAIRS", "Note", "near_misses"]
+__all__ = ["REPAIRS", "Note", "checked_for", "near_misses"]

@@ -9,19 +9,27 @@ Juxtaposition ``a b`` (rule: matrix product where a matrix meets an array):
 - a matrix (2-D) on the left: matrix product ``a @ b`` (``W x``, ``W [h; x]``);
 - a row (a transposed vector) on the left: ``a @ b`` (``x^T W``, ``x^T y``);
 - a vector before a row: the outer product (``u v^T``);
-- otherwise: entry by entry (``z_t h_{t-1}`` in a GRU).
+- otherwise: entry by entry (``z_t h_{t-1}`` in a GRU);
+- arrays of three or more axes: no single meaning (a ``ValuesError``).
 
 ``\\cdot`` is the dot product between two arrays, ``\\odot`` and ``\\circ`` always entry by
 entry, ``\\otimes`` the outer product. A transposed vector becomes a 1×n row.
+
+Values that do not fit an operation (a 4×4 matrix times a vector of 8, the determinant of a
+vector, the inverse of a singular matrix) raise :class:`ValuesError`, decided by a check of the
+shapes before NumPy is asked; never NumPy's own ``ValueError`` or ``LinAlgError``.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from thirdroad.formula.errors import ValuesError
 
 Array = NDArray[np.float64]
 
@@ -30,16 +38,32 @@ def arr(x: Any) -> Array:
     return np.asarray(x, dtype=np.float64)
 
 
+def fit(*values: Any, what: str = "combined entry by entry") -> tuple[int, ...]:
+    """The shape of ``values`` broadcast together; ValuesError if they cannot be."""
+    shapes = [np.shape(v) for v in values]
+    first = shapes[0]
+    if all(s == first or not s for s in shapes):
+        return max(shapes, key=len)
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:  # broadcast_shapes is NumPy's own check of the shapes: it only raises this
+        raise ValuesError(f"arrays of shapes {' and '.join(map(str, shapes))} cannot be {what}") from None
+
+
 def mul(a: Any, b: Any) -> Array:
     a, b = arr(a), arr(b)
     if a.ndim == 0 or b.ndim == 0:
         return arr(a * b)
+    if a.ndim > 2 or b.ndim > 2:
+        raise ValuesError(f"a product of arrays of shapes {a.shape} and {b.shape} has no single meaning",
+                          hint="written side by side, only numbers, vectors and matrices multiply")
     if a.ndim == 2 and b.ndim >= 1 and a.shape[1] == b.shape[0]:
         return squeeze_row(a @ b)
     if a.ndim == 1 and b.ndim == 2 and a.shape[0] == b.shape[0] and a.shape[0] != b.shape[1]:
         return arr(a @ b)
     if a.ndim == 1 and b.ndim == 2 and b.shape[0] == 1:
         return arr(np.outer(a, b[0]))  # u v^T: a column times a row
+    fit(a, b, what="multiplied")
     return arr(a * b)
 
 
@@ -60,6 +84,9 @@ def dot(a: Any, b: Any) -> Array:
     a, b = arr(a), arr(b)
     if a.ndim == 0 or b.ndim == 0:
         return arr(a * b)
+    inner = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if a.shape[-1] != inner:
+        raise ValuesError(f"arrays of shapes {a.shape} and {b.shape} have no dot product")
     if a.ndim == 1 and b.ndim == 1:
         return arr(np.dot(a, b))
     return squeeze_row(a @ b)
@@ -76,13 +103,44 @@ def transpose(a: Any) -> Array:
     return arr(a.T)
 
 
+def square(a: Any, what: str) -> Array:
+    """``a`` as a square matrix; ValuesError if it is not one."""
+    matrix = arr(a)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValuesError(f"{what} needs a square matrix, not an array of shape {matrix.shape}")
+    return matrix
+
+
 def inverse(a: Any) -> Array:
     a = arr(a)
-    return arr(np.linalg.inv(a)) if a.ndim == 2 else 1.0 / a
+    if a.ndim != 2:
+        return arr(1.0 / a)
+    a = square(a, "an inverse")
+    try:
+        return arr(np.linalg.inv(a))
+    except np.linalg.LinAlgError:  # NumPy's only way of saying the matrix is singular
+        raise ValuesError("the matrix has no inverse: it is singular") from None
+
+
+def det(a: Any) -> Array:
+    return arr(np.linalg.det(square(a, "a determinant")))
+
+
+def trace(a: Any) -> Array:
+    return arr(np.trace(square(a, "a trace")))
+
+
+def diag(a: Any) -> Array:
+    a = arr(a)
+    if a.ndim not in (1, 2):
+        raise ValuesError(f"diag needs a vector or a matrix, not an array of shape {a.shape}")
+    return arr(np.diag(a))
 
 
 def norm(a: Any, p: Any = 2.0) -> Array:
     flat = arr(a).ravel()
+    if np.ndim(p) != 0:
+        raise ValuesError("the p of a p-norm must be a number")
     p = float(p)
     if np.isinf(p):
         return arr(np.max(np.abs(flat)))
@@ -116,7 +174,10 @@ def concat(*items: Any) -> Array:
 
 
 def matrix(rows: list[list[Any]]) -> Array:
-    return arr([[float(arr(c)) for c in row] for row in rows])
+    cells = [[arr(c) for c in row] for row in rows]
+    if any(c.ndim for row in cells for c in row) or len({len(row) for row in cells}) > 1:
+        raise ValuesError("every entry of a matrix written out must be one number, in rows of one length")
+    return arr([[float(c) for c in row] for row in cells])
 
 
 def log_base(x: Any, base: Any) -> Array:
@@ -153,6 +214,7 @@ def minimum(*xs: Any) -> Array:
 
 def where(conditions: list[Any], values: list[Any]) -> Array:
     """The value of the first branch whose condition holds (cases)."""
+    fit(*conditions, *values, what="the branches of cases")
     out = arr(values[-1])
     for cond, value in reversed(list(zip(conditions, values, strict=True))):
         out = np.where(np.asarray(cond, dtype=bool), arr(value), out)
@@ -198,14 +260,25 @@ FUNCTIONS: dict[str, Callable[..., Array]] = {
     "mean": mean,
     "Var": var,
     "var": var,
-    "det": lambda x: arr(np.linalg.det(arr(x))),
-    "tr": lambda x: arr(np.trace(arr(x))),
-    "trace": lambda x: arr(np.trace(arr(x))),
-    "diag": lambda x: arr(np.diag(arr(x))),
+    "det": det,
+    "tr": trace,
+    "trace": trace,
+    "diag": diag,
     "floor": lambda x: arr(np.floor(arr(x))),
     "ceil": lambda x: arr(np.ceil(arr(x))),
 }
 CONSTANTS = {"pi": float(np.pi), "infty": float(np.inf)}
+
+
+def _arity(fn: Callable[..., Array]) -> int | None:
+    """How many arguments a function takes (None: any number, as max and mean)."""
+    params = inspect.signature(fn).parameters.values()
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return None
+    return sum(1 for p in params if p.default is p.empty)
+
+
+ARITY: dict[str, int | None] = {name: _arity(fn) for name, fn in FUNCTIONS.items()}
 
 
 def align(x: Any, have: str, want: str) -> Array:

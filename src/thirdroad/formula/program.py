@@ -73,9 +73,9 @@ class Program:
         if self.time_letter is not None and _is_time_sub(sub, self.time_letter):
             return code_name(sym, drop_sub=True), ()
         if axes and sub:
-            letters = tuple(s.name for s in sub if _is_letter(s) and s.name in axes)
+            letters = tuple(a for s in sub if (a := axis_name(s)) is not None and a in axes)
             if letters:
-                rest = tuple(s for s in sub if not (_is_letter(s) and s.name in axes))
+                rest = tuple(s for s in sub if axis_name(s) not in axes)
                 plain = Symbol(sym.name, sym.font, sym.accent, rest, sym.sup, sym.prime)
                 return code_name(plain), letters
         return code_name(sym), ()
@@ -92,6 +92,15 @@ class Program:
             wrt = f"_{part(node.wrt)}" if node.wrt is not None else ""
             return f"grad_{part(node.expr)}{wrt}"
         return f"d{part(node.expr)}_" + "_".join("d" + part(w) for w in node.wrt)
+
+
+def axis_name(node: Node) -> str | None:
+    """The index axis a subscript names: a lowercase letter with its primes (``c'`` is an axis of
+    its own, not ``c``), or None for anything else."""
+    if isinstance(node, Symbol) and len(node.name) == 1 and node.name.islower() and not (
+            node.sub or node.accent or node.font):
+        return node.name + "'" * node.prime
+    return None
 
 
 def _is_letter(node: Node) -> TypeGuard[Symbol]:
@@ -165,14 +174,14 @@ def _index_letters(value: Node, target: Node | None) -> tuple[frozenset[str], fr
     bound: set[str] = set()
     for n in value.walk():
         if isinstance(n, BigOp) and n.op in INDEX_OPS:
-            bound.update(s.name for s in bound_indices(n.under) if _is_letter(s))
+            bound.update(a for s in bound_indices(n.under) if (a := axis_name(s)) is not None)
     if not bound:
         return frozenset(), frozenset()
     letters = set(bound)
     nodes = [value] if target is None else [value, target]
     for root in nodes:
         for n in _symbols_outside_limits(root):
-            letters.update(s.name for s in n.sub if _is_letter(s))
+            letters.update(a for s in n.sub if (a := axis_name(s)) is not None)
     return frozenset(letters), frozenset(bound)
 
 
@@ -238,7 +247,7 @@ def _collect_inputs(program: Program, value: Node, axes: frozenset[str],
             if plain and node.name in ("e", "pi", "infty") and name not in assigned:
                 program.constants.add(node.name)
                 continue
-            if len(node.name) == 1 and node.name in axes and not node.sub:
+            if axis_name(node) in axes:
                 continue
             if name not in assigned and name not in program.inputs:
                 program.inputs.append(name)
@@ -250,8 +259,10 @@ def _collect_inputs(program: Program, value: Node, axes: frozenset[str],
             stack.extend(reversed(node.args))
             if not isinstance(node.func, Symbol):
                 stack.append(node.func)
+            elif node.func.name == "log" and node.func.sub:
+                stack.extend(node.func.sub)  # the base of log_b: e is Euler's number, b an input
             continue
         stack.extend(reversed(list(node.children())))
 
 
-__all__ = ["CONSTANTS", "Program", "Step", "plan"]
+__all__ = ["CONSTANTS", "Program", "Step", "axis_name", "plan"]

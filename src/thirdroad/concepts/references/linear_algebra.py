@@ -1,0 +1,211 @@
+"""References of ``data/linear_algebra.toml``. Linear algebra and statistics."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from thirdroad.concepts.references._arrays import Array, _a
+
+
+def dot_product(x: ArrayLike, y: ArrayLike) -> float:
+    """sum_i x_i y_i."""
+    return float(np.dot(_a(x), _a(y)))
+
+
+def bilinear_form(x: ArrayLike, A: ArrayLike, y: ArrayLike) -> float:
+    """x^T A y: a dot product with a matrix in the middle."""
+    return float(_a(x) @ _a(A) @ _a(y))
+
+
+def matrix_vector_product(A: ArrayLike, x: ArrayLike) -> Array:
+    """A x: each output entry is the dot product of a row of A with x."""
+    return _a(A) @ _a(x)
+
+
+def matmul(A: ArrayLike, B: ArrayLike) -> Array:
+    """(A B)_ij = sum_k A_ik B_kj."""
+    return _a(A) @ _a(B)
+
+
+def hadamard(A: ArrayLike, B: ArrayLike) -> Array:
+    """Entry-by-entry product."""
+    return _a(A) * _a(B)
+
+
+def affine(W: ArrayLike, x: ArrayLike, b: ArrayLike) -> Array:
+    """W x + b."""
+    return _a(W) @ _a(x) + _a(b)
+
+
+def outer_product(x: ArrayLike, y: ArrayLike) -> Array:
+    """x y^T: the matrix of all products x_i y_j."""
+    return np.outer(_a(x), _a(y))
+
+
+def l2_norm(x: ArrayLike) -> float:
+    """sqrt(sum_i x_i^2), the Euclidean length."""
+    return float(np.sqrt(np.sum(_a(x) ** 2)))
+
+
+def lp_norm(x: ArrayLike, p: float) -> float:
+    """(sum_i |x_i|^p)^(1/p)."""
+    return float(np.sum(np.abs(_a(x)) ** p) ** (1 / p))
+
+
+def lp_normalize(v: ArrayLike, p: float) -> Array:
+    """v / ||v||_p along the last axis (PyTorch also floors the norm at a tiny eps)."""
+    v = _a(v)
+    return _a(v / (np.sum(np.abs(v) ** p, axis=-1, keepdims=True) ** (1 / p)))
+
+
+def cosine_similarity(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """x1 . x2 / (||x1|| ||x2||) along the last axis: the cosine of the angle between them."""
+    x1, x2 = _a(x1), _a(x2)
+    return _a(
+        np.sum(x1 * x2, axis=-1) / (np.linalg.norm(x1, axis=-1) * np.linalg.norm(x2, axis=-1))
+    )
+
+
+def pairwise_distance(x1: ArrayLike, x2: ArrayLike, p: float) -> Array:
+    """||x1 - x2||_p along the last axis (PyTorch adds 1e-6 to the difference first)."""
+    return _a(np.sum(np.abs(_a(x1) - _a(x2)) ** p, axis=-1) ** (1 / p))
+
+
+def frobenius_norm(A: ArrayLike) -> float:
+    """sqrt(sum_ij A_ij^2)."""
+    return float(np.sqrt(np.sum(_a(A) ** 2)))
+
+
+def trace(A: ArrayLike) -> float:
+    """sum_i A_ii."""
+    return float(np.trace(_a(A)))
+
+
+def weighted_average(a: ArrayLike, x: ArrayLike) -> Array:
+    """sum_i a_i x_i / sum_i a_i (x may hold one vector per weight, along its first axis)."""
+    a, x = _a(a), _a(x)
+    return _a(np.tensordot(a, x, axes=(0, 0)) / a.sum())
+
+
+def convex_combination(a: ArrayLike, x: ArrayLike) -> Array:
+    """sum_i a_i x_i with weights that already sum to one."""
+    return np.tensordot(_a(a), _a(x), axes=(0, 0))
+
+
+def mean(x: ArrayLike) -> float:
+    """(1/n) sum_i x_i."""
+    return float(np.mean(_a(x)))
+
+
+def variance(x: ArrayLike) -> float:
+    """(1/n) sum_i (x_i - mean)^2: the population (biased) variance."""
+    return float(np.var(_a(x)))
+
+
+def sample_variance(x: ArrayLike) -> float:
+    """(1/(n-1)) sum_i (x_i - mean)^2: the unbiased estimate from a sample."""
+    return float(np.var(_a(x), ddof=1))
+
+
+def gaussian_pdf(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> Array:
+    """exp(-(x - mu)^2 / (2 sigma^2)) / sqrt(2 pi sigma^2): the bell curve's height at x."""
+    x, mu, sigma = _a(x), _a(mu), _a(sigma)
+    return _a(np.exp(-((x - mu) ** 2) / (2 * sigma**2)) / np.sqrt(2 * np.pi * sigma**2))
+
+
+def standardize(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> Array:
+    """(x - mu) / sigma: how many standard deviations from the mean."""
+    return (_a(x) - _a(mu)) / _a(sigma)
+
+
+def concatenate(a: ArrayLike, b: ArrayLike) -> Array:
+    """[a; b]: a followed by b along the last axis."""
+    return np.concatenate([_a(a), _a(b)], axis=-1)
+
+
+def transpose(A: ArrayLike) -> Array:
+    """A^T: rows become columns."""
+    return _a(A).T
+
+
+def permute_rows(A: ArrayLike, pi: ArrayLike) -> Array:
+    """P A with P the permutation matrix of pi: row i of the result is row pi(i) of A."""
+    return _a(A)[np.asarray(pi, dtype=np.int64)]
+
+
+def permutation_matrix(pi: ArrayLike) -> Array:
+    """P_ij = 1 if j = pi(i) else 0."""
+    pi = np.asarray(pi, dtype=np.int64)
+    return _a(np.eye(len(pi))[pi])
+
+
+def rotation_2d(theta: float) -> Array:
+    """The matrix that turns the plane by the angle theta, anticlockwise."""
+    c, s = np.cos(theta), np.sin(theta)
+    return np.array([[c, -s], [s, c]])
+
+
+def householder(v: ArrayLike) -> Array:
+    """I - 2 v v^T / (v^T v): the reflection across the plane perpendicular to v."""
+    v = _a(v)
+    return np.eye(len(v)) - 2 * np.outer(v, v) / (v @ v)
+
+
+def projection(A: ArrayLike) -> Array:
+    """A (A^T A)^-1 A^T: projects onto the column space of A (a vector is one column)."""
+    A = _a(A)
+    if A.ndim == 1:
+        A = A[:, None]
+    return A @ np.linalg.solve(A.T @ A, A.T)
+
+
+def inverse(A: ArrayLike) -> Array:
+    """A^-1: the matrix that undoes A."""
+    return _a(np.linalg.inv(_a(A)))
+
+
+def lu_product(P: ArrayLike, L: ArrayLike, U: ArrayLike) -> Array:
+    """P L U: rebuild A from its LU factors (SciPy's convention A = P L U)."""
+    return _a(P) @ _a(L) @ _a(U)
+
+
+def qr_product(Q: ArrayLike, R: ArrayLike) -> Array:
+    """Q R: rebuild A from an orthogonal Q and an upper-triangular R."""
+    return _a(Q) @ _a(R)
+
+
+def eig_product(Q: ArrayLike, Lambda: ArrayLike) -> Array:
+    """Q Lambda Q^-1: rebuild A from eigenvectors (columns of Q) and eigenvalues (diagonal)."""
+    Q, Lambda = _a(Q), _a(Lambda)
+    if Lambda.ndim == 1:
+        Lambda = np.diag(Lambda)
+    return Q @ Lambda @ np.linalg.inv(Q)
+
+
+def svd_product(U: ArrayLike, Sigma: ArrayLike, V: ArrayLike) -> Array:
+    """U Sigma V^T: rebuild A from its singular vectors and singular values."""
+    U, Sigma, V = _a(U), _a(Sigma), _a(V)
+    if Sigma.ndim == 1:
+        Sigma = np.diag(Sigma)
+    return U @ Sigma @ V.T
+
+
+def determinant(A: ArrayLike) -> float:
+    """det A: the factor by which A scales volumes (negative if it flips orientation)."""
+    return float(np.linalg.det(_a(A)))
+
+
+def determinant_2x2(a: float, b: float, c: float, d: float) -> float:
+    """ad - bc for the matrix [[a, b], [c, d]]."""
+    return float(a * d - b * c)
+
+
+def product(lambdas: ArrayLike) -> float:
+    """The product of the entries (the determinant is the product of the eigenvalues)."""
+    return float(np.prod(_a(lambdas)))
+
+
+def rbf_kernel(x1: ArrayLike, x2: ArrayLike, sigma: float) -> float:
+    """exp(-||x1 - x2||^2 / (2 sigma^2))."""
+    return float(np.exp(-np.sum((_a(x1) - _a(x2)) ** 2) / (2 * sigma**2)))
