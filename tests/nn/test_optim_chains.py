@@ -188,3 +188,48 @@ def test_every_public_agent_documents_its_formula_and_is_exported() -> None:
 def test_a_chain_that_is_not_made_of_agents_is_refused() -> None:
     with pytest.raises(nn.EngineError, match="not a Transform"):
         optim.Optimizer("bad", [optim.Sign(), "lr"])  # type: ignore[list-item]
+
+
+def test_adam_in_the_paper_s_faster_order() -> None:
+    """Kingma & Ba, end of section 2: α_t = α·√(1-β2^t)/(1-β1^t), θ ← θ - α_t·m/(√v + ε̂)."""
+
+    def faster(theta: np.ndarray, g: np.ndarray, t: int, state: dict[str, np.ndarray]) -> np.ndarray:
+        m, v = _zeros(state, "m", "v")
+        state["m"], state["v"] = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        rate = 1e-2 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        return theta - rate * state["m"] / (np.sqrt(state["v"]) + 1e-8)
+
+    chain = [optim.MovingAverage(0.9), optim.ScaleByRootOfMovingAverage(0.999, 1e-8), optim.BiasCorrection(0.9),
+             optim.BiasCorrection(0.999, power=-0.5), optim.ScaleByLearningRate(1e-2)]  # fmt: skip
+    assert _race(optim.Optimizer("Adam, the faster order", chain), faster) <= 1e-12
+
+
+def test_adamw_as_its_paper_writes_it() -> None:
+    """Loshchilov & Hutter, Algorithm 2: θ ← θ - η(α·m̂/(√v̂ + ε) + λθ)."""
+
+    def paper(theta: np.ndarray, g: np.ndarray, t: int, state: dict[str, np.ndarray]) -> np.ndarray:
+        m, v = _zeros(state, "m", "v")
+        state["m"], state["v"] = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        m_hat, v_hat = state["m"] / (1 - 0.9**t), state["v"] / (1 - 0.999**t)
+        return theta - 0.5 * (1e-2 * m_hat / (np.sqrt(v_hat) + 1e-8) + 0.1 * theta)
+
+    chain = [optim.ScaleByAdam(), optim.Scale(1e-2), optim.AddDecayedWeights(0.1, decoupled=True),
+             optim.ScaleByLearningRate(0.5)]  # fmt: skip
+    assert _race(optim.Optimizer("AdamW, the paper", chain), paper) <= 1e-12
+
+
+@pytest.mark.parametrize("form", ["dozat", "ruder"])
+def test_nadam_as_dozat_and_ruder_write_it(form: str) -> None:
+    """A constant momentum β1: Dozat corrects the look-ahead average by 1 - β1^(t+1), Ruder
+    corrects both terms by 1 - β1^t."""
+
+    def nadam(theta: np.ndarray, g: np.ndarray, t: int, state: dict[str, np.ndarray]) -> np.ndarray:
+        m, v = _zeros(state, "m", "v")
+        state["m"], state["v"] = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        ahead = 1 - 0.9 ** (t + 1) if form == "dozat" else 1 - 0.9**t
+        direction = 0.9 * state["m"] / ahead + 0.1 * g / (1 - 0.9**t)
+        return theta - 2e-3 * direction / (np.sqrt(state["v"] / (1 - 0.999**t)) + 1e-8)
+
+    chain = [optim.NadamMomentum(0.9, form=form), optim.ScaleByRootOfMovingAverage(0.999, 1e-8, bias_correction=True),
+             optim.ScaleByLearningRate(2e-3)]  # type: ignore[arg-type]  # fmt: skip
+    assert _race(optim.Optimizer(f"NAdam ({form})", chain), nadam) <= 1e-12

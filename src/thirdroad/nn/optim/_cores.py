@@ -128,27 +128,39 @@ class ScaleByInfinityNorm(Transform):
 @dataclass
 class NadamMomentum(Transform):
     """NAdam's momentum (Dozat, *Incorporating Nesterov momentum into Adam*, 2016): a moving
-    average ``m = β1·m + (1-β1)·g`` looked at one step ahead, with the momentum schedule
-    ``μ_t = β1·(1 - ½·0.96^(t·ψ))`` (ψ = ``momentum_decay``):
-    ``(1-μ_t)/(1-Π_{i≤t} μ_i)·g + μ_{t+1}/(1-Π_{i≤t+1} μ_i)·m``. Followed by Adam's
-    bias-corrected root it is PyTorch's NAdam."""
+    average ``m = β1·m + (1-β1)·g`` looked at one step ahead. Followed by Adam's bias-corrected
+    root it is NAdam; the three ways it is written:
+
+    - ``form="pytorch"``: the momentum schedule ``μ_t = β1·(1 - ½·0.96^(t·ψ))``
+      (ψ = ``momentum_decay``), ``(1-μ_t)/(1-Π_{i≤t} μ_i)·g + μ_{t+1}/(1-Π_{i≤t+1} μ_i)·m``;
+    - ``form="dozat"``: a constant μ = β1, ``(1-β1)/(1-β1^t)·g + β1/(1-β1^(t+1))·m``;
+    - ``form="ruder"``: Ruder's overview, ``(1-β1)/(1-β1^t)·g + β1/(1-β1^t)·m``
+      (β1·m̂ + (1-β1)·ĝ with one correction for both).
+    """
 
     b1: float = 0.9
     momentum_decay: float = 4e-3
+    form: Literal["pytorch", "dozat", "ruder"] = "pytorch"
 
     def __post_init__(self) -> None:
         self.name = "nadam_momentum"
+        if self.form not in ("pytorch", "dozat", "ruder"):
+            raise EngineError(f"NadamMomentum: form is 'pytorch', 'dozat' or 'ruder', not {self.form!r}")
 
     def words(self) -> str:
-        return (
-            f"keep a moving average of the gradients (β1={_num(self.b1)}) and look one step ahead along it, "
-            f"with NAdam's momentum schedule μ_t = β1·(1 - ½·0.96^(t·{_num(self.momentum_decay)}))"
-        )
+        head = f"keep a moving average of the gradients (β1={_num(self.b1)}) and look one step ahead along it"
+        if self.form == "pytorch":
+            return f"{head}, with NAdam's momentum schedule μ_t = β1·(1 - ½·0.96^(t·{_num(self.momentum_decay)}))"
+        if self.form == "dozat":
+            return f"{head} (Dozat's form: the average corrected by 1 - β1^(t+1), the gradient by 1 - β1^t)"
+        return f"{head} (Ruder's form: β1·m̂ + (1-β1)·g/(1 - β1^t))"
 
     def init(self, param: Array) -> list[Array]:
         return [np.zeros_like(param), np.ones((), dtype=np.float64)]  # m, the product of the μ so far
 
     def mu(self, t: int) -> float:
+        if self.form != "pytorch":
+            return self.b1
         return float(self.b1 * (1.0 - 0.5 * 0.96 ** (t * self.momentum_decay)))
 
     def update(self, u: Array, mem: list[Array], s: Step, overwrite: bool, scale: float) -> Array:
@@ -157,7 +169,8 @@ class NadamMomentum(Transform):
         product *= mu
         m += (1.0 - self.b1) * (u - m)  # PyTorch's lerp
         p = float(product)
-        return (1.0 - mu) / (1.0 - p) * u + mu_next / (1.0 - p * mu_next) * m
+        ahead = p if self.form == "ruder" else p * mu_next
+        return (1.0 - mu) / (1.0 - p) * u + mu_next / (1.0 - ahead) * m
 
 
 @dataclass

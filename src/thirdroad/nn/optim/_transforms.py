@@ -205,21 +205,54 @@ class Trace(MovingAverage):
 
 @dataclass
 class BiasCorrection(ScalarTransform):
-    """Divide by ``1 - decay^t``: an average that started at 0 is too small by that factor
-    after t steps (Kingma & Ba, *Adam*, ICLR 2015, section 3). Without it, Adam's first
-    steps are too small: ``m̂ = m / (1 - β1^t)``."""
+    """Divide by ``(1 - decay^t)^power``: an average that started at 0 is too small by the
+    factor ``1 - decay^t`` after t steps (Kingma & Ba, *Adam*, ICLR 2015, section 3). Without
+    it, Adam's first steps are too small: ``m̂ = m / (1 - β1^t)``.
+
+    ``power=-0.5`` multiplies by ``√(1 - β2^t)`` instead: the second moment's correction moved
+    out of the root onto the step, as the paper's faster ordering writes Adam,
+    ``α_t = α·√(1-β2^t)/(1-β1^t)``, ``θ ← θ - α_t·m/(√v + ε̂)``:
+
+    >>> Optimizer("Adam, the paper's faster order", [MovingAverage(0.9), ScaleByRootOfMovingAverage(0.999),
+    ...     BiasCorrection(0.9), BiasCorrection(0.999, power=-0.5), ScaleByLearningRate(1e-3)])
+    """
 
     decay: float = 0.9
+    power: float = 1.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.name = "bias_correction"
 
     def words(self) -> str:
-        return f"correct it for its start at zero (divide by 1 - {_num(self.decay)}^t)"
+        if self.power == 1.0:
+            return f"correct it for its start at zero (divide by 1 - {_num(self.decay)}^t)"
+        if self.power == -0.5:
+            return f"multiply by √(1 - {_num(self.decay)}^t) (the root's correction, moved onto the step)"
+        return f"divide by (1 - {_num(self.decay)}^t)^{_num(self.power)}"
 
     def factor(self, s: Step) -> float:
-        return 1.0 / (1.0 - self.decay**s.t)
+        return float((1.0 - self.decay**s.t) ** -self.power)
+
+
+@dataclass
+class Scale(ScalarTransform):
+    """Multiply by a constant: a factor a formula writes apart from the learning rate (AdamW's
+    paper writes ``θ ← θ - η_t(α·m̂/(√v̂ + ε) + λθ)``, the schedule multiplier η_t outside and
+    the rate α inside: ``[ScaleByAdam(), Scale(α), AddDecayedWeights(λ, decoupled=True),
+    ScaleByLearningRate(η_t)]``)."""
+
+    by: float = 1.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.name = "scale"
+
+    def words(self) -> str:
+        return f"multiply it by {_num(self.by)}"
+
+    def factor(self, s: Step) -> float:
+        return self.by
 
 
 @dataclass
