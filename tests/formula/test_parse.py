@@ -226,6 +226,16 @@ def test_formula_equality_ignores_source_and_notation() -> None:
     assert parse("x²", notation="unicode").notation == "unicode"
 
 
+def test_formula_parse_is_the_function_and_no_module_hides_behind_it() -> None:
+    import importlib
+
+    import thirdroad.formula as formula
+
+    assert formula.parse is parse and callable(formula.parse)
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("thirdroad.formula.parse")
+
+
 def test_public_surface_is_complete() -> None:
     import thirdroad.formula as formula
 

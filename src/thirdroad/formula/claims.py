@@ -11,7 +11,7 @@ from functools import lru_cache
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Catalog
 from thirdroad.formula.ast import Text
-from thirdroad.formula.parse import Formula
+from thirdroad.formula.reading import Formula
 
 
 def claims(formula: Formula, context: str = "") -> frozenset[str]:

@@ -49,8 +49,8 @@ from thirdroad.formula.ast import (
 )
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import call_arguments, function_name
-from thirdroad.formula.parse import Formula, parse
 from thirdroad.formula.program import Program, Step, axis_name, plan
+from thirdroad.formula.reading import Formula, parse
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _NUMPY_FUNCTIONS = {

@@ -377,7 +377,7 @@ def call_arguments(node: Apply) -> tuple[Node, ...]:
 def evaluate(tree: Any, **values: Any) -> Any:
     """The value of a formula (a ``Formula``, a tree, or text) for the given inputs: the
     right-hand side's value, or for a block a dict of the assigned names."""
-    from thirdroad.formula.parse import Formula, parse
+    from thirdroad.formula.reading import Formula, parse
 
     if isinstance(tree, str):
         tree = parse(tree)

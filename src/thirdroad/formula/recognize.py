@@ -48,7 +48,7 @@ from thirdroad.formula.confirm import agree, atom_name, computable, confirm, num
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.match import features, head, match, size
 from thirdroad.formula.normal_form import canon
-from thirdroad.formula.parse import Formula, parse
+from thirdroad.formula.reading import Formula, parse
 from thirdroad.formula.tables import CONDITION_RELATIONS
 from thirdroad.formula.templates import (
     DISTINCT,

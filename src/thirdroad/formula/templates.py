@@ -23,7 +23,7 @@ from thirdroad.formula.ast import Node, Symbol
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.match import PIdx, PVar, build_pattern, features, head, size
 from thirdroad.formula.normal_form import canon
-from thirdroad.formula.parse import parse
+from thirdroad.formula.reading import parse
 
 # Operations telling enough that a template of one or two of them still names a concept.
 DISTINCT = frozenset({"derivative", "gradient", "transpose", "norm", "op:odot", "op:otimes", "op:cdot", "bigop",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from thirdroad.formula.ast import Apply, Block, Neg, Node, Number, Relation, Sum, Symbol, Update
 from thirdroad.formula.blocks.segment import Line, Segmented, segment, split_top_level, strip_comment
 from thirdroad.formula.errors import FormulaError
-from thirdroad.formula.parse import parse
+from thirdroad.formula.reading import parse
 
 INIT = -99  # the offset of a starting value: v_0, g^0_prev
 CONST = "°"  # marks the bare α of a block that also assigns α_t

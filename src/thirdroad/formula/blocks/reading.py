@@ -26,7 +26,7 @@ from thirdroad.formula.blocks.patterns import Link, OptimizerMatch, Value
 from thirdroad.formula.blocks.segment import segment
 from thirdroad.formula.blocks.words import FORMS, LABELS, PLURAL, ROLE_WORDS, STEP
 from thirdroad.formula.errors import FormulaError
-from thirdroad.formula.parse import Formula
+from thirdroad.formula.reading import Formula
 from thirdroad.formula.unicode import to_unicode
 
 
