@@ -17,6 +17,7 @@ from thirdroad.agents._kinds import KINDS
 from thirdroad.agents.activation import ACTIVATIONS, ActivationAgent, canonical_name
 from thirdroad.agents.matrix import MatrixAgent, NearMiss
 from thirdroad.agents.optimizer import RACERS, OptimizerAgent, Race, Run, race, racer, run
+from thirdroad.agents.read_layer import LayerCheck, check_layer
 from thirdroad.agents.read_optimizer import check_against_block, optimizer_from, optimizer_from_block
 from thirdroad.agents.stories import Step, Story
 from thirdroad.agents.surfaces import SURFACES, Surface, surface
@@ -57,6 +58,7 @@ __all__ = [
     "ActivationAgent",
     "Agent",
     "AgentInputError",
+    "LayerCheck",
     "MatrixAgent",
     "NearMiss",
     "OptimizerAgent",
@@ -67,6 +69,7 @@ __all__ = [
     "Surface",
     "agent",
     "check_against_block",
+    "check_layer",
     "commands",
     "optimizer_from",
     "optimizer_from_block",

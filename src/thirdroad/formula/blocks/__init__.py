@@ -26,6 +26,7 @@ from thirdroad.formula.blocks.reading import (
     LineRole,
     block_of,
     read_block,
+    register_layer_checker,
     register_optimizer_builder,
 )
 from thirdroad.formula.blocks.segment import Segmented, segment
@@ -44,6 +45,7 @@ __all__ = [
     "block_of",
     "read_block",
     "read_program",
+    "register_layer_checker",
     "register_optimizer_builder",
     "segment",
     "simulate",

@@ -200,7 +200,8 @@ class _Builder:
         except FormulaError:
             return
         items = root.items if isinstance(root, Block) else ()
-        names = [ref_of(pair[0], self.seg.loop_var) if (pair := _target_value(it)) else None for it in items]
+        names = [ref_of(_defined(pair[0]), self.seg.loop_var) if (pair := _target_value(it)) else None
+                 for it in items]
         if len(items) == len(pieces) and all(n is not None for n in names):
             self.together = dict(zip(pieces, items, strict=True))
 
@@ -312,6 +313,8 @@ class _Builder:
             self.problems.append((i, "not an assignment: no single name on the left of =, ← or :="))
             return None
         target, value = pair
+        if isinstance(target, Apply) and isinstance(target.func, Symbol) and target.func.name != "index":
+            target = target.func  # score(h_t, h̄_s) = ...: the line defines a function named score
         ref = self.ref(target)
         if ref is None:
             self.problems.append((i, "the left-hand side is not a name"))
@@ -454,6 +457,13 @@ def _differentials(seg: Segmented) -> set[str]:
             out.add(m.group(1))
     whole = " ".join(line.math for line in seg.lines)
     return {n for n in out if re.search(rf"(?<![A-Za-z\\])d\s*{n}(?![A-Za-z])", whole)}
+
+
+def _defined(target: Node) -> Node:
+    """The name a line defines: ``score`` for ``score(h_t, h̄_s) = ...``."""
+    if isinstance(target, Apply) and isinstance(target.func, Symbol) and target.func.name != "index":
+        return target.func
+    return target
 
 
 def _has_assign(s: str) -> bool:

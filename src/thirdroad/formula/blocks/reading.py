@@ -21,6 +21,7 @@ from thirdroad.formula.ast import Block
 from thirdroad.formula.blocks.context import Ctx
 from thirdroad.formula.blocks.derive import Config, Roles, Unreadable, find_roles, optional_hypers
 from thirdroad.formula.blocks.flow import Assign, Branch, Program, Stmt, pretty, read_program
+from thirdroad.formula.blocks.layers import LayerMatch, read_layer
 from thirdroad.formula.blocks.optimizers import default_config, match_optimizer
 from thirdroad.formula.blocks.patterns import Link, OptimizerMatch, Value
 from thirdroad.formula.blocks.segment import segment
@@ -69,10 +70,13 @@ class BlockReading:
     notes: list[str] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
     kind: str = "block"
+    layer: LayerMatch | None = None  # a GRU, an LSTM, Luong attention written as its lines
 
     @property
     def concept(self) -> str | None:
-        return self.match.concept if self.match is not None else None
+        if self.match is not None:
+            return self.match.concept
+        return self.layer.concept if self.layer is not None else None
 
     @property
     def name(self) -> str:
@@ -90,6 +94,8 @@ class BlockReading:
     def summary(self) -> str:
         """The opening sentence: the whole, named, and how it differs."""
         m = self.match
+        if m is None and self.layer is not None:
+            return _layer_summary(self.layer)
         if m is None:
             why = f" ({self.notes[0]})" if self.notes else ""
             return f"This block is not an optimizer thirdroad can name{why}."
@@ -122,6 +128,13 @@ class BlockReading:
 
     def to_dict(self) -> dict[str, Any]:
         m = self.match
+        if m is None and self.layer is not None:
+            return {"kind": "layer", "concept": self.concept, "name": self.name, "form": self.layer.form,
+                    "near_miss": self.layer.near_miss, "summary": self.summary(),
+                    "differences": [{"key": d.key, "says": d.says, "source": d.source} for d in self.layer.differences],
+                    "parts": dict(self.layer.parts),
+                    "lines": [{"line": lr.line, "text": lr.text, "target": lr.target, "role": lr.role, "kind": lr.kind}
+                              for lr in self.lines], "notes": []}
         return {
             "kind": self.kind,
             "concept": self.concept,
@@ -148,6 +161,13 @@ class BlockReading:
         """The block as one formula: its update lines, parsed, side by side (a ``Block``)."""
         nodes = [a.node for a in self.program.assignments() if a.node is not None]
         return Formula(Block(tuple(nodes)), self.text, "latex")
+
+    def check_layer(self) -> str:
+        """For a block read as a layer the engine has: the engine's layer run on random inputs
+        beside the lines run as written, in a sentence ("" when there is none to run)."""
+        if self.layer is None or _CHECKER is None:
+            return ""
+        return _CHECKER(self)
 
     def optimizer(self, label: str | None = None, **values: Any) -> Any:
         """The optimizer the block computes, built by ``thirdroad.agents`` as the engine's chain
@@ -182,6 +202,29 @@ class BlockReading:
         return None
 
 
+_LAYER_NAMES = {"gru": "a gated recurrent unit (GRU)", "lstm": "a long short-term memory cell (LSTM)"}
+
+
+_LUONG = ("score each source state against the decoder state, turn the scores into weights with a softmax, "
+          "average the source states with those weights (the context vector), then mix the context with the "
+          "decoder state through a tanh layer (the attentional hidden state)")
+
+
+def _layer_summary(layer: LayerMatch) -> str:
+    c = catalog.get(layer.concept)
+    if layer.concept.startswith("luong"):
+        head = "This looks like Luong attention, but one step computes something else" if layer.near_miss else \
+            "This is Luong attention, in its four steps"
+        text = f"{head}: {_LUONG}. {layer.says[0].upper()}{layer.says[1:]}."
+    else:
+        text = f"This is {_LAYER_NAMES.get(layer.concept, c.name)}. {c.summary} Here {layer.says}."
+    for d in layer.differences:
+        text += f" Unlike {'Luong' if layer.concept.startswith('luong') else 'PyTorch'}'s: {d.says}."
+    if layer.check:
+        text += f" {layer.check}"
+    return text
+
+
 def _plain(v: object) -> object:
     if isinstance(v, Value):
         return {"role": v.role, "symbol": v.symbol or None, "number": v.number, "one_minus": v.one_minus}
@@ -192,12 +235,19 @@ def _plain(v: object) -> object:
 
 Builder = Callable[..., Any]
 _BUILDER: Builder | None = None
+_CHECKER: Callable[[BlockReading], str] | None = None
 
 
 def register_optimizer_builder(build: Builder) -> None:
     """``thirdroad.agents`` builds optimizers (formula may not import it): it registers here."""
     global _BUILDER
     _BUILDER = build
+
+
+def register_layer_checker(check: Callable[[BlockReading], str]) -> None:
+    """``thirdroad.agents`` builds the engine's layers and runs them beside a layer's lines."""
+    global _CHECKER
+    _CHECKER = check
 
 
 def block_of(text: str) -> BlockReading | None:
@@ -231,7 +281,12 @@ def _read(text: str, program: Program, config: Config) -> BlockReading:
         reading.notes.append(f"line {line + 1} could not be read: {message}")
     reading.hypers = _hypers(program, roles)
     if roles is None:
-        reading.notes.append("it has no gradient and no parameter to update")
+        reading.layer = read_layer(program) if not program.problems else None
+        if reading.layer is not None:
+            reading.kind = "layer"
+            reading.layer.check = reading.check_layer()
+        else:
+            reading.notes.append("it has no gradient and no parameter to update")
         reading.lines = _lines(reading, None)
         return reading
     ctx: Ctx | None = None
@@ -325,7 +380,9 @@ def _lines(reading: BlockReading, ctx: Ctx | None) -> list[LineRole]:
         text = program.lines[a.line].math
         role = ""
         base = a.target.base
-        if m is not None and base in m.roles:
+        if reading.layer is not None:
+            role = reading.layer.roles.get(base, "")
+        elif m is not None and base in m.roles:
             role = m.roles[base]
         elif reading.roles is not None and base == reading.roles.param:
             role = STEP.get(m.concept, "the update of the parameters") if m else "the update of the parameters"
@@ -413,5 +470,6 @@ _SWITCHED = {"centered": "centred: the square of the gradients' own moving avera
              "amsgrad": "AMSGrad: divide by the largest second moment so far", "nesterov": "Nesterov's look-ahead"}
 
 
-__all__ = ["BlockReading", "Hyper", "LineRole", "block_of", "read_block", "register_optimizer_builder"]
+__all__ = ["BlockReading", "Hyper", "LineRole", "block_of", "read_block", "register_layer_checker",
+           "register_optimizer_builder"]
 

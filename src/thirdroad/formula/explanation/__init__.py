@@ -74,7 +74,7 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
         return explain(rest, context=context, seed=seed)
 
     chunks = find_chunks(rec)
-    if block is not None and block.match is not None:
+    if block is not None and block.concept is not None:
         chunks = [c for c in chunks if _fits(c, block)]
     notes = near_misses(rec, seed)
     example = worked_example(rec)
@@ -86,7 +86,7 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
                            tuple(rec.defining), explainer=again)
     lenses = {"names": names_lens(rec, chunks), "reading_order": reading_order(rec),
               "action": action_lens(rec, chunks, example)}
-    if block is not None and block.match is not None:
+    if block is not None and block.concept is not None:
         chunks, notes = _whole_block(block, formula, chunks, notes, lenses)
     return Explanation(formula, chunks, notes, lenses, tuple(rec.defining), block, example, explainer=again)
 
@@ -96,13 +96,18 @@ def _whole_block(block: BlockReading, formula: Formula, chunks: list[Chunk], not
     """A block named as a whole (``thirdroad.formula.blocks``): the explanation opens with the
     whole and walks the lines, each with its role; the whole is the first chunk (evidence: the
     roles of its names), or a near-miss note."""
-    assert block.match is not None
-    lenses["names"] = block.summary() + (f" {lenses['names']}" if lenses["names"] else "")
+    cid = block.concept
+    assert cid is not None
+    # a layer's line-by-line names come from the catalog's usual convention (PyTorch's z keeps the
+    # old state); the block's reading follows the lines as written, so it alone names a layer
+    keep = lenses["names"] if block.layer is None else ""
+    lenses["names"] = block.summary() + (f" {keep}" if keep else "")
     lenses["reading_order"] = "Line by line: " + block.walk()
-    if block.match.near_miss:
-        return chunks, [Note("near_miss", block.match.concept, block.summary(), "a line differs",
+    near = block.match.near_miss if block.match is not None else bool(block.layer and block.layer.near_miss)
+    if near:
+        return chunks, [Note("near_miss", cid, block.summary(), "a line differs",
                              span=(0, len(block.text)), reason=block.summary()), *notes]
-    whole = Chunk(block.match.concept, formula.latex, (0, len(block.text)), {}, "role",
+    whole = Chunk(cid, formula.latex, (0, len(block.text)), {}, "role",
                   says=block.summary().split(". ")[0], words=block.name)
     return [whole, *chunks], notes
 
