@@ -2,15 +2,16 @@
 
 ``thirdroad.formula.blocks`` reads a block into plain data: the chain of agents it
 computes, with its hyperparameters as the block names them. This module turns that chain
-into a :class:`thirdroad.nn.optim.Optimizer`: the engine's own agents where the block
-computes exactly what they compute (PyTorch's conventions), and the small variant agents
-of :mod:`thirdroad.agents._block_agents` where it differs (no bias correction, ε inside the
-root ...). Each number comes from the block where it gives one, from the caller, or else
-from PyTorch's default for that optimizer (said in :func:`hyperparameters`).
+into a :class:`thirdroad.nn.optim.Optimizer` made of the engine's own agents: exactly the
+chain of the engine's optimizer of that name where the block computes what PyTorch computes,
+and the same agents with other settings where it differs (Ng's momentum is a moving average
+that starts at 0, Adam without bias correction drops the BiasCorrection agent, ε inside the
+root is ``eps_inside``). Each number comes from the block where it gives one, from the caller,
+or else from PyTorch's default for that optimizer (said in :func:`hyperparameters`).
 
 >>> opt = optimizer_from_block(r"v = \\beta v + (1-\\beta) dW \\\\ W = W - \\alpha v")
 >>> opt.describe()
-"...keep a velocity that starts at 0 ..."
+"...keep a moving average of it (m = 0.9·m + 0.1·g); then step against it..."
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from thirdroad.agents import _block_agents as va
 from thirdroad.agents._errors import AgentInputError
 from thirdroad.formula.blocks import BlockReading, Link, Value, read_block, register_optimizer_builder, trajectory
 from thirdroad.formula.blocks.derive import find_states
@@ -161,7 +161,7 @@ def _transforms(link: Link, number: Callable[[Any], Any]) -> list[optim.Transfor
     simple: dict[str, Callable[[], optim.Transform]] = {
         "scale_by_learning_rate": lambda: optim.ScaleByLearningRate(p["lr"], p.get("lr_decay", 0.0)),
         "add_decayed_weights": lambda: optim.AddDecayedWeights(p["weight_decay"], bool(p.get("decoupled", False))),
-        "scale": lambda: va.Scale(p["factor"]),
+        "scale": lambda: optim.Scale(p["factor"]),
         "descend": lambda: optim.Descend(),
         "maximize": lambda: optim.Maximize(),
         "moving_average": lambda: optim.MovingAverage(p["decay"], p.get("weight"), _start(p),
@@ -186,10 +186,10 @@ def _transforms(link: Link, number: Callable[[Any], Any]) -> list[optim.Transfor
             head.append(optim.BiasCorrection(p["b1"]))
         return [*head, optim.ScaleByInfinityNorm(p["b2"], p["eps"], "inside" if p["eps_where"] == "max" else "outside")]
     if kind == "scale_by_nadam":
-        if p["form"] == "PyTorch":
-            return [optim.NadamMomentum(p["b1"], p.get("momentum_decay", 4e-3)),
-                    optim.ScaleByRootOfMovingAverage(p["b2"], p["eps"], bias_correction=True)]
-        return [va.ScaleByNadam(p["b1"], p["b2"], p["eps"], p.get("momentum_decay", 4e-3), p["form"])]
+        form: Literal["pytorch", "dozat", "ruder"] = "pytorch" if p["form"] == "PyTorch" else \
+            "dozat" if p["form"] == "Dozat" else "ruder"
+        return [optim.NadamMomentum(p["b1"], p.get("momentum_decay", 4e-3), form),
+                optim.ScaleByRootOfMovingAverage(p["b2"], p["eps"], bias_correction=True)]
     if kind == "scale_by_radam":
         return [optim.MovingAverage(p["b1"]), optim.BiasCorrection(p["b1"]),
                 optim.ScaleByRectifiedRoot(p["b2"], p["eps"], p.get("threshold", 5.0))]
@@ -221,19 +221,22 @@ def _root_of_average(kind: str, p: dict[str, Any]) -> optim.Transform:
 
 def _adam(p: dict[str, Any]) -> list[optim.Transform]:
     """Adam as written: PyTorch's one-pass agent when the block is PyTorch's Adam; otherwise
-    its two averages as separate agents (a bias correction only where the block has one), or
-    the variant agent for ε on the raw root of a corrected v (the paper's faster ordering)."""
+    its two averages as separate agents, with a bias correction only where the block has one
+    (the second moment's moved onto the step where ε sits on the raw root: the paper's faster
+    ordering)."""
     bias, where, inside = p["bias_correction"], p["eps_root"], bool(p["eps_inside"])
     if bias == "both" and where in ("corrected", "none") and not inside:
         return [optim.ScaleByAdam(p["b1"], p["b2"], p["eps"], bool(p["amsgrad"]))]
-    if where == "raw" and bias in ("both", "second"):
-        return [va.ScaleByAdamVariant(p["b1"], p["b2"], p["eps"], bool(p["amsgrad"]), bias, where, inside)]
-    head: list[optim.Transform] = [optim.MovingAverage(p["b1"])]
+    raw = where == "raw" and bias in ("both", "second")
+    chain: list[optim.Transform] = [optim.MovingAverage(p["b1"])]
     if bias in ("both", "first"):
-        head.append(optim.BiasCorrection(p["b1"]))
-    return [*head, optim.ScaleByRootOfMovingAverage(p["b2"], p["eps"], eps_inside=inside,
-                                                    bias_correction=bias in ("both", "second"),
-                                                    max_of_averages=bool(p["amsgrad"]))]
+        chain.append(optim.BiasCorrection(p["b1"]))
+    chain.append(optim.ScaleByRootOfMovingAverage(p["b2"], p["eps"], eps_inside=inside,
+                                                  bias_correction=bias in ("both", "second") and not raw,
+                                                  max_of_averages=bool(p["amsgrad"])))
+    if raw:
+        chain.append(optim.BiasCorrection(p["b2"], power=-0.5))
+    return chain
 
 
 # ---------------------------------------------------------------- checking against the formula
