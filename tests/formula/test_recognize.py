@@ -18,6 +18,7 @@ import pytest
 
 import thirdroad.concepts as concepts
 from thirdroad.formula import Explanation, FormulaError, explain, parse
+from thirdroad.formula.confirm import axes_of, sample
 from thirdroad.formula.match import PVar, canon, match
 from thirdroad.formula.nearmiss import REPAIRS, checked_for
 from thirdroad.formula.recognize import (
@@ -28,6 +29,7 @@ from thirdroad.formula.recognize import (
     library,
     recognize,
 )
+from thirdroad.formula.templates import callable_with, whole_numbers
 
 DATA = Path(__file__).parent.parent / "data" / "recognition"
 
@@ -383,3 +385,95 @@ def test_near_miss_checks_are_the_catalogs_kinds_and_each_has_its_concepts() -> 
         assert checked_for(kind), kind
     assert {"softmax", "attention_weights"} <= checked_for("lost_exp")
     assert "gradient_descent" in checked_for("sign") and "softmax" not in checked_for("sign")
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "not_named"),
+    [
+        # a building block is named as the whole formula, never as a part of a larger one
+        (r"s = W x", {"matrix_vector_product"}, set()),
+        (r"h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t)", set(), {"matrix_vector_product"}),
+        # sizes, guessed readings and calls written with brackets are not products of arrays
+        (r"N \times D_x", set(), {"matrix_vector_product", "matrix_multiplication"}),
+        (r"R(\theta)", set(), {"matrix_vector_product"}),
+        (r"PE_{pos}", set(), {"matrix_vector_product", "matrix_multiplication"}),
+        (r"L[\boldsymbol\phi] = \sum_i \ell_i", set(), {"matrix_vector_product"}),
+        (r"\omega_0 \cdot x + \beta_0", set(), {"dot_product"}),
+        # the writing of a derivative decides which derivative it is
+        (r"\frac{\partial f}{\partial x} = -3", {"partial_derivative"}, {"gradient", "jacobian"}),
+        (r"\frac{df}{dx} = 2x", {"derivative"}, {"partial_derivative", "gradient"}),
+        (r"\nabla_\theta J(\theta)", {"gradient"}, {"partial_derivative", "jacobian"}),
+        (r"\frac{\partial L}{\partial W}", {"gradient"}, {"jacobian"}),
+        (r"\frac{\partial \mathbf{f}}{\partial \mathbf{h}}", {"jacobian"}, {"gradient"}),
+        # names and roles: a weighted sum is no LSTM cell, a difference quotient no standardisation,
+        # arithmetic on a count no descent step
+        (r"f(x,y,z) = w_1 x + w_2 y + w_3 z", set(), {"lstm"}),
+        (r"c_t = f_t c_{t-1} + i_t \tilde c_t", {"lstm"}, set()),
+        (r"\frac{f(x + h) - f(x)}{h}", set(), {"standardization"}),
+        (r"\frac{x - \langle x\rangle}{\sqrt{\langle(x - \langle x\rangle)^2\rangle + \epsilon}}", {"standardization"},
+         set()),
+        (r"H_{out} = N - \delta N", set(), {"gradient_descent"}),
+        (r"w_{k+1} = w_k - \eta g_k", {"gradient_descent"}, set()),
+    ],
+)
+def test_a_concept_is_named_on_enough_evidence(text: str, named: set[str], not_named: set[str]) -> None:
+    found = _chunk_concepts(text)
+    assert named <= found and not found & not_named, found
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "concept", "evidence"),
+    [
+        (r"\hat{Y} = \mathrm{softmax}(O)", "", "softmax", "name"),  # named outright
+        (r"\sigma(x)", "", "sigmoid", "name"),
+        (r"\text{score}(s_t, h_i) = s_t^\top h_i", "", "luong_dot", "name"),  # a name several scores share
+        (r"\text{SELU}(x) = \text{scale} * (\max(0,x) + \min(0, \alpha * (\exp(x) - 1)))", "", "selu", "name"),
+        # the object a formula documents, checked by the numbers: the loss per element before its mean
+        (r"l_n = \left( x_n - y_n \right)^2", "torch.nn.MSELoss", "mse", "words"),
+        (r"l_n = \begin{cases} 0.5 (x_n - y_n)^2, & \text{if } |x_n - y_n| < delta \\ "
+         r"delta * (|x_n - y_n| - 0.5 * delta), & \text{otherwise } \end{cases}", "HuberLoss", "huber", "words"),
+        (r"\text{HardTanh}(x) = \begin{cases} \text{max\_val} & \text{ if } x > \text{ max\_val } \\ "
+         r"\text{min\_val} & \text{ if } x < \text{ min\_val } \\ x & \text{ otherwise } \end{cases}", "", "hardtanh",
+         "numbers"),
+        # a piecewise definition is recognised by what it does
+        (r"\begin{cases} x, & \text{ if } x \geq 0 \\ "
+         r"\text{negative\_slope} \times x, & \text{ otherwise } \end{cases}", "", "leaky_relu", "numbers"),
+        (r"\begin{cases} x & x > \lambda \\ x & x < -\lambda \\ 0 & \text{otherwise} \end{cases}", "", "hardshrink",
+         "numbers"),
+    ],
+)
+def test_names_and_behaviour_are_evidence(text: str, context: str, concept: str, evidence: str) -> None:
+    rec = recognize(text, context=context)
+    hits = [f for f in rec.found if f.concept == concept]
+    assert hits and any(evidence in f.evidence for f in hits), [(f.concept, f.evidence) for f in rec.found]
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "wrong"),
+    [
+        # a name decides only when it is right: a "ReLU" with a slope below zero is a leaky ReLU
+        (r"\text{ReLU}(z) = \begin{cases} \alpha z & z < 0 \\ z & z \geq 0 \end{cases}", "", "relu"),
+        # the words around a formula name it only where the numbers agree
+        (r"f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f)", "LSTM", "lstm"),
+        (r"l_n = \left| x_n - y_n \right|", "MSELoss", "mse"),
+    ],
+)
+def test_a_name_the_formula_contradicts_is_not_given(text: str, context: str, wrong: str) -> None:
+    assert wrong not in {f.concept for f in recognize(text, context=context).found}
+
+
+def test_every_reference_takes_values_drawn_for_its_declared_inputs() -> None:
+    # the numbers check any formula against a concept by drawing each reference input from its
+    # role, axes and domain: every reference must take such values without an error
+    for ct in library().all:
+        params = [v for v in ct.template.variables if v.passed_to_reference]
+        if "label" in ct.roles.values() or any(v.role == "function" for v in params):
+            continue
+        required, whole = {v.name for v in params}, whole_numbers(ct)
+        for positive in (True, False):
+            rng = np.random.default_rng(3)
+            kwargs = {v.name: 2 if v.name in whole else sample(v.role, axes_of(ct, v.name), rng, positive, v.domain)
+                      for v in params if v.written or v.name in required}
+            if callable_with(ct, frozenset(kwargs)):
+                with np.errstate(all="ignore"):
+                    ct.template.reference_function()(**kwargs)

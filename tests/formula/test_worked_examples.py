@@ -119,11 +119,11 @@ def test_weights_that_must_sum_to_one_do_in_the_example() -> None:
     assert _vector(given(action)["α"]).sum() == pytest.approx(1, abs=2e-3)
 
 
-def test_no_example_when_a_derived_quantity_cannot_be_computed() -> None:
-    # σ is written inside √(σ² + ε): the catalog derives it from x, but the template binds the
-    # whole root, so the example would have to make σ up
+def test_the_statistics_written_inside_a_root_are_computed_from_the_data() -> None:
+    # σ is written inside √(σ² + ε): the template that writes the root binds σ itself (a template
+    # binding the whole root to its σ would have to make σ up), so the example computes μ and σ
     action = explain(r"\hat x = \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}").lenses["action"]
-    assert "For example" not in action
+    assert "(the mean of x)" in action and "(the standard deviation of x)" in action
 
 
 def test_every_derived_name_of_the_catalog_gets_its_statistic() -> None:

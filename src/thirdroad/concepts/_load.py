@@ -22,6 +22,8 @@ One file per family, in ``concepts/data/``. The schema (every key not listed is 
                                            # ("this is the chain rule")
     near_misses = ["sign", "lost_root"]    # optional: the slips its formulas are checked for
                                            # (the kinds in _model.NEAR_MISS_KINDS)
+    written = ["score"]                    # optional: names formulas give it as a function,
+                                           # \text{score}(h_t, h_s), too plain for prose
     conventions = ["..."]                  # optional: where sources write it differently
     pitfalls = ["..."]                     # optional: words that are often wrong
     references = ["Kingma & Ba (2015). Adam: ... ICLR."]
@@ -68,7 +70,7 @@ FILE_KEYS = frozenset({"family", "title", "description", "concept"})
 CONCEPT_KEYS = frozenset(
     {"id", "name", "aliases", "summary", "action", "builds_on", "related", "conventions",
      "pitfalls", "references", "formula", "sums_to_one", "mass_noun",
-     "definite", "near_misses"}
+     "definite", "near_misses", "written"}
 )
 REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
 FORMULA_KEYS = frozenset(
@@ -434,6 +436,7 @@ def _concept(check: _Checker, raw: Any, family: str) -> Concept:
         mass_noun=_flag(check, raw, "mass_noun"),
         definite=_flag(check, raw, "definite"),
         near_misses=_near_misses(check, raw),
+        written=check.strings(raw, "written"),
         source_file=check.file,
     )
 

@@ -51,6 +51,7 @@ ROLE_WORDS = {
 DOMAINS = {
     "positive": "a positive number",
     "non-negative": "zero or more",
+    "negative": "a negative number",
     "in (0, 1)": "strictly between 0 and 1",
     "in [0, 1]": "between 0 and 1",
     "probability vector": "non-negative entries that add up to one",
@@ -60,6 +61,8 @@ DOMAINS = {
     "-1 or 1": "each entry -1 or 1",
     "whole": "a whole number",
     "positive definite": "a symmetric matrix with positive eigenvalues",
+    "n by 2n": "a matrix that takes two vectors stacked into one",
+    "n² by n": "a matrix that takes n heads of width n side by side",
 }
 #: A domain may also fix how many axes the variable's values have: "3 axes", "at least 1 axis".
 AXES_PATTERN = re.compile(r"^(at least )?([0-9]) ax[ie]s$")
@@ -86,6 +89,8 @@ class Variable:
             found = AXES_PATTERN.match(phrase)
             if found:
                 return int(found.group(2)), bool(found.group(1))
+            if phrase in ("n by 2n", "n² by n"):
+                return 2, False
         return None
 
     @property
@@ -187,6 +192,7 @@ class Concept:
     mass_noun: bool = False  # its name takes no article: "multi-head attention", "dropout"
     definite: bool = False  # there is one of it, so its name takes "the": "the chain rule"
     near_misses: tuple[str, ...] = ()  # the slips (NEAR_MISS_KINDS) its formulas are checked for
+    written: tuple[str, ...] = ()  # names formulas give it as a function (score(h_t, h_s)), not words of prose
     source_file: str = field(default="", compare=False, repr=False)
 
     @property
@@ -236,5 +242,6 @@ class Concept:
             "mass_noun": self.mass_noun,
             "definite": self.definite,
             "near_misses": list(self.near_misses),
+            "written": list(self.written),
             "references": list(self.references),
         }

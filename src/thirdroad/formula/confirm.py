@@ -40,6 +40,10 @@ from thirdroad.formula.templates import (
 )
 
 SIZE = 4  # the length of the sample vectors
+# What makes a small template's numbers its own (a kink, a curve), so the numeric search may
+# name it: max(0, x) is told by its values, A x is not.
+_TELLING = frozenset({"apply", "exp", "sqrt", "abs", "norm", "cases", "f:max", "f:min", "f:tanh", "f:sigma",
+                      "f:log"})
 _WHOLE = 2  # the value of a setting that must be a whole number (a kernel size)
 
 
@@ -119,21 +123,50 @@ def axes_of(ct: CompiledTemplate, var: str) -> int:
     return max(written, declared[0]) if declared is not None else written
 
 
-def sample(role: str, rank: int, rng: np.random.Generator, positive: bool) -> Any:
-    """A random value for a variable of this role, with ``rank`` axes of length SIZE."""
+def sample(role: str, rank: int, rng: np.random.Generator, positive: bool, domain: tuple[str, ...] = ()) -> Any:
+    """A random value for a variable of this role, with ``rank`` axes of length SIZE, inside its
+    declared ``domain`` (``concepts.DOMAINS``): gates in (0, 1), labels whole numbers from 0,
+    probability vectors that add up to one ..."""
     if role == "step":
         return 3
     if role == "size":
         return SIZE
-    if role == "label":
+    if role == "label" and not domain:
         return 1
     shape = (SIZE,) * rank
+    if domain:
+        return _in_domain(domain, shape, rng)
     if shape:
         return rng.uniform(0.1, 0.9, shape) if positive else rng.uniform(-2.0, 2.0, shape)
     value = float(rng.uniform(0.1, 0.9))
     if role == "tensor" and not positive:
         value = float(rng.uniform(-2.0, 2.0))  # an elementwise function is checked on negative numbers too
     return value
+
+
+def _in_domain(domain: tuple[str, ...], shape: tuple[int, ...], rng: np.random.Generator) -> Any:
+    """A value drawn from a declared domain (the first phrase that is not a number of axes)."""
+    kind = next((d for d in domain if not d.endswith(("axis", "axes"))), "")
+    if kind == "probability vector":
+        p = rng.uniform(0.1, 1.0, shape or (SIZE,))
+        return p / p.sum(axis=-1, keepdims=True)
+    if kind in ("labels", "one-hot"):
+        labels = rng.integers(0, SIZE, shape or ())
+        return np.eye(SIZE)[labels] if kind == "one-hot" else labels
+    if kind == "0 or 1":
+        return rng.integers(0, 2, shape).astype(float) if shape else 1.0
+    if kind == "-1 or 1":
+        return rng.choice([-1.0, 1.0], shape) if shape else 1.0
+    if kind == "whole":
+        return 2
+    if kind in ("n by 2n", "n² by n"):
+        return rng.uniform(-1.0, 1.0, (SIZE, 2 * SIZE) if kind == "n by 2n" else (SIZE * SIZE, SIZE))
+    if kind == "positive definite":
+        a = rng.uniform(-1.0, 1.0, (SIZE, SIZE))
+        return a @ a.T + np.eye(SIZE)
+    low, high = {"positive": (0.1, 2.0), "non-negative": (0.0, 2.0), "negative": (-2.0, -0.1),
+                 "in (0, 1)": (0.05, 0.95), "in [0, 1]": (0.0, 1.0)}.get(kind, (-2.0, 2.0))
+    return rng.uniform(low, high, shape) if shape else float(rng.uniform(low, high))
 
 
 def confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], seed: int = 0) -> bool | None:
@@ -199,7 +232,8 @@ def _confirm(ct: CompiledTemplate, cnode: Node, bindings: Mapping[str, Any], see
         kwargs: dict[str, Any] = {v: c for v, c in constants.items() if v in passed}
         for var, name in names.items():
             role = ct.roles.get(var, "tensor")
-            value = _WHOLE if var in whole else sample(role, axes_of(ct, var), rng, positive)
+            value = _WHOLE if var in whole else sample(role, axes_of(ct, var), rng, positive,
+                                                       ct.template.variable(var).domain)
             inputs[name] = np.reshape(value, (-1, 1)) if columns and role == "vector" else value
             if var in passed:
                 kwargs[var] = value
@@ -241,8 +275,8 @@ def numeric_search(cnode: Node, lib: Library, seed: int) -> list[tuple[CompiledT
             if found is None or found not in table:
                 continue
             for ct in table[found]:
-                if ct.generic:
-                    continue
+                if ct.generic and not ct.features & _TELLING:
+                    continue  # A x, a + b c: too plain to be told apart by the numbers
                 mapping = _assign(ct, slot_of)
                 if mapping is not None and _confirm_numeric(ct, cnode, mapping, seed):
                     hits.append((ct, mapping))

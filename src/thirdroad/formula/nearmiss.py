@@ -391,7 +391,7 @@ def near_misses(rec: Recognition, seed: int = 0) -> list[Note]:
     """The near-miss warnings of a recognised formula."""
     out: list[Note] = []
     known: dict[str, set[str]] = {}
-    for f in rec.found:
+    for f in (*rec.found, *rec.weak):  # a weak match is still no near miss: the formula fits it
         known.setdefault(f.path, set()).add(f.concept)
     seen: set[tuple[str, str]] = set()
     adam_claimed = "adam" in rec.claims or _has_adam_moments(rec)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -46,7 +46,21 @@ from thirdroad.formula.ast import (
 from thirdroad.formula.claims import claims
 from thirdroad.formula.confirm import agree, atom_name, computable, confirm, numeric_search
 from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.evidence import (
+    LOOSE_OPS,
+    agreement,
+    enough,
+    gated_by_names,
+    guessed_spans,
+    is_atom,
+    notation_allows,
+    notation_decides,
+    plausible,
+    statistics_are_names,
+    updates_its_parameter,
+)
 from thirdroad.formula.match import features, head, match, size
+from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
 from thirdroad.formula.normal_form import canon
 from thirdroad.formula.reading import Formula, parse
 from thirdroad.formula.tables import CONDITION_RELATIONS
@@ -75,8 +89,20 @@ class Found:
     concept: str
     template: Template
     bindings: Mapping[str, Any]  # variable name -> Node, or (Node, index symbols)
-    method: str  # "structural" or "numeric"
+    method: str  # "structural", "numeric" or "name"
     confirmed: bool  # whether the numbers were checked
+    named: str = ""  # "name" where the formula writes the concept's name, "words" where the text around it does
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """What the chunk is named on: ``structure``, ``numbers``, ``name`` (written in the
+        formula), ``words`` (the text around it)."""
+        out = [{"structural": "structure", "numeric": "numbers"}.get(self.method, "")]
+        if self.method == "structural" and self.confirmed:
+            out.append("numbers")
+        if self.named:
+            out.append(self.named)
+        return tuple(e for e in out if e)
 
 
 @dataclass
@@ -91,6 +117,7 @@ class Recognition:
     canon_of: dict[str, Node] = field(default_factory=dict)  # path -> canonical node
     nodes: dict[str, Node] = field(default_factory=dict)  # path -> node
     claims: frozenset[str] = frozenset()  # concepts the words around the formula name
+    weak: list[Found] = field(default_factory=list)  # matches too weak to name (evidence.enough)
 
     @property
     def defining(self) -> list[str]:
@@ -99,6 +126,31 @@ class Recognition:
 
 
 _SKIP = (Symbol, Number, Text, Relation, Update, Block, Statement)
+
+
+def _whole_paths(root: Node, path: str = "0") -> frozenset[str]:
+    """The paths of the expressions that are a whole statement of the formula: each side of each
+    equation (``\\frac{df}{dx} = 2x`` is about df/dx as much as about 2x), each line's value."""
+    if isinstance(root, Block):
+        return frozenset(p for k, item in enumerate(root.items) for p in _whole_paths(item, f"{path}.{k}"))
+    if isinstance(root, Statement):
+        return frozenset(p for k, part in enumerate(root.parts) if not isinstance(part, Text)
+                         for p in _whole_paths(part, f"{path}.{k}"))
+    if isinstance(root, Relation):
+        return frozenset(f"{path}.{k}" for k in range(len(root.operands)))
+    if isinstance(root, Update):
+        return frozenset({f"{path}.1"})
+    return frozenset({path})
+
+
+def _target_of(path: str, nodes: Mapping[str, Node]) -> Node | None:
+    """What the statement whose value sits at ``path`` assigns to (its left-hand side)."""
+    parent = nodes.get(path.rsplit(".", 1)[0]) if "." in path else None
+    if isinstance(parent, Update):
+        return parent.target
+    if isinstance(parent, Relation) and path.endswith(f".{len(parent.operands) - 1}"):
+        return parent.operands[0]
+    return None
 
 
 def _main_path(root: Node) -> str:
@@ -124,9 +176,8 @@ def _main_path(root: Node) -> str:
             return path
 
 
-_LOOSE_OPS = frozenset({"op:odot"})  # an entrywise product may be written as a plain one
 _SEARCH_FEATURES = frozenset({"exp", "fraction", "bigop", "sqrt", "abs", "norm", "f:tanh", "f:log", "f:sigma",
-                              "f:max", "f:min"})
+                              "f:max", "f:min", "cases"})
 
 
 def _order(hits: Mapping[str, Found]) -> list[str]:
@@ -157,6 +208,8 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
         formula = parse(formula)
     lib = library()
     result = Recognition(formula, main_path=_main_path(formula.root), claims=claims(formula, context))
+    guesses, whole = guessed_spans(formula), _whole_paths(formula.root) | {result.main_path}
+    names = _names_written(formula.root, whole)
     memo: dict[int, Node] = {}
     for path, node in paths(formula.root):
         result.nodes[path] = node
@@ -164,13 +217,100 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
             continue
         cnode = canon(node, memo)
         result.canon_of[path] = cnode
-        found = _at(path, node, cnode, lib, seed)
-        result.found.extend(found)
+        target = _target_of(path, result.nodes)
+        found = _named(_at(path, node, cnode, lib, seed, names.get(path, frozenset())), node, path in whole,
+                       target, result, guesses)
         if isinstance(cnode, Sum) and not found:
-            result.found.extend(_parts_of_sum(path, node, cnode, lib, seed))
+            found = _named(_parts_of_sum(path, node, cnode, lib, seed), node, False, target, result, guesses)
+        result.found.extend(found)
+    _by_name(result, context, whole, seed)
     main = result.nodes.get(result.main_path)
     result.main = main
     return result
+
+
+def _names_written(root: Node, whole: frozenset[str]) -> dict[str, frozenset[str]]:
+    """The concepts the formula names at each place: a side that calls a concept by its name,
+    and the other sides of an equation whose left-hand side does (``\\text{GELU}(x) = ...``)."""
+    out: dict[str, set[str]] = {}
+    for path, node in paths(root):
+        if path in whole:
+            out.setdefault(path, set()).update(applied(node))
+        for k, concepts in defined(node):
+            out.setdefault(f"{path}.{k}", set()).update(concepts)
+    return {p: frozenset(c) for p, c in out.items() if c}
+
+
+def _by_name(result: Recognition, context: str, whole: frozenset[str], seed: int) -> None:
+    """Name evidence (``named``): a side of the formula that calls a concept by its name, a
+    named call defined by an equation, and the concept the text around the formula names, each
+    checked against the formula. (A named call inside a larger expression, tanh(x) in
+    1 - tanh²(x), is read as the function it is, not named as a chunk of its own.)"""
+    wrong: set[tuple[str, str]] = set()  # (path of a call, concept) its definition contradicts
+    cat = concepts_module.catalog()
+    for path, node in list(result.nodes.items()):
+        for k, concepts in defined(node):
+            side = f"{path}.{k}"
+            for concept in concepts:
+                there = {f.concept for f in result.found if f.path == side}
+                # the side is another concept, not this one nor a part of it: \mbox{ReLU}[z] defined
+                # with a slope below zero is a leaky ReLU, whatever it is called
+                other = there and concept not in there and not all(c in cat.ancestors(concept) for c in there)
+                if other or _name(result, side, concept, "name", seed) is False:
+                    wrong.add((f"{path}.0", concept))
+    for path, node in list(result.nodes.items()):
+        called = applied(node) if path in whole else ()
+        for concept in called:  # a name several concepts share (score) names none by itself
+            if (path, concept) not in wrong:
+                _name(result, path, concept, "name", seed, call=len(called) == 1)
+    for concept in context_concepts(context):
+        if not any(f.concept == concept for f in result.found):
+            _name(result, result.main_path, concept, "words", seed)
+
+
+def _name(result: Recognition, path: str, concept: str, how: str, seed: int, call: bool = False) -> bool | None:
+    """Name ``concept`` at ``path`` on a name: where a template or the numbers found it there
+    already the name is added to its evidence; otherwise the numbers must agree, or the node must
+    be the very call of the name. False where the numbers contradict the name."""
+    for k, f in enumerate(result.found):
+        if f.path == path and f.concept == concept:
+            result.found[k] = replace(f, named=f.named or how)
+            return True
+    node, cnode = result.nodes.get(path), result.canon_of.get(path)
+    if node is None or cnode is None:
+        return None
+    checked = by_numbers(concept, cnode, seed)
+    if isinstance(checked, tuple):
+        ct, mapping = checked
+        bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
+        result.found.append(Found(path, node, cnode, concept, ct.template, bindings, "numeric", True, how))
+        return True
+    if checked is False:
+        return False
+    if call:
+        template = concepts_module.catalog()[concept].formulas[0]
+        result.found.append(Found(path, node, cnode, concept, template, {}, "name", False, how))
+        return True
+    return None
+
+
+def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, result: Recognition,
+           guesses: tuple[tuple[int, int], ...]) -> list[Found]:
+    """The hits whose evidence is enough to name them (``evidence``); the others are kept as weak
+    matches (a formula that fits a concept this loosely is still no near miss of it)."""
+    named = []
+    for f in hits:
+        if not notation_allows(f.concept, node):
+            continue
+        if f.method == "structural":
+            ct = _template_of(f)
+            if not (updates_its_parameter(ct, f.bindings, target)
+                    and gated_by_names(ct, f.bindings, features(f.canon), target)
+                    and enough(ct, node, whole, result.formula, guesses)):
+                result.weak.append(f)
+                continue
+        named.append(f)
+    return named
 
 
 def _parts_of_sum(path: str, node: Node, cnode: Sum, lib: Library, seed: int) -> list[Found]:
@@ -208,12 +348,19 @@ def _terms(node: Node) -> tuple[Node, ...]:
     return (node,)
 
 
+def _template_of(found: Found) -> CompiledTemplate:
+    ct = compiled(found.template)
+    assert ct is not None, "a structural match comes from a compiled template"
+    return ct
+
+
 def _compiled_generic(template: Template) -> bool:
     ct = compiled(template)
     return ct is None or ct.generic
 
 
-def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Found]:
+def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
+        named: frozenset[str] = frozenset()) -> list[Found]:
     """The concepts one node is."""
     feats = features(cnode)
     hits: dict[str, Found] = {}
@@ -221,7 +368,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
     if isinstance(cnode, Product) and cnode.op == "cdot":
         heads.append(head(Product(cnode.factors)))  # lr \cdot grad may be a plain product
     for ct in (t for h in heads for t in lib.by_head.get(h, ())):
-        if ct.concept in hits or not ct.features - _LOOSE_OPS <= feats:
+        if ct.concept in hits or not ct.features - LOOSE_OPS <= feats:
             continue
         if ct.generic and not ct.features <= feats:
             continue  # a tiny template must be written as it is: mu + sigma eps is no product of entries
@@ -230,11 +377,13 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
                 continue  # w_i x_i is a weighted sum; an average needs weights that add up to one
             atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
             weights = {v for v, _ in ct.template.normalised}  # known to be weights, so any expression
-            if atoms_only and not all(_is_atom(b) or v in ct.compound or v in weights
+            if atoms_only and not all(is_atom(b) or v in ct.compound or v in weights
                                       or (ct.generic and ct.roles.get(v) == "tensor")
                                       for v, b in bindings.items()):
                 continue  # an elementwise function may take any expression: max(0, Wx + b)
-            if ct.generic and not _plausible(ct, bindings, feats):
+            if ct.generic and not plausible(ct, bindings, feats):
+                continue
+            if not statistics_are_names(ct, bindings):
                 continue
             verdict = confirm(ct, cnode, bindings, seed)
             if verdict is False or (ct.generic and verdict is None and not ct.features & DISTINCT & feats):
@@ -253,7 +402,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int) -> list[Fou
             if not _weights_known(ct.template, bindings):
                 continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
-    hits = _prune(hits)
+    hits = _prune(hits, named)
     for found in list(hits.values()):
         if found.method == "structural":
             for other, template in same_formula(found.template):
@@ -320,7 +469,7 @@ def _sums_to_one_names(cat: Catalog) -> frozenset[str]:
                      for name in (c.id, c.name.lower(), *(a.lower() for a in c.aliases)) if name.isalpha())
 
 
-def _prune(hits: dict[str, Found]) -> dict[str, Found]:
+def _prune(hits: dict[str, Found], named: frozenset[str] = frozenset()) -> dict[str, Found]:
     """Where several unrelated templates fit one chunk, keep those written with the chunk's own
     names: ``\\sum_i x_i y_i`` is a dot product rather than an average with weights ``x``, and
     ``(e^x - e^{-x}) / (e^x + e^{-x})`` a tanh rather than a standardisation of ``e^x``."""
@@ -330,54 +479,24 @@ def _prune(hits: dict[str, Found]) -> dict[str, Found]:
     score = {}
     for cid, found in hits.items():
         ct = compiled(found.template)
-        score[cid] = agreement(ct, found.bindings) if ct is not None else 0
+        # a concept whose name is written (score(h_t, h_s) = h_t^T h_s) outranks any spelling
+        score[cid] = (agreement(ct, found.bindings) if ct is not None else 0) + (100 if cid in named else 0)
     best = max(score.values())
     keep = {c for c, s in score.items() if s == best}
     related = {c for c in hits for k in keep if c in cat.ancestors(k) or k in cat.ancestors(c)}
-    return {c: f for c, f in hits.items() if c in keep | related}
-
-
-def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
-    """How many holes hold a name spelt as the template spells it (``\\hat m`` for ``\\hat m_t``)."""
-    score = 0
-    for var in ct.template.variables:
-        bound = bindings.get(var.name)
-        if bound is None or not var.written:
-            continue
-        sym = symbol_tree(var.symbol)
-        node = bound[0] if isinstance(bound, tuple) else bound
-        if isinstance(sym, Symbol) and isinstance(node, Symbol) and sym.name == node.name and sym.accent == node.accent:
-            score += 1
-        elif isinstance(sym, Node) and not isinstance(sym, Symbol) and sym == node:
-            score += 1  # written exactly as the template writes it (dz/dy)
-    return score
-
-
-def _plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozenset[str]) -> bool:
-    """A tiny template (``g + \\mu b``, ``e^H``) counts only if it has a telling operation (a
-    transpose, a norm, ``\\odot``), a matrix written as one, or one of the template's own names."""
-    if ct.features & DISTINCT & written:
-        return True  # the telling operation is written in the chunk too
-    for var, bound in bindings.items():
-        if ct.roles.get(var) == "matrix" and isinstance(bound, Symbol) and bound.name[:1].isupper() and \
-                ct.template.variable(var).symbol[:1] in _ANY_MATRIX:
-            return True
-    return agreement(ct, bindings) > 0
-
-
-# Letters that stand for any matrix; a template written with L U or Q R means special factors
-# (triangular, orthogonal), so a product of two matrices is not an LU or QR decomposition.
-_ANY_MATRIX = frozenset("ABCMWX")
+    kept = {c: f for c, f in hits.items() if c in keep | related}
+    # a concept built on another that fits the same chunk through a template of one operation,
+    # with no more of its names written, is that other concept as far as the chunk shows:
+    # a^T v is a dot product, not Luong's dot score, unless it is written h_t^T \bar h_s
+    return {c: f for c, f in kept.items()
+            if notation_decides(c, f.node) or not (
+                _compiled_generic(f.template) and any(o in cat.ancestors(c) and score[o] >= score[c]
+                                                      for o in kept if o != c))}
 
 
 def concepts_at(cnode: Node, seed: int = 0) -> list[Found]:
     """The concepts a canonical tree is, found as for a chunk of a formula."""
     return _at("", cnode, cnode, library(), seed)
-
-
-def _is_atom(bound: Any) -> bool:
-    node = bound[0] if isinstance(bound, tuple) else bound
-    return isinstance(node, Symbol | Number | Derivative | Gradient)
 
 
 def _input_node(cnode: Node, name: str) -> Node:

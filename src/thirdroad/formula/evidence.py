@@ -1,0 +1,224 @@
+"""How much a recognised chunk rests on, and whether that is enough to name it.
+
+A chunk is named on evidence, and it says which (``Found.evidence``):
+
+- ``structure``: a template of the concept matched the chunk (``match``);
+- ``numbers``: the chunk computes what the concept's reference computes on inputs drawn for
+  each argument's role and domain (``confirm``);
+- ``name``: the formula writes the concept's name (``\\text{Softmax}(x)``, ``\\mathrm{BN}``),
+  or the words around it do;
+- ``role``: the symbols play the concept's roles (a gate's sigmoid, a weight matrix).
+
+Some structure alone is too weak to name anything. A building block, a template of one
+operation written only by notation (``A x``, ``[a; b]``, ``\\partial f / \\partial x``, ``a \\cdot b``),
+is named as the whole formula, never as a part of a larger one: ``W h`` inside an RNN cell is
+how the cell is written, not something the formula is about. Nor is it named over a reading
+the parser had to guess (``R(\\theta)`` read as R times θ, ``PE`` as P times E, ``f[m, n]`` as a
+concatenation), nor over a product written with ``\\times`` between sizes (``N \\times D``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from thirdroad.formula.ast import Derivative, Gradient, Node, Number, Product, Symbol
+from thirdroad.formula.reading import Formula
+from thirdroad.formula.templates import DISTINCT, CompiledTemplate, symbol_tree
+
+# Operations that are notation: writing them says nothing about what the formula is for
+# (\cdot is as often a plain times as a dot product). A transpose does: x^T y is a dot product.
+NOTATION = frozenset({"concat", "derivative", "gradient", "inverse", "op:cdot"})
+# Readings the parser chose by a guess (its rules record them as decisions): R(θ) as R times θ,
+# f[m, n] as f times a concatenation.
+GUESSED = frozenset({"implicit-product", "bracket-concat"})
+
+
+def notation_allows(concept: str, node: Node) -> bool:
+    """What the writing of a derivative says: ``\\nabla`` a gradient (``\\nabla^2`` a Hessian);
+    ``d/dx`` a derivative; ``\\partial f / \\partial x`` a partial derivative, and also a gradient
+    when x is written as an array (bold, or a capital) and a Jacobian when f is too. Without such
+    marks, the plainest reading is the one that is true whatever the shapes."""
+    if not isinstance(node, Derivative | Gradient) or concept not in _CALCULUS:
+        return True
+    if isinstance(node, Gradient):
+        return concept in ("gradient", "hessian")
+    if len(node.wrt) == 2:
+        return concept == "hessian"
+    if not node.partial:
+        return concept == "derivative"
+    if concept == "gradient":
+        return _array(node.wrt[0], capitals=True) and not _array(node.expr)
+    if concept == "jacobian":
+        return _array(node.wrt[0]) and _array(node.expr)
+    return concept == "partial_derivative"
+
+
+_CALCULUS = frozenset({"derivative", "partial_derivative", "gradient", "jacobian", "hessian"})
+
+
+def _array(node: Node, capitals: bool = False) -> bool:
+    """A name written as an array: in bold, or (for what a derivative is taken with respect to)
+    a capital letter, a matrix of weights. A capital function (L, J, E) is a loss: a number."""
+    if not isinstance(node, Symbol):
+        return False
+    entry = any(isinstance(s, Symbol) and len(s.name) == 1 and s.name.islower() for s in node.sub)
+    return node.font in ("bf", "bm", "boldsymbol") or (capitals and node.name[:1].isupper() and not entry)
+
+
+def building_block(ct: CompiledTemplate) -> bool:
+    """A template of one or two operations, all of them notation or juxtaposition, or a lone
+    transpose."""
+    return ct.generic and (not (ct.features & DISTINCT) - NOTATION or ct.features <= {"transpose"})
+
+
+def notation_decides(concept: str, node: Node) -> bool:
+    """Whether the writing of the node says which of its readings it is (a derivative)."""
+    return isinstance(node, Derivative | Gradient) and concept in _CALCULUS
+
+
+def guessed_spans(formula: Formula) -> tuple[tuple[int, int], ...]:
+    """Where the parser read the formula by a guess."""
+    return tuple(d.span for d in formula.decisions if d.rule in GUESSED)
+
+
+def enough(ct: CompiledTemplate, node: Node, whole: bool, formula: Formula,
+           guesses: Iterable[tuple[int, int]]) -> bool:
+    """Whether a structural match of this template on ``node`` may name the chunk (see the
+    module docstring); a template that is more than a building block always may. ``whole``: the
+    node is one side of the formula's equation, or the formula itself."""
+    if not building_block(ct):
+        return True
+    if not whole:
+        return False
+    if isinstance(node, Product) and (node.op == "times" or _acronym(node, formula.source)
+                                      or _bracket_call(node, formula.source)):
+        return False  # N \times D: sizes, not arrays; PE, KL: a name of capitals; L[φ]: a call
+    start, end = node.span
+    return not any(start <= a and b <= end for a, b in guesses)
+
+
+def _bracket_call(node: Product, source: str) -> bool:
+    """A name with a square bracket right after it, ``L[\\phi]``, ``f[x, \\phi]``: a function
+    applied (the notation of some textbooks), not a product. ``W [h; x]`` (a semicolon inside)
+    multiplies W by a concatenation."""
+    for left, right in zip(node.factors, node.factors[1:], strict=False):
+        opened = source[left.span[1]:right.span[0]].strip() == "[" or source[right.span[0]:right.span[0] + 1] == "["
+        if isinstance(left, Symbol) and opened and ";" not in source[right.span[0]:right.span[1] + 1]:
+            return True
+    return False
+
+
+def _acronym(node: Product, source: str) -> bool:
+    """Capitals written side by side without a space (``PE``, ``KL``): a name more likely than a
+    product of matrices."""
+    letters = [f for f in node.factors if isinstance(f, Symbol)]
+    if len(letters) != len(node.factors) or len(letters) < 2:
+        return False
+    if not all(len(f.name) == 1 and f.name.isupper() for f in letters):
+        return False
+    return all(letters[k].span[1] == letters[k + 1].span[0] for k in range(len(letters) - 1)) and \
+        source[node.span[0]:node.span[0] + 1].isalpha()
+
+
+def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
+    """How many holes hold a name spelt as the template spells it (``\\hat m`` for ``\\hat m_t``)."""
+    score = 0
+    for var in ct.template.variables:
+        bound = bindings.get(var.name)
+        if bound is None or not var.written or var.role in ("index", "bound_index"):
+            continue  # the name of an index never matters
+        sym = symbol_tree(var.symbol)
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if isinstance(sym, Symbol) and isinstance(node, Symbol) and sym.name == node.name and sym.accent == node.accent:
+            score += 1
+        elif isinstance(sym, Node) and not isinstance(sym, Symbol) and sym == node:
+            score += 1  # written exactly as the template writes it (dz/dy)
+    return score
+
+
+def plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozenset[str]) -> bool:
+    """A tiny template (``g + \\mu b``, ``e^H``) counts only if it has a telling operation (a
+    transpose, a norm, ``\\odot``), a matrix written as one, or one of the template's own names."""
+    if ct.features & DISTINCT & written:
+        return True  # the telling operation is written in the chunk too
+    for var, bound in bindings.items():
+        if ct.roles.get(var) == "matrix" and isinstance(bound, Symbol) and bound.name[:1].isupper() and \
+                ct.template.variable(var).symbol[:1] in _ANY_MATRIX:
+            return True
+    return agreement(ct, bindings) > 0
+
+
+# Letters that stand for any matrix; a template written with L U or Q R means special factors
+# (triangular, orthogonal), so a product of two matrices is not an LU or QR decomposition.
+_ANY_MATRIX = frozenset("ABCMWX")
+
+
+
+def statistics_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """A statistic a template writes (the mean μ and deviation σ of a standardisation) is a name
+    in the chunk too, or an expression of the data it summarises (``\\langle x \\rangle``):
+    ``(f(x + h) - f(x)) / h`` is no standardisation of f(x + h)."""
+    of = {w: v for w, _, v in ct.template.derived}
+    for var in ct.template.variables:
+        bound = bindings.get(var.name)
+        if var.symbol not in of or bound is None or is_atom(bound):
+            continue
+        source = bindings.get(of[var.symbol])
+        data = source[0] if isinstance(source, tuple) else source
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if not (isinstance(node, Node) and isinstance(data, Node) and any(n == data for n in node.walk())):
+            return False  # neither a name nor the statistic of the data written out (⟨x⟩)
+    return True
+
+
+def gated_by_names(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozenset[str],
+                   target: Node | None = None) -> bool:
+    """A template that multiplies entry by entry (``f_t \\odot c_{t-1}``) matches a plain product
+    only where the names say it is that product: one of the template's own names, the name it
+    assigns (``c_t = \\Gamma_u * \\tilde c_t + \\Gamma_f * c_{t-1}``), or every name a state or gate
+    at a time step. ``w_1 x + w_2 y`` is a weighted sum, not an LSTM cell."""
+    if not ct.features & LOOSE_OPS - written:
+        return True
+    if agreement(ct, bindings) > 0:
+        return True
+    output = symbol_tree(ct.template.output) if ct.template.output else None
+    if isinstance(output, Symbol) and isinstance(target, Symbol) and output.name == target.name:
+        return True
+    atoms = [b[0] if isinstance(b, tuple) else b for v, b in bindings.items() if not v.startswith("_")]
+    return bool(atoms) and all(isinstance(a, Symbol) and _timed(a) for a in atoms)
+
+
+def _timed(sym: Symbol) -> bool:
+    marks = (*sym.sub, *((sym.sup,) if sym.sup is not None else ()))
+    return any(isinstance(n, Symbol) and n.name == "t" for m in marks for n in m.walk())
+
+
+def updates_its_parameter(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Node | None) -> bool:
+    """A parameter update (``\\theta - \\eta g``) is named where the roles show it: the formula
+    assigns the result to the parameter it started from (``w_{k+1} = w_k - ...``), or the step
+    is written as a gradient (``\\nabla J``, ``\\partial L / \\partial w``), or the names are the
+    template's own. ``N - \\delta N`` is arithmetic on a count, not a descent step."""
+    theta = bindings.get("theta")
+    if theta is None:
+        return True
+    if any(isinstance(b, Derivative | Gradient) for b in bindings.values()):
+        return True
+    if isinstance(theta, Symbol) and isinstance(target, Symbol) and target.name == theta.name \
+            and target.accent == theta.accent:
+        return True
+    return agreement(ct, bindings) >= 2
+
+
+def is_atom(bound: Any) -> bool:
+    """A binding that is a name, a number or a derivative, not a computed expression."""
+    node = bound[0] if isinstance(bound, tuple) else bound
+    return isinstance(node, Symbol | Number | Derivative | Gradient)
+
+
+LOOSE_OPS = frozenset({"op:odot"})  # an entrywise product may be written as a plain one
+
+
+__all__ = ["GUESSED", "LOOSE_OPS", "NOTATION", "agreement", "building_block", "enough", "gated_by_names",
+           "guessed_spans", "is_atom", "notation_allows", "notation_decides", "plausible", "statistics_are_names",
+           "updates_its_parameter"]
