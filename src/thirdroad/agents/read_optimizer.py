@@ -29,6 +29,7 @@ from thirdroad.formula.blocks.derive import find_states
 from thirdroad.formula.blocks.flow import CONST
 from thirdroad.nn import optim
 
+_MACHINE_EPS = float(np.finfo(np.float64).eps)
 # PyTorch's defaults; where PyTorch has none that keeps the formula alive (its momentum is
 # 0), the usual choice, marked so.
 DEFAULTS: dict[str, dict[str, float]] = {
@@ -46,6 +47,7 @@ DEFAULTS: dict[str, dict[str, float]] = {
     "radam": {"lr": 1e-3, "betas[0]": 0.9, "betas[1]": 0.999, "eps": 1e-8},
     "lion": {"lr": 1e-4, "betas[0]": 0.9, "betas[1]": 0.99, "weight_decay": 0.0},
     "rprop": {"lr": 1e-2, "etaplus": 1.2, "etaminus": 0.5, "step_min": 1e-6, "step_max": 50.0},
+    "adafactor": {"lr": 1e-2, "beta2_decay": -0.8, "eps1": _MACHINE_EPS, "eps2": 1e-3, "d": 1.0},
 }
 USUAL = {("sgd_momentum", "momentum"), ("nesterov", "momentum"), ("rmsprop", "momentum"),
          ("lion", "lr"), ("lion", "betas[0]"), ("lion", "betas[1]")}  # no PyTorch default: the usual choice
@@ -196,6 +198,10 @@ def _transforms(link: Link, number: Callable[[Any], Any]) -> list[optim.Transfor
     if kind == "scale_by_adadelta":
         return [optim.ScaleByRootOfMovingAverage(p["rho"], p["eps"], eps_inside=True),
                 optim.ScaleByRootOfStepAverage(p["rho"], p["eps"])]
+    if kind == "scale_by_adafactor":
+        eps1 = None if p["eps1"] == _MACHINE_EPS else p["eps1"]  # PyTorch's default: the dtype's machine ε
+        return [optim.ScaleByFactoredRms(p["beta2_decay"], eps1), optim.ClipByRms(p["d"]),
+                optim.ScaleByParameterRms(p["eps2"]), optim.ScaleByRelativeStepSize(p["lr"])]
     if kind == "scale_by_rprop":
         return [optim.ScaleByRprop(p["lr"], (p["etaminus"], p["etaplus"]), (p["step_min"], p["step_max"])),
                 optim.Descend()]

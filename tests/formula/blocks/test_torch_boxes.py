@@ -28,8 +28,9 @@ BOXES = [n for n in dir(torch.optim) if isinstance(getattr(torch.optim, n), type
 NAMES = {
     "SGD": "gradient_descent", "Adam": "adam", "AdamW": "adamw", "Adagrad": "adagrad", "RMSprop": "rmsprop",
     "Adadelta": "adadelta", "Adamax": "adamax", "NAdam": "nadam", "RAdam": "radam", "Rprop": "rprop",
+    "Adafactor": "adafactor",
 }  # fmt: skip
-NOT_YET = {"Adafactor": "factored second moments over rows and columns", "Muon": "Newton-Schulz orthogonalisation"}
+NOT_YET = {"Muon": "Newton-Schulz orthogonalisation"}
 
 
 def test_every_box_with_math_is_covered() -> None:
@@ -86,6 +87,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
      {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
     ("Rprop", {"lr": 0.01}, {"lr": 0.01}),
+    ("Adafactor", {"lr": 0.05}, {"lr": 0.05}),
+    ("Adafactor", {"lr": 0.05, "d": 2.0, "eps2": 1e-2}, {"lr": 0.05, "d": 2.0, "eps": (None, 1e-2)}),
     ("Rprop", {"lr": 0.02, "etas": (0.4, 1.3), "step_sizes": (1e-5, 0.5)},
      {"lr": 0.02, "etas": (0.4, 1.3), "step_sizes": (1e-5, 0.5)}),
 ]
@@ -141,8 +144,8 @@ def test_options_of_sgd_box_are_told() -> None:
     assert "SGD with momentum" in options and "Nesterov momentum" in options and "L2 penalty" in options
 
 
-ENGINE = {"SGD": "SGD", "Adam": "Adam", "AdamW": "AdamW", "Adagrad": "Adagrad", "RMSprop": "RMSProp",
-          "Adadelta": "Adadelta", "Adamax": "Adamax", "NAdam": "NAdam", "RAdam": "RAdam", "Rprop": "Rprop"}
+ENGINE = {"Adafactor": "Adafactor", "SGD": "SGD", "Adam": "Adam", "AdamW": "AdamW", "Adagrad": "Adagrad",
+          "RMSprop": "RMSProp", "Adadelta": "Adadelta", "Adamax": "Adamax", "NAdam": "NAdam", "RAdam": "RAdam", "Rprop": "Rprop"}
 
 
 @pytest.mark.parametrize(("name", "ours", "theirs"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
@@ -165,3 +168,28 @@ def test_maximize_climbs_as_torch_does() -> None:
     opt = optimizer_from(reading, lr=0.01)
     np.testing.assert_allclose(engine_path(opt, 50), torch_path("Adam", {"lr": 0.01, "maximize": True}, 50),
                                rtol=0, atol=1e-9)
+
+
+def test_adafactor_on_a_matrix_runs_as_torch_optim() -> None:
+    """The box is read on its vector branch; its matrix branch keeps the average as row and
+    column means, which the engine's agent does: on a matrix too, 100 steps equal torch's."""
+    rng = np.random.default_rng(4)
+    target = rng.normal(size=(3, 4))
+    start = rng.normal(size=(3, 4))
+    opt = optimizer_from(read_block(box("Adafactor")), lr=0.05)
+    x = Variable(start.copy())
+    y = torch.tensor(start, requires_grad=True)
+    ref = torch.optim.Adafactor([y], lr=0.05)
+    for _ in range(100):
+        opt.apply_gradients([(2 * (x.numpy() - target), x)])
+        ref.zero_grad()
+        y.grad = 2 * (y.detach() - torch.tensor(target))
+        ref.step()
+        np.testing.assert_allclose(x.numpy(), y.detach().numpy(), rtol=0, atol=1e-9)
+
+
+def test_a_line_the_box_overwrites_is_said_to_do_nothing() -> None:
+    """PyTorch's Adafactor box subtracts γλθ_{t-1}, then sets θ_t from θ_{t-1} again: as written,
+    the weight decay line has no effect (PyTorch's code does apply it)."""
+    lines = read_block(box("Adafactor")).lines
+    assert any("no effect" in line.role and "λ" in line.text for line in lines)

@@ -9,9 +9,11 @@ Where ε sits is read from the block: outside the root (√s + ε, PyTorch), ins
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
-from thirdroad.formula.blocks.algebra import Atom, Coef, Poly, same
+from thirdroad.formula.blocks.algebra import Atom, Coef, Poly, fn, same
 from thirdroad.formula.blocks.context import Ctx
 from thirdroad.formula.blocks.patterns import (
     Difference,
@@ -281,4 +283,76 @@ def _scaled_bound(poly: Poly, kind: str, eta: str) -> tuple[Coef, Coef] | None:
     return None if f is None else (f, bound[0].coef)
 
 
-__all__ = ["adadelta", "adagrad", "eps_value", "rmsprop", "rprop"]
+
+
+def adafactor(ctx: Ctx) -> Found | None:
+    """Adafactor (Shazeer & Stern 2018, as PyTorch writes it), read on a vector (the box's
+    ``dim(G) ≤ 1`` branch; a matrix keeps the same average factored by rows and columns): an
+    average of g² whose weight grows as t^τ, the gradient over its root (at least ε_1), clipped
+    to a root mean square of d, times a step relative to the parameter's own size,
+    max(ε_2, RMS(θ))·min(γ, 1/√t)."""
+    s = ctx.s
+    others = ctx.others()
+    if len(others) != 1 or not _has_matrix_branch(ctx):
+        return None
+    (v,) = others
+    rec = ctx.rec(v)
+    if rec.kind != "ema" or rec.input != grad(s) * grad(s) or rec.decay is None:
+        return None
+    with np.errstate(all="ignore"):
+        tau_c = np.log(1 - rec.decay) / np.log(s.t)
+    tau = value_of(s, tau_c, "beta2_decay")
+    if tau is None or len(ctx.step.terms) != 1:
+        return None
+    ((mono, c),) = ctx.step.terms.items()
+    found: dict[str, Coef] = {}
+    for atom, e in mono:
+        if atom.kind == "max" and len(atom.args) == 2:
+            _bound(atom.args, e, v, found, s)
+    if set(found) != {"eps1", "eps2", "d"}:
+        return None
+    names = {k: value_of(s, x, k) for k, x in found.items()}
+    lr_c = next((s.values[n] for n in s.names if same(-c, np.minimum(s.values[n], 1 / np.sqrt(s.t)))), None)
+    lr = value_of(s, lr_c, "lr") if lr_c is not None else None
+    if lr is None or any(x is None for x in names.values()):
+        return None
+    u = grad(s) * fn("max", cur(s, v).sqrt(), scalar(s, found["eps1"])).power(Fraction(-1))
+    expected = -(u * fn("max", scalar(s, 1.0), fn("rms", u).scale(1 / found["d"])).power(Fraction(-1))
+                 * fn("max", fn("rms", Poly.atom(s, Atom("param"))), scalar(s, found["eps2"]))).scale(-c)
+    if expected != ctx.step:  # every part of the step accounted for
+        return None
+    link = Link("scale_by_adafactor", (("beta2_decay", tau), ("eps1", names["eps1"]), ("eps2", names["eps2"]),
+                                       ("d", names["d"]), ("lr", lr)))  # type: ignore[arg-type]
+    roles = {v: "the moving average of the squared gradients, with a weight that grows as t^τ (kept as row and "
+             "column averages for a matrix)"}
+    return Found("adafactor", "PyTorch", [link, Link("descend")], lr=lr_c, roles=roles,
+                 pieces=[(grad(s), "the gradient")])
+
+
+def _bound(args: tuple[Poly, ...], e: Fraction, v: str, found: dict[str, Coef], s: object) -> None:
+    """Which of Adafactor's three maxima an atom is: max(√V, ε_1), max(RMS(θ), ε_2), max(1, RMS(U)/d)."""
+    scalars = [a for a in args if a.is_scalar]
+    rest = [a for a in args if not a.is_scalar]
+    if len(scalars) != 1 or len(rest) != 1:
+        return
+    q, other = scalars[0].coef, rest[0]
+    atoms = other.atoms()
+    if e == -1 and Atom("cur", v) in atoms and not any(a.kind == "fn" for a in atoms):
+        found["eps1"] = q
+    elif e == 1 and any(a.kind == "fn" and a.name == "rms" for a in atoms) and Atom("param") in atoms:
+        found["eps2"] = q
+    elif e == -1 and np.allclose(q, 1.0) and len(other.terms) == 1:
+        ((_, k),) = other.terms.items()
+        found["d"] = 1.0 / k
+
+
+def _has_matrix_branch(ctx: Ctx) -> bool:
+    """The box keeps a matrix's average as row and column averages (its ``dim(G) > 1`` branch)."""
+    from thirdroad.formula.blocks.derive import _about_shape
+    from thirdroad.formula.blocks.flow import Branch
+
+    return any(isinstance(st, Branch) and _about_shape(st.cond.node) and len(st.then) >= 3
+               for st in ctx.program.body)
+
+
+__all__ = ["adadelta", "adafactor", "adagrad", "eps_value", "rmsprop", "rprop"]

@@ -381,10 +381,10 @@ class _Executor:
         if key in forced:
             return forced[key]
         if cond.flag:
-            if cond.flag in self.roles.hypers:  # "if amsgrad" where amsgrad is a name: a switch
-                return self.config.flag(cond.flag)
             return self.config.flag(cond.flag)
         node = cond.node
+        if _about_shape(node):  # Adafactor's "if dim(G_t) > 1": a matrix, read as the switch "matrix"
+            return self.config.flag("matrix")
         if not isinstance(node, Relation) or len(node.operands) != 2:
             raise Unreadable(f"a condition thirdroad cannot decide: {cond.text}", b.line)
         switch = _switch(node, self.p.loop_var, self.s.names)
@@ -593,6 +593,12 @@ class _Executor:
             else:
                 acc = np.where(inside, acc + term.coef, acc)
         return Poly.scalar(self.s, acc)
+
+
+def _about_shape(node: Node | None) -> bool:
+    """A condition on the shape of a variable (``dim(G_t) > 1``), not on its values."""
+    return node is not None and any(isinstance(n, Apply) and isinstance(n.func, Symbol) and n.func.name in
+                                    ("dim", "ndim", "rank") for n in node.walk())
 
 
 def _switch(node: Relation, loop: str, hypers: tuple[str, ...]) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from thirdroad.formula.ast import Relation, Symbol
-from thirdroad.formula.blocks.adaptive import adadelta, adagrad, rmsprop, rprop
+from thirdroad.formula.blocks.adaptive import adadelta, adafactor, adagrad, rmsprop, rprop
 from thirdroad.formula.blocks.algebra import Coef
 from thirdroad.formula.blocks.context import Ctx
 from thirdroad.formula.blocks.derive import (
@@ -28,7 +28,8 @@ from thirdroad.formula.blocks.moments import adam, adamax, lion, nadam, radam
 from thirdroad.formula.blocks.patterns import Found, Link, OptimizerMatch, Value, steady, value_of
 
 Rule = Callable[[Ctx], Found | None]
-RULES: tuple[Rule, ...] = (gradient_descent, momentum, adagrad, rmsprop, adadelta, adam, adamax, nadam, lion)
+RULES: tuple[Rule, ...] = (gradient_descent, momentum, adagrad, rmsprop, adadelta, adam, adamax, nadam, lion,
+                          adafactor)
 CASE_RULES: tuple[Rule, ...] = (radam, rprop)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from thirdroad import concepts as catalog
-from thirdroad.formula.ast import Block
+from thirdroad.formula.ast import Block, Symbol
 from thirdroad.formula.blocks.context import Ctx
 from thirdroad.formula.blocks.derive import Config, Roles, Unreadable, find_roles, optional_hypers
 from thirdroad.formula.blocks.flow import Assign, Branch, Program, Stmt, pretty, read_program
@@ -386,6 +386,9 @@ def _lines(reading: BlockReading, ctx: Ctx | None) -> list[LineRole]:
             role = m.roles[base]
         elif reading.roles is not None and base == reading.roles.param:
             role = STEP.get(m.concept, "the update of the parameters") if m else "the update of the parameters"
+            if _overwritten(program, a):
+                role = (f"as written this line has no effect: the next update of {program.shown.get(base, base)} "
+                        "starts again from its old value")
         elif m is not None and a.line in m.line_roles:
             role = m.line_roles[a.line]
         elif done is not None and a.line not in done.lines:
@@ -396,6 +399,19 @@ def _lines(reading: BlockReading, ctx: Ctx | None) -> list[LineRole]:
             text = to_unicode(a.node)
         out.append(LineRole(a.line, text, program.shown.get(base, pretty(base)), role))
     return out
+
+
+def _overwritten(program: Program, line: Assign) -> bool:
+    """A parameter update the next one ignores: it reads the old value again (PyTorch's Adafactor
+    box subtracts γλθ_{t-1}, then sets θ_t from θ_{t-1} once more)."""
+    top = [a for a in program.body if isinstance(a, Assign)]
+    later = [a for a in top if a.target.base == line.target.base and a.line > line.line]
+    if line not in top or not later or isinstance(line.value, Symbol):
+        return False
+    nxt = later[0]
+    reads = [program.ref(n) for n in nxt.value.walk() if isinstance(n, Symbol)]
+    own = [r for r in reads if r is not None and r.base == line.target.base]
+    return bool(own) and line.target.offset is not None and all(r.offset == line.target.offset - 1 for r in own)
 
 
 def _all_assignments(stmts: tuple[Stmt, ...]) -> list[Assign]:

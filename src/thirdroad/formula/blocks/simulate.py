@@ -34,7 +34,7 @@ from thirdroad.formula.ast import (
     Symbol,
 )
 from thirdroad.formula.ast import Fraction as FracNode
-from thirdroad.formula.blocks.derive import FUNCTIONS, Config, Roles, Unreadable, _switch
+from thirdroad.formula.blocks.derive import FUNCTIONS, Config, Roles, Unreadable, _about_shape, _switch
 from thirdroad.formula.blocks.flow import INIT, Assign, Branch, Program, Ref, Stmt, ref_of
 from thirdroad.formula.latex import to_latex
 
@@ -175,6 +175,8 @@ class _Sim:
         if cond.flag:
             return self.config.flag(cond.flag)
         node = cond.node
+        if _about_shape(node):
+            return self.theta.ndim > 1
         if not isinstance(node, Relation) or len(node.operands) != 2:
             raise Unreadable(f"a condition thirdroad cannot decide: {cond.text}", b.line)
         switch = _switch(node, self.p.loop_var, tuple(self.values))

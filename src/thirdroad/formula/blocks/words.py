@@ -18,6 +18,7 @@ STEP = {
     "radam": "the update: Adam's step once the second moment can be trusted, momentum's step before",
     "lion": "the update: a step of the same size for every weight, in the direction of the sign",
     "rprop": "the update: each weight moves by its own step size against the sign of its gradient",
+    "adafactor": "the update: the clipped, scaled gradient times a step relative to the parameter's own size",
 }
 
 FORMS = {
