@@ -18,12 +18,43 @@ Three habits of a good reader, one package each, and one engine:
 
 from __future__ import annotations
 
-from thirdroad import concepts, nn
-from thirdroad.agents import Agent, agent
-from thirdroad.concepts import Concept
+import importlib
+import typing
+
 from thirdroad.errors import ThirdroadError
-from thirdroad.formula import Chunk, CompiledFormula, Explanation, Formula, FormulaError, Note, compile, explain, parse
-from thirdroad.reader import Reading, read
+
+if typing.TYPE_CHECKING:
+    from thirdroad import concepts, nn
+    from thirdroad.agents import Agent, agent
+    from thirdroad.concepts import Concept
+    from thirdroad.formula import Chunk, CompiledFormula, Explanation, Formula, FormulaError, Note, explain
+    from thirdroad.reader import Reading, read
+
+# Each public name is imported when it is first used, so that ``thirdroad explain`` loads the
+# formula reader only, not the engine's models, the agents' plots or the web app.
+_WHERE = {
+    "concepts": "thirdroad.concepts", "nn": "thirdroad.nn",
+    "Agent": "thirdroad.agents", "agent": "thirdroad.agents", "Concept": "thirdroad.concepts",
+    "Chunk": "thirdroad.formula", "CompiledFormula": "thirdroad.formula", "Explanation": "thirdroad.formula",
+    "Formula": "thirdroad.formula", "FormulaError": "thirdroad.formula", "Note": "thirdroad.formula",
+    "compile": "thirdroad.formula", "explain": "thirdroad.formula", "parse": "thirdroad.formula",
+    "Reading": "thirdroad.reader", "read": "thirdroad.reader",
+}
+
+
+def __getattr__(name: str) -> typing.Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'thirdroad' has no attribute {name!r}")
+    module = importlib.import_module(where)
+    value = module if where.endswith("." + name) else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __version__ = "0.1.0"
 

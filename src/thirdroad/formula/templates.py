@@ -21,6 +21,7 @@ import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
 from thirdroad.formula.ast import Node, Symbol
 from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.library_cache import cached
 from thirdroad.formula.match import PIdx, PVar, build_pattern, features, head, size
 from thirdroad.formula.normal_form import canon
 from thirdroad.formula.reading import parse
@@ -199,7 +200,12 @@ def _fingerprints(all_templates: tuple[CompiledTemplate, ...]
 
 @cache
 def library() -> Library:
-    """Every template of the catalog, compiled once."""
+    """Every template of the catalog, compiled once (and kept on disk between runs, see
+    ``library_cache``)."""
+    return cached(concepts_module.catalog(), _compile_library)
+
+
+def _compile_library() -> Library:
     compiled: list[CompiledTemplate] = []
     unreadable: list[tuple[str, str, str]] = []
     for concept in concepts_module.catalog():

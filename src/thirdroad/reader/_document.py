@@ -13,12 +13,14 @@ request of its own).
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from html import escape, unescape
 from html.parser import HTMLParser
 
 from thirdroad.reader._html import _katex_visual_copies
 from thirdroad.reader._latex import mask_latex
+from thirdroad.reader._python import docstrings
 from thirdroad.reader._spans import Format, blank_all
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -65,6 +67,8 @@ def blocks(text: str, fmt: Format, spans: Sequence[tuple[int, int, bool]]) -> li
         return _latex(text, found)
     if fmt == "html":
         return _html(text, found)
+    if fmt == "python":
+        return _python(text, found)
     return _plain(text, found)
 
 
@@ -291,6 +295,24 @@ def _plain(text: str, found: list[Region]) -> list[str]:
             out.append(f"<h2>{heading.group('title')}</h2>")
         else:
             out.append("<p>" + "<br>".join(line.strip() for line in paragraph.splitlines()) + "</p>")
+    return out
+
+
+# ---------------------------------------------------------------- Python docstrings
+
+_DIRECTIVE_LINE = re.compile(r"^[ \t]*\.\. math::[^\n]*$", re.MULTILINE)
+
+
+def _python(text: str, found: list[Region]) -> list[str]:
+    """Each docstring under its object's name, read as plain text (its math directives gone)."""
+    out: list[str] = []
+    for doc in docstrings(text):
+        inside = [(s - doc.start, e - doc.start, k, d) for s, e, k, d in found if doc.start <= s < doc.end]
+        body = _DIRECTIVE_LINE.sub("", _marked(text[doc.start:doc.end], inside, "\n\n", lambda s: s))
+        paragraphs = _plain(textwrap.dedent(body), [])
+        if paragraphs:
+            out.append(f"<h2><code>{escape(doc.owner)}</code></h2>")
+            out += paragraphs
     return out
 
 

@@ -13,6 +13,7 @@ from thirdroad.reader._html import find_html, html_prose
 from thirdroad.reader._latex import find_latex, mask_structure
 from thirdroad.reader._markdown import find_markdown, mask_code
 from thirdroad.reader._plain import find_plain
+from thirdroad.reader._python import find_python, python_prose
 from thirdroad.reader._spans import FORMATS, Format, MathSpan, Source
 
 _SUFFIXES: dict[str, Format] = {
@@ -20,6 +21,7 @@ _SUFFIXES: dict[str, Format] = {
     ".tex": "latex", ".ltx": "latex", ".latex": "latex",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".txt": "text", ".text": "text",
+    ".py": "python",
 }
 CONTEXT_CHARS = 320
 
@@ -41,7 +43,8 @@ def format_of(text: str, suffix: str = "") -> Format:
 def find_spans(text: str, fmt: Format) -> list[MathSpan]:
     if fmt not in FORMATS:
         raise ValueError(f"unknown document format {fmt!r}: use one of {', '.join(FORMATS)}")
-    finder = {"markdown": find_markdown, "latex": find_latex, "html": find_html, "text": find_plain}[fmt]
+    finder = {"markdown": find_markdown, "latex": find_latex, "html": find_html, "text": find_plain,
+              "python": find_python}[fmt]
     return finder(text)
 
 
@@ -66,6 +69,7 @@ _HEADINGS = {
     "latex": re.compile(r"\\(?:sub)*section\*?\{(?P<title>[^{}]*)\}"),
     "html": re.compile(r"<h[1-6]\b[^>]{0,500}>(?P<title>.{0,500}?)</h[1-6]\s*>", re.IGNORECASE | re.DOTALL),
     "text": re.compile(r"(?:^|\n\n)(?P<title>[A-Z0-9][^\n.!?:;=]{2,60})\n(?:[=-]{3,}\n)?\n", re.MULTILINE),
+    "python": re.compile(r"^[ \t]*(?:async[ \t]+)?(?P<title>(?:def|class)[ \t]+\w+)", re.MULTILINE),
 }
 _LATEX_WRAPPERS = re.compile(r"\\(?:emph|textbf|textit|texttt|mathrm|text|underline)\{([^{}]*)\}")
 _LATEX_DROPPED = re.compile(r"\\(?:cite[pt]?|label|ref|eqref|footnote|url)\{[^{}]*\}|\\[A-Za-z]+\*?")
@@ -87,7 +91,8 @@ class Placer:
         self.spans = sorted(spans, key=lambda s: s.start)
         self.starts = [s.start for s in self.spans]
         self.ends = [s.end for s in self.spans]
-        prose = {"html": html_prose, "latex": mask_structure, "markdown": mask_code}.get(fmt, lambda t: t)(text)
+        prose = {"html": html_prose, "latex": mask_structure, "markdown": mask_code,
+                 "python": python_prose}.get(fmt, lambda t: t)(text)
         # Boundaries are looked for in the prose with every formula blanked, so that the dots of
         # "0.9" or "\cdots" inside math never end a sentence.
         chars = list(prose)

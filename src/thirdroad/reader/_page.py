@@ -14,7 +14,7 @@ from html import escape
 from importlib.resources import files
 
 from thirdroad import concepts
-from thirdroad.formula import FormulaError, parse, to_unicode
+from thirdroad.formula import Formula, FormulaError, parse, to_unicode
 from thirdroad.formula.explanation.html import (
     chunks_html,
     lenses_html,
@@ -51,18 +51,29 @@ def concept_names(ids: list[str]) -> dict[str, str]:
 
 
 def _is_name(found: FoundFormula) -> bool:
-    """A formula that is one name (``η``, ``h_{t-1}``): glossed in the text, no explanation of its own."""
+    """A formula glossed in the text, with no explanation of its own beside it: one name (``η``,
+    ``h_{t-1}``), or a short formula in a sentence that names no concept (``L(θ)``)."""
     e = found.explanation
-    return e is not None and e.formula.root.kind == "symbol" and not e.chunks and not e.warnings
+    if e is None or e.chunks or e.warnings:
+        return False
+    return e.formula.root.kind == "symbol" or not found.display
+
+
+def _spelled(formula: Formula) -> str:
+    """A formula in plain Unicode, or in words where Unicode has no spelling for a part of it."""
+    text = to_unicode(formula.root)
+    return text if "\\" not in text else formula.to_words()
 
 
 def _name_tip(found: FoundFormula) -> str:
     """What a lone name stands for: as its sentence says, else as the catalog's formulas use it."""
     e = found.explanation
     assert e is not None
-    shown = to_unicode(e.formula.root)
+    shown = _spelled(e.formula)
     if found.gloss:
         return f"{shown}: {found.gloss}, as the sentence says."
+    if e.formula.root.kind != "symbol":
+        return f"{shown}: {e.lenses.get('reading_order', '')}"
     return e.lenses.get("names", "")
 
 
@@ -81,8 +92,11 @@ def _in_text(found: FoundFormula) -> str:
                 f'{found.mathml()}<span class="tip" role="tooltip" id="t-{found.index}">'
                 f"{escape(_name_tip(found))}</span></span>")
     slip = " slip" if e.warnings else ""
-    return (f'<span class="formula {kind}{slip}" id="f-{found.index}">{found.mathml()}</span>'
-            f'<a class="fnum" href="#x-{found.index}" aria-label="explanation {n}">{n}</a>')
+    number = f'<a class="fnum" href="#x-{found.index}" aria-label="explanation {n}">{n}</a>'
+    if found.display:  # the number beside the displayed formula, as a paper numbers its equations
+        return f'<span class="formula {kind}{slip}" id="f-{found.index}">{found.mathml()}{number}</span>'
+    return f'<span class="formula {kind}{slip}" id="f-{found.index}">{found.mathml()}</span>{number}'
+
 
 
 def _summary_line(found: FoundFormula) -> str:
@@ -90,9 +104,11 @@ def _summary_line(found: FoundFormula) -> str:
     if e is None:
         return "not read"
     catalog = concepts.catalog()
+    if e.warnings:
+        almost = list(dict.fromkeys(catalog[w.concept].name for w in e.warnings))
+        return "look twice: almost " + " or ".join(almost[:2])
     names = list(dict.fromkeys(catalog[c.concept].name for c in e.chunks))
-    said = ", ".join(names[:3]) if names else "no concept of the catalog"
-    return f"look twice: {said}" if e.warnings else said
+    return ", ".join(names[:3]) if names else "no concept of the catalog"
 
 
 def _aside(found: FoundFormula) -> str:

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Format = Literal["markdown", "latex", "html", "text"]
-FORMATS: tuple[Format, ...] = ("markdown", "latex", "html", "text")
+Format = Literal["markdown", "latex", "html", "text", "python"]
+FORMATS: tuple[Format, ...] = ("markdown", "latex", "html", "text", "python")
 
 
 @dataclass(frozen=True, slots=True)

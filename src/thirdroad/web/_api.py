@@ -142,9 +142,11 @@ def _unicode_formulas(sentence: str) -> str:
     so that the page shows the learner no LaTeX."""
     def spelled(match: re.Match[str]) -> str:
         try:
-            return f"⟨{to_unicode(parse(match.group(1)).root)}⟩"
+            formula = parse(match.group(1))
         except FormulaError:
             return "⟨a formula⟩"
+        text = to_unicode(formula.root)
+        return f"⟨{text if chr(92) not in text else formula.to_words()}⟩"
 
     return re.sub(r"⟨([^⟩]*)⟩", spelled, sentence)
 

@@ -38,7 +38,7 @@ TIME_LIMIT = 10.0
 
 T = TypeVar("T")
 
-FORMATS = Literal["markdown", "latex", "html", "text"]
+FORMATS = Literal["markdown", "latex", "html", "text", "python"]
 
 
 class Strict(BaseModel):

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import thirdroad.concepts as concepts_module
-from thirdroad.formula.blocks import BlockReading
 from thirdroad.formula.compile import compile as compile_formula
 from thirdroad.formula.explanation.fade import NothingToFade, faded
 from thirdroad.formula.explanation.html import explanation_html
@@ -25,6 +24,8 @@ from thirdroad.formula.unicode import to_unicode
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from thirdroad.formula.blocks import BlockReading
 
 
 @dataclass
