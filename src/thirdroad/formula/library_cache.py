@@ -19,11 +19,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from thirdroad.concepts import Catalog, Template
-    from thirdroad.formula.templates import CompiledTemplate, Library
+
+# The library's own types live in ``templates``, which uses this module: named by shape here.
+Library = Any
+CompiledTemplate = Any
+T = TypeVar("T")
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -72,7 +76,7 @@ def _rebound(lib: Library, catalog: Catalog) -> Library:
                    fingerprints=fingerprints, by_template={id(ct.template): ct for ct in every})
 
 
-def cached(catalog: Catalog, build: Callable[[], Library]) -> Library:
+def cached(catalog: Catalog, build: Callable[[], T]) -> T:
     """The library from the cache if it is there and current, else built (and stored)."""
     where = folder()
     if where is None:
@@ -85,13 +89,14 @@ def cached(catalog: Catalog, build: Callable[[], Library]) -> Library:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         stored = None  # not there yet, or cut short: build it
     if stored is not None:
-        return _rebound(stored, catalog)
+        rebound: T = _rebound(stored, catalog)
+        return rebound
     lib = build()
     _store(lib, where, path)
     return lib
 
 
-def _store(lib: Library, where: Path, path: Path) -> None:
+def _store(lib: object, where: Path, path: Path) -> None:
     """Write ``lib`` to ``path`` whole or not at all; drop copies unused for a week."""
     try:
         where.mkdir(parents=True, exist_ok=True)

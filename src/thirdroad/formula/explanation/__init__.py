@@ -27,10 +27,11 @@ from thirdroad.formula.blocks import BlockReading, block_of
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.explanation.chunks import chunks as find_chunks
 from thirdroad.formula.explanation.fade import NothingToFade
-from thirdroad.formula.explanation.model import LENSES, Chunk, Explained
+from thirdroad.formula.explanation.model import LENSES, Chunk
 from thirdroad.formula.explanation.names_lens import lone_name, names_lens
 from thirdroad.formula.explanation.reading_order import reading_order
 from thirdroad.formula.explanation.result import Explanation
+from thirdroad.formula.explanation.view import Explained
 from thirdroad.formula.explanation.worked_examples import Example, action_lens, worked_example
 from thirdroad.formula.nearmiss import Note, near_misses
 from thirdroad.formula.reading import Formula, parse
@@ -126,4 +127,5 @@ def _fits(chunk: Chunk, block: BlockReading) -> bool:
     return any(concepts.get(chunk.concept).name in option for option in block.options)
 
 
-__all__ = ["LENSES", "Chunk", "Example", "Explained", "Explanation", "Note", "NothingToFade", "explain", "read_formula"]
+__all__ = ["LENSES", "Chunk", "Example", "Explained", "Explanation", "Note", "NothingToFade", "explain",
+           "read_formula"]

@@ -17,8 +17,9 @@ from importlib.resources import files
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Concept
 from thirdroad.formula.errors import FormulaError
-from thirdroad.formula.explanation.model import LENSES, Chunk, Explained, by_path
+from thirdroad.formula.explanation.model import LENSES, Chunk, by_path
 from thirdroad.formula.explanation.pictures import svg
+from thirdroad.formula.explanation.view import Explained
 from thirdroad.formula.mathml import to_mathml
 from thirdroad.formula.nearmiss import Note
 from thirdroad.formula.reading import parse

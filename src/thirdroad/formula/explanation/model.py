@@ -1,17 +1,11 @@
 """The explanation's data: a :class:`Chunk` (a part of the formula that is a known concept),
-the three lenses, and the shape every renderer reads (:class:`Explained`)."""
+the three lenses, and the chunks grouped by place."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
-
-from thirdroad.formula.nearmiss import Note
-from thirdroad.formula.reading import Formula
-
-if TYPE_CHECKING:
-    from thirdroad.formula.explanation.pictures import Figure
+from typing import Any
 
 #: The three lenses: key, title in the terminal, label on a page.
 LENSES = (("names", "Names", "what it is called"),
@@ -55,25 +49,6 @@ class Chunk:
         return {"concept": self.concept, "latex": self.latex, "span": list(self.span),
                 "bindings": dict(self.bindings), "method": self.method, "says": self.says,
                 "part": self.part, "part_of": list(self.part_of), "same_form_as": list(self.same_form_as)}
-
-
-class Explained(Protocol):
-    """What a renderer reads of an explanation (``Explanation`` is one)."""
-
-    @property
-    def formula(self) -> Formula: ...
-
-    @property
-    def chunks(self) -> Sequence[Chunk]: ...
-
-    @property
-    def warnings(self) -> Sequence[Note]: ...
-
-    @property
-    def lenses(self) -> Mapping[str, str]: ...
-
-    @property
-    def picture(self) -> Figure | None: ...
 
 
 def by_path(chunks: Sequence[Chunk]) -> dict[str, list[Chunk]]:

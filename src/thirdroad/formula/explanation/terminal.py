@@ -7,8 +7,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from thirdroad.formula.explanation.model import LENSES, Explained
+from thirdroad.formula.explanation.model import LENSES
 from thirdroad.formula.explanation.pictures import text as picture_text
+from thirdroad.formula.explanation.view import Explained
 from thirdroad.formula.phrases import words
 
 if TYPE_CHECKING:
