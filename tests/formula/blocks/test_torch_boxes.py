@@ -145,7 +145,8 @@ def test_options_of_sgd_box_are_told() -> None:
 
 
 ENGINE = {"Adafactor": "Adafactor", "SGD": "SGD", "Adam": "Adam", "AdamW": "AdamW", "Adagrad": "Adagrad",
-          "RMSprop": "RMSProp", "Adadelta": "Adadelta", "Adamax": "Adamax", "NAdam": "NAdam", "RAdam": "RAdam", "Rprop": "Rprop"}
+          "RMSprop": "RMSProp", "Adadelta": "Adadelta", "Adamax": "Adamax", "NAdam": "NAdam", "RAdam": "RAdam",
+          "Rprop": "Rprop"}
 
 
 @pytest.mark.parametrize(("name", "ours", "theirs"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
