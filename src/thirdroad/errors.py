@@ -20,6 +20,7 @@ subclassed (``ValueError`` for bad input, ``KeyError`` for an unknown concept id
      +-- EngineError           the engine: a bad dtype, target, file   thirdroad.nn
      |    +-- ShapeError       two shapes do not fit together
      |    +-- TrainingError    a training step failed (names epoch and step)
+     |    +-- CheckpointError  a saved file is missing, damaged or does not fit
      +-- ApiError              a web request the user can act on       thirdroad.web
      +-- TooLarge              a request body over the size limit      thirdroad.web
 
