@@ -165,8 +165,11 @@ def test_rnn_cell(rng: np.random.Generator) -> None:
     cell = torch.nn.RNNCell(3, 4).double()
     x, h = rng.normal(size=(2, 3)), rng.normal(size=(2, 4))
     p = {k: v.detach().numpy() for k, v in cell.named_parameters()}
-    close(R.rnn_cell(x, h, p["weight_ih"], p["bias_ih"], p["weight_hh"], p["bias_hh"]),
+    close(R.rnn_cell(x, h, p["weight_ih"], p["weight_hh"], p["bias_ih"], p["bias_hh"]),
           cell(T(x), T(h)))
+    no_bias = torch.nn.RNNCell(3, 4, bias=False).double()
+    q = {k: v.detach().numpy() for k, v in no_bias.named_parameters()}
+    close(R.rnn_cell(x, h, q["weight_ih"], q["weight_hh"]), no_bias(T(x), T(h)))  # a bias may be left out
 
 
 def test_gru_templates_compose_to_torch_gru_cell(rng: np.random.Generator) -> None:
@@ -176,12 +179,12 @@ def test_gru_templates_compose_to_torch_gru_cell(rng: np.random.Generator) -> No
     p = {k: np.split(v.detach().numpy(), 3) for k, v in cell.named_parameters()}
 
     def part(k: int) -> tuple[np.ndarray, ...]:
-        return p["weight_ih"][k], p["bias_ih"][k], p["weight_hh"][k], p["bias_hh"][k]
+        return p["weight_ih"][k], p["weight_hh"][k], p["bias_ih"][k], p["bias_hh"][k]
 
     r = R.sigmoid_gate(x, h, *part(0))
     z = R.sigmoid_gate(x, h, *part(1))
-    W_in, b_in, W_hn, b_hn = part(2)
-    n = R.gru_candidate(x, h, r, W_in, b_in, W_hn, b_hn)
+    W_in, W_hn, b_in, b_hn = part(2)
+    n = R.gru_candidate(x, h, r, W_in, W_hn, b_in, b_hn)
     close(R.gru_interpolate(z, n, h), cell(T(x), T(h)))
     close(R.gru_interpolate_update_new(1 - z, n, h), cell(T(x), T(h)))
 
@@ -193,7 +196,7 @@ def test_lstm_templates_compose_to_torch_lstm_cell(rng: np.random.Generator) -> 
     p = {k: np.split(v.detach().numpy(), 4) for k, v in cell.named_parameters()}
 
     def part(k: int) -> tuple[np.ndarray, ...]:
-        return p["weight_ih"][k], p["bias_ih"][k], p["weight_hh"][k], p["bias_hh"][k]
+        return p["weight_ih"][k], p["weight_hh"][k], p["bias_ih"][k], p["bias_hh"][k]
 
     i, f = R.sigmoid_gate(x, h, *part(0)), R.sigmoid_gate(x, h, *part(1))
     g, o = R.tanh_candidate(x, h, *part(2)), R.sigmoid_gate(x, h, *part(3))

@@ -221,7 +221,8 @@ def test_holes_of_templates_are_declared_variables() -> None:
 
 def test_nearly_all_templates_compile() -> None:
     total = sum(len(c.formulas) for c in concepts.catalog())
-    assert len(library().all) + len(library().unreadable) <= total
+    compiled = {id(ct.template) for ct in library().all}  # a template and its variants without a bias
+    assert len(compiled) + len(library().unreadable) <= total
     assert len(library().unreadable) <= 0.05 * total
 
 
@@ -454,7 +455,7 @@ def test_names_and_behaviour_are_evidence(text: str, context: str, concept: str,
         # a name decides only when it is right: a "ReLU" with a slope below zero is a leaky ReLU
         (r"\text{ReLU}(z) = \begin{cases} \alpha z & z < 0 \\ z & z \geq 0 \end{cases}", "", "relu"),
         # the words around a formula name it only where the numbers agree
-        (r"f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f)", "LSTM", "lstm"),
+        (r"h = W x", "LSTM", "lstm"),
         (r"l_n = \left| x_n - y_n \right|", "MSELoss", "mse"),
     ],
 )

@@ -63,6 +63,7 @@ DOMAINS = {
     "positive definite": "a symmetric matrix with positive eigenvalues",
     "n by 2n": "a matrix that takes two vectors stacked into one",
     "n² by n": "a matrix that takes n heads of width n side by side",
+    "may be left out": "a term formulas often do not write (a bias): the formula is the same concept without it",
 }
 #: A domain may also fix how many axes the variable's values have: "3 axes", "at least 1 axis".
 AXES_PATTERN = re.compile(r"^(at least )?([0-9]) ax[ie]s$")
@@ -92,6 +93,11 @@ class Variable:
             if phrase in ("n by 2n", "n² by n"):
                 return 2, False
         return None
+
+    @property
+    def optional(self) -> bool:
+        """A term formulas often leave out (a bias, ``domains = { b = "may be left out" }``)."""
+        return "may be left out" in self.domain
 
     @property
     def written(self) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from thirdroad.concepts import Template
 from thirdroad.formula.ast import Derivative, Gradient, Node, Number, Product, Symbol
 from thirdroad.formula.reading import Formula
 from thirdroad.formula.templates import DISTINCT, CompiledTemplate, symbol_tree
@@ -155,6 +156,20 @@ _ANY_MATRIX = frozenset("ABCMWX")
 
 
 
+def misfits(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
+    """How many of a building block's vectors are bound to a capital letter, a matrix (``W_k``
+    as the x of ``A x``): a reading that holds where nothing fits better. (An update or an average
+    takes weight matrices as any array: W in an EMA of weights is no misfit.)"""
+    if not building_block(ct):
+        return 0
+    count = 0
+    for var, bound in bindings.items():
+        if ct.roles.get(var) == "vector" and isinstance(bound, Symbol) and len(bound.name) == 1 \
+                and bound.name.isupper():
+            count += 1
+    return count
+
+
 def statistics_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
     """A statistic a template writes (the mean μ and deviation σ of a standardisation) is a name
     in the chunk too, or an expression of the data it summarises (``\\langle x \\rangle``):
@@ -182,8 +197,7 @@ def gated_by_names(ct: CompiledTemplate, bindings: Mapping[str, Any], written: f
         return True
     if agreement(ct, bindings) > 0:
         return True
-    output = symbol_tree(ct.template.output) if ct.template.output else None
-    if isinstance(output, Symbol) and isinstance(target, Symbol) and output.name == target.name:
+    if assigns_output(ct.template, target):
         return True
     atoms = [b[0] if isinstance(b, tuple) else b for v, b in bindings.items() if not v.startswith("_")]
     return bool(atoms) and all(isinstance(a, Symbol) and _timed(a) for a in atoms)
@@ -210,6 +224,14 @@ def updates_its_parameter(ct: CompiledTemplate, bindings: Mapping[str, Any], tar
     return agreement(ct, bindings) >= 2
 
 
+def assigns_output(template: Template, target: Node | None) -> int:
+    """1 where the formula assigns the name the template's left-hand side writes (``c_t`` for the
+    LSTM's cell line), else 0."""
+    output = symbol_tree(template.output) if template.output else None
+    return int(isinstance(output, Symbol) and isinstance(target, Symbol) and output.name == target.name
+               and output.accent == target.accent)
+
+
 def is_atom(bound: Any) -> bool:
     """A binding that is a name, a number or a derivative, not a computed expression."""
     node = bound[0] if isinstance(bound, tuple) else bound
@@ -219,6 +241,6 @@ def is_atom(bound: Any) -> bool:
 LOOSE_OPS = frozenset({"op:odot"})  # an entrywise product may be written as a plain one
 
 
-__all__ = ["GUESSED", "LOOSE_OPS", "NOTATION", "agreement", "building_block", "enough", "gated_by_names",
-           "guessed_spans", "is_atom", "notation_allows", "notation_decides", "plausible", "statistics_are_names",
-           "updates_its_parameter"]
+__all__ = ["GUESSED", "LOOSE_OPS", "NOTATION", "agreement", "assigns_output", "building_block", "enough",
+           "gated_by_names", "guessed_spans", "is_atom", "misfits", "notation_allows", "notation_decides", "plausible",
+           "statistics_are_names", "updates_its_parameter"]

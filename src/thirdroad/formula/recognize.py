@@ -49,16 +49,19 @@ from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evidence import (
     LOOSE_OPS,
     agreement,
+    assigns_output,
     enough,
     gated_by_names,
     guessed_spans,
     is_atom,
+    misfits,
     notation_allows,
     notation_decides,
     plausible,
     statistics_are_names,
     updates_its_parameter,
 )
+from thirdroad.formula.forms import derivative_concept, is_chain
 from thirdroad.formula.match import features, head, match, size
 from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
 from thirdroad.formula.normal_form import canon
@@ -218,15 +221,39 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
         cnode = canon(node, memo)
         result.canon_of[path] = cnode
         target = _target_of(path, result.nodes)
-        found = _named(_at(path, node, cnode, lib, seed, names.get(path, frozenset())), node, path in whole,
-                       target, result, guesses)
+        found = _named(_at(path, node, cnode, lib, seed, names.get(path, frozenset()), target), node,
+                       path in whole, target, result, guesses)
         if isinstance(cnode, Sum) and not found:
             found = _named(_parts_of_sum(path, node, cnode, lib, seed), node, False, target, result, guesses)
         result.found.extend(found)
+    _by_form(result, whole)
     _by_name(result, context, whole, seed)
     main = result.nodes.get(result.main_path)
     result.main = main
     return result
+
+
+def _by_form(result: Recognition, whole: frozenset[str]) -> None:
+    """Concepts a form names (``forms``): a chain of derivatives is the chain rule wherever it
+    stands; a derivative written as a whole side of the formula is the derivative its notation
+    says (``\\nabla f``, ``tanh'(z)``)."""
+    cat = concepts_module.catalog()
+    for path, node in result.nodes.items():
+        there = {f.concept for f in result.found if f.path == path}
+        named = ["chain_rule"] if is_chain(node) else []
+        concept = derivative_concept(node) if path in whole else None
+        if concept is not None and not there & _DERIVATIVES:
+            named.append(concept)
+        if "chain_rule" in named:  # a chain written with dots is no dot product of derivatives
+            result.found = [f for f in result.found if f.path != path or not _compiled_generic(f.template)
+                            or f.concept == "chain_rule"]
+        for cid in named:
+            if cid not in there:
+                cnode = result.canon_of.get(path, node)
+                result.found.append(Found(path, node, cnode, cid, cat[cid].formulas[0], {}, "structural", False))
+
+
+_DERIVATIVES = frozenset({"derivative", "partial_derivative", "gradient", "jacobian", "hessian"})
 
 
 def _names_written(root: Node, whole: frozenset[str]) -> dict[str, frozenset[str]]:
@@ -360,15 +387,16 @@ def _compiled_generic(template: Template) -> bool:
 
 
 def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
-        named: frozenset[str] = frozenset()) -> list[Found]:
+        named: frozenset[str] = frozenset(), target: Node | None = None) -> list[Found]:
     """The concepts one node is."""
     feats = features(cnode)
     hits: dict[str, Found] = {}
     heads = [head(cnode)]
     if isinstance(cnode, Product) and cnode.op == "cdot":
         heads.append(head(Product(cnode.factors)))  # lr \cdot grad may be a plain product
+    best: dict[str, int] = {}  # concept -> name agreement of its template that fits best so far
     for ct in (t for h in heads for t in lib.by_head.get(h, ())):
-        if ct.concept in hits or not ct.features - LOOSE_OPS <= feats:
+        if not ct.features - LOOSE_OPS <= feats:
             continue
         if ct.generic and not ct.features <= feats:
             continue  # a tiny template must be written as it is: mu + sigma eps is no product of entries
@@ -385,11 +413,15 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
                 continue
             if not statistics_are_names(ct, bindings):
                 continue
+            score = agreement(ct, bindings)
+            if score <= best.get(ct.concept, -1):
+                break  # another template of the concept fits with as many of its names
             verdict = confirm(ct, cnode, bindings, seed)
             if verdict is False or (ct.generic and verdict is None and not ct.features & DISTINCT & feats):
                 continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings,
                                      "structural", verdict is True)
+            best[ct.concept] = score
             break
     if not hits and size(cnode) >= 3 and feats & _SEARCH_FEATURES:
         by_value = numeric_search(cnode, lib, seed)
@@ -402,7 +434,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             if not _weights_known(ct.template, bindings):
                 continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
-    hits = _prune(hits, named)
+    hits = _prune(hits, named, target)
     for found in list(hits.values()):
         if found.method == "structural":
             for other, template in same_formula(found.template):
@@ -469,21 +501,31 @@ def _sums_to_one_names(cat: Catalog) -> frozenset[str]:
                      for name in (c.id, c.name.lower(), *(a.lower() for a in c.aliases)) if name.isalpha())
 
 
-def _prune(hits: dict[str, Found], named: frozenset[str] = frozenset()) -> dict[str, Found]:
+def _prune(hits: dict[str, Found], named: frozenset[str] = frozenset(), target: Node | None = None
+           ) -> dict[str, Found]:
     """Where several unrelated templates fit one chunk, keep those written with the chunk's own
     names: ``\\sum_i x_i y_i`` is a dot product rather than an average with weights ``x``, and
     ``(e^x - e^{-x}) / (e^x + e^{-x})`` a tanh rather than a standardisation of ``e^x``."""
     if len(hits) < 2:
         return hits
+    fit = {c: misfits(ct, f.bindings) if (ct := compiled(f.template)) is not None else 0 for c, f in hits.items()}
+    if min(fit.values()) == 0 < max(fit.values()):
+        hits = {c: f for c, f in hits.items() if fit[c] == 0}  # X W_k: a matrix product, not W_k a vector
     cat = concepts_module.catalog()
     score = {}
     for cid, found in hits.items():
         ct = compiled(found.template)
-        # a concept whose name is written (score(h_t, h_s) = h_t^T h_s) outranks any spelling
-        score[cid] = (agreement(ct, found.bindings) if ct is not None else 0) + (100 if cid in named else 0)
+        # a concept whose name is written (score(h_t, h_s) = h_t^T h_s) outranks any spelling; the
+        # name a line assigns counts as one of its names (f_t = σ(...) is the LSTM's gate)
+        score[cid] = (agreement(ct, found.bindings) if ct is not None else 0) + (100 if cid in named else 0) \
+            + assigns_output(found.template, target)
     best = max(score.values())
     keep = {c for c, s in score.items() if s == best}
-    related = {c for c in hits for k in keep if c in cat.ancestors(k) or k in cat.ancestors(c)}
+    # what the best readings build on stays (the softmax inside attention weights); a concept built
+    # on them that fits with fewer of its names does not (tanh(W h + U x) is an RNN cell, not the
+    # candidate of an LSTM), except an optimizer, told as one "of the same form" (explanation.chunks)
+    related = {c for c in hits for k in keep
+               if c in cat.ancestors(k) or (k in cat.ancestors(c) and cat[c].family == "optimizers")}
     kept = {c: f for c, f in hits.items() if c in keep | related}
     # a concept built on another that fits the same chunk through a template of one operation,
     # with no more of its names written, is that other concept as far as the chunk shows:

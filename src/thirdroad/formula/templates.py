@@ -19,7 +19,7 @@ import numpy as np
 
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
-from thirdroad.formula.ast import Node, Symbol
+from thirdroad.formula.ast import Node, Sum, Symbol, map_children
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.library_cache import cached
 from thirdroad.formula.match import PIdx, PVar, build_pattern, features, head, size
@@ -99,6 +99,28 @@ def compile_template(concept: str, template: Template) -> CompiledTemplate:
         ranks[n.var] = max(ranks.get(n.var, 0), len(n.indices))
     return CompiledTemplate(concept, template, pattern, head(pattern), features(pattern), size(pattern), roles,
                             compound, ranks)
+
+
+def without_optional_terms(ct: CompiledTemplate) -> list[CompiledTemplate]:
+    """The template written without the terms formulas often leave out (its biases, declared
+    ``may be left out``): ``\\tanh(W_{hh} h + W_{xh} x)`` is the RNN cell with zero biases. The
+    reference takes them as 0."""
+    optional = [v.name for v in ct.template.variables if v.optional and v.written]
+    out = []
+    for k in range(1, len(optional) + 1):
+        for dropped in itertools.combinations(optional, k):
+            pattern = _drop_terms(ct.pattern, frozenset(dropped))
+            out.append(CompiledTemplate(ct.concept, ct.template, pattern, head(pattern), features(pattern),
+                                        size(pattern), ct.roles, ct.compound, ct.ranks))
+    return out
+
+
+def _drop_terms(node: Node, dropped: frozenset[str]) -> Node:
+    if isinstance(node, Sum):
+        terms = tuple(_drop_terms(t, dropped) for t in node.terms
+                      if not (isinstance(t, PVar) and t.var in dropped))
+        return terms[0] if len(terms) == 1 else Sum(terms)
+    return map_children(node, lambda child: _drop_terms(child, dropped))
 
 
 @lru_cache(maxsize=4096)
@@ -218,6 +240,7 @@ def _compile_library() -> Library:
             if isinstance(ct.pattern, PVar | PIdx) or ct.size == 0:
                 continue  # a bare variable would match anything
             compiled.append(ct)
+            compiled.extend(without_optional_terms(ct))
     by_head: dict[str, list[CompiledTemplate]] = {}
     for ct in compiled:
         by_head.setdefault(ct.head, []).append(ct)

@@ -12,9 +12,14 @@ from thirdroad.concepts.references._arrays import Array, Fn, _a
 from thirdroad.concepts.references.activations import sigmoid
 
 
-def linear(x: ArrayLike, A: ArrayLike, b: ArrayLike) -> Array:
-    """x A^T + b, PyTorch's nn.Linear on a batch of rows."""
+def linear(x: ArrayLike, A: ArrayLike, b: ArrayLike = 0.0) -> Array:
+    """x A^T + b, PyTorch's nn.Linear on a batch of rows (or A x + b for one column x)."""
     return _a(x) @ _a(A).T + _a(b)
+
+
+def linear_rows(x: ArrayLike, W: ArrayLike, b: ArrayLike = 0.0) -> Array:
+    """x W + b with W stored in by out (Keras' Dense, attention's projections X W^Q)."""
+    return _a(x) @ _a(W) + _a(b)
 
 
 def bilinear(x1: ArrayLike, A: ArrayLike, x2: ArrayLike, b: ArrayLike) -> Array:
@@ -65,27 +70,27 @@ def lp_pool1d(x: ArrayLike, p: float, kernel_size: int) -> Array:
     return _a((_windows(x, kernel_size) ** p).sum(axis=-1) ** (1 / p))
 
 
-def rnn_cell(x: ArrayLike, h: ArrayLike, W_ih: ArrayLike, b_ih: ArrayLike, W_hh: ArrayLike,
+def rnn_cell(x: ArrayLike, h: ArrayLike, W_ih: ArrayLike, W_hh: ArrayLike, b_ih: ArrayLike = 0.0,
              b_hh: ArrayLike = 0.0) -> Array:
-    """tanh(W_ih x + b_ih + W_hh h + b_hh) on a batch of rows (a formula with one bias has
-    b_hh = 0)."""
+    """tanh(W_ih x + b_ih + W_hh h + b_hh) on a batch of rows (a formula with one bias, or none,
+    has the others 0)."""
     return np.tanh(_a(x) @ _a(W_ih).T + _a(b_ih) + _a(h) @ _a(W_hh).T + _a(b_hh))
 
 
-def sigmoid_gate(x: ArrayLike, h: ArrayLike, W_i: ArrayLike, b_i: ArrayLike, W_h: ArrayLike,
-                 b_h: ArrayLike) -> Array:
+def sigmoid_gate(x: ArrayLike, h: ArrayLike, W_i: ArrayLike, W_h: ArrayLike, b_i: ArrayLike = 0.0,
+                 b_h: ArrayLike = 0.0) -> Array:
     """sigmoid(W_i x + b_i + W_h h + b_h): a gate of a GRU or LSTM, between 0 and 1."""
     return sigmoid(_a(x) @ _a(W_i).T + _a(b_i) + _a(h) @ _a(W_h).T + _a(b_h))
 
 
-def tanh_candidate(x: ArrayLike, h: ArrayLike, W_i: ArrayLike, b_i: ArrayLike, W_h: ArrayLike,
-                   b_h: ArrayLike) -> Array:
+def tanh_candidate(x: ArrayLike, h: ArrayLike, W_i: ArrayLike, W_h: ArrayLike, b_i: ArrayLike = 0.0,
+                   b_h: ArrayLike = 0.0) -> Array:
     """tanh(W_i x + b_i + W_h h + b_h): the LSTM's candidate cell values g."""
     return np.tanh(_a(x) @ _a(W_i).T + _a(b_i) + _a(h) @ _a(W_h).T + _a(b_h))
 
 
-def gru_candidate(x: ArrayLike, h: ArrayLike, r: ArrayLike, W_in: ArrayLike, b_in: ArrayLike,
-                  W_hn: ArrayLike, b_hn: ArrayLike) -> Array:
+def gru_candidate(x: ArrayLike, h: ArrayLike, r: ArrayLike, W_in: ArrayLike, W_hn: ArrayLike,
+                  b_in: ArrayLike = 0.0, b_hn: ArrayLike = 0.0) -> Array:
     """tanh(W_in x + b_in + r * (W_hn h + b_hn)): the reset gate scales the old state's part."""
     return np.tanh(_a(x) @ _a(W_in).T + _a(b_in) + _a(r) * (_a(h) @ _a(W_hn).T + _a(b_hn)))
 

@@ -1,0 +1,81 @@
+"""Forms a concept takes that no fixed template can hold: their writing itself names them.
+
+- **Derivatives**: ``\\nabla f`` is a gradient, ``\\nabla^2 f`` a Hessian, ``df/dx`` a derivative,
+  ``\\partial f/\\partial x`` a partial derivative (a gradient with respect to an array, a
+  Jacobian of an array; ``evidence.notation_allows``), and ``f'(x)`` (a primed function applied)
+  a derivative, whatever the function and its argument.
+- **Chains**: a product of two or more derivatives, each taken with respect to what the next
+  one differentiates (``dz/dy \\cdot dy/dx``, ``\\partial c/\\partial z_g \\; \\partial z_g/\\partial z_f``,
+  ``A'(B(x)) \\cdot B'(x)``), is the chain rule, however many links it has.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from thirdroad.formula.ast import Apply, Derivative, Gradient, Node, Product, Symbol
+
+_CHAIN_OPS = ("", "cdot", "times")
+
+
+def derivative_concept(node: Node) -> str | None:
+    """The concept a derivative's own writing names, or None for a node that is no derivative."""
+    if isinstance(node, Gradient):
+        return "gradient"
+    if isinstance(node, Derivative):
+        if len(node.wrt) == 2:
+            return "hessian"
+        return "partial_derivative" if node.partial else "derivative"
+    if _primed_call(node) is not None:
+        return "derivative"
+    return None
+
+
+def _primed_call(node: Node) -> tuple[str, Node] | None:
+    """``f'(u)``: (the function's name, its argument). A primed capital before a bracket,
+    ``A'(B)``, is read by the parser as a product; primed, it is a derivative applied."""
+    if isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.prime and len(node.args) == 1:
+        return node.func.name, node.args[0]
+    if isinstance(node, Product) and not node.op and len(node.factors) == 2:
+        func, arg = node.factors
+        if isinstance(func, Symbol) and func.prime and not func.sub:
+            return func.name, arg
+    return None
+
+
+def is_chain(node: Node) -> bool:
+    """Whether ``node`` is a product of two or more linked derivatives (see the module docstring);
+    the factors may stand in any order, and other factors (a 1, a constant) may stand among them."""
+    if not isinstance(node, Product) or node.op not in _CHAIN_OPS:
+        return False
+    links = [f for f in node.factors if isinstance(f, Derivative) or _primed_call(f) is not None]
+    if len(links) < 2 or len(links) > 6:
+        return False
+    return any(all(_linked(a, b) for a, b in itertools.pairwise(order))
+               for order in itertools.permutations(links))
+
+
+def _linked(outer: Node, inner: Node) -> bool:
+    """``dz/dy`` then ``dy/dx``: the outer one is taken with respect to what the inner one
+    differentiates; ``A'(B(x))`` then ``B'(x)``: the outer one is applied to the inner function."""
+    if isinstance(outer, Derivative) and isinstance(inner, Derivative):
+        return len(outer.wrt) == 1 and _same(outer.wrt[0], inner.expr)
+    primed_outer, primed_inner = _primed_call(outer), _primed_call(inner)
+    if primed_outer is not None and primed_inner is not None:
+        return any(isinstance(n, Symbol) and n.name == primed_inner[0] for n in primed_outer[1].walk())
+    return False
+
+
+def _same(a: Node, b: Node) -> bool:
+    """Two writings of one quantity: equal trees, or a name and that name applied (``C`` and
+    ``C(y, \\bar y)``), fonts aside."""
+    def core(n: Node) -> Node:
+        if isinstance(n, Apply) and isinstance(n.func, Symbol):
+            n = n.func
+        if isinstance(n, Symbol):
+            return Symbol(n.name, "", n.accent, n.sub, n.sup, n.prime)
+        return n
+    return core(a) == core(b)
+
+
+__all__ = ["derivative_concept", "is_chain"]
