@@ -66,7 +66,19 @@ def unit(atom: Atom) -> Mono:
 
 def _order(item: tuple[Any, Any]) -> tuple[str, int]:
     """A stable order for atoms in a monomial (and monomials in a key)."""
-    return repr(item[0]), hash(item[0])
+    return repr(item[0]), _deep(item[0])
+
+
+def _deep(x: Any) -> str:
+    """A key that tells apart atoms whose short reprs agree, the same in every process (a
+    hash of a string is not: Python salts it per process)."""
+    if isinstance(x, Atom):
+        return f"{x.kind}:{x.name}(" + ",".join(_deep(a) for a in x.args) + ")"
+    if isinstance(x, Poly):
+        return str(x.key())
+    if isinstance(x, tuple):
+        return "(" + ",".join(_deep(a) for a in x) + ")"
+    return repr(x)
 
 
 @dataclass
@@ -241,7 +253,7 @@ class Poly:
         signal = [m for m in self.terms if m != ONE]
         if not signal:
             return self.coef, Poly.scalar(self.s, 1.0)
-        ordered = sorted(signal, key=lambda m: (repr(m), hash(m)))
+        ordered = sorted(signal, key=lambda m: (repr(m), _deep(m)))
         positive = [m for m in ordered if np.all(self.terms[m] > 0)]
         lead_mono = (positive or ordered)[0]
         c = self.terms[lead_mono]
