@@ -64,7 +64,7 @@ def unit(atom: Atom) -> Mono:
     return ((atom, Fraction(1)),)
 
 
-def _order(item: tuple[Any, Any]) -> tuple[str, int]:
+def _order(item: tuple[Any, Any]) -> tuple[str, str]:
     """A stable order for atoms in a monomial (and monomials in a key)."""
     return repr(item[0]), _deep(item[0])
 
