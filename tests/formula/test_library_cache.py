@@ -32,7 +32,11 @@ def test_a_stored_library_reads_back_as_the_compiled_one(cache: Path) -> None:
     assert read.fingerprints.keys() == built.fingerprints.keys()
     # every compiled template points at the live catalog's template object, found by identity
     live = {id(t) for c in catalog for t in c.formulas}
-    assert set(read.by_template) <= live and all(read.by_template[id(ct.template)] is ct for ct in read.all)
+    assert set(read.by_template) <= live and all(read.by_template[id(ct.template)].template is ct.template
+                                                  for ct in read.all)
+    # a template's form as written, not one of its variants without a bias, stands for it
+    assert [(ct.pattern, ct.head) for ct in read.by_template.values()] == \
+        [(ct.pattern, ct.head) for ct in library().by_template.values()]
 
 
 def test_a_damaged_cache_is_compiled_again(cache: Path) -> None:

@@ -72,8 +72,11 @@ def _rebound(lib: Library, catalog: Catalog) -> Library:
     fingerprints = {slots: {value: each(cts) for value, cts in by_value.items()}
                     for slots, by_value in lib.fingerprints.items()}
     every = each(lib.all)
+    first: dict[int, CompiledTemplate] = {}
+    for ct in every:  # a template's form as written comes before its variants without a bias
+        first.setdefault(id(ct.template), ct)
     return replace(lib, by_head={head: each(cts) for head, cts in lib.by_head.items()}, all=every,
-                   fingerprints=fingerprints, by_template={id(ct.template): ct for ct in every})
+                   fingerprints=fingerprints, by_template=first)
 
 
 def cached(catalog: Catalog, build: Callable[[], T]) -> T:

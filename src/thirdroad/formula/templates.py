@@ -246,7 +246,16 @@ def _compile_library() -> Library:
         by_head.setdefault(ct.head, []).append(ct)
     all_templates = tuple(compiled)
     return Library({k: tuple(v) for k, v in by_head.items()}, all_templates, tuple(unreadable),
-                   _fingerprints(all_templates), {id(ct.template): ct for ct in all_templates})
+                   _fingerprints(all_templates), by_template(all_templates))
+
+
+def by_template(all_templates: tuple[CompiledTemplate, ...]) -> dict[int, CompiledTemplate]:
+    """Each catalog template's compiled form, by the template's identity: the form as written,
+    not one of its variants without a bias (those come after it)."""
+    out: dict[int, CompiledTemplate] = {}
+    for ct in all_templates:
+        out.setdefault(id(ct.template), ct)
+    return out
 
 
 def compiled(template: Template) -> CompiledTemplate | None:
@@ -274,6 +283,7 @@ __all__ = [
     "DISTINCT",
     "CompiledTemplate",
     "Library",
+    "by_template",
     "callable_with",
     "compile_template",
     "compiled",
