@@ -93,7 +93,11 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
         (r"\max(0, x)", None, "(apply max 0 x)"),
         (r"\max_i x_i", None, "(max i x_i)"),
     ],
-    "sigma-sum": [("Σ_j x_j", "unicode", "(sum j x_j)"), ("Σ x", "unicode", "(* Sigma x)")],
+    "sigma-sum": [
+        ("Σ_j x_j", "unicode", "(sum j x_j)"),
+        ("Σ x", "unicode", "(* Sigma x)"),
+        ("(1/n) Σ (y_i − ŷ_i)²", "unicode", "(* (/ 1 n) (sum _ (^ (+ y_i (- hat(y)_i)) 2)))"),
+    ],
     "nabla-subscript": [("∇θJ(θ)", "unicode", "(gradient (apply J theta) theta)")],
     "bracket-concat": [
         (r"[h, x]", None, "(concat h x)"),
@@ -109,6 +113,29 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
     "expectation": [
         (r"E[x]", "latex", "(expectation x)"),
         (r"\mathbb{E}_{x \sim p}[f(x)]", None, "(expectation (apply f x) (sim x p))"),
+    ],
+    "plain-subscript": [
+        ("α_ts = h_t", "unicode", "(eq alpha_{t,s} h_t)"),
+        ("h_t1", "ascii", "h_{t,1}"),
+        ("Σ_s' h̄_s'", "unicode", "(sum s' bar(h)_{s'})"),
+        (r"\alpha_ts", "latex", "(* alpha_t s)"),
+    ],
+    "bracket-index": [
+        ("loss = -log(p[y])", "ascii", "(eq loss (- (apply log p_y)))"),
+        (r"y = x[0] + h[t-1] + \text{padding}[d]", "latex", "(eq y (+ x_0 h_{t-1} padding_d))"),
+        (r"W[x]", "latex", "(* W x)"),
+        (r"W [h, x]", "latex", "(* W (concat h x))"),
+        (r"f[x, \phi]", "latex", "(apply f x phi)"),
+    ],
+    "divergence-bar": [
+        (r"D_{KL}(P \| Q)", "latex", "(apply D_{KL} P Q)"),
+        ("KL(P || Q)", "ascii", "(apply KL P Q)"),
+    ],
+    "power-tower": [
+        ("2^3^2", None, "(^ 2 (^ 3 2))"),
+        ("y = x**2**3", "ascii", "(eq y (^ x (^ 2 3)))"),
+        (r"e^{x}^{2}", "latex", "(^ e (^ x 2))"),
+        ("2**-3**2", "ascii", "(^ 2 (- (^ 3 2)))"),
     ],
     "separate-statements": [
         (r"a = b \\ c = d", None, "(block (eq a b) (eq c d))"),
@@ -193,6 +220,9 @@ def test_a_decision_knows_its_rule_and_only_turnable_rules_give_alternatives() -
         (r"A^{-1}", "inverse", "(^ A (- 1))"),
         (r"h^{(t)}", "superscript-label", "(^ h t)"),
         (r"[h, x]", "bracket-concat", "(interval[] h x)"),
+        ("2^3^2", "power-tower", "(^ (^ 2 3) 2)"),
+        ("α_ts", "plain-subscript", "(* alpha_t s)"),
+        ("loss = -log(p[y])", "bracket-index", "(eq loss (- (apply log (* p y))))"),
         (r"v = \beta v + g", "update", "(eq v (+ (* beta v) g))"),
         (r"W \leftarrow W - \eta d W", "differential", "(update W (+ W (- (* eta d W))))"),
         (r"v = \beta v + (1-\beta) dW", "differential", "(update= v (+ (* beta v) (* (+ 1 (- beta)) d W)))"),

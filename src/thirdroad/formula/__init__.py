@@ -10,7 +10,8 @@ from __future__ import annotations
 from thirdroad.formula import explanation
 from thirdroad.formula.ast import Node
 from thirdroad.formula.compile import CompiledFormula, compile
-from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.deadline import Cancelled, Deadline, checkpoint, stop_when
+from thirdroad.formula.errors import FormulaError, FragmentError
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.explanation import Chunk, Explanation, Note, NothingToFade, explain, read_formula
 from thirdroad.formula.reading import Formula, detect_notation, parse
@@ -27,16 +28,20 @@ __all__ = [
     "MINUS_SIGNS",
     "RAISED",
     "RULES",
+    "Cancelled",
     "Chunk",
     "CompiledFormula",
+    "Deadline",
     "Decision",
     "Explanation",
     "Formula",
     "FormulaError",
+    "FragmentError",
     "Node",
     "Note",
     "NothingToFade",
     "Repair",
+    "checkpoint",
     "claims",
     "compile",
     "detect_notation",
@@ -46,5 +51,6 @@ __all__ = [
     "parse",
     "read_formula",
     "repair",
+    "stop_when",
     "to_unicode",
 ]

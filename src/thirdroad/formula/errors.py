@@ -1,7 +1,9 @@
 """The one exception the formula reader raises.
 
 ``FormulaError`` is the only exception that ``parse`` (and everything built on it) lets
-out for bad input. It points at the character where reading failed::
+out for bad input; its subclass ``FragmentError`` says the text is a piece of a formula (a
+lone operator, a relation with a side missing) rather than a faulty one. It points at the
+character where reading failed::
 
     FormulaError
      message   what went wrong, in plain words
@@ -13,6 +15,8 @@ out for bad input. It points at the character where reading failed::
 from __future__ import annotations
 
 from thirdroad.errors import ThirdroadError
+
+_WINDOW = 72  # the widest stretch of input a caret line shows
 
 
 class FormulaError(ThirdroadError, ValueError):
@@ -36,15 +40,13 @@ class FormulaError(ThirdroadError, ValueError):
         return self.position - 1
 
     def caret(self) -> str:
-        """The input on one line and a caret under the fault on the next."""
+        """The input on one line and a caret under the fault on the next: a window of at most
+        72 characters around the fault, however long the input (never a line of spaces)."""
         if not self.text:
             return ""
-        line = self.text.replace("\n", " ").replace("\t", " ")
-        start = 0
-        col = self.position - 1
-        if len(line) > 72:  # keep a window around the fault readable in a terminal
-            start = max(0, min(col - 36, len(line) - 72))
-            line = line[start : start + 72]
+        col = min(self.position - 1, len(self.text))  # the end of the input at the latest
+        start = max(0, min(col - _WINDOW // 2, len(self.text) - _WINDOW))
+        line = self.text[start : start + _WINDOW].replace("\n", " ").replace("\t", " ")
         return f"{line}\n{' ' * (col - start)}^"
 
     def _full(self) -> str:
@@ -65,3 +67,10 @@ class ValuesError(FormulaError):
     ``position`` points at the part of the formula that could not take them (1 when the fault is
     only in the values).
     """
+
+
+class FragmentError(FormulaError):
+    """The text is a piece of a formula, not a whole one: a lone operator (``\\odot``, ``*``), an
+    operator or relation with nothing on one side (``= b``, ``x +``, ``\\sum_j``, ``\\frac{d}{dx}``).
+    Documents quote such pieces when they talk about notation; nothing is wrong with them, there
+    is only no formula to explain. The message and position are those of the missing side."""

@@ -45,9 +45,11 @@ from thirdroad.formula.names import DELTA
 from thirdroad.formula.precedence import FACTOR, PRODUCT, RELATION, SUM, strength
 from thirdroad.formula.tables import (
     BIG_OPERATORS,
+    CONTROL_WORDS,
     FUNCTION_LETTERS,
     GREEK_SET,
     LATEX_FUNCTIONS,
+    PSEUDO_WORDS,
     RELATION_LATEX,
 )
 
@@ -64,7 +66,8 @@ _FONT_LATEX = {"bf": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "rm": "\\
 _PRODUCT_LATEX = {"": " ", "cdot": " \\cdot ", "times": " \\times ", "odot": " \\odot ",
                   "otimes": " \\otimes ", "circ": " \\circ ", "star": " \\star ",
                   "oplus": " \\oplus ", "div": " \\div ", "cap": " \\cap ", "cup": " \\cup ",
-                  "setminus": " \\setminus ", "wedge": " \\wedge ", "vee": " \\vee "}
+                  "setminus": " \\setminus ", "wedge": " \\wedge ", "vee": " \\vee ",
+                  "mod": " \\bmod "}
 
 
 def to_latex(node: Node) -> str:
@@ -101,7 +104,7 @@ def _symbol_core(node: Symbol) -> str:
         core = "{:}"  # every row, in an index
     elif len(name) == 1:
         core = name
-    elif "_" in name:
+    elif "_" in name or not name.isalnum():
         core = "\\text{" + name.replace("_", "\\_") + "}"
     else:
         core = f"\\mathrm{{{name}}}"
@@ -112,7 +115,7 @@ def _symbol_core(node: Symbol) -> str:
     return core
 
 
-_MARKS = {"plus": "+", "minus": "-", "star": "*"}
+_MARKS = {"plus": "+", "minus": "-", "star": "*", "pm": "\\pm", "mp": "\\mp"}
 
 
 def _index(items: tuple[Node, ...]) -> str:
@@ -157,6 +160,8 @@ def _function_name(func: Node) -> str:
             core = _symbol_core(func)
         elif name in LATEX_FUNCTIONS or name in ("max", "min"):
             core = "\\" + name
+        elif not name.replace("_", "").isalnum():
+            core = "\\text{" + name + "}"  # \text{[soft](arg)max}
         elif "_" in name:
             core = "\\operatorname{" + name.replace("_", "\\_") + "}"
         else:
@@ -191,6 +196,8 @@ def _apply(node: Apply) -> str:
         return f"\\neg {_wrap(args[0], FACTOR)}"
     if name in ("positive_part", "negative_part") and len(args) == 1:
         return f"{_base(args[0])}^{{{'+' if name == 'positive_part' else '-'}}}"
+    if name == "prime" and len(args) == 1:
+        return f"{{{_render(args[0])}}}'"
     if name == "factorial" and len(args) == 1:
         return f"{_wrap(args[0], FACTOR)}!"
     if name == "index":
@@ -285,6 +292,8 @@ def _number(node: Number) -> str:
 
 @_render.register
 def _text(node: Text) -> str:
+    if node.text in PSEUDO_WORDS and node.text not in CONTROL_WORDS:
+        return "\\textbf{" + node.text + "}"  # \textbf{input}: a keyword (\text{input} is a name)
     return "\\text{" + node.text.replace("_", "\\_") + "}" if node.text else ""
 
 

@@ -47,13 +47,13 @@ from thirdroad.formula.precedence import FACTOR, PRODUCT, SUM, strength
 
 _OPS = {"": "\u2062", "cdot": "·", "times": "×", "odot": "⊙", "otimes": "⊗", "circ": "∘",
         "star": "⋆", "oplus": "⊕", "div": "÷", "cap": "∩", "cup": "∪", "setminus": "∖",
-        "wedge": "∧", "vee": "∨"}
+        "wedge": "∧", "vee": "∨", "mod": "mod"}
 _RELATIONS = {"eq": "=", "approx": "≈", "propto": "∝", "sim": "∼", "in": "∈", "notin": "∉",
               "le": "≤", "ge": "≥", "lt": "<", "gt": ">", "ne": "≠", "equiv": "≡",
               "simeq": "≃", "cong": "≅", "to": "→", "mapsto": "↦", "subset": "⊂",
               "subseteq": "⊆", "ll": "≪", "gg": "≫", "def": "≜", "implies": "⇒", "iff": "⇔",
               "perp": "⊥", "parallel": "∥", "models": "⊨", "vdash": "⊢", "assign": "≔",
-              "leftarrow": "←"}
+              "leftarrow": "←", "ni": "∋"}
 _BIG = {"sum": "∑", "prod": "∏", "max": "max", "min": "min", "argmax": "arg max",
         "argmin": "arg min", "sup": "sup", "inf": "inf", "lim": "lim", "int": "∫",
         "union": "⋃", "intersection": "⋂"}

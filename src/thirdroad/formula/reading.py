@@ -16,7 +16,7 @@ from thirdroad.formula.ast import Node, strip_spans
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.parser import Parser
-from thirdroad.formula.repair import Repair, looks_mangled, repair
+from thirdroad.formula.repair import Repair, balance_brackets, looks_mangled, repair
 from thirdroad.formula.rules import RULES, Decision
 from thirdroad.formula.tokens import MAX_LENGTH, tokenize
 
@@ -139,15 +139,28 @@ def parse(text: str, notation: str | None = None, *,
         text, repair_list = repair(text)
         repairs = tuple(repair_list)
     try:
-        mode = "latex" if chosen == "mangled" else chosen
-        tokens = tokenize(text, chosen)
-        parser = Parser(text, tokens, mode, _flips)
-        root = parser.parse()
-    except RecursionError as exc:  # defence in depth: the depth limit should come first
-        raise FormulaError("the formula is nested too deeply", 1, "split it up", text) from exc
+        root, decisions = _read(text, chosen, _flips)
     except FormulaError as exc:
         if repairs:
             raise FormulaError(f"{exc.message} (after repairs: {text})",
                                exc.position, exc.hint, text) from exc
-        raise
-    return Formula(root, source, chosen, tuple(parser.decisions), repairs)
+        balanced, fixes = balance_brackets(text) if _BRACKET_FAULT.search(exc.message) else (text, [])
+        if not fixes:
+            raise
+        try:  # a bracket left open or closed twice in the source: read it balanced, and say so
+            root, decisions = _read(balanced, chosen, _flips)
+        except FormulaError:
+            raise exc from None
+        repairs = tuple(fixes)
+    return Formula(root, source, chosen, decisions, repairs)
+
+
+_BRACKET_FAULT = re.compile(r"is never closed|unexpected '[)\]]'")
+
+
+def _read(text: str, notation: str, flips: frozenset[tuple[str, int]]) -> tuple[Node, tuple[Decision, ...]]:
+    try:
+        parser = Parser(text, tokenize(text, notation), "latex" if notation == "mangled" else notation, flips)
+        return parser.parse(), tuple(parser.decisions)
+    except RecursionError as exc:  # defence in depth: the depth limit should come first
+        raise FormulaError("the formula is nested too deeply", 1, "split it up", text) from exc

@@ -78,6 +78,7 @@ _SIGNS = re.compile(
     + r")(?![A-Za-z])"
 )
 _UNKNOWN_CMD = re.compile(r"\\([A-Za-z]+)")
+_TEXT_ARGUMENT = re.compile(r"\\(?:text[a-z]*|mbox|mathrm|operatorname)\*?\s*\{[^{}]*\}")
 
 
 def looks_mangled(text: str) -> bool:
@@ -88,7 +89,7 @@ def looks_mangled(text: str) -> bool:
             return True
     if not ("{" in text or "\\" in text):
         return False
-    return _SIGNS.search(text) is not None
+    return _SIGNS.search(_TEXT_ARGUMENT.sub(" ", text)) is not None  # \text{ (alpha)} is prose
 
 
 class _Edits:
@@ -220,6 +221,38 @@ def _fix_brackets(text: str) -> tuple[str, list[tuple[int, int, str, str, str, f
         changes.append((pos, pos + 1, opener, opener + "..." + _PAIRS[opener],
                         "unclosed bracket", 0.5))
     return "".join(chars), changes
+
+
+def balance_brackets(text: str) -> tuple[str, list[Repair]]:
+    """A copy of ``text`` whose round and square brackets pair up: a closing bracket that closes
+    nothing becomes a space, and one left open is closed at the end (positions stay those of
+    ``text``). Each change is a :class:`Repair`; the text is unchanged when nothing needed one."""
+    chars = list(text)
+    repairs: list[Repair] = []
+    stack: list[tuple[str, int]] = []
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([":
+            stack.append((c, i))
+        elif c in ")]":
+            if stack and _PAIRS[stack[-1][0]] == c:
+                stack.pop()
+            elif not any(_PAIRS[o] == c for o, _ in stack):
+                chars[i] = " "
+                repairs.append(Repair("stray bracket", (i, i + 1), c, "",
+                                      "nothing was opened for this bracket to close", 0.5))
+            else:
+                return text, []  # crossed brackets: no repair is clearly right
+        i += 1
+    for opener, pos in reversed(stack):
+        chars.append(_PAIRS[opener])
+        repairs.append(Repair("unclosed bracket", (pos, pos + 1), opener, opener + "..." + _PAIRS[opener],
+                              "the bracket is never closed: closed at the end", 0.5))
+    return "".join(chars), repairs
 
 
 def _strip_outer(text: str) -> tuple[str, bool]:

@@ -10,7 +10,7 @@ def words(text: str) -> list[str]:
     return text.split()
 
 GREEK = words(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu digamma "
     "xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
     "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
 )
@@ -42,7 +42,7 @@ WORD_FUNCTIONS = frozenset(
     "score attn Attention attention MultiHead head concat Concat LayerNorm BatchNorm "
     "GroupNorm InstanceNorm RMSNorm Dropout dropout clip clamp round floor ceil "
     "LeakyReLU PReLU Hardtanh HardTanh Hardsigmoid Hardswish GLU logsumexp LogSumExp "
-    "KL CE MSE BCE NLL Linear linear align FFN MLP RNN GRU LSTM Softmax Sigmoid Tanh "
+    "KL CE MSE BCE NLL Linear linear align FFN MLP RNN GRU LSTM Softmax Sigmoid Tanh Pr "
     "argmax argmin max min")
 )
 # Names that stay one word when written bare (besides the functions).
@@ -82,6 +82,7 @@ PRODUCT_OPS = {
     "cdot": "cdot", "times": "times", "odot": "odot", "otimes": "otimes", "circ": "circ",
     "ast": "", "star": "star", "bullet": "cdot", "oplus": "oplus", "div": "div",
     "cap": "cap", "cup": "cup", "setminus": "setminus", "wedge": "wedge", "vee": "vee",
+    "bmod": "mod",
 }
 SUM_OPS = {"pm": "pm", "mp": "mp"}
 
@@ -93,7 +94,7 @@ RELATIONS = {
     "rightarrow": "to", "mapsto": "mapsto", "subset": "subset", "subseteq": "subseteq",
     "ll": "ll", "gg": "gg", "triangleq": "def", "coloneqq": "assign", "doteq": "def",
     "Rightarrow": "implies", "implies": "implies", "iff": "iff", "Leftrightarrow": "iff",
-    "perp": "perp", "parallel": "parallel", "models": "models", "vdash": "vdash",
+    "perp": "perp", "parallel": "parallel", "models": "models", "vdash": "vdash", "ni": "ni",
 }
 ASSIGN_RELATIONS = {"leftarrow": "leftarrow", "gets": "leftarrow", "longleftarrow": "leftarrow"}
 
@@ -104,7 +105,7 @@ RELATION_LATEX = {
     "mapsto": "\\mapsto", "subset": "\\subset", "subseteq": "\\subseteq", "ll": "\\ll",
     "gg": "\\gg", "def": "\\triangleq", "implies": "\\Rightarrow", "iff": "\\iff",
     "perp": "\\perp", "parallel": "\\parallel", "models": "\\models", "vdash": "\\vdash",
-    "assign": ":=", "leftarrow": "\\leftarrow",
+    "assign": ":=", "leftarrow": "\\leftarrow", "ni": "\\ni",
 }
 # relations that state a condition on their sides, true or false, rather than give a value
 CONDITION_RELATIONS = frozenset({"le", "lt", "ge", "gt", "ne", "ll", "gg"})
@@ -118,6 +119,7 @@ RELATION_WORDS = {
     "gg": "is much greater than", "def": "is defined as", "implies": "implies",
     "iff": "exactly when", "perp": "is perpendicular to", "parallel": "is parallel to",
     "models": "satisfies", "vdash": "proves", "assign": "is set to", "leftarrow": "gets",
+    "ni": "contains",
 }
 
 SYMBOL_COMMANDS = {

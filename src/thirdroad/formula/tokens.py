@@ -23,23 +23,19 @@ eof      the end
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from typing import NamedTuple
 
+from thirdroad.formula.deadline import checkpoint
 from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.lexer import MASTER, Lexer, Token, skip_ws
 from thirdroad.formula.rules import Rule
 from thirdroad.formula.tables import (
-    CONTROL_WORDS,
     DASHES,
-    DELIMITER_COMMANDS,
     GREEK_SET,
-    KNOWN_COMMANDS,
     LATEX_FUNCTIONS,
-    SIZES,
-    SPACING,
+    PRODUCT_OPS,
+    RELATIONS,
     SUBSCRIPTS,
     SUPERSCRIPTS,
     UNICODE_COMMANDS,
@@ -48,69 +44,14 @@ from thirdroad.formula.tables import (
     WORD_FUNCTIONS,
     WORD_NAMES,
 )
+from thirdroad.formula.tex_commands import read_command
 
 MAX_LENGTH = 20_000
 
 
-class Token(NamedTuple):
-    kind: str
-    value: str
-    start: int
-    end: int
-    font: str = ""
-
-
-_MASTER = re.compile(
-    r"""
-    (?P<ws>\s+)
-   |(?P<cmd>\\(?:[A-Za-z]+\*?|.))
-   |(?P<num>[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+(?![A-Za-z]))?|\.[0-9]+)
-   |(?P<letters>[A-Za-z]+)
-   |(?P<op>:=|<-|<=|>=|!=|->|\*\*|\|\||[-+*/=<>,;!'|()\[\]{}^_&:])
-   |(?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_NAME_WITH_MARK = re.compile(r"([A-Za-z][A-Za-z0-9_]*)([.,;:!]?)")
 _ESCAPED_UNDERSCORE_WORD = re.compile(r"(?:\\_[A-Za-z]+)+")
 _ASCII_NAME = re.compile(r"([A-Za-z]+?)([0-9]+)$")
-_OP_ALIASES = {"**": "^", "<-": "leftarrow", "<=": "le", ">=": "ge", "!=": "ne", "->": "to"}
-
-
-def closing_brace(text: str, open_at: int) -> int:
-    """Index of the ``}`` matching the ``{`` at ``open_at``; raises if it is never closed."""
-    depth = 0
-    i = open_at
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise FormulaError(
-        "a brace is never closed",
-        open_at + 1,
-        f"the brace opened at column {open_at + 1} is never closed: add a '}}'",
-        text,
-    )
-
-
-def suggest_command(name: str) -> str:
-    """A hint for an unknown command: the closest known command, if any."""
-    letters = sorted(name)
-    close = [c for c in sorted(KNOWN_COMMANDS) if sorted(c) == letters] or (
-        difflib.get_close_matches(name, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6))
-    if close:
-        return f"\\{name} is not a command: did you mean \\{close[0]}?"
-    return f"\\{name} is not a command the reader knows"
+_OP_ALIASES = {"**": "^", "<-": "leftarrow", "<=": "le", ">=": "ge", "!=": "ne", "->": "to", "==": "eq"}
 
 
 def tokenize(text: str, notation: str = "latex") -> list[Token]:
@@ -123,72 +64,198 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
             f"the formula is too long ({len(text)} characters, at most {MAX_LENGTH})",
             MAX_LENGTH + 1,
             "split a long document into formulas and read them one by one",
-            text[:200],
+            text,
         )
-    out: list[Token] = []
-    append = out.append
-    pos = 0
-    n = len(text)
-    ascii_mode = notation == "ascii"
-    plain = notation in ("unicode", "mangled")
-    while pos < n:
-        m = _MASTER.match(text, pos)
+    lx = Lexer(text, notation)
+    lx.scan = lambda start, stop: _scan(lx, start, stop)
+    checkpoint()
+    _scan(lx, 0, len(text))
+    lx.add("eof", "", len(text), len(text))
+    return lx.out
+
+
+def _scan(lx: Lexer, pos: int, stop: int) -> None:
+    """Cut ``lx.text[pos:stop]`` onto ``lx.out``."""
+    text, out = lx.text, lx.out
+    while pos < stop:
+        if not len(out) & 1023:
+            checkpoint()  # a long text: has the reading's deadline passed?
+        m = MASTER.match(text, pos, stop)
         assert m is not None  # the last alternative matches any character
-        kind = m.lastgroup
-        start, end = m.start(), m.end()
-        value = m.group()
+        kind, start, end, value = m.lastgroup, m.start(), m.end(), m.group()
         pos = end
         if kind == "ws":
             continue
-        if value == "." and text.startswith("...", start):
-            append(Token("cmd", "dots", start, start + 3))  # x_1 + ... + x_n: three full stops are \dots
-            pos = start + 3
-            continue
-        if value == "~" and (plain or ascii_mode) and out and (
-            out[-1].kind in ("letter", "word", "num")
-            or out[-1].value in (")", "]", "}", "|", "‖")
-            or (out[-1].kind == "cmd" and out[-1].value in GREEK_SET)
-        ):
-            append(Token("cmd", "sim", start, end))  # x ~ N(0, 1): drawn from (in LaTeX, ~ is a tie)
-            continue
         if kind == "num":
-            append(Token("num", value, start, end))
+            out.append(Token("num", value, start, end))
         elif kind == "letters":
-            joined = _ESCAPED_UNDERSCORE_WORD.match(text, pos)
-            if joined:  # hard\_sigmoid: an escaped underscore joins one name
-                pos = joined.end()
-                out.append(Token("word", text[start:pos].replace("\\_", "_"), start, pos))
-                continue
-            if ascii_mode:  # beta1: in plain text, digits after a name belong to it
-                while pos < n and text[pos] in "0123456789":
-                    pos += 1
-                value, end = text[start:pos], pos
-            _letters(value, start, text, end, ascii_mode, out)
-            if plain and len(value) == 1:  # W1 in pasted text is W_1 (rule plain-digits)
-                pos = _digits_subscript(text, pos, out)
+            pos = _word(lx, value, start, end)
         elif kind == "op":
-            if value == "||":
-                append(Token("delim", "‖", start, end))
-            elif value in _OP_ALIASES:
-                alias = _OP_ALIASES[value]
-                append(Token("op" if alias == "^" else "cmd", alias, start, end))
-            else:
-                append(Token("op", value, start, end))
+            pos = _operator(lx, value, start, end)
         elif kind == "cmd":
-            pos = _command(value[1:], start, end, text, out)
+            pos = read_command(lx, value[1:], start, end)
         else:
-            pos = _other(value, start, text, out)
-            if out and out[-1].kind == "cmd" and out[-1].end == pos and value in UNICODE_GREEK:
-                pos = _digits_subscript(text, pos, out)  # β1 is β_1 (rule plain-digits)
-    append(Token("eof", "", n, n))
-    return out
+            pos = _character(lx, value, start, stop)
+
+
+def _word(lx: Lexer, value: str, start: int, end: int) -> int:
+    """A run of letters (rules bare-word, ascii-digits, plain-digits)."""
+    text = lx.text
+    joined = _ESCAPED_UNDERSCORE_WORD.match(text, end)
+    if joined:  # hard\_sigmoid: an escaped underscore joins one name
+        lx.add("word", text[start : joined.end()].replace("\\_", "_"), start, joined.end())
+        return joined.end()
+    ascii_mode = lx.notation == "ascii"
+    pos = end
+    after_script = bool(lx.out) and lx.out[-1].value == "_" and lx.out[-1].end > lx.out[-1].start
+    if ascii_mode and not after_script:  # beta1: in plain text, digits after a name belong to it
+        while pos < len(text) and text[pos] in "0123456789":
+            pos += 1
+        value, end = text[start:pos], pos
+    _letters(value, start, text, end, ascii_mode, lx.out)
+    if (lx.plain or (ascii_mode and after_script)) and len(value) == 1:
+        pos = _digits_subscript(text, pos, lx.out)  # W1 in pasted text is W_1 (rule plain-digits)
+    return pos
+
+
+def _operator(lx: Lexer, value: str, start: int, end: int) -> int:
+    if value == "||" and _between_bars(lx, start, end):
+        lx.add("op", "|", start, start + 1)  # |U_i||V_j|: one absolute value closes, the next opens
+        lx.add("op", "|", start + 1, end)
+    elif value == "||":
+        lx.add("delim", "‖", start, end)
+    elif value in _OP_ALIASES:
+        alias = _OP_ALIASES[value]
+        if alias == "eq":
+            lx.add("op", "=", start, end)  # x == y in code is the equation x = y
+        else:
+            lx.add("op" if alias == "^" else "cmd", alias, start, end)
+    elif value == "{" and (braced_op := _BRACED_OPERATOR.match(lx.text, start)):
+        lx.scan(end, braced_op.end() - 1)  # {\int}_Z is \int_Z: braces around an operator alone
+        return braced_op.end()
+    elif value == "{" and _empty_group(lx, end):
+        return lx.text.index("}", end) + 1  # a ={} b: an empty group holds no math
+    elif value in "+-" and _plus_or_minus(lx, value, end):
+        lx.add("cmd", "pm" if value == "+" else "mp", start, end + 2)  # \eta_{+/-}: plus or minus
+        return end + 2
+    elif value == "-" and _holds_a_place(lx, end):
+        lx.add("cmd", "cdotp", start, end)  # max(0, -): a dash holding the place of an argument
+    else:
+        lx.add("op", value, start, end)
+    return end
+
+
+def _plus_or_minus(lx: Lexer, value: str, end: int) -> bool:
+    """``{+/-}``: a label, plus or minus."""
+    return bool(lx.out) and lx.out[-1].value == "{" and lx.text.startswith("/-" if value == "+" else "/+", end)
+
+
+def _between_bars(lx: Lexer, start: int, end: int) -> bool:
+    """In LaTeX, ``||`` right between two terms while an absolute value is open (the last single
+    bar before it opened one: |U_i||V_j|)."""
+    text = lx.text
+    if lx.notation != "latex" or start == 0 or end >= len(text):
+        return False
+    last = text.rfind("|", 0, start)
+    between = (text[start - 1].isalnum() or text[start - 1] in ")]}") and (text[end].isalnum() or text[end] == "\\")
+    return between and last != -1 and (last == 0 or text[last - 1] in "{( \t\n=+-*/,") and \
+        text.count("|", 0, start) % 2 == 1
+
+
+def _holds_a_place(lx: Lexer, end: int) -> bool:
+    after = lx.text[skip_ws(lx.text, end) : skip_ws(lx.text, end) + 1]
+    return bool(lx.out) and lx.out[-1].kind == "op" and lx.out[-1].value in ("(", ",") and after in (")", ",")
+
+
+_BRACED_OPERATOR = re.compile(r"\{\s*\\(?:int|oint|sum|prod)\s*\}(?=\s*[_^])")
+_DOTS = re.compile(r"\.(?:\s*\.)+")
+_AFTER_SENTENCE = ("\\\\", "\\end", "&", "\\quad", ",", "}", "\\label", "\\nonumber", "\\notag", "\\tag",
+                   "\\hfill", "\\qquad", "$")
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether a full stop at ``end - 1`` ends the sentence around the math, not the math."""
+    rest = text[end : end + 12].lstrip()
+    return (rest == "" and not text[end:].strip()) or rest.startswith(_AFTER_SENTENCE)
+_ENDS_OPERAND = frozenset({")", "]", "}"})
+
+
+def _full_stop(lx: Lexer, start: int, stop: int) -> int | None:
+    """A full stop in math: ``...``, ``. . .`` and ``0..K`` are \\dots; ``f(.)`` and ``[.;.]`` hold a
+    slot for an argument (\\cdot); between two terms (``η . (a + b)``, ``α.e^z``) it multiplies.
+    None: a full stop of the sentence, or a character out of place."""
+    text, out = lx.text, lx.out
+    if text.startswith(".T", start) and not text[start + 2 : start + 3].isalnum() and out and (
+            out[-1].kind in ("letter", "word") or out[-1].value in _ENDS_OPERAND):
+        out.append(Token("op", "^", start, start + 1))  # K.T in code: K transposed
+        out.append(Token("cmd", "top", start + 1, start + 2))
+        return start + 2
+    dots = _DOTS.match(text, start, stop)
+    if dots:  # x_1 + ... + x_n, w_2 . . . w_n, k=0..K
+        out.append(Token("cmd", "dots", start, dots.end()))
+        return dots.end()
+    if _ends_sentence(text, start + 1):
+        return None
+    before = out[-1] if out else None
+    nxt = text[skip_ws(text, start + 1) : skip_ws(text, start + 1) + 1]
+    if before is not None and before.kind == "op" and before.value == "{" and nxt.isalpha():
+        out.append(Token("cmd", "cdotp", start, start + 1))  # W_{.j}: every row, column j
+        return start + 1
+    opens = before is not None and ((before.kind == "op" and before.value in "([;,") or (
+        before.kind == "cmd" and (before.value in PRODUCT_OPS or before.value in RELATIONS)))
+    if opens and nxt in (")", "]", ";", ",", "\\"):
+        out.append(Token("cmd", "cdotp", start, start + 1))  # f(.): the slot of an argument
+        return start + 1
+    operand = before is not None and (before.kind in ("letter", "word", "num") or before.value in _ENDS_OPERAND
+                                      or (before.kind == "cmd" and before.value in GREEK_SET))
+    if operand and (nxt.isalnum() or nxt in ("(", "[", "\\") or nxt in UNICODE_GREEK):
+        out.append(Token("cmd", "cdot", start, start + 1))  # η . (a + b): a product written with a dot
+        return start + 1
+    return None
+
+
+def _empty_group(lx: Lexer, end: int) -> bool:
+    """``{}`` where nothing needs an argument: not after ^, _ or a command."""
+    if lx.text[skip_ws(lx.text, end) : skip_ws(lx.text, end) + 1] != "}":
+        return False
+    before = lx.out[-1] if lx.out else None
+    return before is None or not (before.kind == "cmd" or (before.kind == "op" and before.value in "^_"))
+
+
+def _character(lx: Lexer, value: str, start: int, stop: int) -> int:
+    """One character the master pattern did not classify: dots, a tilde, a comment, Unicode."""
+    text, out = lx.text, lx.out
+    if value == ".":
+        dot = _full_stop(lx, start, stop)
+        if dot is not None:
+            return dot
+    if value == "~" and lx.notation != "latex" and out and (
+        out[-1].kind in ("letter", "word", "num")
+        or out[-1].value in (")", "]", "}", "|", "‖")
+        or (out[-1].kind == "cmd" and out[-1].value in GREEK_SET)
+    ):
+        out.append(Token("cmd", "sim", start, start + 1))  # x ~ N(0, 1): drawn from (in LaTeX, ~ is a tie)
+        return start + 1
+    if value == "%" and lx.notation in ("latex", "mangled"):
+        newline = text.find("\n", start, stop)  # a LaTeX comment, to the end of its line
+        return stop if newline == -1 else newline
+    if value == "@":
+        out.append(Token("op", "*", start, start + 1))  # A @ B, \mathbin{@}: the matrix product
+        return start + 1
+    pos = _other(value, start, text, out)
+    if out and out[-1].kind == "cmd" and out[-1].end == pos and value in UNICODE_GREEK:
+        pos = _digits_subscript(text, pos, out)  # β1 is β_1 (rule plain-digits)
+    return pos
 
 
 BARE_WORD = Rule(
     "bare-word",
     "a run of letters is one name when it is a known word (softmax, score, ReLU, Var) or a "
-    "spelled Greek letter (beta), or when it is applied like a function; otherwise it is a "
-    "product of one-letter names (Wx is W times x). In ASCII every run is one name, except two "
+    "spelled Greek letter (beta), or when it is applied like a function (score(h), RMS[g]); "
+    "otherwise it is a "
+    "product of one-letter names (Wx is W times x); capitals written together right before a "
+    "subscript are one name, an abbreviation (PE_{pos}), unless a letter of it stands alone "
+    "elsewhere. In ASCII every run is one name, except two "
     "letters of mixed case (xA, Wx: two names; dW stays the gradient), and sum_j, prod_j and "
     "a bare log x, exp x, which are the big operator and the function as in LaTeX",
 )
@@ -233,7 +300,8 @@ def _letters(
         value in WORD_FUNCTIONS
         or value in WORD_NAMES
         or value in GREEK_SET
-        or (len(value) >= 3 and _next_char(text, end) == "(")
+        or (len(value) >= 3 and (_next_char(text, end) == "(" or text.startswith("[", end)))
+        or _abbreviation(value, text, end)
     ):
         if value in GREEK_SET:
             out.append(Token("cmd", value, start, end))
@@ -251,6 +319,14 @@ PLAIN_DIGITS = Rule(
     "stay products and numbers); σ2 is the variance σ², whose raised 2 the copy lowered",
     other="the digits as written after the name",
 )
+def _abbreviation(value: str, text: str, end: int) -> bool:
+    """Capitals written together right before a subscript are one name, an abbreviation
+    (PE_{pos}, MSE_{train}), unless one of its letters stands alone elsewhere as a name."""
+    if not (value.isupper() and text.startswith("_", end)):
+        return False
+    return not any(re.search(rf"(?<![A-Za-z\\]){c}(?![A-Za-z])", text) for c in set(value))
+
+
 _OTHER_SIGMA = re.compile("σ(?:[013-9]|2[0-9])")
 
 
@@ -327,219 +403,6 @@ def _next_char(text: str, pos: int) -> str:
     return text[pos] if pos < len(text) else ""
 
 
-def _command(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    """Handle ``\\name`` (``name`` without its backslash); returns the position to go on from."""
-    return _COMMANDS.get(name, _known_command)(name, start, end, text, out)
-
-
-# Each reader of a command takes (name, start, end, text, out) and returns where to go on from.
-_CommandReader = Callable[[str, int, int, str, list[Token]], int]
-
-
-def _newrow(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    out.append(Token("newrow", "", start, end))
-    return end
-
-
-def _escaped_brace(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    out.append(Token("op", "\\" + name, start, end))
-    return end
-
-
-def _double_bar(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    out.append(Token("delim", "‖", start, end))
-    return end
-
-
-def _nothing(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    return end  # display-math delimiters \[ \( and spacing carry no math
-
-
-def _escaped_letter(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    out.append(Token("letter", name, start, end))  # \% \$ \# \& \_
-    return end
-
-
-def _not(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    m = _MASTER.match(text, _skip_ws(text, end))  # \not= and \not\in
-    if m is not None and m.group() in ("=", "\\in"):
-        out.append(Token("cmd", "ne" if m.group() == "=" else "notin", start, m.end()))
-        return m.end()
-    raise FormulaError("\\not must be followed by = or \\in", start + 1,
-                       "write \\neq or \\notin", text)
-
-
-def _font_switch(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    """{\\rm margin}: an old-style font switch over the word after it."""
-    m = _MASTER.match(text, _skip_ws(text, end))
-    if m is not None and m.lastgroup == "letters":
-        word = m.group()
-        out.append(Token("letter" if len(word) == 1 else "word", word, m.start(), m.end(), name))
-        return m.end()
-    return _known_command(name, start, end, text, out)
-
-
-def _separator(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    out.append(Token("sep", name, start, end))  # \quad between statements
-    return end
-
-
-def _size(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    """``\\left(`` is just ``(``; ``\\left.`` and ``\\right.`` stand for no delimiter at all;
-    ``\\left|`` and ``\\right|`` say which side a bar is on (marked "L" or "R")."""
-    m = _MASTER.match(text, end)
-    while m is not None and m.lastgroup == "ws":
-        m = _MASTER.match(text, m.end())
-    if m is not None and m.group() == ".":
-        return m.end()
-    side = "L" if name.endswith("l") or name == "left" else "R" if (
-        name.endswith("r") or name == "right") else ""
-    if m is not None and side and m.group() in ("|", "\\|", "\\lVert", "\\rVert",
-                                                "\\Vert", "\\lvert", "\\rvert", "\\vert"):
-        bar = m.group()
-        kind, value = ("op", "|") if bar in ("|", "\\lvert", "\\rvert", "\\vert") else (
-            "delim", "‖")
-        out.append(Token(kind, value, m.start(), m.end(), side))
-        return m.end()
-    return end
-
-
-def _environment(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    """``\\begin{env}`` and ``\\end{env}``; an array's column spec ``{cc|c}`` is skipped."""
-    brace = _skip_ws(text, end)
-    if brace >= len(text) or text[brace] != "{":
-        raise FormulaError(
-            f"\\{name} needs an environment name in braces", end + 1,
-            f"write \\{name}{{aligned}}, \\{name}{{pmatrix}} ...", text,
-        )
-    close = closing_brace(text, brace)
-    env = text[brace + 1 : close].strip()
-    out.append(Token(name, env, start, close + 1))
-    pos = close + 1
-    if name == "begin" and env in ("array", "alignat", "alignedat", "tabular"):
-        spec = _skip_ws(text, pos)
-        if spec < len(text) and text[spec] == "{":
-            pos = closing_brace(text, spec) + 1
-    return pos
-
-
-def _without_argument(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    brace = _skip_ws(text, end)
-    if brace < len(text) and text[brace] == "{":
-        return closing_brace(text, brace) + 1  # colours, labels, tags and phantoms carry no math
-    return end
-
-
-def _delimiter(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    value = DELIMITER_COMMANDS[name]
-    side = "L" if name.startswith("l") else "R" if name.startswith("r") else ""
-    if value == "‖":
-        out.append(Token("delim", "‖", start, end, side))
-    elif value == "|":
-        out.append(Token("op", "|", start, end, side))
-    else:
-        out.append(Token("cmd", name, start, end))
-    return end
-
-
-def _prime(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    out.append(Token("op", "'", start, end))
-    return end
-
-
-def _top(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    out.append(Token("cmd", "top", start, end))  # \top, \T, \intercal: a transpose
-    return end
-
-
-def _known_command(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    base = name.rstrip("*")
-    if base not in KNOWN_COMMANDS:
-        raise FormulaError(f"unknown command \\{name}", start + 1, suggest_command(name), text)
-    out.append(Token("cmd", base, start, end))
-    return end
-
-
-def _command_table() -> dict[str, _CommandReader]:
-    """Every command with a reader of its own; the first entry for a name wins."""
-    table: dict[str, _CommandReader] = {}
-    entries: list[tuple[Iterable[str], _CommandReader]] = [
-        (("\\",), _newrow),
-        (("{", "}"), _escaped_brace),
-        (("|",), _double_bar),
-        (("[", "]", "(", ")", ",", ";", ":", "!", " ", ">"), _nothing),
-        (("%", "$", "#", "&", "_"), _escaped_letter),
-        (("not",), _not),
-        (("rm", "bf", "cal", "it", "sf", "tt"), _font_switch),
-        (("quad", "qquad"), _separator),
-        (SIZES, _size),
-        (("color", "textcolor", "tag", "label", "phantom", "vphantom", "hphantom"), _without_argument),
-        (SPACING, _nothing),
-        (("text", "textrm", "textnormal", "mbox", "textsf", "texttt", "textit", "textbf",
-          "mathrm", "operatorname", "operatorname*", "operatornamewithlimits"), _braced_name),
-        (("begin", "end"), _environment),
-        (DELIMITER_COMMANDS, _delimiter),
-        (("prime",), _prime),
-        (("intercal", "T", "top"), _top),
-    ]
-    for names, reader in entries:
-        for name in names:
-            table.setdefault(name, reader)
-    return table
-
-
-
-def _skip_ws(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\n\r":
-        pos += 1
-    return pos
-
-
-def _braced_name(name: str, start: int, end: int, text: str, out: list[Token]) -> int:
-    """``\\text{...}``, ``\\mathrm{...}``, ``\\operatorname{...}``: a name, or words of pseudo-code."""
-    brace = _skip_ws(text, end)
-    if brace >= len(text) or text[brace] != "{":
-        if name == "mathrm":
-            out.append(Token("cmd", "mathrm", start, end))
-            return end
-        raise FormulaError(
-            f"\\{name} needs its words in braces", end + 1, f"write \\{name}{{...}}", text
-        )
-    close = closing_brace(text, brace)
-    content = text[brace + 1 : close]
-    words = " ".join(content.replace("~", " ").replace("\\_", "_").split())
-    if name not in ("mathrm",) and not name.startswith("operatorname"):
-        words = " ".join(re.sub(r"[\\{}]", " ", words).split())  # text keeps its words only
-    if name == "mathrm" and (len(words) <= 1 or not _NAME.fullmatch(words)):
-        # \mathrm{d}, \mathrm{T}, \mathrm{x+1}: a font over ordinary math
-        out.append(Token("cmd", "mathrm", start, end))
-        return brace
-    if name.startswith("operatorname"):
-        opname = words.replace("\\", "")
-        if not _NAME.fullmatch(opname):
-            raise FormulaError(f"\\{name} needs a name of letters", brace + 2,
-                               "write \\operatorname{softmax}", text)
-        out.append(Token("opname", opname, start, close + 1))
-        return close + 1
-    named = _NAME_WITH_MARK.fullmatch(words)
-    if named and (name == "mathrm" or named.group(1).lower() not in CONTROL_WORDS):
-        # \text{loss}, \text{const.}, \text{target!}: a name (a final '!' is a factorial)
-        word, mark = named.group(1), named.group(2)
-        kind = "letter" if len(word) == 1 else "word"
-        first = brace + 1 + len(content) - len(content.lstrip())
-        font = {"textbf": "bf", "textit": "it", "textsf": "sf", "texttt": "tt"}.get(name, "rm")
-        out.append(Token(kind, word, first, close, font))
-        if mark == "!":
-            out.append(Token("op", "!", close, close))
-        return close + 1
-    plain = " ".join(re.sub(r"[\\{}]", " ", words).split())  # text keeps its words only
-    if plain:
-        out.append(Token("text", plain, start, close + 1))
-    return close + 1
-
-
-_COMMANDS = _command_table()
-
 _MATH_ALNUM_FONTS = (
     ("DOUBLE-STRUCK", "bb"), ("BOLD SCRIPT", "cal"), ("SCRIPT", "cal"),
     ("BOLD FRAKTUR", "frak"), ("FRAKTUR", "frak"), ("BOLD", "bf"), ("SANS-SERIF", "sf"),
@@ -580,10 +443,7 @@ def _other(c: str, start: int, text: str, out: list[Token]) -> int:
         pass  # math-mode dollars, ties, thin and invisible spaces
     elif c in ("⁡", "\ufeff"):
         pass
-    elif c == "." and (
-        text[end:].lstrip() == ""
-        or text[end:].lstrip().startswith(("\\\\", "\\end", "&", "\\quad", ",", "}"))
-    ):
+    elif c == "." and _ends_sentence(text, end):
         pass  # a full stop ending a sentence of prose around the math
     elif c in ("“", "”", "\"", "`"):
         raise FormulaError(

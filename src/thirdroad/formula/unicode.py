@@ -37,7 +37,7 @@ from thirdroad.formula.names import base_text, display
 from thirdroad.formula.precedence import FACTOR, PRODUCT, SUM, strength
 
 _PRODUCT_OPS = {"": " ", "cdot": " · ", "times": " × ", "odot": " ⊙ ", "otimes": " ⊗ ", "circ": " ∘ ",
-                "star": " ⋆ ", "oplus": " ⊕ ", "div": " ÷ "}
+                "star": " ⋆ ", "oplus": " ⊕ ", "div": " ÷ ", "mod": " mod "}
 _RELATIONS = {"eq": " = ", "approx": " ≈ ", "propto": " ∝ ", "sim": " ∼ ", "in": " ∈ ", "le": " ≤ ",
               "ge": " ≥ ", "lt": " < ", "gt": " > ", "ne": " ≠ ", "to": " → ", "def": " ≜ ", "assign": " := "}
 _BIG = {"sum": "Σ", "prod": "∏"}
@@ -200,6 +200,8 @@ def _power(node: Power) -> str:
 def _apply(node: Apply) -> str:
     func = node.func
     name = base_text(func) if isinstance(func, Symbol) and not func.sub and func.sup is None else _atom(func)
+    if isinstance(func, Symbol) and func.name == "prime" and len(node.args) == 1:
+        return _atom(node.args[0]) + "′"
     if isinstance(func, Symbol) and func.name == "index" and len(node.args) >= 2:
         where = node.args[1:]
         return f"{_atom(node.args[0])}_" + (_index(where[0]) if len(where) == 1 else

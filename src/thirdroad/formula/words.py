@@ -45,7 +45,8 @@ _PRODUCT_WORDS = {"": " times ", "cdot": " times ", "times": " times ",
                   "odot": " times, entry by entry, ", "otimes": " outer product ",
                   "circ": " composed with ", "star": " convolved with ", "oplus": " plus ",
                   "div": " divided by ", "cap": " intersected with ", "cup": " united with ",
-                  "setminus": " without ", "wedge": " and ", "vee": " or "}
+                  "setminus": " without ", "wedge": " and ", "vee": " or ",
+                  "mod": " modulo "}
 _BIG_WORDS = {"sum": "the sum", "prod": "the product", "max": "the largest value",
               "min": "the smallest value", "argmax": "the choice that maximises",
               "argmin": "the choice that minimises", "sup": "the supremum",
@@ -261,6 +262,8 @@ def _apply(node: Apply) -> str:
             return f"the change in {args}"
         if func.name in ("pm", "mp"):
             return f"plus or minus {args}"
+        if func.name == "prime":
+            return f"the derivative of {args}"
         if func.name == "factorial":
             return f"{args} factorial"
         if func.name == "inner":

@@ -26,8 +26,10 @@ from thirdroad.formula.ast import (
     Set,
     Sqrt,
     Symbol,
+    Text,
     Tuple,
 )
+from thirdroad.formula.lexer import Token
 from thirdroad.formula.parser.cursor import CLOSERS, Cursor, cover, is_op
 from thirdroad.formula.rules import Rule
 from thirdroad.formula.tables import (
@@ -35,10 +37,9 @@ from thirdroad.formula.tables import (
     BIG_OPERATORS,
     GREEK_SET,
     SYMBOL_COMMANDS,
-    WORD_FUNCTIONS,
     words,
 )
-from thirdroad.formula.tokens import ASCII_DIGITS, BARE_WORD, PLAIN_DIGITS, Token, lost_subscript
+from thirdroad.formula.tokens import ASCII_DIGITS, BARE_WORD, PLAIN_DIGITS, lost_subscript
 
 SINGLE_TOKEN_ARGUMENT = Rule(
     "single-token-argument",
@@ -52,16 +53,16 @@ BRACKET_CONCAT = Rule(
 )
 CONDITIONAL_BAR = Rule(
     "conditional-bar",
-    "a bar inside brackets with no open |...| means 'given': p(v | h); a lone double bar "
-    "there separates two distributions: D(p ‖ q)",
+    "a bar inside brackets with no open |...| means 'given': p(v | h) (a lone double bar in a "
+    "function's brackets is rule divergence-bar)",
 )
 
 # Apply nodes the reader makes itself; a subscript after them indexes the result.
 _INTERNAL_FUNCTIONS = frozenset(
-    words("factorial positive_part negative_part partial pm mp not inner floor ceil binom max min")
+    words("factorial positive_part negative_part partial pm mp not inner floor ceil binom max min prime")
 ) | frozenset("accent:" + a for a in ACCENTS.values())
 _BIG_WORDS = frozenset({"max", "min", "argmax", "argmin", "sup", "inf", "lim"})
-_MARKS = {"top": "top", "*": "star", "+": "plus", "-": "minus"}
+_MARKS = {"top": "top", "*": "star", "+": "plus", "-": "minus", "pm": "pm", "mp": "mp"}
 
 
 def index_items(node: Node) -> tuple[Node, ...]:
@@ -100,6 +101,7 @@ class Atoms(Cursor):
                                 "a lost square (σ² is the variance)", "the digits as a subscript")
                 node = self.superscript(node, tok)
             elif v == "_":
+                bracketed = self.previous().value == ")"  # (y_i)_j: an entry of what the bracket holds
                 self.advance()
                 if tok.start == tok.end and self.notation == "ascii":
                     self.decide(ASCII_DIGITS, cover(node, tok),
@@ -107,16 +109,22 @@ class Atoms(Cursor):
                 elif lost_subscript(self.text, tok):
                     self.decide(PLAIN_DIGITS, cover(node, tok),
                                 "the digits as a subscript", "the name times the number")
-                sub = self.parse_script(script=True)
-                node = self.subscript(node, sub, tok)
+                sub = self.plain_subscript(tok) or self.parse_script(script=True)
+                if bracketed and isinstance(node, Symbol) and node.sub:
+                    node = Apply(Symbol("index"), (node, *index_items(sub)), span=cover(node, self.previous()))
+                else:
+                    node = self.subscript(node, sub, tok)
             elif v == "'":
                 self.advance()
                 node = self._prime(node, tok)
-            elif v == "!" and isinstance(node, Number | Symbol):
+            elif v == "!" and (isinstance(node, Number | Symbol) or self.previous().value == ")"):  # (n-k)!
                 self.advance()
                 node = Apply(Symbol("factorial"), (node,), span=cover(node, tok))
-            elif v == "[" and isinstance(node, Symbol) and call and node.name in WORD_FUNCTIONS:
-                node = self.application(node)  # Var[x], mean[x]
+            elif v == "[" and isinstance(node, Symbol) and call:
+                opens = self.square_bracket_after(node)
+                if opens is None:
+                    break
+                node = self.application(node) if opens == "apply" else self._entry(node)  # Var[x]; p[y]
             elif v == "(" and isinstance(node, Symbol) and call:
                 if not self.is_function(node):
                     break
@@ -125,9 +133,19 @@ class Atoms(Cursor):
                 break
         return node
 
+    def _entry(self, base: Symbol) -> Node:
+        """``p[y]``: the entry y of p, written p_y (or indexed, when p already has a subscript)."""
+        open_tok = self.advance()
+        (item,), _ = self.parse_items(open_tok, ("]",))
+        span = cover(base, self.previous())
+        if not base.sub and base.sup is None:
+            return Symbol(base.name, base.font, base.accent, index_items(item), None, base.prime, span=span)
+        return Apply(Symbol("index"), (base, *index_items(item)), span=span)
+
     def application(self, func: Node) -> Node:
         open_tok = self.advance()
-        args = self.parse_items(open_tok, ("]" if open_tok.value == "[" else ")",))[0]
+        args = self.divergence_arguments(
+            self.parse_items(open_tok, ("]" if open_tok.value == "[" else ")",))[0])
         span = cover(func, self.previous())
         if isinstance(func, Symbol) and len(args) == 1 and not func.sub and not func.accent:
             if func.name == "sqrt":  # sqrt(x) typed in plain text is the root sign
@@ -159,6 +177,8 @@ class Atoms(Cursor):
         if isinstance(node, Symbol):
             return Symbol(node.name, node.font, node.accent, node.sub, node.sup,
                           node.prime + 1, span=cover(node, tok))
+        if isinstance(node, Apply):  # g(h(s))': the derivative of the whole composition
+            return Apply(Symbol("prime"), (node,), span=cover(node, tok))
         raise self.error("a prime ' can only follow a name", tok, "write f'(x) or x'")
 
     # ---- scripts and arguments -----------------------------------------------------
@@ -177,6 +197,9 @@ class Atoms(Cursor):
             self.advance()
             return Symbol(tok.value, tok.font if tok.kind == "letter" else "",
                           span=(tok.start, tok.end))
+        if tok.kind == "cmd" and tok.value in ("star", "ast") and script:
+            self.advance()
+            return Symbol("star", span=(tok.start, tok.end))  # f^\star: a label
         if tok.kind == "cmd" and (tok.value in GREEK_SET or tok.value in SYMBOL_COMMANDS
                                   or (tok.value == "top" and script)):
             self.advance()
@@ -232,7 +255,7 @@ class Atoms(Cursor):
     def _is_braced_mark(self) -> bool:
         """``{\\top}`` or ``{*}`` after ^: a transpose or a star label."""
         a, b = self.peek(1), self.peek(2)
-        mark = (a.kind == "cmd" and a.value == "top") or (a.kind == "op" and a.value in "*+-")
+        mark = (a.kind == "cmd" and a.value in ("top", "pm", "mp")) or (a.kind == "op" and a.value in "*+-")
         return mark and is_op(b, "}")
 
     def group(self) -> Node:
@@ -262,6 +285,7 @@ class Atoms(Cursor):
         Returns the items and the separator seen (',' or ';' or '')."""
         self.enter(open_tok)
         self.paren += 1
+        self.open_brackets.append(self.i - 1)
         items: list[Node] = []
         sep = ""
         while True:
@@ -272,15 +296,20 @@ class Atoms(Cursor):
                 raise self.unclosed(open_tok, tok)
             node = self.parse_relation()
             tok = self.peek()
-            if is_op(tok, "|") or (tok.kind == "cmd" and tok.value == "mid"):
-                self.advance()
+            if is_op(tok, "|") or (tok.kind == "cmd" and tok.value == "mid") or (
+                    is_op(tok, ":") and closers == ("\\}",)):
+                self.advance()  # p(v | h); {j : j ≤ i}, the set of j such that j ≤ i
                 given = self.parse_relation()
                 self.decide(CONDITIONAL_BAR, cover(node, given), "given", "an absolute value")
                 node = Conditional(node, given, span=cover(node, given))
+            elif is_op(tok, ":") and not self.line_end(self.peek(1)) and not is_op(self.peek(1), ","):
+                self.advance()  # x[0:n/2]: the slice from 0 up to n/2
+                end = self.parse_relation()
+                node = Interval(node, end, "[)", span=cover(node, end))
             items.append(node)
             tok = self.peek()
-            if is_op(tok, ",", ";"):
-                sep = sep or tok.value
+            if is_op(tok, ",", ";") or tok.kind == "sep":  # [\cos z \quad \sin z]: a row of two
+                sep = sep or (tok.value if tok.kind == "op" else ",")
                 self.advance()
                 continue
             if is_op(tok, *closers):
@@ -291,6 +320,7 @@ class Atoms(Cursor):
             raise self.unclosed(open_tok, tok)
         close = self.advance()
         self.paren -= 1
+        self.open_brackets.pop()
         self.depth -= 1
         return items, sep + close.value if sep else close.value
 
@@ -317,6 +347,10 @@ class Atoms(Cursor):
             return self.command_atom(tok)
         if kind == "op" and tok.value == ":" and (self.groups or self.paren):
             return Symbol(":", span=span), True  # W_{:,j}: every row
+        if kind == "op" and tok.value == "*" and (self.groups or self.paren):
+            return Symbol("star", span=span), True  # (N, *, H_in), R^{* × d}: any size
+        if kind == "text":
+            return Text(tok.value, span=span), False  # N = \text{batch size}: a term in words
         if kind == "op":
             return self._bracket_atom(tok)
         if kind == "delim":
@@ -328,9 +362,9 @@ class Atoms(Cursor):
 
     def _word(self, tok: Token) -> tuple[Node, bool]:
         """A name of several letters, or max, min, argmax ... written as a word."""
-        if tok.value in _BIG_WORDS and tok.font == "" and (
+        if tok.value in _BIG_WORDS and tok.font in ("", "rm") and (
             self.at_op("_") or self.at_op("(") or self.at_op("\\{")
-        ):
+        ):  # argmax_x, \text{argmax}_x, \mathop{\rm argmin}_x
             return self.bigop(tok, BIG_OPERATORS[tok.value]), False
         if tok.font == "" and len(tok.value) > 1 and self.notation != "ascii":
             self.decide(BARE_WORD, (tok.start, tok.end), f"the name {tok.value}",

@@ -31,6 +31,7 @@ from thirdroad.formula.ast import (
     Update,
     transform,
 )
+from thirdroad.formula.lexer import Token
 from thirdroad.formula.parser.atoms import SINGLE_TOKEN_ARGUMENT, index_items
 from thirdroad.formula.parser.cursor import Cursor, cover, is_op
 from thirdroad.formula.parser.scripts import SUPERSCRIPT_LABEL
@@ -44,7 +45,7 @@ from thirdroad.formula.tables import (
     SYMBOL_COMMANDS,
     WORD_FUNCTIONS,
 )
-from thirdroad.formula.tokens import BARE_WORD, Token, lost_subscript
+from thirdroad.formula.tokens import BARE_WORD, lost_subscript
 
 FUNCTION_ARGUMENT = Rule(
     "function-argument",
@@ -136,11 +137,35 @@ class Commands(Cursor):
             self.text[tok.start : tok.start + 1].isalpha()
         ):
             self.decide(BARE_WORD, span, f"the Greek letter {name}", "a product of its letters")
-        if name == "Sigma" and self.notation != "latex" and self.at_op("_") and not lost_subscript(
-                self.text, self.peek()):  # Σ1 in copied text is the matrix Σ₁
-            self.decide(SIGMA_SUM, span, "the sum sign", "the matrix Σ")
-            return self.bigop(tok, "sum"), False
+        if name == "Sigma" and self.notation != "latex":
+            if self.at_op("_") and not lost_subscript(self.text, self.peek()):  # Σ1 is the matrix Σ₁
+                self.decide(SIGMA_SUM, span, "the sum sign", "the matrix Σ")
+                return self.bigop(tok, "sum"), False
+            if self._indexed_term_follows():
+                self.decide(SIGMA_SUM, span, "the sum sign, over the index of what follows",
+                            "the matrix Σ")
+                return self.bigop(tok, "sum"), False
         return Symbol(name, tok.font, span=span), True
+
+    def _indexed_term_follows(self) -> bool:
+        """Whether the term after a bare Σ carries an index for it to sum over: ``Σ (y_i − ŷ_i)²``,
+        ``Σ x_i``; not ``Σ x``, ``Σ^{-1}``, ``Σ = ...``."""
+        if not self.starts_factor(self.peek()):
+            return False
+        depth = 0
+        for tok in self.toks[self.i:]:
+            if tok.kind in ("eof", "newrow", "sep", "end", "text") or (
+                    depth == 0 and (self.relation_name(tok) is not None or is_op(tok, "+", "-", ",", ";", "&"))):
+                return False
+            if is_op(tok, "(", "[", "{", "\\{"):
+                depth += 1
+            elif is_op(tok, ")", "]", "}", "\\}"):
+                depth -= 1
+                if depth < 0:
+                    return False
+            elif is_op(tok, "_") and tok.end > tok.start:
+                return True
+        return False
 
     def _named_function(self, tok: Token) -> tuple[Node, bool]:
         return self.function(tok, tok.value), False
@@ -229,8 +254,9 @@ class Commands(Cursor):
         self.paren += 1
         items = [self.parse_expr()]
         while self.at_op(","):
-            self.advance()
-            items.append(self.parse_expr())
+            comma = self.advance()
+            rangle = self.peek().kind == "cmd" and self.peek().value == "rangle"  # ⟨a, ⟩: a slot
+            items.append(Symbol("cdot", span=(comma.end, comma.end)) if rangle else self.parse_expr())
         end = self.advance()
         self.paren -= 1
         if not (end.kind == "cmd" and end.value == "rangle"):
@@ -254,8 +280,14 @@ class Commands(Cursor):
         return inner, True
 
     def _slot(self, tok: Token) -> tuple[Node, bool]:
-        if _is_closer(self.peek()):
+        if _is_closer(self.peek()) or is_op(self.toks[self.i - 2], "{", "(", ","):  # f(\cdot), W_{\cdot j}
             return Symbol("cdot", span=(tok.start, tok.end)), False  # E[\cdot], f(\cdot): a slot
+        return self._cannot_start(tok)
+
+    def _set_operation(self, tok: Token) -> tuple[Node, bool]:
+        """``\\cup_{m=1}^p A_m``: with limits, the union (or intersection) of all of them."""
+        if self.at_op("_") or self.at_op("^"):
+            return self.bigop(tok, "union" if tok.value == "cup" else "intersection"), False
         return self._cannot_start(tok)
 
     def _logical_not(self, tok: Token) -> tuple[Node, bool]:
@@ -336,6 +368,9 @@ class Commands(Cursor):
         """``\\sum_{i=1}^n x_i``, ``\\max_i``, ``\\max(a, b)``, and ``\\eta_{\\max}`` (a name)."""
         under, over = self._limits()
         nxt = self.peek()
+        if self.align and nxt.kind == "newrow" and (under is not None or over is not None):
+            self.advance()  # \sum_{k} \\ & \frac{...}: the body goes on the next row
+            nxt = self.peek()
         if op in ("max", "min") and under is None and over is None and is_op(nxt, "(", "\\{"):
             self.advance()
             items, _ = self.parse_items(nxt, (")" if nxt.value == "(" else "\\}",))
@@ -348,10 +383,10 @@ class Commands(Cursor):
             op in _NAMES_WITHOUT_LIMITS and is_op(nxt, "}", ")", ",", "]")
         ):
             return Symbol(op, span=(tok.start, tok.end))  # \eta_{\max}: a name, not an operator
-        if not self.can_open(nxt) or self.line_end(nxt):
+        if (not self.can_open(nxt) and not is_op(nxt, "-")) or self.line_end(nxt):
             raise self.error(f"{self.src((tok.start, tok.end))} needs something to work on",
                              nxt, "write what it sums or maximises after it")
-        body = self.parse_product()
+        body = self.parse_product()  # \sum_j - P(j) \log P(j): a signed body
         return BigOp(op, body, under, over, span=cover(tok, body))
 
     def _limits(self) -> tuple[Node | None, Node | None]:
@@ -380,6 +415,11 @@ class Commands(Cursor):
         if self.at_op("_"):
             self.advance()
             wrt = self.parse_script()
+            if self.at_op("^"):  # ∇_θ^2 J(θ): the gradient, squared (as optimizers accumulate it)
+                self.advance()
+                power = self.parse_script()
+                body = self.parse_factor()
+                return Power(Gradient(body, wrt, span=cover(tok, body)), power, span=cover(tok, body)), False
         elif self.notation != "latex":
             a, b = self.peek(), self.peek(1)
             if a.kind in ("letter", "cmd") and (a.kind == "letter" or a.value in GREEK_SET) and (
@@ -483,6 +523,7 @@ def _reader_table() -> dict[str, _Reader]:
         (("underbrace", "overbrace", "boxed"), Commands._braced_over),
         (("cdot", "bullet"), Commands._slot),
         (("neg", "lnot"), Commands._logical_not),
+        (("cup", "cap"), Commands._set_operation),
     ]
     table: dict[str, _Reader] = {}
     for names, reader in entries:

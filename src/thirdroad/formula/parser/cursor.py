@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from thirdroad.formula.ast import Node, Span, Symbol
+from thirdroad.formula.deadline import checkpoint
 from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.lexer import Token
 from thirdroad.formula.rules import Decision, Rule
 from thirdroad.formula.tables import (
     ASSIGN_RELATIONS,
@@ -20,7 +22,7 @@ from thirdroad.formula.tables import (
     SUM_OPS,
     WORD_FUNCTIONS,
 )
-from thirdroad.formula.tokens import Token, unscript_digits
+from thirdroad.formula.tokens import unscript_digits
 
 MAX_DEPTH = 40  # how deep the tree may be
 _GUARD = 3 * MAX_DEPTH  # how deep the reading may recurse (a tree level costs up to three)
@@ -63,12 +65,15 @@ class Cursor:
         self.norm_stack: list[int] = []  # the bracket depth at each open ‖
         self.align = 0  # inside an aligned environment: & marks carry no math
         self.groups = 0  # how many {...} groups are open
+        self.cells = 0  # how many matrix or cases cells are open
         self.saw_d = False  # a d stands before a name somewhere (rule differential)
         self.saw_delta = any(t.kind == "cmd" and t.value == "Delta" for t in self.toks)
         self.functions = self._prescan_functions()
         self.gradient_of: dict[int, frozenset[str]] = {}  # a name right after ∇_x -> the names in x
         self.label_letters = self._prescan_label_letters()
         self.labelled_functions: set[int] = set()  # where V^π(s) starts: V^π is applied to (s)
+        self._shapes: dict[int, tuple[int, int, int, int]] | None = None  # guesses.bracket_shape
+        self.open_brackets: list[int] = []  # the token index of each bracket parse_items is inside
 
     # ---- tokens ----------------------------------------------------------------------
     def peek(self, k: int = 0) -> Token:
@@ -85,6 +90,8 @@ class Cursor:
         tok = self.peek()
         if tok.kind != "eof":
             self.i += 1
+            if not self.i & 63:  # every 64 tokens: has the reading's deadline passed?
+                checkpoint()
         return tok
 
     def at_op(self, value: str) -> bool:
@@ -168,7 +175,7 @@ class Cursor:
                     return tok.font == "L"
                 if self.abs_stack and self.abs_stack[-1] == self.paren:
                     return False
-                return self.paren == 0
+                return self.paren == 0 or self.bars_pair_up()
             return False
         if kind == "delim":
             if tok.font:
@@ -260,3 +267,7 @@ class Cursor:
         def is_function(self, sym: Symbol) -> bool: ...
         def update_or_equation(self, left: Node, right: Node, span: Span) -> Node | None: ...
         def spelled_out_sum(self, terms: list[Node], span: Span) -> Node | None: ...
+        def plain_subscript(self, underscore: Token) -> Node | None: ...
+        def square_bracket_after(self, sym: Symbol) -> str | None: ...
+        def divergence_arguments(self, args: list[Node]) -> list[Node]: ...
+        def bars_pair_up(self) -> bool: ...

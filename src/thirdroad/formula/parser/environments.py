@@ -8,9 +8,9 @@ statements, with ``&`` marks that carry no math and rows that may go on with ``&
 from __future__ import annotations
 
 from thirdroad.formula.ast import Block, Cases, Matrix, Node, Statement, Text
+from thirdroad.formula.lexer import Token
 from thirdroad.formula.parser.cursor import Cursor, cover, is_op
 from thirdroad.formula.tables import MATRIX_ENVS, PSEUDO_WORDS
-from thirdroad.formula.tokens import Token
 
 
 def _condition(cond: Node | None) -> Node | None:
@@ -70,6 +70,7 @@ class Environments(Cursor):
         cell: Node | None = None
         saved = self.paren, self.align
         self.paren, self.align = 0, 0
+        self.cells += 1
         while True:
             tok = self.peek()
             if tok.kind in ("end", "eof"):
@@ -82,6 +83,11 @@ class Environments(Cursor):
                     rows.append(row)
                     row = []
                 continue
+            if cell is not None and is_op(tok, ";"):
+                self.advance()  # a line of an array {l}: "w = 0; ∀r : μ(r) = 0", two statements
+                more = self.parse_statement()
+                cell = Block((*(cell.items if isinstance(cell, Block) else (cell,)), more), span=cover(cell, more))
+                continue
             if cell is not None:
                 raise self.unexpected(tok)
             cell = self.parse_statement()
@@ -90,6 +96,7 @@ class Environments(Cursor):
             row.append(cell if cell is not None else Text("", span=(end.start, end.start)))
             rows.append(row)
         self.paren, self.align = saved
+        self.cells -= 1
         return rows
 
     def _matrix(self, tok: Token) -> Node:

@@ -26,11 +26,12 @@ from thirdroad.formula.ast import (
     Tuple,
     Update,
 )
-from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.errors import FormulaError, FragmentError
+from thirdroad.formula.lexer import Token
 from thirdroad.formula.parser.cursor import MAX_DEPTH, Cursor, cover, is_op
 from thirdroad.formula.rules import Rule, tree_passes
-from thirdroad.formula.tables import SUM_OPS
-from thirdroad.formula.tokens import BARE_WORD, Token
+from thirdroad.formula.tables import PRODUCT_OPS, SUM_OPS
+from thirdroad.formula.tokens import BARE_WORD
 
 SEPARATE_STATEMENTS = Rule(
     "separate-statements",
@@ -65,7 +66,29 @@ class Grammar(Cursor):
     """Statements, relations, sums and products."""
 
     def parse(self) -> Node:
-        """The whole token list as one tree, with the passes of the tree rules applied."""
+        """The whole token list as one tree, with the passes of the tree rules applied. A text
+        that stops where its formula would go on, or starts with an operator that needs a left
+        side, raises :class:`FragmentError`: it is a piece of a formula."""
+        try:
+            return self._parse_whole()
+        except FragmentError:
+            raise
+        except FormulaError as exc:
+            if not self._is_fragment(exc):
+                raise
+            raise FragmentError(exc.message, exc.position, exc.hint, exc.text) from exc
+
+    def _is_fragment(self, exc: FormulaError) -> bool:
+        first = self.toks[0]
+        at_end = exc.position - 1 >= len(self.text.rstrip()) and first.kind != "eof"
+        needs_left = exc.position - 1 <= first.start and (
+            (first.kind == "op" and first.value in ("*", "/", "=", "^", "_", ":=", "<", ">"))
+            or (first.kind == "cmd" and (first.value in PRODUCT_OPS or self.relation_name(first) is not None)))
+        return at_end or needs_left
+
+    def _parse_whole(self) -> Node:
+        if any(is_op(t, "&") for t in self.toks) and not any(t.kind == "begin" for t in self.toks):
+            self.align = 1  # rows aligned with & whose environment the copy left out
         items = self.parse_lines(top=True)
         tok = self.peek()
         if tok.kind != "eof":
@@ -89,14 +112,12 @@ class Grammar(Cursor):
         items: list[Node] = []
         while True:
             tok = self.peek()
-            if tok.kind in ("newrow", "sep") or is_op(tok, ";"):
-                self.advance()
+            if tok.kind in ("newrow", "sep") or is_op(tok, ";") or (is_op(tok, ",") and self.line_end(self.peek(1))):
+                self.advance()  # a comma ending a row is the sentence's, not the math's
                 continue
             if self.line_end(tok):
                 break
-            if self.align and items and self.relation_name(tok) is not None and isinstance(
-                items[-1], Relation | Update
-            ):
+            if items and self.relation_name(tok) is not None and isinstance(items[-1], Relation | Update):
                 items[-1] = self._continue_relation(items[-1])  # a &= b \\ &= c
                 continue
             node = self.parse_statement()
@@ -118,17 +139,14 @@ class Grammar(Cursor):
             tok = self.peek()
             if self.line_end(tok):
                 break
-            if tok.kind == "text":
-                self.advance()
+            if tok.kind == "text" and self.relation_name(self.peek(1)) is None:
+                self.advance()  # words of pseudo-code (\text{ for }), not a term (\text{batch size} = N)
                 parts.append(Text(tok.value, span=(tok.start, tok.end)))
                 has_text = True
                 groups.append([])
                 continue
-            if (tok.kind == "op" and (tok.value == "," or (tok.value == ":" and has_text))) or (
-                is_op(tok, ":") and parts and isinstance(parts[-1], Symbol)
-                and self.peek(1).kind != "op"
-            ):
-                self.advance()  # "input : γ (lr), θ₀ (params)": a colon after a heading
+            if is_op(tok, ",") or (is_op(tok, ":") and (has_text or (parts and not self.groups))):
+                self.advance()  # "input : γ (lr), θ₀ (params)"; ∀r ∈ [k] : μ(r) = 0
                 groups.append([])
                 continue
             node = self.parse_relation()
@@ -171,9 +189,10 @@ class Grammar(Cursor):
 
     def parse_relation(self) -> Node:
         first = self.peek()
-        if (self.groups or self.paren) and first.kind != "delim" and self.relation_name(
-            first) not in (None, "leftarrow", "assign"):
-            left: Node = Text("", span=(first.start, first.start))  # y_{<t}: "less than t"
+        if first.kind != "delim" and self.relation_name(first) not in (None, "leftarrow", "assign") and (
+                self.groups or self.paren or self.align or self.cells):
+            # y_{<t}: "less than t"; a derivation's row &= ...: its left side is the row before
+            left: Node = Text("", span=(first.start, first.start))
         else:
             left = self.parse_expr()
         ops: list[str] = []

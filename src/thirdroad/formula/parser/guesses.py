@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import re
+
 from thirdroad.formula.ast import (
     BigOp,
     Neg,
@@ -19,13 +21,14 @@ from thirdroad.formula.ast import (
     Span,
     Sum,
     Symbol,
+    Tuple,
     Update,
     variables,
 )
+from thirdroad.formula.lexer import Token
 from thirdroad.formula.parser.cursor import Cursor, is_op
 from thirdroad.formula.rules import Rule
 from thirdroad.formula.tables import ACCENTS, FONTS, FUNCTION_LETTERS, GREEK_SET, WORD_FUNCTIONS
-from thirdroad.formula.tokens import Token
 
 FUNCTION_APPLICATION = Rule(
     "function-application",
@@ -53,7 +56,33 @@ ELLIPSIS = Rule(
     other="the terms as written, … as a name",
 )
 
+PLAIN_SUBSCRIPT = Rule(
+    "plain-subscript",
+    "in plain text, a subscript written with _ and no brackets takes the whole run of letters "
+    "and digits after it, with a prime written right after it: α_ts is α with the indices t and "
+    "s, h_t1 is h_{t1}, h̄_s' is h̄_{s'}; in LaTeX x_ts stays x_t times s",
+    other="the first character alone as the subscript",
+)
+
+BRACKET_INDEX = Rule(
+    "bracket-index",
+    "x[i] written right after a name is the entry i of x (p[y] is p_y): in plain text as in code, "
+    "and in LaTeX for a name that is not a function, except a single letter before one name "
+    "(W[x] may be W times [x]; x[0], h[t-1] and \\text{padding}[d] are entries); after a "
+    "function (f[x, φ], L[φ], Var[x]) "
+    "square brackets hold its arguments; with a space before them or several items inside they "
+    "stay a factor of their own ([h, x] is a concatenation)",
+    other="the name times the bracket",
+)
+DIVERGENCE_BAR = Rule(
+    "divergence-bar",
+    "inside a function's brackets a lone double bar separates its two arguments: D_KL(P ‖ Q) is "
+    "the divergence D_KL of P and Q, not 'P is parallel to Q'",
+)
+
 _DOTS = ("dots", "ldots", "cdots")
+_ADJACENT = re.compile(r"\}*(?:\\(?:left|[bB]igg?l?))?")  # nothing but braces or a size between
+_RUN_KINDS = ("letter", "word", "num")
 
 
 def _step_before(index: Node) -> Node:
@@ -129,12 +158,19 @@ class Guesses(Cursor):
         applied = (f"{shown} applied to the bracket", FUNCTION_APPLICATION)
         times = (f"{shown} times the bracket", IMPLICIT_PRODUCT)
         default = name in FUNCTION_LETTERS or (len(name) >= 2 and name not in GREEK_SET) or \
-            self._takes_gradient_variable(sym) or (sym.sup is not None and sym.span[0] in self.labelled_functions)
+            self._takes_gradient_variable(sym) or (sym.sup is not None and sym.span[0] in self.labelled_functions) \
+            or self.bracket_shape(self.i)[1] == 1 \
+            or self._slot_follows()  # D_KL(P ‖ Q): a divergence of two arguments; f(·): a function
         chosen, other = (applied, times) if default else (times, applied)
         if self.flipped(chosen[1], sym.span):
             chosen, other = other, chosen
         self.decide(chosen[1], sym.span, chosen[0], other[0])
         return chosen is applied
+
+    def _slot_follows(self) -> bool:
+        """``f(\\cdot)``, ``S(.)``: the bracket holds only the slot of an argument."""
+        inside, close = self.peek(1), self.peek(2)
+        return inside.kind == "cmd" and inside.value in ("cdot", "cdotp", "bullet") and is_op(close, ")")
 
     def _takes_gradient_variable(self, sym: Symbol) -> bool:
         """``\\nabla_{\\hat x} D(\\hat x)``: the name ∇_x is taken of, before a bracket that holds x,
@@ -238,6 +274,117 @@ class Guesses(Cursor):
                 elif inner.kind == "eof":
                     break
         return frozenset(found)
+
+    def bracket_shape(self, j: int) -> tuple[int, int, int, int]:
+        """For the bracket opened at token ``j``: its top-level separators (, and ;), its top-level
+        double bars (one alone separates a divergence's arguments: D(P ‖ Q)), the index of the
+        token that closes it (0 when nothing does), and its top-level single bars."""
+        if self._shapes is None:
+            self._shapes = {}
+            stack: list[list[int]] = []
+            for k, tok in enumerate(self.toks):
+                if is_op(tok, "(", "[", "{", "\\{"):
+                    stack.append([k, 0, 0, 0])
+                elif is_op(tok, ")", "]", "}", "\\}") and stack:
+                    k0, seps, bars, singles = stack.pop()
+                    self._shapes[k0] = (seps, bars, k, singles)
+                elif stack and is_op(tok, ",", ";"):
+                    stack[-1][1] += 1
+                elif stack and tok.kind == "delim" and not tok.font:
+                    stack[-1][2] += 1
+                elif stack and is_op(tok, "|") and not tok.font:
+                    stack[-1][3] += 1
+        return self._shapes.get(j, (0, 0, 0, 0))
+
+    def bars_pair_up(self) -> bool:
+        """Inside brackets a bar means 'given' (p(v | h)), unless the bracket's bars come in pairs:
+        (2 E|X − Y| − E|X − X′|) holds absolute values."""
+        if not self.open_brackets:
+            return False
+        singles = self.bracket_shape(self.open_brackets[-1])[3]
+        return singles >= 2 and singles % 2 == 0
+
+    @BRACKET_INDEX.hook
+    def square_bracket_after(self, sym: Symbol) -> str | None:
+        """What ``[`` right after the name ``sym`` opens: "apply" (its arguments), "index" (an
+        entry of it), or None (a factor of its own)."""
+        tok = self.peek()
+        adjacent = bool(_ADJACENT.fullmatch(self.text[sym.span[1] : tok.start]))  # x[i], \\text{stride}[0]
+        seps, bars, close, _ = self.bracket_shape(self.i)
+        if bars == 1:
+            return "apply"  # D_{KL}\Bigl[q \Bigl|\Bigr| p\Bigr]: a divergence of two arguments
+        then = self.toks[close + 1] if close else tok
+        function = sym.name in WORD_FUNCTIONS or (adjacent and is_op(then, "_")) or (
+            self.notation == "latex" and adjacent and (sym.name in self.functions or sym.name in FUNCTION_LETTERS))
+        if function:  # Var[x]; f[x, φ]; RMS[g]_t, a function's value at step t
+            return "apply"
+        if not adjacent or seps or (self.notation == "latex" and len(sym.name) == 1 and self._one_name_inside(close)):
+            return None
+        span = (sym.span[0], tok.end)
+        if self.flipped(BRACKET_INDEX, span):
+            self.decide(BRACKET_INDEX, span, f"{self.src(sym.span)} times the bracket",
+                        f"an entry of {self.src(sym.span)}")
+            return None
+        self.decide(BRACKET_INDEX, span, f"an entry of {self.src(sym.span)}",
+                    f"{self.src(sym.span)} times the bracket")
+        return "index"
+
+    def _one_name_inside(self, close: int) -> bool:
+        """The bracket opened at the current token holds one name and nothing else: W[x]."""
+        inside = self.toks[self.i + 1 : close]
+        return len(inside) == 1 and (inside[0].kind in ("letter", "word") or (
+            inside[0].kind == "cmd" and inside[0].value in GREEK_SET))
+
+    @DIVERGENCE_BAR.hook
+    def divergence_arguments(self, args: list[Node]) -> list[Node]:
+        """``D(P ‖ Q)``: the two arguments a lone double bar separates (read as a relation)."""
+        if len(args) == 1 and isinstance(args[0], Relation) and args[0].ops == ("parallel",):
+            self.decide(DIVERGENCE_BAR, args[0].span, "two arguments, the bar between them",
+                        "one argument, P parallel to Q")
+            return list(args[0].operands)
+        return args
+
+    @PLAIN_SUBSCRIPT.hook
+    def plain_subscript(self, underscore: Token) -> Node | None:
+        """The subscript after a written ``_`` in plain text when it is a run of several letters
+        or digits (or one with a prime): ``α_ts``, ``h_t1``, ``h̄_s'``; None otherwise."""
+        if self.notation not in ("unicode", "ascii") or underscore.start == underscore.end:
+            return None
+        toks, k, end = self.toks, self.i, underscore.end
+        items: list[Node] = []
+        while True:
+            tok = toks[k]
+            after = toks[min(k + 1, len(toks) - 1)]
+            stops = bool(items) and ((isinstance(items[-1], Number) and tok.kind != "num") or (
+                is_op(after, "_") and after.end > after.start))  # H_1H_2, w_ix_i
+            if tok.kind in _RUN_KINDS and tok.start == end and tok.end > tok.start and not stops:
+                items.append(Number(tok.value, span=(tok.start, tok.end)) if tok.kind == "num"
+                             else Symbol(tok.value, tok.font if tok.kind == "letter" else "",
+                                         span=(tok.start, tok.end)))
+                end, k = tok.end, k + 1
+            elif is_op(tok, "_") and tok.start == tok.end == end and toks[k + 2].kind == "num":
+                digits = toks[k + 2]  # β1-style digits the tokenizer made a subscript: t1
+                items.append(Number(digits.value, span=(digits.start, digits.end)))
+                end, k = digits.end, k + 4
+            else:
+                break
+        primes = 0
+        while is_op(toks[k + primes], "'") and toks[k + primes].start == end:
+            end = toks[k + primes].end
+            primes += 1
+        if not items or (len(items) < 2 and not primes):
+            return None
+        span = (underscore.start, end)
+        shown = self.src((underscore.end, end))
+        if self.flipped(PLAIN_SUBSCRIPT, span):
+            self.decide(PLAIN_SUBSCRIPT, span, f"{shown[0]} alone as the subscript", f"the subscript {shown}")
+            return None
+        self.decide(PLAIN_SUBSCRIPT, span, f"the subscript {shown}", f"{shown[0]} alone as the subscript")
+        self.i = k + primes
+        last = items[-1]
+        if primes and isinstance(last, Symbol):
+            items[-1] = Symbol(last.name, last.font, prime=primes, span=(last.span[0], end))
+        return items[0] if len(items) == 1 else Tuple(tuple(items), span=(items[0].span[0], end))
 
     @UPDATE.hook
     def update_or_equation(self, left: Node, right: Node, span: Span) -> Node | None:

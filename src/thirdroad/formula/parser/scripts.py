@@ -22,6 +22,7 @@ from thirdroad.formula.ast import (
     Inverse,
     Neg,
     Node,
+    Norm,
     Number,
     Power,
     Product,
@@ -30,10 +31,11 @@ from thirdroad.formula.ast import (
     Symbol,
     Transpose,
 )
+from thirdroad.formula.lexer import Token
 from thirdroad.formula.parser.cursor import Cursor, cover, is_op
 from thirdroad.formula.rules import Rule
 from thirdroad.formula.tables import FUNCTION_LETTERS, GREEK_SET
-from thirdroad.formula.tokens import Token
+from thirdroad.formula.tokens import lost_subscript
 
 TRANSPOSE = Rule(
     "transpose",
@@ -45,6 +47,12 @@ INVERSE = Rule(
     "^{-1} on a capital or bold letter is a matrix inverse; on anything else it is the power -1",
     other="the power -1",
 )
+POWER_TOWER = Rule(
+    "power-tower",
+    "a^b^c is a^(b^c): powers group from the right, as in mathematics and in Python's **; "
+    "LaTeX itself refuses a double superscript and writes a^{b^c}",
+    other="(a^b)^c, the first power raised again",
+)
 SUPERSCRIPT_LABEL = Rule(
     "superscript-label",
     "a superscript in parentheses (h^{(t)}), a star (θ^*), a word, or Q K V O on a capital "
@@ -53,6 +61,7 @@ SUPERSCRIPT_LABEL = Rule(
 )
 
 _LABEL_CAPITALS = frozenset("QKVO")
+_MARK_NAMES = frozenset({"star", "plus", "minus", "top", "T", "prime"})  # x^*, x^+, x^T: no tower
 _MATRIX_GREEK = frozenset({"Sigma", "Lambda", "Phi", "Psi", "Omega", "Gamma", "Delta", "Theta"})
 
 
@@ -111,10 +120,14 @@ class Scripts(Cursor):
         labelled = self._label_before_exponent(base)
         if labelled is not None:
             return labelled
-        exp = self.parse_script(script=True)
+        exp = self._exponent(tok)
         if self.at_op("_") and isinstance(base, Symbol) and not base.sub:
             sub_tok = self.advance()  # x^2_i is (x_i)^2
             base = self.subscript(base, self.parse_script(script=True), sub_tok)
+        elif self.at_op("_") and isinstance(base, Norm) and base.p is None:
+            self.advance()  # \|x\|^2_2 is (\|x\|_2)^2
+            p = self.parse_script()
+            base = Norm(base.arg, p, span=cover(base, p))
         span = cover(base, self.previous())
         for reading in (self._transpose, self._inverse, self._part, self._prime_mark,
                         self._label_exponent):
@@ -122,6 +135,29 @@ class Scripts(Cursor):
             if node is not None:
                 return node
         return Power(base, exp, span=span)
+
+    @POWER_TOWER.hook
+    def _exponent(self, caret: Token) -> Node:
+        """The exponent after ``^``; in a tower ``a^b^c`` it is ``b^c`` (rule power-tower), and a
+        sign before it covers the whole tower: ``2^-3^2`` is 2^(-(3^2)), as Python reads it."""
+        first = self.peek()
+        exp = self.parse_script(script=True)
+        if not self.at_op("^") or lost_subscript(self.text, caret) or (
+                isinstance(exp, Symbol) and exp.name in _MARK_NAMES):
+            return exp
+        signed = is_op(first, "-") and isinstance(exp, Neg)
+        inner = exp.arg if isinstance(exp, Neg) and signed else exp
+        if self.flipped(POWER_TOWER, cover(first, inner)):
+            self.decide(POWER_TOWER, cover(first, self.peek()), "the first power raised again",
+                        "powers grouped from the right")
+            return exp
+        tower = self.superscript(inner, self.advance())
+        while self.at_op("^"):  # b^c^d with b^c turned: (b^c)^d is still the exponent
+            tower = self.superscript(tower, self.advance())
+        span = cover(first, tower)
+        self.decide(POWER_TOWER, span, f"the exponent {self.src(span)}, powers grouped from the right",
+                    "the first power raised again")
+        return Neg(tower, span=cover(first, tower)) if signed else tower
 
     def _primes_as_superscript(self, base: Node) -> Node | None:
         """``x^{\\prime}``, ``x^{''}``, ``q^\\prime`` (with more primes after): a primed name."""

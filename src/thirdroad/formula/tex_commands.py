@@ -1,0 +1,439 @@
+"""What each LaTeX command becomes as tokens, by a table of readers.
+
+Most commands are one ``cmd`` token (``\\alpha``, ``\\frac``); the readers here are for the
+others: text (``\\text{loss}`` is a name, ``\\text{ for }`` words of pseudo-code), delimiters and
+sizes (``\\left|``, ``\\Vert``), layout that carries no math (``\\quad``, ``\\hspace{5mm}``,
+``\\rule{..}{..}``, ``\\label{..}``, ``% comments``), and wrappers whose argument is math
+(``\\mathop{\\rm argmin}``, ``\\underset{i}{\\max}``, ``\\stackrel{\\text{def}}{=}``).
+Each reader takes the cut in progress, the command's name and where it starts and ends, and
+returns where the cut goes on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+
+from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.lexer import MASTER, Lexer, braced, bracketed, skip_ws
+from thirdroad.formula.tables import (
+    BIG_OPERATORS,
+    CONTROL_WORDS,
+    DELIMITER_COMMANDS,
+    KNOWN_COMMANDS,
+    LATEX_FUNCTIONS,
+    PRODUCT_OPS,
+    PSEUDO_WORDS,
+    RELATIONS,
+    SIZES,
+    SPACING,
+)
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_NAME_WITH_MARK = re.compile(r"([A-Za-z][A-Za-z0-9_]*)([.,;:!]?)")
+_SWITCHED = re.compile(r"\s*\{?\s*\\(bf|rm|it|sf|tt|cal)\s+([A-Za-z][A-Za-z0-9]*)\s*\}?\s*")
+_TEXT_FONTS = {"textbf": "bf", "textit": "it", "textsf": "sf", "texttt": "tt", "bf": "bf"}
+_DEFINED = frozenset({"def", "defined", "Delta", "triangle", ":", "!", "?", "d"})  # ≜ over an =
+
+Reader = Callable[[Lexer, str, int, int], int]
+
+
+def suggest_command(name: str) -> str:
+    """A hint for an unknown command: the closest known command, if any."""
+    letters = sorted(name)
+    close = [c for c in sorted(KNOWN_COMMANDS) if sorted(c) == letters] or (
+        difflib.get_close_matches(name, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6))
+    if close:
+        return f"\\{name} is not a command: did you mean \\{close[0]}?"
+    return f"\\{name} is not a command the reader knows"
+
+
+def read_command(lx: Lexer, name: str, start: int, end: int) -> int:
+    """Cut ``\\name`` (``name`` without its backslash); returns the position to go on from."""
+    return _READERS.get(name, _known_command)(lx, name, start, end)
+
+
+def _known_command(lx: Lexer, name: str, start: int, end: int) -> int:
+    base = name.rstrip("*")
+    if base not in KNOWN_COMMANDS:
+        raise FormulaError(f"unknown command \\{name}", start + 1, suggest_command(name), lx.text)
+    lx.add("cmd", base, start, end)
+    return end
+
+
+def _newrow(lx: Lexer, name: str, start: int, end: int) -> int:
+    before = next((t for t in reversed(lx.out) if not (t.kind == "op" and t.value == "&")), None)
+    broken = before is not None and ((before.kind == "op" and before.value in "+-*/=") or (
+        before.kind == "cmd" and (before.value in PRODUCT_OPS or before.value in ("pm", "mp"))))
+    if broken or _CONTINUES.match(lx.text, end):
+        return end  # a + \\ b, a \\ &\cdot b: a line broken inside an expression
+    lx.add("newrow", "", start, end)
+    after = bracketed(lx.text, end)  # \\[-1.ex]: the space under the row carries no math
+    return after if re.fullmatch(r"\s*\[\s*-?[\d.]*\s*[a-z]*\s*\]", lx.text[end:after]) else end
+
+
+def _escaped_brace(lx: Lexer, name: str, start: int, end: int) -> int:
+    lx.add("op", "\\" + name, start, end)
+    return end
+
+
+def _double_bar(lx: Lexer, name: str, start: int, end: int) -> int:
+    if lx.text.startswith("\\|", end):  # p \|\| q: one double bar written twice
+        end += 2
+    lx.add("delim", "‖", start, end)
+    return end
+
+
+def _nothing(lx: Lexer, name: str, start: int, end: int) -> int:
+    return end  # display-math delimiters \[ \(, spacing, size switches: no math
+
+
+def _escaped_letter(lx: Lexer, name: str, start: int, end: int) -> int:
+    lx.add("letter", name, start, end)  # \% \$ \# \& \_
+    return end
+
+
+def _not(lx: Lexer, name: str, start: int, end: int) -> int:
+    m = MASTER.match(lx.text, skip_ws(lx.text, end))  # \not= and \not\in
+    if m is not None and m.group() in ("=", "\\in"):
+        lx.add("cmd", "ne" if m.group() == "=" else "notin", start, m.end())
+        return m.end()
+    raise FormulaError("\\not must be followed by = or \\in", start + 1, "write \\neq or \\notin", lx.text)
+
+
+def _mid(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\mid`` is a bar: 'given' inside brackets, an absolute value's bar outside them;
+    ``\\mid\\mid`` is a double bar (the two sides of a divergence)."""
+    m = MASTER.match(lx.text, skip_ws(lx.text, end))
+    if m is not None and m.group() == "\\mid":
+        lx.add("delim", "‖", start, m.end())
+        return m.end()
+    lx.add("op", "|", start, end)
+    return end
+
+
+def _font_switch(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``{\\rm margin}``: an old-style font switch over the word after it; ``\\bf{return}`` a
+    keyword of pseudo-code."""
+    m = MASTER.match(lx.text, skip_ws(lx.text, end))
+    if m is not None and m.lastgroup == "letters":
+        word = m.group()
+        lx.add("letter" if len(word) == 1 else "word", word, m.start(), m.end(), name)
+        return m.end()
+    arg = braced(lx.text, end)
+    if name == "bf" and arg is not None and lx.text[arg[0] : arg[1]].strip().lower() in PSEUDO_WORDS:
+        lx.add("text", lx.text[arg[0] : arg[1]].strip(), start, arg[1] + 1)
+        return arg[1] + 1
+    return _known_command(lx, name, start, end)
+
+
+def _separator(lx: Lexer, name: str, start: int, end: int) -> int:
+    r"""``\quad`` between statements; after an operator, next to a cell's edge or at either end
+    it is only space."""
+    before = lx.out[-1] if lx.out else None
+    after = lx.text[skip_ws(lx.text, end) : skip_ws(lx.text, end) + 2]
+    follows = MASTER.match(lx.text, skip_ws(lx.text, end))
+    if follows is not None and follows.group()[1:] in RELATIONS:
+        return end  # a \quad \Rightarrow b: space around a relation
+    spacing = before is None or before.kind in ("sep", "newrow") or (
+        before.kind == "op" and before.value in "=+-*/,&([{<>:|") or (before.kind == "cmd" and (
+        before.value in RELATIONS or before.value in PRODUCT_OPS))
+    if not (spacing or after[:1] in ("&", "}", "") or after == "\\\\"):
+        lx.add("sep", name, start, end)
+    return end
+
+
+def _size(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\left(`` is just ``(``; ``\\left.`` and ``\\right.`` stand for no delimiter at all;
+    ``\\left|`` and ``\\right|`` say which side a bar is on (marked "L" or "R")."""
+    m = MASTER.match(lx.text, end)
+    while m is not None and m.lastgroup == "ws":
+        m = MASTER.match(lx.text, m.end())
+    if m is not None and m.group() == ".":
+        return m.end()
+    if name == "right" and m is not None and m.group() == "|" and _opened_by_nothing(lx.text, start):
+        return m.end()  # \left. f \right|_{x=a}: f evaluated at x = a, the bar a mark of it
+    if name == "left" and m is not None and m.group() == "\\{" and _closed_by_nothing(lx.text, m.end()):
+        return m.end()  # \left\{ ... \right.: the brace of cases written by hand, no set
+    side = "L" if name.endswith("l") or name == "left" else "R" if (
+        name.endswith("r") or name == "right") else ""
+    double = _BARS.match(lx.text, end)
+    if side and double:  # \Bigl| \Bigr|, \left|\left|\right.\right.: the double bar of D(p ‖ q)
+        lx.add("delim", "‖", start, double.end())
+        return double.end()
+    if m is not None and side and m.group() in ("|", "\\|", "\\lVert", "\\rVert",
+                                                "\\Vert", "\\lvert", "\\rvert", "\\vert"):
+        bar = m.group()
+        kind, value = ("op", "|") if bar in ("|", "\\lvert", "\\rvert", "\\vert") else ("delim", "‖")
+        lx.add(kind, value, m.start(), m.end(), side)
+        return m.end()
+    return end
+
+
+_CONTINUES = re.compile(r"(?:\s|&|\\hspace\*?\{[^}]*\}|\\quad)*(?:\+|\\cdot\b|\\times\b|\\odot\b)")
+_BARS = re.compile(r"\s*(?:\|)\s*\\(?:left|right|[bB]igg?[lr]?)\s*\|(?:\s*\\(?:left|right)\s*\.)*")
+
+
+def _closed_by_nothing(text: str, pos: int) -> bool:
+    """Whether the \\left opened just before ``pos`` is closed by ``\\right.``."""
+    depth = 1
+    for m in re.finditer(r"\\(left|right)\b\s*(\\?.)", text[pos:]):
+        depth += 1 if m.group(1) == "left" else -1
+        if depth == 0:
+            return m.group(2) == "."
+    return False
+
+
+def _opened_by_nothing(text: str, pos: int) -> bool:
+    """Whether the \\right at ``pos`` closes a ``\\left.``."""
+    depth = 1
+    for m in reversed(list(re.finditer(r"\\(left|right)\b\s*(\\?.)", text[:pos]))):
+        depth += 1 if m.group(1) == "right" else -1
+        if depth == 0:
+            return m.group(2) == "."
+    return False
+
+
+def _environment(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\begin{env}`` and ``\\end{env}``; an array's column spec ``{cc|c}`` is skipped."""
+    arg = braced(lx.text, end)
+    if arg is None:
+        raise FormulaError(f"\\{name} needs an environment name in braces", end + 1,
+                           f"write \\{name}{{aligned}}, \\{name}{{pmatrix}} ...", lx.text)
+    env = lx.text[arg[0] : arg[1]].strip()
+    lx.add(name, env, start, arg[1] + 1)
+    pos = arg[1] + 1
+    if name == "begin" and env in ("array", "alignat", "alignedat", "tabular"):
+        spec = braced(lx.text, pos)  # the column spec {cc|c}
+        if spec is not None:
+            pos = spec[1] + 1
+    return pos
+
+
+def _without_arguments(count: int) -> Reader:
+    def skip(lx: Lexer, name: str, start: int, end: int) -> int:
+        pos = bracketed(lx.text, end)
+        for _ in range(count):
+            arg = braced(lx.text, pos)
+            if arg is None:
+                break
+            pos = arg[1] + 1
+        return pos
+
+    return skip  # colours, labels, tags, phantoms, spaces, rules: no math
+
+
+def _unwrapped(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\mathop{\\rm argmin}``, ``\\smash{x}``, ``\\mathbin{@}``: the math inside, as if written
+    without the wrapper."""
+    arg = braced(lx.text, end)
+    if arg is None:
+        return end
+    lx.scan(arg[0], arg[1])
+    return arg[1] + 1
+
+
+def _substack(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\sum_{\\substack{i=1 \\\\ i \\ne j}}``: the lines of the limit, as a list."""
+    arg = braced(lx.text, end)
+    if arg is None:
+        return end
+    first = len(lx.out)
+    lx.scan(arg[0], arg[1])
+    lx.out[first:] = [t._replace(kind="op", value=",") if t.kind == "newrow" else t for t in lx.out[first:]]
+    return arg[1] + 1
+
+
+def _underset(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\underset{x}{\\arg\\max}`` is ``\\arg\\max_{x}``: a limit under an operator; under
+    anything else the label is a comment."""
+    under = braced(lx.text, end)
+    body = braced(lx.text, under[1] + 1) if under is not None else None
+    if under is None or body is None:
+        return end
+    first = len(lx.out)
+    lx.scan(body[0], body[1])
+    made = lx.out[first:]
+    if made and (made[-1].value in BIG_OPERATORS or made[-1].value in LATEX_FUNCTIONS
+                 or made[-1].kind == "opname" or (made[-1].kind == "word" and made[-1].value in BIG_OPERATORS)):
+        lx.add("op", "_", under[0] - 1, under[0] - 1)
+        lx.add("op", "{", under[0] - 1, under[0])
+        lx.scan(under[0], under[1])
+        lx.add("op", "}", under[1], under[1] + 1)
+    return body[1] + 1
+
+
+def _overset(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\stackrel{\\text{def}}{=}`` is ≜ (defined as); over another relation the label is a
+    comment (``\\overset{!}{=}``: the relation itself); over anything else too."""
+    over = braced(lx.text, end)
+    body = braced(lx.text, over[1] + 1) if over is not None else None
+    if over is None or body is None:
+        return end
+    relation = lx.text[body[0] : body[1]].strip()
+    label = re.sub(r"\\(text|mathrm|rm|scriptscriptstyle|scriptstyle)\b|[{}\s]", "", lx.text[over[0] : over[1]])
+    if relation in ("=", "\\equiv", "\\triangleq") and label.lstrip("\\") in _DEFINED:
+        lx.add("cmd", "triangleq", start, body[1] + 1)
+    else:
+        lx.scan(body[0], body[1])
+    return body[1] + 1
+
+
+def _delimiter(lx: Lexer, name: str, start: int, end: int) -> int:
+    value = DELIMITER_COMMANDS[name]
+    side = "L" if name.startswith("l") else "R" if name.startswith("r") else ""
+    if value in ("{", "}"):
+        lx.add("op", "\\" + value, start, end)  # \lbrace a, b \rbrace: a set
+    elif value == "‖":
+        lx.add("delim", "‖", start, end, side)
+    elif value == "|":
+        lx.add("op", "|", start, end, side)
+    else:
+        lx.add("cmd", name, start, end)
+    return end
+
+
+def _dot(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\dot{x}`` is an accent; ``\\dot=`` and ``\\dot{=}`` are the relation ≐ (defined as)."""
+    m = re.match(r"\s*(=|\{\s*=\s*\})", lx.text[end:])
+    if m:
+        lx.add("cmd", "doteq", start, end + m.end())
+        return end + m.end()
+    return _known_command(lx, name, start, end)
+
+
+def _infix(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``{a \\over b}`` is ``\\frac{a}{b}``, ``{n \\choose k}`` is ``\\binom{n}{k}`` (TeX's infix forms)."""
+    depth, k = 0, len(lx.out) - 1
+    while k >= 0 and not (lx.out[k].kind == "op" and lx.out[k].value == "{" and depth == 0):
+        depth += {"}": 1, "{": -1}.get(lx.out[k].value, 0) if lx.out[k].kind == "op" else 0
+        k -= 1
+    if k < 0:
+        return _known_command(lx, name, start, end)
+    lx.out.insert(k, lx.out[k]._replace(kind="cmd", value="frac" if name == "over" else "binom"))
+    lx.add("op", "}", start, start)
+    lx.add("op", "{", end, end)
+    return end
+
+
+def _prime(lx: Lexer, name: str, start: int, end: int) -> int:
+    lx.add("op", "'", start, end)
+    return end
+
+
+def _top(lx: Lexer, name: str, start: int, end: int) -> int:
+    lx.add("cmd", "top", start, end)  # \top, \T, \intercal: a transpose
+    return end
+
+
+def _alias(kind: str, value: str, font: str = "") -> Reader:
+    def read(lx: Lexer, name: str, start: int, end: int) -> int:
+        lx.add(kind, value, start, end, font)
+        return end
+
+    return read  # a macro papers define themselves: \vect{x} is \mathbf{x}, \R is ℝ
+
+
+def braced_name(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\text{...}``, ``\\mathrm{...}``, ``\\operatorname{...}``: a name, or words of pseudo-code."""
+    text = lx.text
+    arg = braced(text, end)
+    if arg is None:
+        if name == "mathrm":
+            lx.add("cmd", "mathrm", start, end)
+            return end
+        raise FormulaError(f"\\{name} needs its words in braces", end + 1, f"write \\{name}{{...}}", text)
+    inside, close = arg
+    content = text[inside:close]
+    switched = _SWITCHED.fullmatch(content)
+    if switched:  # \mbox{\bf f}, \mbox{{\bf Sa}}: a name in the font the switch names
+        word = switched.group(2)
+        lx.add("letter" if len(word) == 1 else "word", word, switched.start(2) + inside,
+               switched.end(2) + inside, switched.group(1))
+        return close + 1
+    words = " ".join(content.replace("~", " ").replace("\\_", "_").split())
+    if name not in ("mathrm",) and not name.startswith("operatorname"):
+        words = " ".join(re.sub(r"[\\{}]", " ", words).split())  # text keeps its words only
+    if name == "mathrm" and (len(words) <= 1 or not _NAME.fullmatch(words)):
+        lx.add("cmd", "mathrm", start, end)  # \mathrm{d}, \mathrm{x+1}: a font over ordinary math
+        return inside - 1
+    if name.startswith("operatorname"):
+        opname = re.sub(r"\\[,;:! ]", "", words).replace("\\", "")  # arg\,min\, is argmin
+        if not _NAME.fullmatch(opname):
+            raise FormulaError(f"\\{name} needs a name of letters", inside + 1,
+                               "write \\operatorname{softmax}", text)
+        lx.add("opname", opname, start, close + 1)
+        return close + 1
+    named = _NAME_WITH_MARK.fullmatch(words)
+    keywords = PSEUDO_WORDS if name in _TEXT_FONTS else CONTROL_WORDS  # \textbf{input}: a keyword
+    scripted = text[close + 1 : close + 2] in ("_", "^")  # \text{end}_i: a name with a subscript
+    if named and (name == "mathrm" or scripted or named.group(1).lower() not in keywords):
+        # \text{loss}, \text{const.}, \text{target!}: a name (a final '!' is a factorial)
+        word, mark = named.group(1), named.group(2)
+        first = inside + len(content) - len(content.lstrip())
+        lx.add("letter" if len(word) == 1 else "word", word, first, close, _TEXT_FONTS.get(name, "rm"))
+        if mark == "!":
+            lx.add("op", "!", close, close)
+        return close + 1
+    plain = " ".join(re.sub(r"[\\{}]", " ", words).split())  # text keeps its words only
+    last = plain.rsplit(" ", 1)
+    if scripted and len(last) == 2 and _NAME.fullmatch(last[1]):
+        # \text{where head}_i: words, then the name the subscript belongs to
+        lx.add("text", last[0], start, close - len(last[1]))
+        lx.add("letter" if len(last[1]) == 1 else "word", last[1], close - len(last[1]), close,
+               _TEXT_FONTS.get(name, "rm"))
+        return close + 1
+    if plain:  # \text{[soft](arg)max}_\beta: the words are the name of what carries the script
+        lx.add("word" if scripted else "text", plain, start, close + 1, "rm" if scripted else "")
+    return close + 1
+
+
+def _reader_table() -> dict[str, Reader]:
+    """Every command with a reader of its own; the first entry for a name wins."""
+    entries: list[tuple[Iterable[str], Reader]] = [
+        (("\\",), _newrow),
+        (("{", "}"), _escaped_brace),
+        (("|",), _double_bar),
+        (("[", "]", "(", ")", ",", ";", ":", "!", " ", ">", "\n", "\t", "\r", "mystrut", "strut"), _nothing),
+        (("%", "$", "#", "&", "_"), _escaped_letter),
+        (("not",), _not),
+        (("mid",), _mid),
+        (("rm", "bf", "cal", "it", "sf", "tt"), _font_switch),
+        (("quad", "qquad"), _separator),
+        (SIZES, _size),
+        (("color", "textcolor", "tag", "label", "phantom", "vphantom", "hphantom", "hspace",
+          "hspace*", "vspace", "vspace*", "index"), _without_arguments(1)),
+        (("rule",), _without_arguments(2)),
+        (("mathop", "mathbin", "mathrel", "mathord", "smash", "mathrlap", "mathllap", "mathclap",
+          "rlap", "llap", "ensuremath"), _unwrapped),
+        (("underset",), _underset),
+        (("substack",), _substack),
+        (("overset", "stackrel"), _overset),
+        (SPACING | {"small", "footnotesize", "scriptsize", "tiny", "normalsize", "large", "Large",
+                    "huge", "begingroup", "endgroup", "centering", "noindent"}, _nothing),
+        (("text", "textrm", "textnormal", "mbox", "textsf", "texttt", "textit", "textbf",
+          "mathrm", "operatorname", "operatorname*", "operatornamewithlimits"), braced_name),
+        (("begin", "end"), _environment),
+        (DELIMITER_COMMANDS, _delimiter),
+        (("prime",), _prime),
+        (("dot",), _dot),
+        (("over", "choose"), _infix),
+        (("intercal", "T", "top", "dagger"), _top),
+        (("rightsquigarrow", "leadsto"), _alias("cmd", "to")),
+        (("overleftarrow",), _alias("cmd", "vec")),
+        (("bmod", "mod"), _alias("cmd", "bmod")),
+        (("vect",), _alias("cmd", "mathbf")),
+        (("R",), _alias("letter", "R", "bb")),
+        (("hdots",), _alias("cmd", "dots")),
+    ]
+    table: dict[str, Reader] = {}
+    for names, reader in entries:
+        for name in names:
+            table.setdefault(name, reader)
+    return table
+
+
+_READERS = _reader_table()
+
+__all__ = ["braced_name", "read_command", "suggest_command"]

@@ -1,0 +1,181 @@
+"""Notation as real texts write it (issues 11 and 16): the README's own formulas, the classes of
+notation behind them, the layouts of library docstrings, fragments, and the real-text corpus."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from thirdroad.formula import FormulaError, FragmentError, parse
+from thirdroad.formula.ast import Apply, BigOp, Block, Relation, Statement, Symbol, Text, Update
+
+from .sexpr import sexpr
+
+REALTEXT = Path(__file__).resolve().parents[1] / "data" / "realtext"
+
+
+# ---- the README's formulas, and the class each stands for ------------------------------------
+
+
+def test_the_readme_attention_weights_read_with_their_indices_and_primed_sum() -> None:
+    f = parse("α_ts = exp(score(h_t, h̄_s)) / Σ_s' exp(score(h_t, h̄_s'))")
+    left, right = f.root.operands  # type: ignore[attr-defined]
+    assert sexpr(left) == "alpha_{t,s}"  # α with the indices t and s, not α_t times s
+    assert sexpr(right.den) == "(sum s' (apply exp (apply score h_t bar(h)_{s'})))"
+
+
+@pytest.mark.parametrize(
+    ("text", "notation", "expected"),
+    [("W_hh h_t", "unicode", "(* W_{h,h} h_t)"), ("h_t1 = x", "ascii", "(eq h_{t,1} x)"),
+     ("x_ij + x_i2", "unicode", "(+ x_{i,j} x_{i,2})"), (r"x_ij", "latex", "(* x_i j)")],
+)
+def test_a_plain_text_subscript_takes_its_whole_run(text: str, notation: str, expected: str) -> None:
+    assert sexpr(parse(text, notation).root) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("MSE = (1/n) Σ (y_i − ŷ_i)²", "(eq MSE (* (/ 1 n) (sum _ (^ (+ y_i (- hat(y)_i)) 2))))"),
+     ("L = Σ x_i w_i", "(eq L (sum _ (* x_i w_i)))"),
+     ("y = Σ x", "(eq y (* Sigma x))"), ("Σ^{-1} x", "(* (inverse Sigma) x)")],
+)
+def test_a_bare_sigma_sums_what_carries_an_index_and_stays_a_matrix_otherwise(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("loss = -log(p[y])", "(eq loss (- (apply log p_y)))"), ("x[0] + x[1]", "(+ x_0 x_1)"),
+     ("p [y]", "(* p y)"), (r"\text{padding}[0] + 1", "(+ padding_0 1)"),
+     (r"W [h_{t-1}, x_t]", "(* W (concat h_{t-1} x_t))")],
+)
+def test_a_bracket_right_after_a_name_is_an_entry_of_it(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected
+
+
+@pytest.mark.parametrize("text", [r"D_{KL}(P \| Q)", "KL(P || Q)", r"\mathcal{D}_{KL}(p \mid\mid q)",
+                                  r"D_{JS}\Bigl[P \Bigl|\Bigr| Q\Bigr]"])
+def test_a_double_bar_in_a_functions_brackets_separates_its_two_arguments(text: str) -> None:
+    root = parse(text).root
+    assert isinstance(root, Apply) and [sexpr(a) for a in root.args] in (["P", "Q"], ["p", "q"])
+    assert not any(isinstance(n, Relation) for n in root.walk())  # not "P is parallel to Q"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(r"PE_{(pos,2i)}", "PE_{pos,(* 2 i)}"), (r"MSE_{train}", "MSE_{t,r,a,i,n}"),
+     (r"AB_{ij} + A", "(+ (* A B_{i,j}) A)"), (r"QK^T", "(* Q (transpose K))")],
+)
+def test_capitals_written_together_before_a_subscript_are_one_name(text: str, expected: str) -> None:
+    assert sexpr(parse(text, "latex").root) == expected
+
+
+# ---- the layouts of library documentation -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"\begin{aligned} L &= (y - \hat y)^2 \\ &= e^2 \end{aligned}", "(eq eq L (^ (+ y (- hat(y))) 2) (^ e 2))"),
+        (r"\begin{aligned} &= a + b \\ &= c \end{aligned}", "(eq eq '' (+ a b) c)"),
+        (r"(N, *, H_{in})", "(tuple N star H_{i,n})"),
+        (r"x \in \mathbb{R}^{* \times d}", "(in x (^ bb(R) (times star d)))"),
+        (r"N = \text{batch size}", "(eq N 'batch size')"),
+        (r"\frac{L}{\text{stride}[0]} + 1", "(+ (/ L stride_0) 1)"),
+        ("\\mu\n % \\equiv \\mathbb{E}_X[X]\n = \\int x p(x) dx", "(eq mu (int _ (* x (apply p x) d x)))"),
+        (r"a ={} b", "(eq a b)"),
+        (r"\sum_j - P(j) \log P(j)", "(sum j (* (- (apply P j)) (apply log (apply P j))))"),
+        (r"\hat\theta = \underset{\theta}{\arg\max}\, p(x|\theta)",
+         "(eq hat(theta) (argmax theta (apply p (conditional x theta))))"),
+        (r"a \stackrel{\text{def}}{=} b", "(def a b)"),
+        (r"\hat{\phi} = \mathop{\rm argmin}_{\phi} L[\phi]", "(eq hat(phi) (argmin phi (apply L phi)))"),
+        (r"y = \mathbf{a} \mathbin{@} \mathbf{b}", "(eq y (* bf(a) bf(b)))"),
+    ],
+)
+def test_library_layouts_read(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected
+
+
+ADAM_BOX = r"""\begin{aligned}
+     &\rule{110mm}{0.4pt}                                                                 \\
+     &\textbf{input}      : \gamma \text{ (lr)}, \beta_1, \beta_2 \text{ (betas)}         \\
+     &\textbf{initialize} :  m_0 \leftarrow 0 \text{ ( first moment)}                   \\[-1.ex]
+     &\rule{110mm}{0.4pt}                                                                 \\
+     &\textbf{for} \: t=1 \: \textbf{to} \: \ldots \: \textbf{do}                         \\
+     &\hspace{5mm}\textbf{if} \: \textit{maximize}:                                       \\
+     &\hspace{10mm}g_t           \leftarrow   -\nabla_{\theta} f_t (\theta_{t-1})         \\
+     &\hspace{5mm}\textbf{else}                                                           \\
+     &\hspace{10mm}g_t           \leftarrow   \nabla_{\theta} f_t (\theta_{t-1})          \\
+     &\hspace{5mm}m_t           \leftarrow   \beta_1 m_{t-1} + (1 - \beta_1) g_t          \\
+     &\rule{110mm}{0.4pt}                                                          \\[-1.ex]
+     &\bf{return} \:  \theta_t                                                     \\[-1.ex]
+\end{aligned}"""
+
+
+def test_an_algorithm_box_is_a_list_of_statements_and_updates() -> None:
+    root = parse(ADAM_BOX).root
+    assert isinstance(root, Block)
+    kinds = [item.kind for item in root.items]
+    assert kinds == ["statement", "statement", "statement", "statement", "update", "statement", "update",
+                     "update", "statement"]
+    words = [[p.text for p in item.parts if isinstance(p, Text)] for item in root.items if isinstance(item, Statement)]
+    assert words == [["input", "(lr)", "(betas)"], ["initialize", "( first moment)"], ["for", "to", "do"],
+                     ["if"], ["else"], ["return"]]
+    m_t = root.items[7]
+    assert isinstance(m_t, Update) and sexpr(m_t) == "(update m_t (+ (* beta_1 m_{t-1}) (* (+ 1 (- beta_1)) g_t)))"
+
+
+@pytest.mark.parametrize("text", [r"\odot", "*", r"\times", "+", "=", r"\sum_j", r"\frac{d}{dx}",
+                                  r"\mathrm{ce}_{2n+1}(z, q) =", "= b", r"x \cdot"])
+def test_a_piece_of_a_formula_is_a_fragment_not_a_fault(text: str) -> None:
+    with pytest.raises(FragmentError) as info:
+        parse(text)
+    assert isinstance(info.value, FormulaError) and info.value.position >= 1
+
+
+@pytest.mark.parametrize("text", [r"\frac{a}{b", r"x + \frca{a}{b}", "x_i_j", r"(a + b]"])
+def test_a_faulty_formula_is_not_called_a_fragment(text: str) -> None:
+    with pytest.raises(FormulaError) as info:
+        parse(text)
+    assert not isinstance(info.value, FragmentError)
+
+
+# ---- the real-text corpus ---------------------------------------------------------------------
+
+
+def _corpus() -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for path in sorted(REALTEXT.glob("*.toml")):
+        if path.name != "slips.toml":
+            with path.open("rb") as fh:
+                out.extend(tomllib.load(fh).get("formula", []))
+    return out
+
+
+def test_the_real_text_corpus_is_read_whole() -> None:
+    formulas = _corpus()
+    if not formulas:
+        pytest.skip("the real-text corpus is not in this tree")
+    whole = [f for f in formulas if not f.get("fragment")]
+    failed = []
+    for f in formulas:
+        try:
+            parse(str(f["text"]))
+        except FragmentError:
+            continue  # a piece of a formula, said so (an outcome, not a fault)
+        except FormulaError:
+            if not f.get("fragment"):
+                failed.append(f["id"])
+    assert len(whole) >= 1000
+    assert 1 - len(failed) / len(whole) >= 0.995, failed  # and nothing but FormulaError escapes
+
+
+def test_real_bases_read_with_isinstance_of_the_right_kind() -> None:
+    root = parse(r"\sum_{\substack{i=1 \\ j \ne i}}^N x_{ij}").root
+    assert isinstance(root, BigOp) and root.under is not None
+    assert isinstance(parse(r"L_i = \sum_j \mid f_j - (y_i)_j \mid").root, Relation)
+    assert isinstance(parse(r"\text{where head}_i = x").root, Statement)
+    assert isinstance(parse(r"g(h(s))' = g'(h(s))").root, Relation)
+    assert any(isinstance(n, Symbol) and n.name == "pm" for n in parse(r"\eta_{+/-}").root.walk())
