@@ -42,6 +42,15 @@ _WHERE = {
 }
 
 
+# What a lower layer may not import, the package (which may import everything) names for it, to be
+# loaded on first use: the agents that build the optimizer a block of update lines computes
+# (``tr.explain(block).optimizer``) and that run the engine's layer beside a layer's lines.
+PROVIDERS = {
+    "optimizer_from_block": "thirdroad.agents.read_optimizer:optimizer_from",
+    "layer_check": "thirdroad.agents.read_layer:layer_sentence",
+}
+
+
 def __getattr__(name: str) -> typing.Any:
     where = _WHERE.get(name)
     if where is None:
@@ -59,6 +68,7 @@ def __dir__() -> list[str]:
 __version__ = "0.1.0"
 
 __all__ = [
+    "PROVIDERS",
     "Agent",
     "Chunk",
     "CompiledFormula",

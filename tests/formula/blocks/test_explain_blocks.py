@@ -106,3 +106,20 @@ def test_the_seed_posts_optimizer_blocks() -> None:
     assert ("sgd_momentum", "Ng", []) in named
     assert ("rmsprop", "Ng", ["no_eps"]) in named
     assert ("adam", "Ng", ["no_bias_correction"]) in named
+
+
+def test_the_optimizer_is_built_in_a_fresh_interpreter() -> None:
+    """``import thirdroad`` loads names lazily: the agents that build the optimizer are loaded
+    when ``e.optimizer`` is first asked for, not before."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, thirdroad as tr\n"
+        "e = tr.explain('v = 0.9 v + 0.1 dW\\nW = W - 0.01 v')\n"
+        "assert 'thirdroad.agents' not in sys.modules\n"
+        "print(type(e.optimizer).__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Optimizer"

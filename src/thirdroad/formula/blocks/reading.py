@@ -165,9 +165,10 @@ class BlockReading:
     def check_layer(self) -> str:
         """For a block read as a layer the engine has: the engine's layer run on random inputs
         beside the lines run as written, in a sentence ("" when there is none to run)."""
-        if self.layer is None or _CHECKER is None:
+        if self.layer is None:
             return ""
-        return _CHECKER(self)
+        check = _CHECKER or _provided("layer_check")
+        return str(check(self))
 
     def optimizer(self, label: str | None = None, **values: Any) -> Any:
         """The optimizer the block computes, built by ``thirdroad.agents`` as the engine's chain
@@ -175,9 +176,8 @@ class BlockReading:
         block is not a runnable optimizer."""
         if not self.runnable:
             return None
-        if _BUILDER is None:
-            raise RuntimeError("no optimizer builder: import thirdroad (its agents build optimizers)")
-        return _BUILDER(self, label, **values)
+        build = _BUILDER or _provided("optimizer_from_block")
+        return build(self, label, **values)
 
     def configured(self, **options: Any) -> BlockReading:
         """The same block read with options switched on: an algorithm box's flags
@@ -236,6 +236,18 @@ def _plain(v: object) -> object:
 Builder = Callable[..., Any]
 _BUILDER: Builder | None = None
 _CHECKER: Callable[[BlockReading], str] | None = None
+
+
+def _provided(what: str) -> Builder:
+    """The function the root package names for ``what`` (``thirdroad.PROVIDERS``): formula does
+    not import the agents that build optimizers and layers; the package, which may, names them."""
+    import importlib
+
+    import thirdroad
+
+    module, _, name = thirdroad.PROVIDERS[what].partition(":")
+    found: Builder = getattr(importlib.import_module(module), name)
+    return found
 
 
 def register_optimizer_builder(build: Builder) -> None:
