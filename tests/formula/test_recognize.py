@@ -478,3 +478,44 @@ def test_every_reference_takes_values_drawn_for_its_declared_inputs() -> None:
             if callable_with(ct, frozenset(kwargs)):
                 with np.errstate(all="ignore"):
                     ct.template.reference_function()(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "concept", "kind_words"),
+    [
+        (r"\mathrm{sigmoid}(x) = \frac{1}{1 + (-x)}", "", "sigmoid", "exp"),  # lost exp
+        (r"\mathrm{sigmoid}(x) = \frac{1}{1 + e^{x}}", "", "sigmoid", "sign"),  # flipped sign
+        (r"l_n = \left( x_n - y_n \right)", "torch.nn.MSELoss", "mse", "squared"),  # lost square
+        (r"y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x]}} * \gamma + \beta", "quantized_batch_norm", "batch_norm",
+         "ε"),  # missing epsilon
+    ],
+)
+def test_a_formula_its_name_contradicts_is_checked_for_slips(text: str, context: str, concept: str,
+                                                            kind_words: str) -> None:
+    notes = explain(text, context=context).warnings
+    assert any(n.concept == concept and kind_words in n.message for n in notes), [n.message for n in notes]
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        # a leaky ReLU, named loosely: no one edit makes it a ReLU
+        (r"\text{ReLU}(z) = \begin{cases} \alpha z & z < 0 \\ z & z \geq 0 \end{cases}", ""),
+        (r"\text{GELU}(x) = x \Phi(x)", "torch.nn.GELU"),
+        (r"C_{ij} = \frac{1}{N - 1} \sum_{n=1}^N (X_{in} - \overline{X_i})(X_{jn} - \overline{X_j})", "cov"),
+        (r"\begin{bmatrix} 1a + 3b & 2a + 4b \end{bmatrix}", ""),
+    ],
+)
+def test_no_slip_is_seen_in_a_correct_formula(text: str, context: str) -> None:
+    assert not explain(text, context=context).warnings
+
+
+@pytest.mark.parametrize(
+    ("context", "concept"),
+    [("torch.nn.BCEWithLogitsLoss", "bce_with_logits"), ("softmax_cross_entropy", "cross_entropy"),
+     ("quantized_batch_norm", "batch_norm"), ("dot_product_attention", "scaled_dot_product_attention"),
+     ("Modularity: Sigmoid example", "sigmoid"), ("AvgPool2d", "avg_pool"), ("Introduction", None)],
+)
+def test_the_object_or_heading_names_its_concept(context: str, concept: str | None) -> None:
+    from thirdroad.formula.named import context_concepts
+    assert context_concepts(context) == ((concept,) if concept else ())

@@ -65,11 +65,31 @@ def concepts_called(name: str) -> tuple[str, ...]:
 
 def context_concepts(context: str) -> tuple[str, ...]:
     """The concepts the object or heading a formula is documented under names: a library's
-    object (``torch.nn.MSELoss``, ``leaky_relu``) or a heading that is a name (``Softmax``)."""
+    object (``torch.nn.MSELoss``, ``leaky_relu``), a heading that is a name (``Softmax``), or the
+    longest run of its words that is one, the last such run where two are as long (English puts
+    the head noun last: ``softmax_cross_entropy`` is a cross-entropy, ``quantized_batch_norm`` a
+    batch norm)."""
     last = re.split(r"[.:]", context.strip())[-1].strip()
     if not last:
         return ()
-    return concepts_called(last)
+    whole = concepts_called(last)
+    if whole:
+        return whole
+    words = _words(last)
+    for length in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - length, -1, -1):
+            found = concepts_called("".join(words[start:start + length]))
+            if found:
+                return found
+    return ()
+
+
+def _words(identifier: str) -> list[str]:
+    """``softmax_cross_entropy`` and ``BCEWithLogitsLoss`` as words: softmax, cross, entropy;
+    bce, with, logits, loss."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", identifier)
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
 
 
 def applied(node: Node) -> tuple[str, ...]:
@@ -101,25 +121,34 @@ def defined(root: Node) -> Iterator[tuple[int, tuple[str, ...]]]:
 # the check by the numbers
 
 
-def by_numbers(concept: str, cnode: Node, seed: int = 0) -> tuple[CompiledTemplate, dict[str, Any]] | bool:
+Verdict = tuple[CompiledTemplate, dict[str, Any]] | bool | str
+
+
+def by_numbers(concept: str, cnode: Node, seed: int = 0) -> Verdict:
     """A template of ``concept`` whose reference computes what ``cnode`` computes, with the
     chunk's inputs given to its parameters (by name first, then by role); else False where the
-    numbers were compared and differ every way, True where they could not be compared."""
+    numbers were compared and differ every way; ``"short"`` where the chunk lacks an input every
+    reference needs (an ε); True where they could not be compared."""
     program = program_of(cnode)
     if program is None or len(program.steps) != 1 or not 1 <= len(program.inputs) <= 5:
         return True
     inputs = list(program.inputs)
-    compared = False
+    compared = short = False
     for template in concepts_module.catalog()[concept].formulas:
         ct = compiled(template)
         if ct is None or "label" in ct.roles.values():
             continue  # a label picks an entry of the reference's result: no input to draw
+        tried = False
         for mapping in _assignments(ct, inputs):
+            tried = True
             verdict = _agrees(ct, cnode, mapping, seed)
             if verdict is True:
                 return ct, mapping
             compared = compared or verdict is False
-    return not compared
+        short = short or (not tried and len(_parameters(ct.template)) > len(inputs))
+    if compared:
+        return False
+    return "short" if short else True
 
 
 def _parameters(template: Template) -> list[tuple[str, str, str]]:

@@ -55,8 +55,10 @@ from thirdroad.formula.ast import (
 from thirdroad.formula.confirm import atom_name, program_of, value_of
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.match import replace_at
+from thirdroad.formula.named import by_numbers
 from thirdroad.formula.phrases import concept_name, with_article
 from thirdroad.formula.recognize import Found, Recognition, concepts_at
+from thirdroad.formula.slips import edits
 from thirdroad.formula.unicode import to_unicode
 from thirdroad.formula.words import to_words
 
@@ -148,14 +150,25 @@ def _lost_exp(node: Node) -> Iterator[Repair]:
 
 
 def _weights(node: Node) -> Iterator[Repair]:
-    """``Σ a_i x_i / D`` with D not the sum of the weights."""
+    """``Σ a_i x_i / D`` with D not the sum of the weights. The weights are named (a_i, w_i: a
+    computed ``(x_i - x̄)`` is no weight), and D is no count (a sum divided by N or N - 1 is a
+    mean or a covariance, not an average that forgot its weights)."""
     if not (isinstance(node, Fraction) and isinstance(node.num, BigOp) and node.num.op == "sum"
             and isinstance(node.num.body, Product) and len(node.num.body.factors) == 2):
         return
+    if _a_count(node.den):
+        return
     for weight in node.num.body.factors:
         fixed = BigOp("sum", weight, node.num.under, None)
-        if fixed != node.den:
+        if isinstance(weight, Symbol) and fixed != node.den:
             yield Fraction(node.num, fixed), "the weights are not divided by their own sum"
+
+
+def _a_count(node: Node) -> bool:
+    """A number of things: built from numbers and capitals (N, I, |B|, N - 1), with no lowercase
+    letter that could hold weights."""
+    names = [n for n in node.walk() if isinstance(n, Symbol)]
+    return all(n.name[:1].isupper() for n in names) and any(isinstance(n, Number | Symbol) for n in node.walk())
 
 
 def _ema_weights(node: Node) -> Iterator[Repair]:
@@ -394,7 +407,10 @@ def near_misses(rec: Recognition, seed: int = 0) -> list[Note]:
     for f in (*rec.found, *rec.weak):  # a weak match is still no near miss: the formula fits it
         known.setdefault(f.path, set()).add(f.concept)
     seen: set[tuple[str, str]] = set()
-    adam_claimed = "adam" in rec.claims or _has_adam_moments(rec)
+    # Adam's two moments make a formula Adam's unless the words name another optimizer (an
+    # RMSProp box keeps a square average and a momentum buffer too)
+    others = {c.id for c in concepts_module.catalog().family("optimizers")} - {"adam", "ema", "bias_correction"}
+    adam_claimed = "adam" in rec.claims or (_has_adam_moments(rec) and not rec.claims & others)
     for path, cnode in rec.canon_of.items():
         node = rec.nodes[path]
         here = known.get(path, set())
@@ -403,6 +419,8 @@ def near_misses(rec: Recognition, seed: int = 0) -> list[Note]:
             for fixed, what in repair(cnode):
                 if here and not (name == "ema_weights" and _symbolic_slip(cnode, rec.claims)):
                     continue  # already a concept: not one change away from one
+                if name == "ema_weights" and _numbers_only(cnode) and "ema" not in rec.claims:
+                    continue  # 1a + 3b is arithmetic; plain numbers are an average's only where one is claimed
                 hits = [h for h in concepts_at(fixed, seed) if h.concept in targets]
                 if name == "sign":
                     hits = [h for h in hits if _descends(h, rec, path)]
@@ -417,6 +435,7 @@ def near_misses(rec: Recognition, seed: int = 0) -> list[Note]:
                 effect = EFFECTS[name](cnode, fixed, hit)
                 out.append(_warning(hit, what, effect, fixed, node.span, name))
                 break
+    out.extend(named_slips(rec, seed, {c for c, _ in seen}))
     if adam_claimed and not any(f.concept == "bias_correction" for f in rec.found):
         for f in rec.found:
             hatted = _hatless(f) if f.concept == "adam" else None
@@ -434,6 +453,28 @@ def checked_for(kind: str) -> frozenset[str]:
     return frozenset(c.id for c in concepts_module.catalog() if kind in c.near_misses)
 
 
+def named_slips(rec: Recognition, seed: int = 0, flagged: set[str] | None = None) -> list[Note]:
+    """Slips of a formula that names a concept the numbers deny (``Recognition.contradicted``):
+    the first small edit (``slips``) that makes the numbers agree with the named concept says
+    what slipped. ``\\mathrm{sigmoid}(x) = 1 / (1 + (-x))`` lost an exp: with it, it is the sigmoid."""
+    out: list[Note] = []
+    done = set(flagged or ())
+    for path, concept in rec.contradicted:
+        cnode, node = rec.canon_of.get(path), rec.nodes.get(path)
+        if cnode is None or node is None or concept in done:
+            continue
+        for _, fixed, what in edits(cnode):
+            if isinstance(by_numbers(concept, fixed, seed), tuple):
+                done.add(concept)
+                name = concept_name(concepts_module.catalog()[concept])
+                readable = _readable(fixed)
+                reason = f"This is written as {with_article(name)}, but {what}, so its values are not {name}'s."
+                out.append(Note("near_miss", concept, f"{reason} Likely meant: {to_unicode(readable)}", what,
+                                to_latex(readable), node.span, reason, readable))
+                break
+    return out
+
+
 def _descends(hit: Found, rec: Recognition, path: str) -> bool:
     """A sign repair counts only for an update of a plain parameter: the name it updates is the
     equation's left-hand side, or the step is a written gradient."""
@@ -446,6 +487,12 @@ def _descends(hit: Found, rec: Recognition, path: str) -> bool:
     if isinstance(target, Symbol):
         return target.name == theta.name
     return isinstance(hit.bindings.get("grad"), Gradient | Derivative)
+
+
+def _numbers_only(node: Node) -> bool:
+    """``0.9 v + 0.1 g``: both weights of a two-term sum written as numbers."""
+    pairs = [_weighted(t) for t in node.terms] if isinstance(node, Sum) else []
+    return bool(pairs) and all(p is not None and isinstance(p[0], Number) for p in pairs)
 
 
 def _has_adam_moments(rec: Recognition) -> bool:
@@ -492,4 +539,4 @@ def _warning(hit: Found, what: str, effect: str, fixed: Node, span: tuple[int, i
     return Note("near_miss", hit.concept, message, what, intended, span, reason, readable)
 
 
-__all__ = ["REPAIRS", "Note", "checked_for", "near_misses"]
+__all__ = ["REPAIRS", "Note", "checked_for", "named_slips", "near_misses"]

@@ -121,6 +121,7 @@ class Recognition:
     nodes: dict[str, Node] = field(default_factory=dict)  # path -> node
     claims: frozenset[str] = frozenset()  # concepts the words around the formula name
     weak: list[Found] = field(default_factory=list)  # matches too weak to name (evidence.enough)
+    contradicted: list[tuple[str, str]] = field(default_factory=list)  # (path, concept) a name gives, the numbers deny
 
     @property
     def defining(self) -> list[str]:
@@ -312,6 +313,8 @@ def _name(result: Recognition, path: str, concept: str, how: str, seed: int, cal
         bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
         result.found.append(Found(path, node, cnode, concept, ct.template, bindings, "numeric", True, how))
         return True
+    if checked is False or checked == "short":
+        result.contradicted.append((path, concept))  # a slip may explain it (nearmiss.named_slips)
     if checked is False:
         return False
     if call:
