@@ -274,7 +274,8 @@ def _by_name(result: Recognition, context: str, whole: frozenset[str], seed: int
     named call defined by an equation, and the concept the text around the formula names, each
     checked against the formula. (A named call inside a larger expression, tanh(x) in
     1 - tanh²(x), is read as the function it is, not named as a chunk of its own.)"""
-    wrong: set[tuple[str, str]] = set()  # (path of a call, concept) its definition contradicts
+    # (path of a call, concept) its definition decides: named on the right-hand side, or contradicted there
+    wrong: set[tuple[str, str]] = set()
     cat = concepts_module.catalog()
     for path, node in list(result.nodes.items()):
         for k, concepts in defined(node):
@@ -284,7 +285,11 @@ def _by_name(result: Recognition, context: str, whole: frozenset[str], seed: int
                 # the side is another concept, not this one nor a part of it: \mbox{ReLU}[z] defined
                 # with a slope below zero is a leaky ReLU, whatever it is called
                 other = there and concept not in there and not all(c in cat.ancestors(concept) for c in there)
-                if other or _name(result, side, concept, "name", seed) is False:
+                if other:
+                    wrong.add((f"{path}.0", concept))
+                    continue
+                verdict = _name(result, side, concept, "name", seed)
+                if verdict is not None:  # the right-hand side is it, or is not: the call is not named again
                     wrong.add((f"{path}.0", concept))
     for path, node in list(result.nodes.items()):
         called = applied(node) if path in whole else ()
