@@ -1,5 +1,8 @@
-"""Shared drawing helpers. Figures are made without pyplot (no global state, nothing to close):
-``matplotlib.figure.Figure`` renders through Agg when saved."""
+"""Shared drawing helpers. Figures are made without pyplot: each ``Figure`` has its own Agg
+canvas, so nothing is registered globally, nothing needs closing, and a notebook's or a GUI's
+backend is left alone. (The web app still draws in worker processes, not threads: some of
+matplotlib's state, the mathtext parser behind log-scale tick labels, is shared by every figure
+of a process.)"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import NDArray
@@ -31,8 +35,10 @@ def new_figure(width: float, height: float, *, three_d: bool = False) -> Figure:
     if three_d:
         fig = Figure(figsize=(width, height))
         fig.subplots_adjust(left=0.02, right=0.95, top=0.8, bottom=0.04, wspace=0.15)
-        return fig
-    return Figure(figsize=(width, height), layout="constrained")
+    else:
+        fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def wrap(text: str, width: int = 38) -> str:

@@ -55,9 +55,7 @@ def plot_family(catalog: Catalog, family: str, out: str | None = None, *,
 
     ``highlight`` names a concept whose lineage is drawn in colour.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # its own canvas: no pyplot, no global backend
     from matplotlib.figure import Figure
 
     members = [c.id for c in catalog.family(family)]
@@ -73,6 +71,7 @@ def plot_family(catalog: Catalog, family: str, out: str | None = None, *,
     n_layers = max(depth.values()) + 1
     tallest = max(list(depth.values()).count(d) for d in range(n_layers))
     fig = Figure(figsize=(2.9 * n_layers + 0.6, 0.48 * tallest + 1.3), dpi=110)
+    FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.9))
     ax.set_xlim(-0.7, n_layers - 0.3)
     ax.set_ylim(tallest - 0.4, -0.6)

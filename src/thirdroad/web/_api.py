@@ -12,7 +12,6 @@ import dataclasses
 import difflib
 import io
 import re
-import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,8 +37,6 @@ if TYPE_CHECKING:
 
 #: A document read through the web app explains at most this many formulas.
 MAX_FORMULAS = 1_000
-# Matplotlib is not thread-safe; the server draws one picture at a time.
-_DRAWING = threading.Lock()
 
 
 class ApiError(ThirdroadError):
@@ -185,8 +182,7 @@ def matrix_agent(rows: list[list[float]], with_picture: bool) -> dict[str, Any]:
         agent = MatrixAgent.from_input(rows)
         data = matrix_to_dict(agent)
         if with_picture:
-            with _DRAWING:
-                data["picture"] = picture(agent.plot())
+            data["picture"] = picture(agent.plot())
     except AgentInputError as err:
         raise ApiError(422, "agent", err.message, hint=err.hint, column=err.position) from None
     return data
@@ -201,8 +197,7 @@ def activation_agent(name: str, with_picture: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"activation": agent.name, "says": agent.describe(),
                                 "sample": sample.tolist(), "output": agent(sample).tolist()}
         if with_picture:
-            with _DRAWING:
-                data["picture"] = picture(agent.plot())
+            data["picture"] = picture(agent.plot())
     except AgentInputError as err:
         raise ApiError(422, "agent", err.message, hint=err.hint) from None
     return data
@@ -216,8 +211,7 @@ def optimizer_race(surface: str, optimizers: list[str], steps: int | None, with_
         data = result.to_dict()
         data["says"] = result.describe()
         if with_picture:
-            with _DRAWING:
-                data["picture"] = picture(result.plot(), dpi=60)
+            data["picture"] = picture(result.plot(), dpi=60)
     except AgentInputError as err:
         raise ApiError(422, "agent", err.message, hint=err.hint) from None
     return data

@@ -4,8 +4,8 @@ Every route is a thin call into ``_api``, run in a worker thread under a time li
 cannot be killed, so the work stops itself: the call runs under a reader ``Deadline`` that the
 document reader checks before each line of plain text and each formula; when the limit fires,
 the request gets a 504 and the deadline is cancelled, so the thread stops at its next
-checkpoint and its CPU is free for the next request. (A single formula, an agent or a race is
-bounded by the size limits and finishes in well under a second.)
+checkpoint and its CPU is free for the next request. Agents and their pictures run in worker
+processes instead (``_workers``: matplotlib is not thread-safe, and drawing would hold the GIL).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 
 from thirdroad.reader import Cancelled, Deadline, page_css, stop_when
-from thirdroad.web import _api
+from thirdroad.web import _api, _workers
 from thirdroad.web._api import ApiError
-from thirdroad.web._guard import Guard
+from thirdroad.web._guard import Guard, install_error_handlers
 
 #: Largest request body, in bytes (a long paper's source fits).
 MAX_BODY = 1_000_000
@@ -93,7 +93,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _limited(fn: Callable[..., T], *args: Any, time_limit: float) -> T:
+async def _limited(fn: Callable[..., T], *args: Any, time_limit: float, worker: bool = False) -> T:
+    """``fn(*args)`` in a thread (or, for agents and their pictures, a worker process: see
+    ``_workers``), answered with 504 when it takes longer than ``time_limit``."""
     deadline = Deadline(time_limit)
 
     def stoppable() -> T:
@@ -101,7 +103,8 @@ async def _limited(fn: Callable[..., T], *args: Any, time_limit: float) -> T:
             return fn(*args)
 
     try:
-        return await asyncio.wait_for(run_in_threadpool(stoppable), timeout=time_limit)
+        call = _workers.in_worker(fn, *args) if worker else run_in_threadpool(stoppable)
+        return await asyncio.wait_for(call, timeout=time_limit)
     except (TimeoutError, Cancelled):
         deadline.cancel()  # the thread, if still running, stops at its next checkpoint
         raise ApiError(504, "timeout", f"this took longer than {time_limit:g} s; try something shorter") from None
@@ -111,8 +114,9 @@ def _static(name: str) -> str:
     return files("thirdroad.web").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def create_app(*, time_limit: float = TIME_LIMIT, max_body: int = MAX_BODY) -> Guard:
-    """The web app, wrapped in its guard (size limit, security headers). Serve it with uvicorn."""
+def create_app(*, time_limit: float = TIME_LIMIT, max_body: int = MAX_BODY, hosts: tuple[str, ...] = ()) -> Guard:
+    """The web app, wrapped in its guard (Host check, size limit, security headers); ``hosts``
+    are names it answers to besides loopback and this machine's. Serve it with uvicorn."""
     app = FastAPI(
         title="thirdroad",
         version="0.1.0",
@@ -121,6 +125,8 @@ def create_app(*, time_limit: float = TIME_LIMIT, max_body: int = MAX_BODY) -> G
         description="The math of deep learning, through concepts: explain formulas, read documents, "
                     "watch matrices and optimizers act, browse the concepts.",
     )
+
+    install_error_handlers(app)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -158,13 +164,14 @@ def create_app(*, time_limit: float = TIME_LIMIT, max_body: int = MAX_BODY) -> G
     async def agent(body: AgentRequest) -> dict[str, Any]:
         """A matrix's description, pictures and stories; an activation; or an optimizer race."""
         if body.matrix is not None:
-            return await _limited(_api.matrix_agent, body.matrix, body.picture, time_limit=time_limit)
+            return await _limited(_api.matrix_agent, body.matrix, body.picture, time_limit=time_limit, worker=True)
         if body.activation is not None:
-            return await _limited(_api.activation_agent, body.activation, body.picture, time_limit=time_limit)
+            return await _limited(_api.activation_agent, body.activation, body.picture, time_limit=time_limit,
+                                  worker=True)
         assert body.race is not None
         race = body.race
         return await _limited(_api.optimizer_race, race.surface, race.optimizers, race.steps, body.picture,
-                              time_limit=time_limit)
+                              time_limit=time_limit, worker=True)
 
     @app.get("/api/options")
     async def options() -> dict[str, Any]:
@@ -181,11 +188,15 @@ def create_app(*, time_limit: float = TIME_LIMIT, max_body: int = MAX_BODY) -> G
         """One concept, with its card (HTML) and its graph (SVG)."""
         return await _limited(_api.concept, cid, time_limit=time_limit)
 
-    return Guard(app, max_body)
+    return Guard(app, max_body, hosts)
 
 
 def serve(port: int = 8000, host: str = "127.0.0.1") -> None:
     """``thirdroad serve``: run the app on this machine (loopback only by default)."""
     import uvicorn
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    named = () if host in ("0.0.0.0", "::") else (host,)  # a wildcard address is nobody's name
+    try:
+        uvicorn.run(create_app(hosts=named), host=host, port=port, log_level="info")
+    finally:
+        _workers.shutdown()
