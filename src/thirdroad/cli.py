@@ -214,21 +214,38 @@ def concepts(concept_id: str | None, family_name: str | None, plot_path: str | N
     from thirdroad import concepts as catalog
 
     if concept_id is None:
+        if plot_path and not family_name:
+            raise ValueError("--plot draws one family's graph: name a concept, or a family with --family")
         if as_json:
             chosen = catalog.family(family_name) if family_name else list(catalog.catalog())
             click.echo(json.dumps([c.to_dict() for c in chosen], indent=2, ensure_ascii=False))
         else:
             console.print(catalog.list_rich(family_name))
+        if plot_path and family_name:
+            _plot_family(family_name, None, plot_path)
         return
-    if concept_id not in catalog.ids():
-        raise ValueError(f"no concept {concept_id!r}; `thirdroad concepts` lists them all")
+    try:
+        concept = catalog.catalog().find(concept_id)  # "Adam" is adam; a near miss gets suggestions
+    except catalog.UnknownConceptError as err:
+        raise ValueError(f"{err} (`thirdroad concepts` lists them all)") from None
     if as_json:
-        click.echo(json.dumps(catalog.get(concept_id).to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(concept.to_dict(), indent=2, ensure_ascii=False))
     else:
-        console.print(catalog.card_rich(concept_id))
+        console.print(catalog.card_rich(concept.id))
     if plot_path:
-        catalog.plot_family(catalog.get(concept_id).family, plot_path, highlight=concept_id)
-        console.print(f"family graph saved to {plot_path}")
+        _plot_family(concept.family, concept.id, plot_path)
+
+
+def _plot_family(family: str, highlight: str | None, plot_path: str) -> None:
+    """Draw the family's graph and say where the file is (a name without a suffix gets .png)."""
+    from pathlib import Path
+
+    from thirdroad import concepts as catalog
+
+    target = Path(plot_path)
+    target = target if target.suffix else target.with_suffix(".png")
+    catalog.plot_family(family, str(target), highlight=highlight)
+    err_console.print(f"the graph of the {family} family is in {target.resolve()}", highlight=False)
 
 
 # ---------------------------------------------------------------- agents

@@ -64,6 +64,11 @@ class ConceptPath:
         return "\n".join(str(step) for step in self.steps)
 
 
+def _as_id(text: str) -> str:
+    """``Leaky ReLU`` and ``leaky-relu`` as the id would write them: ``leaky_relu``."""
+    return re.sub(r"[\s\-]+", "_", text.strip()).lower()
+
+
 class Catalog:
     """All concepts, by id. ``catalog["adam"]``, ``"adam" in catalog``, ``for c in catalog``."""
 
@@ -87,11 +92,25 @@ class Catalog:
             raise UnknownConceptError(self._unknown(cid)) from None
 
     def _unknown(self, cid: str) -> str:
-        by_alias = [c.id for c in self._concepts.values()
-                    if cid.lower().replace("_", " ") in (a.lower() for a in (*c.aliases, c.name))]
-        close = by_alias or difflib.get_close_matches(cid, list(self._concepts), n=3)
+        close = self._named(cid) or difflib.get_close_matches(_as_id(cid), list(self._concepts), n=3)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         return f"no concept {cid!r}{hint}"
+
+    def _named(self, text: str) -> list[str]:
+        """The ids of the concepts whose name or an alias is ``text`` (in any case)."""
+        words = _as_id(text).replace("_", " ")
+        return [c.id for c in self._concepts.values()
+                if words in (_as_id(a).replace("_", " ") for a in (*c.aliases, c.name))]
+
+    def find(self, text: str) -> Concept:
+        """The concept ``text`` names: its id in any case, with spaces or hyphens for the
+        underscores (``Adam``, ``Leaky ReLU``), or the name or an alias of exactly one concept;
+        else UnknownConceptError, which suggests the closest ids."""
+        if (cid := _as_id(text)) in self._concepts:
+            return self._concepts[cid]
+        if len(named := self._named(text)) == 1:
+            return self._concepts[named[0]]
+        raise UnknownConceptError(self._unknown(text))
 
     def get(self, cid: str) -> Concept | None:
         return self._concepts.get(cid)
