@@ -27,6 +27,13 @@ from tests.web.conftest import ServerThread, free_port
 from thirdroad.web import _api, _workers, create_app
 
 
+def run_async(coroutine: Any) -> Any:
+    """Run a coroutine to its end on a loop of its own thread (the browser tests leave one
+    running in this thread)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def met_and_drew(barrier: Any, rows: list[list[float]]) -> dict[str, Any]:
     """In a worker: wait until another call is in another worker too, then draw a matrix."""
     barrier.wait(timeout=60)  # one worker at a time would never get past this: BrokenBarrierError
@@ -42,7 +49,7 @@ def test_two_pictures_are_drawn_at_the_same_time() -> None:
             return await asyncio.gather(_workers.in_worker(met_and_drew, barrier, [[2.0, 1.0], [0.0, 1.0]]),
                                         _workers.in_worker(met_and_drew, barrier, [[0.0, 1.0], [1.0, 0.0]]))
 
-        first, second = asyncio.run(both())
+        first, second = run_async(both())
     assert first["kinds"] != second["kinds"] and "permutation" in second["kinds"]
     assert first["picture"].startswith("data:image/png;base64,")
 
@@ -82,10 +89,11 @@ def test_pictures_drawn_at_once_by_the_workers_are_the_library_s_pictures() -> N
         assert pixels(here["picture"]).shape[2] == 4
 
 
-def test_a_worker_s_error_is_the_api_s_error(base_url: str) -> None:
-    reply = httpx.post(base_url + "/api/agent", json={"matrix": [[1, 2], [3]]}, timeout=60)
-    assert reply.status_code == 422 and reply.json()["error"]["kind"] == "agent"
-    reply = httpx.post(base_url + "/api/agent", json={"activation": "softmaks"}, timeout=60)
+def test_a_worker_s_error_is_the_api_s_error() -> None:
+    with ServerThread(create_app(time_limit=300)) as url:
+        reply = httpx.post(url + "/api/agent", json={"matrix": [[1, 2], [3]]}, timeout=300)
+        assert reply.status_code == 422 and reply.json()["error"]["kind"] == "agent"
+        reply = httpx.post(url + "/api/agent", json={"activation": "softmaks"}, timeout=300)
     assert reply.status_code == 422 and "softmax" in reply.json()["error"]["message"] + str(reply.json())
 
 
@@ -103,15 +111,15 @@ def test_the_same_call_asked_at_once_is_drawn_once() -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_workers._Shared, "__init__", counted)
-        answers = asyncio.run(eight())
-        again = asyncio.run(_workers.in_worker(_api.matrix_agent, rows, True))  # remembered
+        answers = run_async(eight())
+        again = run_async(_workers.in_worker(_api.matrix_agent, rows, True))  # remembered
     assert submitted == [(rows, True)]
     assert all(a == answers[0] for a in answers) and again == answers[0] == _api.matrix_agent(rows, True)
 
 
 def test_a_worker_that_dies_is_replaced() -> None:
     body = {"matrix": [[3.0, 1.0], [1.0, 3.0]]}
-    with ServerThread(create_app()) as url, httpx.Client(base_url=url, timeout=120) as client:
+    with ServerThread(create_app(time_limit=300)) as url, httpx.Client(base_url=url, timeout=300) as client:
         assert client.post("/api/agent", json={"activation": "tanh"}).status_code == 200
         for pid in list(_workers.pool()._processes):  # type: ignore[attr-defined]
             os.kill(pid, signal.SIGKILL)
@@ -125,8 +133,8 @@ def test_the_workers_go_when_the_server_goes() -> None:
     """uvicorn ends on the signal it was sent (raised again after its own shutdown), so nothing
     at exit stops the pool: each worker watches the server's process and leaves with it."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "thirdroad.web:create_app", "--port",
-                               str(port), "--log-level", "warning", "--lifespan", "off"],
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "tests.web.test_web_load:patient_app",
+                               "--port", str(port), "--log-level", "warning", "--lifespan", "off"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -136,7 +144,7 @@ def test_the_workers_go_when_the_server_goes() -> None:
                     break
             time.sleep(0.1)
         with ThreadPoolExecutor(2) as pool:
-            replies = list(pool.map(lambda name: httpx.post(url + "/api/agent", json={"activation": name}, timeout=120),
+            replies = list(pool.map(lambda name: httpx.post(url + "/api/agent", json={"activation": name}, timeout=300),
                                     ["elu", "selu"]))
         assert [r.status_code for r in replies] == [200, 200]
         workers = [pid for pid in children(server.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
