@@ -36,7 +36,8 @@ def renderable(e: Explained) -> RenderableType:
             table.add_row(c.words if len(c.words) <= 48 else c.latex, f"{c.concept}: {c.says}", c.method)
         parts.append(table)
     for key, title, _ in LENSES:
-        parts.append(Text.assemble((f"{title}: ", "bold cyan"), e.lenses[key]))
+        if e.lenses.get(key):  # a lens with nothing to say gets no line (as on the page)
+            parts.append(Text.assemble((f"{title}: ", "bold cyan"), e.lenses[key]))
     fig = e.picture
     if fig is not None:
         parts.append(Text(picture_text(fig), style="cyan"))
