@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
+from thirdroad.reader import read
 from thirdroad.web import MAX_BODY
 
 
@@ -161,3 +163,13 @@ def test_host_name(header: str, name: str) -> None:
     from thirdroad.web._guard import host_name
 
     assert host_name(header) == name
+
+
+def test_a_one_line_document_longer_than_a_file_name_is_read(base_url: str) -> None:
+    """A pasted line of 256 to 1,023 characters was tried as a file name first, and the
+    system's 'file name too long' was a 500."""
+    line = "The loss is $L = " + " + ".join(f"x_{i}" for i in range(60)) + "$."
+    assert 256 < len(line) < 1024 and "\n" not in line
+    assert len(read(line, format="markdown", progress=False).formulas) == 1
+    reply = httpx.post(base_url + "/api/read", json={"text": line}, timeout=60)
+    assert reply.status_code == 200 and len(reply.json()["reading"]["formulas"]) == 1

@@ -97,11 +97,20 @@ class Reading:
                 f"{len(self.concepts)} concepts, {len(self.warnings)} warnings>")
 
 
+def _is_file(text: str) -> bool:
+    """Whether a file of this name exists; a line too long to be a file name is not one (the
+    system says so with an error: a one-line document of 300 characters raised it)."""
+    try:
+        return Path(text).is_file()
+    except OSError:
+        return False
+
+
 def _load(path_or_text: str | os.PathLike[str]) -> tuple[str, str, str]:
     """(text, source name, file suffix). A string is a path if such a file exists."""
     if isinstance(path_or_text, os.PathLike) or (
         isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 1024
-        and Path(path_or_text).is_file()
+        and _is_file(path_or_text)
     ):
         path = Path(path_or_text)
         size = path.stat().st_size
