@@ -415,6 +415,14 @@ def test_near_miss_checks_are_the_catalogs_kinds_and_each_has_its_concepts() -> 
          set()),
         (r"H_{out} = N - \delta N", set(), {"gradient_descent"}),
         (r"w_{k+1} = w_k - \eta g_k", {"gradient_descent"}, set()),
+        # plain arithmetic on numbers is a concept only where its names say so: a scale, not He's init
+        (r"\frac{1}{\sqrt{d}}", set(), {"kaiming_init", "xavier_init"}),
+        (r"\hat m_t = \frac{m_t}{1 - \beta_1^t}", {"bias_correction"}, set()),
+        # a derivative computed through others is about the rule, not about what a gradient is
+        (r"\frac{\partial C}{\partial X} = \frac{\partial C}{\partial Y} W^T", set(),
+         {"gradient", "partial_derivative"}),
+        (r"\frac{\partial L}{\partial w} = \frac{\partial L}{\partial y}\frac{\partial y}{\partial w}", {"chain_rule"},
+         {"partial_derivative", "gradient"}),
     ],
 )
 def test_a_concept_is_named_on_enough_evidence(text: str, named: set[str], not_named: set[str]) -> None:
@@ -461,6 +469,11 @@ def test_names_and_behaviour_are_evidence(text: str, context: str, concept: str,
 )
 def test_a_name_the_formula_contradicts_is_not_given(text: str, context: str, wrong: str) -> None:
     assert wrong not in {f.concept for f in recognize(text, context=context).found}
+
+
+@pytest.mark.parametrize("context", ["He initialization", "Weight Initialisation"])
+def test_the_words_around_arithmetic_name_it(context: str) -> None:
+    assert "kaiming_init" in {f.concept for f in recognize(r"\sqrt{\frac{2}{n}}", context=context).found}
 
 
 def test_every_reference_takes_values_drawn_for_its_declared_inputs() -> None:

@@ -27,6 +27,17 @@ def claims(formula: Formula, context: str = "") -> frozenset[str]:
     return frozenset(cid for first in {*words, ""} for cid, phrase in named.get(first, ()) if phrase in text)
 
 
+def families(formula: Formula, context: str = "") -> frozenset[str]:
+    """The families of the catalog the words name (``Weight Initialization``: initialisation),
+    spelt either way (-ise, -ize) and in the singular or plural."""
+    words = {_stem(w) for w in re.findall(r"[a-z][a-z0-9]*", (context + " " + formula.source).lower())}
+    return frozenset(f for f in {c.family for c in concepts_module.catalog()} if _stem(f.replace("_", "")) in words)
+
+
+def _stem(word: str) -> str:
+    return word.replace("z", "s").removesuffix("s")
+
+
 @lru_cache(maxsize=2)
 def _spoken_names(cat: Catalog) -> Mapping[str, tuple[tuple[str, str], ...]]:
     """Each concept's id, name and aliases as the words ``claims`` looks for (`` rms prop ``),
@@ -40,4 +51,4 @@ def _spoken_names(cat: Catalog) -> Mapping[str, tuple[tuple[str, str], ...]]:
     return {first: tuple(entries) for first, entries in table.items()}
 
 
-__all__ = ["claims"]
+__all__ = ["claims", "families"]

@@ -25,7 +25,7 @@ from typing import Any
 from thirdroad.concepts import Template
 from thirdroad.formula.ast import Derivative, Gradient, Node, Number, Product, Symbol
 from thirdroad.formula.reading import Formula
-from thirdroad.formula.templates import DISTINCT, CompiledTemplate, symbol_tree
+from thirdroad.formula.templates import DISTINCT, NUMBER_ROLES, CompiledTemplate, symbol_tree
 
 # Operations that are notation: writing them says nothing about what the formula is for
 # (\cdot is as often a plain times as a dot product). A transpose does: x^T y is a dot product.
@@ -123,7 +123,9 @@ def _acronym(node: Product, source: str) -> bool:
 
 
 def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
-    """How many holes hold a name spelt as the template spells it (``\\hat m`` for ``\\hat m_t``)."""
+    """How many holes hold a name spelt as the template spells it (``\\hat m`` for ``\\hat m_t``).
+    A bare letter that stands for any matrix (``W`` in ``W x``) names no role; marked, it does
+    (``W_q``, ``W^{(l)}``: one weight among several)."""
     score = 0
     for var in ct.template.variables:
         bound = bindings.get(var.name)
@@ -132,6 +134,8 @@ def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
         sym = symbol_tree(var.symbol)
         node = bound[0] if isinstance(bound, tuple) else bound
         if isinstance(sym, Symbol) and isinstance(node, Symbol) and sym.name == node.name and sym.accent == node.accent:
+            if any_matrix(sym) and any_matrix(node):
+                continue
             score += 1
         elif isinstance(sym, Node) and not isinstance(sym, Symbol) and sym == node:
             score += 1  # written exactly as the template writes it (dz/dy)
@@ -150,10 +154,26 @@ def plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozen
     return agreement(ct, bindings) > 0
 
 
+def any_matrix(sym: Symbol) -> bool:
+    """A bare capital that stands for any matrix (``W``, ``A``), no subscript or superscript."""
+    return sym.name in _ANY_MATRIX and not sym.sub and sym.sup is None and not sym.accent
+
+
 # Letters that stand for any matrix; a template written with L U or Q R means special factors
 # (triangular, orthogonal), so a product of two matrices is not an LU or QR decomposition.
 _ANY_MATRIX = frozenset("ABCMWX")
 
+
+_ARITHMETIC = frozenset({"sum", "product", "fraction", "power", "sqrt", "neg", "symbol", "number"})
+
+
+def arithmetic(ct: CompiledTemplate) -> bool:
+    """A template of numbers only (every value it takes is a number or a setting) and plain
+    arithmetic (sums, products, quotients, powers, roots): ``\\sqrt{2 / n_l}``, ``m / (1 - \\beta^t)``.
+    Any formula of that shape fits it, so only its names, the name it assigns or the words
+    around it can say it is that concept."""
+    roles = {r for v, r in ct.roles.items() if r not in ("index", "bound_index", "size")}
+    return bool(roles) and roles <= NUMBER_ROLES and ct.features <= _ARITHMETIC
 
 
 def misfits(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
@@ -241,6 +261,6 @@ def is_atom(bound: Any) -> bool:
 LOOSE_OPS = frozenset({"op:odot"})  # an entrywise product may be written as a plain one
 
 
-__all__ = ["GUESSED", "LOOSE_OPS", "NOTATION", "agreement", "assigns_output", "building_block", "enough",
-           "gated_by_names", "guessed_spans", "is_atom", "misfits", "notation_allows", "notation_decides", "plausible",
-           "statistics_are_names", "updates_its_parameter"]
+__all__ = ["GUESSED", "LOOSE_OPS", "NOTATION", "agreement", "any_matrix", "arithmetic", "assigns_output",
+           "building_block", "enough", "gated_by_names", "guessed_spans", "is_atom", "misfits", "notation_allows",
+           "notation_decides", "plausible", "statistics_are_names", "updates_its_parameter"]

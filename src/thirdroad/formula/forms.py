@@ -7,13 +7,18 @@
 - **Chains**: a product of two or more derivatives, each taken with respect to what the next
   one differentiates (``dz/dy \\cdot dy/dx``, ``\\partial c/\\partial z_g \\; \\partial z_g/\\partial z_f``,
   ``A'(B(x)) \\cdot B'(x)``), is the chain rule, however many links it has.
+- **Derivatives computed by a rule**: an equation whose left-hand side is a derivative and whose
+  right-hand side computes it through derivatives of other quantities (``dC/dX = dC/dY \\cdot W^T``,
+  ``C'(Z) = (\\hat y - y) R'(Z)``) is about the rule that relates them (chain rule,
+  backpropagation), not about what a derivative is: its left-hand side is not named a gradient.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
-from thirdroad.formula.ast import Apply, Derivative, Gradient, Node, Product, Symbol
+from thirdroad.formula.ast import Apply, Derivative, Gradient, Node, Number, Product, Relation, Symbol
 
 _CHAIN_OPS = ("", "cdot", "times")
 
@@ -29,6 +34,57 @@ def derivative_concept(node: Node) -> str | None:
     if _primed_call(node) is not None:
         return "derivative"
     return None
+
+
+def computed_by_rule(relation: Relation) -> bool:
+    """Whether an equation computes the derivative on its left-hand side through derivatives of
+    other quantities (see the module docstring)."""
+    lhs = relation.operands[0]
+    own = _parts(lhs)
+    if own is None:
+        return False
+    return any(_through_other(node, parent, own)
+               for side in relation.operands[1:] for node, parent in _with_parents(side, None))
+
+
+def _parts(node: Node) -> tuple[Node, Node | None] | None:
+    """(what a derivative differentiates, what it is taken with respect to), or None for a node
+    that is no derivative."""
+    if isinstance(node, Derivative):
+        return node.expr, node.wrt[0] if node.wrt else None
+    if isinstance(node, Gradient):
+        return node.expr, node.wrt
+    primed = _primed_call(node)
+    if primed is not None:
+        return Symbol(primed[0]), primed[1]
+    return None
+
+
+def _through_other(node: Node, parent: Node | None, own: tuple[Node, Node | None]) -> bool:
+    """A derivative with respect to another variable than the left-hand side's (``dC/dY`` for
+    ``dC/dX``), or of another quantity taken as one factor of a product (``R'(Z)`` in
+    ``(\\hat y - y) R'(Z)`` for ``C'(Z)``)."""
+    parts = _parts(node)
+    if parts is None:
+        return False
+    expr, wrt = parts
+    if wrt is not None and own[1] is not None and not _one_variable(wrt, own[1]):
+        return True
+    factors = parent.factors if isinstance(parent, Product) else ()
+    return not _same(expr, own[0]) and any(f is not node and not isinstance(f, Number) for f in factors)
+
+
+def _one_variable(a: Node, b: Node) -> bool:
+    """One variable or a component of it: ``\\phi_0`` and bold ``\\phi``; not ``z_{k+1}`` and ``z_k``."""
+    if isinstance(a, Symbol) and isinstance(b, Symbol):
+        return a.name == b.name and (a.sub == b.sub or not a.sub or not b.sub)
+    return _same(a, b)
+
+
+def _with_parents(node: Node, parent: Node | None) -> Iterator[tuple[Node, Node | None]]:
+    yield node, parent
+    for child in node.children():
+        yield from _with_parents(child, node)
 
 
 def _primed_call(node: Node) -> tuple[str, Node] | None:
@@ -78,4 +134,4 @@ def _same(a: Node, b: Node) -> bool:
     return core(a) == core(b)
 
 
-__all__ = ["derivative_concept", "is_chain"]
+__all__ = ["computed_by_rule", "derivative_concept", "is_chain"]

@@ -43,12 +43,13 @@ from thirdroad.formula.ast import (
     map_children,
     paths,
 )
-from thirdroad.formula.claims import claims
+from thirdroad.formula.claims import claims, families
 from thirdroad.formula.confirm import agree, atom_name, computable, confirm, numeric_search
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evidence import (
     LOOSE_OPS,
     agreement,
+    arithmetic,
     assigns_output,
     enough,
     gated_by_names,
@@ -61,7 +62,7 @@ from thirdroad.formula.evidence import (
     statistics_are_names,
     updates_its_parameter,
 )
-from thirdroad.formula.forms import derivative_concept, is_chain
+from thirdroad.formula.forms import computed_by_rule, derivative_concept, is_chain
 from thirdroad.formula.match import features, head, match, size
 from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
 from thirdroad.formula.normal_form import canon
@@ -120,6 +121,7 @@ class Recognition:
     canon_of: dict[str, Node] = field(default_factory=dict)  # path -> canonical node
     nodes: dict[str, Node] = field(default_factory=dict)  # path -> node
     claims: frozenset[str] = frozenset()  # concepts the words around the formula name
+    families: frozenset[str] = frozenset()  # families of concepts the words name (initialisation)
     weak: list[Found] = field(default_factory=list)  # matches too weak to name (evidence.enough)
     contradicted: list[tuple[str, str]] = field(default_factory=list)  # (path, concept) a name gives, the numbers deny
 
@@ -211,7 +213,8 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
     if isinstance(formula, str):
         formula = parse(formula)
     lib = library()
-    result = Recognition(formula, main_path=_main_path(formula.root), claims=claims(formula, context))
+    result = Recognition(formula, main_path=_main_path(formula.root), claims=claims(formula, context),
+                         families=families(formula, context))
     guesses, whole = guessed_spans(formula), _whole_paths(formula.root) | {result.main_path}
     names = _names_written(formula.root, whole)
     memo: dict[int, Node] = {}
@@ -239,10 +242,17 @@ def _by_form(result: Recognition, whole: frozenset[str]) -> None:
     stands; a derivative written as a whole side of the formula is the derivative its notation
     says (``\\nabla f``, ``tanh'(z)``)."""
     cat = concepts_module.catalog()
+    # df/dx = df/dg dg/dx is about the chain rule, not about the derivative it computes
+    by_rule = {f"{path}.0" for path, node in result.nodes.items()
+               if isinstance(node, Relation) and computed_by_rule(node)}
+    # (a Jacobian stays: that an array's derivative by an array is a matrix is worth saying)
+    result.found = [f for f in result.found if not (f.path in by_rule and f.concept in _SCALAR_DERIVATIVES)]
     for path, node in result.nodes.items():
         there = {f.concept for f in result.found if f.path == path}
         named = ["chain_rule"] if is_chain(node) else []
         concept = derivative_concept(node) if path in whole else None
+        if path in by_rule and concept in _SCALAR_DERIVATIVES:
+            concept = None
         if concept is not None and not there & _DERIVATIVES:
             named.append(concept)
         if "chain_rule" in named:  # a chain written with dots is no dot product of derivatives
@@ -255,6 +265,7 @@ def _by_form(result: Recognition, whole: frozenset[str]) -> None:
 
 
 _DERIVATIVES = frozenset({"derivative", "partial_derivative", "gradient", "jacobian", "hessian"})
+_SCALAR_DERIVATIVES = frozenset({"derivative", "partial_derivative", "gradient"})
 
 
 def _names_written(root: Node, whole: frozenset[str]) -> dict[str, frozenset[str]]:
@@ -337,6 +348,11 @@ def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, resu
     for f in hits:
         if not notation_allows(f.concept, node):
             continue
+        ct = compiled(f.template)
+        if ct is not None and arithmetic(ct) and not (agreement(ct, f.bindings) or assigns_output(f.template, target)
+                                                      or f.concept in result.claims or _family_said(f.concept, result)):
+            result.weak.append(f)  # 1/√d is a scale, not He initialisation, until its names or words say so
+            continue
         if f.method == "structural":
             ct = _template_of(f)
             if not (updates_its_parameter(ct, f.bindings, target)
@@ -346,6 +362,10 @@ def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, resu
                 continue
         named.append(f)
     return named
+
+
+def _family_said(concept: str, result: Recognition) -> bool:
+    return concepts_module.catalog()[concept].family in result.families
 
 
 def _parts_of_sum(path: str, node: Node, cnode: Sum, lib: Library, seed: int) -> list[Found]:
