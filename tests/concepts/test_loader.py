@@ -152,6 +152,23 @@ def test_family_must_match_file_name(tmp_path: Path) -> None:
         load(tmp_path)
 
 
+def test_a_family_file_may_be_continued(tmp_path: Path) -> None:
+    write(tmp_path)
+    more = tmp_path / "toys.more.toml"
+    more.write_text(GOOD.format(family="toys", id="other_thing", builds_on='[{ id = "thing", how = "it wraps it" }]',
+                                latex=r"\frac{1}{1 + e^{-x}}", role="vector", reference="sigmoid")
+                    .replace('title = "A family"\n', ""), encoding="utf-8")
+    cat = load(tmp_path)
+    assert [c.id for c in cat.family("toys")] == ["thing", "other_thing"]  # the family's own file first
+    assert cat.titles["toys"] == "A family"
+    (tmp_path / "toys.toml").unlink()
+    with pytest.raises(CatalogError, match=r"toys\.more\.toml: continues family 'toys', which has no file toys\.toml"):
+        load(tmp_path)
+    more.rename(tmp_path / "games.more.toml")
+    with pytest.raises(CatalogError, match=r"family 'toys' does not match the file name 'games\.more'"):
+        load(tmp_path)
+
+
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "broken.toml").write_text('family = "broken\n', encoding="utf-8")
     with pytest.raises(CatalogError, match=r"broken\.toml: not valid TOML"):

@@ -1,8 +1,10 @@
 """Read the catalog's TOML files and check them, so that a mistake in the data fails loudly.
 
-One file per family, in ``concepts/data/``. The schema (every key not listed is rejected)::
+One file per family, in ``concepts/data/``, which ``<family>.<part>.toml`` files may continue
+(read after the family's own file; their title is optional). The schema (every key not listed
+is rejected)::
 
-    family = "optimizers"                  # must match the file name
+    family = "optimizers"                  # must match the file name (before its first dot)
     title = "Optimizers and schedules"     # shown in lists and plots
     description = "..."                    # optional
 
@@ -466,9 +468,9 @@ def load_file(path: Path) -> tuple[str, str, list[Concept]]:
         raise check.fail(f"not valid TOML: {exc}") from exc
     check.keys(data, FILE_KEYS, "the file header")
     family = check.text(data, "family")
-    if family != path.stem:
+    if family != path.stem.split(".")[0]:
         raise check.fail(f"family {family!r} does not match the file name {path.stem!r}")
-    title = check.text(data, "title")
+    title = check.text(data, "title", required=path.stem == family)
     raw_concepts = data.get("concept", [])
     if not isinstance(raw_concepts, list) or not raw_concepts:
         raise check.fail("defines no [[concept]]")
@@ -509,12 +511,15 @@ def load_dir(directory: Path = DATA_DIR) -> tuple[dict[str, Concept], dict[str, 
     """All concepts by id (in file order) and family titles, fully validated."""
     concepts: dict[str, Concept] = {}
     titles: dict[str, str] = {}
-    files = sorted(directory.glob("*.toml"))
+    # a family's own file first, then the files that continue it
+    files = sorted(directory.glob("*.toml"), key=lambda p: (p.stem.split(".")[0], "." in p.stem, p.name))
     if not files:
         raise CatalogError(f"{directory}: no concept files (*.toml)")
     for path in files:
         family, title, found = load_file(path)
-        titles[family] = title
+        if family not in titles and "." in path.stem:
+            raise CatalogError(f"{path.name}: continues family {family!r}, which has no file {family}.toml")
+        titles.setdefault(family, title)
         for concept in found:
             if concept.id in concepts:
                 raise CatalogError(f"{path.name}, concept {concept.id!r}: id already defined in "
