@@ -435,5 +435,6 @@ def _reader_table() -> dict[str, Reader]:
 
 
 _READERS = _reader_table()
+COMMAND_READERS = frozenset(_READERS)  # the commands that are more than one plain token
 
-__all__ = ["braced_name", "read_command", "suggest_command"]
+__all__ = ["COMMAND_READERS", "braced_name", "read_command", "suggest_command"]

@@ -33,6 +33,7 @@ from thirdroad.formula.rules import Rule
 from thirdroad.formula.tables import (
     DASHES,
     GREEK_SET,
+    KNOWN_COMMANDS,
     LATEX_FUNCTIONS,
     PRODUCT_OPS,
     RELATIONS,
@@ -44,13 +45,14 @@ from thirdroad.formula.tables import (
     WORD_FUNCTIONS,
     WORD_NAMES,
 )
-from thirdroad.formula.tex_commands import read_command
+from thirdroad.formula.tex_commands import COMMAND_READERS, read_command
 
 MAX_LENGTH = 20_000
 
 
 _ESCAPED_UNDERSCORE_WORD = re.compile(r"(?:\\_[A-Za-z]+)+")
 _ASCII_NAME = re.compile(r"([A-Za-z]+?)([0-9]+)$")
+_PLAIN_OPS = frozenset("*/=<>,;!'|()[]}^_&:")  # operators that are always themselves
 _OP_ALIASES = {"**": "^", "<-": "leftarrow", "<=": "le", ">=": "ge", "!=": "ne", "->": "to", "==": "eq"}
 
 
@@ -89,11 +91,21 @@ def _scan(lx: Lexer, pos: int, stop: int) -> None:
         if kind == "num":
             out.append(Token("num", value, start, end))
         elif kind == "letters":
-            pos = _word(lx, value, start, end)
+            if len(value) == 1 and not lx.plain and lx.notation != "ascii" and text[end : end + 2] != "\\_":
+                out.append(Token("letter", value, start, end))  # the common case: one LaTeX letter
+            else:
+                pos = _word(lx, value, start, end)
         elif kind == "op":
-            pos = _operator(lx, value, start, end)
+            if value in _PLAIN_OPS:
+                out.append(Token("op", value, start, end))
+            else:
+                pos = _operator(lx, value, start, end)
         elif kind == "cmd":
-            pos = read_command(lx, value[1:], start, end)
+            name = value[1:]
+            if name in KNOWN_COMMANDS and name not in COMMAND_READERS:
+                out.append(Token("cmd", name, start, end))  # the common case: a plain command
+            else:
+                pos = read_command(lx, name, start, end)
         else:
             pos = _character(lx, value, start, stop)
 
@@ -130,7 +142,8 @@ def _operator(lx: Lexer, value: str, start: int, end: int) -> int:
             lx.add("op", "=", start, end)  # x == y in code is the equation x = y
         else:
             lx.add("op" if alias == "^" else "cmd", alias, start, end)
-    elif value == "{" and (braced_op := _BRACED_OPERATOR.match(lx.text, start)):
+    elif value == "{" and lx.text.startswith("\\", skip_ws(lx.text, end)) and (
+            braced_op := _BRACED_OPERATOR.match(lx.text, start)):
         lx.scan(end, braced_op.end() - 1)  # {\int}_Z is \int_Z: braces around an operator alone
         return braced_op.end()
     elif value == "{" and _empty_group(lx, end):
@@ -216,6 +229,8 @@ def _full_stop(lx: Lexer, start: int, stop: int) -> int | None:
 
 def _empty_group(lx: Lexer, end: int) -> bool:
     """``{}`` where nothing needs an argument: not after ^, _ or a command."""
+    if lx.text[end : end + 1] != "}" and not lx.text[end : end + 1].isspace():
+        return False  # the common case, decided without skipping spaces
     if lx.text[skip_ws(lx.text, end) : skip_ws(lx.text, end) + 1] != "}":
         return False
     before = lx.out[-1] if lx.out else None

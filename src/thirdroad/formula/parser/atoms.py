@@ -94,26 +94,8 @@ class Atoms(Cursor):
             if tok.kind != "op":
                 break
             v = tok.value
-            if v == "^":
-                self.advance()
-                if lost_subscript(self.text, tok):
-                    self.decide(PLAIN_DIGITS, cover(node, tok),
-                                "a lost square (σ² is the variance)", "the digits as a subscript")
-                node = self.superscript(node, tok)
-            elif v == "_":
-                bracketed = self.previous().value == ")"  # (y_i)_j: an entry of what the bracket holds
-                self.advance()
-                if tok.start == tok.end and self.notation == "ascii":
-                    self.decide(ASCII_DIGITS, cover(node, tok),
-                                "the digits as a subscript", "a name ending in digits")
-                elif lost_subscript(self.text, tok):
-                    self.decide(PLAIN_DIGITS, cover(node, tok),
-                                "the digits as a subscript", "the name times the number")
-                sub = self.plain_subscript(tok) or self.parse_script(script=True)
-                if bracketed and isinstance(node, Symbol) and node.sub:
-                    node = Apply(Symbol("index"), (node, *index_items(sub)), span=cover(node, self.previous()))
-                else:
-                    node = self.subscript(node, sub, tok)
+            if v in ("^", "_"):
+                node = self._script_after(node, tok)
             elif v == "'":
                 self.advance()
                 node = self._prime(node, tok)
@@ -131,6 +113,35 @@ class Atoms(Cursor):
                 node = self.application(node)
             else:
                 break
+        return node
+
+    def _script_after(self, node: Node, tok: Token) -> Node:
+        """``node^…`` or ``node_…`` (``tok`` is the ``^`` or ``_``, not yet read)."""
+        bracketed = self.toks[self.i - 1].value == ")"  # (y_i)_j: an entry of what the bracket holds
+        self.advance()
+        if tok.value == "^":
+            if lost_subscript(self.text, tok):
+                self.decide(PLAIN_DIGITS, cover(node, tok),
+                            "a lost square (σ² is the variance)", "the digits as a subscript")
+            return self.superscript(node, tok)
+        if tok.start == tok.end and self.notation == "ascii":
+            self.decide(ASCII_DIGITS, cover(node, tok), "the digits as a subscript", "a name ending in digits")
+        elif lost_subscript(self.text, tok):
+            self.decide(PLAIN_DIGITS, cover(node, tok), "the digits as a subscript", "the name times the number")
+        plain = self.plain_subscript(tok) if self.notation in ("unicode", "ascii") else None
+        sub = plain or self.parse_script(script=True)
+        if bracketed and isinstance(node, Symbol) and node.sub:
+            return Apply(Symbol("index"), (node, *index_items(sub)), span=cover(node, self.previous()))
+        return self.subscript(node, sub, tok)
+
+    def _digits_of_name(self, name: Symbol) -> Node:
+        """The digits the tokenizer cut from a plain-text name (x1, beta2, W1: its zero-width
+        script) belong to the name wherever it stands, also as a script: z**x1 is z^(x₁)."""
+        node: Node = name
+        tok = self.peek()
+        while is_op(tok, "^", "_") and lost_subscript(self.text, tok) and tok.start == node.span[1]:
+            node = self._script_after(node, tok)
+            tok = self.peek()
         return node
 
     def _entry(self, base: Symbol) -> Node:
@@ -195,16 +206,16 @@ class Atoms(Cursor):
             return self._script_number(tok)
         if tok.kind in ("letter", "word"):
             self.advance()
-            return Symbol(tok.value, tok.font if tok.kind == "letter" else "",
-                          span=(tok.start, tok.end))
+            return self._digits_of_name(Symbol(tok.value, tok.font if tok.kind == "letter" else "",
+                                               span=(tok.start, tok.end)))
         if tok.kind == "cmd" and tok.value in ("star", "ast") and script:
             self.advance()
             return Symbol("star", span=(tok.start, tok.end))  # f^\star: a label
         if tok.kind == "cmd" and (tok.value in GREEK_SET or tok.value in SYMBOL_COMMANDS
                                   or (tok.value == "top" and script)):
             self.advance()
-            return Symbol(SYMBOL_COMMANDS.get(tok.value, tok.value), tok.font,
-                          span=(tok.start, tok.end))
+            return self._digits_of_name(Symbol(SYMBOL_COMMANDS.get(tok.value, tok.value), tok.font,
+                                               span=(tok.start, tok.end)))
         if tok.kind == "eof" or self.line_end(tok):
             raise self.error("a superscript, subscript or argument is missing", tok,
                              "write x^{2}, x_{i} or \\frac{a}{b}")

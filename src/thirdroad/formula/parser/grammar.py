@@ -87,7 +87,7 @@ class Grammar(Cursor):
         return at_end or needs_left
 
     def _parse_whole(self) -> Node:
-        if any(is_op(t, "&") for t in self.toks) and not any(t.kind == "begin" for t in self.toks):
+        if "&" in self.text and any(is_op(t, "&") for t in self.toks) and not any(t.kind == "begin" for t in self.toks):
             self.align = 1  # rows aligned with & whose environment the copy left out
         items = self.parse_lines(top=True)
         tok = self.peek()
@@ -189,8 +189,8 @@ class Grammar(Cursor):
 
     def parse_relation(self) -> Node:
         first = self.peek()
-        if first.kind != "delim" and self.relation_name(first) not in (None, "leftarrow", "assign") and (
-                self.groups or self.paren or self.align or self.cells):
+        if (self.groups or self.paren or self.align or self.cells) and first.kind != "delim" and self.relation_name(
+                first) not in (None, "leftarrow", "assign"):
             # y_{<t}: "less than t"; a derivation's row &= ...: its left side is the row before
             left: Node = Text("", span=(first.start, first.start))
         else:

@@ -81,6 +81,8 @@ DIVERGENCE_BAR = Rule(
 )
 
 _DOTS = ("dots", "ldots", "cdots")
+_OPENERS = frozenset({"(", "[", "{", "\\{"})
+_CLOSING = frozenset({")", "]", "}", "\\}"})
 _ADJACENT = re.compile(r"\}*(?:\\(?:left|[bB]igg?l?))?")  # nothing but braces or a size between
 _RUN_KINDS = ("letter", "word", "num")
 
@@ -282,17 +284,21 @@ class Guesses(Cursor):
         if self._shapes is None:
             self._shapes = {}
             stack: list[list[int]] = []
-            for k, tok in enumerate(self.toks):
-                if is_op(tok, "(", "[", "{", "\\{"):
+            for k, (kind, value, _, _, font) in enumerate(self.toks):
+                if kind == "delim":
+                    if stack and not font:
+                        stack[-1][2] += 1
+                elif kind != "op":
+                    continue
+                elif value in _OPENERS:
                     stack.append([k, 0, 0, 0])
-                elif is_op(tok, ")", "]", "}", "\\}") and stack:
-                    k0, seps, bars, singles = stack.pop()
-                    self._shapes[k0] = (seps, bars, k, singles)
-                elif stack and is_op(tok, ",", ";"):
+                elif value in _CLOSING:
+                    if stack:
+                        k0, seps, bars, singles = stack.pop()
+                        self._shapes[k0] = (seps, bars, k, singles)
+                elif stack and value in (",", ";"):
                     stack[-1][1] += 1
-                elif stack and tok.kind == "delim" and not tok.font:
-                    stack[-1][2] += 1
-                elif stack and is_op(tok, "|") and not tok.font:
+                elif stack and value == "|" and not font:
                     stack[-1][3] += 1
         return self._shapes.get(j, (0, 0, 0, 0))
 

@@ -13,6 +13,8 @@ Read in this order (``superscript``), each reading a named method:
    - ``x^\\prime``: a prime,
    - ``θ^*``, ``W^Q``, ``x^{\\mathrm{max}}``: a label exponent (rule superscript-label),
    - anything else: a power.
+
+A power written ``**`` (Python's operator, as in ``x**lr`` or ``A**-1``) is always a power.
 """
 
 from __future__ import annotations
@@ -117,7 +119,8 @@ class Scripts(Cursor):
         primed = self._primes_as_superscript(base)
         if primed is not None:
             return primed
-        labelled = self._label_before_exponent(base)
+        code_power = tok.end - tok.start == 2  # x**y: Python's power operator raises, never labels
+        labelled = None if code_power else self._label_before_exponent(base)
         if labelled is not None:
             return labelled
         exp = self._exponent(tok)
@@ -129,6 +132,8 @@ class Scripts(Cursor):
             p = self.parse_script()
             base = Norm(base.arg, p, span=cover(base, p))
         span = cover(base, self.previous())
+        if code_power:
+            return Power(base, exp, span=span)
         for reading in (self._transpose, self._inverse, self._part, self._prime_mark,
                         self._label_exponent):
             node = reading(base, exp, span)
