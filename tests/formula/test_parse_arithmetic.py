@@ -2,11 +2,12 @@
 
 Random expressions over ``+ - * / **``, brackets, unary minus, names and numbers are written out
 with only the brackets Python's grammar needs (so ``2**-1``, ``a**-b**c``, ``-x**2`` and ``a--b``
-occur) and, at random, redundant ones and spaces; the text is read by thirdroad and evaluated by
-``thirdroad.formula.evaluate``. The value Python's grammar gives is computed here from
-``ast.parse`` of the same text, by a small walk over its tree (the product never evaluates text;
-neither does this test). Names are single letters, words (``lr``, ``theta``) and names with
-digits (``x1``, ``beta2``, read as x₁ and β₂).
+occur) and, at random, redundant ones and spaces; the text is read by thirdroad, evaluated by
+``thirdroad.formula.evaluate`` and run as the code ``thirdroad.formula.compile`` writes (both must
+give Python's value; a FormulaError fails the test too, so no reading is left out). The value
+Python's grammar gives is computed here from ``ast.parse`` of the same text, by a small walk over
+its tree (the product never evaluates text; neither does this test). Names are single letters,
+words (``lr``, ``theta``) and names with digits (``x1``, ``beta2``, read as x₁ and β₂).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from thirdroad.formula import evaluate, parse
+from thirdroad.formula import compile, evaluate, parse
 
 NAMES = ("a", "b", "c", "u", "v", "w", "x", "y", "z", "lr", "theta", "x1", "beta2")  # not e, d, E or T
 EXAMPLES = 1000
@@ -111,11 +112,13 @@ def _input_name(name: str) -> str:
     return re.sub(r"^([a-z]+?)([0-9]+)$", r"\1_\2", name)
 
 
-def _thirdroad(text: str, env: dict[str, float]) -> float:
+def _thirdroad(text: str, env: dict[str, float]) -> tuple[float, float]:
+    """The value thirdroad's evaluator gives, and the value of the code it compiles."""
     formula = parse(text, notation="ascii")
     used = {_input_name(n): v for n, v in env.items() if re.search(rf"\b{n}\b", text)}
-    result: Any = evaluate(formula, **used)
-    return float(result)
+    evaluated: Any = evaluate(formula, **used)
+    compiled: Any = compile(formula)(**used)
+    return float(evaluated), float(compiled)
 
 
 @settings(max_examples=EXAMPLES)
@@ -127,8 +130,8 @@ def test_ascii_arithmetic_has_pythons_precedence(tree: ast.expr, rnd: random.Ran
     env = dict(zip(NAMES, values, strict=True))
     expected = _python(text, env)
     assume(expected is not None)
-    got = _thirdroad(text, env)
-    assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), (text, got, expected)
+    for got in _thirdroad(text, env):
+        assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), (text, got, expected)
 
 
 def test_the_writer_leaves_out_the_brackets_python_does_not_need() -> None:
