@@ -7,20 +7,36 @@ one clear message and exit with status 2, never as a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# rich is imported by the commands that draw with it (``thirdroad explain`` prints plain text and
+# starts faster without it): ``console`` and ``err_console`` are made on first use.
+def __getattr__(name: str) -> Any:
+    if name not in ("console", "err_console"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rich.console import Console
+
+    made = globals()[name] = Console(stderr=name == "err_console")
+    return made
+
+
+def _console(name: str = "console") -> Console:
+    """``console`` (or ``err_console``), looked up on the module so that a test may replace it."""
+    out: Console = getattr(sys.modules[__name__], name)
+    return out
 
 
 def friendly_errors(fn: F) -> F:
@@ -28,15 +44,14 @@ def friendly_errors(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from rich.markup import escape
-
-        from thirdroad.nn import EngineError
-
         try:
             return fn(*args, **kwargs)
-        except (EngineError, ValueError, FileNotFoundError, IsADirectoryError) as err:
-            # FormulaError is a ValueError; its text carries the caret and the hint
-            err_console.print(f"[bold red]error:[/] {escape(str(err))}")
+        except (ValueError, FileNotFoundError, IsADirectoryError) as err:
+            # FormulaError and the engine's EngineError are ValueErrors; the text carries the
+            # caret and the hint
+            from rich.markup import escape
+
+            _console("err_console").print(f"[bold red]error:[/] {escape(str(err))}")
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
@@ -57,11 +72,13 @@ def demo(path: str | None, output: str) -> None:
     formula, flag the near-miss, and write a companion page."""
     from thirdroad.reader import EXAMPLE
 
-    demo_command(path or EXAMPLE, output=output, console=console)
+    demo_command(path or EXAMPLE, output=output, console=_console())
 
 
 def demo_command(path: str | Path, output: str = "companion.html", console: Console | None = None) -> None:
     """``make demo``: read the example post, print the summary table, write the companion page."""
+    from rich.console import Console
+
     from thirdroad.reader import read as read_document
 
     out = console or Console()
@@ -84,7 +101,16 @@ def demo_command(path: str | Path, output: str = "companion.html", console: Cons
 @friendly_errors
 def explain(text: str, as_json: bool, code: bool, fade: tuple[str, ...], plot_path: str | None) -> None:
     """Explain a formula written in LaTeX, Unicode, ASCII or a mangled copy."""
+    _one_blas_thread()
     click.echo(explain_command(text, as_json=as_json, code=code, fade=fade, plot=plot_path))
+
+
+def _one_blas_thread() -> None:
+    """A command that computes on a few tiny arrays needs no BLAS worker threads, and starting
+    them is a good part of NumPy's import (40-60 ms of CPU on two cores): ask for one, unless
+    the user says otherwise or NumPy is loaded already (then it would change nothing)."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def explain_command(text: str, *, as_json: bool = False, code: bool = False, fade: tuple[str, ...] = (),
@@ -134,7 +160,7 @@ def read(path: str, output: str | None, as_json: bool) -> None:
     """Read a whole post or paper (Markdown, LaTeX, HTML or plain text) and explain its math."""
     from thirdroad.reader import read_command
 
-    click.echo(read_command(path, output=output, as_json=as_json, console=err_console))
+    click.echo(read_command(path, output=output, as_json=as_json, console=_console("err_console")))
 
 
 @main.command()
@@ -159,6 +185,7 @@ def nn_group() -> None:
 def nn_rules() -> None:
     """Print the table of derivative rules: the chain rule, one primitive a row."""
     from rich.markup import escape
+    from rich.table import Table
 
     from thirdroad.nn import rules
 
@@ -169,8 +196,8 @@ def nn_rules() -> None:
     for name, math, note in rules.rule_rows():
         # the rules hold brackets ([x > 0]·dx) that rich would read as markup and drop
         table.add_row(escape(name), escape(math), escape(note))
-    console.print(table)
-    console.print(
+    _console().print(table)
+    _console().print(
         "Everything else (softmax, layer norm, attention, the losses) is built from these rows; "
         "the tape applies them backwards, from the loss to every variable."
     )
@@ -195,7 +222,7 @@ def nn_describe(optimizer: str) -> None:
     from thirdroad.nn import optim
 
     maker, options = NAMED_OPTIMIZERS[optimizer.lower()]
-    console.print(escape(getattr(optim, maker)(**options).describe()))
+    _console().print(escape(getattr(optim, maker)(**options).describe()))
 
 
 # ---------------------------------------------------------------- concepts
@@ -220,7 +247,7 @@ def concepts(concept_id: str | None, family_name: str | None, plot_path: str | N
             chosen = catalog.family(family_name) if family_name else list(catalog.catalog())
             click.echo(json.dumps([c.to_dict() for c in chosen], indent=2, ensure_ascii=False))
         else:
-            console.print(catalog.list_rich(family_name))
+            _console().print(catalog.list_rich(family_name))
         if plot_path and family_name:
             _plot_family(family_name, None, plot_path)
         return
@@ -231,7 +258,7 @@ def concepts(concept_id: str | None, family_name: str | None, plot_path: str | N
     if as_json:
         click.echo(json.dumps(concept.to_dict(), indent=2, ensure_ascii=False))
     else:
-        console.print(catalog.card_rich(concept.id))
+        _console().print(catalog.card_rich(concept.id))
     if plot_path:
         _plot_family(concept.family, concept.id, plot_path)
 
@@ -245,7 +272,7 @@ def _plot_family(family: str, highlight: str | None, plot_path: str) -> None:
     target = Path(plot_path)
     target = target if target.suffix else target.with_suffix(".png")
     catalog.plot_family(family, str(target), highlight=highlight)
-    err_console.print(f"the graph of the {family} family is in {target.resolve()}", highlight=False)
+    _console("err_console").print(f"the graph of the {family} family is in {target.resolve()}", highlight=False)
 
 
 # ---------------------------------------------------------------- agents
@@ -308,7 +335,7 @@ def train_mlp(epochs: int, seed: int) -> None:
     """An MLP on scikit-learn's bundled 8x8 digits."""
     from thirdroad.nn import digits
 
-    digits.main(epochs=epochs, seed=seed, progress=console.is_terminal)
+    digits.main(epochs=epochs, seed=seed, progress=_console().is_terminal)
 
 
 @train.command(name="attention")
@@ -323,12 +350,12 @@ def train_attention(epochs: int, out_dir: str, seed: int, time_limit: float) -> 
 
     from thirdroad.nn.seq2seq import train_attention as run
 
-    result = run(epochs=epochs, out_dir=out_dir, seed=seed, time_limit=time_limit, progress=console.is_terminal)
-    console.print(f"exact match on held-out dates: {result.accuracy:.2%} after {result.seconds:.0f} s")
+    result = run(epochs=epochs, out_dir=out_dir, seed=seed, time_limit=time_limit, progress=_console().is_terminal)
+    _console().print(f"exact match on held-out dates: {result.accuracy:.2%} after {result.seconds:.0f} s")
     for source, truth, prediction in result.examples[:5]:
         mark = "[green]ok[/]" if truth == prediction else "[red]wrong[/]"
-        console.print(f"  {escape(f'{source!r:32}')} -> {escape(prediction)}  {mark}")
-    console.print(escape(f"checkpoint: {result.checkpoint}\nattention heatmap: {result.heatmap}"))
+        _console().print(f"  {escape(f'{source!r:32}')} -> {escape(prediction)}  {mark}")
+    _console().print(escape(f"checkpoint: {result.checkpoint}\nattention heatmap: {result.heatmap}"))
 
 
 @train.command(name="rbm")
@@ -347,9 +374,9 @@ def train_rbm(epochs: int, n_hidden: int, k: int, persistent: bool, out_dir: str
 
     result = run(
         epochs=epochs, out_dir=out_dir, n_hidden=n_hidden, k=k, persistent=persistent, seed=seed,
-        progress=console.is_terminal,
+        progress=_console().is_terminal,
     )  # fmt: skip
-    console.print(
+    _console().print(
         f"held-out pseudo-log-likelihood per digit: {result.heldout_pl_before:.2f} before training, "
         f"{result.heldout_pl_after:.2f} after (higher is better)"
     )
@@ -359,7 +386,7 @@ def train_rbm(epochs: int, n_hidden: int, k: int, persistent: bool, out_dir: str
         ("samples", result.samples_png),
         ("learning curves", result.curves_png),
     ):
-        console.print(escape(f"{label}: {path}"))
+        _console().print(escape(f"{label}: {path}"))
 
 
 if __name__ == "__main__":  # pragma: no cover

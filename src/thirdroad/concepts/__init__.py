@@ -22,6 +22,7 @@ import sys
 import types
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from thirdroad.concepts._catalog import Catalog, ConceptPath, NoPathError, UnknownConceptError
@@ -38,6 +39,7 @@ from thirdroad.concepts._model import (
     Variable,
 )
 from thirdroad.concepts._typical import TypicalValues, typical_values
+from thirdroad.disk_cache import cached, digest
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -76,8 +78,9 @@ __all__ = [
 
 @cache
 def catalog() -> Catalog:
-    """The catalog, loaded and validated on first call."""
-    return Catalog.load()
+    """The catalog, loaded and validated on first call (and kept on disk between runs, under a
+    digest of this package's code and data: see ``thirdroad.disk_cache``)."""
+    return cached("catalog", digest(Path(__file__).parent), Catalog.load)
 
 
 def get(cid: str) -> Concept:

@@ -24,9 +24,7 @@ from thirdroad.formula.blocks.flow import Assign, Branch, Program, Stmt, pretty,
 from thirdroad.formula.blocks.layers import LayerMatch, read_layer
 from thirdroad.formula.blocks.optimizers import default_config, match_optimizer
 from thirdroad.formula.blocks.patterns import Link, OptimizerMatch, Value
-from thirdroad.formula.blocks.segment import segment
 from thirdroad.formula.blocks.words import FORMS, LABELS, PLURAL, ROLE_WORDS, STEP
-from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.reading import Formula
 from thirdroad.formula.unicode import to_unicode
 
@@ -262,23 +260,6 @@ def register_layer_checker(check: Callable[[BlockReading], str]) -> None:
     _CHECKER = check
 
 
-def block_of(text: str) -> BlockReading | None:
-    """The reading of ``text`` when it is a block (two or more update lines, or an algorithm
-    box), else ``None``; never raises for text that is no block."""
-    try:
-        seg = segment(text)
-    except FormulaError:
-        return None
-    assigns = [line for line in seg.lines if line.kind == "assign"]
-    if len(assigns) < 2 and not (seg.box and assigns):
-        return None
-    try:
-        reading = read_block(text)
-    except FormulaError:
-        return None
-    return reading if reading.program.body else None
-
-
 def read_block(text: str) -> BlockReading:
     """Read ``text`` as a block; raises :class:`~thirdroad.formula.FormulaError` only when
     no line of it can be read."""
@@ -498,6 +479,6 @@ _SWITCHED = {"centered": "centred: the square of the gradients' own moving avera
              "amsgrad": "AMSGrad: divide by the largest second moment so far", "nesterov": "Nesterov's look-ahead"}
 
 
-__all__ = ["BlockReading", "Hyper", "LineRole", "block_of", "read_block", "register_layer_checker",
+__all__ = ["BlockReading", "Hyper", "LineRole", "read_block", "register_layer_checker",
            "register_optimizer_builder"]
 

@@ -21,9 +21,11 @@ companion page and the web app use too).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from thirdroad import concepts
 from thirdroad.formula.ast import Symbol
-from thirdroad.formula.blocks import BlockReading, block_of
+from thirdroad.formula.blocks import block_of
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.explanation.chunks import chunks as find_chunks
 from thirdroad.formula.explanation.fade import NothingToFade
@@ -36,6 +38,9 @@ from thirdroad.formula.explanation.worked_examples import Example, action_lens, 
 from thirdroad.formula.nearmiss import Note, near_misses
 from thirdroad.formula.reading import Formula, parse
 from thirdroad.formula.recognize import recognize
+
+if TYPE_CHECKING:
+    from thirdroad.formula.blocks import BlockReading
 
 
 def read_formula(text: str) -> Formula:
