@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 import thirdroad.concepts as concepts_module
 from thirdroad.formula.compile import compile as compile_formula
 from thirdroad.formula.explanation.fade import NothingToFade, faded
-from thirdroad.formula.explanation.html import explanation_html
 from thirdroad.formula.explanation.model import Chunk
 from thirdroad.formula.explanation.pictures import Figure, figure
 from thirdroad.formula.explanation.terminal import renderable, text
@@ -143,6 +142,8 @@ class Explanation:
     def to_html(self) -> str:
         """A self-contained HTML fragment: the MathML rendering with every chunk boxed and
         numbered; hovering (or focusing) a chunk in the list shows the concept's card."""
+        from thirdroad.formula.explanation.html import explanation_html  # not needed in a terminal
+
         return explanation_html(self)
 
     def _repr_html_(self) -> str:
