@@ -64,7 +64,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("path", required=False)
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", default="companion.html", show_default=True, help="Where the companion page goes.")
 @friendly_errors
 def demo(path: str | None, output: str) -> None:
@@ -72,6 +72,9 @@ def demo(path: str | None, output: str) -> None:
     formula, flag the near-miss, and write a companion page."""
     from thirdroad.reader import EXAMPLE
 
+    if path is None and not EXAMPLE.is_file():
+        raise click.UsageError(f"the bundled example is not here ({EXAMPLE}): this install has no checkout "
+                               "of the repository; give a document: thirdroad demo FILE")
     demo_command(path or EXAMPLE, output=output, console=_console())
 
 

@@ -106,13 +106,36 @@ def _is_file(text: str) -> bool:
         return False
 
 
+#: File suffixes a document is read from: a string ending in one, with no space or line
+#: break, is a file name, and a missing file is an error rather than a one-line document.
+DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".tex", ".html", ".htm", ".txt", ".text", ".py", ".rst"})
+
+
+def _names_a_file(text: str) -> bool:
+    return (len(text) < 1024 and not any(c.isspace() for c in text)
+            and Path(text).suffix.lower() in DOCUMENT_SUFFIXES)
+
+
+def _exists(text: str) -> bool:
+    try:
+        return Path(text).exists()
+    except OSError:  # a name the system cannot even look up (too long) names no file here
+        return False
+
+
 def _load(path_or_text: str | os.PathLike[str]) -> tuple[str, str, str]:
-    """(text, source name, file suffix). A string is a path if such a file exists."""
+    """(text, source name, file suffix). A string is a path if such a file exists, or if it
+    looks like a file name (``my_post.md``): then a missing file is an error."""
+    if isinstance(path_or_text, str) and _names_a_file(path_or_text) and not _exists(path_or_text):
+        raise DocumentError(f"no such file: {path_or_text} (looked in {Path.cwd()}); "
+                            "to read text itself, pass the text, not a file name")
     if isinstance(path_or_text, os.PathLike) or (
         isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 1024
         and _is_file(path_or_text)
     ):
         path = Path(path_or_text)
+        if not path.is_file():
+            raise DocumentError(f"no such file: {path}" if not path.exists() else f"{path} is not a file")
         size = path.stat().st_size
         if size > MAX_DOCUMENT_CHARS * 4:
             raise DocumentError(f"{path} is {size:,} bytes: documents are read up to {MAX_DOCUMENT_CHARS:,} characters")

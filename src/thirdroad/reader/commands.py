@@ -11,8 +11,9 @@ from rich.console import Console
 
 from thirdroad.reader._reading import read
 
-#: The example post ``make demo`` reads (in the repository's ``examples/``).
-EXAMPLE = Path("examples") / "three_ideas.md"
+#: The example post ``make demo`` reads: ``examples/three_ideas.md`` in the checkout this
+#: package runs from (src/thirdroad/reader/ -> the repository), wherever the command is run.
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "three_ideas.md"
 
 
 def read_command(path: str, *, output: str | None = None, as_json: bool = False, fmt: str | None = None,
