@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from thirdroad.concepts._catalog import Catalog, ConceptPath, NoPathError, UnknownConceptError
 from thirdroad.concepts._load import CatalogError
+from thirdroad.concepts._misstatements import NEAR_SENTENCES, Misstatement
 from thirdroad.concepts._model import (
     DOMAINS,
     NEAR_MISS_KINDS,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DOMAINS",
     "NEAR_MISS_KINDS",
+    "NEAR_SENTENCES",
     "ROLES",
     "ROLE_WORDS",
     "VALUE_ROLES",
@@ -56,6 +58,7 @@ __all__ = [
     "Concept",
     "ConceptPath",
     "Edge",
+    "Misstatement",
     "NoPathError",
     "Template",
     "TypicalValues",

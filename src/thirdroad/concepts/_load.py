@@ -29,6 +29,11 @@ is rejected)::
     conventions = ["..."]                  # optional: where sources write it differently
     pitfalls = ["..."]                     # optional: words that are often wrong
     references = ["Kingma & Ba (2015). Adam: ... ICLR."]
+    engine = ["nn.optim.Adam", "thirdroad race"]     # optional: where thirdroad runs it (nn names,
+                                                     # commands)
+    [[concept.misstatement]]               # optional, any number: a common slip in words, with
+    says = "..."  note = "..."             # patterns that spot it in prose (_misstatements.py)
+    spot = ['...']  example = ["..."]
 
     [[concept.formula]]                    # one or more
     output = 'm_t'                         # optional left-hand side
@@ -63,6 +68,7 @@ from pathlib import Path
 from typing import Any
 
 from thirdroad.concepts import references as references_module
+from thirdroad.concepts._misstatements import Misstatement, misstatement
 from thirdroad.concepts._model import AXES_PATTERN, DOMAINS, NEAR_MISS_KINDS, ROLES, Concept, Edge, Template, Variable
 from thirdroad.errors import ThirdroadError
 
@@ -72,7 +78,7 @@ FILE_KEYS = frozenset({"family", "title", "description", "concept"})
 CONCEPT_KEYS = frozenset(
     {"id", "name", "aliases", "summary", "action", "builds_on", "related", "conventions",
      "pitfalls", "references", "formula", "sums_to_one", "mass_noun",
-     "definite", "near_misses", "written"}
+     "definite", "near_misses", "written", "misstatement", "engine"}
 )
 REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
 FORMULA_KEYS = frozenset(
@@ -439,6 +445,8 @@ def _concept(check: _Checker, raw: Any, family: str) -> Concept:
         definite=_flag(check, raw, "definite"),
         near_misses=_near_misses(check, raw),
         written=check.strings(raw, "written"),
+        misstatements=_misstatements(check, raw, cid),
+        engine=_engine(check, raw),
         source_file=check.file,
     )
 
@@ -449,6 +457,28 @@ def _near_misses(check: _Checker, raw: Mapping[str, Any]) -> tuple[str, ...]:
     if unknown:
         raise check.fail(f"unknown near-miss kind {unknown[0]!r}; kinds: {', '.join(NEAR_MISS_KINDS)}")
     return kinds
+
+
+def _misstatements(check: _Checker, raw: Mapping[str, Any], cid: str) -> tuple[Misstatement, ...]:
+    tables = raw.get("misstatement", [])
+    if not isinstance(tables, list):
+        raise check.fail("'misstatement' must be [[concept.misstatement]] tables")
+    try:
+        return tuple(misstatement(cid, table) for table in tables)
+    except ValueError as exc:
+        raise check.fail(str(exc)) from None
+
+
+_ENGINE = re.compile(r"^(?:nn(?:\.[A-Za-z_][A-Za-z0-9_]*)+|thirdroad [a-z]+(?: [a-z0-9-]+)*)$")
+
+
+def _engine(check: _Checker, raw: Mapping[str, Any]) -> tuple[str, ...]:
+    names = check.strings(raw, "engine")
+    for name in names:
+        if not _ENGINE.match(name):
+            raise check.fail(f"'engine' entry {name!r} must be a thirdroad.nn name (nn.RBM) or a command "
+                             "(thirdroad train rbm)")
+    return names
 
 
 def _flag(check: _Checker, table: Mapping[str, Any], key: str) -> bool:

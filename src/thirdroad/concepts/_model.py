@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from thirdroad.concepts._misstatements import Misstatement
+
 #: Roles a pattern variable can play in a template.
 #: Value roles are passed to the template's NumPy reference, by name; the others are not
 #: (an index picks an entry of the reference's result, a size is read off the arrays' shapes).
@@ -199,6 +201,8 @@ class Concept:
     definite: bool = False  # there is one of it, so its name takes "the": "the chain rule"
     near_misses: tuple[str, ...] = ()  # the slips (NEAR_MISS_KINDS) its formulas are checked for
     written: tuple[str, ...] = ()  # names formulas give it as a function (score(h_t, h_s)), not words of prose
+    misstatements: tuple[Misstatement, ...] = ()  # slips people make about it in words, with patterns
+    engine: tuple[str, ...] = ()  # where to run it: thirdroad.nn names ("nn.RBM") and commands
     source_file: str = field(default="", compare=False, repr=False)
 
     @property
@@ -249,5 +253,7 @@ class Concept:
             "definite": self.definite,
             "near_misses": list(self.near_misses),
             "written": list(self.written),
+            "misstatements": [m.to_dict() for m in self.misstatements],
+            "engine": list(self.engine),
             "references": list(self.references),
         }
