@@ -11,6 +11,7 @@ from thirdroad.formula import Explanation, Formula, FormulaError, Note
 from thirdroad.formula.explanation.html import formula_mathml
 from thirdroad.reader._find import Place
 from thirdroad.reader._gloss import sentence_gloss
+from thirdroad.reader._notes import DocumentNote
 from thirdroad.reader._spans import Format
 
 
@@ -128,3 +129,6 @@ class ReadingView(Protocol):
 
     @property
     def document(self) -> str: ...
+
+    @property
+    def notes(self) -> tuple[DocumentNote, ...]: ...

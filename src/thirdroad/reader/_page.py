@@ -28,6 +28,7 @@ from thirdroad.formula.explanation.html import (
 from thirdroad.reader._document import MARK, blocks
 from thirdroad.reader._found import FoundFormula, ReadingView
 from thirdroad.reader._graph import graph_svg
+from thirdroad.reader._note_html import note_aside, note_mark, notes_top
 
 #: The heading of the document's part of the page.
 DOCUMENT_HEADING = "The document, its formulas explained in place"
@@ -36,7 +37,9 @@ DOCUMENT_HEADING = "The document, its formulas explained in place"
 def page_css() -> str:
     """The stylesheet the companion page and the web app share: the explanation's own (boxes,
     chunks, notes, lenses), then the page's layout."""
-    return stylesheet() + "\n" + files("thirdroad.reader").joinpath("companion.css").read_text(encoding="utf-8")
+    here = files("thirdroad.reader")
+    sheets = [here.joinpath(name).read_text(encoding="utf-8") for name in ("companion.css", "notes.css")]
+    return "\n".join([stylesheet(), *sheets])
 
 
 def scoped_css() -> str:
@@ -130,11 +133,23 @@ def _aside(found: FoundFormula) -> str:
 def _document(reading: ReadingView) -> str:
     """The document's blocks, each with the explanations of its formulas beside it."""
     spans = [(f.start, f.end, f.display) for f in reading.formulas]
+    n = len(spans)  # marks past the formulas are the document's notes, each after its words
+    spans += [(note.end, note.end, False) for note in reading.notes]
+
+    def mark(k: int) -> str:
+        return _in_text(reading.formulas[k]) if k < n else note_mark(reading.notes[k - n], k - n)
+
+    def aside(k: int) -> str:
+        found = reading.formulas[k] if k < n else None
+        if found is None:
+            return note_aside(reading.notes[k - n], k - n)
+        return "" if _is_name(found) else _aside(found)
+
     rows = []
     for block in blocks(reading.document, reading.format, spans):
-        here = [reading.formulas[int(k)] for k in MARK.findall(block)]
-        text = MARK.sub(lambda match: _in_text(reading.formulas[int(match.group(1))]), block)
-        asides = [_aside(found) for found in here if not _is_name(found)]
+        text = MARK.sub(lambda match: mark(int(match.group(1))), block)
+        asides = [aside(int(k)) for k in MARK.findall(block)]
+        asides = [a for a in asides if a]
         side = f'<div class="side">{"".join(asides)}</div>' if asides else ""
         rows.append(f'<div class="row"><div class="text">{text}</div>{side}</div>')
     return "".join(rows)
@@ -180,7 +195,7 @@ def _top(reading: ReadingView) -> str:
         f"{escape(f.error.message if f.error else '')}</li>"
         for f in reading.errors
     )
-    top = ""
+    top = notes_top(reading.notes)
     if notes:
         top += f'<section class="warnings" id="warnings"><h2>Look twice</h2><ul>{notes}</ul></section>'
     if unread:
@@ -191,10 +206,12 @@ def _top(reading: ReadingView) -> str:
 def companion_page(reading: ReadingView, *, fragment: bool = False) -> str:
     """The whole page, or (``fragment``) its content in one ``<div>`` with a scoped copy of the
     style, for a notebook cell."""
-    met = reading.concepts
+    met = list(reading.concepts)
+    met += [cid for cid in dict.fromkeys(n.concept for n in reading.notes) if cid and cid not in met]
     read_count = sum(1 for f in reading.formulas if f.explanation is not None)
     summary = (f"{len(reading.formulas)} formulas found ({read_count} read), "
-               f"{len(met)} concepts met, {len(reading.warnings)} warnings")
+               f"{len(met)} concepts met, {len(reading.warnings)} warnings"
+               + (f", {len(reading.notes)} notes on the text" if reading.notes else ""))
     glossary = ""
     if met:
         graph = graph_svg(met, highlight=met, title="concepts met in this document and what they build on")

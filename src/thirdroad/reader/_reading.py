@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from thirdroad.errors import ThirdroadError
 from thirdroad.formula import Explanation, Formula, FormulaError, claims, explain, read_formula
+from thirdroad.reader._annotate import document_notes
 from thirdroad.reader._cancel import checkpoint
 from thirdroad.reader._find import Place, find_math, format_of
 from thirdroad.reader._found import FoundFormula
+from thirdroad.reader._notes import DocumentNote
 from thirdroad.reader._page import companion_page
 from thirdroad.reader._spans import FORMATS, Format, MathSpan
 from thirdroad.reader._summary import summary_renderable, summary_text
@@ -44,6 +46,7 @@ class Reading:
     skipped: int = 0
     title: str = field(default="")
     document: str = field(default="", repr=False, compare=False)  # the text read, newlines normalised
+    notes: tuple[DocumentNote, ...] = field(default=(), compare=False)  # on its words, code, damaged math
 
     @property
     def concepts(self) -> list[str]:
@@ -74,6 +77,7 @@ class Reading:
             "formulas": [f.to_dict() for f in self.formulas],
             "concepts": self.concepts,
             "warnings": self.warnings,
+            "notes": [note.to_dict() for note in self.notes],
             "skipped": self.skipped,
         }
 
@@ -169,7 +173,8 @@ def read(path_or_text: str | os.PathLike[str], *, format: str | None = None,
     skipped = max(0, len(placed) - max_formulas)
     placed = placed[:max_formulas]
     formulas = _explain_all(placed, _progress_console(progress, len(placed)))
-    return Reading(source, fmt, tuple(formulas), skipped, document=text)
+    return Reading(source, fmt, tuple(formulas), skipped, document=text,
+                   notes=document_notes(text, fmt, formulas))
 
 
 def _progress_console(progress: bool | Console | None, count: int) -> Console | None:

@@ -33,6 +33,8 @@ def summary_text(reading: ReadingView) -> str:
         lines.append("Concepts: " + ", ".join(f"{names.get(c, c)} ×{n}" for c, n in by_concept.most_common()))
     for warning in reading.warnings:
         lines.append(f"! #{warning['formula'] + 1} ({warning['location']}): {warning.get('message', '')}")
+    lines += [f"~ line {note.line} (\"{note.says}\"): {note.message}" for note in reading.notes
+              if note.kind == "misstatement"]
     for found in reading.errors:
         assert found.error is not None
         lines.append(f"? #{found.index + 1} ({found.location}) not read: {found.error.message}"
@@ -61,4 +63,7 @@ def summary_renderable(reading: ReadingView) -> RenderableType:
         parts.append(Text(f"... and {len(reading.formulas) - 200} more", style="dim"))
     for warning in reading.warnings:
         parts.append(Text(f"look twice, #{warning['formula'] + 1}: {warning.get('message', '')}", style="yellow"))
+    for note in reading.notes:
+        if note.kind == "misstatement":
+            parts.append(Text(f"look twice, line {note.line} (\"{note.says}\"): {note.message}", style="yellow"))
     return Group(*parts)

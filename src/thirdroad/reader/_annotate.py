@@ -1,0 +1,26 @@
+"""The notes a reading makes on the document as a whole (``Reading.notes``): each source of notes
+is a module of its own, and this one runs them over the document in order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from thirdroad.formula import to_unicode
+from thirdroad.reader._found import FoundFormula
+from thirdroad.reader._misstatements import misstatement_notes
+from thirdroad.reader._notes import DocumentNote
+from thirdroad.reader._prose import Math, sentences
+from thirdroad.reader._spans import Format, Source
+
+
+def document_notes(document: str, fmt: Format, formulas: Sequence[FoundFormula]) -> tuple[DocumentNote, ...]:
+    """Every note on ``document``, in document order."""
+    source = Source(document)
+    found = sentences(document, fmt, [_math(f) for f in formulas])
+    notes = misstatement_notes(found, source)
+    return tuple(sorted(notes, key=lambda n: (n.start, n.kind)))
+
+
+def _math(found: FoundFormula) -> Math:
+    shown = to_unicode(found.formula.root) if found.formula is not None else found.text
+    return Math(found.start, found.end, found.written or found.text, shown, found.display)
