@@ -118,3 +118,9 @@ def test_a_gate_line_is_a_part_and_its_other_readings_read_as_parts_too() -> Non
     assert "It is also a sigmoid." in names and "long short-term memory" not in names
     score = explain(r"\text{score}(s_t, h_i) = s_t^\top h_i").lenses["names"]  # named a score: Luong's dot
     assert "It is also a dot product." in score and "It is also Dot product" not in score
+
+
+@pytest.mark.parametrize("text", ["f()", "g = tape.gradient()", "y = f() + x"])
+def test_a_call_with_no_arguments_is_read_in_words(text: str) -> None:
+    steps = explain(text).lenses["reading_order"]  # was an IndexError: nothing to join
+    assert isinstance(steps, str) and "with no arguments" in steps, steps

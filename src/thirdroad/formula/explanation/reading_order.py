@@ -223,6 +223,8 @@ def _(node: BigOp, reader: _Reader) -> str:
 @_operation.register
 def _(node: Apply, reader: _Reader) -> str:
     func = node.func
+    if not node.args:  # f(), tape.gradient(): a call with nothing to join
+        return f"call {words(func)} with no arguments"
     args = join([reader.ref(a) for a in node.args])
     if isinstance(func, Symbol):
         if func.name == "exp" and any(isinstance(n, Symbol) and n.name == "e" for a in node.args for n in a.walk()):
