@@ -21,18 +21,20 @@ VALUE_COLOR = "#1f77b4"
 SLOPE_COLOR = "#ff7f0e"
 
 
-def plot_activation(agent: ActivationAgent, sample: Array, path: str | Path | None) -> Figure:
+def plot_activation(agent: ActivationAgent, sample: Array, path: str | Path | None,
+                    temperatures: tuple[float, ...]) -> Figure:
+    """The agent's graph and what it does to ``sample``; a softmax's bars at each of ``temperatures``."""
     fig = _draw.new_figure(11, 4.6)
     graph, action = fig.subplots(1, 2)
     if agent.elementwise:
         _graph(graph, agent, sample)
         _number_lines(action, agent, sample)
     elif agent.name == "glu":
-        _glu_gate(graph)
+        _glu_gate(graph, type(agent)("sigmoid"))
         _glu_bars(action, agent, sample)
     else:
         _softmax_curve(graph, agent, sample)
-        _weights(action, agent, sample)
+        _weights(action, agent, sample, temperatures)
     lines = agent.describe(sample).splitlines()
     _draw.suptitle(fig, lines[2] if agent.name in ("softmax", "softmin") else lines[0])
     return _draw.finish(fig, path)
@@ -74,10 +76,7 @@ def _number_lines(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
     ax.set_title("what it does to a sample vector, number by number", fontsize=10)
 
 
-def _glu_gate(ax: Axes) -> None:
-    from thirdroad.agents.activation import ActivationAgent
-
-    gate = ActivationAgent("sigmoid")
+def _glu_gate(ax: Axes, gate: ActivationAgent) -> None:
     xs = np.linspace(-6, 6, 401)
     ax.plot(xs, gate(xs), color=VALUE_COLOR, lw=2.2, label="gate sigmoid(b)")
     ax.plot(xs, gate.slope(xs), color=SLOPE_COLOR, lw=1.6, ls="--", label="its slope")
@@ -136,10 +135,8 @@ def _softmax_curve(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
     ax.grid(alpha=0.3)
 
 
-def _weights(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
-    from thirdroad.agents.activation import TEMPERATURES, ActivationAgent
-
-    temperatures = sorted({*TEMPERATURES, agent.params.get("temperature", 1.0)})
+def _weights(ax: Axes, agent: ActivationAgent, sample: Array, shown: tuple[float, ...]) -> None:
+    temperatures = sorted({*shown, agent.params.get("temperature", 1.0)})
     if agent.name == "log_softmax":
         temperatures = [1.0]
     width = 0.8 / (len(temperatures) + 1)
@@ -147,7 +144,7 @@ def _weights(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
     ax.bar(positions - 0.4 + width / 2, sample, width, color="#aaaaaa", label="scores")
     for k, t in enumerate(temperatures):
         options = {"temperature": t} if agent.name != "log_softmax" else {}
-        values = ActivationAgent(agent.name, **options)(sample)
+        values = type(agent)(agent.name, **options)(sample)
         label = f"temperature {fmt.num(t)}" if agent.name != "log_softmax" else "log-weights"
         ax.bar(positions - 0.4 + width * (k + 1.5), values, width, label=label, color=f"C{k}")
     ax.set_xticks(positions, [f"score {k + 1}" for k in positions])

@@ -312,7 +312,7 @@ class ActivationAgent:
         """The graph with its slope, and what it does to a sample vector."""
         from thirdroad.agents._activation_plots import plot_activation
 
-        return plot_activation(self, self.sample if sample is None else _as_vector(sample), path)
+        return plot_activation(self, self.sample if sample is None else _as_vector(sample), path, TEMPERATURES)
 
     def __repr__(self) -> str:
         extra = ", ".join(f"{k}={fmt.num(v)}" for k, v in self.params.items())

@@ -74,6 +74,7 @@ __all__ = [
     "list_text",
     "path",
     "plot_family",
+    "references",
     "search",
     "typical_values",
 ]
@@ -140,6 +141,15 @@ def plot_family(name: str, out: str | None = None, *, highlight: str | None = No
     from thirdroad.concepts._plot import plot_family as _plot
 
     return _plot(catalog(), name, out, highlight=highlight)
+
+
+def __getattr__(name: str) -> Any:
+    """The public submodules ``references`` load on first use (they are not needed to start)."""
+    if name in ("references",):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _CatalogModule(types.ModuleType):

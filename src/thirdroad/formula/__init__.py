@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from thirdroad.formula import explanation
 from thirdroad.formula.ast import Node
 from thirdroad.formula.compile import CompiledFormula, compile
@@ -41,6 +43,8 @@ __all__ = [
     "Note",
     "NothingToFade",
     "Repair",
+    "ast",
+    "blocks",
     "checkpoint",
     "claims",
     "compile",
@@ -54,3 +58,12 @@ __all__ = [
     "stop_when",
     "to_unicode",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The public submodules ``blocks`` load on first use (they are not needed to start)."""
+    if name in ("blocks",):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -41,11 +41,11 @@ from thirdroad.formula.ast import (
     Tuple,
     Update,
 )
-from thirdroad.formula.names import DELTA
 from thirdroad.formula.precedence import FACTOR, PRODUCT, RELATION, SUM, strength
 from thirdroad.formula.tables import (
     BIG_OPERATORS,
     CONTROL_WORDS,
+    DELTA,
     FUNCTION_LETTERS,
     GREEK_SET,
     LATEX_FUNCTIONS,

@@ -66,19 +66,6 @@ def to_mathml(node: Node, display: str = "block") -> str:
     return f'<math display="{display}">{_el(node, "0")}</math>'
 
 
-def latex_to_mathml(latex: str, display: str = "inline") -> str:
-    """``<math>`` markup for a LaTeX formula the package wrote itself (a near-miss's likely
-    intended formula, kept as LaTeX in the JSON), or "" if it cannot be read."""
-    from thirdroad.formula.errors import FormulaError
-    from thirdroad.formula.reading import parse
-
-    try:
-        markup = to_mathml(parse(latex).root, "inline" if display == "inline" else "block")
-    except FormulaError:
-        return ""
-    # in a line of text, a fraction keeps its full size (an inline one shrinks to unreadable)
-    return markup.replace('<math display="inline">', '<math display="inline" displaystyle="true">', 1)
-
 
 def _attrs(node: Node, path: str) -> str:
     return f' data-node="{path}" data-span="{node.span[0]},{node.span[1]}"'

@@ -7,14 +7,13 @@ import re
 import unicodedata
 
 from thirdroad.formula.ast import Neg, Node, Number, Sum, Symbol
-from thirdroad.formula.tables import UNICODE_GREEK
+from thirdroad.formula.tables import DELTA, UNICODE_GREEK
 
 GREEK_CHAR = {name: char for char, name in UNICODE_GREEK.items() if char not in "ϵµϕς"}
 GREEK_CHAR.update({"epsilon": "ε", "varepsilon": "ε", "phi": "φ", "varphi": "φ",
                    "vartheta": "ϑ", "varsigma": "ς", "varrho": "ϱ", "varpi": "ϖ"})
 SPECIAL_CHAR = {"infty": "∞", "partial": "∂", "ell": "ℓ", "dots": "…", "emptyset": "∅",
                 "hbar": "ℏ", "star": "*", "nabla": "∇", "prime": "′", "top": "⊤"}
-DELTA = "Δ"  # ΔW, the change in W, is one name: "Δ" + "W" (rule delta-change)
 _COMBINING = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307",
               "ddot": "\u0308", "vec": "\u20d7", "check": "\u030c", "breve": "\u0306",
               "acute": "\u0301", "grave": "\u0300", "ring": "\u030a", "underline": "\u0332"}

@@ -5,6 +5,8 @@ Data, not logic: the tokenizer, the parser, the renderers and the repairer all r
 
 from __future__ import annotations
 
+DELTA = "Δ"  # ΔW, the change in W, is one name: "Δ" + "W" (rule delta-change)
+
 
 def words(text: str) -> list[str]:
     return text.split()

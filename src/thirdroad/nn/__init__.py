@@ -5,6 +5,8 @@ optimizers composed from moving averages; a training loop. Hyperparameters
 carry PyTorch's names so results compare line by line.
 """
 
+import typing
+
 from thirdroad.nn import functional, losses, numerics, optim, rules
 from thirdroad.nn._files import CheckpointError
 from thirdroad.nn._rng import manual_seed
@@ -110,10 +112,12 @@ __all__ = [
     "cast",
     "clip",
     "concat",
+    "digits",
     "div",
     "einsum",
     "elu",
     "embedding",
+    "energy",
     "exp",
     "expand_dims",
     "fit",
@@ -141,6 +145,7 @@ __all__ = [
     "relu",
     "reshape",
     "rules",
+    "seq2seq",
     "sigmoid",
     "silu",
     "softmax",
@@ -158,3 +163,12 @@ __all__ = [
     "var",
     "where",
 ]
+
+
+def __getattr__(name: str) -> typing.Any:
+    """The public submodules ``digits`` load on first use (they are not needed to start)."""
+    if name in ("digits",):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

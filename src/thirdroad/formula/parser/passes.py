@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from thirdroad.formula.ast import BigOp, Node, Power, Product, Span, Symbol, Update, transform, variables
-from thirdroad.formula.names import DELTA, display
+from thirdroad.formula.names import display
 from thirdroad.formula.parser.cursor import Cursor, cover
 from thirdroad.formula.rules import Rule
+from thirdroad.formula.tables import DELTA
 
 DIFFERENTIAL = Rule(
     "differential",
