@@ -415,6 +415,21 @@ def test_near_miss_checks_are_the_catalogs_kinds_and_each_has_its_concepts() -> 
          set()),
         (r"H_{out} = N - \delta N", set(), {"gradient_descent"}),
         (r"w_{k+1} = w_k - \eta g_k", {"gradient_descent"}, set()),
+        # a gate is named by the name it assigns: an LSTM's gates are f, i, o; a GRU's r and z
+        (r"i_t = \sigma(W_i x_t + U_i h_{t-1} + b_i)", {"lstm"}, {"gru"}),
+        (r"o_t = \sigma(W_o x_t + U_o h_{t-1} + b_o)", {"lstm"}, {"gru"}),
+        (r"z_t = \sigma(W_z x_t + U_z h_{t-1} + b_z)", {"gru"}, {"lstm"}),
+        # the larger of two names is no AMSGrad until its names say so; clipping at zero is a ReLU
+        (r"\max(x, y)", set(), {"amsgrad"}),
+        (r"\hat v_t = \max(\hat v_{t-1}, v_t)", {"amsgrad"}, set()),
+        (r"\max(0, x)", {"relu"}, set()),
+        # the entry at the label is the label's, whatever the scores are called
+        (r"L_i = -\log\left(\frac{e^{f_{y_i}}}{\sum_j e^{f_j}}\right)", {"cross_entropy"}, set()),
+        (r"L_i = -s_{y_i} + \log\sum_j e^{s_j}", {"cross_entropy"}, set()),
+        # (x - m) / s is standardisation where its names or its statistics of x say so
+        (r"\kappa = (p_o - p_e) / (1 - p_e)", set(), {"standardization"}),
+        (r"y = \frac{h - \bar h}{s}", {"standardization"}, set()),
+        (r"z = \frac{x - \mu}{\sigma}", {"standardization"}, set()),
         # plain arithmetic on numbers is a concept only where its names say so: a scale, not He's init
         (r"\frac{1}{\sqrt{d}}", set(), {"kaiming_init", "xavier_init"}),
         (r"\hat m_t = \frac{m_t}{1 - \beta_1^t}", {"bias_correction"}, set()),
@@ -469,6 +484,22 @@ def test_names_and_behaviour_are_evidence(text: str, context: str, concept: str,
 )
 def test_a_name_the_formula_contradicts_is_not_given(text: str, context: str, wrong: str) -> None:
     assert wrong not in {f.concept for f in recognize(text, context=context).found}
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "old_state"),
+    [
+        # PyTorch's convention and the other one, each read from its names, not from its positions
+        (r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{(t-1)}", "n", "h"),
+        (r"h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde{h}_t", "h", "h"),
+        (r"g = (1 - z) \odot x + z \odot \hat{h}", "h", "x"),
+    ],
+)
+def test_a_grus_state_and_candidate_are_bound_by_their_names(text: str, candidate: str, old_state: str) -> None:
+    (gru,) = [f for f in recognize(text).found if f.concept == "gru"]
+    n, h = gru.bindings["n"], gru.bindings["h"]
+    assert n.name == candidate and n.accent in ("", "tilde", "hat") and (n.accent != "" or candidate == "n")
+    assert h.name == old_state and not h.accent
 
 
 @pytest.mark.parametrize("context", ["He initialization", "Weight Initialisation"])

@@ -20,8 +20,10 @@ concatenation), nor over a product written with ``\\times`` between sizes (``N \
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
+import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
 from thirdroad.formula.ast import Derivative, Gradient, Node, Number, Product, Symbol
 from thirdroad.formula.reading import Formula
@@ -142,16 +144,41 @@ def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
     return score
 
 
+def conflicts(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
+    """How many holes hold the letter the template writes for them, marked where the template's
+    is plain or plain where it is marked (``\\hat h`` where a GRU's old state ``h`` is meant, ``h``
+    where its candidate ``\\tilde h`` is): the writer's accent says it is another quantity, the
+    proposal rather than the state. Which of two ways of writing a concept a formula follows is
+    read from its names (``(1 - z) \\odot x + z \\odot \\hat h`` takes the candidate where z is 1)."""
+    count = 0
+    for var in ct.template.variables:
+        bound = bindings.get(var.name)
+        if bound is None or not var.written or var.role in ("index", "bound_index"):
+            continue
+        sym = symbol_tree(var.symbol)
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if isinstance(sym, Symbol) and isinstance(node, Symbol) and sym.name == node.name \
+                and bool(sym.accent) != bool(node.accent):
+            count += 1
+    return count
+
+
 def plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozenset[str]) -> bool:
     """A tiny template (``g + \\mu b``, ``e^H``) counts only if it has a telling operation (a
     transpose, a norm, ``\\odot``), a matrix written as one, or one of the template's own names."""
-    if ct.features & DISTINCT & written:
+    telling = ct.features & DISTINCT
+    if ct.features & _ORDER_CALLS and not any(isinstance(n, Number) for n in ct.pattern.walk()):
+        telling -= {"apply"}  # max(a, b) is any larger of two; max(0, x) clips at zero
+    if telling & written:
         return True  # the telling operation is written in the chunk too
     for var, bound in bindings.items():
         if ct.roles.get(var) == "matrix" and isinstance(bound, Symbol) and bound.name[:1].isupper() and \
                 ct.template.variable(var).symbol[:1] in _ANY_MATRIX:
             return True
     return agreement(ct, bindings) > 0
+
+
+_ORDER_CALLS = frozenset({"f:max", "f:min"})
 
 
 def any_matrix(sym: Symbol) -> bool:
@@ -168,12 +195,34 @@ _ARITHMETIC = frozenset({"sum", "product", "fraction", "power", "sqrt", "neg", "
 
 
 def arithmetic(ct: CompiledTemplate) -> bool:
-    """A template of numbers only (every value it takes is a number or a setting) and plain
-    arithmetic (sums, products, quotients, powers, roots): ``\\sqrt{2 / n_l}``, ``m / (1 - \\beta^t)``.
-    Any formula of that shape fits it, so only its names, the name it assigns or the words
-    around it can say it is that concept."""
+    """A template of plain arithmetic (sums, products, quotients, powers, roots) on numbers,
+    settings or arrays taken entry by entry: ``\\sqrt{2 / n_l}``, ``m / (1 - \\beta^t)``,
+    ``(x - \\mu) / \\sigma``. Any formula of that shape fits it (``(p_o - p_e) / (1 - p_e)``,
+    ``(L_{in} - k) / s``), so only its names, the statistics it writes as statistics of its data
+    (``\\bar x``), the name it assigns or the words around it can say it is that concept."""
     roles = {r for v, r in ct.roles.items() if r not in ("index", "bound_index", "size")}
-    return bool(roles) and roles <= NUMBER_ROLES and ct.features <= _ARITHMETIC
+    return bool(roles) and roles <= NUMBER_ROLES | {"tensor"} and ct.features <= _ARITHMETIC
+
+
+def statistics_of_data(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """Whether a statistic the template writes (the mean μ of a standardisation) is written as a
+    statistic of the chunk's data: the data's own name with an accent (``\\bar x``) or as a subscript
+    (``\\mu_x``), or an expression of it (``\\langle x \\rangle``, ``E[x]``); not another entry
+    (``p_e`` of ``p_o``)."""
+    of = {w: v for w, _, v in ct.template.derived}
+    for var in ct.template.variables:
+        bound, source = bindings.get(var.name), bindings.get(of.get(var.symbol, ""))
+        node = bound[0] if isinstance(bound, tuple) else bound
+        data = source[0] if isinstance(source, tuple) else source
+        if not isinstance(node, Node) or not isinstance(data, Symbol):
+            continue
+        if isinstance(node, Symbol) and node.name == data.name and node.accent != data.accent:
+            return True  # \bar x of x
+        if isinstance(node, Symbol) and any(isinstance(s, Symbol) and s.name == data.name for s in node.sub):
+            return True  # \mu_x of x
+        if not isinstance(node, Symbol) and any(n == data for n in node.walk()):
+            return True  # <x>, E[x]
+    return False
 
 
 def misfits(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
@@ -246,10 +295,27 @@ def updates_its_parameter(ct: CompiledTemplate, bindings: Mapping[str, Any], tar
 
 def assigns_output(template: Template, target: Node | None) -> int:
     """1 where the formula assigns the name the template's left-hand side writes (``c_t`` for the
-    LSTM's cell line), else 0."""
-    output = symbol_tree(template.output) if template.output else None
-    return int(isinstance(output, Symbol) and isinstance(target, Symbol) and output.name == target.name
-               and output.accent == target.accent)
+    LSTM's cell line), or a name the concept gives to what the line computes (a gate of an LSTM
+    written ``i_t`` or ``o_t``, of a GRU ``z``: ``_role_names``), else 0."""
+    if not isinstance(target, Symbol):
+        return 0
+    return int(any(n.name == target.name and n.accent == target.accent for n in _role_names(template)))
+
+
+@lru_cache(maxsize=512)
+def _role_names(template: Template) -> tuple[Symbol, ...]:
+    """The names a line of this template may assign: the template's own left-hand side and, for a
+    line that computes one of several parts of one form (``part = "gate"``), the names the
+    concept's other templates give to values of that part (the LSTM's ``f_t``, ``i_t``, ``o_t``,
+    each meant as a "... gate"; the GRU's ``r`` and ``z``). The name says which concept it is:
+    ``i_t = σ(W x_t + U h_{t-1})`` is an LSTM's input gate, ``z_t = σ(...)`` a GRU's update gate."""
+    names = [symbol_tree(template.output)] if template.output else []
+    kind = template.part.split()
+    concept = concepts_module.catalog().get(template.concept)
+    if len(kind) == 1 and concept is not None:  # "gate": one of several of a kind ("forget gate", "input gate")
+        names.extend(symbol_tree(v.symbol) for other in concept.formulas for v in other.variables
+                     if v.symbol and len(words := v.meaning.split()) == 2 and words[1] == kind[0])
+    return tuple(n for n in names if isinstance(n, Symbol))
 
 
 def is_atom(bound: Any) -> bool:
@@ -262,5 +328,6 @@ LOOSE_OPS = frozenset({"op:odot"})  # an entrywise product may be written as a p
 
 
 __all__ = ["GUESSED", "LOOSE_OPS", "NOTATION", "agreement", "any_matrix", "arithmetic", "assigns_output",
-           "building_block", "enough", "gated_by_names", "guessed_spans", "is_atom", "misfits", "notation_allows",
-           "notation_decides", "plausible", "statistics_are_names", "updates_its_parameter"]
+           "building_block", "conflicts", "enough", "gated_by_names", "guessed_spans", "is_atom", "misfits",
+           "notation_allows", "notation_decides", "plausible", "statistics_are_names", "statistics_of_data",
+           "updates_its_parameter"]

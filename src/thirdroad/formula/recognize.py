@@ -51,6 +51,7 @@ from thirdroad.formula.evidence import (
     agreement,
     arithmetic,
     assigns_output,
+    conflicts,
     enough,
     gated_by_names,
     guessed_spans,
@@ -60,6 +61,7 @@ from thirdroad.formula.evidence import (
     notation_decides,
     plausible,
     statistics_are_names,
+    statistics_of_data,
     updates_its_parameter,
 )
 from thirdroad.formula.forms import computed_by_rule, derivative_concept, is_chain
@@ -350,6 +352,7 @@ def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, resu
             continue
         ct = compiled(f.template)
         if ct is not None and arithmetic(ct) and not (agreement(ct, f.bindings) or assigns_output(f.template, target)
+                                                      or statistics_of_data(ct, f.bindings)
                                                       or f.concept in result.claims or _family_said(f.concept, result)):
             result.weak.append(f)  # 1/√d is a scale, not He initialisation, until its names or words say so
             continue
@@ -441,8 +444,8 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
                 continue
             if not statistics_are_names(ct, bindings):
                 continue
-            score = agreement(ct, bindings)
-            if score <= best.get(ct.concept, -1):
+            score = agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings)
+            if ct.concept in best and score <= best[ct.concept]:
                 break  # another template of the concept fits with as many of its names
             verdict = confirm(ct, cnode, bindings, seed)
             if verdict is False or (ct.generic and verdict is None and not ct.features & DISTINCT & feats):

@@ -83,6 +83,10 @@ def compile_template(concept: str, template: Template) -> CompiledTemplate:
             index_vars[sym] = var.name
         else:
             value_vars[var.name] = (sym, var.role)
+    for name, (sym, role) in list(value_vars.items()):
+        if role == "label" and _only_as_subscript(tree, sym):
+            index_vars[sym] = name  # x_y: the entry of x at the label y, as x_i is at the index i
+            del value_vars[name]
     taken = {sym for sym, _ in value_vars.values()}
     for n in tree.walk():
         if isinstance(n, Symbol) and n not in taken:
@@ -99,6 +103,12 @@ def compile_template(concept: str, template: Template) -> CompiledTemplate:
         ranks[n.var] = max(ranks.get(n.var, 0), len(n.indices))
     return CompiledTemplate(concept, template, pattern, head(pattern), features(pattern), size(pattern), roles,
                             compound, ranks)
+
+
+def _only_as_subscript(tree: Node, sym: Node) -> bool:
+    """Whether a name is written in the tree, and only as a subscript (the y of ``x_y``)."""
+    subscripts = [s for n in tree.walk() if isinstance(n, Symbol) for s in n.sub]
+    return sym in subscripts and sum(n == sym for n in tree.walk()) == subscripts.count(sym)
 
 
 def without_optional_terms(ct: CompiledTemplate) -> list[CompiledTemplate]:
