@@ -185,8 +185,8 @@ def test_gradients_are_inputs_not_computed() -> None:
 def test_source_is_readable_and_compiled_from_the_tree_only() -> None:
     fn = compile("W = W - alpha * dW / sqrt(s + eps)")
     assert fn.source.splitlines() == [
-        "def formula(*, W, alpha, dW, s, epsilon):",
-        "    W = (W - (nm.mul(alpha, dW) / np.sqrt((s + epsilon))))",
+        "def formula(*, W, alpha, dW, s, eps):",
+        "    W = (W - (nm.mul(alpha, dW) / np.sqrt((s + eps))))",
         "    return W",
     ]
     assert fn.formula == parse("W = W - alpha * dW / sqrt(s + eps)")

@@ -51,6 +51,7 @@ from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evaluate import call_arguments, function_name
 from thirdroad.formula.program import Program, Step, axis_name, plan
 from thirdroad.formula.reading import Formula, parse
+from thirdroad.formula.tokens import ascii_reading
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _NUMPY_FUNCTIONS = {
@@ -107,13 +108,18 @@ def _rule(*kinds: type[Node]) -> Callable[[_Rule], _Rule]:
 
 
 class _Generator:
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, rename: dict[str, str] | None = None) -> None:
         self.program = program
+        self.rename = rename or {}
         self.step = Step(Number("0"))
         self.letter = _einsum_letters({a for step in program.steps for a in step.axes})
 
+    def ident(self, name: str) -> str:
+        """The identifier written for a name: the user's own spelling where it was respelled."""
+        return _ident(self.rename.get(name, name))
+
     def source(self) -> str:
-        args = ", ".join(_ident(n) for n in self.program.inputs)
+        args = ", ".join(self.ident(n) for n in self.program.inputs)
         lines = [f"def formula(*, {args}):" if args else "def formula():"]
         last = "None"
         for step in self.program.steps:
@@ -121,13 +127,13 @@ class _Generator:
             code = self.expr(step.value)
             expr = _aligned(code, self._letters(step.free)) if step.free else code[0]
             if step.target is not None:
-                lines.append(f"    {_ident(step.target)} = {expr}")
+                lines.append(f"    {self.ident(step.target)} = {expr}")
                 last = step.target
             else:
                 lines.append(f"    result = {expr}")
                 last = "result"
         if self.program.is_block:
-            pairs = ", ".join(f"{n!r}: {_ident(n)}" for n in self.program.outputs)
+            pairs = ", ".join(f"{self.ident(n)!r}: {self.ident(n)}" for n in self.program.outputs)
             lines.append(f"    return {{{pairs}}}")
         else:
             lines.append(f"    return {last}")
@@ -192,7 +198,7 @@ class _Generator:
 
     @_rule(Derivative, Gradient)
     def _gradient(self, node: Derivative | Gradient) -> Code:
-        return _ident(self.program.grad_name(node, self.step.axes)), ""
+        return self.ident(self.program.grad_name(node, self.step.axes)), ""
 
     @_rule(Concat)
     def _concat(self, node: Concat) -> Code:
@@ -242,7 +248,7 @@ class _Generator:
             raise FormulaError(f"the index {node.name} is used as a number", node.span[0] + 1,
                                "compile reads indices only as subscripts")
         name, axes = self.program.name_of(node, self.step.axes)
-        return _ident(name), self._letters(axes)
+        return self.ident(name), self._letters(axes)
 
     def _letters(self, axes: tuple[str, ...] | list[str]) -> str:
         """The einsum letters of index axes (a primed index, c', gets a letter of its own)."""
@@ -344,13 +350,22 @@ class CompiledFormula:
     ``fn.inputs`` the names it needs, in order of first appearance."""
 
     def __init__(self, formula: Formula, program: Program, source: str,
-                 function: Callable[..., Any]) -> None:
+                 function: Callable[..., Any], rename: dict[str, str] | None = None) -> None:
         self.formula = formula
         self.program = program
         self.source = source
-        self.inputs: tuple[str, ...] = tuple(program.inputs)
-        self.outputs: tuple[str, ...] = tuple(program.outputs)
+        names = rename or {}
+        self.inputs: tuple[str, ...] = tuple(names.get(n, n) for n in program.inputs)
+        self.outputs: tuple[str, ...] = tuple(names.get(n, n) for n in program.outputs)
         self._function = function
+
+    @property
+    def script(self) -> str:
+        """``source`` with the imports it needs: it runs as it is when pasted into a file."""
+        imports = ["import numpy as np"]
+        if "nm." in self.source:
+            imports.append("from thirdroad.formula import numeric as nm  # thirdroad's NumPy helpers")
+        return "\n".join(imports) + "\n\n\n" + self.source
 
     def __call__(self, **values: Any) -> Any:
         missing = [n for n in self.inputs if n not in values]
@@ -370,7 +385,8 @@ def compile(text: str | Formula, notation: str | None = None) -> CompiledFormula
     """Turn a formula into a NumPy function (see the module docstring)."""
     formula = text if isinstance(text, Formula) else parse(text, notation)
     program = plan(formula.root)
-    source = _Generator(program).source()
+    rename = written_names(program, formula.source)
+    source = _Generator(program, rename).source()
     namespace: dict[str, Any] = {"np": np, "nm": nm, "__builtins__": {}}
     try:
         code = builtins.compile(source, "<thirdroad formula>", "exec")
@@ -378,4 +394,24 @@ def compile(text: str | Formula, notation: str | None = None) -> CompiledFormula
         raise FormulaError("the formula is too large to compile", 1,
                            "compile its parts one by one") from exc
     exec(code, namespace)  # generated from whitelisted templates, never from user text
-    return CompiledFormula(formula, program, source, namespace["formula"])
+    return CompiledFormula(formula, program, source, namespace["formula"], rename)
+
+
+_WRITTEN = re.compile(r"(?<![\\A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]*")
+
+
+def written_names(program: Program, text: str) -> dict[str, str]:
+    """Names the reader respelled, back to the user's own identifiers: in plain text ``eps`` is
+    read as epsilon and ``beta1`` as beta_1, but a function compiled from ``sqrt(s + eps)`` takes
+    ``eps=``. A name is given back only where exactly one identifier of the text reads as it and
+    the respelled name itself was not written (then both spellings are the user's)."""
+    used = {*program.inputs, *program.outputs, *(s.target for s in program.steps if s.target)}
+    written = set(_WRITTEN.findall(text))
+    spelled: dict[str, set[str]] = {}
+    for word in written:
+        reading = ascii_reading(word)
+        if reading != word and reading in used:
+            spelled.setdefault(reading, set()).add(word)
+    return {name: next(iter(words)) for name, words in spelled.items()
+            if len(words) == 1 and name not in written and not keyword.iskeyword(next(iter(words)))
+            and next(iter(words)) not in used and next(iter(words)) not in ("np", "nm")}

@@ -277,6 +277,16 @@ BARE_WORD = Rule(
 ASCII_DIGITS = Rule("ascii-digits", "in ASCII, digits ending a name are its subscript: beta1 is β₁")
 
 
+def ascii_reading(word: str) -> str:
+    """The identifier a plain-text name is read as: ``eps`` is epsilon, ``beta1`` is beta_1."""
+    name, digits = word, ""
+    m = _ASCII_NAME.match(word)
+    if m and len(word) > 1:
+        name, digits = m.group(1), m.group(2)
+    name = WORD_ALIASES_ASCII.get(name, name)
+    return f"{name}_{digits}" if digits else name
+
+
 @BARE_WORD.hook
 @ASCII_DIGITS.hook
 def _letters(

@@ -98,9 +98,10 @@ class Explanation:
 
     @property
     def code(self) -> str:
-        """The NumPy code ``compile`` generates for the formula ("" if it cannot)."""
+        """The NumPy code ``compile`` generates for the formula, with its imports, ready to paste
+        and run ("" if it cannot)."""
         fn = quiet(lambda: compile_formula(self.formula))
-        return str(getattr(fn, "source", "")) if fn is not None else ""
+        return fn.script if fn is not None else ""
 
     def to_dict(self, code: bool = True) -> dict[str, Any]:
         """The JSON of ``thirdroad explain --json`` (the schema in DESIGN.md)."""
