@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from thirdroad.formula import to_unicode
 from thirdroad.reader._found import FoundFormula
+from thirdroad.reader._matrix_notes import matrix_notes
 from thirdroad.reader._misstatements import misstatement_notes
 from thirdroad.reader._notes import DocumentNote
 from thirdroad.reader._prose import Math, sentences
@@ -17,7 +18,7 @@ def document_notes(document: str, fmt: Format, formulas: Sequence[FoundFormula])
     """Every note on ``document``, in document order."""
     source = Source(document)
     found = sentences(document, fmt, [_math(f) for f in formulas])
-    notes = misstatement_notes(found, source)
+    notes = misstatement_notes(found, source) + matrix_notes(formulas, source)
     return tuple(sorted(notes, key=lambda n: (n.start, n.kind)))
 
 

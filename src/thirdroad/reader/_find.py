@@ -15,6 +15,7 @@ from thirdroad.reader._markdown import find_markdown, mask_code
 from thirdroad.reader._plain import find_plain
 from thirdroad.reader._python import find_python, python_prose
 from thirdroad.reader._spans import FORMATS, Format, MathSpan, Source
+from thirdroad.reader._text_latex import find_text_latex
 
 _SUFFIXES: dict[str, Format] = {
     ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".rmd": "markdown", ".qmd": "markdown",
@@ -40,10 +41,16 @@ def format_of(text: str, suffix: str = "") -> Format:
     return "text"
 
 
+def _find_text(text: str) -> list[MathSpan]:
+    """Plain text: the LaTeX a saved page kept (``\\[..\\]``, ``\\(..\\)``), then math in the prose."""
+    delimited, rest = find_text_latex(text)
+    return sorted(delimited + find_plain(rest), key=lambda s: s.start)
+
+
 def find_spans(text: str, fmt: Format) -> list[MathSpan]:
     if fmt not in FORMATS:
         raise ValueError(f"unknown document format {fmt!r}: use one of {', '.join(FORMATS)}")
-    finder = {"markdown": find_markdown, "latex": find_latex, "html": find_html, "text": find_plain,
+    finder = {"markdown": find_markdown, "latex": find_latex, "html": find_html, "text": _find_text,
               "python": find_python}[fmt]
     return finder(text)
 
