@@ -189,6 +189,9 @@ def test_002_the_four_misstatements_are_noted_where_they_are_made(crash_course: 
     for right in ("radial basis function", "one visible layer and one hidden layer", "is exactly a sigmoid",
                   "sees no labels"):
         assert right in messages
+    on_rbm = next(n for n in crash_course.notes if n.says == "RBF for RBM")
+    assert on_rbm.links == ("nn.RBM.energy", "thirdroad train rbm")  # where a learner can run one
+    assert "Run it with thirdroad: <code>nn.RBM.energy</code>" in crash_course.to_html()
 
 
 def test_002_the_plain_text_chain_rule_is_found(crash_course: Any) -> None:

@@ -47,12 +47,12 @@ def test_a_display_cut_short_ends_at_the_prose_and_is_closed_in_order() -> None:
     spans = [s for s in find_spans(CUT_SHORT, "text") if s.display]
     assert len(spans) == 2
     rotation, product = spans
-    assert rotation.text.endswith(r"0 & -1 \\ 1 & 0 \end{array} \right]")
+    assert rotation.text.endswith(r"\begin{bmatrix} 0 & -1 \\ 1 & 0 \end{bmatrix}")  # drawn with its brackets
     assert "cut short" in rotation.how and r"\end{array} \right]" in rotation.how
     assert CUT_SHORT[rotation.start:rotation.end].rstrip().endswith("1 & 0")
     # the lost row break between "0 & 1" and "1 & 0" is put back; the rows after "=" are a matrix
     assert r"0 & 1 \\ 1 & 0 \\ 1 & 2 \\ 3 & 4" in product.text
-    assert product.text.endswith(r"= \left[\begin{array}3 & 4 \\ 1 & 2\end{array}\right]")
+    assert product.text.endswith(r"= \begin{bmatrix}3 & 4 \\ 1 & 2\end{bmatrix}")
 
 
 def test_the_matrices_of_a_cut_short_page_are_acted_out_and_their_product_checked() -> None:
@@ -62,6 +62,9 @@ def test_the_matrices_of_a_cut_short_page_are_acted_out_and_their_product_checke
     assert notes[0].startswith("R, a 2×2 matrix, is ") and "rotation" in notes[0]
     assert "S = [0 1; 1 0] and B = [1 2; 3 4]" in notes[1]
     assert "Checked: S times B is [3 4; 1 2], the result the text gives" in notes[1]
+    page = reading.to_html()
+    assert page.count('class="explain note matrix"') == 2 and 'class="nmark matrix"' not in page
+    assert "What R does" in page and "S B, computed and checked" in page
 
 
 def test_a_product_that_does_not_hold_is_said_to_differ() -> None:

@@ -83,44 +83,47 @@ def _product_note(names: Sequence[str], stacked: np.ndarray, result: np.ndarray 
     return f"{said} Their product is {_as_ints(product)}, not the {_as_ints(result)} the text gives."
 
 
-def _note_for(found: FoundFormula) -> str:
+def _note_for(found: FoundFormula) -> tuple[str, str]:
+    """The note's title and words ("" when the formula writes no matrix to act on)."""
     formula = found.formula
     if formula is None or not isinstance(formula.root, Relation) or set(formula.root.ops) != {"eq"}:
-        return ""
+        return "", ""
     lhs, *rest = formula.root.operands
     arrays = [op for op in rest if isinstance(op, Matrix)]
     if not arrays or len(arrays) != len(rest):
-        return ""
+        return "", ""
     read = [_values(m) for m in arrays]
     short = [rows for _, rows in read if rows]
     if short:
         rows = ", ".join(str(r) for r in short[0])
-        return (f"A matrix here lost entries in the copy (row {rows} is short), so it cannot be acted out "
-                "or checked; the entries that survive are shown as they are, and none is filled in.")
+        return "A matrix cut short", (f"A matrix here lost entries in the copy (row {rows} is short), so it "
+                                      "cannot be acted out or checked; the entries that survive are shown as "
+                                      "they are, and none is filled in.")
     values = [v for v, _ in read if v is not None]
     if len(values) != len(arrays) or any(max(v.shape) > MAX_SIDE * 2 for v in values):
-        return ""
+        return "", ""
     factors = lhs.factors if isinstance(lhs, Product) else (lhs,)
     if not all(isinstance(f, Symbol) for f in factors):
-        return ""
+        return "", ""
     names = [_name(f) for f in factors]
     first = values[0]
     if len(names) == 1 and len(values) == 1 and max(first.shape) <= MAX_SIDE:
-        return _acts(names[0], first)
+        return f"What {names[0]} does", _acts(names[0], first)
     rows, cols = first.shape
     if len(names) >= 2 and rows == cols * len(names):
-        return _product_note(names, first, values[1] if len(values) > 1 else None)
-    return ""
+        title = f"{' '.join(names)}, computed" + (" and checked" if len(values) > 1 else "")
+        return title, _product_note(names, first, values[1] if len(values) > 1 else None)
+    return "", ""
 
 
 def matrix_notes(formulas: Sequence[FoundFormula], source: Source) -> list[DocumentNote]:
     """One note per formula that writes a matrix out in numbers and says what it is."""
     notes = []
     for found in formulas:
-        message = _note_for(found)
+        title, message = _note_for(found)
         if not message:
             continue
         line, column = source.line_col(found.start)
         notes.append(DocumentNote("matrix", "", message, found.start, found.end, line, column,
-                                  formula=found.index))
+                                  says=title, formula=found.index))
     return notes

@@ -34,6 +34,6 @@ def misstatement_notes(found: Sequence[Sentence], source: Source) -> list[Docume
             line, column = source.line_col(first.start)
             notes.append(DocumentNote(
                 "misstatement", concept.id, slip.note, first.start, first.end, line, column,
-                quote=shorten(first.shown), says=slip.says,
+                quote=shorten(first.shown), says=slip.says, links=concept.engine,
                 also=tuple(source.line_col(s.start)[0] for s in hits[1:])))
     return sorted(notes, key=lambda n: n.start)

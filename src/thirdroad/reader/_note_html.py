@@ -56,7 +56,7 @@ def _head(note: DocumentNote) -> str:
         return name
     if note.kind == "code":
         return "The same loop with thirdroad.nn"
-    return name or "A matrix"
+    return note.says or name or "A matrix"
 
 
 def note_aside(note: DocumentNote, k: int) -> str:
@@ -75,8 +75,9 @@ def note_aside(note: DocumentNote, k: int) -> str:
     if note.concept in concepts.catalog():
         link = f'<a href="#c-{escape(note.concept)}">{escape(_name(note.concept))}</a>'
         body += f'<p class="see">{link} in the glossary</p>'
+    back = f"#nm-{k}" if note.formula is None else f"#f-{note.formula}"
     return (f'<details class="explain note {note.kind}" id="n-{k}"><summary>'
-            f'<a class="nback" href="#nm-{k}">{escape(_LABELS[note.kind])}</a> {escape(_head(note))}'
+            f'<a class="nback" href="{back}">{escape(_LABELS[note.kind])}</a> {escape(_head(note))}'
             f"</summary>{body}</details>")
 
 

@@ -102,7 +102,8 @@ def _in_text(found: FoundFormula) -> str:
 
 
 
-def _summary_line(found: FoundFormula) -> str:
+def _summary_line(found: FoundFormula, noted: str = "") -> str:
+    """The explanation's title: the concepts it names, else what a note on it says (``noted``)."""
     e = found.explanation
     if e is None:
         return "not read"
@@ -111,14 +112,14 @@ def _summary_line(found: FoundFormula) -> str:
         almost = list(dict.fromkeys(catalog[w.concept].name for w in e.warnings))
         return "look twice: almost " + " or ".join(almost[:2])
     names = list(dict.fromkeys(catalog[c.concept].name for c in e.chunks))
-    return ", ".join(names[:3]) if names else "no concept of the catalog"
+    return ", ".join(names[:3]) if names else noted or "no concept of the catalog"
 
 
-def _aside(found: FoundFormula) -> str:
+def _aside(found: FoundFormula, noted: str = "") -> str:
     """The explanation of one formula, for the margin (folded under the formula when narrow)."""
     e = found.explanation
     head = (f'<summary><span class="fnum">{found.index + 1}</span> '
-            f"{escape(_summary_line(found))}</summary>")
+            f"{escape(_summary_line(found, noted))}</summary>")
     if e is None:
         err = found.error
         message = escape(err.message) if err else "not read"
@@ -133,17 +134,25 @@ def _aside(found: FoundFormula) -> str:
 def _document(reading: ReadingView) -> str:
     """The document's blocks, each with the explanations of its formulas beside it."""
     spans = [(f.start, f.end, f.display) for f in reading.formulas]
-    n = len(spans)  # marks past the formulas are the document's notes, each after its words
-    spans += [(note.end, note.end, False) for note in reading.notes]
+    n = len(spans)  # marks past the formulas are the document's notes on words, each after them
+    on_words = [k for k, note in enumerate(reading.notes) if note.formula is None]
+    spans += [(reading.notes[k].end, reading.notes[k].end, False) for k in on_words]
+    on_formula: dict[int, list[int]] = {}  # a note on a formula stands under its explanation
+    for k, note in enumerate(reading.notes):
+        if note.formula is not None:
+            on_formula.setdefault(note.formula, []).append(k)
 
     def mark(k: int) -> str:
-        return _in_text(reading.formulas[k]) if k < n else note_mark(reading.notes[k - n], k - n)
+        return _in_text(reading.formulas[k]) if k < n else note_mark(reading.notes[on_words[k - n]], on_words[k - n])
 
     def aside(k: int) -> str:
-        found = reading.formulas[k] if k < n else None
-        if found is None:
-            return note_aside(reading.notes[k - n], k - n)
-        return "" if _is_name(found) else _aside(found)
+        if k >= n:
+            return note_aside(reading.notes[on_words[k - n]], on_words[k - n])
+        found = reading.formulas[k]
+        noted = on_formula.get(found.index, [])
+        mine = "".join(note_aside(reading.notes[j], j) for j in noted)
+        title = f"{reading.notes[noted[0]].says} (see the note below)" if noted else ""
+        return mine if _is_name(found) else _aside(found, title) + mine
 
     rows = []
     for block in blocks(reading.document, reading.format, spans):

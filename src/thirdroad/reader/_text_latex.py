@@ -33,8 +33,15 @@ _OPENS = re.compile(r"\\left\s*(\\[{}]|\\langle|[(\[|.])|\\right\s*(?:\\[{}]|\\r
                     r"|\\begin\{(\w+\*?)\}|\\end\{\w+\*?\}")
 _CLOSING = {"(": ")", "[": "]", "|": "|", "\\{": "\\}", "\\langle": "\\rangle", ".": "."}
 _ROW = re.compile(r"&")
+_BRACKETED_ARRAY = re.compile(r"\\left\s*\[\s*\\begin\{array\}(?:\{[a-z|]*\})?(?P<body>(?:(?!\\begin\{|\\end\{).)*?)"
+                              r"\\end\{array\}\s*\\right\s*\]", re.DOTALL)
 #: How far an inline formula may run, in characters.
 INLINE_LIMIT = 600
+
+
+def _as_bmatrix(match: re.Match[str]) -> str:
+    """A bracketed array is a matrix: ``bmatrix`` keeps its brackets when it is drawn."""
+    return f"\\begin{{bmatrix}}{match.group('body')}\\end{{bmatrix}}"
 
 
 def _is_prose(line: str) -> bool:
@@ -143,7 +150,7 @@ def find_text_latex(text: str) -> tuple[list[MathSpan], str]:
         if not closed:
             body, added = _close_open(body)
             how = r"\[.. (cut short" + (f"; closed with {' '.join(added)})" if added else ")")
-        cleaned = clean_math(body)
+        cleaned = clean_math(_BRACKETED_ARRAY.sub(_as_bmatrix, body))
         if cleaned:
             found.append(MathSpan(cleaned, start, end, match.group() == "\\[", how))
         pos = end
