@@ -258,9 +258,10 @@ def test_derived_names_are_statistics_of_a_variable_written_in_the_template(tmp_
 def test_near_miss_kinds_are_the_known_ones(tmp_path: Path) -> None:
     path = write(tmp_path)
     text = path.read_text()
-    path.write_text(text.replace("references =", 'near_misses = ["lost_exp", "sign"]\nreferences ='))
+    path.write_text(text.replace("references =", 'near_misses = ["lost_exp", "flipped_sign"]\nreferences ='))
     thing = load(tmp_path)["thing"]
-    assert thing.near_misses == ("lost_exp", "sign") and thing.to_dict()["near_misses"] == ["lost_exp", "sign"]
+    assert thing.near_misses == ("lost_exp", "flipped_sign")
+    assert thing.to_dict()["near_misses"] == ["lost_exp", "flipped_sign"]
     path.write_text(text.replace("references =", 'near_misses = ["lost_sine"]\nreferences ='))
     with pytest.raises(CatalogError, match="unknown near-miss kind 'lost_sine'"):
         load(tmp_path)

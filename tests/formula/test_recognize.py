@@ -380,12 +380,12 @@ def test_matches_the_old_samples_could_not_check_are_confirmed(text: str, concep
 
 
 def test_near_miss_checks_are_the_catalogs_kinds_and_each_has_its_concepts() -> None:
-    kinds = {name for name, _ in REPAIRS} | {"hats"}
+    kinds = {name for name, _ in REPAIRS}
     assert kinds == set(concepts.NEAR_MISS_KINDS)
     for kind in kinds:
         assert checked_for(kind), kind
     assert {"softmax", "attention_weights"} <= checked_for("lost_exp")
-    assert "gradient_descent" in checked_for("sign") and "softmax" not in checked_for("sign")
+    assert "gradient_descent" in checked_for("flipped_sign") and "softmax" not in checked_for("flipped_sign")
 
 
 @pytest.mark.parametrize(

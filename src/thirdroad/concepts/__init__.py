@@ -29,6 +29,7 @@ from thirdroad.concepts._catalog import Catalog, ConceptPath, NoPathError, Unkno
 from thirdroad.concepts._load import CatalogError
 from thirdroad.concepts._misstatements import NEAR_SENTENCES, Misstatement
 from thirdroad.concepts._model import (
+    AXES_PATTERN,
     DOMAINS,
     NEAR_MISS_KINDS,
     ROLE_WORDS,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 __all__ = [
+    "AXES_PATTERN",
     "DOMAINS",
     "NEAR_MISS_KINDS",
     "NEAR_SENTENCES",

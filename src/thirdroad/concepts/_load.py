@@ -52,6 +52,9 @@ is rejected)::
                                            # role (_model.DOMAINS), and how many axes ("3 axes",
                                            # "at least 1 axis") where the role does not say;
                                            # a phrase or a list: ["in (0, 1)", "1 axis"]
+    result = "probability vector"          # optional: the domain of the template's value
+                                           # (_model.DOMAINS): a worked example outside it is
+                                           # not shown
     derived = { '\\mu' = "mean of x" }     # optional: names the template writes that are
                                            # statistics of a variable (mean, variance or
                                            # standard deviation of it), not inputs of their own
@@ -83,7 +86,7 @@ CONCEPT_KEYS = frozenset(
 REQUIRED_CONCEPT_KEYS = ("id", "name", "summary", "action", "formula", "references")
 FORMULA_KEYS = frozenset(
     {"latex", "output", "vars", "symbols", "reference", "says", "notation", "note", "part", "does",
-     "normalised", "derived", "domains"}
+     "normalised", "derived", "domains", "result"}
 )
 EDGE_KEYS = frozenset({"id", "how"})
 
@@ -256,9 +259,11 @@ def _variables(check: _Checker, spec: Mapping[str, Any], concept: str) -> tuple[
 
 def _domain(check: _Checker, spec: Mapping[str, Any], name: str, latex: str) -> tuple[str, ...]:
     """The phrases of a variable's domain: ``domains = { p = "probability vector" }``, or a list
-    of them, ``{ g = ["in (0, 1)", "1 axis"] }``."""
+    of them, ``{ g = ["in (0, 1)", "1 axis"] }``; for the name "", the template's ``result``."""
     raw = spec.get("domains", {})
     given = raw.get(name, []) if isinstance(raw, dict) else []
+    if name == "":
+        given = spec.get("result", [])
     given = [given] if isinstance(given, str) else given
     if not isinstance(given, list) or not all(isinstance(p, str) for p in given):
         raise check.fail(f"formula {latex!r}: the domain of {name!r} must be a phrase or a list of phrases")
@@ -383,6 +388,7 @@ def _formula(check: _Checker, spec: Any, concept: str) -> Template:
         does=does,
         normalised=_normalised(check, spec, variables, latex),
         derived=_derived(check, spec, variables, latex),
+        result=_domain(check, spec, "", latex),
     )
 
 

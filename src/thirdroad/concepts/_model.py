@@ -23,14 +23,17 @@ ROLES = VALUE_ROLES | INDEX_ROLES
 
 #: The slips a near-miss check looks for, each one repair away from a correct formula. A concept
 #: lists those its formulas are checked for (``near_misses`` in the data): a softmax that lost
-#: its exp, an update whose step goes uphill ...
+#: its exp, an update whose step goes uphill ... A convention is never a slip: each convention
+#: a concept is written in is a template of its own.
 NEAR_MISS_KINDS = {
-    "lost_exp": "an exp lost above or below a fraction",
-    "weights": "weights not divided by their own sum",
-    "ema_weights": "the two weights of a moving average do not add up to one",
-    "lost_root": "a division by an accumulated square without its square root",
-    "sign": "one term of an update with the wrong sign",
-    "hats": "Adam's moments used without bias correction",
+    "lost_exp": "an exp lost (a softmax's denominator, a sigmoid's e^-x)",
+    "lost_sqrt": "a square root lost (over a second moment, a variance, a fan)",
+    "lost_square": "a square lost (a squared gradient, a squared error)",
+    "swapped_beta": "the weights beta and 1 - beta of a moving average changed places",
+    "flipped_sign": "one sign flipped (a step that climbs, a loss without its minus)",
+    "wrong_normaliser": "a normaliser that is not the sum or count it should be",
+    "wrong_weights": "the two weights of a moving average do not add up to one",
+    "missing_eps": "the epsilon that keeps a division away from zero is gone",
 }
 
 ROLE_WORDS = {
@@ -126,6 +129,8 @@ class Template:
     such weights (``\\pi`` for mixture weights); the variable's own symbol always counts.
     ``derived`` lists names the template writes that are statistics of one of its variables,
     ``(written, statistic, variable)``: ``('\\mu', 'mean', 'x')`` in a variance.
+    ``result`` is the domain of the value the template computes (a softmax's "probability
+    vector"), which a worked example's result is checked against before it is shown.
     """
 
     concept: str
@@ -140,6 +145,7 @@ class Template:
     does: str = ""
     normalised: tuple[tuple[str, tuple[str, ...]], ...] = ()
     derived: tuple[tuple[str, str, str], ...] = ()
+    result: tuple[str, ...] = ()  # the domain of the template's value (phrases of DOMAINS)
 
     @property
     def equation(self) -> str:
@@ -238,6 +244,7 @@ class Concept:
                     "reference": t.reference,
                     "normalised": {var: list(names) for var, names in t.normalised},
                     "derived": {written: f"{stat} of {var}" for written, stat, var in t.derived},
+                    "result": list(t.result),
                     "variables": [
                         {"name": v.name, "symbol": v.symbol, "role": v.role, "meaning": v.meaning,
                          "domain": list(v.domain)}

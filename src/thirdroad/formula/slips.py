@@ -1,7 +1,7 @@
 """The slips a formula is checked for: small edits that undo a typical mistake.
 
 Each kind proposes edits of a (canonical) tree, each with what it changes in words; the near-miss
-check (``nearmiss.named_slips``) keeps an edit only where it turns a formula that its own name says
+check (``nearmiss.named``) keeps an edit only where it turns a formula that its own name says
 is a concept, but that the numbers say is not, into that concept. The kinds:
 
 ================  ==========================================================

@@ -12,12 +12,12 @@ builds the running optimizer from it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from thirdroad import concepts as catalog
-from thirdroad.formula.ast import Block, Symbol
+from thirdroad.formula.ast import Block, Node, Relation, Symbol, Update
 from thirdroad.formula.blocks.context import Ctx
 from thirdroad.formula.blocks.derive import Config, Roles, Unreadable, find_roles, optional_hypers
 from thirdroad.formula.blocks.flow import Assign, Branch, Program, Stmt, pretty, read_program
@@ -189,6 +189,12 @@ class BlockReading:
             elif sym is not None and value:
                 on.add(sym)
         return _read(self.text, self.program, default_config(self.program, flags, on))
+
+    def with_lines(self, values: Mapping[int, Node]) -> BlockReading:
+        """The block read again with the value of some lines replaced (by line number): how a
+        near-miss check reads a block with one line repaired."""
+        program = replace(self.program, body=_with_values(self.program.body, values))
+        return _read(self.text, program, default_config(program))
 
     def symbol_for(self, key: str) -> str | None:
         """The block's name for a hyperparameter given by symbol or by PyTorch's name."""
@@ -392,6 +398,22 @@ def _lines(reading: BlockReading, ctx: Ctx | None) -> list[LineRole]:
             text = to_unicode(a.node)
         out.append(LineRole(a.line, text, program.shown.get(base, pretty(base)), role))
     return out
+
+
+def _with_values(stmts: tuple[Stmt, ...], values: Mapping[int, Node]) -> tuple[Stmt, ...]:
+    out: list[Stmt] = []
+    for s in stmts:
+        if isinstance(s, Assign) and s.line in values:
+            node = s.node
+            if isinstance(node, Update | Relation):
+                node = replace(node, value=values[s.line]) if isinstance(node, Update) else \
+                    replace(node, operands=(*node.operands[:-1], values[s.line]))
+            out.append(replace(s, value=values[s.line], node=node))
+        elif isinstance(s, Branch):
+            out.append(replace(s, then=_with_values(s.then, values), orelse=_with_values(s.orelse, values)))
+        else:
+            out.append(s)
+    return tuple(out)
 
 
 def _overwritten(program: Program, line: Assign) -> bool:

@@ -82,7 +82,7 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
     chunks = find_chunks(rec)
     if block is not None and block.concept is not None:
         chunks = [c for c in chunks if _fits(c, block)]
-    notes = near_misses(rec, seed)
+    notes = near_misses(rec, seed, context, block)
     example = worked_example(rec)
     if isinstance(formula.root, Symbol):
         # a name alone (a symbol in running text): what the catalog calls it; nothing to compute,
@@ -110,7 +110,7 @@ def _whole_block(block: BlockReading, formula: Formula, chunks: list[Chunk], not
     lenses["names"] = block.summary() + (f" {keep}" if keep else "")
     lenses["reading_order"] = "Line by line: " + block.walk()
     near = block.match.near_miss if block.match is not None else bool(block.layer and block.layer.near_miss)
-    if near:
+    if near and not any(n.concept == cid for n in notes):
         return chunks, [Note("near_miss", cid, block.summary(), "a line differs",
                              span=(0, len(block.text)), reason=block.summary()), *notes]
     whole = Chunk(cid, formula.latex, (0, len(block.text)), {}, "role",
