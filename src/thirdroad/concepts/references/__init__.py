@@ -1,5 +1,6 @@
 """NumPy reference implementations of the catalog's formula templates, one module per family
-(``activations.py`` serves ``data/activations.toml``, and so on).
+(``activations.py`` serves ``data/activations.toml``, and so on; a family continued in
+``data/<family>.<part>.toml`` keeps its references in the family's module).
 
 Each function computes the right-hand side of one or more templates; its parameter names are
 the templates' pattern variables (``lr`` is written ``\\eta`` or ``\\alpha`` in the LaTeX, the

@@ -78,3 +78,10 @@ def positional_encoding(pos: float, d_model: int) -> Array:
     pe[0::2] = np.sin(angle)
     pe[1::2] = np.cos(angle[: d_model // 2])
     return pe
+
+
+def self_attention(X: ArrayLike, W_q: ArrayLike, W_k: ArrayLike, W_v: ArrayLike) -> Array:
+    """softmax((X W_q)(X W_k)^T / sqrt(d_k)) X W_v: queries, keys and values all from the same
+    sequence X (one position per row)."""
+    X = _a(X)
+    return scaled_dot_product_attention(X @ _a(W_q), X @ _a(W_k), X @ _a(W_v))
