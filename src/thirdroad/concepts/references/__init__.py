@@ -36,6 +36,7 @@ from thirdroad.concepts.references import (
     layers,
     linear_algebra,
     losses,
+    models,
     optimizers,
 )
 from thirdroad.concepts.references._arrays import derivative_of
@@ -49,6 +50,7 @@ FAMILIES: dict[str, ModuleType] = {
     "layers": layers,
     "linear_algebra": linear_algebra,
     "losses": losses,
+    "models": models,
     "optimizers": optimizers,
 }
 
