@@ -10,6 +10,7 @@ import pytest
 
 from thirdroad import concepts
 from thirdroad.formula import explain, parse
+from thirdroad.formula.explanation.worked_examples import fmt_value
 from thirdroad.formula.unicode import to_unicode
 
 
@@ -141,3 +142,15 @@ def test_every_derived_name_of_the_catalog_gets_its_statistic() -> None:
                 said = "standard deviation" if statistic == "variance" else statistic
                 assert f"{shown} = " in action and f"(the {said} of " in action, (written, action)
     assert checked >= 5
+
+
+def test_an_example_of_three_axes_is_written_as_rows_of_rows() -> None:
+    # lil-log transformer-family:33 computes a 3-axis value (bold q_i k_j^T over i, j and the
+    # vectors' own axis); formatting it raised TypeError
+    text = (r"a_{ij} = \text{softmax}(\frac{\mathbf{q}_i {\mathbf{k}_j}^\top}{\sqrt{d_k}})"
+            "\n" r"= \frac{\exp(\mathbf{q}_i {\mathbf{k}_j}^\top)}{ \sqrt{d_k} \sum_{r \in S_i} "
+            r"\exp(\mathbf{q}_i {\mathbf{k}_r}^\top) }")
+    explain(text)  # no exception
+    cube = np.arange(8.0).reshape(2, 2, 2)
+    assert fmt_value(cube) == "[[0, 1; 2, 3], [4, 5; 6, 7]]"
+    assert fmt_value(np.ones((1, 1, 1, 2))) == "[[[1, 1]]]"

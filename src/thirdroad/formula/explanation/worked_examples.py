@@ -16,6 +16,7 @@ import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
 from thirdroad.formula.ast import BigOp, Block, Derivative, Gradient, Neg, Node, Number, Power, Sum, Symbol
 from thirdroad.formula.evaluate import evaluate
+from thirdroad.formula.example_values import fmt_value
 from thirdroad.formula.explanation.model import Chunk
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.match import canon
@@ -183,16 +184,6 @@ _DOTS = frozenset({"dots", "cdots", "ldots"})
 
 def _plain(sym: Symbol) -> Symbol:
     return Symbol(sym.name, sym.font, sym.accent, (), sym.sup, sym.prime)
-
-
-def fmt_value(value: Any) -> str:
-    """A number or an array as the example writes it: ``0.5``, ``[1, 2, 0.5]``, ``[1, 0; 0, 1]``."""
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.ndim == 0:
-        return f"{float(arr):.4g}"
-    if arr.ndim == 1:
-        return "[" + ", ".join(f"{v:.3g}" for v in arr) + "]"
-    return "[" + "; ".join(", ".join(f"{v:.3g}" for v in row) for row in arr) + "]"
 
 
 def _block_example(rec: Recognition) -> Example | None:
