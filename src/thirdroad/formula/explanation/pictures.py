@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import thirdroad.concepts as concepts_module
-from thirdroad.formula.explanation.worked_examples import Example, fmt_value
+from thirdroad.formula.example_values import fmt_value
+from thirdroad.formula.explanation.worked_examples import Example
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
