@@ -223,3 +223,32 @@ def feed_forward(x: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike,
                  b2: ArrayLike) -> Array:
     """max(0, x W1 + b1) W2 + b2, the Transformer's position-wise feed-forward block."""
     return np.maximum(_a(x) @ _a(W1) + _a(b1), 0.0) @ _a(W2) + _a(b2)
+
+
+def conv_output_size(L_in: int, padding: int, dilation: int, kernel_size: int, stride: int) -> int:
+    """floor((L_in + 2 padding - dilation (kernel_size - 1) - 1) / stride + 1): how many positions a
+    window fits along one axis (PyTorch's convolution and pooling layers)."""
+    return (L_in + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+
+
+def conv_output_size_plain(W: int, F: int, P: int, S: int) -> int:
+    """(W - F + 2P) / S + 1 for input width W, filter size F, padding P and stride S, when the
+    stride divides evenly (floored otherwise, as a layer does)."""
+    return (W - F + 2 * P) // S + 1
+
+
+def transposed_conv_output_size(L_in: int, stride: int, padding: int, dilation: int, kernel_size: int,
+                                output_padding: int) -> int:
+    """(L_in - 1) stride - 2 padding + dilation (kernel_size - 1) + output_padding + 1: the length a
+    transposed convolution produces (it undoes the sizes of a convolution)."""
+    return (L_in - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
+
+
+def unpool_output_size(L_in: int, stride: int, padding: int, kernel_size: int) -> int:
+    """(L_in - 1) stride - 2 padding + kernel_size: the length max-unpooling restores."""
+    return (L_in - 1) * stride - 2 * padding + kernel_size
+
+
+def one_hot(y: ArrayLike, num_classes: int) -> Array:
+    """A vector of num_classes zeros with a 1 at position y (one row per label)."""
+    return _a(np.eye(num_classes)[np.asarray(y, dtype=np.int64)])
