@@ -348,8 +348,11 @@ def test_weights_known_to_add_up_to_one_make_an_average(text: str, concepts_foun
 
 # Template formulas the numbers contradict on their own, for a reason the evaluator cannot see:
 # the Jacobian of a vector-Jacobian product is drawn square, so v J is read entry by entry; the
-# sigma of a spectral norm (the largest singular value) is read as the logistic sigmoid.
-_CONTRADICTED = {r"\frac{\partial L}{\partial y} \frac{\partial y}{\partial x}", r"\frac{W}{\sigma(W)}"}
+# sigma of a spectral norm (the largest singular value) is read as the logistic sigmoid; a
+# matrix's norm without a subscript is read entry by entry (Frobenius), the condition number's
+# is the spectral norm.
+_CONTRADICTED = {r"\frac{\partial L}{\partial y} \frac{\partial y}{\partial x}", r"\frac{W}{\sigma(W)}",
+                 r"\|A\| \, \|A^{-1}\|"}
 
 
 def test_every_template_is_confirmed_by_the_numbers_on_its_own_formula() -> None:

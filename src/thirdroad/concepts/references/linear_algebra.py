@@ -209,3 +209,20 @@ def product(lambdas: ArrayLike) -> float:
 def rbf_kernel(x1: ArrayLike, x2: ArrayLike, sigma: float) -> float:
     """exp(-||x1 - x2||^2 / (2 sigma^2))."""
     return float(np.exp(-np.sum((_a(x1) - _a(x2)) ** 2) / (2 * sigma**2)))
+
+
+# --------------------------------------------------------------------------------------------
+# data/linear_algebra.more.toml
+
+
+def condition_number(A: ArrayLike) -> float:
+    """||A|| ||A^{-1}|| in the spectral norm = the largest singular value over the smallest."""
+    s = np.linalg.svd(_a(A), compute_uv=False)
+    return float(s[0] / s[-1])
+
+
+def condition_number_eigen(H: ArrayLike) -> float:
+    """lambda_max(H) / lambda_min(H) for a symmetric positive definite H (a Hessian)."""
+    w = np.linalg.eigvalsh(_a(H))
+    return float(w[-1] / w[0])
+
