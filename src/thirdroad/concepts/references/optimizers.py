@@ -248,3 +248,43 @@ def linear_warmup(lr: float, t: float, warmup_steps: float) -> float:
 def inverse_sqrt_schedule(d_model: float, t: float, warmup_steps: float) -> float:
     """d_model**-0.5 * min(t**-0.5, t * warmup_steps**-1.5) (the Transformer paper's schedule)."""
     return float(d_model**-0.5 * min(t**-0.5, t * warmup_steps**-1.5))
+
+
+# --------------------------------------------------------------------------------------------
+# data/optimizers.more.toml
+
+
+def yogi_second_moment(v: ArrayLike, grad: ArrayLike, beta2: float) -> Array:
+    """v - (1 - beta2) sign(v - g^2) g^2: moves v towards g^2 by a step that does not grow with v."""
+    g2 = _a(grad) ** 2
+    return _a(_a(v) - (1 - beta2) * np.sign(_a(v) - g2) * g2)
+
+
+def belief_second_moment(s: ArrayLike, grad: ArrayLike, m: ArrayLike, beta2: float) -> Array:
+    """beta2 s + (1 - beta2) (g - m)^2: an EMA of how far the gradient is from its own average."""
+    return _a(beta2 * _a(s) + (1 - beta2) * (_a(grad) - _a(m)) ** 2)
+
+
+def sign_sgd_step(theta: ArrayLike, lr: float, grad: ArrayLike) -> Array:
+    """theta - lr sign(g): every parameter moves by the same amount, in the downhill direction."""
+    return _a(_a(theta) - lr * np.sign(_a(grad)))
+
+
+def newton_step(theta: ArrayLike, H: ArrayLike, grad: ArrayLike) -> Array:
+    """theta - H^{-1} g: the step to the minimum of the quadratic model with Hessian H."""
+    return _a(_a(theta) - np.linalg.solve(_a(H), _a(grad)))
+
+
+def preconditioned_step(theta: ArrayLike, lr: float, P: ArrayLike, grad: ArrayLike) -> Array:
+    """theta - lr P^{-1} g: gradient descent in the geometry the preconditioner P sets."""
+    return _a(_a(theta) - lr * np.linalg.solve(_a(P), _a(grad)))
+
+
+def running_average(avg: ArrayLike, theta: ArrayLike, t: int) -> Array:
+    """avg + (theta - avg) / t: the mean of the first t iterates, updated with the t-th."""
+    return _a(_a(avg) + (_a(theta) - _a(avg)) / t)
+
+
+def inverse_time_decay(lr0: float, k: float, t: float) -> float:
+    """lr0 / (1 + k t)."""
+    return float(lr0 / (1 + k * t))
