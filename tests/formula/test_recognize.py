@@ -434,6 +434,24 @@ def test_near_miss_checks_are_the_catalogs_kinds_and_each_has_its_concepts() -> 
         # the entry at the label is the label's, whatever the scores are called
         (r"L_i = -\log\left(\frac{e^{f_{y_i}}}{\sum_j e^{f_j}}\right)", {"cross_entropy"}, set()),
         (r"L_i = -s_{y_i} + \log\sum_j e^{s_j}", {"cross_entropy"}, set()),
+        # the name a line assigns says which quantity it updates: the buffer (heavy ball) is no Nesterov step
+        (r"b_t = \mu b_{t-1} + g_t", set(), {"nesterov"}),
+        (r"g_t = g_t + \mu b_t", {"nesterov"}, set()),
+        # a sum of several derivatives is no momentum step; a product of entries no determinant
+        (r"\nabla_v f = 2 \frac{df}{dx} + 3 \frac{df}{dy}", set(), {"sgd_momentum", "nesterov"}),
+        (r"\prod_{i=1}^n U_i = S", set(), {"determinant"}),
+        # an entry at a shifted place is a convolution's, not a dot product's
+        (r"c_k = \sum_j a_{k - j} v_j", set(), {"dot_product"}),
+        (r"\sum_j a_j v_j", {"dot_product"}, set()),
+        # a capital letter is a matrix: no dot product holds one as a vector
+        (r"z = W_e^\top y - S z", set(), {"dot_product"}),
+        (r"Y = \sum_i K_i Z_i", set(), {"dot_product"}),
+        (r"s = w^\top x", {"dot_product"}, set()),
+        # a loss of one element summed, averaged or weighted over the elements is still that loss
+        (r"\ell = -\sum_{i=1}^n [x_i \log(\hat{x}_i) + (1-x_i)\log(1-\hat{x}_i)]", {"bce"}, set()),
+        (r"l_n = - w_n \left[ y_n \log x_n + (1 - y_n) \log (1 - x_n) \right]", {"bce"}, set()),
+        (r"L = -\frac{1}{N}\sum_{i=1}^N \log \frac{e^{s_{y_i}}}{\sum_j e^{s_j}}", {"cross_entropy"}, set()),
+        (r"S = -\sum_i [a_i b_i + c_i]", set(), {"bce", "cross_entropy", "nll"}),
         # (x - m) / s is standardisation where its names or its statistics of x say so
         (r"\kappa = (p_o - p_e) / (1 - p_e)", set(), {"standardization"}),
         (r"y = \frac{h - \bar h}{s}", {"standardization"}, set()),
@@ -483,6 +501,20 @@ def test_names_and_behaviour_are_evidence(text: str, context: str, concept: str,
 @pytest.mark.parametrize(
     ("text", "context", "wrong"),
     [
+        # σ is a sigmoid by convention, unless its equation defines it as another function
+        (r"\sigma(z_i) = \frac{e^{z_{(i)}}}{\sum_{j=1}^K e^{z_{(j)}}} \ for\ i=1,\dots,K", "", "sigmoid"),
+        # words name a concept only where the formula writes what it takes: a product of two
+        # names agrees with the chain rule's product of slopes as any product does
+        (r"f = q z", "Compound expressions with chain rule", "chain_rule"),
+    ],
+)
+def test_a_convention_or_the_words_yield_to_what_the_formula_writes(text: str, context: str, wrong: str) -> None:
+    assert wrong not in {f.concept for f in recognize(text, context=context).found}
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "wrong"),
+    [
         # a name decides only when it is right: a "ReLU" with a slope below zero is a leaky ReLU
         (r"\text{ReLU}(z) = \begin{cases} \alpha z & z < 0 \\ z & z \geq 0 \end{cases}", "", "relu"),
         # the words around a formula name it only where the numbers agree
@@ -508,6 +540,11 @@ def test_a_grus_state_and_candidate_are_bound_by_their_names(text: str, candidat
     n, h = gru.bindings["n"], gru.bindings["h"]
     assert n.name == candidate and n.accent in ("", "tilde", "hat") and (n.accent != "" or candidate == "n")
     assert h.name == old_state and not h.accent
+
+
+def test_an_lstm_cell_line_binds_its_gates_and_states_by_their_names() -> None:
+    (cell,) = [f for f in recognize(r"c_t = \Gamma_u * \tilde{c}_t + \Gamma_f * c_{t-1}").found if f.concept == "lstm"]
+    assert (cell.bindings["c"].accent, cell.bindings["g"].accent) == ("", "tilde")  # old cell, candidate
 
 
 @pytest.mark.parametrize("context", ["He initialization", "Weight Initialisation"])

@@ -25,7 +25,7 @@ from typing import Any
 
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
-from thirdroad.formula.ast import Derivative, Gradient, Node, Number, Product, Symbol
+from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Number, Power, Product, Symbol
 from thirdroad.formula.reading import Formula
 from thirdroad.formula.templates import DISTINCT, NUMBER_ROLES, CompiledTemplate, symbol_tree
 
@@ -169,6 +169,8 @@ def plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozen
     telling = ct.features & DISTINCT
     if ct.features & _ORDER_CALLS and not any(isinstance(n, Number) for n in ct.pattern.walk()):
         telling -= {"apply"}  # max(a, b) is any larger of two; max(0, x) clips at zero
+    if isinstance(ct.pattern, BigOp) and not isinstance(ct.pattern.body, Product | Apply | Power):
+        telling -= {"bigop"}  # Π_i λ_i is any product of entries; Σ_i x_i y_i pairs them
     if telling & written:
         return True  # the telling operation is written in the chunk too
     for var, bound in bindings.items():
@@ -226,15 +228,19 @@ def statistics_of_data(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> boo
 
 
 def misfits(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
-    """How many of a building block's vectors are bound to a capital letter, a matrix (``W_k``
-    as the x of ``A x``): a reading that holds where nothing fits better. (An update or an average
-    takes weight matrices as any array: W in an EMA of weights is no misfit.)"""
-    if not building_block(ct):
-        return 0
+    """How many of a tiny product's vectors (``generic``: ``A x``, ``x^T y``, ``\\sum_i x_i y_i``)
+    are bound to a capital letter, a matrix by convention (``W_k`` as the x of ``A x``, ``W_e`` in
+    ``W_e^T y``, ``K_i`` in ``\\sum_i K_i * Z_i``). (An update or an average takes weight matrices
+    as any array: W in an EMA of weights is no misfit.)"""
+    if not ct.generic or "product" not in ct.features:
+        return 0  # a mean of the L_i takes any array; a product of two vectors no matrix
     count = 0
     for var, bound in bindings.items():
-        if ct.roles.get(var) == "vector" and isinstance(bound, Symbol) and len(bound.name) == 1 \
-                and bound.name.isupper():
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if isinstance(bound, tuple) and isinstance(node, Symbol) and len(node.sub) > len(bound[1]):
+            continue  # W_{ij} summed over i: the entries of a column, a vector
+        if ct.roles.get(var) == "vector" and isinstance(node, Symbol) and len(node.name) == 1 \
+                and node.name.isupper():
             count += 1
     return count
 
@@ -293,6 +299,36 @@ def updates_its_parameter(ct: CompiledTemplate, bindings: Mapping[str, Any], tar
     return agreement(ct, bindings) >= 2
 
 
+def one_gradient(bindings: Mapping[str, Any]) -> bool:
+    """An optimizer's line takes one gradient; its other inputs are states and settings. Two
+    different derivatives in its holes (``2 df/dx + 3 df/dy``, ``dC/ds_0 w_0 + dC/ds_1 w_1``) make a
+    chain rule or a total derivative, not a momentum step."""
+    derivatives = {b for b in (v[0] if isinstance(v, tuple) else v for v in bindings.values())
+                   if isinstance(b, Derivative | Gradient)}
+    return len(derivatives) <= 1
+
+
+def assigns_another(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Node | None) -> bool:
+    """Whether the line assigns the quantity another hole holds than the one the template's line
+    updates. Nesterov's ``g_t = g_t + \\mu b_t`` updates the gradient with the new buffer;
+    ``b_t = \\mu b_{t-1} + g_t`` updates the buffer (heavy-ball momentum), whatever its shape."""
+    output = symbol_tree(ct.template.output) if ct.template.output else None
+    if not isinstance(output, Symbol) or not isinstance(target, Symbol):
+        return False
+    own, other = False, False
+    for var in ct.template.variables:
+        sym, bound = symbol_tree(var.symbol), bindings.get(var.name)
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if not isinstance(sym, Symbol) or not isinstance(node, Symbol) or var.role in ("index", "bound_index"):
+            continue
+        same = node.name == target.name and node.accent == target.accent
+        if sym.name == output.name:  # the hole written with the letter the line assigns (x of \hat x)
+            own = own or same
+        else:
+            other = other or same
+    return other and not own
+
+
 def assigns_output(template: Template, target: Node | None) -> int:
     """1 where the formula assigns the name the template's left-hand side writes (``c_t`` for the
     LSTM's cell line), or a name the concept gives to what the line computes (a gate of an LSTM
@@ -327,7 +363,27 @@ def is_atom(bound: Any) -> bool:
 LOOSE_OPS = frozenset({"op:odot"})  # an entrywise product may be written as a plain one
 
 
-__all__ = ["GUESSED", "LOOSE_OPS", "NOTATION", "agreement", "any_matrix", "arithmetic", "assigns_output",
-           "building_block", "conflicts", "enough", "gated_by_names", "guessed_spans", "is_atom", "misfits",
-           "notation_allows", "notation_decides", "plausible", "statistics_are_names", "statistics_of_data",
-           "updates_its_parameter"]
+__all__ = [
+    "GUESSED",
+    "LOOSE_OPS",
+    "NOTATION",
+    "agreement",
+    "any_matrix",
+    "arithmetic",
+    "assigns_another",
+    "assigns_output",
+    "building_block",
+    "conflicts",
+    "enough",
+    "gated_by_names",
+    "guessed_spans",
+    "is_atom",
+    "misfits",
+    "notation_allows",
+    "notation_decides",
+    "one_gradient",
+    "plausible",
+    "statistics_are_names",
+    "statistics_of_data",
+    "updates_its_parameter",
+]

@@ -11,6 +11,10 @@
   right-hand side computes it through derivatives of other quantities (``dC/dX = dC/dY \\cdot W^T``,
   ``C'(Z) = (\\hat y - y) R'(Z)``) is about the rule that relates them (chain rule,
   backpropagation), not about what a derivative is: its left-hand side is not named a gradient.
+- **Reductions of a loss**: a loss written for one element and then summed over the elements
+  (``-\\sum_i [x_i \\log \\hat x_i + (1 - x_i) \\log(1 - \\hat x_i)]``), averaged (``\\frac{1}{N} \\sum_n``)
+  or weighted per element (``-w_n [y_n \\log x_n + ...]``, PyTorch's ``weight``) is still that loss:
+  ``per_element`` peels the reduction off, and what is left is matched as the loss of one element.
 """
 
 from __future__ import annotations
@@ -18,7 +22,20 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from thirdroad.formula.ast import Apply, Derivative, Gradient, Node, Number, Product, Relation, Symbol
+from thirdroad.formula.ast import (
+    Apply,
+    BigOp,
+    Derivative,
+    Fraction,
+    Gradient,
+    Neg,
+    Node,
+    Number,
+    Product,
+    Relation,
+    Symbol,
+)
+from thirdroad.formula.normal_form import canon
 
 _CHAIN_OPS = ("", "cdot", "times")
 
@@ -134,4 +151,29 @@ def _same(a: Node, b: Node) -> bool:
     return core(a) == core(b)
 
 
-__all__ = ["computed_by_rule", "derivative_concept", "is_chain"]
+def per_element(cnode: Node) -> Iterator[Node]:
+    """The canonical forms left when a reduction (a sum over the elements, a mean, a weight per
+    element, a sign) is peeled off a canonical tree, outermost first; nothing for a tree that is
+    no reduction."""
+    node, negated = cnode, False
+    for _ in range(4):
+        if isinstance(node, Neg):
+            node, negated = node.arg, not negated
+            continue
+        if isinstance(node, Fraction) and isinstance(node.den, Symbol | Number):
+            node = node.num  # the mean: divided by the count
+        elif isinstance(node, BigOp) and node.op == "sum":
+            node = node.body
+        elif isinstance(node, Product) and len(node.factors) == 2 and _element_weight(node.factors[0]):
+            node = node.factors[1]
+        else:
+            return
+        yield canon(Neg(node) if negated else node)
+
+
+def _element_weight(node: Node) -> bool:
+    """A name of one element's weight: a letter with a subscript (``w_n``, ``w_{y_n}``)."""
+    return isinstance(node, Symbol) and len(node.name) == 1 and bool(node.sub)
+
+
+__all__ = ["computed_by_rule", "derivative_concept", "is_chain", "per_element"]

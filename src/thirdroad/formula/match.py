@@ -395,6 +395,8 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
         if isinstance(c, Symbol) and len(c.sub) < len(p.indices):
             return  # x_{ij} may be a softmax over j with i held fixed; x alone cannot
         for combo in itertools.product(*[[k] if k is not None else choices for k in known]):
+            if isinstance(c, Symbol) and not all(s in c.sub for s in combo):
+                continue  # a_{k-j} is an entry at a shifted place (a convolution), not the j-th entry
             if not all(isinstance(s, Symbol) and _contains(c, s) for s in combo) or \
                     len(set(zip(p.indices, combo, strict=True))) != len(set(p.indices)) or \
                     len(set(combo)) != len(set(p.indices)):

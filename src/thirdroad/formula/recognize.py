@@ -50,6 +50,7 @@ from thirdroad.formula.evidence import (
     LOOSE_OPS,
     agreement,
     arithmetic,
+    assigns_another,
     assigns_output,
     conflicts,
     enough,
@@ -59,12 +60,13 @@ from thirdroad.formula.evidence import (
     misfits,
     notation_allows,
     notation_decides,
+    one_gradient,
     plausible,
     statistics_are_names,
     statistics_of_data,
     updates_its_parameter,
 )
-from thirdroad.formula.forms import computed_by_rule, derivative_concept, is_chain
+from thirdroad.formula.forms import computed_by_rule, derivative_concept, is_chain, per_element
 from thirdroad.formula.match import features, head, match, size
 from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
 from thirdroad.formula.normal_form import canon
@@ -231,6 +233,9 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
                        path in whole, target, result, guesses)
         if isinstance(cnode, Sum) and not found:
             found = _named(_parts_of_sum(path, node, cnode, lib, seed), node, False, target, result, guesses)
+        if not found:
+            found = _named(_reduced_loss(path, node, cnode, lib, seed, target), node, path in whole, target, result,
+                           guesses)
         result.found.extend(found)
     _by_form(result, whole)
     _by_name(result, context, whole, seed)
@@ -298,7 +303,7 @@ def _by_name(result: Recognition, context: str, whole: frozenset[str], seed: int
                 # the side is another concept, not this one nor a part of it: \mbox{ReLU}[z] defined
                 # with a slope below zero is a leaky ReLU, whatever it is called
                 other = there and concept not in there and not all(c in cat.ancestors(concept) for c in there)
-                if other:
+                if other or _symbol_defined_otherwise(result, node, side, concept):
                     wrong.add((f"{path}.0", concept))
                     continue
                 verdict = _name(result, side, concept, "name", seed)
@@ -312,6 +317,24 @@ def _by_name(result: Recognition, context: str, whole: frozenset[str], seed: int
     for concept in context_concepts(context):
         if not any(f.concept == concept for f in result.found):
             _name(result, result.main_path, concept, "words", seed)
+
+
+def _derivatives_kept(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """Whether every input the template writes as a derivative (the chain rule's dz/dy) is one
+    in the formula too, not a plain name."""
+    return not any(isinstance(symbol_tree(v.symbol), Derivative | Gradient) and isinstance(bindings.get(v.name), Symbol)
+                   for v in ct.template.variables)
+
+
+def _symbol_defined_otherwise(result: Recognition, relation: Node, side: str, concept: str) -> bool:
+    """A conventional symbol (σ for a sigmoid, ``named.applied``) yields to what its equation
+    defines: ``σ(z_i) = e^{z_i} / Σ_j e^{z_j}`` uses σ for a softmax, written anywhere in the side."""
+    lhs = relation.operands[0] if isinstance(relation, Relation) else None
+    if not (isinstance(lhs, Apply) and isinstance(lhs.func, Symbol) and lhs.func.name == "sigma"):
+        return False
+    cat = concepts_module.catalog()
+    return any(f.path.startswith(side) and f.concept != concept and cat[f.concept].family == cat[concept].family
+               for f in result.found)
 
 
 def _name(result: Recognition, path: str, concept: str, how: str, seed: int, call: bool = False) -> bool | None:
@@ -329,6 +352,8 @@ def _name(result: Recognition, path: str, concept: str, how: str, seed: int, cal
     if isinstance(checked, tuple):
         ct, mapping = checked
         bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
+        if not _derivatives_kept(ct, bindings):
+            return None  # f = q z agrees with the chain rule's product only as any product does
         result.found.append(Found(path, node, cnode, concept, ct.template, bindings, "numeric", True, how))
         return True
     if checked is False or checked == "short":
@@ -399,6 +424,18 @@ def _parts_of_sum(path: str, node: Node, cnode: Sum, lib: Library, seed: int) ->
     return out
 
 
+def _reduced_loss(path: str, node: Node, cnode: Node, lib: Library, seed: int, target: Node | None) -> list[Found]:
+    """A loss of one element inside a reduction (``forms.per_element``: summed, averaged or
+    weighted over the elements) names the loss it reduces."""
+    cat = concepts_module.catalog()
+    for inner in per_element(cnode):
+        hits = [f for f in _at(path, node, inner, lib, seed, target=target)
+                if cat[f.concept].family == "losses" and not _compiled_generic(f.template)]
+        if hits:
+            return hits
+    return []
+
+
 def _terms(node: Node) -> tuple[Node, ...]:
     """The terms of a sum as written, nested sums flattened (as the canonical form does)."""
     if isinstance(node, Sum):
@@ -431,7 +468,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             continue
         if ct.generic and not ct.features <= feats:
             continue  # a tiny template must be written as it is: mu + sigma eps is no product of entries
-        for bindings in _first(match(ct.pattern, cnode, {}), 4):
+        for bindings in _first(match(ct.pattern, cnode, {}), 8):
             if not _weights_known(ct.template, bindings):
                 continue  # w_i x_i is a weighted sum; an average needs weights that add up to one
             atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
@@ -441,6 +478,10 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
                                       for v, b in bindings.items()):
                 continue  # an elementwise function may take any expression: max(0, Wx + b)
             if ct.generic and not plausible(ct, bindings, feats):
+                continue
+            if atoms_only and not ct.generic and not one_gradient(bindings):
+                continue
+            if assigns_another(ct, bindings, target):
                 continue
             if not statistics_are_names(ct, bindings):
                 continue
@@ -537,11 +578,11 @@ def _prune(hits: dict[str, Found], named: frozenset[str] = frozenset(), target: 
     """Where several unrelated templates fit one chunk, keep those written with the chunk's own
     names: ``\\sum_i x_i y_i`` is a dot product rather than an average with weights ``x``, and
     ``(e^x - e^{-x}) / (e^x + e^{-x})`` a tanh rather than a standardisation of ``e^x``."""
+    # X W_k is a matrix product, not W_k a vector; W_e^T y, V · softmax(...) are no dot products:
+    # a capital letter is a matrix, and a building block of vectors does not hold one
+    hits = {c: f for c, f in hits.items() if (ct := compiled(f.template)) is None or not misfits(ct, f.bindings)}
     if len(hits) < 2:
         return hits
-    fit = {c: misfits(ct, f.bindings) if (ct := compiled(f.template)) is not None else 0 for c, f in hits.items()}
-    if min(fit.values()) == 0 < max(fit.values()):
-        hits = {c: f for c, f in hits.items() if fit[c] == 0}  # X W_k: a matrix product, not W_k a vector
     cat = concepts_module.catalog()
     score = {}
     for cid, found in hits.items():
