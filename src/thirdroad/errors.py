@@ -7,6 +7,7 @@ subclassed (``ValueError`` for bad input, ``KeyError`` for an unknown concept id
     ThirdroadError
      +-- FormulaError          a formula could not be read            thirdroad.formula
      |    +-- ValuesError      the values given to a formula do not fit it
+     |    +-- LimitError       a formula over a size limit (the message says which)
  +-- Unreadable, NeedCase  a block's line the block reader cannot  thirdroad.formula.blocks
  |                         follow, or must read twice (both caught there, said in the notes)
      +-- NothingToFade         fading out names nothing, or everything thirdroad.formula (a ValueError)

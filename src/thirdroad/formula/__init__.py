@@ -13,7 +13,7 @@ from thirdroad.formula import explanation
 from thirdroad.formula.ast import Node
 from thirdroad.formula.compile import CompiledFormula, compile
 from thirdroad.formula.deadline import Cancelled, Deadline, checkpoint, stop_when
-from thirdroad.formula.errors import FormulaError, FragmentError
+from thirdroad.formula.errors import FormulaError, FragmentError, LimitError
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.formula.explanation import Chunk, Explanation, Note, NothingToFade, explain, read_formula
 from thirdroad.formula.reading import Formula, detect_notation, parse
@@ -39,6 +39,7 @@ __all__ = [
     "Formula",
     "FormulaError",
     "FragmentError",
+    "LimitError",
     "Node",
     "Note",
     "NothingToFade",

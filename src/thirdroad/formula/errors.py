@@ -2,8 +2,9 @@
 
 ``FormulaError`` is the only exception that ``parse`` (and everything built on it) lets
 out for bad input; its subclass ``FragmentError`` says the text is a piece of a formula (a
-lone operator, a relation with a side missing) rather than a faulty one. It points at the
-character where reading failed::
+lone operator, a relation with a side missing) rather than a faulty one, and ``LimitError`` that
+it is over a size limit (the message says which). It points at the character where reading
+failed::
 
     FormulaError
      message   what went wrong, in plain words
@@ -74,3 +75,9 @@ class FragmentError(FormulaError):
     operator or relation with nothing on one side (``= b``, ``x +``, ``\\sum_j``, ``\\frac{d}{dx}``).
     Documents quote such pieces when they talk about notation; nothing is wrong with them, there
     is only no formula to explain. The message and position are those of the missing side."""
+
+
+class LimitError(FormulaError):
+    """The text is over a size limit: longer than a formula may be (``parse``), or a formula with
+    more parts than ``explain`` names and checks in a moment. The message says the size and the
+    limit; the work stops before it starts, so a long input costs no more than reading its size."""

@@ -27,7 +27,7 @@ import re
 import unicodedata
 
 from thirdroad.formula.deadline import checkpoint
-from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.errors import FormulaError, LimitError
 from thirdroad.formula.lexer import MASTER, Lexer, Token, skip_ws
 from thirdroad.formula.rules import Rule
 from thirdroad.formula.tables import (
@@ -62,7 +62,7 @@ def tokenize(text: str, notation: str = "latex") -> list[Token]:
     ``bare-word`` rule) and whether digits right after a letter are its subscript (rules
     ascii-digits and plain-digits)."""
     if len(text) > MAX_LENGTH:
-        raise FormulaError(
+        raise LimitError(
             f"the formula is too long ({len(text)} characters, at most {MAX_LENGTH})",
             MAX_LENGTH + 1,
             "split a long document into formulas and read them one by one",

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from thirdroad import concepts
 from thirdroad.formula.ast import Symbol
 from thirdroad.formula.blocks import block_of
-from thirdroad.formula.errors import FormulaError
+from thirdroad.formula.errors import FormulaError, LimitError
 from thirdroad.formula.explanation.chunks import chunks as find_chunks
 from thirdroad.formula.explanation.fade import NothingToFade
 from thirdroad.formula.explanation.model import LENSES, Chunk
@@ -41,6 +41,13 @@ from thirdroad.formula.recognize import recognize
 
 if TYPE_CHECKING:
     from thirdroad.formula.blocks import BlockReading
+
+# The most parts (nodes of the tree) a formula may have to be explained: naming and checking it
+# looks at each part in the light of the whole, so the work grows faster than the formula. The
+# largest formulas of the real-text corpus (algorithm boxes of 3,000 characters) have about 320;
+# 400 are explained in well under a second (benchmarks/long_input.py). Longer text is refused
+# with a LimitError before the work starts; parse() still reads it (up to 20,000 characters).
+MAX_PARTS = 400
 
 
 def read_formula(text: str) -> Formula:
@@ -74,6 +81,7 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
         if block is None:
             raise
         formula = block.formula()  # an algorithm box: its lines, parsed one by one
+    _within_limit(formula)
     rec = recognize(formula, context=context, seed=seed)
 
     def again(rest: Formula) -> Explanation:  # what is left after a fade, read with the same sentence
@@ -95,6 +103,14 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
     if block is not None and block.concept is not None:
         chunks, notes = _whole_block(block, formula, chunks, notes, lenses)
     return Explanation(formula, chunks, notes, lenses, tuple(rec.defining), block, example, explainer=again)
+
+
+def _within_limit(formula: Formula) -> None:
+    """Raise a LimitError for a formula with more than ``MAX_PARTS`` parts."""
+    parts = sum(1 for _ in formula.root.walk())
+    if parts > MAX_PARTS:
+        raise LimitError(f"the formula is too large to explain ({parts} parts, at most {MAX_PARTS})", 1,
+                         "explain its lines or terms one by one; parse() reads it whole")
 
 
 def _whole_block(block: BlockReading, formula: Formula, chunks: list[Chunk], notes: list[Note],
@@ -132,5 +148,5 @@ def _fits(chunk: Chunk, block: BlockReading) -> bool:
     return any(concepts.get(chunk.concept).name in option for option in block.options)
 
 
-__all__ = ["LENSES", "Chunk", "Example", "Explained", "Explanation", "Note", "NothingToFade", "explain",
+__all__ = ["LENSES", "MAX_PARTS", "Chunk", "Example", "Explained", "Explanation", "Note", "NothingToFade", "explain",
            "read_formula"]
