@@ -105,7 +105,9 @@ def test_numeric(entry: dict[str, Any]) -> None:
         shape = shapes.get(name, ())
         values[name] = rng.uniform(0.2, 0.9, size=shape) if shape else float(rng.uniform(0.2, 0.9))
     got = fn(**values)
-    want = evaluate(fn.formula, **values)
+    # the function takes the names as written (eps); the evaluator reads them as parsed (epsilon)
+    read_as = dict(zip(fn.inputs, fn.program.inputs, strict=True))
+    want = evaluate(fn.formula, **{read_as[name]: value for name, value in values.items()})
     if isinstance(got, dict):
         for key in got:
             np.testing.assert_allclose(got[key], want[key], rtol=1e-9, atol=1e-12)

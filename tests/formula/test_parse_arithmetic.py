@@ -108,16 +108,19 @@ def _python(text: str, env: dict[str, float]) -> float | None:
 
 
 def _input_name(name: str) -> str:
-    """The name thirdroad gives a plain-text name: digits after a name are its subscript."""
+    """The name the evaluator reads a plain-text name as: digits after a name are its subscript
+    (the compiled function takes the name as written)."""
     return re.sub(r"^([a-z]+?)([0-9]+)$", r"\1_\2", name)
 
 
 def _thirdroad(text: str, env: dict[str, float]) -> tuple[float, float]:
     """The value thirdroad's evaluator gives, and the value of the code it compiles."""
     formula = parse(text, notation="ascii")
-    used = {_input_name(n): v for n, v in env.items() if re.search(rf"\b{n}\b", text)}
-    evaluated: Any = evaluate(formula, **used)
-    compiled: Any = compile(formula)(**used)
+    used = {n: v for n, v in env.items() if re.search(rf"\b{n}\b", text)}
+    evaluated: Any = evaluate(formula, **{_input_name(n): v for n, v in used.items()})
+    fn = compile(formula)
+    assert set(fn.inputs) == set(used)  # the compiled function takes the names as written
+    compiled: Any = fn(**used)
     return float(evaluated), float(compiled)
 
 
