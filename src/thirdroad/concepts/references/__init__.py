@@ -38,6 +38,7 @@ from thirdroad.concepts.references import (
     losses,
     models,
     optimizers,
+    regularisation,
 )
 from thirdroad.concepts.references._arrays import derivative_of
 
@@ -52,6 +53,7 @@ FAMILIES: dict[str, ModuleType] = {
     "losses": losses,
     "models": models,
     "optimizers": optimizers,
+    "regularisation": regularisation,
 }
 
 
