@@ -150,9 +150,10 @@ def _in_domain(domain: tuple[str, ...], shape: tuple[int, ...], rng: np.random.G
     if kind == "probability vector":
         p = rng.uniform(0.1, 1.0, shape or (SIZE,))
         return p / p.sum(axis=-1, keepdims=True)
-    if kind in ("labels", "one-hot"):
-        labels = rng.integers(0, SIZE, shape or ())
-        return np.eye(SIZE)[labels] if kind == "one-hot" else labels
+    if kind == "one-hot":  # its last axis is the one-hot one: a vector is one label
+        return np.eye(SIZE)[rng.integers(0, SIZE, shape[:-1])]
+    if kind == "labels":
+        return rng.integers(0, SIZE, shape or ())
     if kind == "0 or 1":
         return rng.integers(0, 2, shape).astype(float) if shape else 1.0
     if kind == "-1 or 1":

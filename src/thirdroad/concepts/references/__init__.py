@@ -38,6 +38,7 @@ from thirdroad.concepts.references import (
     losses,
     models,
     optimizers,
+    probability,
     regularisation,
 )
 from thirdroad.concepts.references._arrays import derivative_of
@@ -53,6 +54,7 @@ FAMILIES: dict[str, ModuleType] = {
     "losses": losses,
     "models": models,
     "optimizers": optimizers,
+    "probability": probability,
     "regularisation": regularisation,
 }
 
