@@ -211,3 +211,42 @@ def focal_loss(p_t: ArrayLike, alpha: float, gamma: float) -> float:
 def l2_penalty(theta: ArrayLike, lambd: float) -> float:
     """(lambd / 2) ||theta||^2."""
     return float(0.5 * lambd * np.sum(_a(theta) ** 2))
+
+
+def hinge(y_hat: ArrayLike, y: ArrayLike) -> Array:
+    """max(0, 1 - y y_hat) for labels y in {-1, 1}: zero once the score is on the right side by a
+    margin of 1, growing linearly otherwise (per example)."""
+    return _a(np.maximum(0.0, 1 - _a(y) * _a(y_hat)))
+
+
+def hinge_linear(w: ArrayLike, x: ArrayLike, y: ArrayLike) -> Array:
+    """max(0, 1 - y w^T x): the hinge loss of a linear classifier (one example per row of x)."""
+    return hinge(_a(x) @ _a(w), y)
+
+
+def squared_hinge(y_hat: ArrayLike, y: ArrayLike) -> Array:
+    """max(0, 1 - y y_hat)^2 (per example)."""
+    return _a(hinge(y_hat, y) ** 2)
+
+
+def rmse(y_hat: ArrayLike, y: ArrayLike) -> float:
+    """The square root of the mean squared error, in the targets' own units."""
+    return float(np.sqrt(np.mean((_a(y_hat) - _a(y)) ** 2)))
+
+
+def gan_value(d_real: ArrayLike, d_fake: ArrayLike) -> float:
+    """E[log D(x)] + E[log(1 - D(G(z)))], the expectations as means over the samples: the value the
+    discriminator raises and the generator lowers."""
+    return float(np.mean(np.log(_a(d_real))) + np.mean(np.log(1 - _a(d_fake))))
+
+
+def negative_sampling_objective(u_o: ArrayLike, v_c: ArrayLike, U: ArrayLike) -> float:
+    """log sigma(u_o . v_c) + sum_k log sigma(-u_k . v_c): the true context word scored up, the
+    sampled noise words (the rows u_k of U) scored down."""
+    v = _a(v_c)
+    return float(log_sigmoid(_a(u_o) @ v) + np.sum(log_sigmoid(-(_a(U) @ v))))
+
+
+def negative_sampling_loss(u_o: ArrayLike, v_c: ArrayLike, U: ArrayLike) -> float:
+    """-log sigma(u_o . v_c) - sum_k log sigma(-u_k . v_c): the objective, negated to be minimised."""
+    return -negative_sampling_objective(u_o, v_c, U)
