@@ -427,6 +427,10 @@ def test_near_miss_checks_are_the_catalogs_kinds_and_each_has_its_concepts() -> 
         (r"i_t = \sigma(W_i x_t + U_i h_{t-1} + b_i)", {"lstm"}, {"gru"}),
         (r"o_t = \sigma(W_o x_t + U_o h_{t-1} + b_o)", {"lstm"}, {"gru"}),
         (r"z_t = \sigma(W_z x_t + U_z h_{t-1} + b_z)", {"gru"}, {"lstm"}),
+        # the candidate line of an LSTM, named g_t, is its candidate, not an RNN cell's new state
+        (r"g_t = \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg})", {"lstm"}, {"rnn_cell"}),
+        (r"h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t + b_h)", {"rnn_cell"}, set()),
+        (r"m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t", {"ema"}, set()),
         # the larger of two names is no AMSGrad until its names say so; clipping at zero is a ReLU
         (r"\max(x, y)", set(), {"amsgrad"}),
         (r"\hat v_t = \max(\hat v_{t-1}, v_t)", {"amsgrad"}, set()),

@@ -598,6 +598,12 @@ def _prune(hits: dict[str, Found], named: frozenset[str] = frozenset(), target: 
     # candidate of an LSTM), except an optimizer, told as one "of the same form" (explanation.chunks)
     related = {c for c in hits for k in keep
                if c in cat.ancestors(k) or (k in cat.ancestors(c) and cat[c].family == "optimizers")}
+    # ... unless the line's name says it is the part of the other: g_t = tanh(W x + U h) is an
+    # LSTM's candidate, not an RNN cell's new state (a concept of the same kind, its output unnamed)
+    # (an optimizer's line is told with the others of its form, the EMA under Adam's first)
+    related = {c for c in related if cat[c].family == "optimizers" or not any(
+        cat[c].family == cat[k].family and assigns_output(hits[k].template, target)
+        and not assigns_output(hits[c].template, target) for k in keep)}
     kept = {c: f for c, f in hits.items() if c in keep | related}
     # a concept built on another that fits the same chunk through a template of one operation,
     # with no more of its names written, is that other concept as far as the chunk shows:
