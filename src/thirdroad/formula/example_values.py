@@ -38,11 +38,14 @@ _ENTRIES: Mapping[str, tuple[float, ...]] = {
 }
 _NUMBER: Mapping[str, float] = {"labels": 1.0, "whole": 2.0, "in (0, 1)": 0.3, "in [0, 1]": 0.3}
 _POSITIVE_DEFINITE = ((2.0, 1.0, 0.0), (1.0, 2.0, 0.0), (0.0, 0.0, 1.0))
+# The domains that say what values are (the others say how many axes, a shape, or that a term
+# may be left out).
+_VALUE_KINDS = frozenset({*_ENTRIES, "one-hot", "positive definite"})
 
 
 def value_domain(domain: tuple[str, ...]) -> str:
-    """The domain's phrase about values (not about axes), or ""."""
-    return next((d for d in domain if not AXES_PATTERN.match(d) and d not in ("n by 2n", "n² by n")), "")
+    """The domain's phrase about values (not about axes, a shape or a term left out), or ""."""
+    return next((d for d in domain if d in _VALUE_KINDS), "")
 
 
 def _axes(domain: tuple[str, ...], role: str, rank: int) -> int:
@@ -73,6 +76,9 @@ def readable(role: str, domain: tuple[str, ...] = (), k: int = 0, var: str = "",
         labels = np.array(_ENTRIES["labels"], dtype=int)
         return np.eye(typical.size)[labels] if axes >= 2 else np.eye(typical.size)[labels[k % typical.size]]
     if not shape:
+        usual = typical.by_variable.get(var)
+        if kind and usual is not None and in_domain(usual, domain):
+            return usual  # Adam's β1 is 0.9, inside (0, 1)
         if kind:
             return _NUMBER.get(kind, _ENTRIES[kind][0] if kind in _ENTRIES else typical.scalar)
         if role == "label":

@@ -16,7 +16,7 @@ import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
 from thirdroad.formula.ast import BigOp, Block, Derivative, Gradient, Neg, Node, Number, Power, Sum, Symbol
 from thirdroad.formula.evaluate import evaluate
-from thirdroad.formula.example_values import fmt_value
+from thirdroad.formula.example_values import fmt_value, in_domain, readable, value_domain
 from thirdroad.formula.explanation.model import Chunk
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.match import canon
@@ -44,6 +44,9 @@ class Example:
     result: Any
     derived: dict[str, tuple[str, str, float]] = field(default_factory=dict)
     output: str = ""
+    variables: dict[str, str] = field(default_factory=dict)  # input -> the template variable it is
+    concept: str = ""  # the concept whose template gave the inputs their roles and domains
+    template: str = ""  # that template's LaTeX
 
     @property
     def block(self) -> bool:
@@ -245,10 +248,15 @@ def _template_inputs(found: Found, program: Program, axes: frozenset[str]
             continue
         declared = [v for v in found.template.variables if v.name == var]
         role = "vector" if isinstance(bound, tuple) else declared[0].role if declared else "scalar"
+        domain = declared[0].domain if declared else ()
         input_of.setdefault(var, name)
         if name not in inputs and not any(v.symbol in derived_symbols for v in declared):  # computed below
             arrays = sum(1 for v in inputs.values() if np.ndim(v) == 1)
-            inputs[name] = _example_value(var, role, arrays)
+            if value_domain(domain):  # probabilities, labels, a gate: a value inside the domain
+                rank = 1 if isinstance(bound, tuple) or role == "vector" else 2 if role == "matrix" else 0
+                inputs[name] = readable(role, domain, arrays, var, rank)
+            else:
+                inputs[name] = _example_value(var, role, arrays)
     return inputs, input_of
 
 
@@ -282,7 +290,14 @@ def _worked_example(rec: Recognition, main: Node, found: Found | None) -> Exampl
     example = Example(node, inputs, shown, None, derived)
     given = {k: v for k, v in inputs.items() if k not in derived}
     result = example.run(given)
-    return replace(example, result=result) if result is not None else None
+    if result is None or (found is not None and not in_domain(result, found.template.result)):
+        return None  # a value the concept cannot give (a probability of 2) is no example of it
+    if found is None:
+        return replace(example, result=result)
+    names = {v.name for v in found.template.variables}
+    variables = {name: var for var, name in input_of.items() if var in names}
+    return replace(example, result=result, variables=variables, concept=found.concept,
+                   template=found.template.latex)
 
 
 _STATISTIC: dict[str, Callable[[Any], Any]] = {"mean": np.mean, "variance": np.var, "standard deviation": np.std}
