@@ -15,13 +15,13 @@ A block named cleanly is never repaired: whatever it computes, it computes that 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from thirdroad import concepts
-from thirdroad.formula.ast import Node, Relation, Update
+from thirdroad.formula.ast import Node, Relation, Symbol, Update, transform
 from thirdroad.formula.blocks import BlockReading
 from thirdroad.formula.evidence import agreement
-from thirdroad.formula.nearmiss.repairs import Repair, repairs, replace_path, said
+from thirdroad.formula.nearmiss.repairs import EPSILON, Repair, repairs, replace_path, said
 from thirdroad.formula.nearmiss.search import PRIORITY, Slip, checked_for, differ
 from thirdroad.formula.normal_form import canon
 from thirdroad.formula.recognize import Found, concepts_at
@@ -55,6 +55,12 @@ def block_slips(block: BlockReading, expected: frozenset[str] = frozenset(), see
     words around the block name, whose lines are tried first."""
     if _unsettled(block):
         return _repaired(block, _line_repairs(block, seed), expected, seed, lambda again: True)
+    eps = _unused_eps(block)
+    if eps is not None and "missing_eps" in _kinds(block.concept or ""):
+        # the block declares an ε that no line reads: the line that divides lost it
+        tried = [_with_symbol(c, eps) for c in _line_repairs(block, seed, frozenset({"missing_eps"}))]
+        return _repaired(block, tried, expected | {block.concept or ""}, seed,
+                         lambda again: again.concept == block.concept and _unused_eps(again) is None)
     differences = _differences(block)
     slips = {_DIFFERENCE_SLIPS[d] for d in differences if d in _DIFFERENCE_SLIPS}
     kinds = frozenset(slips) & _kinds(block.concept or "")
@@ -83,6 +89,23 @@ def _repaired(block: BlockReading, tried: list[_Line], expected: frozenset[str],
             continue
         return [_slip(block, c, concept)]
     return []
+
+
+def _unused_eps(block: BlockReading) -> Symbol | None:
+    """The ε a block declares among its settings (the role eps) when no line reads it."""
+    declared = [h.symbol for h in block.hypers.values() if h.role == "eps"]
+    read = {n.name for a in block.program.assignments() for n in a.value.walk() if isinstance(n, Symbol)}
+    if not declared or any(name in read for name in declared):
+        return None
+    return Symbol(declared[0])
+
+
+def _with_symbol(c: _Line, eps: Symbol) -> _Line:
+    """A repair that put ε back, written with the block's own ε (ε, ϵ or eps)."""
+    swap = {EPSILON: eps}
+    value = transform(c.value, lambda n: swap.get(n, n))
+    repair = replace(c.repair, new=transform(c.repair.new, lambda n: swap.get(n, n)))
+    return replace(c, value=value, repair=repair)
 
 
 def _differences(block: BlockReading) -> set[str]:

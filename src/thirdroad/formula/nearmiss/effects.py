@@ -96,10 +96,10 @@ def _weights_sum(written: Node, found: Found) -> str:
     atom = x[0] if isinstance(x, tuple) else x
     values = _by_role(found, written, {"x": _SCORES, "T": 1.0})
     if not isinstance(atom, Symbol) or values is None:
-        return "the weights no longer add up to 1"
+        return "the weights no longer sum to 1"
     got = value_of(written, values)
     if got is None or np.ndim(got) != 1:
-        return "the weights no longer add up to 1"
+        return "the weights no longer sum to 1"
     scores = ", ".join(_fmt(v) for v in _SCORES)
     return f"for the scores {scores}, as written these weights sum to {_fmt(float(np.sum(got)))}, not 1"
 

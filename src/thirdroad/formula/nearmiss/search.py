@@ -155,6 +155,7 @@ class _Search:
     written: dict[str, list[Found]]  # what recognition found at each path (named or weak)
     expected: dict[str, set[str]]  # the concepts the words expect at each path
     defined: dict[str, set[str]]  # the concepts the formula itself names at each path
+    documented: frozenset[str] = frozenset()  # the concepts the documented object names
 
     def candidates(self, side: str, repair: Repair) -> Iterator[Candidate]:
         """Where the repaired side is a concept checked for the repair's kind (rules 1 and 2 of
@@ -233,10 +234,13 @@ class _Search:
         return isinstance(theta, Symbol) and isinstance(target, Symbol) and target.name == theta.name
 
     def _own_name(self, found: Found, side: str) -> bool:
-        """Whether the formula itself says the side is the concept: it names it, or it assigns
-        the side to the name (or the call) the concept's left-hand side writes (ℓ(x, y) = ...)."""
+        """Whether the formula itself says the side is the concept: it names it, the object it
+        documents names it (its main expression only), or it assigns the side to the name (or
+        the call) the concept's left-hand side writes (ℓ(x, y) = ...)."""
         if found.concept in self.defined.get(side, set()):
             return True
+        if side == self.rec.main_path and found.concept in self.documented:
+            return True  # the docstring of CrossEntropyLoss says its formula is the loss itself
         output = symbol_tree(found.template.output) if found.template.output else None
         target = _target(self.rec, side)
         return _head(output) is not None and _head(output) == _head(target)
@@ -382,7 +386,8 @@ def chunk_slips(rec: Recognition, context: str = "", seed: int = 0) -> list[Slip
     for f in (*rec.found, *rec.weak):
         written.setdefault(f.path, []).append(f)
     memo = {id(rec.nodes[p]): c for p, c in rec.canon_of.items()}
-    search = _Search(rec, context, seed, memo, written, _expected(rec, context), _defined(rec))
+    search = _Search(rec, context, seed, memo, written, _expected(rec, context), _defined(rec),
+                     frozenset(context_concepts(context)))
     out: list[Slip] = []
     for side in sides(rec.formula.root):
         if side not in rec.nodes or _consistent(rec, side, seed):
