@@ -98,6 +98,34 @@ def test_library_layouts_read(text: str, expected: str) -> None:
     assert sexpr(parse(text).root) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"W_{i \cdot}", "W_{i,cdot}"),  # row i, every column: the slot of the last index
+        (r"\|\cdot\|_2", "(norm cdot 2)"),  # the norm of whatever fills the slot
+        (r"|\cdot|", "(abs cdot)"),
+        (r"f_{i}^{\prime 2}", "(^ f_i' 2)"),  # TeX's prime and power in one superscript: f'^2
+        (r"x^{\prime -1}", "(^ x' (- 1))"),
+        ("h —> 0", "(to h 0)"),  # an arrow typed with a dash
+        (r"y_i \in \\{ -1,1 \\}", "(in y_i (set (- 1) 1))"),  # braces escaped for Markdown: \\{ is \{
+    ],
+)
+def test_slots_primes_arrows_and_escaped_braces_as_sources_write_them(text: str, expected: str) -> None:
+    f = parse(text)
+    assert sexpr(f.root) == expected
+    assert parse(f.latex).root == f.root  # and it is written back as it was read
+
+
+def test_a_bracket_a_row_leaves_open_is_closed_at_the_rows_end_and_said() -> None:
+    text = r"\begin{aligned} a &= f(x + g(y) \\ b &= h(a) \end{aligned}"
+    f = parse(text)
+    assert sexpr(f.root.items[0]) == "(eq a (apply f (+ x (apply g y))))"  # type: ignore[attr-defined]
+    at = text.index("f(") + 1  # the bracket after f
+    assert [(r.what, r.span) for r in f.repairs] == [("unclosed bracket", (at, at + 1))]
+    with pytest.raises(FormulaError, match=r"unexpected '\\\\\\\\'"):
+        parse(r"\begin{aligned} a &= f(x + g(y)\\ b &= h(a) \end{aligned}")  # no room to close it: unchanged
+
+
 ADAM_BOX = r"""\begin{aligned}
      &\rule{110mm}{0.4pt}                                                                 \\
      &\textbf{input}      : \gamma \text{ (lr)}, \beta_1, \beta_2 \text{ (betas)}         \\

@@ -155,7 +155,7 @@ def parse(text: str, notation: str | None = None, *,
     return Formula(root, source, chosen, decisions, repairs)
 
 
-_BRACKET_FAULT = re.compile(r"is never closed|unexpected '[)\]]'")
+_BRACKET_FAULT = re.compile(r"is never closed|unexpected '(?:[)\]]|\\+)'")  # \\: a row ended early
 
 
 def _read(text: str, notation: str, flips: frozenset[tuple[str, int]]) -> tuple[Node, tuple[Decision, ...]]:

@@ -225,21 +225,30 @@ def _fix_brackets(text: str) -> tuple[str, list[tuple[int, int, str, str, str, f
 
 def balance_brackets(text: str) -> tuple[str, list[Repair]]:
     """A copy of ``text`` whose round and square brackets pair up: a closing bracket that closes
-    nothing becomes a space, and one left open is closed at the end (positions stay those of
-    ``text``). Each change is a :class:`Repair`; the text is unchanged when nothing needed one."""
+    nothing becomes a space, and one left open is closed at the end, or at the end of its row when
+    it was opened in a row of an environment (``a &= f(x \\\\ b &= ...``: closed in the space
+    before the row break). Positions stay those of ``text``. Each change is a :class:`Repair`; the
+    text is unchanged when nothing needed one."""
     chars = list(text)
     repairs: list[Repair] = []
     stack: list[tuple[str, int]] = []
+    rows = [0]  # for each open environment: how many brackets were open when its row began
     i = 0
     while i < len(chars):
         c = chars[i]
         if c == "\\":
+            if text.startswith("\\\\", i):
+                _close_row(chars, i, stack, rows[-1], repairs)
+            elif text.startswith("\\begin", i):
+                rows.append(len(stack))
+            elif text.startswith("\\end", i) and len(rows) > 1:
+                _close_row(chars, i, stack, rows.pop(), repairs)
             i += 2
             continue
         if c in "([":
             stack.append((c, i))
         elif c in ")]":
-            if stack and _PAIRS[stack[-1][0]] == c:
+            if len(stack) > rows[-1] and _PAIRS[stack[-1][0]] == c:
                 stack.pop()
             elif not any(_PAIRS[o] == c for o, _ in stack):
                 chars[i] = " "
@@ -253,6 +262,23 @@ def balance_brackets(text: str) -> tuple[str, list[Repair]]:
         repairs.append(Repair("unclosed bracket", (pos, pos + 1), opener, opener + "..." + _PAIRS[opener],
                               "the bracket is never closed: closed at the end", 0.5))
     return "".join(chars), repairs
+
+
+def _close_row(chars: list[str], at: int, stack: list[tuple[str, int]], floor: int,
+               repairs: list[Repair]) -> None:
+    """Close the brackets the row before ``at`` left open (those above ``floor`` on the stack), in
+    the spaces just before ``at``; where there are too few spaces, the text is left as it is."""
+    open_here = stack[floor:]
+    spaces = 0
+    while spaces < len(open_here) and at - spaces - 1 >= 0 and chars[at - spaces - 1] == " ":
+        spaces += 1
+    if not open_here or spaces < len(open_here):
+        return
+    for k, (opener, pos) in enumerate(reversed(open_here)):
+        chars[at - spaces + k] = _PAIRS[opener]
+        repairs.append(Repair("unclosed bracket", (pos, pos + 1), opener, opener + "..." + _PAIRS[opener],
+                              "the bracket is never closed in its row: closed at the row's end", 0.5))
+    del stack[floor:]
 
 
 def _strip_outer(text: str) -> tuple[str, bool]:

@@ -63,6 +63,11 @@ def _known_command(lx: Lexer, name: str, start: int, end: int) -> int:
 
 
 def _newrow(lx: Lexer, name: str, start: int, end: int) -> int:
+    brace = lx.text[end : end + 1]
+    if brace in ("{", "}") and "\\\\{" in lx.text and "\\\\}" in lx.text:
+        # y \in \\{-1, 1\\}: braces escaped twice, as Markdown sources write \{ and \}
+        lx.add("op", "\\" + brace, start, end + 1)
+        return end + 1
     before = next((t for t in reversed(lx.out) if not (t.kind == "op" and t.value == "&")), None)
     broken = before is not None and ((before.kind == "op" and before.value in "+-*/=") or (
         before.kind == "cmd" and (before.value in PRODUCT_OPS or before.value in ("pm", "mp"))))
@@ -318,6 +323,16 @@ def _infix(lx: Lexer, name: str, start: int, end: int) -> int:
 
 
 def _prime(lx: Lexer, name: str, start: int, end: int) -> int:
+    out = lx.out
+    after = lx.text[skip_ws(lx.text, end) : skip_ws(lx.text, end) + 1]
+    if len(out) >= 2 and out[-1].kind == out[-2].kind == "op" and out[-1].value == "{" and out[-2].value == "^" \
+            and after not in ("}", "'", "\\", ""):
+        # f^{\prime 2}: the prime, then the power the rest of the group raises to (f'^{2})
+        del out[-2:]
+        lx.add("op", "'", start, end)
+        lx.add("op", "^", end, end)
+        lx.add("op", "{", end, end)
+        return end
     lx.add("op", "'", start, end)
     return end
 

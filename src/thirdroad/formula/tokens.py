@@ -440,6 +440,9 @@ _LETTERLIKE = {"ℝ": ("R", "bb"), "ℕ": ("N", "bb"), "ℤ": ("Z", "bb"), "ℚ"
 def _other(c: str, start: int, text: str, out: list[Token]) -> int:
     """A single character the master pattern did not classify."""
     end = start + 1
+    if c in DASHES and text.startswith(">", end):
+        out.append(Token("cmd", "to", start, end + 1))  # h —> 0: an arrow typed with a dash, as ->
+        return end + 1
     if c in DASHES:
         out.append(Token("op", "-", start, end))
     elif c in UNICODE_GREEK:

@@ -118,6 +118,10 @@ def _is_closer(tok: Token) -> bool:
     return tok.kind == "op" and tok.value in (")", "]", "}", ",", "\\}")
 
 
+def _is_bar(tok: Token) -> bool:
+    return (tok.kind == "op" and tok.value == "|") or tok.kind == "delim"
+
+
 class Commands(Cursor):
     """The LaTeX commands that start an atom."""
 
@@ -280,7 +284,9 @@ class Commands(Cursor):
         return inner, True
 
     def _slot(self, tok: Token) -> tuple[Node, bool]:
-        if _is_closer(self.peek()) or is_op(self.toks[self.i - 2], "{", "(", ","):  # f(\cdot), W_{\cdot j}
+        after, before = self.peek(), self.toks[self.i - 2]
+        if _is_closer(after) or is_op(before, "{", "(", ",") or (
+                _is_bar(before) and _is_bar(after)):  # f(\cdot), W_{\cdot j}, \|\cdot\|, |\cdot|
             return Symbol("cdot", span=(tok.start, tok.end)), False  # E[\cdot], f(\cdot): a slot
         return self._cannot_start(tok)
 

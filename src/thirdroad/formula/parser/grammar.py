@@ -62,6 +62,16 @@ def tree_depth(root: Node) -> tuple[int, Node]:
     return best, deepest
 
 
+def is_slot(tok: Token) -> bool:
+    """``\\cdot`` or ``\\bullet``: a product, or the slot of an argument or index (f(\\cdot))."""
+    return tok.kind == "cmd" and tok.value in ("cdot", "bullet")
+
+
+def _juxtaposed(left: Node, right: Node) -> Node:
+    factors = left.factors if isinstance(left, Product) and left.op == "" else (left,)
+    return Product((*factors, right), "", span=cover(left, right))
+
+
 class Grammar(Cursor):
     """Statements, relations, sums and products."""
 
@@ -254,6 +264,10 @@ class Grammar(Cursor):
             if named is None or named in ("", "/") or fn_arg:
                 break
             self.advance()
+            if is_slot(tok) and is_op(self.peek(), "}") and self._in_subscript():
+                # W_{i \cdot}: row i, every column; the dot is the slot of the last index
+                group[-1] = _juxtaposed(group[-1], Symbol("cdot", span=(tok.start, tok.end)))
+                break
             right = self._run(False)
             if isinstance(right, Product) and right.op == "":
                 self.decide(JUXTAPOSITION, right.span,
@@ -305,6 +319,20 @@ class Grammar(Cursor):
         return self._collapse(group, "")
 
     @BILINEAR_FORM.hook
+    def _in_subscript(self) -> bool:
+        """Whether the innermost open brace is a subscript's: _{...}."""
+        depth, k = 0, self.i - 1
+        while k > 0:
+            tok = self.toks[k]
+            if is_op(tok, "}"):
+                depth += 1
+            elif is_op(tok, "{"):
+                if depth == 0:
+                    return is_op(self.toks[k - 1], "_")
+                depth -= 1
+            k -= 1
+        return False
+
     def _collapse(self, group: list[Node], op: str | None) -> Node:
         if len(group) == 1:
             return group[0]
