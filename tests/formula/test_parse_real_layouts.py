@@ -116,6 +116,18 @@ def test_slots_primes_arrows_and_escaped_braces_as_sources_write_them(text: str,
     assert parse(f.latex).root == f.root  # and it is written back as it was read
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("dL/dW = dL/dy * dy/dW", "(eq (derivative L W) (* (derivative L y) (derivative y W)))"),
+     ("x * dy/dx", "(* x (derivative y x))"),
+     ("a/b * c/d", "(/ (* (/ a b) c) d)")],  # no differentials: Python's order, left to right
+)
+def test_a_derivative_written_after_a_product_is_one_derivative(text: str, expected: str) -> None:
+    """The chain rule in plain text: dy/dW after a * is the derivative it writes. Its value is
+    Python's ((dL/dy) * dy) / dW all the same (tests/formula/test_parse_arithmetic.py)."""
+    assert sexpr(parse(text, "ascii").root) == expected
+
+
 def test_a_bracket_a_row_leaves_open_is_closed_at_the_rows_end_and_said() -> None:
     text = r"\begin{aligned} a &= f(x + g(y) \\ b &= h(a) \end{aligned}"
     f = parse(text)

@@ -199,8 +199,6 @@ def test_002_the_plain_text_chain_rule_is_found(crash_course: Any) -> None:
     assert found.text == "dL/dW = dL/dy * dy/dW" and found.explanation is not None
 
 
-@pytest.mark.xfail(strict=True, reason="formula parser: dL/dy * dy/dW is read ((dL/dy)·dy)/dW, so dy/dW is no "
-                   "derivative and the chain rule is not named (it is, written (dL/dy) * (dy/dW))")
 def test_002_the_plain_text_chain_rule_is_named(crash_course: Any) -> None:
     assert "chain_rule" in _names(_at(crash_course, 50))
 

@@ -67,7 +67,7 @@ EXPECTATION = Rule("expectation", "E[...] and \\mathbb{E}_{x∼p}[...] are expec
 _NAMES_WITHOUT_LIMITS = ("max", "min", "sup", "inf", "argmax", "argmin", "lim")
 
 
-def _d_name(node: Node) -> Node | None:
+def d_name(node: Node) -> Node | None:
     """The X of a differential written ``dX`` (as ``d X`` or the one name ``dX``)."""
     if isinstance(node, Product) and node.op == "" and len(node.factors) == 2:
         d, x = node.factors
@@ -312,8 +312,8 @@ class Commands(Cursor):
         if wrt is not None and isinstance(num, Symbol) and num.name == "partial":
             expr = self.parse_factor()
             return Derivative(expr, wrt, True, span=(span[0], expr.span[1]))
-        d_den = _d_name(den)
-        d_num = _d_name(num)
+        d_den = d_name(den)
+        d_num = d_name(num)
         if d_den is not None and d_num is not None:
             self.decide(DERIVATIVE_FRACTION, span, "a derivative", "a ratio")
             return Derivative(d_num, (d_den,), False, span=span)

@@ -28,6 +28,7 @@ from thirdroad.formula.ast import (
 )
 from thirdroad.formula.errors import FormulaError, FragmentError
 from thirdroad.formula.lexer import Token
+from thirdroad.formula.parser.commands import d_name
 from thirdroad.formula.parser.cursor import MAX_DEPTH, Cursor, cover, is_op
 from thirdroad.formula.rules import Rule, tree_passes
 from thirdroad.formula.tables import PRODUCT_OPS, SUM_OPS
@@ -297,6 +298,11 @@ class Grammar(Cursor):
                     break
                 self.advance()
                 right = self.parse_factor()
+                if explicit == "/" and len(group) > 1 and d_name(group[-1]) is not None and d_name(right) is not None:
+                    # dL/dy * dy/dW: the chain rule's two derivatives (the same value as Python's
+                    # ((dL/dy) * dy) / dW, read as the derivative dy/dW it writes)
+                    group[-1] = self.fraction(group[-1], right, slash=True)
+                    continue
                 if explicit == "/":
                     left = self._collapse(group, "")
                     group = [self.fraction(left, right, slash=True)]
