@@ -37,11 +37,11 @@ missing_eps        add ε to a denominator or under a root
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import thirdroad.concepts as concepts_module
-from thirdroad.formula.ast import Apply, Node, Power, Symbol, transform
+from thirdroad.formula.ast import Apply, Block, Node, Power, Symbol, transform
 from thirdroad.formula.blocks import BlockReading
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.named import context_concepts
@@ -95,12 +95,32 @@ def near_misses(rec: Recognition, seed: int = 0, context: str = "", block: Block
     slips = block_slips(block, expected, seed) if block is not None else []
     slips = [*slips, *chunk_slips(rec, context, seed)]
     slips += named_slips(rec, seed, frozenset(s.concept for s in slips))
-    for slip in slips:
+    for slip in (_owned(s, expected, rec) for s in slips):
         if (slip.concept, slip.kind) in seen:
             continue
         seen.add((slip.concept, slip.kind))
         out.append(note(slip))
     return out
+
+
+def _owned(slip: Slip, expected: frozenset[str], rec: Recognition) -> Slip:
+    """The slip said of the concept the words name, where the slip sits in a part of it: a
+    bias correction that lost its power t in a block the docstring calls AdaBelief is AdaBelief's
+    slip ("in its bias correction, ..."), a softmax that lost an exp inside what CrossEntropyLoss
+    documents is the cross-entropy's. Only a concept checked for that kind of slip, built on the
+    part that slipped, and only where the part is less than the whole formula and the words do
+    not name the part itself."""
+    cat = concepts_module.catalog()
+    main = rec.main_path
+    part = isinstance(rec.formula.root, Block) or slip.path == "" or slip.path.startswith(main + ".")
+    if not part or slip.concept not in cat or slip.concept in expected:
+        return slip  # the words name the part itself (Adam's box, which also says AMSGrad)
+    for owner in sorted(expected):
+        if owner in cat and owner != slip.concept and slip.kind in cat[owner].near_misses \
+                and slip.concept in cat.ancestors(owner):
+            what = f"in its {concept_name(cat[slip.concept])}, {slip.what}"
+            return replace(slip, concept=owner, what=what)
+    return slip
 
 
 def note(slip: Slip) -> Note:
