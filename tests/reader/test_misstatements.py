@@ -146,7 +146,8 @@ def test_a_reading_carries_its_notes_into_json_the_summary_and_the_companion_pag
     text = ("# Notes on training\n\nThe tanh activation squashes its input to between 0 and 1. "
             "Then the loss $L = (y - t)^2$ is computed.\n\nThe sigmoid squashes to between 0 and 1.\n")
     reading = tr.read(text)
-    assert [(n.kind, n.concept, n.line) for n in reading.notes] == [("misstatement", "tanh", 3)]
+    assert [(n.kind, n.concept, n.line) for n in reading.notes] == [
+        ("misstatement", "tanh", 3), ("concept", "tanh", 3), ("concept", "sigmoid", 5)]  # first named, glossed
     data = reading.to_dict()
     assert data["notes"][0]["says"] == "tanh gives values between 0 and 1"
     assert "between -1 and 1" in data["notes"][0]["message"]

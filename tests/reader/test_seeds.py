@@ -215,3 +215,21 @@ def test_the_seed_notes_fire_on_no_correct_sentence_of_the_other_sources() -> No
     for text in contexts:
         spotted += [(n.says, text) for n in misstatement_notes(sentences(text, "text"), Source(text))]
     assert spotted == []
+
+
+def test_002_the_concepts_its_prose_names_are_glossed_with_where_thirdroad_runs_them(crash_course: Any) -> None:
+    glossed = {n.concept: n for n in crash_course.notes if n.kind == "concept"}
+    assert {"boltzmann_distribution", "rbm_energy", "gradient", "gradient_descent", "chain_rule",
+            "backpropagation"} <= set(glossed)
+    assert glossed["gradient"].line == 40 and "grows fastest" in glossed["gradient"].message
+    assert "against the gradient" in glossed["gradient_descent"].message
+    assert "softmax of minus the energies" in glossed["boltzmann_distribution"].message
+    runs = set(glossed["boltzmann_distribution"].links)
+    assert {"thirdroad train rbm", "nn.BoltzmannMachine.exact_distribution"} <= runs
+    assert glossed["chain_rule"].line == 48
+
+
+def test_000_the_factorizations_written_inline_are_glossed_and_link_to_the_agents(post: Any) -> None:
+    inline = {n.quote: n for n in post.notes if n.kind == "concept" and n.formula is not None}
+    assert {q: n.concept for q, n in inline.items()} == {"LU": "lu", "QR": "qr", "SVD": "svd"}
+    assert all(n.links == ("thirdroad agent",) for n in inline.values())

@@ -6,19 +6,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from thirdroad.formula import to_unicode
+from thirdroad.reader._concept_notes import concept_notes
 from thirdroad.reader._found import FoundFormula
 from thirdroad.reader._matrix_notes import matrix_notes
 from thirdroad.reader._misstatements import misstatement_notes
 from thirdroad.reader._notes import DocumentNote
-from thirdroad.reader._prose import Math, sentences
+from thirdroad.reader._prose import Math, blanked_prose, sentences
 from thirdroad.reader._spans import Format, Source
 
 
 def document_notes(document: str, fmt: Format, formulas: Sequence[FoundFormula]) -> tuple[DocumentNote, ...]:
     """Every note on ``document``, in document order."""
     source = Source(document)
-    found = sentences(document, fmt, [_math(f) for f in formulas])
-    notes = misstatement_notes(found, source) + matrix_notes(formulas, source)
+    maths = [_math(f) for f in formulas]
+    found = sentences(document, fmt, maths)
+    explained = {c.concept for f in formulas if f.explanation is not None for c in f.explanation.chunks}
+    notes = (misstatement_notes(found, source) + matrix_notes(formulas, source)
+             + concept_notes(found, blanked_prose(document, fmt, maths), source, explained, formulas))
     return tuple(sorted(notes, key=lambda n: (n.start, n.kind)))
 
 

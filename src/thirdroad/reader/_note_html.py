@@ -12,6 +12,10 @@ from thirdroad import concepts
 from thirdroad.formula import FormulaError, parse
 from thirdroad.reader._notes import DocumentNote
 
+#: Commands that need an argument, written out with one a learner can paste.
+_EXAMPLES = {"thirdroad agent": 'thirdroad agent "[[4, 3], [6, 3]]"'}
+#: A prerequisite's formula shorter than this (AB) tells a learner nothing; it is left out.
+SHORT_FORMULA = 12
 _LABELS = {"misstatement": "look twice", "concept": "concept", "code": "code", "matrix": "matrix"}
 
 
@@ -25,7 +29,7 @@ def note_mark(note: DocumentNote, k: int) -> str:
 def _links(note: DocumentNote) -> str:
     if not note.links:
         return ""
-    items = ", ".join(f"<code>{escape(link)}</code>" for link in note.links)
+    items = ", ".join(f"<code>{escape(_EXAMPLES.get(link, link))}</code>" for link in note.links)
     return f'<p class="try">Run it with thirdroad: {items}</p>'
 
 
@@ -35,6 +39,8 @@ def _formulas(cid: str) -> str:
     shown = []
     for other in (cid, *catalog[cid].prerequisites[:1]):
         for template in catalog[other].formulas[:1]:
+            if other != cid and len(template.equation) < SHORT_FORMULA:
+                continue
             try:
                 shown.append(f'<div class="nformula">{escape(catalog[other].name)}: '
                              f"{parse(template.equation).to_mathml()}</div>")

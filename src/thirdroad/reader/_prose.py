@@ -80,6 +80,11 @@ def _breaks(blanked: str, formulas: Sequence[Math]) -> list[int]:
     return sorted(cuts)
 
 
+def blanked_prose(document: str, fmt: Format, formulas: Sequence[Math] = ()) -> str:
+    """The document's prose with what is not prose and every formula blanked (offsets kept)."""
+    return _fill(prose_of(document, fmt), formulas, "blank")
+
+
 def sentences(document: str, fmt: Format, formulas: Sequence[Math] = ()) -> list[Sentence]:
     """The document's sentences in order (a displayed formula alone is none)."""
     prose = prose_of(document, fmt)
