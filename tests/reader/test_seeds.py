@@ -233,3 +233,9 @@ def test_000_the_factorizations_written_inline_are_glossed_and_link_to_the_agent
     inline = {n.quote: n for n in post.notes if n.kind == "concept" and n.formula is not None}
     assert {q: n.concept for q, n in inline.items()} == {"LU": "lu", "QR": "qr", "SVD": "svd"}
     assert all(n.links == ("thirdroad agent",) for n in inline.values())
+
+
+def test_000_the_r_training_loop_is_shown_written_with_thirdroad_nn(post: Any) -> None:
+    loops = [n for n in post.notes if n.kind == "code"]
+    assert len(loops) == 1 and loops[0].line == 133
+    assert "GradientTape in R" in loops[0].message and "tape.gradient(loss, model.variables)" in loops[0].code

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from thirdroad.formula import to_unicode
+from thirdroad.reader._code_notes import code_notes
 from thirdroad.reader._concept_notes import concept_notes
 from thirdroad.reader._found import FoundFormula
 from thirdroad.reader._matrix_notes import matrix_notes
@@ -22,7 +23,8 @@ def document_notes(document: str, fmt: Format, formulas: Sequence[FoundFormula])
     found = sentences(document, fmt, maths)
     explained = {c.concept for f in formulas if f.explanation is not None for c in f.explanation.chunks}
     notes = (misstatement_notes(found, source) + matrix_notes(formulas, source)
-             + concept_notes(found, blanked_prose(document, fmt, maths), source, explained, formulas))
+             + concept_notes(found, blanked_prose(document, fmt, maths), source, explained, formulas)
+             + code_notes(document, source))
     return tuple(sorted(notes, key=lambda n: (n.start, n.kind)))
 
 
