@@ -82,8 +82,10 @@ def note_aside(note: DocumentNote, k: int) -> str:
         link = f'<a href="#c-{escape(note.concept)}">{escape(_name(note.concept))}</a>'
         body += f'<p class="see">{link} in the glossary</p>'
     back = f"#nm-{k}" if note.formula is None else f"#f-{note.formula}"
+    body += f'<p class="see"><a href="{back}">back to the text</a></p>'
+    # no link inside the summary: it is a control already (a link in it would be a nested control)
     return (f'<details class="explain note {note.kind}" id="n-{k}"><summary>'
-            f'<a class="nback" href="{back}">{escape(_LABELS[note.kind])}</a> {escape(_head(note))}'
+            f'<span class="nback">{escape(_LABELS[note.kind])}</span> {escape(_head(note))}'
             f"</summary>{body}</details>")
 
 
