@@ -109,8 +109,8 @@ def test_000_luongs_general_score_is_named_and_is_a_bilinear_form(post: Any) -> 
 def test_000_the_attention_weights_are_a_near_miss_without_exp_below(post: Any) -> None:
     found = _at(post, 79)
     warnings = found.explanation.to_dict()["warnings"]
-    assert any("attention weights" in w["message"] and "not their exponentials" in w["message"]
-               and "sum to 1" in w["message"] for w in warnings), warnings
+    assert any(w["concept"] == "attention_weights" and w["slip"] == "lost_exp"
+               and "not their exponentials" in w["message"] for w in warnings), warnings
 
 
 def test_000_the_context_vector_is_a_weighted_average(post: Any) -> None:
@@ -239,3 +239,14 @@ def test_000_the_r_training_loop_is_shown_written_with_thirdroad_nn(post: Any) -
     loops = [n for n in post.notes if n.kind == "code"]
     assert len(loops) == 1 and loops[0].line == 133
     assert "GradientTape in R" in loops[0].message and "tape.gradient(loss, model.variables)" in loops[0].code
+
+
+def test_001_the_damaged_matrices_say_what_is_lost_and_what_can_still_be_said(translated: Any) -> None:
+    assert [f.text for f in translated.formulas if f.place.line in (51, 53)] == []  # no 'p = left(' read
+    notes = {n.line: n.message for n in translated.notes if n.kind == "matrix"}
+    assert set(notes) == {51, 53}
+    assert "kept 8 of its 9" in notes[51] and "row 1 is short. Nothing is filled in." in notes[51]
+    assert "A's first row second, A's second row third" in notes[51]
+    assert "The matrix p = [0 0 1; 1 0 0; 0 1 0] came through whole." in notes[53]
+    assert "The matrix a lost entries in the copy: it kept 5 of its 9" in notes[53]
+    assert "row 2 and row 3 of the result agree with the rows of a that p puts there" in notes[53]

@@ -14,6 +14,7 @@ from thirdroad.reader._misstatements import misstatement_notes
 from thirdroad.reader._notes import DocumentNote
 from thirdroad.reader._prose import Math, blanked_prose, sentences
 from thirdroad.reader._spans import Format, Source
+from thirdroad.reader._translated_arrays import translated_arrays
 
 
 def document_notes(document: str, fmt: Format, formulas: Sequence[FoundFormula]) -> tuple[DocumentNote, ...]:
@@ -24,7 +25,7 @@ def document_notes(document: str, fmt: Format, formulas: Sequence[FoundFormula])
     explained = {c.concept for f in formulas if f.explanation is not None for c in f.explanation.chunks}
     notes = (misstatement_notes(found, source) + matrix_notes(formulas, source)
              + concept_notes(found, blanked_prose(document, fmt, maths), source, explained, formulas)
-             + code_notes(document, source))
+             + code_notes(document, source) + (translated_arrays(document)[1] if fmt == "text" else []))
     return tuple(sorted(notes, key=lambda n: (n.start, n.kind)))
 
 

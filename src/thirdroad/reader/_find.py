@@ -16,6 +16,7 @@ from thirdroad.reader._plain import find_plain
 from thirdroad.reader._python import find_python, python_prose
 from thirdroad.reader._spans import FORMATS, Format, MathSpan, Source
 from thirdroad.reader._text_latex import find_text_latex
+from thirdroad.reader._translated_arrays import blank_lines, translated_arrays
 
 _SUFFIXES: dict[str, Format] = {
     ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".rmd": "markdown", ".qmd": "markdown",
@@ -43,7 +44,8 @@ def format_of(text: str, suffix: str = "") -> Format:
 
 def _find_text(text: str) -> list[MathSpan]:
     """Plain text: the LaTeX a saved page kept (``\\[..\\]``, ``\\(..\\)``), then math in the prose."""
-    delimited, rest = find_text_latex(text)
+    translated, _ = translated_arrays(text)  # noted as a whole, never parsed (reader/_translated_arrays.py)
+    delimited, rest = find_text_latex(blank_lines(text, translated))
     return sorted(delimited + find_plain(rest), key=lambda s: s.start)
 
 
