@@ -31,6 +31,7 @@ EVERYDAY = frozenset({
     "average", "mean", "expectation", "slope", "length", "magnitude", "trace", "threshold", "transpose",
     "rectifier", "warmup", "momentum", "grad", "conv", "concat", "matmul", "swish", "embedding", "entropy",
     "variance", "gaussian", "determinant", "derivative", "rbf", "bn", "lrn", "nag", "lion", "mish",
+    "likelihood",  # everyday prose: "the likelihood of rain", not the statistician's p(data | θ)
 })
 
 
