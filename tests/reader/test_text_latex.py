@@ -78,3 +78,17 @@ def test_a_matrix_that_lost_an_entry_is_not_acted_out_and_nothing_is_filled_in(r
     text = CUT_SHORT.replace("1 & 0\n\nacts", f"{row}\n\nacts")
     notes = [n.message for n in tr.read(text, format="text").notes if n.kind == "matrix"]
     assert "lost entries in the copy (row 2 is short)" in notes[0] and "none is filled in" in notes[0]
+
+
+def test_a_page_saved_one_paragraph_a_line_keeps_each_note_beside_its_paragraph() -> None:
+    filler = "and the sentence goes on for a while so that the line is as long as a paragraph of a page"
+    lines = [f"The tanh activation squashes its input to between 0 and 1, {filler}.",
+             f"Nothing in this paragraph is wrong, {filler}, {filler}.",
+             f"RMSProp keeps a moving average of the squared weights, {filler}."]
+    reading = tr.read("\n".join(lines) + "\n", format="text")
+    page = reading.to_html()
+    rows = page.split('<div class="row">')[1:]
+    assert len(rows) == 3  # not one block with both notes stacked at its top
+    assert 'id="nm-0"' in rows[0] and 'id="n-0"' in rows[0]
+    assert "nmark" not in rows[1]
+    assert any(f'id="n-{k}"' in rows[2] and f'id="nm-{k}"' in rows[2] for k in range(1, len(reading.notes)))

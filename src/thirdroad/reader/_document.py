@@ -283,10 +283,36 @@ def _html(text: str, found: list[Region]) -> list[str]:
 _TEXT_HEADING = re.compile(r"^(?P<title>[A-Z0-9][^\n.!?:;=]{2,60})\n(?:[=-]{3,}\n?)?$")
 
 
+#: A line of plain text at least this long is a paragraph of its own (a page saved as text, or a
+#: translation of one, writes one paragraph a line with no blank line between them).
+PARAGRAPH_LINE = 160
+
+
+def _paragraphs(body: str) -> list[str]:
+    """Paragraphs split at blank lines, and at each line long enough to be a paragraph itself
+    (runs of shorter lines, such as code, stay together)."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n[ \t]*\n", body):
+        lines = paragraph.split("\n")
+        if max(len(line) for line in lines) < PARAGRAPH_LINE:
+            out.append(paragraph)
+            continue
+        run: list[str] = []
+        for line in lines:
+            if len(line) >= PARAGRAPH_LINE:
+                out += ["\n".join(run)] if run else []
+                out.append(line)
+                run = []
+            else:
+                run.append(line)
+        out += ["\n".join(run)] if run else []
+    return out
+
+
 def _plain(text: str, found: list[Region]) -> list[str]:
     body = _marked(text, found, "\n\n", escape)
     out: list[str] = []
-    for paragraph in re.split(r"\n[ \t]*\n", body):
+    for paragraph in _paragraphs(body):
         paragraph = paragraph.strip("\n")
         if not paragraph.strip():
             continue
