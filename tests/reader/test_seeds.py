@@ -250,3 +250,10 @@ def test_001_the_damaged_matrices_say_what_is_lost_and_what_can_still_be_said(tr
     assert "The matrix p = [0 0 1; 1 0 0; 0 1 0] came through whole." in notes[53]
     assert "The matrix a lost entries in the copy: it kept 5 of its 9" in notes[53]
     assert "row 2 and row 3 of the result agree with the rows of a that p puts there" in notes[53]
+
+
+def test_000_the_terminal_summary_names_the_matrix_notes_the_loop_and_the_glossed_concepts(post: Any) -> None:
+    text = post.to_text()
+    assert "# line 108 (What P does): P, a 3×3 matrix, is a permutation" in text
+    assert "# line 133 (A training loop)" in text
+    assert "Named in the prose, glossed on the page: Backpropagation (line 20)" in text

@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from thirdroad import concepts
 from thirdroad.reader._found import ReadingView
 from thirdroad.reader._page import concept_names
 
@@ -24,6 +25,11 @@ def _counts(reading: ReadingView) -> tuple[int, int, Counter[str]]:
     return len(reading.formulas), read, by_concept
 
 
+def _name(cid: str) -> str:
+    catalog = concepts.catalog()
+    return catalog[cid].name if cid in catalog else cid
+
+
 def summary_text(reading: ReadingView) -> str:
     total, read, by_concept = _counts(reading)
     names = concept_names(list(by_concept))
@@ -35,6 +41,12 @@ def summary_text(reading: ReadingView) -> str:
         lines.append(f"! #{warning['formula'] + 1} ({warning['location']}): {warning.get('message', '')}")
     lines += [f"~ line {note.line} (\"{note.says}\"): {note.message}" for note in reading.notes
               if note.kind == "misstatement"]
+    lines += [f"# line {note.line} ({note.says}): {note.message}" for note in reading.notes
+              if note.kind in ("matrix", "code")]
+    glossed = [note for note in reading.notes if note.kind == "concept"]
+    if glossed:
+        lines.append("Named in the prose, glossed on the page: "
+                     + ", ".join(f"{names.get(n.concept) or _name(n.concept)} (line {n.line})" for n in glossed))
     for found in reading.errors:
         assert found.error is not None
         lines.append(f"? #{found.index + 1} ({found.location}) not read: {found.error.message}"
@@ -66,4 +78,6 @@ def summary_renderable(reading: ReadingView) -> RenderableType:
     for note in reading.notes:
         if note.kind == "misstatement":
             parts.append(Text(f"look twice, line {note.line} (\"{note.says}\"): {note.message}", style="yellow"))
+        elif note.kind in ("matrix", "code"):
+            parts.append(Text(f"line {note.line}, {note.says.lower()}: {note.message}", style="cyan"))
     return Group(*parts)
