@@ -7,6 +7,7 @@ not end), not a performance measure: it is CPU time, and ten times looser than t
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,3 +49,12 @@ def test_pathological_sizes_are_fast() -> None:
                  "x^{(" * 35 + "a, b" + ")}" * 35, "x^{(" * 35 + "a" + ")}" * 35,
                  "b_i^{(l" + "\n1_i^{(l" * 30 + "\n1)}"]:
         assert check(text) < SUITE_LIMIT, text[:20]
+
+
+@pytest.mark.parametrize("text", [
+    "|f(x) - f(y[)| \\le L \\|x - y\\|_2",  # y[ left open: a ValueError from an entry with no index
+    "loss = -log(p[])",
+    "f(X) = \\sqrt[p]{\\sum_{x \\in X} x^{%p}}",  # a comment leaves x^{ open: an IndexError
+])
+def test_texts_the_long_run_found_read_or_raise_formula_error(text: str) -> None:
+    check(text, Outcome())  # raises on any exception but FormulaError

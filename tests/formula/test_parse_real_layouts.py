@@ -116,6 +116,12 @@ def test_slots_primes_arrows_and_escaped_braces_as_sources_write_them(text: str,
     assert parse(f.latex).root == f.root  # and it is written back as it was read
 
 
+@pytest.mark.parametrize("notation", ["ascii", "unicode"])
+def test_an_entry_without_its_index_is_a_formula_error(notation: str) -> None:
+    with pytest.raises(FormulaError, match=r"p\[\] needs the index of its entry"):
+        parse("loss = -log(p[])", notation)  # was a ValueError from unpacking no items
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("dL/dW = dL/dy * dy/dW", "(eq (derivative L W) (* (derivative L y) (derivative y W)))"),

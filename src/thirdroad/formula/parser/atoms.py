@@ -147,7 +147,11 @@ class Atoms(Cursor):
     def _entry(self, base: Symbol) -> Node:
         """``p[y]``: the entry y of p, written p_y (or indexed, when p already has a subscript)."""
         open_tok = self.advance()
-        (item,), _ = self.parse_items(open_tok, ("]",))
+        items, _ = self.parse_items(open_tok, ("]",))
+        if len(items) != 1:  # p[]: an entry without its index (several items are no entry either)
+            raise self.error(f"{base.name}[] needs the index of its entry", self.previous(),
+                             f"write {base.name}[y] for the entry y")
+        item = items[0]
         span = cover(base, self.previous())
         if not base.sub and base.sup is None:
             return Symbol(base.name, base.font, base.accent, index_items(item), None, base.prime, span=span)

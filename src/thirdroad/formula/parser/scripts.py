@@ -236,8 +236,8 @@ class Scripts(Cursor):
         braced = is_op(toks[j], "{")
         tok = toks[j + 1] if braced else toks[j]
         end = j + (3 if braced else 1)
-        if braced and not is_op(toks[j + 2], "}"):
-            return None
+        if braced and (j + 2 >= len(toks) or not is_op(toks[j + 2], "}")):
+            return None  # x^{%p}: a comment leaves the group open to the end
         greek = tok.kind == "cmd" and tok.value in GREEK_SET
         letter = tok.kind == "letter" and len(tok.value) == 1 and tok.value not in ("T",)
         if not (greek or letter) or base.sub or base.name == "e":
