@@ -70,7 +70,7 @@ FONTS = {
     "mathbf": "bf", "boldsymbol": "bf", "bm": "bf", "pmb": "bf", "mathbfit": "bf",
     "mathcal": "cal", "mathscr": "cal", "mathbb": "bb", "mathrm": "rm", "mathsf": "sf",
     "mathtt": "tt", "mathfrak": "frak", "mathit": "it", "textbf": "bf", "textit": "it",
-    "bf": "bf", "rm": "rm", "cal": "cal",
+    "bf": "bf", "rm": "rm", "cal": "cal", "mathds": "bb", "mathbbm": "bb",  # 𝟙 of dsfont, bbm
 }
 ACCENTS = {
     "hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
@@ -84,7 +84,7 @@ PRODUCT_OPS = {
     "cdot": "cdot", "times": "times", "odot": "odot", "otimes": "otimes", "circ": "circ",
     "ast": "", "star": "star", "bullet": "cdot", "oplus": "oplus", "div": "div",
     "cap": "cap", "cup": "cup", "setminus": "setminus", "wedge": "wedge", "vee": "vee",
-    "bmod": "mod",
+    "bmod": "mod", "land": "wedge", "lor": "vee",
 }
 SUM_OPS = {"pm": "pm", "mp": "mp"}
 

@@ -239,6 +239,19 @@ def _unwrapped(lx: Lexer, name: str, start: int, end: int) -> int:
     return arg[1] + 1
 
 
+def _labelled_arrow(relation: str) -> Reader:
+    def read(lx: Lexer, name: str, start: int, end: int) -> int:
+        """``a \\xrightarrow{f} b``: the arrow's relation; the label over (and under) it names
+        the map, it is not a term of the formula."""
+        pos = bracketed(lx.text, end)
+        arg = braced(lx.text, pos)
+        stop = arg[1] + 1 if arg is not None else pos
+        lx.add("cmd", relation, start, stop)
+        return stop
+
+    return read
+
+
 def _substack(lx: Lexer, name: str, start: int, end: int) -> int:
     """``\\sum_{\\substack{i=1 \\\\ i \\ne j}}``: the lines of the limit, as a list."""
     arg = braced(lx.text, end)
@@ -421,7 +434,11 @@ def _reader_table() -> dict[str, Reader]:
           "hspace*", "vspace", "vspace*", "index"), _without_arguments(1)),
         (("rule",), _without_arguments(2)),
         (("mathop", "mathbin", "mathrel", "mathord", "smash", "mathrlap", "mathllap", "mathclap",
-          "rlap", "llap", "ensuremath"), _unwrapped),
+          "rlap", "llap", "ensuremath", "cancel", "bcancel", "xcancel", "sout"), _unwrapped),
+        (("xrightarrow", "xlongrightarrow"), _labelled_arrow("to")),
+        (("xleftarrow", "xlongleftarrow"), _labelled_arrow("leftarrow")),
+        (("xmapsto",), _labelled_arrow("mapsto")),
+        (("xRightarrow",), _labelled_arrow("Rightarrow")),
         (("underset",), _underset),
         (("substack",), _substack),
         (("overset", "stackrel"), _overset),
