@@ -5,6 +5,7 @@ optimizers composed from moving averages; a training loop. Hyperparameters
 carry PyTorch's names so results compare line by line.
 """
 
+import importlib
 import typing
 
 from thirdroad.nn import functional, losses, numerics, optim, rules
@@ -168,7 +169,5 @@ __all__ = [
 def __getattr__(name: str) -> typing.Any:
     """The public submodules ``digits`` load on first use (they are not needed to start)."""
     if name in ("digits",):
-        import importlib
-
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,14 +7,15 @@ script. No download: the digits ship inside scikit-learn.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import load_digits  # type: ignore[import-untyped]
-from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
 
 from thirdroad import nn  # the package's own engine, as a user would import it
 from thirdroad.nn._tensor import Array
 
 
 def load(seed: int = 0) -> tuple[Array, Array, Array, Array]:
+    from sklearn.datasets import load_digits  # type: ignore[import-untyped]  # scikit-learn loads only to train
+    from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
+
     digits = load_digits()
     x = (digits.data / 16.0).astype(np.float32)  # pixel darkness 0..16 -> 0..1
     y = digits.target.astype(np.int64)
