@@ -122,6 +122,21 @@ def test_slots_primes_arrows_and_escaped_braces_as_sources_write_them(text: str,
     assert parse(f.latex).root == f.root  # and it is written back as it was read
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("w -= lr * dw", "(update w (+ w (- (* lr dw))))"),  # code's updates in place
+     ("x += 1", "(update x (+ x 1))"), ("m *= beta", "(update m (* m beta))"), ("s /= n", "(update s (/ s n))"),
+     ("a -= b - c", "(update a (+ a (- (+ b (- c)))))"),  # the whole right side is taken away
+     (r"\theta^*= \arg\min_\theta L", "(eq theta^(star) (argmin theta L))"),  # LaTeX: a label, then =
+     ("θ* = argmin_θ L(θ)", "(eq theta^(star) (argmin theta (apply L theta)))"),  # θ* is θ^*
+     ("L(θ*)", "(apply L theta^(star))"), ("a* b", "(* a b)"), ("2*x = 4", "(eq (* 2 x) 4)")],
+)
+def test_code_updates_in_place_and_a_starred_name_in_plain_text(text: str, expected: str) -> None:
+    f = parse(text)
+    assert sexpr(f.root) == expected
+    assert parse(f.latex).root == f.root
+
+
 @pytest.mark.parametrize("notation", ["ascii", "unicode"])
 def test_an_entry_without_its_index_is_a_formula_error(notation: str) -> None:
     with pytest.raises(FormulaError, match=r"p\[\] needs the index of its entry"):

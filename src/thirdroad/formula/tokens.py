@@ -53,6 +53,7 @@ MAX_LENGTH = 20_000
 _ESCAPED_UNDERSCORE_WORD = re.compile(r"(?:\\_[A-Za-z]+)+")
 _ASCII_NAME = re.compile(r"([A-Za-z]+?)([0-9]+)$")
 _PLAIN_OPS = frozenset("*/=<>,;!'|()[]}^_&:")  # operators that are always themselves
+_COMPOUND_ASSIGNMENTS = frozenset({"-=", "+=", "*=", "/="})
 _OP_ALIASES = {"**": "^", "<-": "leftarrow", "<=": "le", ">=": "ge", "!=": "ne", "->": "to", "==": "eq"}
 
 
@@ -131,6 +132,14 @@ def _word(lx: Lexer, value: str, start: int, end: int) -> int:
 
 
 def _operator(lx: Lexer, value: str, start: int, end: int) -> int:
+    if value in _COMPOUND_ASSIGNMENTS:
+        before = lx.out[-1] if lx.out else None
+        if lx.notation in ("ascii", "unicode") and not (before and before.kind == "op" and before.value in "^_"):
+            lx.add("op", value, start, end)  # w -= lr * dw: code's update in place
+            return end
+        _operator(lx, value[0], start, start + 1)  # \theta^*= \arg\min ...: a label, then =
+        lx.add("op", "=", start + 1, end)
+        return end
     if value == "||" and _between_bars(lx, start, end):
         lx.add("op", "|", start, start + 1)  # |U_i||V_j|: one absolute value closes, the next opens
         lx.add("op", "|", start + 1, end)

@@ -102,6 +102,11 @@ class Atoms(Cursor):
             elif v == "!" and (isinstance(node, Number | Symbol) or self.previous().value == ")"):  # (n-k)!
                 self.advance()
                 node = Apply(Symbol("factorial"), (node,), span=cover(node, tok))
+            elif v == "*" and self._star_label(node, tok):
+                self.advance()  # θ* = argmin L(θ): the optimum, θ^* as plain text writes it
+                assert isinstance(node, Symbol)
+                node = Symbol(node.name, node.font, node.accent, node.sub, Symbol("star", span=(tok.start, tok.end)),
+                              node.prime, span=cover(node, tok))
             elif v == "[" and isinstance(node, Symbol) and call:
                 opens = self.square_bracket_after(node)
                 if opens is None:
@@ -114,6 +119,16 @@ class Atoms(Cursor):
             else:
                 break
         return node
+
+    def _star_label(self, node: Node, star: Token) -> bool:
+        """``θ*``, ``x* =``: in plain text a star right after a name that ends a term (a relation,
+        a closing bracket, a comma or the end follows) labels the name, as ``θ^*`` does."""
+        if not (isinstance(node, Symbol) and node.sup is None and star.start == node.span[1]
+                and star.end == star.start + 1 and self.notation in ("ascii", "unicode")):
+            return False
+        after = self.peek(1)
+        return after.kind in ("eof", "newrow") or self.relation_name(after) is not None or is_op(
+            after, ")", "]", ",", ";")
 
     def _script_after(self, node: Node, tok: Token) -> Node:
         """``node^…`` or ``node_…`` (``tok`` is the ``^`` or ``_``, not yet read)."""

@@ -11,9 +11,12 @@ Precedence, loosest first (atoms.py goes on from the factor)::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from thirdroad.formula.ast import (
     Apply,
     Block,
+    Fraction,
     Neg,
     Node,
     Product,
@@ -61,6 +64,14 @@ def tree_depth(root: Node) -> tuple[int, Node]:
             best, deepest = depth, node
         stack.extend((child, depth + 1) for child in node.children())
     return best, deepest
+
+
+_IN_PLACE: dict[str, Callable[[Node, Node], Node]] = {  # code's updates in place: x -= y is x <- x - y
+    "+=": lambda x, y: Sum((x, y), span=cover(x, y)),
+    "-=": lambda x, y: Sum((x, Neg(y, span=y.span)), span=cover(x, y)),
+    "*=": lambda x, y: Product((x, y), "", span=cover(x, y)),
+    "/=": lambda x, y: Fraction(x, y, span=cover(x, y)),
+}
 
 
 def is_slot(tok: Token) -> bool:
@@ -206,6 +217,11 @@ class Grammar(Cursor):
             left: Node = Text("", span=(first.start, first.start))
         else:
             left = self.parse_expr()
+        tok = self.peek()
+        if is_op(tok, *_IN_PLACE):  # w -= lr * dw: w <- w - lr * dw
+            self.advance()
+            right = self.parse_expr()
+            return Update(left, _IN_PLACE[tok.value](left, right), span=cover(left, right))
         ops: list[str] = []
         operands: list[Node] = [left]
         self._relation_chain(ops, operands)
