@@ -463,6 +463,11 @@ def test_near_miss_checks_are_the_catalogs_kinds_and_each_has_its_concepts() -> 
         # plain arithmetic on numbers is a concept only where its names say so: a scale, not He's init
         (r"\frac{1}{\sqrt{d}}", set(), {"kaiming_init", "xavier_init"}),
         (r"\hat m_t = \frac{m_t}{1 - \beta_1^t}", {"bias_correction"}, set()),
+        # a primed function applied is its derivative, not the function
+        (r"\tanh'(z)", {"derivative"}, {"tanh"}),
+        (r"f' = A'(B(x)) \cdot B'(x)", {"chain_rule"}, {"derivative"}),
+        (r"\frac{\partial \ell}{\partial \mathbf{\Omega}} = \frac{\partial \ell}{\partial \mathbf{f}} \mathbf{x}^T",
+         set(), {"gradient", "partial_derivative"}),
         # a derivative computed through others is about the rule, not about what a gradient is
         (r"\frac{\partial C}{\partial X} = \frac{\partial C}{\partial Y} W^T", set(),
          {"gradient", "partial_derivative"}),

@@ -46,3 +46,8 @@ def test_the_parser_reads_the_spelling_back_to_the_same_numbers(latex: str) -> N
     for seed in range(3):
         values = random_inputs(written, np.random.default_rng(seed))
         np.testing.assert_allclose(evaluate(back.formula, **values), evaluate(written.formula, **values), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("latex", "shown"), [(r"f'(x)", "f′(x)"), (r"\sigma'(z)", "σ′(z)")])
+def test_a_derivative_applied_keeps_its_prime(latex: str, shown: str) -> None:
+    assert to_unicode(parse(latex).root) == shown  # "f(x) is a derivative" would be false

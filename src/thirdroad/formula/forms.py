@@ -53,20 +53,21 @@ def derivative_concept(node: Node) -> str | None:
     return None
 
 
-def computed_by_rule(relation: Relation) -> bool:
+def computed_by_rule(relation: Relation, through_other_variables: bool = False) -> bool:
     """Whether an equation computes the derivative on its left-hand side through derivatives of
-    other quantities (see the module docstring)."""
+    other quantities (see the module docstring); with ``through_other_variables``, only through
+    derivatives with respect to other variables (``dC/dY`` for ``dC/dX``: a chain written out)."""
     lhs = relation.operands[0]
-    own = _parts(lhs)
+    own = _parts(lhs, bare=True)
     if own is None:
         return False
-    return any(_through_other(node, parent, own)
+    return any(_through_other(node, parent, own, through_other_variables)
                for side in relation.operands[1:] for node, parent in _with_parents(side, None))
 
 
-def _parts(node: Node) -> tuple[Node, Node | None] | None:
+def _parts(node: Node, bare: bool = False) -> tuple[Node, Node | None] | None:
     """(what a derivative differentiates, what it is taken with respect to), or None for a node
-    that is no derivative."""
+    that is no derivative. ``bare``: a primed name alone (``f'``) counts too."""
     if isinstance(node, Derivative):
         return node.expr, node.wrt[0] if node.wrt else None
     if isinstance(node, Gradient):
@@ -74,10 +75,12 @@ def _parts(node: Node) -> tuple[Node, Node | None] | None:
     primed = _primed_call(node)
     if primed is not None:
         return Symbol(primed[0]), primed[1]
+    if bare and isinstance(node, Symbol) and node.prime == 1 and not node.sub:
+        return Symbol(node.name), None  # f' = A'(B(x)) B'(x): the derivative of f, its variable unwritten
     return None
 
 
-def _through_other(node: Node, parent: Node | None, own: tuple[Node, Node | None]) -> bool:
+def _through_other(node: Node, parent: Node | None, own: tuple[Node, Node | None], variables_only: bool) -> bool:
     """A derivative with respect to another variable than the left-hand side's (``dC/dY`` for
     ``dC/dX``), or of another quantity taken as one factor of a product (``R'(Z)`` in
     ``(\\hat y - y) R'(Z)`` for ``C'(Z)``)."""
@@ -87,6 +90,10 @@ def _through_other(node: Node, parent: Node | None, own: tuple[Node, Node | None
     expr, wrt = parts
     if wrt is not None and own[1] is not None and not _one_variable(wrt, own[1]):
         return True
+    if own[1] is None and not _same(expr, own[0]):
+        return True  # f' = A'(B(x)) B'(x): the derivatives of other functions make f''s
+    if variables_only:
+        return False
     factors = parent.factors if isinstance(parent, Product) else ()
     return not _same(expr, own[0]) and any(f is not node and not isinstance(f, Number) for f in factors)
 

@@ -95,8 +95,8 @@ def _words(identifier: str) -> list[str]:
 def applied(node: Node) -> tuple[str, ...]:
     """The concepts a call names: ``\\mathrm{softmax}(O)``, ``\\text{GELU}(x)``, and σ applied to
     one argument that is not a matrix (σ(W) in a spectral norm is a singular value)."""
-    if not isinstance(node, Apply) or not isinstance(node.func, Symbol) or node.func.sub:
-        return ()
+    if not isinstance(node, Apply) or not isinstance(node.func, Symbol) or node.func.sub or node.func.prime:
+        return ()  # tanh'(z) is the derivative of tanh, not tanh
     name = node.func.name
     if name == "sigma":
         arg = node.args[0] if len(node.args) == 1 else None

@@ -250,8 +250,13 @@ def _by_form(result: Recognition, whole: frozenset[str]) -> None:
     says (``\\nabla f``, ``tanh'(z)``)."""
     cat = concepts_module.catalog()
     # df/dx = df/dg dg/dx is about the chain rule, not about the derivative it computes
-    by_rule = {f"{path}.0" for path, node in result.nodes.items()
-               if isinstance(node, Relation) and computed_by_rule(node)}
+    # (where the chain runs through other variables, every side of it: ∂ℓ/∂Ω = ∂ℓ/∂f h^T is about
+    # the rule, and so is its ∂ℓ/∂f alone on a side)
+    by_rule: set[str] = set()
+    for path, node in result.nodes.items():
+        if isinstance(node, Relation) and computed_by_rule(node):
+            sides = len(node.operands) if computed_by_rule(node, through_other_variables=True) else 1
+            by_rule.update(f"{path}.{k}" for k in range(sides))
     # (a Jacobian stays: that an array's derivative by an array is a matrix is worth saying)
     result.found = [f for f in result.found if not (f.path in by_rule and f.concept in _SCALAR_DERIVATIVES)]
     for path, node in result.nodes.items():

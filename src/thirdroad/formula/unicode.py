@@ -199,7 +199,8 @@ def _power(node: Power) -> str:
 @_say.register
 def _apply(node: Apply) -> str:
     func = node.func
-    name = base_text(func) if isinstance(func, Symbol) and not func.sub and func.sup is None else _atom(func)
+    name = base_text(func) + "′" * func.prime if isinstance(func, Symbol) and not func.sub and func.sup is None \
+        else _atom(func)  # f′(x), σ′(x): the derivative applied, its prime kept
     if isinstance(func, Symbol) and func.name == "prime" and len(node.args) == 1:
         return _atom(node.args[0]) + "′"
     if isinstance(func, Symbol) and func.name == "index" and len(node.args) >= 2:
