@@ -57,7 +57,7 @@ def _name(cid: str) -> str:
 def _head(note: DocumentNote) -> str:
     name = _name(note.concept)
     if note.kind == "misstatement":
-        return f"{note.says}?" if not name else f"{note.says}? ({name})"
+        return f"{note.says}?"  # the concept it is about is linked below, from the glossary
     if note.kind == "concept":
         return name
     if note.kind == "code":
