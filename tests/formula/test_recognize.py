@@ -435,6 +435,9 @@ def test_near_miss_checks_are_the_catalogs_kinds_and_each_has_its_concepts() -> 
         (r"\max(x, y)", set(), {"amsgrad"}),
         (r"\hat v_t = \max(\hat v_{t-1}, v_t)", {"amsgrad"}, set()),
         (r"\max(0, x)", {"relu"}, set()),
+        # a max(0, ·) where a count stands (a divisor, a limit of a sum) is a guard, not a ReLU
+        (r"\sigma^2 = \frac{1}{\max(0, N - \delta N)} \sum_i (x_i - \bar x)^2", set(), {"relu"}),
+        (r"\sum_{c'=\max(0, c - n/2)}^{N} a_{c'}^2", set(), {"relu"}),
         # the entry at the label is the label's, whatever the scores are called
         (r"L_i = -\log\left(\frac{e^{f_{y_i}}}{\sum_j e^{f_j}}\right)", {"cross_entropy"}, set()),
         (r"L_i = -s_{y_i} + \log\sum_j e^{s_j}", {"cross_entropy"}, set()),

@@ -28,8 +28,10 @@ import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Catalog, Template
 from thirdroad.formula.ast import (
     Apply,
+    BigOp,
     Block,
     Derivative,
+    Fraction,
     Gradient,
     Node,
     Number,
@@ -239,9 +241,30 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
         result.found.extend(found)
     _by_form(result, whole)
     _by_name(result, context, whole, seed)
+    _guards(result)
     main = result.nodes.get(result.main_path)
     result.main = main
     return result
+
+
+def _guards(result: Recognition) -> None:
+    """An activation found by its shape where a count stands (a divisor, a limit of a sum) is a
+    guard, not an activation: ``\\frac{1}{\\max(0, N - \\delta N)}`` keeps a count from going below 0,
+    ``\\sum_{c' = \\max(0, c - n/2)}`` an index; no ReLU is applied there. (Named by its name, it stays.)"""
+    places = set()
+    for path, node in result.nodes.items():
+        parent = result.nodes.get(path.rsplit(".", 1)[0]) if "." in path else None
+        if (isinstance(parent, Fraction) and node is parent.den) or \
+                (isinstance(parent, BigOp) and (node is parent.under or node is parent.over)):
+            places.add(path)
+    cat = concepts_module.catalog()
+
+    def guard(f: Found) -> bool:
+        return not f.named and cat[f.concept].family == "activations" and \
+            any(f.path == p or f.path.startswith(p + ".") for p in places)
+
+    result.weak.extend(f for f in result.found if guard(f))
+    result.found = [f for f in result.found if not guard(f)]
 
 
 def _by_form(result: Recognition, whole: frozenset[str]) -> None:
