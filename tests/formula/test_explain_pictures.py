@@ -115,3 +115,10 @@ def test_the_command_line_fades_and_plots(tmp_path: Path) -> None:
     result = runner.invoke(main, ["explain", SOFTMAX, "--plot", str(png)])
     assert result.exit_code == 0 and png.read_bytes()[:4] == b"\x89PNG"
     assert re.search(r"the weights: \S+", result.output)
+
+
+def test_steps_that_run_away_draw_no_path_and_raise_no_overflow() -> None:
+    """A step a million times too large leaves the bowl at once: no path is drawn, and no overflow
+    warning escapes from the loss computed along it (it did, on a companion page)."""
+    fig = explain(r"\theta = \theta - 1000000 \nabla_\theta J(\theta)").picture
+    assert fig is None or fig.kind != "path"

@@ -211,10 +211,10 @@ def _path(ex: Example) -> Figure | None:
             return None
         state.update({k: np.asarray(v, dtype=np.float64) for k, v in results.items() if k in state})
         point = np.asarray(step, dtype=np.float64)
+        if not np.all(np.abs(point) < 1e100):  # the steps run away (or are not numbers): no path to draw
+            return None
         path.append(point)
         losses.append(_bowl(point)[0])
-    if not np.all(np.isfinite(path)):
-        return None
     xs, ys = tuple(float(p[0]) for p in path), tuple(float(p[1]) for p in path)
     rings = tuple(Line(tuple(float(r * np.cos(a)) for a in np.linspace(0, 2 * np.pi, 49)),
                        tuple(float(r * np.sin(a) / np.sqrt(5)) for a in np.linspace(0, 2 * np.pi, 49)),
