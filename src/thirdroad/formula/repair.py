@@ -77,6 +77,10 @@ _SIGNS = re.compile(
         "sin", "cos", "ln", "max", "min"}, key=len, reverse=True))
     + r")(?![A-Za-z])"
 )
+# With no backslash left at all, the words kept out of _SIGNS are commands too where LaTeX's own
+# structure follows them: sum_{c=1}, hat{y}, log(...) after such a sum (a translated copy).
+_SCRIPTED_WORD = re.compile(r"(?<![A-Za-z_])(?:sum|prod|hat|bar|tilde|vec|dot|overline|widehat|mathbf|mathrm|"
+                            r"operatorname|text|sqrt|frac|log|exp|max|min)\s*(?:_\s*\{|\^\s*\{|\{)")
 _UNKNOWN_CMD = re.compile(r"\\([A-Za-z]+)")
 _TEXT_ARGUMENT = re.compile(r"\\(?:text[a-z]*|mbox|mathrm|operatorname)\*?\s*\{[^{}]*\}")
 
@@ -89,7 +93,8 @@ def looks_mangled(text: str) -> bool:
             return True
     if not ("{" in text or "\\" in text):
         return False
-    return _SIGNS.search(_TEXT_ARGUMENT.sub(" ", text)) is not None  # \text{ (alpha)} is prose
+    plain = _TEXT_ARGUMENT.sub(" ", text)  # \text{ (alpha)} is prose
+    return _SIGNS.search(plain) is not None or ("\\" not in text and _SCRIPTED_WORD.search(plain) is not None)
 
 
 class _Edits:
