@@ -390,7 +390,7 @@ def chunk_slips(rec: Recognition, context: str = "", seed: int = 0) -> list[Slip
                      frozenset(context_concepts(context)))
     out: list[Slip] = []
     for side in sides(rec.formula.root):
-        if side not in rec.nodes or _consistent(rec, side, seed):
+        if side not in rec.nodes:
             continue
         found: dict[tuple[str, Node, str, str], Candidate] = {}
         target = _target(rec, side)
@@ -398,6 +398,8 @@ def chunk_slips(rec: Recognition, context: str = "", seed: int = 0) -> list[Slip
         for repair in repairs(rec.nodes[side], base=side, update=isinstance(target, Symbol), squared=squared):
             for c in search.candidates(side, repair):
                 found.setdefault((repair.path, repair.new, c.path, c.concept), c)
+        if not found or _consistent(rec, side, seed):
+            continue  # no repair makes a concept, or the equation's other side says it is right
         # the outermost concept first (a cross-entropy rather than its softmax), then one the
         # formula names, then the kind that says most, then the repair that leaves most of the
         # concept's names in place (hats on m and v: Adam rather than Adagrad), then
