@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 
 from thirdroad import concepts
@@ -89,6 +89,22 @@ def _acronym_notes(formulas: Sequence[FoundFormula], source: Source, skip: set[s
     return notes
 
 
+_WORD_START = re.compile(r"(?<![\w-])[A-Za-z]")
+
+
+def _find_names(pattern: re.Pattern[str], prose: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(prose)``, tried only where a word starts (every name does): the names
+    are one long alternation, slow to try at every character of a long page."""
+    end = 0
+    for word in _WORD_START.finditer(prose):
+        if word.start() < end:
+            continue
+        match = pattern.match(prose, word.start())
+        if match:
+            end = match.end()
+            yield match
+
+
 def concept_notes(found: Sequence[Sentence], prose: str, source: Source, explained: Iterable[str],
                   formulas: Sequence[FoundFormula] = ()) -> list[DocumentNote]:
     """One note per concept the prose names that no formula of the document explains, and one
@@ -99,7 +115,7 @@ def concept_notes(found: Sequence[Sentence], prose: str, source: Source, explain
     skip = set(explained)
     firsts: dict[str, tuple[int, int]] = {}
     for pattern in (word_re, acronym_re):
-        for match in pattern.finditer(prose):
+        for match in _find_names(pattern, prose):
             cid = _concept_of(match.group(), table)
             if cid is None or cid in skip:
                 continue

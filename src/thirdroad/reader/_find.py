@@ -26,6 +26,7 @@ _SUFFIXES: dict[str, Format] = {
     ".py": "python",
 }
 CONTEXT_CHARS = 320
+_NEIGHBOURS = 4  # formulas shown on each side of one in its sentence, at most
 
 
 def format_of(text: str, suffix: str = "") -> Format:
@@ -158,6 +159,14 @@ class Placer:
         # after ``start`` to the last one starting before ``end`` can be in the sentence
         first = bisect.bisect_right(self.ends, start)
         last = bisect.bisect_left(self.starts, end)
+        # a sentence shows at most a few formulas on each side of this one: a page of thousands of
+        # formulas and no prose (400,000 dollar signs) would otherwise make each sentence from
+        # hundreds of pieces, and the reading time grow with the square of the page
+        here = bisect.bisect_left(self.starts, span.start)
+        if first < here - _NEIGHBOURS:
+            first, start = here - _NEIGHBOURS, max(start, self.spans[here - _NEIGHBOURS].start)
+        if last > here + _NEIGHBOURS + 1:
+            last, end = here + _NEIGHBOURS + 1, min(end, self.spans[here + _NEIGHBOURS].end)
         for other in self.spans[first:last]:
             if other.end <= start or other.start >= end:
                 continue
@@ -179,11 +188,18 @@ class Placer:
 
 def find_math(text: str, fmt: Format | None = None) -> list[tuple[MathSpan, Place]]:
     """Every formula in ``text`` with its place (line, column, section, context sentence)."""
+    return find_first_math(text, fmt)[0]
+
+
+def find_first_math(text: str, fmt: Format | None = None,
+                    limit: int | None = None) -> tuple[list[tuple[MathSpan, Place]], int]:
+    """The first ``limit`` formulas of ``text`` with their places, and how many more there are
+    (found, but not placed: they will not be read)."""
     kind = fmt or format_of(text)
     spans = find_spans(text, kind)
     placer = Placer(text, kind, spans)
     placed = []
-    for span in spans:
+    for span in spans[:limit]:
         checkpoint()
         placed.append((span, placer.place(span)))
-    return placed
+    return placed, len(spans) - len(placed)

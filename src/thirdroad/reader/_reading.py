@@ -12,7 +12,7 @@ from thirdroad.errors import ThirdroadError
 from thirdroad.formula import Explanation, Formula, FormulaError, claims, explain, read_formula
 from thirdroad.reader._annotate import document_notes
 from thirdroad.reader._cancel import checkpoint
-from thirdroad.reader._find import Place, find_math, format_of
+from thirdroad.reader._find import Place, find_first_math, format_of
 from thirdroad.reader._found import FoundFormula
 from thirdroad.reader._notes import DocumentNote
 from thirdroad.reader._page import companion_page
@@ -169,9 +169,7 @@ def read(path_or_text: str | os.PathLike[str], *, format: str | None = None,
         raise DocumentError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fmt: Format = format_of(text, suffix) if format is None else format
-    placed = find_math(text, fmt)
-    skipped = max(0, len(placed) - max_formulas)
-    placed = placed[:max_formulas]
+    placed, skipped = find_first_math(text, fmt, limit=max_formulas)
     formulas = _explain_all(placed, _progress_console(progress, len(placed)))
     return Reading(source, fmt, tuple(formulas), skipped, document=text,
                    notes=document_notes(text, fmt, formulas))

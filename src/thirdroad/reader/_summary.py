@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
@@ -47,13 +47,33 @@ def summary_text(reading: ReadingView) -> str:
     if glossed:
         lines.append("Named in the prose, glossed on the page: "
                      + ", ".join(f"{names.get(n.concept) or _name(n.concept)} (line {n.line})" for n in glossed))
-    for found in reading.errors:
-        assert found.error is not None
-        lines.append(f"? #{found.index + 1} ({found.location}) not read: {found.error.message}"
-                     + (f" (hint: {found.error.hint})" if found.error.hint else ""))
+    lines += _error_lines(reading)
     if reading.skipped:
         lines.append(f"{reading.skipped} more formulas were not read (limit reached).")
     return "\n".join(lines)
+
+
+#: Formulas listed for one reason why they were not read; the rest are counted on one line.
+SHOWN_PER_REASON = 3
+
+
+def _error_lines(reading: ReadingView) -> list[str]:
+    """One line per formula not read, but for a reason shared by many (a page of thousands of
+    empty formulas) the first few and then one line that counts the others."""
+    by_reason: dict[str, list[Any]] = {}
+    for found in reading.errors:
+        assert found.error is not None
+        by_reason.setdefault(found.error.message, []).append(found)
+    lines = []
+    for message, founds in by_reason.items():
+        for found in founds[:SHOWN_PER_REASON]:
+            lines.append(f"? #{found.index + 1} ({found.location}) not read: {message}"
+                         + (f" (hint: {found.error.hint})" if found.error.hint else ""))
+        if len(founds) > SHOWN_PER_REASON:
+            rest = founds[SHOWN_PER_REASON:]
+            lines.append(f"? {len(rest)} more formulas not read for the same reason ({message}): "
+                         f"#{rest[0].index + 1} to #{rest[-1].index + 1}")
+    return lines
 
 
 def summary_renderable(reading: ReadingView) -> RenderableType:
