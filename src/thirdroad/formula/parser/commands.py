@@ -141,7 +141,9 @@ class Commands(Cursor):
             self.text[tok.start : tok.start + 1].isalpha()
         ):
             self.decide(BARE_WORD, span, f"the Greek letter {name}", "a product of its letters")
-        if name == "Sigma" and self.notation != "latex":
+        # \Sigma_k in LaTeX is a matrix; the character Σ itself is the sum sign wherever it was
+        # pasted from (an encyclopedia's softmax mixes it with braced scripts)
+        if name == "Sigma" and (self.notation != "latex" or self.text[tok.start : tok.start + 1] == "Σ"):
             if self.at_op("_") and not lost_subscript(self.text, self.peek()):  # Σ1 is the matrix Σ₁
                 self.decide(SIGMA_SUM, span, "the sum sign", "the matrix Σ")
                 return self.bigop(tok, "sum"), False
