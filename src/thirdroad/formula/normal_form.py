@@ -106,8 +106,27 @@ def _canon_norm(node: Norm) -> Node:
     return Norm(node.arg) if node.p is not None and number_value(node.p) == 2.0 else node
 
 
+def _sole_index(body: Node) -> Symbol | None:
+    """The one index letter the body's names carry as a subscript (``i`` in ``(y_i - ŷ_i)²``),
+    or None where they carry none or several."""
+    found: set[Symbol] = set()
+    for n in body.walk():
+        if isinstance(n, BigOp):
+            return None  # a nested sum: which index is whose is not ours to guess
+        if isinstance(n, Symbol):
+            for s in n.sub:
+                if not (isinstance(s, Symbol) and len(s.name) == 1 and s.name.islower() and not s.sub):
+                    return None
+                found.add(Symbol(s.name))
+    return next(iter(found)) if len(found) == 1 else None
+
+
 def _canon_bigop(node: BigOp) -> Node:
     under = node.under
+    if under is None and node.over is None and node.op in ("sum", "prod"):
+        index = _sole_index(node.body)  # Σ (y_i − ŷ_i)²: the sum runs over the index its body carries
+        if index is not None:
+            return BigOp(node.op, node.body, index, None)
     if isinstance(under, Relation) and under.ops == ("eq",) and isinstance(under.operands[0], Symbol):
         return BigOp(node.op, node.body, under.operands[0], None)
     if node.over is not None and node.op in ("sum", "prod"):
