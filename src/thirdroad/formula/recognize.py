@@ -47,6 +47,7 @@ from thirdroad.formula.ast import (
 )
 from thirdroad.formula.claims import claims, families
 from thirdroad.formula.confirm import agree, atom_name, computable, confirm, numeric_search
+from thirdroad.formula.deadline import checkpoint
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evidence import (
     LOOSE_OPS,
@@ -485,6 +486,7 @@ def _compiled_generic(template: Template) -> bool:
 def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
         named: frozenset[str] = frozenset(), target: Node | None = None) -> list[Found]:
     """The concepts one node is."""
+    checkpoint()  # a request that timed out stops between nodes
     feats = features(cnode)
     hits: dict[str, Found] = {}
     heads = [head(cnode)]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
@@ -47,6 +47,7 @@ from thirdroad.formula.ast import (
     node_at,
 )
 from thirdroad.formula.confirm import agree, atom_name, axes_of, program_of, sample, value_of
+from thirdroad.formula.deadline import checkpoint
 from thirdroad.formula.evidence import LOOSE_OPS, agreement, assigns_output, is_atom
 from thirdroad.formula.match import features, head
 from thirdroad.formula.named import by_numbers, context_concepts, defined
@@ -142,6 +143,10 @@ class Candidate:
 
 # Kinds in the order they are preferred where two repairs give the same formula: a sign flip
 # is the least telling (it turns 1 + β into 1 - β as well as a botched weight would).
+#: Parts (tree nodes) of the largest formula a slip is looked for in: a whole algorithm box line of
+#: Adam has about 40; a side of hundreds of terms is no one concept's formula, and rebuilding it
+#: for every repair made the search grow with the square of the formula (2.6 s at 400 parts).
+LARGEST_CONCEPT = 120
 PRIORITY = ("lost_exp", "lost_sqrt", "lost_square", "wrong_weights", "swapped_beta", "wrong_normaliser",
             "missing_eps", "flipped_sign")
 
@@ -156,18 +161,29 @@ class _Search:
     expected: dict[str, set[str]]  # the concepts the words expect at each path
     defined: dict[str, set[str]]  # the concepts the formula itself names at each path
     documented: frozenset[str] = frozenset()  # the concepts the documented object names
+    sizes: dict[str, int] = field(default_factory=dict)  # parts of the node at each path
 
     def candidates(self, side: str, repair: Repair) -> Iterator[Candidate]:
         """Where the repaired side is a concept checked for the repair's kind (rules 1 and 2 of
         the module docstring), and no concept of the written formula stands in the way."""
-        node = self.rec.nodes[side]
-        repaired = replace_path(node, "0" + repair.path[len(side):], repair.new)
+        # what holds the repair, up to the largest node a concept's formula can be: a repair is
+        # made in that node only, not in the whole side (of hundreds of terms, perhaps)
+        climb = []
+        for path in _up(repair.lowest, side):
+            if self._parts(path) > LARGEST_CONCEPT:
+                break  # what holds the repair is larger than any concept's formula: no slip of one
+            climb.append(path)
+        if not climb:
+            return
+        top = climb[-1]
+        repaired = replace_path(self.rec.nodes[top], "0" + repair.path[len(top):], repair.new)
         wanted = checked_for(repair.kind)
         memo = dict(self.memo)  # the new nodes live only as long as this repair is looked at
-        for path in _up(repair.lowest, side):
+        for path in climb:
+            checkpoint()  # a request that timed out stops here, not after every repair of a long side
             if self.written.get(path):
                 continue  # a concept as written is no slip of another one
-            cnode = canon(node_at(repaired, "0" + path[len(side):]), memo)
+            cnode = canon(node_at(repaired, "0" + path[len(top):]), memo)
             named = self.expected.get(path, set()) & wanted
             if not (self._shaped(cnode, repair.kind) or named):
                 continue
@@ -188,6 +204,14 @@ class _Search:
             for concept in sorted(named - {f.concept for f in hits}):
                 if isinstance(by_numbers(concept, cnode, self.seed), tuple):
                     yield Candidate(repair, path, concept, 100, len(hits), outer)
+
+    def _parts(self, path: str) -> int:
+        """The number of tree nodes of the written formula at ``path`` (kept: the same paths are
+        climbed for every repair)."""
+        size = self.sizes.get(path)
+        if size is None:
+            size = self.sizes[path] = sum(1 for _ in self.rec.nodes[path].walk())
+        return size
 
     def _enclosing(self, path: str, side: str, kind: str) -> tuple[str, str] | Literal[False] | None:
         """The concepts the written formula is above ``path`` (within its side): False where one
