@@ -128,6 +128,7 @@ SYMBOL_COMMANDS = {
     "infty": "infty", "partial": "partial", "ell": "ell", "emptyset": "emptyset",
     "varnothing": "emptyset", "hbar": "hbar", "imath": "i", "jmath": "j",
     "dots": "dots", "ldots": "dots", "cdots": "dots", "vdots": "dots", "ddots": "dots",
+    "dotsc": "dots", "dotsb": "dots", "dotsm": "dots", "dotsi": "dots", "dotso": "dots",  # amsmath's
     "forall": "forall", "exists": "exists", "cdotp": "cdot",
 }
 

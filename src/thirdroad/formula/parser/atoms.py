@@ -11,6 +11,8 @@ The argument of ``^``, ``_``, ``\\frac`` and ``\\sqrt`` (a group, or one token) 
 
 from __future__ import annotations
 
+import re
+
 from thirdroad.formula.ast import (
     Abs,
     Apply,
@@ -62,6 +64,7 @@ _INTERNAL_FUNCTIONS = frozenset(
     words("factorial positive_part negative_part partial pm mp not inner floor ceil binom max min prime")
 ) | frozenset("accent:" + a for a in ACCENTS.values())
 _BIG_WORDS = frozenset({"max", "min", "argmax", "argmin", "sup", "inf", "lim"})
+_ONLY_SPACE = re.compile(r"(?:\s|~|\\[,;:!> ]|\\(?:quad|qquad|enspace|thinspace|medspace|thickspace)(?![A-Za-z]))*")
 _MARKS = {"top": "top", "*": "star", "+": "plus", "-": "minus", "pm": "pm", "mp": "mp"}
 
 
@@ -134,6 +137,11 @@ class Atoms(Cursor):
         """``node^…`` or ``node_…`` (``tok`` is the ``^`` or ``_``, not yet read)."""
         bracketed = self.toks[self.i - 1].value == ")"  # (y_i)_j: an entry of what the bracket holds
         self.advance()
+        opened, closed = self.peek(), self.peek(1)
+        if is_op(opened, "{") and is_op(closed, "}") and _ONLY_SPACE.fullmatch(self.text[opened.end:closed.start]):
+            self.advance()  # x^{\,}, y^{}: a script that holds only space is a typesetting trick,
+            self.advance()  # no script at all
+            return node
         if tok.value == "^":
             if lost_subscript(self.text, tok):
                 self.decide(PLAIN_DIGITS, cover(node, tok),
