@@ -137,6 +137,10 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
         (r"e^{x}^{2}", "latex", "(^ e (^ x 2))"),
         ("2**-3**2", "ascii", "(^ 2 (- (^ 3 2)))"),
     ],
+    "lost-row-break": [
+        ("v = βv + (1-β)dW W = W - αv", None,
+         "(block (update= v (+ (* beta v) (* (+ 1 (- beta)) dW))) (update= W (+ W (- (* alpha v)))))"),
+    ],
     "separate-statements": [
         (r"a = b \\ c = d", None, "(block (eq a b) (eq c d))"),
         (r"a = b; c = d", None, "(block (eq a b) (eq c d))"),

@@ -23,3 +23,20 @@ def test_a_script_of_only_space_is_no_script(text: str, latex: str | None) -> No
 @pytest.mark.parametrize("dots", ["dotsc", "dotsb", "dotsm", "dotsi", "dotso"])
 def test_amsmath_dots_are_dots(dots: str) -> None:
     assert parse(rf"p(x_1, \{dots}, x_n)").latex == r"p\left(x_{1}, \dots, x_{n}\right)"
+
+
+@pytest.mark.parametrize("text", ["v = beta v + (1- beta) dw w = w – alpha v", "v = βv + (1-β)dW W = W - αv"])
+def test_two_update_lines_that_lost_their_break_are_two_lines(text: str) -> None:
+    """A copy that lost its line breaks (machine translation) runs Ng's two momentum lines into one
+    chain of equations; the chain's middle ends with the name the next line updates."""
+    import thirdroad as tr
+
+    formula = parse(text)
+    assert formula.latex.count(r"\\") == 1
+    assert any(d.rule == "lost-row-break" for d in formula.decisions)
+    assert "sgd_momentum" in tr.explain(text).concepts
+
+
+@pytest.mark.parametrize("text", ["x = y = z", r"a = b \\ c = d", "p = q r = s"])
+def test_a_chain_of_equal_quantities_stays_one(text: str) -> None:
+    assert not any(d.rule == "lost-row-break" for d in parse(text).decisions)

@@ -160,8 +160,6 @@ def test_001_what_survived_the_translation_gets_the_names_of_000(translated: Any
     assert found and first in _names(found[0])
 
 
-@pytest.mark.xfail(strict=True, reason="recognition: 'v = beta v + (1- beta) dw w = w – alpha v' (the row "
-                   "break lost) is not named SGD with momentum")
 def test_001_ngs_momentum_with_its_row_break_lost_is_named(translated: Any) -> None:
     found = [f for f in translated.formulas if f.place.line == 16]
     assert "sgd_momentum" in _names(found[0])

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from thirdroad import concepts
-from thirdroad.formula.ast import Symbol
+from thirdroad.formula.ast import Block, Symbol
 from thirdroad.formula.blocks import block_of
 from thirdroad.formula.errors import FormulaError, LimitError
 from thirdroad.formula.explanation.chunks import chunks as find_chunks
@@ -35,6 +35,7 @@ from thirdroad.formula.explanation.reading_order import reading_order
 from thirdroad.formula.explanation.result import Explanation
 from thirdroad.formula.explanation.view import Explained
 from thirdroad.formula.explanation.worked_examples import Example, action_lens, worked_example
+from thirdroad.formula.latex import to_latex
 from thirdroad.formula.nearmiss import Note, near_misses
 from thirdroad.formula.reading import Formula, parse
 from thirdroad.formula.recognize import recognize
@@ -81,6 +82,9 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
         if block is None:
             raise
         formula = block.formula()  # an algorithm box: its lines, parsed one by one
+    if block is None and any(d.rule == "lost-row-break" for d in formula.decisions) and isinstance(formula.root, Block):
+        # lines that lost their breaks in a copy: the block reader reads them as the rows they were
+        block = block_of(" \\\\ ".join(to_latex(line) for line in formula.root.items))
     _within_limit(formula)
     rec = recognize(formula, context=context, seed=seed)
 

@@ -26,7 +26,7 @@ from thirdroad.formula.parser.cursor import MAX_DEPTH
 from thirdroad.formula.parser.environments import Environments
 from thirdroad.formula.parser.grammar import Grammar, tree_depth
 from thirdroad.formula.parser.guesses import Guesses
-from thirdroad.formula.parser.passes import merge_changes, merge_differentials
+from thirdroad.formula.parser.passes import merge_changes, merge_differentials, split_lost_rows
 from thirdroad.formula.parser.scripts import Scripts
 
 
@@ -34,4 +34,4 @@ class Parser(Grammar, Atoms, Commands, Environments, Scripts, Guesses):
     """Reads one token list; ``parse()`` returns the root node."""
 
 
-__all__ = ["MAX_DEPTH", "Parser", "merge_changes", "merge_differentials", "tree_depth"]
+__all__ = ["MAX_DEPTH", "Parser", "merge_changes", "merge_differentials", "split_lost_rows", "tree_depth"]

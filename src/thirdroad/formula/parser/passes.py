@@ -11,12 +11,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from thirdroad.formula.ast import BigOp, Node, Power, Product, Span, Symbol, Update, transform, variables
+from thirdroad.formula.ast import (
+    BigOp,
+    Block,
+    Node,
+    Power,
+    Product,
+    Relation,
+    Span,
+    Sum,
+    Symbol,
+    Update,
+    transform,
+    variables,
+)
 from thirdroad.formula.names import display
 from thirdroad.formula.parser.cursor import Cursor, cover
+from thirdroad.formula.parser.guesses import _is_update
 from thirdroad.formula.rules import Rule
 from thirdroad.formula.tables import DELTA
 
+LOST_ROW_BREAK = Rule(
+    "lost-row-break",
+    "in a copy that lost its line breaks, s = βs + (1 − β) dW² W = W − α dW/√s is two lines: in a "
+    "chain of equations, a middle side that ends with a name written again on the next side's "
+    "right (W ... W − α ...) holds the end of one line and the start of the next (not in LaTeX, "
+    "where \\\\ keeps its rows)",
+    other="one chain of equal quantities",
+)
 DIFFERENTIAL = Rule(
     "differential",
     "dW is one name, the gradient of the loss with respect to W, when W is updated in the same "
@@ -198,3 +220,49 @@ def merge_changes(reader: Cursor, root: Node) -> Node:
         return Symbol(DELTA + x.name, x.font, x.accent, x.sub, x.sup, x.prime, span=span)
 
     return merge_prefixes(reader, root, DELTA_CHANGE, choose, readings, one_name)
+
+
+def _without_last_name(node: Node) -> tuple[Node, Symbol] | None:
+    """``a + b c W`` -> (``a + b c``, W): the side without the name juxtaposed at its end."""
+    if isinstance(node, Sum) and len(node.terms) > 1:
+        cut = _without_last_name(node.terms[-1])
+        if cut is None:
+            return None
+        return Sum((*node.terms[:-1], cut[0]), span=cover(node.terms[0], cut[0])), cut[1]
+    if isinstance(node, Product) and node.op == "" and len(node.factors) > 1:
+        last = node.factors[-1]
+        if not (isinstance(last, Symbol) and not last.sup):
+            return None
+        rest = node.factors[:-1]
+        head = rest[0] if len(rest) == 1 else Product(rest, node.op, span=cover(rest[0], rest[-1]))
+        return head, last
+    return None
+
+
+@LOST_ROW_BREAK.tree_pass
+def split_lost_rows(reader: Cursor, root: Node) -> Node:
+    """A chain ``x = E y = F`` where E ends with the name y and F uses y: the lines
+    ``x = E`` and ``y = F`` run together (rule lost-row-break), read as a block of two."""
+    if reader.notation == "latex" or not isinstance(root, Relation) or len(root.operands) < 3 \
+            or any(op != "eq" for op in root.ops):
+        return root
+    lines: list[Node] = []
+    left = root.operands[0]
+    for k, middle in enumerate(root.operands[1:-1], start=1):
+        cut = _without_last_name(middle)
+        following = root.operands[k + 1]
+        if cut is None or cut[1] not in set(variables(following)):
+            return root
+        value, name = cut
+        lines.append(Update(left, value, "eq", span=cover(left, value)) if _is_update(left, value)
+                     else Relation(("eq",), (left, value), span=cover(left, value)))
+        left = name
+    last = root.operands[-1]
+    lines.append(Update(left, last, "eq", span=cover(left, last)) if _is_update(left, last)
+                 else Relation(("eq",), (left, last), span=cover(left, last)))
+    if reader.flipped(LOST_ROW_BREAK, root.span):
+        reader.decide(LOST_ROW_BREAK, root.span, "one chain of equal quantities", "lines that lost their breaks")
+        return root
+    reader.decide(LOST_ROW_BREAK, root.span, f"{len(lines)} lines that lost their breaks",
+                  "one chain of equal quantities")
+    return Block(tuple(lines), span=root.span)
