@@ -82,8 +82,9 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
         if block is None:
             raise
         formula = block.formula()  # an algorithm box: its lines, parsed one by one
-    if block is None and any(d.rule == "lost-row-break" for d in formula.decisions) and isinstance(formula.root, Block):
-        # lines that lost their breaks in a copy: the block reader reads them as the rows they were
+    if block is None and isinstance(formula.root, Block) and "\n" not in source:
+        # lines that lost their breaks in a copy, or were run together on one line: the block
+        # reader reads them as the rows the parser found
         block = block_of(" \\\\ ".join(to_latex(line) for line in formula.root.items))
     _within_limit(formula)
     rec = recognize(formula, context=context, seed=seed)

@@ -95,12 +95,22 @@ def near_misses(rec: Recognition, seed: int = 0, context: str = "", block: Block
     slips = block_slips(block, expected, seed) if block is not None else []
     slips = [*slips, *chunk_slips(rec, context, seed)]
     slips += named_slips(rec, seed, frozenset(s.concept for s in slips))
+    if block is not None and block.match is not None and not block.match.near_miss:
+        # the block is read as a whole as this optimizer: a line of it is no slip of another
+        # optimizer (Ng's RMSProp without ε is no "Adam without ε"); its own slips are still said
+        family = _family(block.match.concept)
+        slips = [s for s in slips if s.concept == block.match.concept or _family(s.concept) != family]
     for slip in (_owned(s, expected, rec) for s in slips):
         if (slip.concept, slip.kind) in seen:
             continue
         seen.add((slip.concept, slip.kind))
         out.append(note(slip))
     return out
+
+
+def _family(cid: str) -> str:
+    cat = concepts_module.catalog()
+    return cat[cid].family if cid in cat else ""
 
 
 def _owned(slip: Slip, expected: frozenset[str], rec: Recognition) -> Slip:
