@@ -23,7 +23,6 @@ that leaves a tree equal to the original, or gives the same text twice, is dropp
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -41,10 +40,10 @@ from thirdroad.formula.ast import (
     Sum,
     Symbol,
     Update,
-    map_children,
     paths,
 )
 from thirdroad.formula.latex import to_latex
+from thirdroad.formula.nearmiss.repairs import replace_path
 
 E = Symbol("e")
 EPS = frozenset({"epsilon", "varepsilon", "eps"})
@@ -58,18 +57,6 @@ class Mutant:
     concept: str
     kind: str
     text: str
-
-
-def _replace(root: Node, path: str, new: Node) -> Node:
-    steps = [int(p) for p in path.split(".")[1:]]
-
-    def go(node: Node, depth: int) -> Node:
-        if depth == len(steps):
-            return new
-        counter = itertools.count()
-        return map_children(node, lambda c: go(c, depth + 1) if next(counter) == steps[depth] else c)
-
-    return go(root, 0)
 
 
 def _value_paths(root: Node) -> Iterator[tuple[str, Node]]:
@@ -176,7 +163,7 @@ def mutants(root: Node, concept: str, kinds: tuple[str, ...], source: str) -> It
     for kind in kinds:
         for path, node in nodes:
             for where, new in MUTATIONS[kind](path, node):
-                mutated = _replace(root, where, new)
+                mutated = replace_path(root, where, new)
                 text = to_latex(mutated)
                 if mutated == root or text in seen:
                     continue
