@@ -14,10 +14,9 @@ import numpy as np
 import pytest
 
 from tests.formula.inputs import random_inputs
-from thirdroad.formula import FormulaError, compile, parse
+from thirdroad.formula import Cancelled, Deadline, FormulaError, compile, parse, stop_when
 from thirdroad.formula.evaluate import evaluate
 from thirdroad.reader import find_math, read
-from thirdroad.reader._cancel import Cancelled, Deadline, stop_when
 
 DOCUMENTS = Path(__file__).parents[2] / "tests" / "data" / "documents"
 DOCUMENT = DOCUMENTS / "broken_lines_copied.txt"

@@ -21,7 +21,7 @@ a formula that cannot be read is kept with its ``FormulaError`` and listed as no
 
 from __future__ import annotations
 
-from thirdroad.reader._cancel import Cancelled, Deadline, stop_when
+from thirdroad.formula import Cancelled, Deadline, stop_when
 from thirdroad.reader._find import Place, find_math, format_of
 from thirdroad.reader._found import FoundFormula, error_dict
 from thirdroad.reader._graph import graph_svg

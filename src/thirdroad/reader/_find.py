@@ -8,7 +8,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from thirdroad.reader._cancel import checkpoint
+from thirdroad.formula import checkpoint
 from thirdroad.reader._html import find_html, html_prose
 from thirdroad.reader._latex import find_latex, mask_structure
 from thirdroad.reader._markdown import find_markdown, mask_code

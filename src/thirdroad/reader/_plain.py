@@ -44,8 +44,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from thirdroad.formula import LOWERED, MATH_CHARACTERS, MATH_WORDS, MINUS_SIGNS, RAISED, FormulaError, parse
-from thirdroad.reader._cancel import checkpoint
+from thirdroad.formula import LOWERED, MATH_CHARACTERS, MATH_WORDS, MINUS_SIGNS, RAISED, FormulaError, checkpoint, parse
 from thirdroad.reader._spans import MathSpan
 
 _MATH_CHARS = set("=+*/^_{}()[]|<>·×⊙√∑∏∇∂≈∝←→∈≤≥≠'\\0123456789") | MATH_CHARACTERS

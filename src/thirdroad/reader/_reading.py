@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from thirdroad.errors import ThirdroadError
-from thirdroad.formula import Explanation, Formula, FormulaError, claims, explain, read_formula
+from thirdroad.formula import Explanation, Formula, FormulaError, checkpoint, claims, explain, read_formula
 from thirdroad.reader._annotate import document_notes
-from thirdroad.reader._cancel import checkpoint
 from thirdroad.reader._find import Place, find_first_math, format_of
 from thirdroad.reader._found import FoundFormula
 from thirdroad.reader._notes import DocumentNote
