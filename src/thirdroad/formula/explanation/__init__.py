@@ -21,6 +21,7 @@ companion page and the web app use too).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from thirdroad import concepts
@@ -67,6 +68,9 @@ def read_formula(text: str) -> Formula:
             raise first from None
 
 
+_ROW_BREAK = re.compile(r"\n|\\\\")  # a line break, or LaTeX's row break \\
+
+
 def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0) -> Explanation:
     """Recognise the concepts in a formula, flag near-misses and explain it in three lenses.
 
@@ -82,9 +86,10 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
         if block is None:
             raise
         formula = block.formula()  # an algorithm box: its lines, parsed one by one
-    if block is None and isinstance(formula.root, Block) and "\n" not in source:
+    if block is None and isinstance(formula.root, Block) and not _ROW_BREAK.search(source):
         # lines that lost their breaks in a copy, or were run together on one line: the block
-        # reader reads them as the rows the parser found
+        # reader reads them as the rows the parser found (where the text has its own breaks, the
+        # block reader has seen them already)
         block = block_of(" \\\\ ".join(to_latex(line) for line in formula.root.items))
     _within_limit(formula)
     rec = recognize(formula, context=context, seed=seed)
