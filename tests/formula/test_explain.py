@@ -77,13 +77,43 @@ def test_the_names_lens_says_what_it_is_and_does() -> None:
 
 def test_the_reading_order_goes_inside_out() -> None:
     order = explain(r"\theta \leftarrow \theta - \eta \nabla_\theta J(\theta)").lenses["reading_order"]
-    steps = re.findall(r"\((\d+)\) ([^;]+)", order)
+    steps = re.findall(r"\((\d+)\) ([^;]+?\.?)(?=; |\s[A-Z]|$)", order)
     assert [int(k) for k, _ in steps] == list(range(1, len(steps) + 1))
     texts = [t for _, t in steps]
     multiply = next(k for k, t in enumerate(texts) if t.startswith("multiply"))
     subtract = next(k for k, t in enumerate(texts) if t.startswith("subtract"))
     assert multiply < subtract == len(texts) - 1  # precedence: the product first, the sum last
     assert texts[subtract] == f"subtract ({multiply + 1}) from θ, which makes gradient descent."
+
+
+@pytest.mark.parametrize(("text", "product", "rate", "gradient"), [
+    (r"\theta = \theta - \eta \nabla J(\theta)", "η ∇ J(θ)", "η", "∇ J(θ)"),
+    (r"w \leftarrow w - lr * grad", "lr grad", "lr", "grad"),
+    (r"b = b - \eta \frac{\partial C}{\partial b}", "η ∂C/∂b", "η", "∂C/∂b"),
+    (r"\theta_{t+1} = \theta_t - \eta g_t", "η g_t", "η", "g_t"),
+    (r"v_t = \gamma v_{t-1} + \eta \nabla_\theta J(\theta) \\ \theta = \theta - v_t", "η ∇_θ J(θ)", "η",
+     "∇_θ J(θ)"),
+    (r"g = \nabla L(\theta) \\ \theta = \theta - \eta g", "η g", "η", "g"),
+])
+def test_a_learning_rate_times_a_gradient_in_a_sum_is_read_as_the_whole_gradient_scaled(
+        text: str, product: str, rate: str, gradient: str) -> None:
+    """Precedence: in θ − η ∇J(θ) the product binds tighter than the minus, so the gradient is
+    computed whole and then scaled by the learning rate; the bound names, not the symbols, decide."""
+    order = explain(text).lenses["reading_order"]
+    sign = "+" if "+ \\eta" in text else "−"
+    assert order.endswith(f" Multiplication binds tighter than {sign}, so {product} is {rate} times the whole "
+                          f"gradient: {gradient} is computed first, then scaled by {rate}.")
+
+
+@pytest.mark.parametrize("text", [
+    r"v = \beta v + (1-\beta) dW \\ W = W - \alpha v",  # α times the velocity, not a gradient
+    r"v = \beta v + (1-\beta) dW",  # the gradient weighed by 1 − β, no learning rate
+    r"\theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}",  # Adam's step: m̂ over √v̂
+    r"y = a b + c",
+    r"\theta = \theta - \frac{\eta}{\sqrt{s + \epsilon}} g",  # the rate is divided first: not η times g
+])
+def test_no_precedence_sentence_where_no_learning_rate_multiplies_a_gradient(text: str) -> None:
+    assert "binds tighter" not in explain(text).lenses["reading_order"]
 
 
 @pytest.mark.parametrize(("text", "steps"), [

@@ -75,6 +75,14 @@ def test_000_ruders_momentum_is_named_with_the_learning_rate_inside(post: Any, l
     assert "Ruder" in _said(found) and "learning rate inside the velocity" in _said(found)
 
 
+@pytest.mark.parametrize("line", [26, 55])
+def test_000_ruders_momentum_says_the_gradient_is_computed_first_then_scaled(post: Any, line: int) -> None:
+    """The post's precedence point: in η ∇_θ J(θ) the gradient is parsed first, η taken in after."""
+    assert ("Multiplication binds tighter than +, so η ∇_θ J(θ) is η times the whole gradient: "
+            "∇_θ J(θ) is computed first, then scaled by η.") in _said(_at(post, line))
+    assert "binds tighter" not in _said(_at(post, 34))  # Ng's W − αv: α scales the velocity
+
+
 def test_000_ngs_momentum_is_an_average_of_the_gradients_that_is_subtracted(post: Any) -> None:
     found = _at(post, 34)
     assert _names(found) == ["sgd_momentum", "ema"]

@@ -32,7 +32,7 @@ from thirdroad.formula.explanation.chunks import chunks as find_chunks
 from thirdroad.formula.explanation.fade import NothingToFade
 from thirdroad.formula.explanation.model import LENSES, Chunk
 from thirdroad.formula.explanation.names_lens import lone_name, names_lens
-from thirdroad.formula.explanation.reading_order import reading_order
+from thirdroad.formula.explanation.reading_order import reading_order, scaled_gradient
 from thirdroad.formula.explanation.result import Explanation
 from thirdroad.formula.explanation.view import Explained
 from thirdroad.formula.explanation.worked_examples import Example, action_lens, worked_example
@@ -112,6 +112,9 @@ def explain(text_or_formula: str | Formula, *, context: str = "", seed: int = 0)
               "action": action_lens(rec, chunks, example)}
     if block is not None and block.concept is not None:
         chunks, notes = _whole_block(block, formula, chunks, notes, lenses)
+    precedence = scaled_gradient(rec, chunks)  # the post's point: η ∇J(θ) is η times the whole gradient
+    if precedence and lenses["reading_order"]:
+        lenses["reading_order"] += " " + precedence
     return Explanation(formula, chunks, notes, lenses, tuple(rec.defining), block, example, explainer=again)
 
 

@@ -4,7 +4,8 @@ which makes gradient descent." Several equations are first said line by line."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from functools import singledispatch
 
 import thirdroad.concepts as concepts_module
@@ -32,6 +33,7 @@ from thirdroad.formula.ast import (
     Update,
 )
 from thirdroad.formula.explanation.chunks import fitting
+from thirdroad.formula.explanation.model import Chunk
 from thirdroad.formula.explanation.names_lens import is_condition
 from thirdroad.formula.phrases import concept_name, join, notation, role_name, with_article, words
 from thirdroad.formula.recognize import Recognition
@@ -141,6 +143,51 @@ class _Reader:
     def add(self, node: Node, text: str) -> None:
         self.steps.append(text)
         self.done[node] = len(self.steps)
+
+
+# -- the precedence point of a step against the gradient --------------------------------------
+
+# a template variable whose meaning says it is the gradient itself (not its average, its square
+# or a previous one)
+_GRADIENT = re.compile(r"(?:the )?gradient(?! arriving| of the loss with respect to the output)\b")
+
+
+def scaled_gradient(rec: Recognition, chunks: Sequence[Chunk]) -> str:
+    """Where a chunk's learning rate multiplies its gradient in a term of a sum (``θ − η ∇_θ J(θ)``,
+    ``γ v + η ∇_θ J(θ)``, ``w − lr·grad``): one sentence on what precedence makes of that term,
+    the gradient computed whole and then scaled; "" where there is no such product (``W − α v``
+    in a momentum block steps by the velocity: its chunk as a gradient step is not kept;
+    ``(1−β) dW`` weighs a gradient by no learning rate)."""
+    kept = {(c.path, c.concept) for c in chunks}
+    for found in rec.found:
+        if (found.path, found.concept) not in kept:
+            continue
+        meanings = {v.name: v.meaning for v in found.template.variables}
+        rates = [found.bindings[n] for n, m in meanings.items() if m == "learning rate" and n in found.bindings]
+        grads = [found.bindings[n] for n, m in meanings.items() if _GRADIENT.match(m) and n in found.bindings]
+        for rate in rates:
+            for grad in grads:
+                term = _product_term(found.node, rate, grad)
+                if term is not None:
+                    product, sign = term
+                    return (f"Multiplication binds tighter than {sign}, so {notation(product)} is "
+                            f"{notation(rate)} times the whole gradient: {notation(grad)} is computed first, "
+                            f"then scaled by {notation(rate)}.")
+    return ""
+
+
+def _product_term(root: Node, rate: object, grad: object) -> tuple[Product, str] | None:
+    """The term of a sum under ``root`` that is exactly the product of the nodes ``rate`` and
+    ``grad`` (these very nodes, not equal ones elsewhere), with its sign (+ or −); None for none."""
+    for node in root.walk():
+        if not isinstance(node, Sum):
+            continue
+        for term in node.terms:
+            product = term.arg if isinstance(term, Neg) else term
+            if isinstance(product, Product) and len(product.factors) == 2 \
+                    and any(f is rate for f in product.factors) and any(f is grad for f in product.factors):
+                return product, "−" if isinstance(term, Neg) else "+"
+    return None
 
 
 # -- what each kind of node reads as, one step ------------------------------------------------
