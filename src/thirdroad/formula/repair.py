@@ -21,13 +21,13 @@ run-on equations    ``s = ... dw^2 w = w - ...`` -> ``s = ... \\\\ w = w - ...``
 from __future__ import annotations
 
 import bisect
-import difflib
 import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from thirdroad.formula.tables import GREEK, KNOWN_COMMANDS, words
+from thirdroad.formula.tex_commands import closest_command, is_authors_macro
 
 # Commands that lose their backslash in copies; Greek letters are added below.
 _BARE_COMMANDS = frozenset(
@@ -147,7 +147,7 @@ def _fix_words(text: str, edits: _Edits) -> None:
                           f"a space was inserted after the backslash of \\{word}", 0.8)
             continue
         if has_backslash:
-            if word not in KNOWN_COMMANDS:
+            if word not in KNOWN_COMMANDS and not is_authors_macro(word):
                 close = closest_command(word)
                 if close:
                     edits.add(start - 1, m.end(2), "\\" + close[0], "misspelt command",
@@ -165,16 +165,6 @@ def _fix_words(text: str, edits: _Edits) -> None:
         elif word in _BARE_COMMANDS:
             edits.add(start, m.end(2), "\\" + word, "lost backslash",
                       f"{word} is the command \\{word} without its backslash", 0.9)
-
-
-def closest_command(word: str) -> list[str]:
-    """The known command a misspelt one was meant to be: the same letters in another order
-    first (\\sqtr is \\sqrt, not \\star), then the closest spelling."""
-    letters = sorted(word)
-    same = [c for c in sorted(KNOWN_COMMANDS) if sorted(c) == letters]
-    if same:
-        return same[:1]
-    return difflib.get_close_matches(word, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6)
 
 
 def _command_context(text: str, end: int, command: str) -> bool:

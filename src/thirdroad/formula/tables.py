@@ -171,7 +171,7 @@ KNOWN_COMMANDS = frozenset(
         "lbrack", "rbrack", "neg", "lnot", "land", "lor", "wedge", "vee", "setminus",
         "cup", "cap", "backslash", "mathbb", "textbf", "underbrace", "overbrace",
         "binom", "choose", "over", "boxed", "color", "textcolor", "operatornamewithlimits",
-        "mathop", "sum", "hline", "intercal", "T", "tag", "relu", "softmax", "sigmoid",
+        "mathop", "sum", "hline", "intercal", "T", "tag",
         "quad", "qquad", "dagger", "star", "bmod", "pmod", "mod", "cdots", "textstyle", "displaystyle", "Pr", "E",
     }
 )

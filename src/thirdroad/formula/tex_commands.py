@@ -11,7 +11,6 @@ returns where the cut goes on.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable
 
@@ -21,6 +20,7 @@ from thirdroad.formula.tables import (
     BIG_OPERATORS,
     CONTROL_WORDS,
     DELIMITER_COMMANDS,
+    GREEK,
     KNOWN_COMMANDS,
     LATEX_FUNCTIONS,
     PRODUCT_OPS,
@@ -28,6 +28,7 @@ from thirdroad.formula.tables import (
     RELATIONS,
     SIZES,
     SPACING,
+    WORD_FUNCTIONS,
 )
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -41,12 +42,44 @@ Reader = Callable[[Lexer, str, int, int], int]
 
 def suggest_command(name: str) -> str:
     """A hint for an unknown command: the closest known command, if any."""
-    letters = sorted(name)
-    close = [c for c in sorted(KNOWN_COMMANDS) if sorted(c) == letters] or (
-        difflib.get_close_matches(name, sorted(KNOWN_COMMANDS), n=1, cutoff=0.6))
+    close = closest_command(name)
     if close:
         return f"\\{name} is not a command: did you mean \\{close[0]}?"
     return f"\\{name} is not a command the reader knows"
+
+
+def closest_command(word: str) -> list[str]:
+    """The known command a misspelt one was meant to be: the same letters in another order
+    first (\\sqtr is \\sqrt, not \\star), then a spelling one slip away (a letter lost,
+    added, changed or two swapped; two slips in a long name, none in a name of three letters or
+    fewer, where one slip leads anywhere). ``\\norm`` is not a slip of ``\\rm`` nor ``\\foo``
+    of ``\\rfloor``: no command is suggested for those."""
+    letters = sorted(word)
+    same = [c for c in sorted(KNOWN_COMMANDS) if sorted(c) == letters]
+    if same:
+        return same[:1]
+    allowed = 0 if len(word) <= 3 else 1 if len(word) <= 6 else 2
+    near = [(_slips(word, c, allowed), c) for c in sorted(KNOWN_COMMANDS) if abs(len(c) - len(word)) <= allowed]
+    near = [(d, c) for d, c in near if d <= allowed and len(c) > 1]
+    return [min(near)[1]] if near else []
+
+
+def _slips(a: str, b: str, most: int) -> int:
+    """Edits from ``a`` to ``b`` (insert, delete, change, swap of neighbours); counting stops
+    past ``most``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        if min(row) > most:
+            return most + 1
+        prev2, prev = prev, row
+    return prev[-1]
 
 
 def read_command(lx: Lexer, name: str, start: int, end: int) -> int:
@@ -57,9 +90,65 @@ def read_command(lx: Lexer, name: str, start: int, end: int) -> int:
 def _known_command(lx: Lexer, name: str, start: int, end: int) -> int:
     base = name.rstrip("*")
     if base not in KNOWN_COMMANDS:
-        raise FormulaError(f"unknown command \\{name}", start + 1, suggest_command(name), lx.text)
+        return _authors_macro(lx, name, start, end)
     lx.add("cmd", base, start, end)
     return end
+
+
+# Macros that papers and posts define for themselves, in the few forms nearly all of them use:
+# \bx, \vx, \bmx for a bold (vector) x, \mW for a bold matrix W (the "Deep Learning" book's
+# convention), \btheta for a bold θ. Where the definition is not in the text (a site's MathJax
+# set-up, a style file), reading them this way is the one the author meant.
+_BOLD_LETTER = re.compile(r"(?:b|v|bm|bf)([A-Za-z])|m([A-Z])")
+_BOLD_GREEK = re.compile(r"(?:b|v|bm)(" + "|".join(sorted(GREEK, key=len, reverse=True)) + ")")
+
+
+def is_authors_macro(name: str) -> bool:
+    """Whether ``\\name``, unknown to LaTeX, is read as a macro that follows a convention
+    papers use (so a damaged copy's repairs leave it alone)."""
+    return name in _BETWEEN or (name in WORD_FUNCTIONS and len(name) > 2) or bool(
+        _BOLD_GREEK.fullmatch(name) or _BOLD_LETTER.fullmatch(name))
+
+
+def _authors_macro(lx: Lexer, name: str, start: int, end: int) -> int:
+    """A command LaTeX does not know that follows a convention papers use for their own macros:
+    ``\\softmax`` (declared as an operator), ``\\bx`` (a bold x); anything else is an error that
+    says which command was meant, if one is close."""
+    if name in WORD_FUNCTIONS and len(name) > 2:
+        lx.add("opname", name, start, end)  # \DeclareMathOperator{\softmax}{softmax}
+        return end
+    greek = _BOLD_GREEK.fullmatch(name)  # first: \bmu is a bold μ, not a bold u
+    letter = None if greek else _BOLD_LETTER.fullmatch(name)
+    if letter is None and greek is None:
+        raise FormulaError(f"unknown command \\{name}", start + 1, suggest_command(name), lx.text)
+    lx.add("cmd", "mathbf" if letter else "boldsymbol", start, start)
+    lx.add("op", "{", start, start)
+    if letter:
+        lx.add("letter", letter.group(1) or letter.group(2), start, end)
+    else:
+        lx.add("cmd", greek.group(1) if greek else "", start, end)
+    lx.add("op", "}", end, end)
+    return end
+
+
+_BETWEEN = ("norm", "norm*", "abs", "abs*")
+
+
+def _between(bar: str) -> Reader:
+    def read(lx: Lexer, name: str, start: int, end: int) -> int:
+        """``\\norm{x}`` is ‖x‖ and ``\\abs{x}`` is |x|, as papers define them (with an optional
+        size first: ``\\norm*{x}``, ``\\norm[\\big]{x}``)."""
+        arg = braced(lx.text, bracketed(lx.text, end))
+        if arg is None:
+            raise FormulaError(f"\\{name} needs its argument in braces", end + 1,
+                               f"write \\{name}{{x}}", lx.text)
+        kind = "delim" if bar == "‖" else "op"
+        lx.add(kind, bar, start, end, "L")
+        lx.scan(arg[0], arg[1])
+        lx.add(kind, bar, arg[1], arg[1] + 1, "R")
+        return arg[1] + 1
+
+    return read
 
 
 def _newrow(lx: Lexer, name: str, start: int, end: int) -> int:
@@ -457,6 +546,9 @@ def _reader_table() -> dict[str, Reader]:
         (("bmod", "mod"), _alias("cmd", "bmod")),
         (("vect",), _alias("cmd", "mathbf")),
         (("R",), _alias("letter", "R", "bb")),
+        (tuple(n for n in _BETWEEN if n.startswith("norm")), _between("‖")),
+        (tuple(n for n in _BETWEEN if n.startswith("abs")), _between("|")),
+        (("triangledown",), _alias("cmd", "nabla")),
         (("hdots",), _alias("cmd", "dots")),
     ]
     table: dict[str, Reader] = {}
@@ -469,4 +561,4 @@ def _reader_table() -> dict[str, Reader]:
 _READERS = _reader_table()
 COMMAND_READERS = frozenset(_READERS)  # the commands that are more than one plain token
 
-__all__ = ["COMMAND_READERS", "braced_name", "read_command", "suggest_command"]
+__all__ = ["COMMAND_READERS", "braced_name", "closest_command", "is_authors_macro", "read_command", "suggest_command"]
