@@ -18,31 +18,22 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import numpy as np
 
 import thirdroad.concepts as concepts_module
-from thirdroad.concepts import Catalog, Template
+from thirdroad.concepts import Template
 from thirdroad.formula.ast import (
     Apply,
-    BigOp,
-    Block,
     Derivative,
-    Fraction,
     Gradient,
     Node,
-    Number,
     Product,
     Relation,
-    Statement,
     Sum,
     Symbol,
-    Text,
-    Update,
-    map_children,
     paths,
 )
 from thirdroad.formula.claims import claims, families
@@ -70,11 +61,12 @@ from thirdroad.formula.evidence import (
     updates_its_parameter,
 )
 from thirdroad.formula.forms import computed_by_rule, derivative_concept, is_chain, per_element
+from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
+from thirdroad.formula.guards import guards
 from thirdroad.formula.match import features, head, match, size
 from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
 from thirdroad.formula.normal_form import canon
 from thirdroad.formula.reading import Formula, parse
-from thirdroad.formula.tables import CONDITION_RELATIONS
 from thirdroad.formula.templates import (
     DISTINCT,
     CompiledTemplate,
@@ -85,109 +77,7 @@ from thirdroad.formula.templates import (
     same_formula,
     symbol_tree,
 )
-
-# --------------------------------------------------------------------------------------------
-# the result
-
-
-@dataclass(frozen=True)
-class Found:
-    """One recognised chunk: a node of the formula and the concept it is."""
-
-    path: str
-    node: Node  # the node as parsed (span kept)
-    canon: Node
-    concept: str
-    template: Template
-    bindings: Mapping[str, Any]  # variable name -> Node, or (Node, index symbols)
-    method: str  # "structural", "numeric" or "name"
-    confirmed: bool  # whether the numbers were checked
-    named: str = ""  # "name" where the formula writes the concept's name, "words" where the text around it does
-
-    @property
-    def evidence(self) -> tuple[str, ...]:
-        """What the chunk is named on: ``structure``, ``numbers``, ``name`` (written in the
-        formula), ``words`` (the text around it)."""
-        out = [{"structural": "structure", "numeric": "numbers"}.get(self.method, "")]
-        if self.method == "structural" and self.confirmed:
-            out.append("numbers")
-        if self.named:
-            out.append(self.named)
-        return tuple(e for e in out if e)
-
-
-@dataclass
-class Recognition:
-    """What :func:`recognize` finds: the chunks (several per node where several concepts fit),
-    the formula's main expression, and each node's canonical form, by path."""
-
-    formula: Formula
-    found: list[Found] = field(default_factory=list)
-    main: Node | None = None  # the expression the formula is about (right-hand side)
-    main_path: str = ""
-    canon_of: dict[str, Node] = field(default_factory=dict)  # path -> canonical node
-    nodes: dict[str, Node] = field(default_factory=dict)  # path -> node
-    claims: frozenset[str] = frozenset()  # concepts the words around the formula name
-    families: frozenset[str] = frozenset()  # families of concepts the words name (initialisation)
-    weak: list[Found] = field(default_factory=list)  # matches too weak to name (evidence.enough)
-    contradicted: list[tuple[str, str]] = field(default_factory=list)  # (path, concept) a name gives, the numbers deny
-
-    @property
-    def defining(self) -> list[str]:
-        """The concepts of the formula's main expression, the one to name first first."""
-        return [f.concept for f in self.found if f.path == self.main_path]
-
-
-_SKIP = (Symbol, Number, Text, Relation, Update, Block, Statement)
-
-
-def _whole_paths(root: Node, path: str = "0") -> frozenset[str]:
-    """The paths of the expressions that are a whole statement of the formula: each side of each
-    equation (``\\frac{df}{dx} = 2x`` is about df/dx as much as about 2x), each line's value."""
-    if isinstance(root, Block):
-        return frozenset(p for k, item in enumerate(root.items) for p in _whole_paths(item, f"{path}.{k}"))
-    if isinstance(root, Statement):
-        return frozenset(p for k, part in enumerate(root.parts) if not isinstance(part, Text)
-                         for p in _whole_paths(part, f"{path}.{k}"))
-    if isinstance(root, Relation):
-        return frozenset(f"{path}.{k}" for k in range(len(root.operands)))
-    if isinstance(root, Update):
-        return frozenset({f"{path}.1"})
-    return frozenset({path})
-
-
-def _target_of(path: str, nodes: Mapping[str, Node]) -> Node | None:
-    """What the statement whose value sits at ``path`` assigns to (its left-hand side)."""
-    parent = nodes.get(path.rsplit(".", 1)[0]) if "." in path else None
-    if isinstance(parent, Update):
-        return parent.target
-    if isinstance(parent, Relation) and path.endswith(f".{len(parent.operands) - 1}"):
-        return parent.operands[0]
-    return None
-
-
-def _main_path(root: Node) -> str:
-    """The path of the expression a formula defines: the right-hand side of its (last) equation."""
-    path, node = "0", root
-    while True:
-        if isinstance(node, Block) and node.items:
-            kids = [k for k, item in enumerate(node.items) if not isinstance(item, Text | Statement)]
-            if not kids:
-                return path
-            path, node = f"{path}.{kids[-1]}", node.items[kids[-1]]
-        elif isinstance(node, Statement) and any(not isinstance(p, Text) for p in node.parts):
-            k = max(i for i, p in enumerate(node.parts) if not isinstance(p, Text))
-            path, node = f"{path}.{k}", node.parts[k]
-        elif isinstance(node, Relation):
-            if any(op in CONDITION_RELATIONS for op in node.ops):
-                return path  # ‖g‖ ≤ 5 states a condition; it does not define its right-hand side
-            k = len(node.operands) - 1
-            path, node = f"{path}.{k}", node.operands[k]
-        elif isinstance(node, Update):
-            path, node = f"{path}.1", node.value
-        else:
-            return path
-
+from thirdroad.formula.weights import weights_known
 
 _SEARCH_FEATURES = frozenset({"exp", "fraction", "bigop", "sqrt", "abs", "norm", "f:tanh", "f:log", "f:sigma",
                               "f:max", "f:min", "cases"})
@@ -220,18 +110,18 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
     if isinstance(formula, str):
         formula = parse(formula)
     lib = library()
-    result = Recognition(formula, main_path=_main_path(formula.root), claims=claims(formula, context),
+    result = Recognition(formula, main_path=main_path(formula.root), claims=claims(formula, context),
                          families=families(formula, context))
-    guesses, whole = guessed_spans(formula), _whole_paths(formula.root) | {result.main_path}
+    guesses, whole = guessed_spans(formula), whole_paths(formula.root) | {result.main_path}
     names = _names_written(formula.root, whole)
     memo: dict[int, Node] = {}
     for path, node in paths(formula.root):
         result.nodes[path] = node
-        if isinstance(node, _SKIP):
+        if isinstance(node, SKIP):
             continue
         cnode = canon(node, memo)
         result.canon_of[path] = cnode
-        target = _target_of(path, result.nodes)
+        target = target_of(path, result.nodes)
         found = _named(_at(path, node, cnode, lib, seed, names.get(path, frozenset()), target), node,
                        path in whole, target, result, guesses)
         if isinstance(cnode, Sum) and not found:
@@ -242,30 +132,10 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
         result.found.extend(found)
     _by_form(result, whole)
     _by_name(result, context, whole, seed)
-    _guards(result)
+    guards(result)
     main = result.nodes.get(result.main_path)
     result.main = main
     return result
-
-
-def _guards(result: Recognition) -> None:
-    """An activation found by its shape where a count stands (a divisor, a limit of a sum) is a
-    guard, not an activation: ``\\frac{1}{\\max(0, N - \\delta N)}`` keeps a count from going below 0,
-    ``\\sum_{c' = \\max(0, c - n/2)}`` an index; no ReLU is applied there. (Named by its name, it stays.)"""
-    places = set()
-    for path, node in result.nodes.items():
-        parent = result.nodes.get(path.rsplit(".", 1)[0]) if "." in path else None
-        if (isinstance(parent, Fraction) and node is parent.den) or \
-                (isinstance(parent, BigOp) and (node is parent.under or node is parent.over)):
-            places.add(path)
-    cat = concepts_module.catalog()
-
-    def guard(f: Found) -> bool:
-        return not f.named and cat[f.concept].family == "activations" and \
-            any(f.path == p or f.path.startswith(p + ".") for p in places)
-
-    result.weak.extend(f for f in result.found if guard(f))
-    result.found = [f for f in result.found if not guard(f)]
 
 
 def _by_form(result: Recognition, whole: frozenset[str]) -> None:
@@ -499,7 +369,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
         if ct.generic and not ct.features <= feats:
             continue  # a tiny template must be written as it is: mu + sigma eps is no product of entries
         for bindings in _first(match(ct.pattern, cnode, {}), 8):
-            if not _weights_known(ct.template, bindings):
+            if not weights_known(ct.template, bindings):
                 continue  # w_i x_i is a weighted sum; an average needs weights that add up to one
             atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
             weights = {v for v, _ in ct.template.normalised}  # known to be weights, so any expression
@@ -533,7 +403,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             if ct.concept in hits or cat.ancestors(ct.concept) & ids:
                 continue  # a numeric hit names the plainest concept that computes it
             bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
-            if not _weights_known(ct.template, bindings):
+            if not weights_known(ct.template, bindings):
                 continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
     hits = _prune(hits, named, target)
@@ -542,65 +412,6 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             for other, template in same_formula(found.template):
                 hits.setdefault(other, Found(path, node, cnode, other, template, found.bindings, "structural", False))
     return [hits[c] for c in _order(hits)]
-
-
-def _weights_known(template: Template, bindings: Mapping[str, Any]) -> bool:
-    """Whether every variable the template wants to hold weights that add up to one (its
-    ``normalised``) is bound to such weights, as far as the formula shows: a name written for
-    them (the template's own symbol, or a name the catalog lists for it: ``\\alpha_i``, ``\\pi_k``,
-    ``a_t(s)``), or a call of a concept whose values add up to one (``\\operatorname{softmax}(z)_i``).
-    Anything else (``w_i``, the ``v_i`` of ``\\sum_i v_i W_{ij}``) may be any numbers, so the sum is a
-    weighted sum, not an average. (Weights divided by their own total are the first template of
-    a weighted average, and the canonical form folds a written-out softmax into one fraction.)"""
-    for var, _ in template.normalised:
-        bound = bindings.get(var)
-        if bound is None:
-            continue
-        node, indices = bound if isinstance(bound, tuple) else (bound, ())
-        if _weight_shape(node, tuple(indices)) not in _weight_shapes(template, var) and not _sums_to_one_call(node):
-            return False
-    return True
-
-
-_ANY_INDEX = Symbol("\x00")
-
-
-def _weight_shape(node: Node, indices: tuple[Node, ...]) -> Node:
-    """How a name of weights is written, up to its subscripts and the name of its index:
-    ``\\alpha_{ij}`` and ``\\alpha_t`` are ``\\alpha``; ``a_t(s)`` and ``a_t(s')`` (over s, s') are one shape,
-    whether read as a call or as a product."""
-
-    def go(n: Node) -> Node:
-        if isinstance(n, Symbol):
-            return _ANY_INDEX if n in indices else Symbol(n.name, "", n.accent, (), n.sup, n.prime)
-        if isinstance(n, Apply):
-            return Product(tuple(go(part) for part in (n.func, *n.args)))
-        return map_children(n, go)
-
-    return go(node)
-
-
-@lru_cache(maxsize=256)
-def _weight_shapes(template: Template, var: str) -> frozenset[Node]:
-    """The shapes of the names written for the weights ``var`` of a template: its own symbol and
-    the names its ``normalised`` lists, with the template's indices as any index."""
-    indices = tuple(sym for v in template.variables if v.role in ("index", "bound_index") and v.written
-                    if (sym := symbol_tree(v.symbol)) is not None)
-    names = (template.variable(var).symbol, *dict(template.normalised)[var])
-    return frozenset(_weight_shape(sym, indices) for name in names if (sym := symbol_tree(name)) is not None)
-
-
-def _sums_to_one_call(node: Node) -> bool:
-    """``\\operatorname{softmax}(z)_i``: a concept whose values add up to one, called by its name."""
-    return isinstance(node, Apply) and isinstance(node.func, Symbol) and \
-        node.func.name.lower() in _sums_to_one_names(concepts_module.catalog())
-
-
-@lru_cache(maxsize=2)
-def _sums_to_one_names(cat: Catalog) -> frozenset[str]:
-    """The one-word names (id, name, aliases) of the concepts marked ``sums_to_one``."""
-    return frozenset(name for c in cat if c.sums_to_one
-                     for name in (c.id, c.name.lower(), *(a.lower() for a in c.aliases)) if name.isalpha())
 
 
 def _prune(hits: dict[str, Found], named: frozenset[str] = frozenset(), target: Node | None = None
