@@ -62,3 +62,13 @@ def test_a_norm_without_braces_says_how_to_write_it_and_is_not_repaired_into_ano
 ])
 def test_a_command_is_suggested_only_one_slip_away(typed: str, meant: list[str]) -> None:
     assert closest_command(typed) == meant
+
+
+@pytest.mark.parametrize(("marked", "words"), [
+    (r"\mu_{\perp} = x \tag{3}", "μ_⊥ equals x"),
+    (r"x_\perp + x_{\parallel}", "x_⊥ plus x_∥"),
+    (r"f^{\star}", "f^(*)"),
+])
+def test_a_perpendicular_or_star_mark_in_a_script_is_a_label(marked: str, words: str) -> None:
+    assert parse(marked).to_words() == words
+    assert parse(r"a \perp b").to_words() == "a is perpendicular to b"  # a relation outside scripts

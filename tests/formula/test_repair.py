@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from thirdroad.formula import parse, repair
+from thirdroad.formula import parse, read_formula, repair
 
 from .mangle import CLEAN, MANGLERS, mangled_set
 from .sexpr import sexpr
@@ -74,3 +74,15 @@ def test_the_mangled_set_covers_every_kind_of_damage() -> None:
 )
 def test_single_repairs(text: str, repaired: str) -> None:
     assert parse(text, notation="mangled") == parse(repaired, notation="latex")
+
+
+def test_a_greek_name_written_as_in_code_with_digits_is_the_letter_with_an_index() -> None:
+    # beta1 in code is β₁; reading it as β times 1 changes every line of Adam
+    formula = read_formula(r"m = beta1 * m + (1 - beta1) * g \\ v = beta2 * v + (1 - beta2) * g^2")
+    assert formula.to_latex().startswith(r"m = \beta_{1} m + \left(1 - \beta_{1}\right) g \\ v = \beta_{2} v")
+    assert "β times 1" not in formula.to_words()
+
+
+def test_a_row_break_the_copy_kept_is_not_added_again() -> None:
+    formula = read_formula(r"m = beta1 * m + (1 - beta1) * g \\ v = beta2 * v")
+    assert [r.what for r in formula.repairs] == ["lost backslash"] * 3

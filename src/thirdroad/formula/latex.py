@@ -58,7 +58,7 @@ _BIG_LATEX.update({"argmax": "\\arg\\max", "argmin": "\\arg\\min"})
 _SYMBOL_LATEX = {
     "infty": "\\infty", "partial": "\\partial", "ell": "\\ell", "emptyset": "\\emptyset",
     "hbar": "\\hbar", "dots": "\\dots", "forall": "\\forall", "exists": "\\exists",
-    "nabla": "\\nabla", "star": "*", "prime": "\\prime",
+    "nabla": "\\nabla", "star": "*", "prime": "\\prime", "perp": "\\perp", "parallel": "\\parallel",
     "cdot": "{\\cdot}", "_": "\\_", "%": "\\%", "$": "\\$", "#": "\\#", "&": "\\&",
 }
 _FONT_LATEX = {"bf": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "rm": "\\mathrm",

@@ -47,6 +47,7 @@ TRANSLATIONS = {
     "cdots": "cdots", "hut": "hat", "cap": "hat",
 }
 
+_DIGITS = re.compile(r"[0-9]+(?![0-9.])")
 _WORD = re.compile(r"(\\\s+)?(?<![A-Za-z])([A-Za-z]+)(?![A-Za-z])")
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {v: k for k, v in _PAIRS.items()}
@@ -163,6 +164,11 @@ def _fix_words(text: str, edits: _Edits) -> None:
                 edits.add(start, m.end(2), "\\" + new, "lost backslash",
                           f"{word} is the command \\{word} without its backslash", 0.9)
         elif word in _BARE_COMMANDS:
+            digits = _DIGITS.match(text, m.end(2)) if word in GREEK else None
+            if digits:  # beta1 in code is β₁, not β times 1
+                edits.add(start, digits.end(), f"\\{word}_{{{digits.group()}}}", "lost backslash",
+                          f"{word}{digits.group()} is \\{word}_{{{digits.group()}}} written as in code", 0.9)
+                continue
             edits.add(start, m.end(2), "\\" + word, "lost backslash",
                       f"{word} is the command \\{word} without its backslash", 0.9)
 
@@ -328,6 +334,8 @@ def _split_run_on(text: str) -> tuple[str, list[int]]:
         found = _name_before(text, prev + 1, eq)
         if found is None or found[0] <= prev + 1 or not text[prev + 1 : found[0]].strip():
             continue
+        if text[prev + 1 : found[0]].rstrip().endswith("\\\\"):
+            continue  # the row break is there already: a \\ the copy kept
         name = text[found[0] : found[1]]
         end = eqs[n + 2] if n + 2 < len(eqs) else len(text)
         if re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])", text[eq + 1 : end]):

@@ -65,7 +65,9 @@ _INTERNAL_FUNCTIONS = frozenset(
 ) | frozenset("accent:" + a for a in ACCENTS.values())
 _BIG_WORDS = frozenset({"max", "min", "argmax", "argmin", "sup", "inf", "lim"})
 _ONLY_SPACE = re.compile(r"(?:\s|~|\\[,;:!> ]|\\(?:quad|qquad|enspace|thinspace|medspace|thickspace)(?![A-Za-z]))*")
-_MARKS = {"top": "top", "*": "star", "+": "plus", "-": "minus", "pm": "pm", "mp": "mp"}
+# marks that label a name in a script: x^{*}, x_{+}, x_{\\perp} (the part of x at right angles)
+_MARKS = {"top": "top", "*": "star", "+": "plus", "-": "minus", "pm": "pm", "mp": "mp",
+          "perp": "perp", "parallel": "parallel", "star": "star", "ast": "star"}
 
 
 def index_items(node: Node) -> tuple[Node, ...]:
@@ -235,9 +237,9 @@ class Atoms(Cursor):
             self.advance()
             return self._digits_of_name(Symbol(tok.value, tok.font if tok.kind == "letter" else "",
                                                span=(tok.start, tok.end)))
-        if tok.kind == "cmd" and tok.value in ("star", "ast") and script:
-            self.advance()
-            return Symbol("star", span=(tok.start, tok.end))  # f^\star: a label
+        if tok.kind == "cmd" and tok.value in ("star", "ast", "perp", "parallel") and script:
+            self.advance()  # f^\star, x_\perp: a label
+            return Symbol(_MARKS.get(tok.value, "star"), span=(tok.start, tok.end))
         if tok.kind == "cmd" and (tok.value in GREEK_SET or tok.value in SYMBOL_COMMANDS
                                   or (tok.value == "top" and script)):
             self.advance()
@@ -293,7 +295,7 @@ class Atoms(Cursor):
     def _is_braced_mark(self) -> bool:
         """``{\\top}`` or ``{*}`` after ^: a transpose or a star label."""
         a, b = self.peek(1), self.peek(2)
-        mark = (a.kind == "cmd" and a.value in ("top", "pm", "mp")) or (a.kind == "op" and a.value in "*+-")
+        mark = (a.kind == "cmd" and a.value in _MARKS) or (a.kind == "op" and a.value in "*+-")
         return mark and is_op(b, "}")
 
     def group(self) -> Node:
