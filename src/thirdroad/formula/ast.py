@@ -43,16 +43,146 @@ block           several equations
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, replace
-from typing import Any, ClassVar, TypeVar
+import copy
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import MISSING, FrozenInstanceError, field, fields, replace
+from inspect import Parameter, Signature
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 Span = tuple[int, int]
 
 N = TypeVar("N", bound="Node")
 
+if TYPE_CHECKING:
+    # to the type checker each node class is the frozen, slotted dataclass it behaves as
+    from dataclasses import dataclass as node_class
+else:
 
-@dataclass(frozen=True, slots=True)
+    def node_class(*, frozen: bool, slots: bool) -> Callable[[type[N]], type[N]]:
+        """``dataclass(frozen=True, slots=True)`` for this module's node classes, without its
+        generated code: ``dataclass`` compiles six methods for each class at import (about
+        1 ms a class, a good part of a short command's start-up); here they are written once,
+        below, and read each class's fields. Fields, ``replace``, ``__match_args__``, slots,
+        equality, hashing, repr, pickling and freezing are the dataclass's own (a test holds
+        every node class against ``dataclass``)."""
+        if not (frozen and slots):
+            raise TypeError("node classes are frozen and slotted")
+        return _node_class
+
+
+def _node_class(cls: Any) -> Any:
+    own_doc = cls.__doc__
+    cls.__doc__ = "-"  # dataclass would make one from the signature of the inherited __init__
+    cls = dataclasses.dataclass(init=False, repr=False, eq=False, slots=True)(cls)  # fields and slots only
+    every = fields(cls)
+    if any(f.default_factory is not MISSING for f in every) or [f.name for f in every if f.kw_only] != ["span"]:
+        raise TypeError(f"{cls.__name__}: node fields take plain defaults, and only span is keyword-only")
+    positional = tuple(f.name for f in every if not f.kw_only)
+    compare = tuple(f.name for f in every if f.compare)
+    cls._fields = tuple(f.name for f in every)
+    cls._positional = positional
+    cls._defaults = defaults = {f.name: f.default for f in every if f.default is not MISSING}
+    # after k positional arguments, the other fields with their defaults (None: one has none)
+    cls._tails = tuple(tuple((name, defaults[name]) for name in positional[k:])
+                       if all(name in defaults for name in positional[k:]) else None
+                       for k in range(len(positional) + 1))
+    cls._key = attrgetter(*compare) if len(compare) > 1 else _key_of(compare)
+    cls._shown = tuple(f.name for f in every if f.repr)
+    kinds = [(f, Parameter.KEYWORD_ONLY if f.kw_only else Parameter.POSITIONAL_OR_KEYWORD) for f in every]
+    signature = Signature([Parameter(f.name, kind, default=Parameter.empty if f.default is MISSING else f.default,
+                                     annotation=f.type) for f, kind in sorted(kinds, key=lambda fk: fk[1])],
+                          return_annotation=None)
+    cls.__signature__ = signature
+    cls.__doc__ = own_doc or cls.__name__ + str(signature).replace(" -> None", "")
+    if not any(hasattr(base, "_fields") for base in cls.__mro__[1:]):  # the root: the shared methods
+        for name, method in _NODE_METHODS.items():
+            setattr(cls, name, method)
+    return cls
+
+
+def _key_of(compare: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """What equality and hashing compare, as a tuple (as dataclass's do), for none or one field."""
+    if not compare:
+        return lambda node: ()
+    get = attrgetter(*compare)
+    return lambda node: (get(node),)
+
+
+_set = object.__setattr__
+
+
+def _init(self: Any, *args: Any, span: Span = (0, 0), **named: Any) -> None:
+    cls = type(self)
+    tails = cls._tails
+    if named or len(args) >= len(tails) or tails[len(args)] is None:
+        _fill(self, cls, args, named)
+    else:  # the usual call: the first fields in order, the others their defaults
+        for name, value in zip(cls._positional, args, strict=False):
+            _set(self, name, value)
+        for name, value in tails[len(args)]:
+            _set(self, name, value)
+    _set(self, "span", span)
+
+
+def _fill(self: Any, cls: Any, args: tuple[Any, ...], named: dict[str, Any]) -> None:
+    """``__init__``'s fields from positional and named arguments and the defaults."""
+    if len(args) > len(cls._positional):
+        raise TypeError(f"{cls.__qualname__}.__init__() takes {len(cls._positional) + 1} positional arguments "
+                        f"but {len(args) + 1} were given")
+    for name, value in zip(cls._positional, args, strict=False):
+        _set(self, name, value)
+    defaults = cls._defaults
+    for name in cls._positional[len(args):]:
+        if name in named:
+            _set(self, name, named.pop(name))
+        elif name in defaults:
+            _set(self, name, defaults[name])
+        else:
+            raise TypeError(f"{cls.__qualname__}.__init__() missing 1 required argument: {name!r}")
+    if named:
+        raise TypeError(f"{cls.__qualname__}.__init__() got an unexpected keyword argument {next(iter(named))!r}")
+
+
+def _eq(self: Any, other: Any) -> Any:
+    if other.__class__ is self.__class__:
+        key = self.__class__._key
+        return key(self) == key(other)
+    return NotImplemented
+
+
+def _hash(self: Any) -> int:
+    return hash(type(self)._key(self))
+
+
+def _repr(self: Any) -> str:
+    cls = type(self)
+    return f"{cls.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in cls._shown)})"
+
+
+def _setattr(self: Any, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _getstate(self: Any) -> list[Any]:
+    return [getattr(self, name) for name in type(self)._fields]
+
+
+def _setstate(self: Any, state: list[Any]) -> None:
+    for name, value in zip(type(self)._fields, state, strict=False):
+        _set(self, name, value)
+
+
+_NODE_METHODS = {"__init__": _init, "__eq__": _eq, "__hash__": _hash, "__repr__": _repr, "__setattr__": _setattr,
+                 "__delattr__": _delattr, "__getstate__": _getstate, "__setstate__": _setstate}
+
+
+@node_class(frozen=True, slots=True)
 class Node:
     """Base of all nodes. ``span`` is excluded from equality and hashing."""
 
@@ -103,7 +233,7 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return names
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Symbol(Node):
     """A name with its decorations: ``\\hat{\\mathbf{m}}_t'`` is name m, font bf, accent hat,
     sub (t,), prime 1. ``sup`` holds a label superscript such as ``(l)`` or ``*``."""
@@ -117,91 +247,91 @@ class Symbol(Node):
     prime: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Number(Node):
     kind: ClassVar[str] = "number"
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Text(Node):
     kind: ClassVar[str] = "text"
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Apply(Node):
     kind: ClassVar[str] = "apply"
     func: Node
     args: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Neg(Node):
     kind: ClassVar[str] = "neg"
     arg: Node
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Sum(Node):
     kind: ClassVar[str] = "sum"
     terms: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Product(Node):
     kind: ClassVar[str] = "product"
     factors: tuple[Node, ...]
     op: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Fraction(Node):
     kind: ClassVar[str] = "fraction"
     num: Node
     den: Node
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Power(Node):
     kind: ClassVar[str] = "power"
     base: Node
     exp: Node
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Sqrt(Node):
     kind: ClassVar[str] = "sqrt"
     arg: Node
     degree: Node | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Transpose(Node):
     kind: ClassVar[str] = "transpose"
     arg: Node
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Inverse(Node):
     kind: ClassVar[str] = "inverse"
     arg: Node
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Norm(Node):
     kind: ClassVar[str] = "norm"
     arg: Node
     p: Node | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Abs(Node):
     kind: ClassVar[str] = "abs"
     arg: Node
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class BigOp(Node):
     """``op`` is sum, prod, max, min, argmax, argmin, sup, inf, lim, int; ``under`` and
     ``over`` are the limits as written (``j=1`` and ``n`` in ``\\sum_{j=1}^n``)."""
@@ -218,7 +348,7 @@ class BigOp(Node):
         return bound_indices(self.under)
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Derivative(Node):
     """``d expr / d wrt``; ``wrt`` repeats a variable for higher orders."""
 
@@ -228,21 +358,21 @@ class Derivative(Node):
     partial: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Gradient(Node):
     kind: ClassVar[str] = "gradient"
     expr: Node
     wrt: Node | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Matrix(Node):
     kind: ClassVar[str] = "matrix"
     rows: tuple[tuple[Node, ...], ...]
     env: str = "pmatrix"
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Cases(Node):
     """Branches ``(value, condition)``; the condition is ``None`` for "otherwise"."""
 
@@ -250,26 +380,26 @@ class Cases(Node):
     branches: tuple[tuple[Node, Node | None], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Tuple(Node):
     kind: ClassVar[str] = "tuple"
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Concat(Node):
     kind: ClassVar[str] = "concat"
     items: tuple[Node, ...]
     axis: str = "stack"  # "stack" for [a; b], "join" for [a, b]
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Set(Node):
     kind: ClassVar[str] = "set"
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Interval(Node):
     kind: ClassVar[str] = "interval"
     lo: Node
@@ -277,7 +407,7 @@ class Interval(Node):
     closed: str = "[]"  # two characters: the left and right bracket
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Relation(Node):
     """A chain ``operands[0] ops[0] operands[1] ops[1] ...``; ops are names such as
     ``eq``, ``approx``, ``propto``, ``sim``, ``in``, ``le``, ``lt``, ``ge``, ``gt``, ``ne``."""
@@ -287,7 +417,7 @@ class Relation(Node):
     operands: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Update(Node):
     """``target`` gets ``value``. ``op`` is ``leftarrow``, ``assign`` (``:=``) or ``eq``."""
 
@@ -297,27 +427,27 @@ class Update(Node):
     op: str = "leftarrow"
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Conditional(Node):
     kind: ClassVar[str] = "conditional"
     event: Node
     given: Node
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Expectation(Node):
     kind: ClassVar[str] = "expectation"
     body: Node
     under: Node | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Statement(Node):
     kind: ClassVar[str] = "statement"
     parts: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class Block(Node):
     kind: ClassVar[str] = "block"
     items: tuple[Node, ...]
@@ -331,6 +461,20 @@ NODE_TYPES: dict[str, type[Node]] = {
         Interval, Relation, Update, Conditional, Expectation, Statement, Block,
     )
 }
+
+
+def _seal(classes: tuple[Any, ...]) -> None:
+    """Once every node class is made, their ``__dataclass_params__`` say what they are, as
+    ``dataclass(frozen=True, slots=True)``'s would (a dataclass made from a node class elsewhere,
+    such as ``match.PVar``, must be frozen too). Not before: dataclass refuses a class made
+    without ``frozen`` below one that says it is frozen."""
+    params = copy.copy(vars(Node)["__dataclass_params__"])
+    params.init = params.repr = params.eq = params.frozen = True
+    for cls in classes:
+        cls.__dataclass_params__ = params
+
+
+_seal((Node, *NODE_TYPES.values()))
 
 
 def bound_indices(under: Node | None) -> tuple[Symbol, ...]:

@@ -38,11 +38,10 @@ missing_eps        add ε to a denominator or under a root
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import thirdroad.concepts as concepts_module
 from thirdroad.formula.ast import Apply, Block, Node, Power, Symbol, transform
-from thirdroad.formula.blocks import BlockReading
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.named import context_concepts
 from thirdroad.formula.nearmiss.blocks import block_slips
@@ -53,6 +52,9 @@ from thirdroad.formula.nearmiss.search import Slip, checked_for, chunk_slips
 from thirdroad.formula.phrases import concept_name, with_article
 from thirdroad.formula.recognize import Recognition
 from thirdroad.formula.unicode import to_unicode
+
+if TYPE_CHECKING:
+    from thirdroad.formula.blocks import BlockReading
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from thirdroad import concepts
 from thirdroad.formula.ast import Node, Relation, Symbol, Update, transform
-from thirdroad.formula.blocks import BlockReading
 from thirdroad.formula.evidence import agreement
 from thirdroad.formula.nearmiss.repairs import EPSILON, Repair, repairs, replace_path, said
 from thirdroad.formula.nearmiss.search import PRIORITY, Slip, checked_for, differ
 from thirdroad.formula.normal_form import canon
 from thirdroad.formula.recognize import Found, concepts_at
 from thirdroad.formula.templates import compiled
+
+if TYPE_CHECKING:
+    from thirdroad.formula.blocks import BlockReading
 
 _MOST = 4  # repaired blocks read again, best first (a block takes a while to read)
 
