@@ -1,6 +1,7 @@
 """thirdroad on real text: the development corpus of tests/data/realtext/, now and at a baseline.
 
     python benchmarks/realtext.py [--baseline REF | --no-baseline] [--show-false] [--show-errors] [--repeat N]
+                                  [--only corpus|slips] [--source NAME] [--show-missed] [--save FILE]
 
 For every labelled formula of the corpus (and every formula of the slip set) it calls the public
 ``thirdroad.explain(text, context=...)`` and reports, per source and overall:
@@ -373,7 +374,7 @@ def report(sides: dict[str, dict[str, dict[str, Any]]], formulas: list[Formula],
     if slips:
         console.print(slip_table)
     _print_crashes(console, sides, formulas, slips)
-    if show_false:
+    if show_false and formulas:
         _print_false(console, figures[labels[0]]["all"], sides[labels[0]], formulas, labels[0])
 
 
@@ -405,6 +406,24 @@ def _print_false(console: Any, g: Figures, results: dict[str, dict[str, Any]], f
                 console.print(f"  {f.key}: {w['concept']}: {w['words'][:160]}", markup=False)
 
 
+def _print_missed(results: dict[str, dict[str, Any]], slips: list[Slip]) -> None:
+    """Every slip not caught with the right concept and kind, with the warnings it did get."""
+    missed = []
+    for s in slips:
+        r = results[f"slip/{s.id}"]
+        near = [w for w in r.get("warnings", []) if w["kind"] == "near_miss"]
+        hits = [w for w in near if w["concept"] == s.concept
+                and any(word in w["words"].lower() for word in KIND_WORDS[s.kind])]
+        if not hits:
+            missed.append((s, r, near))
+    print(f"\nslips missed (now): {len(missed)}")
+    for s, r, near in missed:
+        got = "; ".join(f"{w['concept']}: {w['words'][:100]}" for w in near) or "no near-miss"
+        named = ",".join(r.get("concepts", [])) or r.get("error", "")[:80]
+        text = re.sub(r"\s+", " ", s.text)[:200]
+        print(f"  {s.id} [{s.concept}] named {named}\n    warned: {got}\n    {text}")
+
+
 def _print_errors(results: dict[str, dict[str, Any]], formulas: list[Formula]) -> None:
     failed = [f for f in formulas if results[f.key]["status"] == "error"]
     print(f"\nFormulaError (now): {len(failed)}")
@@ -425,12 +444,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-false", action="store_true", help="list every false name and warning")
     parser.add_argument("--show-errors", action="store_true", help="list every formula that raised FormulaError")
     parser.add_argument("--repeat", type=int, default=1, help="explain calls per formula (median time)")
+    parser.add_argument("--only", choices=("corpus", "slips"), help="measure the corpus or the slip set only")
+    parser.add_argument("--source", help="measure one source only (its name, and the slips made from it)")
+    parser.add_argument("--show-missed", action="store_true", help="list every slip not caught with its kind")
+    parser.add_argument("--save", type=Path, help="write the current code's results (JSON) to this file")
     parser.add_argument("--worker", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return worker(args.worker[0], args.worker[1], args.repeat)
 
     formulas, slips = load_corpus()
+    if args.source:
+        formulas = [f for f in formulas if f.source == args.source]
+        stems = {path.stem for path in CORPUS.glob("*.toml")
+                 if tomllib.loads(path.read_text(encoding="utf-8")).get("source", {}).get("name") == args.source}
+        slips = [s for s in slips if s.of.split("/")[0] in stems]
+    if args.only == "slips":
+        formulas = []
+    elif args.only == "corpus":
+        slips = []
     items = _items(formulas, slips)
     sources = sorted({f.source for f in formulas})
     print(f"corpus: {len(formulas)} formulas ({sum(f.display for f in formulas)} display) from "
@@ -439,7 +471,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_baseline:
         with baseline_tree(args.baseline) as src:
             sides[f"base {args.baseline}"] = run_side(f"base {args.baseline}", src, items, args.repeat)
+    if args.save:
+        args.save.write_text(json.dumps(sides["now"]), encoding="utf-8")
     report(sides, formulas, slips, args.show_false)
+    if args.show_missed:
+        _print_missed(sides["now"], slips)
     if args.show_errors:
         _print_errors(sides["now"], formulas)
     return 0

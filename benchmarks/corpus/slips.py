@@ -21,7 +21,8 @@ are kept once. The edits are plain text operations on the LaTeX, so the result i
 
 Only mutations that are slips of the concept are made: conventions that differ between
 libraries (a batch-norm ``momentum`` that weights the new value, 1/(N-1) against 1/N in a
-variance, Adan's reversed βs) are left alone.
+variance, Adan's reversed βs, AdaMax without ε, optax's ε̄ left alone inside the root once its
+outer ε goes) are left alone.
 """
 
 from __future__ import annotations
@@ -193,11 +194,35 @@ _EPS = re.compile(r"\s*\+\s*(\\epsilon|\\varepsilon|\\text\{eps\})(?![\w])(?!\s*
                   r"|(\\epsilon|\\varepsilon)\s*\+\s*")
 
 
+_ANY_EPS = re.compile(r"\\epsilon|\\varepsilon|\\text\{eps\}")
+
+
+def _opening(text: str, at: int) -> int:
+    """The index of the brace that opens the group holding ``at`` (-1 at the top level)."""
+    depth = 0
+    for k in range(at - 1, -1, -1):
+        if text[k] == "}":
+            depth += 1
+        elif text[k] == "{":
+            if depth == 0:
+                return k
+            depth -= 1
+    return -1
+
+
 def missing_eps(text: str) -> Mutation | None:
+    """The first ε added to something goes, unless another ε stays in the same group: optax's
+    {√(v̂ + ε̄) + ε} without its ε is Adam with ε inside the root, a convention, not a slip."""
     m = _EPS.search(text)
     if m is None:
         return None
-    return text[:m.start()] + text[m.end():], f"epsilon dropped: '{m.group(0).strip()}'"
+    mutated = text[:m.start()] + text[m.end():]
+    opening = _opening(text, m.start())
+    if opening >= 0:
+        closing = _close(mutated, opening, "{", "}")
+        if _ANY_EPS.search(mutated[opening:closing if closing > 0 else len(mutated)]):
+            return None
+    return mutated, f"epsilon dropped: '{m.group(0).strip()}'"
 
 
 RULES: dict[str, tuple[set[str], Callable[[str, str], Mutation | None]]] = {
@@ -212,7 +237,9 @@ RULES: dict[str, tuple[set[str], Callable[[str, str], Mutation | None]]] = {
     "flipped_sign": (DESCENT | {"sigmoid", "log_sigmoid", "silu", "bce", "cross_entropy", "nll", "bce_with_logits",
                                 "multilabel_soft_margin"}, flipped_sign),
     "wrong_normaliser": (SOFTMAX_LIKE | ADAPTIVE | {"rms_norm", "avg_pool"}, wrong_normaliser),
-    "missing_eps": (ADAPTIVE | NORMS | {"lp_normalize", "grad_norm_clipping"}, lambda t, c: missing_eps(t)),
+    # AdaMax's max(β u, |g|) needs no ε (Kingma & Ba write none): an ε dropped there is a convention
+    "missing_eps": ((ADAPTIVE - {"adamax"}) | NORMS | {"lp_normalize", "grad_norm_clipping"},
+                    lambda t, c: missing_eps(t)),
 }
 
 

@@ -184,6 +184,17 @@ def _gradient_targets(node: Node, loop: str) -> list[tuple[str, str]]:
     return out
 
 
+def power_of_gradient(node: Gradient | Derivative) -> Power | None:
+    """``∇f(w)²`` read as the square of the gradient, (∇f(w))², as optimizer texts mean it
+    (RMSProp's average of ∇f(w)²): the parser reads the power as part of what ∇ applies to
+    and cannot tell it from ∇(f(w)²), which no update line takes. Only for a function
+    written at a point, whose gradient the block reads at that point."""
+    if isinstance(node, Gradient) and isinstance(node.expr, Power) and isinstance(node.expr.base, Apply) \
+            and node.expr.base.args:
+        return Power(Gradient(node.expr.base, node.wrt), node.expr.exp)
+    return None
+
+
 def _first_name(node: Node) -> Node:
     for n in node.walk():
         if isinstance(n, Symbol):
@@ -278,7 +289,17 @@ def optional_hypers(program: Program) -> set[str]:
                 walk(s.orelse)
 
     walk(program.body)
-    return out
+    return out | _eps_root(program)
+
+
+_EPS_BASES = ("epsilon", "varepsilon", "eps")
+
+
+def _eps_root(program: Program) -> set[str]:
+    """A barred ε read beside a plain one (optax's √(v̂ + ε̄) + ε): ``eps_root``, which optax
+    sets to 0 unless given; the block is read with it at 0, as optax runs it."""
+    read = {r.base for a in program.assignments() for r in _reads(a.value, program)}
+    return {b for b in read if b.endswith("\u0304") and b[:-1] in _EPS_BASES and any(e in read for e in _EPS_BASES)}
 
 
 # ---------------------------------------------------------------- running
@@ -521,6 +542,9 @@ class _Executor:
         raise Unreadable(f"a power thirdroad cannot follow: {to_latex(node)}")
 
     def gradient(self, node: Gradient | Derivative) -> Poly:
+        squared = power_of_gradient(node)
+        if squared is not None:
+            return self.power(squared)
         point: Node | None = None
         if isinstance(node, Gradient) and isinstance(node.expr, Apply) and node.expr.args:
             point = node.expr.args[0]

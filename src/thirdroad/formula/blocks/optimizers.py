@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from thirdroad.formula.ast import Relation, Symbol
 from thirdroad.formula.blocks.adaptive import adadelta, adafactor, adagrad, rmsprop, rprop
 from thirdroad.formula.blocks.algebra import Coef
@@ -142,6 +144,8 @@ def _shared_schedule(ctx: Ctx, found: Found, c: Coef) -> list[Link] | None:
         return None
     for name in s.names:
         eta = s.values[name]
+        if not np.all(eta):
+            continue  # a setting read at 0 (optax's ε̄) is no shared schedule
         alpha, lam, shared = value_of(s, found.lr / eta, "lr"), value_of(s, c / eta, "weight_decay"), \
             Value("schedule", symbol=name)
         if alpha is not None and lam is not None and not alpha.number and not lam.number:

@@ -24,6 +24,7 @@ from thirdroad.formula.blocks.flow import Assign, Branch, Program, Stmt, pretty,
 from thirdroad.formula.blocks.layers import LayerMatch, read_layer
 from thirdroad.formula.blocks.optimizers import default_config, match_optimizer
 from thirdroad.formula.blocks.patterns import Link, OptimizerMatch, Value
+from thirdroad.formula.blocks.updates import ADDED, caller_step
 from thirdroad.formula.blocks.words import FORMS, LABELS, PLURAL, ROLE_WORDS, STEP
 from thirdroad.formula.reading import Formula
 from thirdroad.formula.unicode import to_unicode
@@ -275,6 +276,9 @@ def read_block(text: str) -> BlockReading:
 
 def _read(text: str, program: Program, config: Config) -> BlockReading:
     roles = find_roles(program)
+    stepped = caller_step(program) if roles is None else None
+    if stepped is not None and (stepped_roles := find_roles(stepped)) is not None:
+        program, roles = stepped, stepped_roles  # optax's box writes the update u_t (.updates)
     reading = BlockReading(text, program, roles, config)
     for line, message in program.problems:
         reading.notes.append(f"line {line + 1} could not be read: {message}")
@@ -396,6 +400,8 @@ def _lines(reading: BlockReading, ctx: Ctx | None) -> list[LineRole]:
             role = "a number worked out from the hyperparameters and the step count t"
         if a.node is not None:
             text = to_unicode(a.node)
+        if program.lines[a.line].note == ADDED:
+            role = f"{role} ({ADDED})" if role else ADDED
         out.append(LineRole(a.line, text, program.shown.get(base, pretty(base)), role))
     return out
 

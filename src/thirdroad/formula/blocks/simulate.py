@@ -34,7 +34,15 @@ from thirdroad.formula.ast import (
     Symbol,
 )
 from thirdroad.formula.ast import Fraction as FracNode
-from thirdroad.formula.blocks.derive import FUNCTIONS, Config, Roles, Unreadable, _about_shape, _switch
+from thirdroad.formula.blocks.derive import (
+    FUNCTIONS,
+    Config,
+    Roles,
+    Unreadable,
+    _about_shape,
+    _switch,
+    power_of_gradient,
+)
 from thirdroad.formula.blocks.flow import INIT, Assign, Branch, Program, Ref, Stmt, ref_of
 from thirdroad.formula.latex import to_latex
 
@@ -274,6 +282,10 @@ class _Sim:
         raise Unreadable(f"cannot run {node.kind}")
 
     def _gradient(self, node: Gradient | Derivative) -> Any:
+        squared = power_of_gradient(node)
+        if squared is not None:
+            assert isinstance(squared.base, Gradient)
+            return np.power(self._gradient(squared.base), self.eval(squared.exp))
         if isinstance(node, Gradient) and isinstance(node.expr, Apply) and node.expr.args:
             at = np.asarray(self.eval(node.expr.args[0]), dtype=np.float64)
             return self.grad(np.broadcast_to(at, self.theta.shape).copy(), self.t)

@@ -45,6 +45,7 @@ from thirdroad.formula.ast import Apply, Block, Node, Power, Symbol, transform
 from thirdroad.formula.latex import to_latex
 from thirdroad.formula.named import context_concepts
 from thirdroad.formula.nearmiss.blocks import block_slips
+from thirdroad.formula.nearmiss.direction import sign_is_known
 from thirdroad.formula.nearmiss.effects import effect
 from thirdroad.formula.nearmiss.named import named_slips
 from thirdroad.formula.nearmiss.repairs import KINDS, E
@@ -105,6 +106,9 @@ def near_misses(rec: Recognition, seed: int = 0, context: str = "", block: Block
     for slip in (_owned(s, expected, rec) for s in slips):
         if (slip.concept, slip.kind) in seen:
             continue
+        if slip.kind == "flipped_sign" and not sign_is_known(slip.concept, "theta" in slip.found.bindings,
+                                                             rec.formula.root, context):
+            continue  # gradient ascent on a log-likelihood, a velocity's sign: no slip (.direction)
         seen.add((slip.concept, slip.kind))
         out.append(note(slip))
     return out
