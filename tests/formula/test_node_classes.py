@@ -22,29 +22,30 @@ from unittest import mock
 
 import pytest
 
-from thirdroad.formula import FormulaError, ast, parse
+from thirdroad.formula import FormulaError, ast, match, parse
 from thirdroad.formula.match import PIdx, PVar
 
 from .test_corpus import CORPUS
 
 
-def _reference_module() -> types.ModuleType:
-    """``thirdroad.formula.ast`` loaded once more as the type checker reads it: each class made
-    by ``dataclasses.dataclass(frozen=True, slots=True)``."""
-    spec = importlib.util.spec_from_file_location("reference_ast", ast.__file__)
+def _reference_module(module: types.ModuleType) -> types.ModuleType:
+    """``module`` loaded once more as the type checker reads it: each node class made by
+    ``dataclasses.dataclass(frozen=True, slots=True)``."""
+    spec = importlib.util.spec_from_file_location(f"reference_{module.__name__}", module.__file__)
     assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module.__name__] = module  # dataclass looks its module up
+    twin = importlib.util.module_from_spec(spec)
+    sys.modules[twin.__name__] = twin  # dataclass looks its module up
     try:
         with mock.patch("typing.TYPE_CHECKING", True):
-            spec.loader.exec_module(module)
+            spec.loader.exec_module(twin)
     finally:
-        del sys.modules[module.__name__]
-    assert module.node_class is dataclasses.dataclass
-    return module
+        del sys.modules[twin.__name__]
+    assert twin.node_class is dataclasses.dataclass
+    return twin
 
 
-REF = _reference_module()
+REF = _reference_module(ast)
+REF_MATCH = _reference_module(match)  # its holes, made below this module's (real) Node
 CLASSES = ["Node", *(cls.__name__ for cls in ast.NODE_TYPES.values())]
 
 
@@ -164,9 +165,24 @@ def test_wrong_arguments_are_refused_as_by_a_dataclass() -> None:
     assert ast.Sqrt(arg=ast.Symbol("a"), span=(0, 4)).degree is None
 
 
-def test_dataclass_subclasses_elsewhere_still_work() -> None:
-    p = PVar("x", ("i",), span=(1, 2))
-    assert p == PVar("x", ("i",)) and p.span == (1, 2) and dataclasses.fields(p)[0].name == "span"
-    assert PIdx("i") != PVar("i") and pickle.loads(pickle.dumps(p)) == p
+@pytest.mark.parametrize("name", ["PVar", "PIdx"])
+def test_pattern_holes_are_their_dataclass_twins(name: str) -> None:
+    ours, ref = getattr(match, name), getattr(REF_MATCH, name)
+    assert _field_facts(ours) == _field_facts(ref)
+    assert str(inspect.signature(ours)) == str(inspect.signature(ref)) and ours.__doc__ == ref.__doc__
+    assert ours.__slots__ == ref.__slots__ and ours.__match_args__ == ref.__match_args__
+    a, b = ours("x", span=(1, 2)), ref("x", span=(1, 2))
+    assert repr(a) == repr(b) and hash(a) == hash(b) and a == ours("x") and a != ours("y")
+    assert pickle.loads(pickle.dumps(a)) == a and pickle.loads(pickle.dumps(a)).span == (1, 2)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        p.var = "y"  # type: ignore[misc]
+        a.var = "y"  # type: ignore[misc]
+
+
+def test_a_dataclass_can_still_be_made_below_a_node_class() -> None:
+    # (the twins above are such: real dataclasses below this module's Node)
+    assert REF_MATCH.PVar("x") == REF_MATCH.PVar("x") and issubclass(REF_MATCH.PVar, ast.Node)
+    assert PIdx("i") != PVar("i")
+    with pytest.raises(TypeError, match="non-frozen"):
+        @dataclasses.dataclass
+        class Loose(ast.Symbol):
+            extra: int = 0

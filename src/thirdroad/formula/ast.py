@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 else:
 
     def node_class(*, frozen: bool, slots: bool) -> Callable[[type[N]], type[N]]:
-        """``dataclass(frozen=True, slots=True)`` for this module's node classes, without its
+        """``dataclass(frozen=True, slots=True)`` for the tree's node classes, without its
         generated code: ``dataclass`` compiles six methods for each class at import (about
         1 ms a class, a good part of a short command's start-up); here they are written once,
         below, and read each class's fields. Fields, ``replace``, ``__match_args__``, slots,
@@ -72,10 +72,14 @@ else:
         return _node_class
 
 
+_set = object.__setattr__
+_FROZEN: Any = None  # the parameters dataclass(frozen=True, slots=True) gives, shared by every node class
+
+
 def _node_class(cls: Any) -> Any:
     own_doc = cls.__doc__
     cls.__doc__ = "-"  # dataclass would make one from the signature of the inherited __init__
-    cls = dataclasses.dataclass(init=False, repr=False, eq=False, slots=True)(cls)  # fields and slots only
+    cls = _fields_and_slots(cls)
     every = fields(cls)
     if any(f.default_factory is not MISSING for f in every) or [f.name for f in every if f.kw_only] != ["span"]:
         raise TypeError(f"{cls.__name__}: node fields take plain defaults, and only span is keyword-only")
@@ -94,11 +98,29 @@ def _node_class(cls: Any) -> Any:
     signature = Signature([Parameter(f.name, kind, default=Parameter.empty if f.default is MISSING else f.default,
                                      annotation=f.type) for f, kind in sorted(kinds, key=lambda fk: fk[1])],
                           return_annotation=None)
-    cls.__signature__ = signature
+    cls._signature = signature
     cls.__doc__ = own_doc or cls.__name__ + str(signature).replace(" -> None", "")
     if not any(hasattr(base, "_fields") for base in cls.__mro__[1:]):  # the root: the shared methods
         for name, method in _NODE_METHODS.items():
             setattr(cls, name, method)
+    return cls
+
+
+def _fields_and_slots(cls: Any) -> Any:
+    """``dataclass(init=False, repr=False, eq=False, slots=True)``: the fields and the slotted
+    class, no generated code; its parameters then say frozen, with init, repr and eq."""
+    global _FROZEN
+    if _FROZEN is not None:  # dataclass refuses a class made without frozen below a frozen one;
+        _FROZEN.frozen = False  # this one is frozen (by _setattr) as its bases are
+    try:
+        cls = dataclasses.dataclass(init=False, repr=False, eq=False, slots=True)(cls)
+    finally:
+        if _FROZEN is not None:
+            _FROZEN.frozen = True
+    if _FROZEN is None:
+        _FROZEN = copy.copy(cls.__dataclass_params__)
+        _FROZEN.init = _FROZEN.repr = _FROZEN.eq = _FROZEN.frozen = True
+    cls.__dataclass_params__ = _FROZEN
     return cls
 
 
@@ -108,9 +130,6 @@ def _key_of(compare: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
         return lambda node: ()
     get = attrgetter(*compare)
     return lambda node: (get(node),)
-
-
-_set = object.__setattr__
 
 
 def _init(self: Any, *args: Any, span: Span = (0, 0), **named: Any) -> None:
@@ -178,8 +197,17 @@ def _setstate(self: Any, state: list[Any]) -> None:
         _set(self, name, value)
 
 
+class _Signature:
+    """``inspect.signature`` of a node class: its fields' (a dataclass made below a node class
+    elsewhere has an ``__init__`` of its own, and its own signature)."""
+
+    def __get__(self, node: Any, cls: Any) -> Signature | None:
+        return cls.__dict__.get("_signature") if node is None else None
+
+
 _NODE_METHODS = {"__init__": _init, "__eq__": _eq, "__hash__": _hash, "__repr__": _repr, "__setattr__": _setattr,
-                 "__delattr__": _delattr, "__getstate__": _getstate, "__setstate__": _setstate}
+                 "__delattr__": _delattr, "__getstate__": _getstate, "__setstate__": _setstate,
+                 "__signature__": _Signature()}
 
 
 @node_class(frozen=True, slots=True)
@@ -462,19 +490,6 @@ NODE_TYPES: dict[str, type[Node]] = {
     )
 }
 
-
-def _seal(classes: tuple[Any, ...]) -> None:
-    """Once every node class is made, their ``__dataclass_params__`` say what they are, as
-    ``dataclass(frozen=True, slots=True)``'s would (a dataclass made from a node class elsewhere,
-    such as ``match.PVar``, must be frozen too). Not before: dataclass refuses a class made
-    without ``frozen`` below one that says it is frozen."""
-    params = copy.copy(vars(Node)["__dataclass_params__"])
-    params.init = params.repr = params.eq = params.frozen = True
-    for cls in classes:
-        cls.__dataclass_params__ = params
-
-
-_seal((Node, *NODE_TYPES.values()))
 
 
 def bound_indices(under: Node | None) -> tuple[Symbol, ...]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from thirdroad.formula.ast import (
     Apply,
@@ -36,13 +36,18 @@ from thirdroad.formula.ast import (
 )
 from thirdroad.formula.normal_form import canon, number_value
 
+if TYPE_CHECKING:
+    from dataclasses import dataclass as node_class
+else:
+    from thirdroad.formula.ast import node_class
+
 _E = Symbol("e")
 
 # --------------------------------------------------------------------------------------------
 # patterns
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class PVar(Node):
     """A hole for the template variable ``var``; ``indices`` name the index holes it depends
     on (``x_i`` is ``PVar("x", ("i",))``). ``compound`` holes only take an expression, never a
@@ -59,7 +64,7 @@ class PVar(Node):
     greek: bool = False  # the template writes it as a Greek setting letter (the gamma of layer norm)
 
 
-@dataclass(frozen=True, slots=True)
+@node_class(frozen=True, slots=True)
 class PIdx(Node):
     """A hole for an index name."""
 
