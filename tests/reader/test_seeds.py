@@ -173,11 +173,11 @@ def test_001_ngs_momentum_with_its_row_break_lost_is_named(translated: Any) -> N
     assert "sgd_momentum" in _names(found[0])
 
 
-@pytest.mark.xfail(strict=True, reason="recognition: 'rating (...)' is not read back as score(...), so "
-                   "Luong's general score is not named")
 def test_001_luongs_score_called_rating_is_named(translated: Any) -> None:
     found = [f for f in translated.formulas if f.place.line == 34]
-    assert "luong_general" in _names(found[0])
+    assert _names(found[0]) == _names(_at(_read("000"), 73)) == ["luong_general", "bilinear_form"]
+    said = [r.describe() for r in found[0].explanation.formula.repairs]
+    assert any("'rating' is what machine translation makes of the name score" in r for r in said), said
 
 
 # ---------------------------------------------------------------- 002, where the words are wrong

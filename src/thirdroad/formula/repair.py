@@ -15,7 +15,13 @@ unclosed bracket    ``\\sqrt{s`` -> ``\\sqrt{s}``                               
 stray bracket       ``a + b)`` -> ``a + b``                                     0.5
 outer brackets      ``(s = ...)`` -> ``s = ...``                                0.8
 run-on equations    ``s = ... dw^2 w = w - ...`` -> ``s = ... \\\\ w = w - ...``  0.7
+translated name     ``rating (h_t, ...)`` -> ``score (h_t, ...)``                   0.8
+lowered capital     ``h_t^t w bar {h_s}`` -> ``h_t^T W bar {h_s}``                  0.7
 ==================  =========================================================  ==========
+
+The last two are made only in a copy that shows machine translation's own damage (see
+:func:`shows_translation`): a word becomes a name again, and a capital comes back, where the
+translation is evident, never in a copy that only lost its backslashes.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from thirdroad.formula.tables import GREEK, KNOWN_COMMANDS, words
+from thirdroad.formula.tables import GREEK, GREEK_SET, KNOWN_COMMANDS, words
 from thirdroad.formula.tex_commands import closest_command, is_authors_macro
 
 # Commands that lose their backslash in copies; Greek letters are added below.
@@ -38,7 +44,7 @@ _BARE_COMMANDS = frozenset(
 
 # Words that machine translation and spell checkers make of commands.
 TRANSLATIONS = {
-    "fraud": "frac", "fracture": "frac", "fraction": "frac", "fract": "frac", "farc": "frac",
+    "fraud": "frac", "fraid": "frac", "fracture": "frac", "fraction": "frac", "fract": "frac", "farc": "frac",
     "frack": "frac", "fruc": "frac", "square": "sqrt", "sqr": "sqrt", "squirt": "sqrt",
     "root": "sqrt", "beat": "beta", "betta": "beta", "alfa": "alpha", "alpah": "alpha",
     "aplha": "alpha", "lamda": "lambda", "sigm": "sigma", "tau": "tau", "theta": "theta",
@@ -48,6 +54,12 @@ TRANSLATIONS = {
 }
 
 _DIGITS = re.compile(r"[0-9]+(?![0-9.])")
+
+# Names of functions that formulas write as words, and what machine translation makes of them
+# (score → German "Bewertung", Russian "оценка" → "rating"; Spanish "puntuación" → "punctuation").
+# They are read back only where they are applied like a function, in a copy that shows translation.
+TRANSLATED_NAMES = {"rating": "score", "punctuation": "score"}
+
 _WORD = re.compile(r"(\\\s+)?(?<![A-Za-z])([A-Za-z]+)(?![A-Za-z])")
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {v: k for k, v in _PAIRS.items()}
@@ -343,6 +355,61 @@ def _split_run_on(text: str) -> tuple[str, list[int]]:
     return text, cuts
 
 
+# What machine translation leaves in LaTeX and copying alone does not: the spaces its tokenizer
+# puts inside scripts and braces (v_ {t -1}, mathbf {h} _t, { theta}), and \\frac turned into a word.
+_MT_SPACING = re.compile(r"[_^] +[{A-Za-z0-9]|\} +[_^]|\{ +[A-Za-z]")
+_FRAC_WORDS = [w for w, c in TRANSLATIONS.items() if c == "frac" and w != "fraction"]
+_MT_FRAC = re.compile(r"(?<![A-Za-z\\])(?:" + "|".join(_FRAC_WORDS) + r") *\{")
+
+
+def shows_translation(text: str) -> bool:
+    """Whether a copy shows machine translation's own damage (spaces put inside scripts and
+    braces, a \\frac become "fraud"), not only what any copy loses (backslashes)."""
+    return _MT_SPACING.search(text) is not None or _MT_FRAC.search(text) is not None
+
+
+_APPLIED_WORD = re.compile(r"(?<![\\A-Za-z_])(" + "|".join(TRANSLATED_NAMES) + r")(?= *\()")
+
+
+def _translated_names(text: str, edits: _Edits) -> None:
+    """``rating (h_t, h_s)`` in a translated copy is the score it was: a function's name read back."""
+    for m in _APPLIED_WORD.finditer(text):
+        name = TRANSLATED_NAMES[m.group(1)]
+        edits.add(m.start(1), m.end(1), name, "translated name",
+                  f"'{m.group(1)}' is what machine translation makes of the name {name}", 0.8)
+
+
+# ^t, a transpose whose T the copy lowered: on a Latin name (not a Greek letter: β^t is a power),
+# with a factor right after it (h_t^t w ...; β^t) and h^t = ... are left alone)
+_LOWERED_T = re.compile(r"\^ *(?:t|\{ *t *\})(?= *\\?[A-Za-z])")
+_BASE = re.compile(r"([A-Za-z]+) *\}?(?: *_ *(?:\{[^{}]*\}|[A-Za-z0-9]))? *$")
+# the single letter right after such a transpose, followed by another factor: the matrix of a
+# bilinear form x^T W y, lowered with the rest (h_t^t w bar {h_s})
+_SUB = r"(?: *_ *(?:\{[^{}]*\}|[A-Za-z0-9]))?"
+_MIDDLE = re.compile(r" *(?:\\?(?:mathbf|boldsymbol|bm) *\{ *)?([a-z])(?![A-Za-z])" + _SUB + r" *\}?" + _SUB
+                     + r"(?= *\\?[A-Za-z])")
+
+
+def _lowered_capitals(text: str, edits: _Edits) -> None:
+    """Capitals a translation lowered, where the formula itself shows it: ``^t`` after a Latin
+    name and before another factor is the transpose ``^T`` (a step number as a power sits on a
+    Greek letter, β^t); the one letter between that transpose and a further factor is the
+    matrix of the bilinear form x^T W y."""
+    for m in _LOWERED_T.finditer(text):
+        base = _BASE.search(text, 0, m.start())
+        if base is None or base.group(1) in GREEK_SET or base.group(1) in _BARE_COMMANDS:
+            continue
+        t = text.index("t", m.start())
+        edits.add(t, t + 1, "T", "lowered capital",
+                  "the copy lowered capitals: ^t on a vector, before another factor, is its transpose ^T", 0.7)
+        middle = _MIDDLE.match(text, m.end())
+        if middle is not None:
+            k = middle.start(1)
+            edits.add(k, k + 1, text[k].upper(), "lowered capital",
+                      f"between a transposed vector and another factor, {text[k]} is the matrix of a "
+                      f"bilinear form, {text[k].upper()} before the copy lowered it", 0.7)
+
+
 def repair(text: str) -> tuple[str, list[Repair]]:
     """Repair a mangled copy into LaTeX; returns the LaTeX and every repair made."""
     stripped, outer = _strip_outer(text)
@@ -356,6 +423,9 @@ def repair(text: str) -> tuple[str, list[Repair]]:
                   "the whole formula was wrapped in brackets", 0.8)
     _join_split_words(text, edits)
     _fix_words(text, edits)
+    if shows_translation(text):
+        _translated_names(text, edits)
+        _lowered_capitals(text, edits)
     fixed, origin = edits.apply()
     repairs = list(edits.repairs)
     bracketed, changes = _fix_brackets(fixed)
