@@ -48,7 +48,7 @@ def _graph(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
     ax.plot(xs, agent.slope(xs), color=SLOPE_COLOR, lw=1.6, ls="--", label="slope")
     ax.plot(sample, agent(sample), "o", color=VALUE_COLOR, ms=6, zorder=3)
     ax.set_xlabel("input x")
-    ax.set_title("the graph, and its slope (how much a small change gets through)", fontsize=10)
+    _draw.panel_title(ax, "the graph, and its slope (how much a small change gets through)")
     ax.legend(loc="upper left", fontsize=9)
     ax.grid(alpha=0.3)
 
@@ -73,7 +73,7 @@ def _number_lines(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
     ax.set_xlim(low - 0.12 * (high - low), high + 0.05 * (high - low))
     ax.set_ylim(-0.2 - 0.12 * (max(tiers_out) + 1), 1.2 + 0.12 * (max(tiers_in) + 1))
     ax.axis("off")
-    ax.set_title("what it does to a sample vector, number by number", fontsize=10)
+    _draw.panel_title(ax, "what it does to a sample vector, number by number")
 
 
 def _glu_gate(ax: Axes, gate: ActivationAgent) -> None:
@@ -81,7 +81,7 @@ def _glu_gate(ax: Axes, gate: ActivationAgent) -> None:
     ax.plot(xs, gate(xs), color=VALUE_COLOR, lw=2.2, label="gate sigmoid(b)")
     ax.plot(xs, gate.slope(xs), color=SLOPE_COLOR, lw=1.6, ls="--", label="its slope")
     ax.set_xlabel("b (a number from the second half)")
-    ax.set_title("the gate: how much of a gets through", fontsize=10)
+    _draw.panel_title(ax, "the gate: how much of a gets through")
     ax.legend(loc="upper left", fontsize=9)
     ax.grid(alpha=0.3)
 
@@ -100,7 +100,7 @@ def _glu_bars(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
     ax.set_xticks(positions, [f"number {k + 1}" for k in positions])
     ax.axhline(0, color="#555555", lw=0.8)
     ax.legend(fontsize=9)
-    ax.set_title("half the vector gates the other half", fontsize=10)
+    _draw.panel_title(ax, "half the vector gates the other half")
 
 
 def _tiers(values: Array, span: float) -> list[int]:
@@ -116,21 +116,40 @@ def _tiers(values: Array, span: float) -> list[int]:
     return tiers
 
 
+_CURVES: dict[tuple[str, tuple[tuple[str, float], ...], tuple[float, ...]], tuple[Array, Array, Array]] = {}
+
+
+def _moving_first_score(agent: ActivationAgent, sample: Array) -> tuple[Array, Array, Array]:
+    """The first score's weight and its slope, at 401 places of that score, the others held at
+    ``sample``'s: 802 evaluations that depend on nothing but the activation, its settings and the
+    sample, so a process that draws the same activation again (the web app's workers) computes
+    them once (the last 32 kept)."""
+    key = (agent.name, tuple(sorted(agent.params.items())), tuple(float(v) for v in sample))
+    if key not in _CURVES:
+        xs = np.linspace(float(sample.min()) - 5, float(sample.max()) + 5, 401)
+        weight, slope = np.empty_like(xs), np.empty_like(xs)
+        scores = sample.astype(np.float64)
+        for k, x in enumerate(xs):
+            scores[0] = x
+            weight[k] = agent(scores)[0]
+            slope[k] = agent.jacobian(scores)[0, 0]
+        for array in (xs, weight, slope):
+            array.flags.writeable = False  # shared by every picture that asks
+        if len(_CURVES) >= 32:
+            _CURVES.pop(next(iter(_CURVES)))
+        _CURVES[key] = (xs, weight, slope)
+    return _CURVES[key]
+
+
 def _softmax_curve(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
     """The weight of the first score as that score moves, the others held fixed."""
-    xs = np.linspace(float(sample.min()) - 5, float(sample.max()) + 5, 401)
-    weight, slope = [], []
-    for x in xs:
-        scores = sample.copy()
-        scores[0] = x
-        weight.append(agent(scores)[0])
-        slope.append(agent.jacobian(scores)[0, 0])
+    xs, weight, slope = _moving_first_score(agent, sample)
     ax.plot(xs, weight, color=VALUE_COLOR, lw=2.2, label="weight of score 1")
     ax.plot(xs, slope, color=SLOPE_COLOR, lw=1.6, ls="--", label="its slope")
     ax.plot([sample[0]], [agent(sample)[0]], "o", color=VALUE_COLOR)
     others = ", ".join(fmt.num(v) for v in sample[1:])
     ax.set_xlabel(f"score 1 (the other scores stay at {others})")
-    ax.set_title("moving one score: its weight and the slope", fontsize=10)
+    _draw.panel_title(ax, "moving one score: its weight and the slope")
     ax.legend(loc="center left", fontsize=9)
     ax.grid(alpha=0.3)
 
@@ -150,4 +169,4 @@ def _weights(ax: Axes, agent: ActivationAgent, sample: Array, shown: tuple[float
     ax.set_xticks(positions, [f"score {k + 1}" for k in positions])
     ax.axhline(0, color="#555555", lw=0.8)
     ax.legend(fontsize=9)
-    ax.set_title("scores in, weights out", fontsize=10)
+    _draw.panel_title(ax, "scores in, weights out")

@@ -61,7 +61,7 @@ def _singular_value_bars(ax: Axes, m: FloatMatrix) -> None:
     ax.set_xticks(range(1, len(s) + 1))
     ax.set_xlabel("direction (largest stretch first)", fontsize=9)
     ax.set_ylabel("stretch factor", fontsize=9)
-    ax.set_title("how much it stretches each direction\n(singular values)", fontsize=10)
+    _draw.panel_title(ax, "how much it stretches each direction\n(singular values)")
 
 
 def _plot_permutation(agent: MatrixAgent) -> Figure:
@@ -88,7 +88,7 @@ def _plot_permutation(agent: MatrixAgent) -> Figure:
     ax.set_xlim(-0.9, 3.9)
     ax.set_ylim(-0.7, n - 0.3)
     ax.axis("off")
-    ax.set_title(_draw.wrap("M A: " + agent.act_on_words("left"), 60), fontsize=10)
+    _draw.panel_title(ax, _draw.wrap("M A: " + agent.act_on_words("left"), 60))
     if square:
         m = agent.matrix
         if agent.shape == (2, 2):

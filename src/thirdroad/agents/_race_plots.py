@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullLocator
+from numpy.typing import NDArray
 
 from thirdroad.agents import _draw
 
@@ -26,12 +29,55 @@ def _line(name: str) -> str:
     return "-" if name in COLORS else "--"
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value: float, _position: object = None) -> str:
+    """A tick label of a log scale: ``10⁻³`` for a power of ten (written in Unicode, so it is
+    laid out as plain text, not parsed as mathematics for each new picture), ``0``, or the number."""
+    if value == 0:
+        return "0"
+    exponent = round(float(np.log10(abs(value))))
+    if not np.isclose(abs(value), 10.0**exponent, rtol=1e-9):
+        return f"{value:g}".replace("-", "\u2212")
+    return ("\u2212" if value < 0 else "") + "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def _loss_curves(ax: Axes, race: Race) -> None:
+    """Each racer's loss, step by step, on a log scale: above the lowest point where the surface
+    has one (the saddle has none: its loss itself, on a scale symmetric around 0)."""
+    lowest = race.surface.lowest
+    shown = []
+    for r in race.runs:
+        shown.append(r.losses if lowest is None else np.maximum(r.losses - lowest, 1e-16))
+        ax.plot(np.arange(len(r.losses)), shown[-1], color=COLORS.get(r.name, "black"), lw=1.6, label=r.label,
+                linestyle=_line(r.name))
+    ax.set_ylabel("loss" if lowest is None else "loss above the lowest point")
+    _loss_scale(ax, shown, symmetric=lowest is None)
+    ax.set_xlabel("step")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    _draw.panel_title(ax, "loss, step by step")
+
+
+def _loss_scale(ax: Axes, shown: list[NDArray[np.float64]], *, symmetric: bool) -> None:
+    """A log scale for the losses (symmetric around 0 when they go below it), powers of ten
+    labelled; with two decades or more on show, no marks between the labelled ones."""
+    ax.set_yscale("symlog" if symmetric else "log")
+    ax.yaxis.set_major_formatter(FuncFormatter(power_of_ten))
+    values = np.abs(np.concatenate(shown))
+    values = values[np.isfinite(values) & (values > 0)]
+    if symmetric or (values.size and values.max() >= 100 * values.min()):
+        ax.yaxis.set_minor_locator(NullLocator())
+
+
 def plot_race(race: Race, path: str | Path | None = None, title: str | None = None) -> Figure:
     land = race.surface
     fig = _draw.new_figure(13, 5.6)
     field, curves = fig.subplots(1, 2, width_ratios=[1.25, 1])
     x0, x1, y0, y1 = land.view
-    xs, ys = np.meshgrid(np.linspace(x0, x1, 300), np.linspace(y0, y1, 300))
+    # 150 points a side: a cell is about two pixels of the panel, finer than a contour line shows
+    xs, ys = np.meshgrid(np.linspace(x0, x1, 150), np.linspace(y0, y1, 150))
     zs = land.fn(xs, ys)
     if land.log_contours:
         levels = np.logspace(np.log10(max(zs.min(), 1e-3)), np.log10(zs.max()), 25)
@@ -54,25 +100,7 @@ def plot_race(race: Race, path: str | Path | None = None, title: str | None = No
     field.set_xlabel("x")
     field.set_ylabel("y")
     field.legend(fontsize=8, loc="best")
-    field.set_title(f"{land.title}: f(x, y) = {land.formula}", fontsize=10)
-    lowest = land.lowest
-    for r in race.runs:
-        color = COLORS.get(r.name, "black")
-        steps = np.arange(len(r.losses))
-        style = {"color": color, "lw": 1.6, "label": r.label, "linestyle": _line(r.name)}
-        if lowest is None:
-            curves.plot(steps, r.losses, **style)
-        else:
-            curves.plot(steps, np.maximum(r.losses - lowest, 1e-16), **style)
-    if lowest is None:
-        curves.set_yscale("symlog")
-        curves.set_ylabel("loss")
-    else:
-        curves.set_yscale("log")
-        curves.set_ylabel("loss above the lowest point")
-    curves.set_xlabel("step")
-    curves.grid(alpha=0.3)
-    curves.legend(fontsize=8)
-    curves.set_title("loss, step by step", fontsize=10)
+    _draw.panel_title(field, f"{land.title}: f(x, y) = {land.formula}")
+    _loss_curves(curves, race)
     _draw.suptitle(fig, title or f"{land.title}: {land.about}")
     return _draw.finish(fig, path)
