@@ -4,7 +4,9 @@
 
 Three commands side by side: ``python -c pass`` (the interpreter alone), ``thirdroad explain``
 from this tree, and the same from a previous release (a ``git worktree`` of ``--baseline``,
-removed afterwards). Each run is a fresh process; the commands take turns run after run (the
+removed afterwards). Each tree's ``thirdroad`` is run as the script ``pip install`` makes of its
+own ``[project.scripts]`` entry point (``from thirdroad.__main__ import main; sys.exit(main())``
+here, ``thirdroad.cli:main`` in older releases). Each run is a fresh process; the commands take turns run after run (the
 order rotating), so that the machine's load falls on all of them alike. Two clocks: the **wall**
 time from start to exit (the explanation is printed before the process exits) and the **CPU**
 time of the child (user + system), which suffers far less from other processes on a busy
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +92,13 @@ def _copy(src: Path, to: Path, compiled: bool) -> Path:
     return to
 
 
+def _script(tree: Path) -> str:
+    """What the ``thirdroad`` script that pip makes of ``tree``'s entry point runs."""
+    with (tree / "pyproject.toml").open("rb") as fh:
+        module, function = tomllib.load(fh)["project"]["scripts"]["thirdroad"].split(":")
+    return f"import sys\nfrom {module} import {function}\nsys.argv[0] = 'thirdroad'\nsys.exit({function}())"
+
+
 def _sides(trees: dict[str, Path], work: Path, compiled: bool) -> list[Side]:
     base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "THIRDROAD_CACHE")}
     base["PYTHONDONTWRITEBYTECODE"] = "1"  # runs never write bytecode: each mode stays what it says
@@ -96,7 +106,7 @@ def _sides(trees: dict[str, Path], work: Path, compiled: bool) -> list[Side]:
     for name, tree in trees.items():
         src = _copy(tree / "src", work / name / "src", compiled)
         env = {**base, "PYTHONPATH": str(src), "XDG_CACHE_HOME": str(work / name / "cache")}
-        sides.append(Side(f"thirdroad explain ({name})", [sys.executable, "-m", "thirdroad.cli", "explain", FORMULA],
+        sides.append(Side(f"thirdroad explain ({name})", [sys.executable, "-c", _script(tree), "explain", FORMULA],
                           env))
     return sides
 
