@@ -104,6 +104,14 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
         (r"[h; x]", None, "(concat h x)"),
         (r"[0, 1]", None, "(interval[] 0 1)"),
     ],
+    "semicolon-concat": [
+        (r"\tanh(W_c (c_t; h_t))", None, "(apply tanh (* W_c (concat c_t h_t)))"),
+        (r"\left(a; b\right)", None, "(concat a b)"),
+        (r"f(x; \theta)", None, "(apply f x theta)"),  # after a function: its arguments
+        (r"\mathcal{N}(x; \mu, \sigma^2)", None, "(apply cal(N) x mu (^ sigma 2))"),
+        (r"(1; 2)", None, "(tuple 1 2)"),
+        (r"(a; b, c)", None, "(tuple a b c)"),  # commas too: a list, not a stack
+    ],
     "derivative-fraction": [
         ("∂L/∂W", "unicode", "(derivative L W)"),
         (r"\frac{dL}{dW}", None, "(derivative L W)"),
@@ -224,6 +232,7 @@ def test_a_decision_knows_its_rule_and_only_turnable_rules_give_alternatives() -
         (r"A^{-1}", "inverse", "(^ A (- 1))"),
         (r"h^{(t)}", "superscript-label", "(^ h t)"),
         (r"[h, x]", "bracket-concat", "(interval[] h x)"),
+        (r"W (h; x)", "semicolon-concat", "(* W (tuple h x))"),
         ("2^3^2", "power-tower", "(^ (^ 2 3) 2)"),
         ("α_ts", "plain-subscript", "(* alpha_t s)"),
         ("loss = -log(p[y])", "bracket-index", "(eq loss (- (apply log (* p y))))"),

@@ -29,6 +29,7 @@ FORMULAS = {
     "mean squared error": r"\mathrm{MSE} = \frac{1}{n} \sum_{i=1}^{n} (y_i - \hat{y}_i)^2",
     "Luong's general score":
         r"\operatorname{score}(\mathbf{h}_t, \bar{\mathbf{h}}_s) = \mathbf{h}_t^T \mathbf{W}_a \bar{\mathbf{h}}_s",
+    "Luong's attentional hidden state": r"\mathbf{a}_t = \tanh(\mathbf{W}_c [\mathbf{c}_t ; \mathbf{h}_t])",
     "RBM energy":
         r"E(\mathbf{v}, \mathbf{h}) = -\mathbf{a}^T \mathbf{v} - \mathbf{b}^T \mathbf{h} "
         r"- \mathbf{v}^T \mathbf{W} \mathbf{h}",
@@ -67,7 +68,8 @@ def _round_trip(text: str) -> str:
     words ("fraud", "proper", "score" as "rating"), braces and scripts get spaces, capitals are
     lowered."""
     worded = re.sub(r"\\(?:operatorname|mathrm)\{score\}", "rating", text).replace(r"\frac", "fraud")
-    return _lowered(_tokenized(_left_proper(worded)))
+    rounded = worded.replace("[", "(").replace("]", ")")  # [c_t ; h_t] comes back as ( c_t; h_t)
+    return _lowered(_tokenized(_left_proper(rounded)))
 
 
 DAMAGES = {"no backslash": _no_backslash, "fraud": _fraud, "left/proper": _left_proper,
@@ -79,7 +81,8 @@ LOSSY = {("GRU update gate", "lowered"), ("layer norm", "lowered"), ("GRU update
          ("layer norm", "round trip")}
 # Capitals lowered and nothing else: the copy shows no sign of a translation, so no capital is put
 # back (w may have been a vector); the names may be lost, never changed.
-UNSHOWN = {("Luong's general score", "lowered"), ("RBM energy", "lowered")}
+UNSHOWN = {("Luong's general score", "lowered"), ("RBM energy", "lowered"),
+           ("Luong's attentional hidden state", "lowered")}
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGES))
@@ -124,3 +127,19 @@ def test_a_function_called_rating_outside_a_translated_copy_keeps_its_name(text:
 def test_a_superscript_t_that_is_no_transpose_stays_in_a_translated_copy(text: str, power: str) -> None:
     formula = tr.parse(text)
     assert power in formula.latex and not [r for r in formula.repairs if r.what == "lowered capital"]
+
+
+@pytest.mark.parametrize("text", [
+    r"y = f(x; \theta)",
+    r"p(x; \theta) = \mathcal{N}(x; \mu, \sigma^2)",
+    r"\mathcal{L}(\theta; x) = -\log p(x; \theta)",
+    r"h_t = \tanh(g(x_t; W) + b)",
+    r"z = \sigma(W x + b); y = \mathrm{softmax}(z)",
+    r"\mathrm{score}(h_t; \bar h_s) = h_t^\top \bar h_s",
+])
+def test_a_semicolon_that_parts_arguments_names_what_a_comma_would(text: str) -> None:
+    """f(x; θ) is f of x with parameters θ: read with a comma instead, the formula gets the same
+    names, and no concatenation is found in it."""
+    got = tr.explain(text)
+    assert got.concepts == tr.explain(text.replace(";", ",")).concepts
+    assert "concatenation" not in got.concepts

@@ -180,6 +180,16 @@ def test_001_luongs_score_called_rating_is_named(translated: Any) -> None:
     assert any("'rating' is what machine translation makes of the name score" in r for r in said), said
 
 
+def test_001_the_attentional_hidden_state_with_its_concatenation_in_parentheses_is_named(translated: Any) -> None:
+    """[c_t ; h_t] came back as ( c_t; h_t) and W_c as w_c: read as the concatenation and the
+    matrix they were, the line gets 000's names, and the reading says what was read back."""
+    found = [f for f in translated.formulas if f.place.line == 44]
+    assert _names(found[0]) == _names(_at(_read("000"), 93)) == ["attentional_hidden", "tanh"]
+    formula = found[0].explanation.formula
+    assert [d.rule for d in formula.decisions if d.chosen == "a concatenation"] == ["semicolon-concat"]
+    assert any(r.what == "lowered capital" and r.after == "W" for r in formula.repairs)
+
+
 # ---------------------------------------------------------------- 002, where the words are wrong
 
 

@@ -16,7 +16,8 @@ stray bracket       ``a + b)`` -> ``a + b``                                     
 outer brackets      ``(s = ...)`` -> ``s = ...``                                0.8
 run-on equations    ``s = ... dw^2 w = w - ...`` -> ``s = ... \\\\ w = w - ...``  0.7
 translated name     ``rating (h_t, ...)`` -> ``score (h_t, ...)``                   0.8
-lowered capital     ``h_t^t w bar {h_s}`` -> ``h_t^T W bar {h_s}``                  0.7
+lowered capital     ``h_t^t w bar {h_s}`` -> ``h_t^T W bar {h_s}``,                 0.7
+                    ``mathbf {w_c} (c_t; h_t)`` -> ``mathbf {W_c} (c_t; h_t)``
 ==================  =========================================================  ==========
 
 The last two are made only in a copy that shows machine translation's own damage (see
@@ -32,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from thirdroad.formula.tables import GREEK, GREEK_SET, KNOWN_COMMANDS, words
+from thirdroad.formula.tables import FUNCTION_LETTERS, GREEK, GREEK_SET, KNOWN_COMMANDS, words
 from thirdroad.formula.tex_commands import closest_command, is_authors_macro
 
 # Commands that lose their backslash in copies; Greek letters are added below.
@@ -394,7 +395,8 @@ def _lowered_capitals(text: str, edits: _Edits) -> None:
     """Capitals a translation lowered, where the formula itself shows it: ``^t`` after a Latin
     name and before another factor is the transpose ``^T`` (a step number as a power sits on a
     Greek letter, β^t); the one letter between that transpose and a further factor is the
-    matrix of the bilinear form x^T W y."""
+    matrix of the bilinear form x^T W y; a bold letter before a concatenation ``[a; b]`` is the
+    matrix that multiplies it (a vector would be written with a transpose or a dot)."""
     for m in _LOWERED_T.finditer(text):
         base = _BASE.search(text, 0, m.start())
         if base is None or base.group(1) in GREEK_SET or base.group(1) in _BARE_COMMANDS:
@@ -408,6 +410,33 @@ def _lowered_capitals(text: str, edits: _Edits) -> None:
             edits.add(k, k + 1, text[k].upper(), "lowered capital",
                       f"between a transposed vector and another factor, {text[k]} is the matrix of a "
                       f"bilinear form, {text[k].upper()} before the copy lowered it", 0.7)
+    for m in _BOLD_BEFORE_BRACKET.finditer(text):
+        if _semicolon_inside(text, m.end() - 1) and m.group(1) not in FUNCTION_LETTERS:  # f(x; θ): parameters
+            k = m.start(1)
+            edits.add(k, k + 1, text[k].upper(), "lowered capital",
+                      f"a bold {text[k]} that multiplies a concatenation (items parted by ';') is a "
+                      f"matrix, {text[k].upper()} before the copy lowered it", 0.7)
+
+
+# a bold single letter right before a bracket: W_c [c_t; h_t] once the copy lowered its capital
+_BOLD_BEFORE_BRACKET = re.compile(r"(?<![A-Za-z])\\?(?:mathbf|boldsymbol|bm) *\{ *([a-z])(?![A-Za-z])" + _SUB
+                                  + r" *\}" + _SUB + r" *[(\[]")
+
+
+def _semicolon_inside(text: str, opened: int) -> bool:
+    """Whether the bracket opened at ``opened`` parts its items with a semicolon (at its own
+    level, before it closes)."""
+    depth = 0
+    for c in text[opened:]:
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return False
+        elif c == ";" and depth == 1:
+            return True
+    return False
 
 
 def repair(text: str) -> tuple[str, list[Repair]]:

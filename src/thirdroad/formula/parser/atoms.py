@@ -26,6 +26,7 @@ from thirdroad.formula.ast import (
     Number,
     Product,
     Set,
+    Span,
     Sqrt,
     Symbol,
     Text,
@@ -52,6 +53,14 @@ BRACKET_CONCAT = Rule(
     "bracket-concat",
     "[a; b] and [a, b] with names inside are concatenations; [0, 1] with numbers is an interval",
     other="an interval where it reads a concatenation, and the other way round",
+)
+SEMICOLON_CONCAT = Rule(
+    "semicolon-concat",
+    "(a; b), names parted by semicolons alone in round brackets that stand as a factor of their own, "
+    "is the concatenation [a; b] (the convention of LaTeX and MATLAB): W (c; h) is W times the "
+    "concatenation of c and h; after a function the semicolon parts its arguments, f(x; θ) is f of x "
+    "and θ",
+    other="a pair of values",
 )
 CONDITIONAL_BAR = Rule(
     "conditional-bar",
@@ -322,7 +331,8 @@ class Atoms(Cursor):
     @CONDITIONAL_BAR.hook
     def parse_items(self, open_tok: Token, closers: tuple[str, ...]) -> tuple[list[Node], str]:
         """Comma- or semicolon-separated items up to a closing bracket (consumed).
-        Returns the items and the separator seen (',' or ';' or '')."""
+        Returns the items and the separators seen, the first first (',' or ';' or ';,' or ''),
+        followed by the closing bracket."""
         self.enter(open_tok)
         self.paren += 1
         self.open_brackets.append(self.i - 1)
@@ -349,7 +359,10 @@ class Atoms(Cursor):
             items.append(node)
             tok = self.peek()
             if is_op(tok, ",", ";") or tok.kind == "sep":  # [\cos z \quad \sin z]: a row of two
-                sep = sep or (tok.value if tok.kind == "op" else ",")
+                mark = tok.value if tok.kind == "op" else ","
+                sep = sep or mark
+                if mark not in sep:
+                    sep += mark  # both kinds: ";," where a semicolon came first
                 self.advance()
                 continue
             if is_op(tok, *closers):
@@ -435,8 +448,9 @@ class Atoms(Cursor):
         raise self.unexpected(tok)
 
     def _parenthesis(self, tok: Token) -> Node:
-        """``(a)``, the tuple ``(a, b)``, or the half-open interval ``(a, b]``."""
-        items, _ = self.parse_items(tok, (")", "]"))
+        """``(a)``, the tuple ``(a, b)``, the concatenation ``(a; b)``, or the half-open interval
+        ``(a, b]``."""
+        items, sep = self.parse_items(tok, (")", "]"))
         end = self.previous()
         span = (tok.start, end.end)
         if end.value == "]":
@@ -447,7 +461,18 @@ class Atoms(Cursor):
                              "should be closed by ')'")
         if len(items) == 1:
             return items[0]
+        if sep == ";)" and not all(map(_is_bound, items)):
+            return self._semicolons(items, span)
         return Tuple(tuple(items), span=span)
+
+    @SEMICOLON_CONCAT.hook
+    def _semicolons(self, items: list[Node], span: Span) -> Node:
+        """``(c_t; h_t)`` standing as a factor of its own: the concatenation [c_t; h_t]."""
+        if self.flipped(SEMICOLON_CONCAT, span):
+            self.decide(SEMICOLON_CONCAT, span, "a pair of values", "a concatenation")
+            return Tuple(tuple(items), span=span)
+        self.decide(SEMICOLON_CONCAT, span, "a concatenation", "a pair of values")
+        return Concat(tuple(items), "stack", span=span)
 
     @BRACKET_CONCAT.hook
     def _square_bracket(self, tok: Token) -> Node:
