@@ -37,6 +37,16 @@ def test_mlp_against_a_torch_sequential(rng: np.random.Generator) -> None:
     np.testing.assert_allclose(R.mlp_two_activations(W1, b1, W2, b2, np.tanh, sigmoid, x),
                                torch.sigmoid(net(torch.tensor(x))).detach().numpy(), rtol=1e-12)
 
+    # a linear output layer: no activation after the second layer, biases left out as zeros
+    np.testing.assert_allclose(R.mlp_linear_output(W1, W2, np.tanh, x, b1, b2), want, rtol=1e-12)
+    relu_net = torch.nn.Sequential(torch.nn.Linear(3, 5, bias=False), torch.nn.ReLU(),
+                                   torch.nn.Linear(5, 2, bias=False)).double()
+    with torch.no_grad():
+        relu_net[0].weight.copy_(torch.tensor(W1))
+        relu_net[2].weight.copy_(torch.tensor(W2))
+    np.testing.assert_allclose(R.mlp_linear_output(W1, W2, lambda z: np.maximum(z, 0), x),
+                               relu_net(torch.tensor(x)).detach().numpy(), rtol=1e-12)
+
 
 def test_maxout_is_the_larger_piece_and_contains_relu(rng: np.random.Generator) -> None:
     w1, w2, x = rng.normal(size=4), rng.normal(size=4), rng.normal(size=4)

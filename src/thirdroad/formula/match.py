@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from thirdroad.formula.activation_hole import activation_call, activation_concept
 from thirdroad.formula.ast import (
     Apply,
     BigOp,
@@ -177,7 +178,7 @@ def _fits(hole: PVar, node: Node) -> bool:
             return False
         if hole.shape == "apply" and not isinstance(node, Apply | Product):
             return False  # a score: a function, or a product such as h^T W s
-    if hole.role in ("vector", "matrix", "tensor", "function", "label") and isinstance(node, Number):
+    if hole.role in ("vector", "matrix", "tensor", "function", "activation", "label") and isinstance(node, Number):
         return False
     if hole.role in ("vector", "tensor", "scalar", "hyperparameter") and not hole.upper \
             and isinstance(node, Symbol) and len(node.name) == 1 and node.name.isupper() and not node.sub:
@@ -283,11 +284,40 @@ def _match_sum(p: Sum, c: Sum, b: Bindings) -> Iterator[Bindings]:
 
 
 def _match_apply(p: Apply, c: Apply, b: Bindings) -> Iterator[Bindings]:
-    if (isinstance(p.func, Symbol) and p.func == c.func and p.func.name in ("max", "min")
+    if isinstance(p.func, PVar) and p.func.role == "activation" and len(p.args) == 1:
+        yield from _match_activation(p.func, p.args[0], c, b)
+    elif (isinstance(p.func, Symbol) and p.func == c.func and p.func.name in ("max", "min")
             and len(p.args) == len(c.args)):
         yield from _match_unordered(p.args, c.args, b)  # max(0, x) is max(x, 0)
     else:
         yield from _match_fields(p, c, b)
+
+
+def _match_activation(func: PVar, arg: Node, c: Apply, b: Bindings) -> Iterator[Bindings]:
+    """A template's declared function applied (the f of ``f(W x + b)``): any activation applied
+    fills it, ``\\max(0, u)`` too (``activation_hole``)."""
+    called = activation_call(c)
+    if called is None:
+        return
+    activation, argument = called
+    for b2 in _match_var(func, activation, b):
+        for b3 in match(arg, argument, b2):
+            # its inputs are names: in σ(W_z x_t + U_z h_{t-1}) the second product is a
+            # recurrent input, not a dense layer's bias
+            if all(_named_input(v) for k, v in b3.items() if k not in b2):
+                yield b3
+
+
+def filled(pattern: Node, bindings: Bindings) -> frozenset[str]:
+    """The concepts of the activations that fill a pattern's activation holes (σ: the sigmoid)."""
+    holes = {n.var for n in pattern.walk() if isinstance(n, PVar) and n.role == "activation"}
+    found = (activation_concept(b) for v, b in bindings.items() if v in holes and isinstance(b, Node))
+    return frozenset(c for c in found if c is not None)
+
+
+def _named_input(bound: object) -> bool:
+    node = bound[0] if isinstance(bound, tuple) else bound
+    return isinstance(node, Symbol | Number | PVar)
 
 
 def _match_product(p: Product, c: Product, b: Bindings) -> Iterator[Bindings]:
@@ -481,6 +511,17 @@ def _numberlike(node: Node) -> bool:
     return False
 
 
+def heads(node: Node) -> list[str]:
+    """The heads a pattern that may match ``node`` can have: its own; a plain product's for
+    ``lr \\cdot grad``; a call of a declared function's (the activation of ``f(W x + b)``)."""
+    out = [head(node)]
+    if isinstance(node, Product) and node.op == "cdot":
+        out.append(head(Product(node.factors)))
+    if isinstance(node, Apply) and activation_call(node) is not None:
+        out.append("apply")
+    return out
+
+
 def head(node: Node) -> str:
     """The kind of the top node, with its operator: what a pattern's top must equal."""
     if isinstance(node, Apply) and isinstance(node.func, Symbol):
@@ -506,4 +547,5 @@ def replace_at(node: Node, old: Node, new: Node) -> Node:
     return map_children(node, lambda child: replace_at(child, old, new))
 
 
-__all__ = ["PIdx", "PVar", "build_pattern", "canon", "features", "head", "match", "replace_at", "size"]
+__all__ = ["PIdx", "PVar", "build_pattern", "canon", "features", "filled", "head", "heads", "match", "replace_at",
+           "size"]

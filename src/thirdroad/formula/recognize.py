@@ -30,7 +30,6 @@ from thirdroad.formula.ast import (
     Derivative,
     Gradient,
     Node,
-    Product,
     Relation,
     Sum,
     Symbol,
@@ -63,7 +62,8 @@ from thirdroad.formula.evidence import (
 from thirdroad.formula.forms import computed_by_rule, derivative_concept, is_chain, per_element
 from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
 from thirdroad.formula.guards import guards
-from thirdroad.formula.match import features, head, match, size
+from thirdroad.formula.layer_guard import layer_guard
+from thirdroad.formula.match import features, filled, heads, match, size
 from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
 from thirdroad.formula.normal_form import canon
 from thirdroad.formula.reading import Formula, parse
@@ -133,6 +133,7 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
     _by_form(result, whole)
     _by_name(result, context, whole, seed)
     guards(result)
+    layer_guard(result)
     main = result.nodes.get(result.main_path)
     result.main = main
     return result
@@ -359,11 +360,8 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
     checkpoint()  # a request that timed out stops between nodes
     feats = features(cnode)
     hits: dict[str, Found] = {}
-    heads = [head(cnode)]
-    if isinstance(cnode, Product) and cnode.op == "cdot":
-        heads.append(head(Product(cnode.factors)))  # lr \cdot grad may be a plain product
     best: dict[str, int] = {}  # concept -> name agreement of its template that fits best so far
-    for ct in (t for h in heads for t in lib.by_head.get(h, ())):
+    for ct in (t for h in heads(cnode) for t in lib.by_head.get(h, ())):
         if not ct.features - LOOSE_OPS <= feats:
             continue
         if ct.generic and not ct.features <= feats:
@@ -445,6 +443,7 @@ def _prune(hits: dict[str, Found], named: frozenset[str] = frozenset(), target: 
     related = {c for c in related if cat[c].family == "optimizers" or not any(
         cat[c].family == cat[k].family and assigns_output(hits[k].template, target)
         and not assigns_output(hits[c].template, target) for k in keep)}
+    related |= {c for k in keep if (ct := compiled(hits[k].template)) for c in filled(ct.pattern, hits[k].bindings)}
     kept = {c: f for c, f in hits.items() if c in keep | related}
     # a concept built on another that fits the same chunk through a template of one operation,
     # with no more of its names written, is that other concept as far as the chunk shows:

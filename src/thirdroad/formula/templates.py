@@ -81,8 +81,9 @@ def compile_template(concept: str, template: Template) -> CompiledTemplate:
             continue
         if var.role in ("index", "bound_index"):
             index_vars[sym] = var.name
-        else:
-            value_vars[var.name] = (sym, var.role)
+        else:  # a function the template calls "the activation" is a hole any activation fills
+            activation = var.role == "function" and "activation" in var.meaning
+            value_vars[var.name] = (sym, "activation" if activation else var.role)
     for name, (sym, role) in list(value_vars.items()):
         if role == "label" and _only_as_subscript(tree, sym):
             index_vars[sym] = name  # x_y: the entry of x at the label y, as x_i is at the index i

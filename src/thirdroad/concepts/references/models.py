@@ -30,6 +30,12 @@ def mlp_two_activations(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLi
     return _a(f2(_a(W2) @ _a(f1(_a(W1) @ _a(x) + _a(b1))) + _a(b2)))
 
 
+def mlp_linear_output(W1: ArrayLike, W2: ArrayLike, f: Activation, x: ArrayLike, b1: ArrayLike = 0.0,
+                      b2: ArrayLike = 0.0) -> Array:
+    """W2 f(W1 x + b1) + b2: a hidden dense layer, then a linear one (scores, a regression)."""
+    return _a(_a(W2) @ _a(f(_a(W1) @ _a(x) + _a(b1))) + _a(b2))
+
+
 def maxout(w1: ArrayLike, b1: float, w2: ArrayLike, b2: float, x: ArrayLike) -> float:
     """max(w1^T x + b1, w2^T x + b2): the larger of two linear pieces."""
     return float(max(_a(w1) @ _a(x) + b1, _a(w2) @ _a(x) + b2))
