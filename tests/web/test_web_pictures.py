@@ -86,7 +86,18 @@ def test_pictures_drawn_at_once_by_the_workers_are_the_library_s_pictures() -> N
         assert reply.status_code == 200, reply.text
         here = drawn_here(body)
         assert reply.json() == here, body  # the words, the numbers and the PNG, byte for byte
-        assert pixels(here["picture"]).shape[2] == 4
+        assert pixels(here["picture"]).shape[2] == 3  # opaque: RGB, no alpha
+
+
+def test_a_picture_is_the_figure_s_pixels_packed_without_loss() -> None:
+    from thirdroad.agents import ActivationAgent, race
+
+    for fig, dpi in ((ActivationAgent("gelu").plot(), 72), (race("saddle", ["adam"]).plot(), 60)):
+        uri = _api.picture(fig, dpi=dpi)
+        drawn = np.asarray(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]
+        assert (drawn[..., 3] == 255).all()  # nothing see-through is lost by leaving alpha out
+        assert np.array_equal(pixels(uri), drawn[..., :3])
+        assert drawn.shape[:2] == (round(fig.get_size_inches()[1] * dpi), round(fig.get_size_inches()[0] * dpi))
 
 
 def test_a_worker_s_error_is_the_api_s_error() -> None:

@@ -62,12 +62,13 @@ def _number_lines(ax: Axes, agent: ActivationAgent, sample: Array) -> None:
         ax.plot([low, high], [y, y], color="#555555", lw=1.0)
         ax.text(low - 0.04 * (high - low), y, label, ha="right", va="center", fontsize=10)
     tiers_in, tiers_out = _tiers(sample, high - low), _tiers(out, high - low)
+    colors = [f"C{k % 10}" for k in range(len(sample))]
+    for y, values in ((1.0, sample), (0.0, out)):  # the numbers as dots, a row in one collection
+        ax.scatter(values, np.full(len(values), y), s=36, c=colors, zorder=2)
     for k, (a, b) in enumerate(zip(sample, out, strict=True)):
-        color = f"C{k % 10}"
+        color = colors[k]
         ax.annotate("", xy=(b, 0.04), xytext=(a, 0.96),
                     arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.6})  # fmt: skip
-        ax.plot([a], [1.0], "o", color=color)
-        ax.plot([b], [0.0], "o", color=color)
         ax.text(a, 1.08 + 0.12 * tiers_in[k], fmt.num(a), ha="center", fontsize=9, color=color)
         ax.text(b, -0.16 - 0.12 * tiers_out[k], fmt.num(b), ha="center", fontsize=9, color=color)
     ax.set_xlim(low - 0.12 * (high - low), high + 0.05 * (high - low))

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import NDArray
@@ -124,11 +125,10 @@ def plane_limits(maps: list[FloatMatrix]) -> float:
 def draw_plane(ax: Axes, m: FloatMatrix, title: str, limit: float, prefix: str = "") -> None:
     """The plane after the 2x2 map ``m``: grid lines, unit square, unit circle, basis vectors
     (labelled ``prefix + "e1"``); the unit square before the map is dashed."""
-    span = 2  # the grid of the plane before the map, from -2 to 2, carried along by it
-    for k in range(-span, span + 1):
-        for start, end in (((k, -span), (k, span)), ((-span, k), (span, k))):
-            a, b = m @ np.array(start, dtype=float), m @ np.array(end, dtype=float)
-            ax.plot([a[0], b[0]], [a[1], b[1]], color=GRID_COLOR, lw=0.6, zorder=1)
+    span = 2  # the grid of the plane before the map, from -2 to 2, carried along by it: one collection of lines
+    ends = np.array([[(k, -span), (k, span)] for k in range(-span, span + 1)]
+                    + [[(-span, k), (span, k)] for k in range(-span, span + 1)], dtype=float)
+    ax.add_collection(LineCollection(list(ends @ m.T), colors=GRID_COLOR, linewidths=0.6, zorder=1), autolim=False)
     ax.axhline(0, color="#888888", lw=0.8, zorder=1)
     ax.axvline(0, color="#888888", lw=0.8, zorder=1)
     if not np.allclose(m, np.eye(2)):

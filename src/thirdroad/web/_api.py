@@ -58,9 +58,16 @@ def formula_error(err: FormulaError) -> ApiError:
 
 
 def picture(fig: Figure, dpi: int = 72) -> str:
-    """A figure as a PNG data URI (shown by the page without another request)."""
+    """A figure as a PNG data URI (shown by the page without another request). The pictures are
+    opaque, so the PNG holds RGB without alpha, and it is packed at zlib's level 3: smaller than
+    at the default level for these pictures, in about half the time."""
+    from PIL import Image
+
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    pixels = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).convert("RGB")  # type: ignore[attr-defined]
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    pixels.save(buffer, format="png", compress_level=3)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
