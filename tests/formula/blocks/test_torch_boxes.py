@@ -194,3 +194,29 @@ def test_a_line_the_box_overwrites_is_said_to_do_nothing() -> None:
     the weight decay line has no effect (PyTorch's code does apply it)."""
     lines = read_block(box("Adafactor")).lines
     assert any("no effect" in line.role and "λ" in line.text for line in lines)
+
+
+def _near(text: str, context: str) -> list[str]:
+    from thirdroad import explain
+
+    return [w.concept for w in explain(text, context=context).warnings if w.kind == "near_miss"]
+
+
+def test_a_name_the_box_computes_before_brackets_is_a_product_not_a_call() -> None:
+    """``g_t (1 - ρ)``: a square lost from ``g^2_t (1 - ρ)`` leaves a name the box computes
+    before brackets, which the parser reads as a call; the box reads it as a product, so the
+    slip is found (Adadelta's average of the gradients, not of their squares)."""
+    text = box("Adadelta")
+    lost = text.replace("g^2_t (1 - \\rho)", "g_t (1 - \\rho)")
+    assert lost != text
+    assert "adadelta" in _near(lost, "Adadelta")
+    assert _near(text, "Adadelta") == []
+
+
+def test_weights_written_behind_their_values_are_checked_for_a_swap() -> None:
+    """PyTorch writes ``v_{t-1} ρ + g^2_t (1 - ρ)``: the weights stand behind the values. Swapped,
+    the slip is Adadelta's, and its line is no RMSProp gone wrong besides."""
+    text = box("Adadelta")
+    swapped = text.replace("v_{t-1} \\rho + g^2_t (1 - \\rho)", "v_{t-1} (1 - \\rho) + g^2_t \\rho")
+    assert swapped != text
+    assert _near(swapped, "Adadelta") == ["adadelta"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from thirdroad.formula.ast import Apply, Block, Neg, Node, Number, Relation, Sum, Symbol, Update
+from thirdroad.formula.ast import Apply, Block, Neg, Node, Number, Product, Relation, Sum, Symbol, Update, transform
 from thirdroad.formula.blocks.segment import Line, Segmented, segment, split_top_level, strip_comment
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.reading import parse
@@ -226,6 +226,7 @@ class _Builder:
         for a in self.before:
             self._before_loop(a, {x.target.base for x in assigned})
         body = self._lift_given(tuple(steps))
+        body = _not_calls(body, {a.target.base for a in assigned}, self.seg.loop_var)
         split = _split_names(body, self.seg.loop_var)
         for name in split:
             self.shown[name + CONST] = self.shown.get(name, name).split("_")[0]
@@ -418,6 +419,28 @@ class _Builder:
 
 
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eta", "theta", "lambda", "mu", "rho", "tau", "psi"}
+
+
+def _not_calls(stmts: tuple[Stmt, ...], names: set[str], loop: str) -> tuple[Stmt, ...]:
+    """``g_t (1 - ρ)`` is a product where ``g_t`` is a value the block assigns: a name the
+    block computes is no function, though the parser reads a name before brackets as a call
+    (a square lost from ``g^2_t (1 - ρ)`` leaves exactly that)."""
+    def fix(node: Node) -> Node:
+        if isinstance(node, Apply) and isinstance(node.func, Symbol) and len(node.args) == 1 \
+                and node.func.name not in ("index", "sqrt", "exp", "log") and node.func.sub:
+            ref = ref_of(node.func, loop)
+            if ref is not None and ref.base in names:
+                return Product((node.func, node.args[0]))
+        return node
+
+    out: list[Stmt] = []
+    for s in stmts:
+        if isinstance(s, Assign):
+            node = transform(s.node, fix) if s.node is not None else None
+            out.append(replace(s, value=transform(s.value, fix), node=node))
+        else:
+            out.append(replace(s, then=_not_calls(s.then, names, loop), orelse=_not_calls(s.orelse, names, loop)))
+    return tuple(out)
 
 
 def _split_names(body: tuple[Stmt, ...], loop: str) -> set[str]:

@@ -70,6 +70,7 @@ class BlockReading:
     options: list[str] = field(default_factory=list)
     kind: str = "block"
     layer: LayerMatch | None = None  # a GRU, an LSTM, Luong attention written as its lines
+    variants: list[BlockReading] = field(default_factory=list)  # the box read with each option on
 
     @property
     def concept(self) -> str | None:
@@ -195,7 +196,7 @@ class BlockReading:
         """The block read again with the value of some lines replaced (by line number): how a
         near-miss check reads a block with one line repaired."""
         program = replace(self.program, body=_with_values(self.program.body, values))
-        return _read(self.text, program, default_config(program))
+        return _read(self.text, program, self.config)
 
     def symbol_for(self, key: str) -> str | None:
         """The block's name for a hyperparameter given by symbol or by PyTorch's name."""
@@ -455,6 +456,7 @@ def _options(reading: BlockReading) -> list[str]:
     for name in sorted(optional_hypers(program)):
         shown = program.shown.get(name, pretty(name))
         other = _read(reading.text, program, default_config(program, None, {name}))
+        reading.variants.append(other)
         out.append(f"with {shown} ≠ 0: {_what(other, base)}")
     for flag in flags:
         if flag == "maximize":
@@ -465,6 +467,7 @@ def _options(reading: BlockReading) -> list[str]:
             on = set(optional_hypers(program))
             other = _read(reading.text, program, default_config(program, {flag: True}, on))
             base = _read(reading.text, program, default_config(program, None, on)).match or base
+        reading.variants.append(other)
         if other.match is not None and other.match.chain != base.chain:
             out.append(f"{flag.replace('_', ' ')}: {_what(other, base)}")
     return out

@@ -47,6 +47,7 @@ from thirdroad.formula.named import context_concepts
 from thirdroad.formula.nearmiss.blocks import block_slips
 from thirdroad.formula.nearmiss.direction import sign_is_known
 from thirdroad.formula.nearmiss.effects import effect
+from thirdroad.formula.nearmiss.equal import equation_slips
 from thirdroad.formula.nearmiss.named import named_slips
 from thirdroad.formula.nearmiss.repairs import KINDS, E
 from thirdroad.formula.nearmiss.search import Slip, checked_for, chunk_slips
@@ -96,8 +97,13 @@ def near_misses(rec: Recognition, seed: int = 0, context: str = "", block: Block
     seen: set[tuple[str, str]] = set()
     expected = rec.claims | frozenset(context_concepts(context))
     slips = block_slips(block, expected, seed) if block is not None else []
-    slips = [*slips, *chunk_slips(rec, context, seed)]
+    whole = {_family(s.concept): s.concept for s in slips}
+    # a slip found for the whole block names what the block is: a line of it is no slip of
+    # another optimizer of the same family (Adadelta's average is no RMSProp gone wrong)
+    slips += [s for s in chunk_slips(rec, context, seed) if whole.get(_family(s.concept), s.concept) == s.concept]
     slips += named_slips(rec, seed, frozenset(s.concept for s in slips))
+    if not slips:
+        slips = equation_slips(rec, seed)
     if block is not None and block.match is not None and not block.match.near_miss:
         # the block is read as a whole as this optimizer: a line of it is no slip of another
         # optimizer (Ng's RMSProp without ε is no "Adam without ε"); its own slips are still said

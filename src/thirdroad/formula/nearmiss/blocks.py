@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from thirdroad import concepts
@@ -68,11 +69,26 @@ def block_slips(block: BlockReading, expected: frozenset[str] = frozenset(), see
     slips = {_DIFFERENCE_SLIPS[d] for d in differences if d in _DIFFERENCE_SLIPS}
     kinds = frozenset(slips) & _kinds(block.concept or "")
     if not kinds:
-        return []
+        return _in_an_option(block, expected, seed)
     # named, with a difference that is a slip: the repair must make that difference go
     wrong = differences & set(_DIFFERENCE_SLIPS)
     return _repaired(block, _line_repairs(block, seed, kinds), expected | {block.concept or ""}, seed,
                      lambda again: again.concept == block.concept and bool(wrong - _differences(again)))
+
+
+def _in_an_option(block: BlockReading, expected: frozenset[str], seed: int) -> list[Slip]:
+    """A slip in the lines of an option that is off: PyTorch's RMSProp box is RMSProp as read
+    (momentum 0), and with μ ≠ 0 it reads lines the default leaves out. Where the box with an
+    option on is no optimizer (or a near-miss), its lines are repaired as for any such block."""
+    concept = block.concept or ""
+    for other in block.variants:
+        if not _unsettled(other):
+            continue
+        tried = _line_repairs(other, seed, _kinds(concept))
+        found = _repaired(other, tried, expected | {concept}, seed, lambda again: not _unsettled(again))
+        if found:
+            return found
+    return []
 
 
 def _repaired(block: BlockReading, tried: list[_Line], expected: frozenset[str], seed: int,
@@ -141,13 +157,23 @@ def _line_repairs(block: BlockReading, seed: int, kinds: frozenset[str] | None =
             if value in seen:
                 continue
             seen.add(value)
-            wanted = checked_for(repair.kind)
+            wanted = _line_concepts(repair.kind)
             hits = [f for f in concepts_at(canon(value), seed) if f.concept in wanted]
             if hits:
                 ct = compiled(hits[0].template)
                 score = agreement(ct, hits[0].bindings) if ct is not None else 0
                 out.append(_Line(a.line, a.value, value, repair, hits[0], score))
     return out
+
+
+@cache
+def _line_concepts(kind: str) -> frozenset[str]:
+    """What a repaired line may be: a concept checked for the kind of slip, or a part one of
+    them is built on (Adadelta's average of squared gradients is an EMA, a part of Adadelta);
+    whether the whole is then the concept is decided by reading the repaired block."""
+    cat = concepts.catalog()
+    wanted = checked_for(kind)
+    return wanted | frozenset(a for c in wanted if c in cat for a in cat.ancestors(c))
 
 
 def _slip(block: BlockReading, c: _Line, concept: str) -> Slip:

@@ -74,8 +74,19 @@ def said(node: Node) -> str:
 
 
 def is_exp(node: Node) -> bool:
-    return (isinstance(node, Power) and node.base == E) or (
-        isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name == "exp")
+    return exp_arg(node) is not None
+
+
+def exp_arg(node: Node) -> Node | None:
+    """What ``e`` is raised to in ``e^x``, ``exp(x)`` or the parser's ``e`` with a superscript
+    (``e^{(wᵀx + b)}``), else None."""
+    if isinstance(node, Power) and node.base == E:
+        return node.exp
+    if isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name == "exp" and node.args:
+        return node.args[0]
+    if isinstance(node, Symbol) and node.name == "e" and node.sup is not None and not node.sub and not node.font:
+        return node.sup
+    return None
 
 
 def is_eps(node: Node) -> bool:
@@ -122,10 +133,10 @@ def weighted(term: Node) -> tuple[Node, Node, int] | None:
     return None
 
 
-def _reweigh(term: Node, weight: Node) -> Node:
+def _reweigh(term: Node, weight: Node, where: int = 0) -> Node:
     assert isinstance(term, Product)
     factors = list(term.factors)
-    factors[0] = weight
+    factors[where] = weight
     return Product(tuple(factors), term.op)
 
 
@@ -222,18 +233,22 @@ def lost_square(at: Place) -> Iterator[Repair]:
 
 
 def swapped_beta(at: Place) -> Iterator[Repair]:
+    """``(1 − β) v + β g`` with the weights in front or behind (PyTorch's ``v ρ + g² (1 − ρ)``)."""
     path, node = at.path, at.node
     if not (isinstance(node, Sum) and len(node.terms) == 2):
         return
-    pairs = [weighted(t) for t in node.terms]
-    if pairs[0] is None or pairs[1] is None:
+    first, second = node.terms
+    if not (isinstance(first, Product) and isinstance(second, Product)
+            and len(first.factors) == 2 and len(second.factors) == 2):
         return
-    (a, _, _), (b, _, _) = pairs[0], pairs[1]
-    if one_minus(a) == b or one_minus(b) == a:
-        fixed = Sum((_reweigh(node.terms[0], b), _reweigh(node.terms[1], a)))
-        plain = b if one_minus(a) == b else a
-        yield Repair("swapped_beta", path, fixed,
-                     f"the weights {said(plain)} and 1 − {said(plain)} have changed places")
+    for i, j in ((0, 0), (1, 1), (0, 1), (1, 0)):
+        a, b = first.factors[i], second.factors[j]
+        if one_minus(a) == b or one_minus(b) == a:
+            fixed = Sum((_reweigh(first, b, i), _reweigh(second, a, j)))
+            plain = b if one_minus(a) == b else a
+            yield Repair("swapped_beta", path, fixed,
+                         f"the weights {said(plain)} and 1 − {said(plain)} have changed places")
+            return
 
 
 def flipped_sign(at: Place) -> Iterator[Repair]:
@@ -249,11 +264,14 @@ def flipped_sign(at: Place) -> Iterator[Repair]:
             yield Repair("flipped_sign", f"{path}.{k}", flipped,
                          f"it {verb} {said(flipped if isinstance(term, Neg) else term)} where {where}",
                          scope=path)  # the sign of a term counts in its sum
-    if is_exp(node):
-        arg = node.exp if isinstance(node, Power) else node.args[0]  # type: ignore[attr-defined]
+    arg = exp_arg(node)
+    if arg is not None:
         flipped = arg.arg if isinstance(arg, Neg) else Neg(arg)
-        yield Repair("flipped_sign", f"{path}.1", flipped,
-                     f"the exponent {said(arg)} has the wrong sign")
+        what = f"the exponent {said(arg)} has the wrong sign"
+        if isinstance(node, Symbol):  # e with a superscript: the whole power is rebuilt
+            yield Repair("flipped_sign", path, Power(E, flipped), what)
+        else:
+            yield Repair("flipped_sign", f"{path}.1", flipped, what)
     if path == at.root and not constant(node):
         if isinstance(node, Neg):
             yield Repair("flipped_sign", path, node.arg, "it has a minus sign too many in front")
