@@ -67,7 +67,7 @@ def _held(xdg: Path) -> dict[str, int]:
 def test_a_changed_data_or_code_file_is_never_read_stale(tmp_path: Path) -> None:
     src, xdg = _copy_package(tmp_path), tmp_path / "xdg"
     first = _output(_run(src, xdg))
-    assert _held(xdg) == {"catalog": 1, "library": 1}
+    assert _held(xdg) == {"catalog": 1, "library": 1, "typical": 1}
     assert _output(_run(src, xdg)) == first  # read back: the same
 
     data = src / "thirdroad" / "concepts" / "data" / "activations.toml"
@@ -77,13 +77,13 @@ def test_a_changed_data_or_code_file_is_never_read_stale(tmp_path: Path) -> None
     os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same time: the content decides
     edited = _output(_run(src, xdg))
     assert "Softmax (edited) turns a list" in edited and edited != first
-    assert _held(xdg) == {"catalog": 2, "library": 2}  # the library is compiled from the catalog
+    assert _held(xdg) == {"catalog": 2, "library": 2, "typical": 2}  # the library is compiled from the catalog
 
     code = src / "thirdroad" / "formula" / "normal_form.py"
     code.write_text(code.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
     os.utime(data)  # a new time alone changes nothing
     assert _output(_run(src, xdg)) == edited
-    assert _held(xdg) == {"catalog": 2, "library": 3}
+    assert _held(xdg) == {"catalog": 2, "library": 3, "typical": 2}
 
 
 def test_processes_starting_at_once_agree_with_each_other_and_with_no_cache(tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_processes_starting_at_once_agree_with_each_other_and_with_no_cache(tmp_
     without = _run(src, tmp_path / "unused", cache_off=True)
     outputs = {_output(p) for p in together}
     assert outputs == {_output(without)}
-    assert _held(xdg) == {"catalog": 1, "library": 1}
+    assert _held(xdg) == {"catalog": 1, "library": 1, "typical": 1}
     assert not list((xdg / "thirdroad").glob(".*.tmp"))  # every copy was written whole, then renamed
     assert not (tmp_path / "unused").exists()
     assert _output(_run(src, xdg)) in outputs  # and read back by a later run

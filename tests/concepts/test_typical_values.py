@@ -37,4 +37,4 @@ def test_a_mistake_in_the_file_fails_loudly(tmp_path: Path, monkeypatch: pytest.
     path.write_text(text, encoding="utf-8")
     monkeypatch.setattr(_typical, "PATH", path)
     with pytest.raises(concepts.CatalogError, match=complaint):
-        _typical.typical_values.__wrapped__()
+        _typical.read_typical_values()

@@ -40,7 +40,7 @@ from thirdroad.concepts._model import (
     Template,
     Variable,
 )
-from thirdroad.concepts._typical import TypicalValues, typical_values
+from thirdroad.concepts._typical import TypicalValues, read_typical_values
 from thirdroad.disk_cache import cached, digest
 
 if TYPE_CHECKING:
@@ -86,7 +86,21 @@ __all__ = [
 def catalog() -> Catalog:
     """The catalog, loaded and validated on first call (and kept on disk between runs, under a
     digest of this package's code and data: see ``thirdroad.disk_cache``)."""
-    return cached("catalog", digest(Path(__file__).parent), Catalog.load)
+    return cached("catalog", _key(), Catalog.load)
+
+
+@cache
+def typical_values() -> TypicalValues:
+    """The typical values for worked examples (``typical_values.toml``), read and checked on
+    first call (a mistake raises CatalogError), and kept on disk beside the catalog."""
+    return cached("typical", _key(), read_typical_values)
+
+
+@cache
+def _key() -> str:
+    """The digest of this package's code and data that its copies on disk are kept under (read
+    once in a process, as the catalog is)."""
+    return digest(Path(__file__).parent)
 
 
 def get(cid: str) -> Concept:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from thirdroad.concepts._load import DATA_DIR, load_dir
+from thirdroad.concepts._load import DATA_DIR, _close_matches, load_dir
 from thirdroad.concepts._model import Concept, Edge, Template
 from thirdroad.errors import ThirdroadError
 
@@ -92,7 +91,7 @@ class Catalog:
             raise UnknownConceptError(self._unknown(cid)) from None
 
     def _unknown(self, cid: str) -> str:
-        close = self._named(cid) or difflib.get_close_matches(_as_id(cid), list(self._concepts), n=3)
+        close = self._named(cid) or _close_matches(_as_id(cid), self._concepts, n=3)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         return f"no concept {cid!r}{hint}"
 
@@ -134,7 +133,7 @@ class Catalog:
     def family(self, name: str) -> list[Concept]:
         """The concepts of one family, in the order of its data file."""
         if name not in self.titles:
-            close = difflib.get_close_matches(name, self.families, n=1)
+            close = _close_matches(name, self.families, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise KeyError(f"no family {name!r}{hint} (families: {', '.join(self.families)})")
         return [c for c in self._concepts.values() if c.family == name]

@@ -62,10 +62,8 @@ is rejected)::
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -196,7 +194,7 @@ class _Checker:
         allowed = sorted(allowed)
         for key in table:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
+                close = _close_matches(key, allowed, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise self.fail(
                     f"unknown key {key!r} in {what}{hint}; allowed: {', '.join(allowed)}"
@@ -240,7 +238,7 @@ def _variables(check: _Checker, spec: Mapping[str, Any], concept: str) -> tuple[
         role, _, meaning = declared.partition(":")
         role = role.strip()
         if role not in ROLES:
-            close = difflib.get_close_matches(role, sorted(ROLES), n=1)
+            close = _close_matches(role, sorted(ROLES), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise check.fail(f"formula {latex!r}: variable {name!r} has unknown role "
                              f"{role!r}{hint}; roles: {', '.join(sorted(ROLES))}")
@@ -270,7 +268,7 @@ def _domain(check: _Checker, spec: Mapping[str, Any], name: str, latex: str) -> 
     phrases = tuple(" ".join(p.split()) for p in given if p.strip())
     for phrase in phrases:
         if phrase not in DOMAINS and not AXES_PATTERN.match(phrase):
-            close = difflib.get_close_matches(phrase, sorted(DOMAINS), n=1)
+            close = _close_matches(phrase, sorted(DOMAINS), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise check.fail(f"formula {latex!r}: {name!r} has unknown domain {phrase!r}{hint}; domains: "
                              f"{', '.join(DOMAINS)}, or 'N axes', 'at least N axes'")
@@ -494,8 +492,17 @@ def _flag(check: _Checker, table: Mapping[str, Any], key: str) -> bool:
     return value
 
 
+def _close_matches(word: str, possibilities: Iterable[str], n: int) -> list[str]:
+    """The names most like ``word``, for a hint in an error (difflib loads only then)."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(possibilities), n=n)
+
+
 def load_file(path: Path) -> tuple[str, str, list[Concept]]:
     """Read one family file: (family, title, concepts). Checks everything local to the file."""
+    import tomllib  # only when the catalog is built: the copy on disk is read without it
+
     check = _Checker(path.name)
     try:
         with path.open("rb") as fh:
@@ -522,7 +529,7 @@ def check_links(concepts: Mapping[str, Concept]) -> None:
         for kind, ids in (("builds_on", concept.prerequisites), ("related", concept.related)):
             for other in ids:
                 if other not in concepts:
-                    close = difflib.get_close_matches(other, known, n=1)
+                    close = _close_matches(other, known, n=1)
                     hint = f" (did you mean {close[0]!r}?)" if close else ""
                     raise check.fail(f"{kind} names unknown concept {other!r}{hint}")
     state: dict[str, int] = {}

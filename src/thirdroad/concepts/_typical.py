@@ -7,9 +7,7 @@ Adam's usual β's. Kept as plain numbers (tuples), so the catalog stays free of 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +48,10 @@ def _settings(value: Any, where: str) -> dict[str, float]:
     return {str(k): v for k, v in value.items()}
 
 
-@cache
-def typical_values() -> TypicalValues:
-    """The typical values, read and checked on first call (a mistake raises CatalogError)."""
+def read_typical_values() -> TypicalValues:
+    """The typical values, read from the file and checked (a mistake raises CatalogError)."""
+    import tomllib  # only when the file is read: the copy on disk is read without it
+
     with PATH.open("rb") as fh:
         data = tomllib.load(fh)
     if set(data) != _KEYS:

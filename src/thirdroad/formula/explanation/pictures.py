@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,6 +31,13 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
 
 INK, FIRST, SECOND, FAINT = "#1d2430", "#1f5fbf", "#b3261e", "#9aa3b2"
+
+
+def escape(text: str) -> str:
+    """``html.escape``, loaded with the first SVG drawn (the terminal's picture needs none)."""
+    from html import escape as html_escape
+
+    return html_escape(text)
 
 
 @dataclass(frozen=True)
