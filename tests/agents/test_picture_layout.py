@@ -12,6 +12,7 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.ticker import AutoLocator, FixedLocator
 from matplotlib.transforms import Bbox
 
 from thirdroad.agents import ActivationAgent, agent, race
@@ -85,3 +86,23 @@ def test_the_text_of_a_picture_fits(name: str) -> None:
 )
 def test_log_scale_tick_labels_are_powers_of_ten_in_unicode(value: float, label: str) -> None:
     assert power_of_ten(value) == label
+
+
+@pytest.mark.parametrize("name", ["2x2 matrix", "4x4 matrix", "activation relu", "activation softmax", "race on bowl"])
+def test_the_ticks_made_are_matplotlib_s_ticks_in_view(name: str) -> None:
+    fig = PICTURES[name]()
+    fig.canvas.draw()
+    checked = 0
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "linear" or not ax.axison:
+                continue
+            low, high = sorted(axis.get_view_interval())
+            automatic = AutoLocator()
+            automatic.set_axis(axis)
+            expected = [t for t in automatic() if low - 1e-9 <= t <= high + 1e-9]
+            if isinstance(axis.get_major_locator(), FixedLocator):
+                continue  # ticks set by hand (a table's rows and columns)
+            assert list(axis.get_majorticklocs()) == pytest.approx(expected)
+            checked += 1
+    assert checked >= 1

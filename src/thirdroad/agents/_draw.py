@@ -16,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import AutoLocator
 from numpy.typing import NDArray
 
 from thirdroad.agents._errors import AgentInputError
@@ -97,9 +98,30 @@ def lay_out(fig: Figure) -> None:
                         top=1 - top / height, wspace=gap / panel_width)
 
 
+class _TicksInView(AutoLocator):
+    """Matplotlib's automatic ticks, less those outside the panel's view: they are never drawn,
+    but each would be made (a tick is five artists) and labelled on every drawing."""
+
+    def __call__(self) -> Any:
+        assert self.axis is not None
+        low, high = sorted(self.axis.get_view_interval())
+        slack = 1e-9 * (high - low)
+        return [t for t in super().__call__() if low - slack <= t <= high + slack]
+
+
+def _only_ticks_in_view(fig: Figure) -> None:
+    for ax in fig.axes:
+        if ax.name == "3d":
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_locator()) is AutoLocator:  # not ticks set by hand, nor a log scale's
+                axis.set_major_locator(_TicksInView())
+
+
 def finish(fig: Figure, path: str | Path | None) -> Figure:
     """Lay the figure out, save it when a path is given (.png, .svg or .pdf) and hand it back."""
     lay_out(fig)
+    _only_ticks_in_view(fig)
     if path is not None:
         target = Path(path)
         if target.suffix.lower() not in SAVE_SUFFIXES:
