@@ -36,9 +36,10 @@ def test_the_quick_start_prints_what_the_click_command_prints(args: tuple[str, .
 
 
 def test_explain_starts_without_click() -> None:
-    code = ("import sys\nfrom thirdroad.__main__ import main\n"
+    code = ("import gc, sys\nfrom thirdroad.__main__ import main\n"
             "main(['explain', 'y = softmax(x)'])\n"
-            "assert 'click' not in sys.modules and 'rich' not in sys.modules, sorted(sys.modules)\n")
+            "assert 'click' not in sys.modules and 'rich' not in sys.modules, sorted(sys.modules)\n"
+            "assert gc.isenabled()\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "softmax" in done.stdout

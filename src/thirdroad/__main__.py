@@ -8,6 +8,7 @@ output that is no plain UTF-8 text), goes to the click application, :mod:`thirdr
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -29,16 +30,24 @@ def _explained(argv: list[str]) -> bool:
         return False
     if (sys.stdout.encoding or "").lower().replace("-", "").replace("_", "") != "utf8":
         return False  # click writes to a stream that cannot take UTF-8 in its own way
-    from thirdroad.explain_cli import explain_command, one_blas_thread
-
-    one_blas_thread()
+    # The command makes some 60,000 objects the cyclic collector tracks, nearly all of them to
+    # live until it exits (modules, the catalog, the compiled templates): collecting as they are
+    # made would look through them about a hundred times (10-25 ms) to free next to nothing, so
+    # they are made with the collector off and then set aside (frozen), where it never looks.
+    gc.disable()
     try:
+        from thirdroad.explain_cli import explain_command, one_blas_thread
+
+        one_blas_thread()
         out = explain_command(argv[1])
     except (ValueError, FileNotFoundError, IsADirectoryError):
         return False  # the click command says what is wrong, as it always does
     except KeyboardInterrupt:
         print("\nAborted!", file=sys.stderr)  # as click says it
         sys.exit(1)
+    finally:
+        gc.freeze()
+        gc.enable()
     if "\x1b" in out:
         return False  # click strips terminal escapes from what it prints to a file
     try:
