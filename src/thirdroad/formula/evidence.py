@@ -206,6 +206,50 @@ def arithmetic(ct: CompiledTemplate) -> bool:
     return bool(roles) and roles <= NUMBER_ROLES | {"tensor"} and ct.features <= _ARITHMETIC
 
 
+# Families whose concepts are readings of a computation that other concepts share: attention
+# weights are a softmax of scores, an attentional hidden state a tanh of a concatenation (as is the
+# hidden layer of an additive score), a partition function a sum of exponentials, a Boltzmann
+# distribution a softmax of minus energies. The computation alone is the plainer concept; the
+# reading needs its roles: the concept's names, the name the line assigns, or the words around.
+ROLE_FAMILIES = frozenset({"attention", "energy_models"})
+
+
+def reads_a_role(concept: str) -> bool:
+    """Whether naming ``concept`` reads roles into a computation (``ROLE_FAMILIES``)."""
+    found = concepts_module.catalog().get(concept)
+    return found is not None and found.family in ROLE_FAMILIES
+
+
+def roles_written(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Node | None) -> bool:
+    """The roles of a concept of ``ROLE_FAMILIES`` written otherwise than with the template's own
+    names: the line assigns a value named as the template names its output (``a[x_m, x_n] = ...``
+    for attention weights ``a_t(s)``), or an energy is written with an energy's letter (``E``, ``F``:
+    ``e^{-F(x)} / Z`` is a Boltzmann distribution of the free energy; ``e^{-x} / (1 + e^{-x})`` is
+    a sigmoid, whatever x is)."""
+    output = symbol_tree(ct.template.output) if ct.template.output else None
+    if output is not None and target is not None and _head_name(output) and _head_name(output) == _head_name(target):
+        return True
+    for var in ct.template.variables:
+        bound = bindings.get(var.name)
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if "energ" in var.meaning and isinstance(node, Node) and _letters(node) & _ENERGY_LETTERS:
+            return True
+    return False
+
+
+_ENERGY_LETTERS = frozenset({"E", "F", "U"})
+
+
+def _head_name(node: Node) -> str:
+    """The letter a value is written with: ``a`` of ``a_{ij}``, ``a_t(s)`` and ``a[x_m, x_n]`` (read
+    as a call, or as a times a bracket)."""
+    if isinstance(node, Apply):
+        node = node.func
+    elif isinstance(node, Product) and node.factors:
+        node = node.factors[0]
+    return node.name if isinstance(node, Symbol) else ""
+
+
 def statistics_of_data(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
     """Whether a statistic the template writes (the mean μ of a standardisation) is written as a
     statistic of the chunk's data: the data's own name with an accent (``\\bar x``) or as a subscript
@@ -260,6 +304,75 @@ def statistics_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> b
         if not (isinstance(node, Node) and isinstance(data, Node) and any(n == data for n in node.walk())):
             return False  # neither a name nor the statistic of the data written out (⟨x⟩)
     return True
+
+
+def states_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """What a recurrent cell carries from the previous step (a hole the template means as a
+    previous state) is written as a name, and a gate as a name or the call that makes it
+    (``\\sigma(...)``): ``\\tanh(W x + U (r \\odot h))`` gates the state before the product (a GRU's
+    candidate as Cho et al. write it), so it is no plain recurrent cell nor an LSTM's candidate;
+    ``g w^c + (1 - g) w_{t-1}`` interpolates, it is no LSTM cell with a forget gate 1 - g."""
+    for var in ct.template.variables:
+        words, bound = var.meaning.split(":")[-1], bindings.get(var.name)
+        if bound is None:
+            continue
+        if "previous" in words and "state" in words and not is_atom(bound):
+            return False
+        if "gate" in words.split() and not (is_atom(bound) or isinstance(bound, Apply)):
+            return False  # a gate is a name or the sigmoid that makes it: 1 - g_t is an interpolation's weight
+    return True
+
+
+def crossed(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """Whether two holes hold each other's names: the template's state ``h`` holds the formula's
+    ``x_t`` while its input ``x`` holds an expression of ``h`` (``W_{in} x_t + W_{hn} (r_t \\odot h_{t-1})``
+    read as an LSTM's candidate with input and state swapped). A formula that writes the
+    template's names in the other holes is another formula."""
+    letters = {}
+    for var in ct.template.variables:
+        sym = symbol_tree(var.symbol)
+        if isinstance(sym, Symbol) and var.written and var.role not in ("index", "bound_index") and not any_matrix(sym):
+            letters[var.name] = sym.name
+    held = {v: (b[0] if isinstance(b, tuple) else b) for v, b in bindings.items() if v in letters}
+    for a, node_a in held.items():
+        for b, node_b in held.items():
+            if letters[a] == letters[b] or not isinstance(node_a, Symbol) or node_a.name != letters[b]:
+                continue
+            if isinstance(node_b, Node) and letters[a] in _letters(node_b):
+                return True
+    return False
+
+
+def _letters(node: Node) -> frozenset[str]:
+    """The letters of the names an expression writes (not those of their subscripts)."""
+    if isinstance(node, Symbol):
+        return frozenset({node.name})
+    return frozenset(name for child in node.children() for name in _letters(child))
+
+
+def state_update_elsewhere(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Node | None,
+                           whole: bool) -> bool:
+    """Whether a template that updates a state (its output, primed or at a step t, is written with
+    the letter of one of its holes: ``h'`` from ``h``, ``m_t`` from ``m_{t-1}``) is matched where no
+    such update is made: inside a larger expression, or on a line that assigns another letter
+    (``g_t = \\tanh(W x_t + U h_{t-1})`` is a candidate, not the cell's new state ``h``;
+    ``y_t = (1 - \\beta) z_t + \\beta x_t`` mixes two quantities, it does not average x over time)."""
+    output = symbol_tree(ct.template.output) if ct.template.output else None
+    in_place = any(symbol_tree(v.symbol) == output for v in ct.template.variables)  # v_{dW} = β v_{dW} + ...
+    if not isinstance(output, Symbol) or not (output.prime or _timed(output) or in_place):
+        return False  # W_{out} from W_{in} is a size computed from a size, no step of a state
+    for var in ct.template.variables:
+        sym, bound = symbol_tree(var.symbol), bindings.get(var.name)
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if not isinstance(sym, Symbol) or (sym.name, sym.accent) != (output.name, output.accent) \
+                or var.role in ("index", "bound_index"):
+            continue
+        if not whole:
+            return True
+        # the state written at a step (h_{t-1}, x_t) and another letter assigned: not the state's
+        # next value (a GRU's new state may be named freely where no step is written: g = (1 - z) x + z h)
+        return isinstance(target, Symbol) and isinstance(node, Symbol) and target.name != node.name and _timed(node)
+    return False
 
 
 def gated_by_names(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozenset[str],
@@ -367,6 +480,7 @@ __all__ = [
     "GUESSED",
     "LOOSE_OPS",
     "NOTATION",
+    "ROLE_FAMILIES",
     "agreement",
     "any_matrix",
     "arithmetic",
@@ -374,6 +488,7 @@ __all__ = [
     "assigns_output",
     "building_block",
     "conflicts",
+    "crossed",
     "enough",
     "gated_by_names",
     "guessed_spans",
@@ -383,6 +498,10 @@ __all__ = [
     "notation_decides",
     "one_gradient",
     "plausible",
+    "reads_a_role",
+    "roles_written",
+    "state_update_elsewhere",
+    "states_are_names",
     "statistics_are_names",
     "statistics_of_data",
     "updates_its_parameter",

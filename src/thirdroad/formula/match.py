@@ -186,6 +186,9 @@ def _fits(hole: PVar, node: Node) -> bool:
     if hole.role == "hyperparameter" and not hole.lettered and isinstance(node, Symbol) and \
             any(isinstance(s, Symbol | Sum) for s in node.sub):
         return False  # a setting is not indexed by time or position: f_t is a gate, not a momentum
+    if hole.role == "hyperparameter" and (isinstance(node, BigOp) or (isinstance(node, Power) and any(
+            isinstance(n, Symbol) and n.name == "t" for n in node.walk()))):
+        return False  # nor a power to the step or a product of terms: beta^t decays, it is no drop probability
     if hole.role == "vector" and not hole.greek and isinstance(node, Symbol) and node.name in _HYPER_NAMES \
             and not any(isinstance(s, Symbol | Sum) for s in node.sub):
         return False  # alpha is a setting, not the gate vector f_t of a template written in Latin letters

@@ -46,6 +46,7 @@ from thirdroad.formula.evidence import (
     assigns_another,
     assigns_output,
     conflicts,
+    crossed,
     enough,
     gated_by_names,
     guessed_spans,
@@ -55,6 +56,10 @@ from thirdroad.formula.evidence import (
     notation_decides,
     one_gradient,
     plausible,
+    reads_a_role,
+    roles_written,
+    state_update_elsewhere,
+    states_are_names,
     statistics_are_names,
     statistics_of_data,
     updates_its_parameter,
@@ -122,10 +127,12 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
         cnode = canon(node, memo)
         result.canon_of[path] = cnode
         target = target_of(path, result.nodes)
-        found = _named(_at(path, node, cnode, lib, seed, names.get(path, frozenset()), target), node,
-                       path in whole, target, result, guesses)
+        written = names.get(path, frozenset())
+        found = _named(_at(path, node, cnode, lib, seed, written, target), node, path in whole, target, result,
+                       guesses, written)
         if isinstance(cnode, Sum) and not found:
-            found = _named(_parts_of_sum(path, node, cnode, lib, seed), node, False, target, result, guesses)
+            found = _named(_parts_of_sum(path, node, cnode, lib, seed), node, path in whole, target, result,
+                           guesses)
         if not found:
             found = _named(_reduced_loss(path, node, cnode, lib, seed, target), node, path in whole, target, result,
                            guesses)
@@ -268,7 +275,7 @@ def _name(result: Recognition, path: str, concept: str, how: str, seed: int, cal
 
 
 def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, result: Recognition,
-           guesses: tuple[tuple[int, int], ...]) -> list[Found]:
+           guesses: tuple[tuple[int, int], ...], written: frozenset[str] = frozenset()) -> list[Found]:
     """The hits whose evidence is enough to name them (``evidence``); the others are kept as weak
     matches (a formula that fits a concept this loosely is still no near miss of it)."""
     named = []
@@ -276,14 +283,20 @@ def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, resu
         if not notation_allows(f.concept, node):
             continue
         ct = compiled(f.template)
-        if ct is not None and arithmetic(ct) and not (agreement(ct, f.bindings) or assigns_output(f.template, target)
-                                                      or statistics_of_data(ct, f.bindings)
-                                                      or f.concept in result.claims or _family_said(f.concept, result)):
-            result.weak.append(f)  # 1/√d is a scale, not He initialisation, until its names or words say so
+        role = reads_a_role(f.concept)
+        if ct is not None and (arithmetic(ct) or role) and not (
+                agreement(ct, f.bindings) or assigns_output(f.template, target) or statistics_of_data(ct, f.bindings)
+                or f.concept in result.claims or _family_said(f.concept, result)
+                or (role and (f.concept in written or roles_written(ct, f.bindings, target)))):
+            # 1/√d is a scale, not He initialisation, and a softmax of word vectors no attention
+            # weights, until the names, the name assigned or the words around say so
+            result.weak.append(f)
             continue
         if f.method == "structural":
             ct = _template_of(f)
+            line = whole or target is not None  # a side of the formula, or the value of one of its lines
             if not (updates_its_parameter(ct, f.bindings, target)
+                    and not state_update_elsewhere(ct, f.bindings, target, line)
                     and gated_by_names(ct, f.bindings, features(f.canon), target)
                     and enough(ct, node, whole, result.formula, guesses)):
                 result.weak.append(f)
@@ -366,24 +379,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             continue
         if ct.generic and not ct.features <= feats:
             continue  # a tiny template must be written as it is: mu + sigma eps is no product of entries
-        for bindings in _first(match(ct.pattern, cnode, {}), 8):
-            if not weights_known(ct.template, bindings):
-                continue  # w_i x_i is a weighted sum; an average needs weights that add up to one
-            atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
-            weights = {v for v, _ in ct.template.normalised}  # known to be weights, so any expression
-            if atoms_only and not all(is_atom(b) or v in ct.compound or v in weights
-                                      or (ct.generic and ct.roles.get(v) == "tensor")
-                                      for v, b in bindings.items()):
-                continue  # an elementwise function may take any expression: max(0, Wx + b)
-            if ct.generic and not plausible(ct, bindings, feats):
-                continue
-            if atoms_only and not ct.generic and not one_gradient(bindings):
-                continue
-            if assigns_another(ct, bindings, target):
-                continue
-            if not statistics_are_names(ct, bindings):
-                continue
-            score = agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings)
+        for score, bindings in _fitting(ct, cnode, feats, target):
             if ct.concept in best and score <= best[ct.concept]:
                 break  # another template of the concept fits with as many of its names
             verdict = confirm(ct, cnode, bindings, seed)
@@ -410,6 +406,34 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             for other, template in same_formula(found.template):
                 hits.setdefault(other, Found(path, node, cnode, other, template, found.bindings, "structural", False))
     return [hits[c] for c in _order(hits)]
+
+
+def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: Node | None
+             ) -> list[tuple[int, Mapping[str, Any]]]:
+    """The ways the template fits the chunk that its roles allow, each with how many of the
+    template's names it writes (``evidence.agreement``), the best first: ``W_{hg} h_{t-1} + W_{xg} x_t``
+    fits an LSTM's candidate with h as the state, not with h as the input."""
+    out: list[tuple[int, Mapping[str, Any]]] = []
+    for bindings in _first(match(ct.pattern, cnode, {}), 8):
+        if not weights_known(ct.template, bindings):
+            continue  # w_i x_i is a weighted sum; an average needs weights that add up to one
+        atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
+        weights = {v for v, _ in ct.template.normalised}  # known to be weights, so any expression
+        if atoms_only and not all(is_atom(b) or v in ct.compound or v in weights
+                                  or (ct.generic and ct.roles.get(v) == "tensor")
+                                  for v, b in bindings.items()):
+            continue  # an elementwise function may take any expression: max(0, Wx + b)
+        if ct.generic and not plausible(ct, bindings, feats):
+            continue
+        if atoms_only and not ct.generic and not one_gradient(bindings):
+            continue
+        if assigns_another(ct, bindings, target) or not states_are_names(ct, bindings) or crossed(ct, bindings):
+            continue
+        if not statistics_are_names(ct, bindings):
+            continue
+        out.append((agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings),
+                    dict(bindings)))
+    return sorted(out, key=lambda sb: -sb[0])
 
 
 def _prune(hits: dict[str, Found], named: frozenset[str] = frozenset(), target: Node | None = None

@@ -82,8 +82,10 @@ def _lines(rec: Recognition) -> str:
         what = words(value)
         if found:
             name = with_article(concept_name(cat[found[0].concept]))
-            # a template that computes the same thing may say it in words ("an EMA of squared gradients")
-            says = next((t.says for f in found for t in cat[f.concept].formulas
+            # a template that computes the same thing may say it in words ("an EMA of squared gradients"),
+            # one of the concept's own or of a concept it builds on (Adam's second moment is RMSProp's average)
+            says = next((t.says for f in found for c in (f.concept, *sorted(cat.ancestors(f.concept)))
+                         for t in cat[c].formulas
                          if t.reference == f.template.reference and t.says.startswith(("a ", "an "))), "")
             what = f"{says} ({name})" if says else name
         said.append(f"{words(target)} is {what}" if target is not None else what)
