@@ -69,6 +69,7 @@ DOMAINS = {
     "n by 2n": "a matrix that takes two vectors stacked into one",
     "n² by n": "a matrix that takes n heads of width n side by side",
     "may be left out": "a term formulas often do not write (a bias): the formula is the same concept without it",
+    "1 where left out": "a factor formulas often do not write (a dilation of 1): the same concept with it at 1",
 }
 #: A domain may also fix how many axes the variable's values have: "3 axes", "at least 1 axis".
 AXES_PATTERN = re.compile(r"^(at least )?([0-9]) ax[ie]s$")
@@ -103,6 +104,11 @@ class Variable:
     def optional(self) -> bool:
         """A term formulas often leave out (a bias, ``domains = { b = "may be left out" }``)."""
         return "may be left out" in self.domain
+
+    @property
+    def one_where_left_out(self) -> bool:
+        """A factor formulas often leave out, being 1 (a dilation: ``d (k - 1)`` is ``k - 1``)."""
+        return "1 where left out" in self.domain
 
     @property
     def written(self) -> bool:

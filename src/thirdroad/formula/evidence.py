@@ -141,6 +141,8 @@ def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
             score += 1
         elif isinstance(sym, Node) and not isinstance(sym, Symbol) and sym == node:
             score += 1  # written exactly as the template writes it (dz/dy)
+        elif isinstance(node, Symbol) and len(node.name) > 1 and node.name == var.name:
+            score += 1  # the setting called by its name: \text{stride} for the template's s
     return score
 
 

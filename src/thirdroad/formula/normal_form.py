@@ -89,7 +89,65 @@ def _canon_sum(node: Sum) -> Node:
     terms: list[Node] = []
     for t in node.terms:
         terms.extend(t.terms if isinstance(t, Sum) else (t,))
-    return Sum(tuple(terms)) if len(terms) != len(node.terms) else node
+    # a negated sum is opened where that gathers whole numbers: L - (k - 1) - 1 is L - k; y - (m x + b)
+    # stays (the prediction m x + b is one quantity)
+    opened = [u for t in terms for u in _opened(t)]
+    terms = _numbers_added(opened) if _count_whole(opened) >= 2 else _numbers_added(terms)
+    rounded = _rounded_whole(terms)
+    if rounded is not None:
+        return rounded
+    if len(terms) == 1:
+        return terms[0]
+    return Sum(tuple(terms)) if len(terms) != len(node.terms) or terms != list(node.terms) else node
+
+
+def _rounded_whole(terms: list[Node]) -> Node | None:
+    """``\\lfloor a \\rfloor + 1`` is ``\\lfloor a + 1 \\rfloor`` (and so for ``\\lceil``): a whole number
+    added to a rounded value may be added before the rounding. None where the sum is not one
+    rounded value plus whole numbers."""
+    rounded = [t for t in terms if isinstance(t, Apply) and isinstance(t.func, Symbol)
+               and t.func.name in ("floor", "ceil") and len(t.args) == 1]
+    if len(rounded) != 1 or len(terms) < 2 or any(_whole_number(t) is None for t in terms if t is not rounded[0]):
+        return None
+    inner = _canon_sum(Sum((rounded[0].args[0], *(t for t in terms if t is not rounded[0]))))
+    return Apply(rounded[0].func, (inner,))
+
+
+def _opened(term: Node) -> tuple[Node, ...]:
+    """The terms of a negated sum, each negated; any other term alone."""
+    if isinstance(term, Neg) and isinstance(term.arg, Sum):
+        return tuple(_negated(t) for t in term.arg.terms)
+    return (term,)
+
+
+def _count_whole(terms: list[Node]) -> int:
+    return sum(_whole_number(t) is not None for t in terms)
+
+
+def _negated(node: Node) -> Node:
+    return node.arg if isinstance(node, Neg) else Neg(node)
+
+
+def _whole_number(node: Node) -> int | None:
+    """The value of a whole number written as a term (``1``, ``-1``), else None."""
+    negative = isinstance(node, Neg)
+    value = number_value(node.arg if isinstance(node, Neg) else node)
+    if value is None or not value.is_integer():
+        return None
+    return int(-value if negative else value)
+
+
+def _numbers_added(terms: list[Node]) -> list[Node]:
+    """Whole numbers among the terms of a sum added into one (``L - k + 1 - 1`` is ``L - k``),
+    kept last; the terms as they were where there are fewer than two."""
+    numbers = [n for n in (_whole_number(t) for t in terms) if n is not None]
+    if len(numbers) < 2:
+        return terms
+    rest = [t for t in terms if _whole_number(t) is None]
+    total = sum(numbers)
+    if total == 0:
+        return rest or [Number("0")]
+    return [*rest, Number(str(total)) if total > 0 else Neg(Number(str(-total)))]
 
 
 def _canon_power(node: Power) -> Node:

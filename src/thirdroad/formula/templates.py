@@ -19,7 +19,7 @@ import numpy as np
 
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
-from thirdroad.formula.ast import Node, Sum, Symbol, map_children
+from thirdroad.formula.ast import Neg, Node, Product, Sum, Symbol, map_children
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.library_cache import cached
 from thirdroad.formula.match import PIdx, PVar, build_pattern, features, head, size
@@ -114,24 +114,42 @@ def _only_as_subscript(tree: Node, sym: Node) -> bool:
 
 def without_optional_terms(ct: CompiledTemplate) -> list[CompiledTemplate]:
     """The template written without the terms formulas often leave out (its biases, declared
-    ``may be left out``): ``\\tanh(W_{hh} h + W_{xh} x)`` is the RNN cell with zero biases. The
-    reference takes them as 0."""
-    optional = [v.name for v in ct.template.variables if v.optional and v.written]
+    ``may be left out``): ``\\tanh(W_{hh} h + W_{xh} x)`` is the RNN cell with zero biases; and
+    without the factors they leave out at 1 (``1 where left out``): a convolution's output size
+    without dilation. A term that is a multiple of a left-out value goes with it (``2 p`` with the
+    padding p), and the rest is brought to the canonical form again (``L - (k - 1) - 1`` is
+    ``L - k``). The reference takes the left-out values as 0 (or 1)."""
+    zeros = [v.name for v in ct.template.variables if v.optional and v.written]
+    ones = [v.name for v in ct.template.variables if v.one_where_left_out and v.written]
+    optional = zeros + ones
     out = []
     for k in range(1, len(optional) + 1):
         for dropped in itertools.combinations(optional, k):
-            pattern = _drop_terms(ct.pattern, frozenset(dropped))
+            gone = frozenset(dropped)
+            pattern = canon(_drop_terms(ct.pattern, gone & frozenset(zeros), gone & frozenset(ones)))
             out.append(CompiledTemplate(ct.concept, ct.template, pattern, head(pattern), features(pattern),
                                         size(pattern), ct.roles, ct.compound, ct.ranks))
     return out
 
 
-def _drop_terms(node: Node, dropped: frozenset[str]) -> Node:
+def _zero_term(term: Node, zeros: frozenset[str]) -> bool:
+    """A term that is a left-out value, or a multiple of one."""
+    if isinstance(term, Neg):
+        term = term.arg
+    if isinstance(term, PVar):
+        return term.var in zeros
+    return isinstance(term, Product) and any(isinstance(f, PVar) and f.var in zeros for f in term.factors)
+
+
+def _drop_terms(node: Node, zeros: frozenset[str], ones: frozenset[str] = frozenset()) -> Node:
     if isinstance(node, Sum):
-        terms = tuple(_drop_terms(t, dropped) for t in node.terms
-                      if not (isinstance(t, PVar) and t.var in dropped))
+        terms = tuple(_drop_terms(t, zeros, ones) for t in node.terms if not _zero_term(t, zeros))
         return terms[0] if len(terms) == 1 else Sum(terms)
-    return map_children(node, lambda child: _drop_terms(child, dropped))
+    if isinstance(node, Product) and ones:
+        factors = tuple(_drop_terms(f, zeros, ones) for f in node.factors
+                        if not (isinstance(f, PVar) and f.var in ones))
+        return factors[0] if len(factors) == 1 else Product(factors, node.op)
+    return map_children(node, lambda child: _drop_terms(child, zeros, ones))
 
 
 @lru_cache(maxsize=4096)
