@@ -27,6 +27,8 @@ EXAMPLES = [
     r"E(v, h) = -a^T v - b^T h - v^T W h",
     r"\text{for } t = 1, \dots, T \text{ do}",
     r"\frac{\partial^2 L}{\partial x \partial y} + \nabla_\theta L",
+    r"\Delta w_{ij} = \epsilon (\langle v_i h_j \rangle_{\text{data}} - \langle v_i h_j \rangle_{\text{recon}})",
+    r"(a + b)_i + \langle x, y \rangle",
 ]
 
 
@@ -78,6 +80,18 @@ def test_mathml_node_ids_find_the_node() -> None:
         node = node_at(f.root, path)
         assert node.kind
     assert "<mfrac" not in markup and "softmax" in markup
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    (r"\langle x, y \rangle", "⟨x,y⟩"),
+    (r"(a + b)_{i}", "(a+b)i"),
+    (r"\langle v_i h_j \rangle_{\text{data}}", "⟨vihj⟩data"),
+])
+def test_the_readers_own_functions_are_drawn_as_notation_not_as_their_names(text: str, shown: str) -> None:
+    """⟨x, y⟩ and (a + b)_i are read into nodes the reader names (inner, index); the page shows the
+    brackets and the subscript, never those names."""
+    root = _mathml(text)
+    assert re.sub("[\u2061\u2062]", "", "".join(root.itertext())) == shown  # invisible application, times
 
 
 def test_mathml_uses_core_elements() -> None:

@@ -139,6 +139,15 @@ def _apply(node: Apply, path: str) -> str:
     kids = _child_paths(node, path)
     func, fpath = kids[0]
     args = _mo(",").join(_el(c, p) for c, p in kids[1:])
+    name = func.name if isinstance(func, Symbol) and not func.sub and func.sup is None else ""
+    unseen = f"<mrow{_attrs(func, fpath)}></mrow>"  # the reader's own function: marked, not shown
+    if name == "inner":  # ⟨x, y⟩ (and ⟨v h⟩, an average)
+        return f"<mrow{_attrs(node, path)}>{unseen}{_fenced(args, '⟨', '⟩')}</mrow>"
+    if name == "index" and len(kids) > 2:  # (a + b)_i, ⟨v h⟩_data: an entry of what is written
+        base, bpath = kids[1]
+        indices = _mo(",").join(_el(c, p) for c, p in kids[2:])
+        written = f"<mrow>{unseen}{_wrapped(base, bpath, FACTOR)}</mrow>"
+        return f"<msub{_attrs(node, path)}>{written}<mrow>{indices}</mrow></msub>"
     return f"<mrow{_attrs(node, path)}>{_el(func, fpath)}{_mo(chr(0x2061))}{_fenced(args, '(', ')')}</mrow>"
 
 
