@@ -86,3 +86,15 @@ def test_a_greek_name_written_as_in_code_with_digits_is_the_letter_with_an_index
 def test_a_row_break_the_copy_kept_is_not_added_again() -> None:
     formula = read_formula(r"m = beta1 * m + (1 - beta1) * g \\ v = beta2 * v")
     assert [r.what for r in formula.repairs] == ["lost backslash"] * 3
+
+
+@pytest.mark.parametrize(("text", "clean"), [
+    ("Mathbf {a} _t = tanh ( mathbf {w} x)", r"\mathbf{a}_t = \tanh(\mathbf{w} x)"),
+    (r"Frac {1} {2} x", r"\frac{1}{2} x"),
+])
+def test_a_command_capitalised_where_a_sentence_starts_is_the_command(text: str, clean: str) -> None:
+    assert parse(text, "mangled") == parse(clean)
+
+
+def test_a_capitalised_word_that_is_no_command_only_keeps_its_capital() -> None:
+    assert parse("Softmax(x) + Times y", "mangled").latex == parse("Softmax(x) + Times y", "latex").latex

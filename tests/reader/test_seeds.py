@@ -168,6 +168,15 @@ def test_001_what_survived_the_translation_gets_the_names_of_000(translated: Any
     assert found and first in _names(found[0])
 
 
+@pytest.mark.parametrize("line", [40, 44])
+def test_001_a_line_whose_sentence_start_capitalised_mathbf_is_read_whole(translated: Any, line: int) -> None:
+    """'( Mathbf {c} _t = ...': the translation capitalised the command that starts the line; the
+    formula is read from there, not from the {c} after it (which left '( Mathbf' as prose)."""
+    found = [f for f in translated.formulas if f.place.line == line]
+    assert found[0].text.startswith("( Mathbf {") and found[0].place.column == 1
+    assert r"\mathbf" in found[0].explanation.formula.latex.split("=")[0]
+
+
 def test_001_ngs_momentum_with_its_row_break_lost_is_named(translated: Any) -> None:
     found = [f for f in translated.formulas if f.place.line == 16]
     assert "sgd_momentum" in _names(found[0])

@@ -43,6 +43,11 @@ _BARE_COMMANDS = frozenset(
     "infty approx propto quad top log exp tanh sin cos ln max min")
 ) | frozenset(g for g in GREEK if len(g) > 2 and g not in ("phi", "psi", "chi"))
 
+# Commands that are no English word, which a copy may capitalise where its sentence starts
+# (Mathbf {a} _t = ...): read as the command.
+CAPITALISED_COMMANDS = frozenset(words("mathbf mathrm mathcal mathbb boldsymbol operatorname frac dfrac sqrt "
+                                       "nabla cdot odot otimes tanh"))
+
 # Words that machine translation and spell checkers make of commands.
 TRANSLATIONS = {
     "fraud": "frac", "fraid": "frac", "fracture": "frac", "fraction": "frac", "fract": "frac", "farc": "frac",
@@ -184,6 +189,10 @@ def _fix_words(text: str, edits: _Edits) -> None:
                 continue
             edits.add(start, m.end(2), "\\" + word, "lost backslash",
                       f"{word} is the command \\{word} without its backslash", 0.9)
+        elif word[1:].islower() and word.lower() in CAPITALISED_COMMANDS:
+            edits.add(start, m.end(2), "\\" + word.lower(), "lost backslash",
+                      f"{word} is the command \\{word.lower()}, its backslash lost and its first letter "
+                      "capitalised at the start of a sentence", 0.8)
 
 
 def _command_context(text: str, end: int, command: str) -> bool:

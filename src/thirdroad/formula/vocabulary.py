@@ -4,7 +4,7 @@ own tables, so that what the parser can read and what the reader looks for stay 
 
 from __future__ import annotations
 
-from thirdroad.formula.repair import TRANSLATIONS
+from thirdroad.formula.repair import CAPITALISED_COMMANDS, TRANSLATIONS
 from thirdroad.formula.tables import (
     DASHES,
     GREEK,
@@ -22,7 +22,8 @@ LOWERED: dict[str, str] = dict(SUBSCRIPTS)
 MATH_CHARACTERS: frozenset[str] = frozenset(UNICODE_GREEK) | frozenset(SUPERSCRIPTS) | frozenset(SUBSCRIPTS) | DASHES
 #: Words that name math: Greek letters spelled out, function names, and the misspellings of a
 #: damaged copy that the parser repairs (``fraud`` for ``frac``).
-MATH_WORDS: frozenset[str] = frozenset(GREEK) | LATEX_FUNCTIONS | WORD_FUNCTIONS | frozenset(TRANSLATIONS)
+MATH_WORDS: frozenset[str] = frozenset(GREEK) | LATEX_FUNCTIONS | WORD_FUNCTIONS | frozenset(TRANSLATIONS) \
+    | frozenset(w.capitalize() for w in CAPITALISED_COMMANDS)  # Mathbf, as a sentence starts
 #: The dashes a copy writes for a minus sign.
 MINUS_SIGNS: frozenset[str] = DASHES
 
