@@ -22,7 +22,8 @@ are kept once. The edits are plain text operations on the LaTeX, so the result i
 Only mutations that are slips of the concept are made: conventions that differ between
 libraries (a batch-norm ``momentum`` that weights the new value, 1/(N-1) against 1/N in a
 variance, Adan's reversed βs, AdaMax without ε, optax's ε̄ left alone inside the root once its
-outer ε goes) are left alone.
+outer ε goes, α and 1 - α swapped in the only average that uses α: α weighs the new value in
+statistics' convention) are left alone.
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ def swapped_beta(text: str) -> Mutation | None:
             one_minus = re.search(r"\(\s*1\s*-\s*" + re.escape(coef) + r"\s*\)", row)
             if one_minus is None:
                 continue
+            if coef == r"\alpha" and len(re.findall(r"\(\s*1\s*-\s*\\alpha\s*\)", text)) < 2:
+                continue  # α may weigh the new value (statistics): only a second average says which
             bare = [m for m in re.finditer(re.escape(coef) + r"(?![\w^_{])", row)
                     if not one_minus.start() <= m.start() < one_minus.end()]
             if len(bare) != 1:

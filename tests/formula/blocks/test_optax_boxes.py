@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -99,3 +100,28 @@ def test_a_slip_in_a_line_of_an_optax_box_is_flagged_for_the_optimizer(name: str
 def test_an_update_name_without_a_gradient_is_no_optimizer() -> None:
     reading = read_block(r"h_t \leftarrow \tanh(W x_t + U h_{t-1}) \\ u_t \leftarrow V h_t")
     assert reading.concept is None
+
+
+def test_optax_adabelief_box_is_named_and_its_lines_run_as_optax(x64: None) -> None:
+    """AdaBelief (no engine optimizer): the box's own lines, run as written with ε̄ at optax's
+    setting, step as optax.adabelief does."""
+    from thirdroad.formula.blocks.derive import find_states
+    from thirdroad.formula.blocks.simulate import simulate
+
+    reading = read_block(box("adabelief"))
+    assert reading.concept == "adabelief" and reading.roles is not None
+    hess, b, start = quadratic()
+    values = {"alpha": 0.05, "beta_1": 0.9, "beta_2": 0.999, "varepsilon": 1e-16, "varepsilon\u0304": 1e-14}
+    config = replace(reading.config, zero=frozenset())
+    ours = simulate(reading.program, reading.roles, find_states(reading.program, reading.roles), config, values,
+                    lambda th, t: hess @ th + b, start, 50)
+    theirs = optax_path("adabelief", {"learning_rate": 0.05, "eps": 1e-16, "eps_root": 1e-14}, 50)
+    np.testing.assert_allclose(np.array(ours), theirs, rtol=0, atol=1e-9)
+
+
+def test_a_swapped_beta_in_optax_adabelief_is_flagged() -> None:
+    text = box("adabelief")
+    swapped = re.sub(r"\\beta_1 \\cdot m_\{t-1\} \+ \(1-\\beta_1\) \\cdot g_t",
+                     r"(1-\\beta_1) \\cdot m_{t-1} + \\beta_1 \\cdot g_t", text)
+    assert swapped != text
+    assert "adabelief" in [w.concept for w in tr.explain(swapped).warnings if w.kind == "near_miss"]

@@ -13,6 +13,7 @@ import numpy as np
 from thirdroad.formula.ast import Relation, Symbol
 from thirdroad.formula.blocks.adaptive import adadelta, adafactor, adagrad, rmsprop, rprop
 from thirdroad.formula.blocks.algebra import Coef
+from thirdroad.formula.blocks.belief import adabelief
 from thirdroad.formula.blocks.context import Ctx
 from thirdroad.formula.blocks.derive import (
     Config,
@@ -30,8 +31,8 @@ from thirdroad.formula.blocks.moments import adam, adamax, lion, nadam, radam
 from thirdroad.formula.blocks.patterns import Found, Link, OptimizerMatch, Value, steady, value_of
 
 Rule = Callable[[Ctx], Found | None]
-RULES: tuple[Rule, ...] = (gradient_descent, momentum, adagrad, rmsprop, adadelta, adam, adamax, nadam, lion,
-                          adafactor)
+RULES: tuple[Rule, ...] = (gradient_descent, momentum, adagrad, rmsprop, adadelta, adam, adabelief, adamax, nadam,
+                          lion, adafactor)
 CASE_RULES: tuple[Rule, ...] = (radam, rprop)
 
 
