@@ -8,13 +8,13 @@ import asyncio
 import base64
 import contextlib
 import io
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing import Manager
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,9 @@ def met_and_drew(barrier: Any, rows: list[list[float]]) -> dict[str, Any]:
 
 def test_two_pictures_are_drawn_at_the_same_time() -> None:
     assert _workers.WORKERS >= 2
-    with Manager() as manager:
+    # the manager is a process of its own, started like the workers (spawn): a fork of this test
+    # session would copy whatever threads other tests left in it (JAX's, when optax is installed)
+    with multiprocessing.get_context("spawn").Manager() as manager:
         barrier = manager.Barrier(2)
 
         async def both() -> list[Any]:
