@@ -135,6 +135,11 @@ def test_plain_text_finds_formulas_in_prose_and_leaves_prose_alone() -> None:
     assert repaired is not None and repaired.formula.notation == "mangled" and repaired.formula.repairs
 
 
+def test_plain_text_finds_a_gradient_that_lost_its_backslash_and_stops_at_the_next_sentence() -> None:
+    doc = "First we take ( nabla _ { theta} L ( theta) )Then the rest. The nabla symbol is a triangle.\n"
+    assert texts(doc, "text") == ["( nabla _ { theta} L ( theta) )"]
+
+
 @given(st.lists(st.sampled_from(["x", "y_i", r"\beta", "2", "W h", r"\sum_j a_j", "(1 - p)"]), min_size=1, max_size=4),
        st.sampled_from(["=", "+", "-"]))
 def test_markdown_finds_what_was_wrapped(parts: list[str], op: str) -> None:

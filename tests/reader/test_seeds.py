@@ -177,6 +177,14 @@ def test_001_a_line_whose_sentence_start_capitalised_mathbf_is_read_whole(transl
     assert r"\mathbf" in found[0].explanation.formula.latex.split("=")[0]
 
 
+def test_001_the_inline_gradient_that_lost_its_backslashes_is_found_and_named(translated: Any) -> None:
+    """000's inline \\(\\nabla_{\\theta} J(\\theta)\\) came back as '( nabla _ { theta} j ( theta) )After':
+    found without the next sentence's first word, and named the gradient as in 000."""
+    found = [f for f in translated.formulas if f.place.line == 27]
+    assert [f.text for f in found] == ["( nabla _ { theta} j ( theta) )"]
+    assert _names(found[0]) == ["gradient"]
+
+
 def test_001_ngs_momentum_with_its_row_break_lost_is_named(translated: Any) -> None:
     found = [f for f in translated.formulas if f.place.line == 16]
     assert "sgd_momentum" in _names(found[0])

@@ -50,7 +50,8 @@ from thirdroad.reader._spans import MathSpan
 _MATH_CHARS = set("=+*/^_{}()[]|<>·×⊙√∑∏∇∂≈∝←→∈≤≥≠'\\0123456789") | MATH_CHARACTERS
 _LETTER = r"(?<![\w\\])[A-Za-z\u0370-\u03ff](?!\w)"
 _OPERATOR = r"\s+[-+−*/·×]\s+"
-_ANCHOR = re.compile(r"(?:=|:=|←|<-|≈|∝|≤|≥|~|∼|\\leftarrow|\\gets|∑|∏|√|∇|∂|\\frac|\\sum|\\sqrt|[_^]\{"
+_ANCHOR = re.compile(r"(?:=|:=|←|<-|≈|∝|≤|≥|~|∼|\\leftarrow|\\gets|∑|∏|√|∇|∂|\\frac|\\sum|\\sqrt|[_^] ?\{"
+                     r"|(?<![\w\\])nabla ?_"  # ∇_θ that lost its backslash (and, translated, got spaces)
                      r"|\w[_^]\w+" + _OPERATOR + r"|" + _OPERATOR + r"\S*\w[_^]\w"
                      r"|" + _LETTER + _OPERATOR + r"|" + _OPERATOR + _LETTER + ")")
 _RELATION_WORD = re.compile(r"^(?:=|:=|←|≈|~|∼|≤|≥)$")
@@ -64,7 +65,8 @@ def _words(text: str) -> frozenset[str]:
 _MATH_WORDS = MATH_WORDS | _words("frac sqrt cdot odot times top nabla partial hat bar tilde mathbf mathrm left right")
 # Short words that are English far more often than they are variable names.
 _PROSE = _words("a A I is of to in we it as at by be or on an if so do no up us he its the and for are was via per")
-_WORD = re.compile(r"\S+")
+# a word; a closing bracket a copy glued to the next sentence's first word (")After") is a word of its own
+_WORD = re.compile(r"[)\]}]+(?=[A-Z][a-z]{2,})|\S+")
 _SENTENCE_END = re.compile(r"[.;:!?,]+$")
 _OPENERS, _CLOSERS = "([{", ")]}"
 
