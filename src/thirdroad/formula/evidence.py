@@ -173,6 +173,8 @@ def plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozen
         telling -= {"apply"}  # max(a, b) is any larger of two; max(0, x) clips at zero
     if isinstance(ct.pattern, BigOp) and not isinstance(ct.pattern.body, Product | Apply | Power):
         telling -= {"bigop"}  # Π_i λ_i is any product of entries; Σ_i x_i y_i pairs them
+    if telling & written == {"op:cdot"} and not any(_marked_vector(b) for b in bindings.values()):
+        telling -= {"op:cdot"}  # a centred dot between plain names is as often a times: w[0] · dz
     if telling & written:
         return True  # the telling operation is written in the chunk too
     for var, bound in bindings.items():
@@ -183,6 +185,15 @@ def plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozen
 
 
 _ORDER_CALLS = frozenset({"f:max", "f:min"})
+
+
+def _marked_vector(bound: Any) -> bool:
+    """A vector as written: its entries in brackets, or a name in bold or with an arrow."""
+    node = bound[0] if isinstance(bound, tuple) else bound
+    if isinstance(node, Node) and node.kind in ("matrix", "concat"):
+        return True
+    return isinstance(node, Symbol) and (node.font in ("bf", "bm", "boldsymbol")
+                                         or node.accent in ("vec", "overrightarrow"))
 
 
 def any_matrix(sym: Symbol) -> bool:
@@ -285,10 +296,14 @@ def misfits(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
         node = bound[0] if isinstance(bound, tuple) else bound
         if isinstance(bound, tuple) and isinstance(node, Symbol) and len(node.sub) > len(bound[1]):
             continue  # W_{ij} summed over i: the entries of a column, a vector
-        if ct.roles.get(var) == "vector" and isinstance(node, Symbol) and len(node.name) == 1 \
-                and node.name.isupper():
+        if ct.roles.get(var) == "vector" and isinstance(node, Symbol) and (
+                (len(node.name) == 1 and node.name.isupper()) or node.name in _GREEK_CAPITALS):
             count += 1
     return count
+
+
+# Greek capitals that stand for matrices (UDL's weights Ω, a covariance Σ, features Φ)
+_GREEK_CAPITALS = frozenset({"Omega", "Phi", "Psi", "Theta", "Lambda", "Sigma", "Gamma", "Xi"})
 
 
 def statistics_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:

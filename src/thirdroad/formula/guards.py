@@ -8,7 +8,10 @@ such concept. Each guard looks at one thing the rest of the formula shows:
   (``w - \\gamma m_t / \\sqrt{v}`` with ``m_{t+1} = \\beta m_t + ...``) steps along that state, not
   along the gradient: it is not the optimizer that steps along the gradient;
 - a part of a model found inside another model's chunk is that chunk's part (the tanh layer of an
-  additive attention score is no LSTM candidate nor Luong's attentional hidden state).
+  additive attention score is no LSTM candidate nor Luong's attentional hidden state);
+- ``q_i k_j^T`` where a number stands (in an exponent, or as the entry ``a_{ij}`` an equation
+  defines) multiplies two row vectors: a dot product, not an outer product;
+- a sum of ``e^{-E(x, h)}`` over h alone is an unnormalised marginal of x, not the partition function.
 """
 
 from __future__ import annotations
@@ -16,7 +19,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import thirdroad.concepts as concepts_module
-from thirdroad.formula.ast import Apply, BigOp, Derivative, Fraction, Gradient, Node, Number, Relation, Symbol, Update
+from thirdroad.formula.ast import (
+    Apply,
+    BigOp,
+    Derivative,
+    Fraction,
+    Gradient,
+    Node,
+    Number,
+    Power,
+    Relation,
+    Symbol,
+    Update,
+)
 from thirdroad.formula.found import Found, Recognition
 
 # Letters that stand for indices and counts: i, j, k, ℓ, n, t, N, ...
@@ -26,7 +41,8 @@ _COUNT_LETTERS = frozenset({"i", "j", "k", "l", "ell", "n", "t", "N", "K", "T"})
 def guards(result: Recognition) -> None:
     """Move every chunk a guard of the module docstring rejects to the weak matches."""
     rejected = {id(f) for f in [*_activations_on_counts(result), *_steps_along_a_state(result),
-                                *_parts_of_a_model(result)]}
+                                *_parts_of_a_model(result), *_outer_products_of_scores(result),
+                                *_partial_partition_sums(result)]}
     result.weak.extend(f for f in result.found if id(f) in rejected)
     result.found = [f for f in result.found if id(f) not in rejected]
 
@@ -137,6 +153,41 @@ def _an_input_of(f: Found, g: Found) -> bool:
         if isinstance(node, Node) and any(n == f.canon for n in node.walk()):
             return True
     return False
+
+
+def _outer_products_of_scores(result: Recognition) -> Iterator[Found]:
+    """Outer products (``u v^T``) found where a number stands: inside an exponential or a softmax,
+    or on a side of an equation that defines an entry (``e_{ij} = q_i k_j^T``). Written so, u and v
+    are rows (the convention of ``x_i W^q``), and the product is their dot product."""
+    for f in result.found:
+        if f.concept != "outer_product" or f.named:
+            continue
+        steps = f.path.split(".")
+        above = [result.nodes.get(".".join(steps[:k])) for k in range(1, len(steps))]
+        if any(_exponential(n) for n in above):
+            yield f
+            continue
+        relation = next((n for n in reversed(above) if isinstance(n, Relation)), None)
+        if relation is not None and isinstance(lhs := relation.operands[0], Symbol) and len(lhs.sub) >= 2:
+            yield f
+
+
+def _exponential(node: Node | None) -> bool:
+    if isinstance(node, Apply) and isinstance(node.func, Symbol):
+        return node.func.name in ("exp", "softmax")
+    return isinstance(node, Power) and isinstance(node.base, Symbol) and node.base.name == "e"
+
+
+def _partial_partition_sums(result: Recognition) -> Iterator[Found]:
+    """A partition function whose energy takes names the sum does not run over: ``\\sum_h
+    e^{-E(x, h)}`` sums out h for a given x."""
+    for f in result.found:
+        bound = f.bindings.get("E")
+        if f.concept != "partition_function" or not isinstance(bound, tuple):
+            continue
+        energy, indices = bound
+        if isinstance(energy, Apply) and any(isinstance(a, Symbol) and a not in indices for a in energy.args):
+            yield f
 
 
 __all__ = ["guards"]

@@ -216,14 +216,35 @@ def _by_name(result: Recognition, context: str, whole: frozenset[str], seed: int
                 verdict = _name(result, side, concept, "name", seed)
                 if verdict is not None:  # the right-hand side is it, or is not: the call is not named again
                     wrong.add((f"{path}.0", concept))
+    wrong |= _chained_otherwise(result)
     for path, node in list(result.nodes.items()):
         called = applied(node) if path in whole else ()
         for concept in called:  # a name several concepts share (score) names none by itself
             if (path, concept) not in wrong:
                 _name(result, path, concept, "name", seed, call=len(called) == 1)
+    main = result.nodes.get(result.main_path)
     for concept in context_concepts(context):
+        if main is not None and derivative_concept(main) is not None and cat[concept].family != "calculus":
+            continue  # tanh'(W h + U x) under an RNN heading is a derivative, not the cell
         if not any(f.concept == concept for f in result.found):
             _name(result, result.main_path, concept, "words", seed)
+
+
+def _chained_otherwise(result: Recognition) -> set[tuple[str, str]]:
+    """(path, concept) of named calls in the middle of a chain whose last side is found as another
+    concept of the chain's kind: ``a[z] = \\mbox{ReLU}[z] = \\begin{cases} \\alpha z ...`` calls a leaky
+    ReLU by ReLU's name."""
+    cat = concepts_module.catalog()
+    out = set()
+    for path, node in result.nodes.items():
+        if not (isinstance(node, Relation) and len(node.operands) >= 3 and set(node.ops) <= {"eq"}):
+            continue
+        there = {f.concept for f in result.found if f.path == f"{path}.{len(node.operands) - 1}"}
+        for k, operand in enumerate(node.operands[1:-1], start=1):
+            for concept in applied(operand):
+                if there and concept not in there and not all(c in cat.ancestors(concept) for c in there):
+                    out.add((f"{path}.{k}", concept))
+    return out
 
 
 def _derivatives_kept(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
