@@ -18,14 +18,19 @@ out is dropped from the queue; one under way finishes (an agent is bounded by th
 size limits and takes well under a second or two).
 
 An agent's answer depends on nothing but its arguments, and the page asks for the same ones
-again and again (its preset matrices, the default race, the activations by name), so the last
+again and again (its preset matrices, the default race, the activations by name), so up to
 ``REMEMBERED`` answers are kept, and a call asked for while the same call is under way waits
-for that one instead of drawing the same picture twice.
+for that one instead of drawing the same picture twice. Which answers are kept is a segmented
+LRU: a new answer is kept on probation, and only one asked for again is protected. Matrices
+typed once and never again (most of what learners type) then push out each other, not the
+activations and presets that everybody asks for; under a plain LRU, a stream of new matrices
+pushed every activation out before it was asked for again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -38,8 +43,9 @@ from typing import Any
 
 from thirdroad.web._api import ApiError
 
-#: How many answers are kept (a picture is 20 to 200 kB).
-REMEMBERED = 64
+#: How many answers are kept (a picture is 20 to 200 kB), and how many of them are protected:
+#: asked for at least twice.
+REMEMBERED, PROTECTED = 64, 48
 #: How many pictures are drawn at once: one a CPU, at least two (so that a small picture is not
 #: held up by a big one), at most four.
 WORKERS = max(2, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
@@ -72,6 +78,10 @@ def _warm() -> None:
     fig = Figure(figsize=(1, 1))
     FigureCanvasAgg(fig)
     fig.savefig(io.BytesIO(), format="png")
+    # what stays for the worker's life (modules, fonts, the catalog) is never garbage: the
+    # cyclic collector need not look through it again at every picture
+    gc.collect()
+    gc.freeze()
 
 
 def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
@@ -133,16 +143,51 @@ class _Shared:
             self.task.cancel()
 
 
-_remembered: OrderedDict[str, Any] = OrderedDict()  # touched only by the event loop's thread
+class Remembered:
+    """The answers kept: a segmented LRU of at most ``size`` answers, ``protected`` of them
+    asked for at least twice (each segment is least recently used first)."""
+
+    def __init__(self, size: int, protected: int) -> None:
+        self.size, self.protected_size = size, protected
+        self.probation: OrderedDict[str, Any] = OrderedDict()
+        self.protected: OrderedDict[str, Any] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self.probation) + len(self.protected)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.probation or key in self.protected
+
+    def get(self, key: str) -> Any:
+        """The answer kept for ``key`` (KeyError if none); asking marks it used, and an answer
+        on probation asked for again is protected."""
+        if key in self.protected:
+            self.protected.move_to_end(key)
+            return self.protected[key]
+        value = self.probation.pop(key)
+        self.protected[key] = value
+        if len(self.protected) > self.protected_size:  # the least used protected goes back on probation
+            old, old_value = self.protected.popitem(last=False)
+            self.probation[old] = old_value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep a new answer on probation; past ``size``, the least recently used on probation goes."""
+        if key in self:
+            return
+        self.probation[key] = value
+        while len(self) > self.size and self.probation:
+            self.probation.popitem(last=False)
+
+
+_remembered = Remembered(REMEMBERED, PROTECTED)  # touched only by the event loop's thread
 _under_way: dict[str, _Shared] = {}
 
 
 def _finished(key: str, task: asyncio.Task[Any]) -> None:
     _under_way.pop(key, None)
     if not task.cancelled() and task.exception() is None:
-        _remembered[key] = task.result()
-        while len(_remembered) > REMEMBERED:
-            _remembered.popitem(last=False)
+        _remembered.put(key, task.result())
 
 
 async def in_worker(fn: Callable[..., Any], *args: Any) -> Any:
@@ -152,8 +197,7 @@ async def in_worker(fn: Callable[..., Any], *args: Any) -> Any:
     waits for that one."""
     key = f"{fn.__module__}.{fn.__qualname__}{args!r}"
     if key in _remembered:
-        _remembered.move_to_end(key)
-        return _remembered[key]
+        return _remembered.get(key)
     shared = _under_way.get(key)
     if shared is None:
         shared = _under_way[key] = _Shared(fn, args)
