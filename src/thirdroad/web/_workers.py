@@ -43,9 +43,11 @@ from typing import Any
 
 from thirdroad.web._api import ApiError
 
-#: How many answers are kept (a picture is 20 to 200 kB), and how many of them are protected:
-#: asked for at least twice.
-REMEMBERED, PROTECTED = 64, 48
+#: How many answers are kept (a picture is 20 to 200 kB: at most about 25 MB), and how many of
+#: them are protected: asked for at least twice. The page itself offers about 50 pictures (27
+#: activations, 5 preset matrices, a race for each surface and set of optimizers); all of them
+#: fit, with room for the matrices learners type.
+REMEMBERED, PROTECTED = 128, 96
 #: How many pictures are drawn at once: one a CPU, at least two (so that a small picture is not
 #: held up by a big one), at most four.
 WORKERS = max(2, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
