@@ -8,7 +8,11 @@ Matching compares a formula with the catalog's templates after both are brought 
 - nested sums and products are flattened (associativity), minus signs move to the front of a
   product or fraction, ``--x`` is ``x``;
 - the limits of ``\\sum_{j=1}^{K}`` are dropped (a sum over ``j`` covers the whole axis);
-- ``d W`` is the one name ``dW`` (the gradient of W in Ng's notation).
+- ``d W`` is the one name ``dW`` (the gradient of W in Ng's notation);
+- whole numbers in a sum are added, a negated sum opened where that gathers them
+  (``L - (k - 1) - 1`` is ``L - k``; ``y - (m x + b)`` keeps its prediction whole), and a whole
+  number added to a floor or ceil is added inside it (``\\lfloor a \\rfloor + 1``);
+- ``W^q``, ``W^Q``: a weight matrix's superscript name is its label, not a power.
 
 Each rule is local: it rewrites the top of a node whose children are canonical already, and the
 rules are found by the node's kind.
@@ -151,6 +155,10 @@ def _numbers_added(terms: list[Node]) -> list[Node]:
 
 
 def _canon_power(node: Power) -> Node:
+    if _weight_label(node):
+        base = node.base
+        assert isinstance(base, Symbol)
+        return Symbol(base.name, "", base.accent, base.sub, node.exp, base.prime)
     exp_value = number_value(node.exp)
     if exp_value == 0.5 or (isinstance(node.exp, Fraction) and _is_one(node.exp.num)
                             and number_value(node.exp.den) == 2.0):
@@ -158,6 +166,16 @@ def _canon_power(node: Power) -> Node:
     if isinstance(node.exp, Neg) and _is_one(node.exp.arg):
         return _canon_fraction(_ONE, node.base)
     return node
+
+
+def _weight_label(node: Power) -> bool:
+    """``W^q``, ``W^Q``, ``W^{enc}``: a weight matrix's superscript name is its label (the
+    Transformer's ``W^Q``, ``W^K``, ``W^V``), not a power; a number, a ``T`` (a transpose) or an
+    expression stays what it is."""
+    base, exp = node.base, node.exp
+    return (isinstance(base, Symbol) and base.name == "W" and base.sup is None and not base.prime
+            and isinstance(exp, Symbol) and not exp.sub and exp.sup is None and not exp.prime
+            and exp.name.isalpha() and exp.name not in ("T", "top", "intercal"))
 
 
 def _canon_norm(node: Norm) -> Node:

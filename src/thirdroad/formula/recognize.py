@@ -70,6 +70,7 @@ from thirdroad.formula.guards import guards
 from thirdroad.formula.layer_guard import layer_guard
 from thirdroad.formula.match import features, filled, heads, match, size
 from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
+from thirdroad.formula.named_roles import named_roles
 from thirdroad.formula.normal_form import canon
 from thirdroad.formula.reading import Formula, parse
 from thirdroad.formula.templates import (
@@ -139,6 +140,7 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
         result.found.extend(found)
     _by_form(result, whole)
     _by_name(result, context, whole, seed)
+    named_roles(result, seed)
     guards(result)
     layer_guard(result)
     main = result.nodes.get(result.main_path)
