@@ -337,6 +337,8 @@ def states_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
             return False
         if "gate" in words.split() and not (is_atom(bound) or isinstance(bound, Apply)):
             return False  # a gate is a name or the sigmoid that makes it: 1 - g_t is an interpolation's weight
+        if words.strip() == "input" and isinstance(bound, Product) and bound.op == "odot":
+            return False  # an input gated before the product (U (r * x)) is a GRU's reset, no plain input
     return True
 
 

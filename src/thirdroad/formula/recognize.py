@@ -17,7 +17,7 @@ Every sub-expression is a candidate. For each one:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -219,17 +219,35 @@ def _by_name(result: Recognition, context: str, whole: frozenset[str], seed: int
                 if verdict is not None:  # the right-hand side is it, or is not: the call is not named again
                     wrong.add((f"{path}.0", concept))
     wrong |= _chained_otherwise(result)
+    said = context_concepts(context)
     for path, node in list(result.nodes.items()):
         called = applied(node) if path in whole else ()
         for concept in called:  # a name several concepts share (score) names none by itself
+            if _placeholder_call(node) or (path == "0" and _symbol_of_another(node, concept, said)):
+                continue
             if (path, concept) not in wrong:
                 _name(result, path, concept, "name", seed, call=len(called) == 1)
     main = result.nodes.get(result.main_path)
-    for concept in context_concepts(context):
+    for concept in said:
         if main is not None and derivative_concept(main) is not None and cat[concept].family != "calculus":
             continue  # tanh'(W h + U x) under an RNN heading is a derivative, not the cell
         if not any(f.concept == concept for f in result.found):
             _name(result, result.main_path, concept, "words", seed)
+
+
+def _placeholder_call(node: Node) -> bool:
+    """``\\sigma(\\cdot)``: a function's name with a dot for its argument, a name alone."""
+    return isinstance(node, Apply) and len(node.args) == 1 and isinstance(arg := node.args[0], Symbol) \
+        and arg.name in ("cdot", "bullet", "dots", "cdots", "ldots")
+
+
+def _symbol_of_another(node: Node, concept: str, said: Iterable[str]) -> bool:
+    """A conventional symbol (σ, for a sigmoid) where the words around name another concept of
+    its kind that does not build on it: σ(z) alone under the heading "Softmax activation" is the
+    softmax (written as one side of an equation, the σ of a hierarchical softmax stays a sigmoid)."""
+    cat = concepts_module.catalog()
+    return isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name == "sigma" and \
+        any(c != concept and cat[c].family == cat[concept].family and concept not in cat.ancestors(c) for c in said)
 
 
 def _chained_otherwise(result: Recognition) -> set[tuple[str, str]]:
