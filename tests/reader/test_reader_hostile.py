@@ -1,11 +1,10 @@
 """Documents built to make a naive reader slow: unclosed delimiters, environments and tags by
 the thousand. A lazy ``open.*?close`` pattern would rescan the rest of the document from each
-one (minutes here); the reader must stay linear (well under a second each here; the bound is
-loose because the machine is shared)."""
+one (minutes here). The test checks what each reading gives; how its time grows with the length
+is measured by ``benchmarks/hostile.py`` (each document at 1x and 2x its size here, CPU time),
+not by a timed test."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -28,8 +27,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize(("name", "doc", "fmt"), HOSTILE, ids=[h[0] for h in HOSTILE])
-def test_hostile_documents_are_read_in_linear_time(name: str, doc: str, fmt: str) -> None:
-    started = time.perf_counter()
+def test_hostile_documents_are_read_within_the_limit(name: str, doc: str, fmt: str) -> None:
     reading = read(doc, format=fmt, progress=False, max_formulas=200)
-    assert time.perf_counter() - started < 5
     assert len(reading.formulas) <= 200
+    assert reading.to_text()  # and it can say what it found and what it left
