@@ -43,13 +43,13 @@ def _input_node(cnode: Node, name: str) -> Node:
     return Symbol(name)
 
 
-def _in_role(concept: str, reference: str, result: Recognition, path: str) -> bool:
+def _in_role(concept: str, reference: str | None, result: Recognition, path: str) -> bool:
     """Whether the line assigns a value named as one of the concept's templates that compute the
-    same thing names its output."""
+    same thing (``reference``; None: any of them) names its output."""
     target = target_of(path, result.nodes)
     for template in concepts_module.catalog()[concept].formulas:
         ct = compiled(template)
-        if ct is not None and template.reference == reference and roles_written(ct, {}, target):
+        if ct is not None and reference in (None, template.reference) and roles_written(ct, {}, target):
             return True
     return False
 
@@ -61,13 +61,15 @@ def named_roles(result: Recognition, seed: int = 0) -> None:
         for concept in _built_on(f.concept):
             if any(g.path == f.path and g.concept == concept for g in result.found):
                 continue
+            said = concept in result.claims
+            if not (said or _in_role(concept, None, result, f.path)):
+                continue  # neither said nor in its role: no need to compare the numbers
             # the tree as written first: a bold e is a vector there, Euler's number once fonts are dropped
             checked = next((c for c in (by_numbers(concept, n, seed) for n in (f.node, f.canon))
                             if isinstance(c, tuple)), None)
             if checked is None:
                 continue
             ct, mapping = checked
-            said = concept in result.claims
             if said or _in_role(concept, ct.template.reference, result, f.path):
                 bindings = {var: _input_node(f.node, name) for var, name in mapping.items()}
                 result.found.append(Found(f.path, f.node, f.canon, concept, ct.template, bindings, "numeric", True,
