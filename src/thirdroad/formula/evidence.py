@@ -124,10 +124,11 @@ def _acronym(node: Product, source: str) -> bool:
         source[node.span[0]:node.span[0] + 1].isalpha()
 
 
-def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
+def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any], plain_letters: bool = True) -> int:
     """How many holes hold a name spelt as the template spells it (``\\hat m`` for ``\\hat m_t``).
     A bare letter that stands for any matrix (``W`` in ``W x``) names no role; marked, it does
-    (``W_q``, ``W^{(l)}``: one weight among several)."""
+    (``W_q``, ``W^{(l)}``: one weight among several). Without ``plain_letters``, a bare Latin
+    letter (``b``, ``x``) does not count either."""
     score = 0
     for var in ct.template.variables:
         bound = bindings.get(var.name)
@@ -136,7 +137,7 @@ def agreement(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
         sym = symbol_tree(var.symbol)
         node = bound[0] if isinstance(bound, tuple) else bound
         if isinstance(sym, Symbol) and isinstance(node, Symbol) and sym.name == node.name and sym.accent == node.accent:
-            if any_matrix(sym) and any_matrix(node):
+            if (any_matrix(sym) and any_matrix(node)) or not (plain_letters or _telling_name(node)):
                 continue
             score += 1
         elif isinstance(sym, Node) and not isinstance(sym, Symbol) and sym == node:
@@ -181,7 +182,15 @@ def plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozen
         if ct.roles.get(var) == "matrix" and isinstance(bound, Symbol) and bound.name[:1].isupper() and \
                 ct.template.variable(var).symbol[:1] in _ANY_MATRIX:
             return True
-    return agreement(ct, bindings) > 0
+    # one bare Latin letter shared with the template is a coincidence (y = a b + c has the b of
+    # Nesterov's g + \\mu b); a Greek or longer name, or two letters in their places, is not
+    return agreement(ct, bindings, plain_letters=False) > 0 or agreement(ct, bindings) >= 2
+
+
+def _telling_name(node: Symbol) -> bool:
+    """A name that says something by itself: not a bare Latin letter."""
+    return not (len(node.name) == 1 and node.name.isascii() and node.name.isalpha()) or bool(
+        node.sub or node.accent or node.font or node.sup is not None)
 
 
 _ORDER_CALLS = frozenset({"f:max", "f:min"})
