@@ -182,8 +182,13 @@ def plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozen
         if ct.roles.get(var) == "matrix" and isinstance(bound, Symbol) and bound.name[:1].isupper() and \
                 ct.template.variable(var).symbol[:1] in _ANY_MATRIX:
             return True
-    # one bare Latin letter shared with the template is a coincidence (y = a b + c has the b of
-    # Nesterov's g + \\mu b); a Greek or longer name, or two letters in their places, is not
+    return names_agree(ct, bindings)
+
+
+def names_agree(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """Whether the chunk writes the template's names: one bare Latin letter shared with it is a
+    coincidence (y = a b + c has the b of Nesterov's g + \\mu b, (x - m)/h the x of (x - \\mu)/\\sigma);
+    a Greek or longer name, or two letters in their places, is not."""
     return agreement(ct, bindings, plain_letters=False) > 0 or agreement(ct, bindings) >= 2
 
 
@@ -222,10 +227,18 @@ def arithmetic(ct: CompiledTemplate) -> bool:
     """A template of plain arithmetic (sums, products, quotients, powers, roots) on numbers,
     settings or arrays taken entry by entry: ``\\sqrt{2 / n_l}``, ``m / (1 - \\beta^t)``,
     ``(x - \\mu) / \\sigma``. Any formula of that shape fits it (``(p_o - p_e) / (1 - p_e)``,
-    ``(L_{in} - k) / s``), so only its names, the statistics it writes as statistics of its data
-    (``\\bar x``), the name it assigns or the words around it can say it is that concept."""
+    ``(L_{in} - k) / s``, rounded down or up or not), so only its names, the statistics it writes
+    as statistics of its data (``\\bar x``), the name it assigns or the words around it can say it
+    is that concept."""
     roles = {r for v, r in ct.roles.items() if r not in ("index", "bound_index", "size")}
-    return bool(roles) and roles <= NUMBER_ROLES | {"tensor"} and ct.features <= _ARITHMETIC
+    features = ct.features
+    calls = {f for f in features if f.startswith("f:")}
+    if calls and calls <= _ROUNDING:  # ⌊(L - k)/s⌋ + 1 is arithmetic, rounded
+        features = features - calls - {"apply"}
+    return bool(roles) and roles <= NUMBER_ROLES | {"tensor"} and features <= _ARITHMETIC
+
+
+_ROUNDING = frozenset({"f:floor", "f:ceil"})
 
 
 # Families whose concepts are readings of a computation that other concepts share: attention

@@ -32,6 +32,7 @@ from thirdroad.formula.tables import (
 )
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_ENTRY = re.compile(r"([A-Za-z][A-Za-z_]*[A-Za-z])\[([0-9])\]")
 _NAME_WITH_MARK = re.compile(r"([A-Za-z][A-Za-z0-9_]*)([.,;:!]?)")
 _SWITCHED = re.compile(r"\s*\{?\s*\\(bf|rm|it|sf|tt|cal)\s+([A-Za-z][A-Za-z0-9]*)\s*\}?\s*")
 _TEXT_FONTS = {"textbf": "bf", "textit": "it", "textsf": "sf", "texttt": "tt", "bf": "bf"}
@@ -470,6 +471,15 @@ def braced_name(lx: Lexer, name: str, start: int, end: int) -> int:
                switched.end(2) + inside, switched.group(1))
         return close + 1
     words = " ".join(content.replace("~", " ").replace("\\_", "_").split())
+    entry = _ENTRY.fullmatch(words)
+    if entry and name in ("text", "textrm", "mathrm", "texttt"):
+        # \text{stride[0]}: PyTorch's docstrings index a setting given per dimension; its name
+        # with the dimension as a subscript
+        first = inside + content.index(entry.group(1)[:1])
+        lx.add("word", entry.group(1), first, first + len(entry.group(1)), "rm")
+        lx.add("op", "_", close, close)
+        lx.add("num", entry.group(2), close, close)
+        return close + 1
     if name not in ("mathrm",) and not name.startswith("operatorname"):
         words = " ".join(re.sub(r"[\\{}]", " ", words).split())  # text keeps its words only
     if name == "mathrm" and (len(words) <= 1 or not _NAME.fullmatch(words)):
