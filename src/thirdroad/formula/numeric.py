@@ -144,6 +144,10 @@ def norm(a: Any, p: Any = 2.0) -> Array:
     p = float(p)
     if np.isinf(p):
         return arr(np.max(np.abs(flat)))
+    if p == 0:  # the "0-norm": how many entries are not zero (no norm, but written as one)
+        return arr(float(np.count_nonzero(flat)))
+    if p < 0:
+        raise ValuesError(f"a p-norm needs p > 0, not {p:g}")
     return arr(np.sum(np.abs(flat) ** p) ** (1.0 / p))
 
 
