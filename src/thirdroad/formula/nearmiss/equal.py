@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 
 import thirdroad.concepts as concepts_module
-from thirdroad.formula.ast import Node, Relation
+from thirdroad.formula.ast import Apply, Node, Relation, Symbol
 from thirdroad.formula.deadline import checkpoint
 from thirdroad.formula.nearmiss.repairs import Repair, repairs, replace_path
 from thirdroad.formula.nearmiss.search import Slip, checked_for, differ, same_numbers
@@ -49,14 +49,24 @@ def _one(rec: Recognition, sides: list[str], seed: int) -> Slip | None:
     canons = {s: rec.canon_of.get(s) for s in sides}
     for wrong, right in itertools.permutations(sides, 2):
         a, b = canons[wrong], canons[right]
-        if a is None or b is None or differ(a, b, None, seed) is not True:
-            continue
+        if a is None or b is None or _values(b) - _values(a) - _ADDED or differ(a, b, None, seed) is not True:
+            continue  # a side using an input the other lacks: no repair of the other can agree with it
         if _concepts(rec, wrong) or sum(1 for _ in rec.nodes[wrong].walk()) > _LARGEST:
             continue  # a concept as written is the evidence, not the slip
         slip = _repair(rec, wrong, right, b, seed)
         if slip is not None:
             return slip
     return None
+
+
+# the only names a repair puts in (a lost ε, Euler's e of a lost exp); a repair adds functions (a root), no inputs
+_ADDED = frozenset({"epsilon", "varepsilon", "eps", "e"})
+
+
+def _values(node: Node) -> frozenset[str]:
+    """The names a side computes with (its inputs and settings, not the functions it applies)."""
+    names = {n.name for n in node.walk() if isinstance(n, Symbol)}
+    return frozenset(names - {a.func.name for a in node.walk() if isinstance(a, Apply) and isinstance(a.func, Symbol)})
 
 
 def _repair(rec: Recognition, wrong: str, right: str, target: Node, seed: int) -> Slip | None:
