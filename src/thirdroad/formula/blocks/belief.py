@@ -9,10 +9,9 @@ thirdroad's engine has no AdaBelief, so the reading names the block and builds n
 
 from __future__ import annotations
 
-from thirdroad.formula.blocks.algebra import Atom
 from thirdroad.formula.blocks.context import Ctx
-from thirdroad.formula.blocks.moments import FIRST, _bias, _eps_placement
-from thirdroad.formula.blocks.patterns import Difference, Found, cur, grad, over_root, positive, times_atom, value_of
+from thirdroad.formula.blocks.moments import FIRST, adam_step
+from thirdroad.formula.blocks.patterns import Difference, Found, cur, grad, value_of
 
 BELIEF = "the belief: a moving average of the squared gap between the gradient and its average m"
 
@@ -32,25 +31,19 @@ def adabelief(ctx: Ctx) -> Found | None:
     if rv.kind != "ema" or rv.input != gap * gap or rm.decay is None or rv.decay is None:
         return None
     b1, b2 = rm.decay, rv.decay
-    over = over_root(ctx.step, cur(s, v))
-    if over is None:
+    step = adam_step(ctx, m, cur(s, v), b1, b2)
+    if step is None:
         return None
-    k = times_atom(over.rest, Atom("cur", m))
-    if k is None or not positive(-k):
-        return None
-    bias = _bias(s, -k, b1, b2)
-    placed = _eps_placement(s, over, b2, bias is not None and bias[0] in ("both", "second"))
-    if bias is None or placed is None:
-        return None
+    _, _, lr_c, eps_c, where = step
     beta1, beta2 = value_of(s, b1, "betas[0]"), value_of(s, b2, "betas[1]")
-    lr = value_of(s, bias[1], "lr")
-    eps = value_of(s, placed[0], "eps") if placed[1] != "none" else None
-    if beta1 is None or beta2 is None or lr is None or (eps is None and placed[1] != "none"):
+    lr = value_of(s, lr_c, "lr")
+    eps = value_of(s, eps_c, "eps") if where != "none" else None
+    if beta1 is None or beta2 is None or lr is None or (eps is None and where != "none"):
         return None
-    diffs = [] if placed[1] != "none" else [
+    diffs = [] if where != "none" else [
         Difference("no_eps", "there is no ε: the belief s can be 0 (a gradient equal to its average), and the "
                    "step then divides by zero; AdaBelief adds ε to the root")]
-    return Found("adabelief", "Zhuang et al.", [], lr=bias[1], differences=diffs, roles={m: FIRST, v: BELIEF},
+    return Found("adabelief", "Zhuang et al.", [], lr=lr_c, differences=diffs, roles={m: FIRST, v: BELIEF},
                  pieces=[(grad(s), "the gradient")])
 
 

@@ -88,6 +88,26 @@ def _eps_placement(s: Samples, over: Over, b2: Coef, corrected: bool) -> tuple[C
     return None
 
 
+def adam_step(ctx: Ctx, m: str, x: Poly, b1: Coef, b2: Coef) -> tuple[Over, str, Coef, Coef, str] | None:
+    """The step of Adam's family read from the parameter's update: a positive coefficient times
+    ``m`` over a root of ``x``. Returns the root, which bias corrections the coefficient carries,
+    the learning rate left over, ε and where it sits ("corrected", "raw" or "none")."""
+    over = over_root(ctx.step, x)
+    if over is None:
+        return None
+    k = times_atom(over.rest, Atom("cur", m))
+    if k is None or not positive(-k):
+        return None
+    bias = _bias(ctx.s, -k, b1, b2)
+    if bias is None:
+        return None
+    which, lr = bias
+    placed = _eps_placement(ctx.s, over, b2, which in ("both", "second"))
+    if placed is None:
+        return None
+    return over, which, lr, placed[0], placed[1]
+
+
 def adam(ctx: Ctx) -> Found | None:
     s = ctx.s
     found = _moments(ctx)
@@ -104,20 +124,10 @@ def adam(ctx: Ctx) -> Found | None:
     rm, rv = ctx.rec(m), ctx.rec(v)
     assert rm.decay is not None and rv.decay is not None
     b1, b2 = rm.decay, rv.decay
-    over = over_root(ctx.step, x)
-    if over is None:
+    step = adam_step(ctx, m, x, b1, b2)
+    if step is None:
         return None
-    k = times_atom(over.rest, Atom("cur", m))
-    if k is None or not positive(-k):
-        return None
-    bias = _bias(s, -k, b1, b2)
-    if bias is None:
-        return None
-    which, lr_c = bias
-    placed = _eps_placement(s, over, b2, which in ("both", "second"))
-    if placed is None:
-        return None
-    eps_c, where = placed
+    over, which, lr_c, eps_c, where = step
     beta1, beta2 = value_of(s, b1, "betas[0]"), value_of(s, b2, "betas[1]")
     lr = value_of(s, lr_c, "lr") or Value("lr")  # unnamed: only a shared schedule (AdamW's paper) names it
     eps = value_of(s, eps_c, "eps") if where != "none" else Value("eps", number=0.0)
