@@ -17,10 +17,12 @@ import thirdroad as tr
 from thirdroad.agents.read_optimizer import optimizer_from
 from thirdroad.formula.blocks import read_block
 from thirdroad.formula.blocks.updates import ADDED
-from thirdroad.nn import Variable
+
+from .surface import engine_path, quadratic
 
 optax = pytest.importorskip("optax")
 jax = pytest.importorskip("jax")
+N = 4  # the quadratic's dimensions for optax's runs
 
 
 def box(name: str) -> str:
@@ -37,25 +39,8 @@ def x64() -> Iterator[None]:
     jax.config.update("jax_enable_x64", False)
 
 
-def quadratic() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(3)
-    n = 4
-    a = rng.normal(size=(n, n))
-    return a @ a.T / n + 0.5 * np.eye(n), rng.normal(size=n), rng.normal(size=n)
-
-
-def engine_path(opt: Any, steps: int) -> np.ndarray:
-    hess, b, start = quadratic()
-    x = Variable(start.copy())
-    out = []
-    for _ in range(steps):
-        opt.apply_gradients([(hess @ x.numpy() + b, x)])
-        out.append(x.numpy().copy())
-    return np.array(out)
-
-
 def optax_path(name: str, options: dict[str, Any], steps: int) -> np.ndarray:
-    hess, b, start = quadratic()
+    hess, b, start = quadratic(N)
     params = jax.numpy.asarray(start)
     opt = getattr(optax, name)(**options)
     state = opt.init(params)
@@ -82,7 +67,7 @@ def test_optax_box_is_named_and_runs_as_optax(x64: None, name: str, concept: str
     assert reading.concept == concept
     assert any(ADDED in line.role for line in reading.lines)  # the caller's line is said as added
     opt = optimizer_from(reading, **ours)
-    np.testing.assert_allclose(engine_path(opt, 100), optax_path(name, theirs, 100), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(engine_path(opt, 100, N), optax_path(name, theirs, 100), rtol=0, atol=1e-9)
 
 
 @pytest.mark.parametrize("name", ["adam", "adamw"])
@@ -110,7 +95,7 @@ def test_optax_adabelief_box_is_named_and_its_lines_run_as_optax(x64: None) -> N
 
     reading = read_block(box("adabelief"))
     assert reading.concept == "adabelief" and reading.roles is not None
-    hess, b, start = quadratic()
+    hess, b, start = quadratic(N)
     values = {"alpha": 0.05, "beta_1": 0.9, "beta_2": 0.999, "varepsilon": 1e-16, "varepsilon\u0304": 1e-14}
     config = replace(reading.config, zero=frozenset())
     ours = simulate(reading.program, reading.roles, find_states(reading.program, reading.roles), config, values,

@@ -14,6 +14,8 @@ from thirdroad.agents.read_optimizer import optimizer_from
 from thirdroad.formula.blocks import read_block
 from thirdroad.nn import Variable
 
+from .surface import engine_path, quadratic
+
 
 def box(name: str) -> str:
     doc = getattr(torch.optim, name).__doc__ or ""
@@ -92,22 +94,6 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("Rprop", {"lr": 0.02, "etas": (0.4, 1.3), "step_sizes": (1e-5, 0.5)},
      {"lr": 0.02, "etas": (0.4, 1.3), "step_sizes": (1e-5, 0.5)}),
 ]
-
-
-def quadratic(n: int = 6, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    a = rng.normal(size=(n, n))
-    return a @ a.T / n + 0.5 * np.eye(n), rng.normal(size=n), rng.normal(size=n)
-
-
-def engine_path(opt: Any, steps: int) -> np.ndarray:
-    hess, b, start = quadratic()
-    x = Variable(start.copy())
-    out = []
-    for _ in range(steps):
-        opt.apply_gradients([(hess @ x.numpy() + b, x)])
-        out.append(x.numpy().copy())
-    return np.array(out)
 
 
 def torch_path(name: str, options: dict[str, Any], steps: int) -> np.ndarray:
