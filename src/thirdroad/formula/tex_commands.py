@@ -107,7 +107,7 @@ _BOLD_GREEK = re.compile(r"(?:b|v|bm)(" + "|".join(sorted(GREEK, key=len, revers
 def is_authors_macro(name: str) -> bool:
     """Whether ``\\name``, unknown to LaTeX, is read as a macro that follows a convention
     papers use (so a damaged copy's repairs leave it alone)."""
-    return name in _BETWEEN or (name in WORD_FUNCTIONS and len(name) > 2) or bool(
+    return name in _BARRED or (name in WORD_FUNCTIONS and len(name) > 2) or bool(
         _BOLD_GREEK.fullmatch(name) or _BOLD_LETTER.fullmatch(name))
 
 
@@ -132,7 +132,7 @@ def _authors_macro(lx: Lexer, name: str, start: int, end: int) -> int:
     return end
 
 
-_BETWEEN = ("norm", "norm*", "abs", "abs*")
+_BARRED = {"norm": "‖", "abs": "|"}  # \\norm{x} and \\abs{x}, with their bars
 
 
 def _between(bar: str) -> Reader:
@@ -556,8 +556,7 @@ def _reader_table() -> dict[str, Reader]:
         (("bmod", "mod"), _alias("cmd", "bmod")),
         (("vect",), _alias("cmd", "mathbf")),
         (("R",), _alias("letter", "R", "bb")),
-        (tuple(n for n in _BETWEEN if n.startswith("norm")), _between("‖")),
-        (tuple(n for n in _BETWEEN if n.startswith("abs")), _between("|")),
+        *(((name, name + "*"), _between(bar)) for name, bar in _BARRED.items()),
         (("triangledown",), _alias("cmd", "nabla")),
         (("hdots",), _alias("cmd", "dots")),
     ]
