@@ -364,6 +364,33 @@ def states_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
     return True
 
 
+def derivatives_written(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """A tiny template whose holes are meant as derivatives (a vector-Jacobian product's ``v^T J``,
+    a gradient clipped or accumulated) is that concept only where the formula writes one of them
+    as a derivative: ``\\partial y / \\partial x``, ``\\nabla f``, ``f'(x)``, or a name conventional for
+    one (``J``, ``J_f``, ``Df``, ``g_t``, ``\\delta``). Its shape alone is any product of a row vector
+    and a matrix: ``w^T X`` is a linear model on a batch, no Jacobian is in it."""
+    meant = [v for v in ct.template.variables if v.name in bindings and _DERIVATIVE_WORDS & set(
+        v.meaning.split(":")[-1].lower().replace(",", " ").split())]
+    if not ct.generic or not meant:
+        return True
+    return any(_a_derivative(bindings[v.name]) for v in meant)
+
+
+_DERIVATIVE_WORDS = frozenset({"jacobian", "gradient", "gradients", "derivative"})
+# letters conventional for a derivative: a Jacobian J, a differential D, a gradient g, an error δ
+_DERIVATIVE_LETTERS = frozenset({"J", "D", "g", "delta", "nabla"})
+
+
+def _a_derivative(bound: Any) -> bool:
+    node = bound[0] if isinstance(bound, tuple) else bound
+    if isinstance(node, Apply):
+        node = node.func
+    if isinstance(node, Derivative | Gradient):
+        return True
+    return isinstance(node, Symbol) and (node.name in _DERIVATIVE_LETTERS or node.prime > 0)
+
+
 def crossed(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
     """Whether two holes hold each other's names: the template's state ``h`` holds the formula's
     ``x_t`` while its input ``x`` holds an expression of ``h`` (``W_{in} x_t + W_{hn} (r_t \\odot h_{t-1})``
@@ -530,6 +557,7 @@ __all__ = [
     "building_block",
     "conflicts",
     "crossed",
+    "derivatives_written",
     "enough",
     "gated_by_names",
     "guessed_spans",

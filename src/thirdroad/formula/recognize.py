@@ -47,6 +47,7 @@ from thirdroad.formula.evidence import (
     assigns_output,
     conflicts,
     crossed,
+    derivatives_written,
     enough,
     gated_by_names,
     guessed_spans,
@@ -464,7 +465,7 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
                                   or (ct.generic and ct.roles.get(v) == "tensor")
                                   for v, b in bindings.items()):
             continue  # an elementwise function may take any expression: max(0, Wx + b)
-        if ct.generic and not plausible(ct, bindings, feats):
+        if ct.generic and not (plausible(ct, bindings, feats) and derivatives_written(ct, bindings)):
             continue
         if atoms_only and not ct.generic and not one_gradient(bindings):
             continue
