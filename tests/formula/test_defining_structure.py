@@ -46,3 +46,25 @@ def test_a_tiny_template_of_gradients_needs_a_gradient(text: str, concept: str) 
 def test_the_same_on_a_gradient_keeps_its_name(text: str, concept: str) -> None:
     assert concept in explain(text).concepts
 
+
+# --- a variance centres the data on its own mean --------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    r"J(w) = \frac{1}{2m}\sum_{i=1}^m (w^T x_i - y_i)^2",  # least squares: each prediction from its target
+    r"L = \frac{1}{n}\sum_{i} (\hat y_i - y_i)^2",
+    r"E = \frac{1}{2N}\sum_{n=1}^{N} (t_n - (a x_n + b))^2",
+])
+def test_a_mean_of_squared_errors_is_no_variance(text: str) -> None:
+    assert "variance" not in explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [
+    r"\sigma^2 = \frac{1}{n}\sum_{i=1}^n (x_i - \bar x)^2",
+    r"v = \frac{1}{N}\sum_{i=1}^N (x_i - \mu)^2",
+    r"\sigma_B^2 = \frac{1}{m}\sum_{i=1}^m (x_i - \mu_B)^2",
+    r"s^2 = \frac{1}{n-1}\sum_{i=1}^n \left(x_i - \frac{1}{n}\sum_{j=1}^n x_j\right)^2",  # the mean written out
+])
+def test_the_data_about_its_mean_stays_a_variance(text: str) -> None:
+    assert "variance" in explain(text).concepts
+

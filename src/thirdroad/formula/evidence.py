@@ -330,19 +330,43 @@ _GREEK_CAPITALS = frozenset({"Omega", "Phi", "Psi", "Theta", "Lambda", "Sigma", 
 
 def statistics_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
     """A statistic a template writes (the mean μ and deviation σ of a standardisation) is a name
-    in the chunk too, or an expression of the data it summarises (``\\langle x \\rangle``):
-    ``(f(x + h) - f(x)) / h`` is no standardisation of f(x + h)."""
-    of = {w: v for w, _, v in ct.template.derived}
-    for var in ct.template.variables:
-        bound = bindings.get(var.name)
-        if var.symbol not in of or bound is None or is_atom(bound):
-            continue
-        source = bindings.get(of[var.symbol])
+    in the chunk too, or an expression of the data it summarises (``\\langle x \\rangle``,
+    ``\\frac{1}{n} \\sum_j x_j``): ``(f(x + h) - f(x)) / h`` is no standardisation of f(x + h). And it
+    summarises all the data, so it does not change from one element to the next:
+    ``\\sum_i (w^T x_i - y_i)^2`` takes each prediction from its own target y_i (a squared error), not
+    each value from their mean."""
+    for written, _, data_var in ct.template.derived:
+        source = bindings.get(data_var)
         data = source[0] if isinstance(source, tuple) else source
-        node = bound[0] if isinstance(bound, tuple) else bound
-        if not (isinstance(node, Node) and isinstance(data, Node) and any(n == data for n in node.walk())):
-            return False  # neither a name nor the statistic of the data written out (⟨x⟩)
+        for hole in _holes_of(written, ct):
+            bound = bindings.get(hole)
+            node = bound[0] if isinstance(bound, tuple) else bound
+            if not isinstance(node, Node):
+                continue
+            if isinstance(source, tuple) and any(n in source[1] for n in node.walk()):
+                return False  # y_i, W x_i: an element of its own, no mean
+            if not is_atom(bound) and not (isinstance(data, Node) and _writes(node, data)):
+                return False  # neither a name nor the statistic of the data written out (⟨x⟩)
     return True
+
+
+def _holes_of(written: str, ct: CompiledTemplate) -> list[str]:
+    """The holes a name the template writes becomes: a variable's, or (a name the template writes
+    without declaring it, ``\\mu`` of a variance) the free hole the pattern makes of it."""
+    holes = [v.name for v in ct.template.variables if v.symbol == written]
+    sym = symbol_tree(written)
+    if isinstance(sym, Symbol):
+        holes.append("_" + sym.name + sym.accent)
+    return holes
+
+
+def _writes(node: Node, data: Node) -> bool:
+    """Whether an expression writes the data: the data itself, or its name at another index
+    (``x_j`` of ``x_i``)."""
+    if isinstance(data, Symbol):
+        return any(isinstance(n, Symbol) and (n.name, n.accent, n.font) == (data.name, data.accent, data.font)
+                   for n in node.walk())
+    return any(n == data for n in node.walk())
 
 
 def states_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
