@@ -134,6 +134,11 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
         (r"W[x]", "latex", "(* W x)"),
         (r"W [h, x]", "latex", "(* W (concat h x))"),
         (r"f[x, \phi]", "latex", "(apply f x phi)"),
+        (r"\mathrm{a}[\beta + \Omega x]", "latex", "(apply rm(a) (+ beta (* Omega x)))"),
+    ],
+    "activation-letter": [
+        (r"h = s(W x + b)", None, "(eq h (apply s (+ (* W x) b)))"),
+        (r"y = c(x + b)", None, "(eq y (* c (+ x b)))"),
     ],
     "divergence-bar": [
         (r"D_{KL}(P \| Q)", "latex", "(apply D_{KL} P Q)"),
@@ -240,6 +245,7 @@ def test_a_decision_knows_its_rule_and_only_turnable_rules_give_alternatives() -
         (r"W \leftarrow W - \eta d W", "differential", "(update W (+ W (- (* eta d W))))"),
         (r"v = \beta v + (1-\beta) dW", "differential", "(update= v (+ (* beta v) (* (+ 1 (- beta)) d W)))"),
         (r"y = \sqrt{d} + dW", "differential", "(eq y (+ (sqrt d) dW))"),
+        (r"h = s(W x + b)", "activation-letter", "(eq h (* s (+ (* W x) b)))"),
     ],
 )
 def test_the_other_reading_is_kept(text: str, rule: str, other: str) -> None:

@@ -95,11 +95,13 @@ def _contains(node: Node, part: Node) -> bool:
     return any(n == part for n in node.walk())
 
 
-def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_vars: Mapping[Node, str]) -> Node:
+def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_vars: Mapping[Node, str],
+                  any_letter: frozenset[str] = frozenset()) -> Node:
     """Turn a canonical template tree into a pattern.
 
     ``value_vars`` maps a variable name to (its canonical symbol tree, its role);
-    ``index_vars`` maps an index symbol to its variable name.
+    ``index_vars`` maps an index symbol to its variable name; the variables in ``any_letter`` may
+    be written with a Greek letter that otherwise names a setting (a bias written β).
     """
 
     def abstract(node: Node) -> tuple[Node, tuple[str, ...]]:
@@ -121,7 +123,7 @@ def build_pattern(tree: Node, value_vars: Mapping[str, tuple[Node, str]], index_
             lettered = isinstance(sym, Symbol) and any(isinstance(s, Symbol | Sum) for s in sym.sub)
             if node == sym:
                 compound = not isinstance(sym, Symbol | Derivative | Gradient)  # a gradient may be named g
-                greek = isinstance(sym, Symbol) and sym.name in _HYPER_NAMES
+                greek = (isinstance(sym, Symbol) and sym.name in _HYPER_NAMES) or name in any_letter
                 return PVar(name, shapes[name][1], role, compound, upper, sym.kind, lettered, greek)
             base = _strip(node)
             if (isinstance(sym, Symbol) and not sym.sub and base == sym and isinstance(node, Symbol)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -30,6 +31,7 @@ from thirdroad.formula.reading import parse
 DISTINCT = frozenset({"derivative", "gradient", "transpose", "norm", "op:odot", "op:otimes", "op:cdot", "bigop",
                       "apply", "inverse", "concat", "abs", "sqrt"})
 NUMBER_ROLES = frozenset({"scalar", "hyperparameter"})
+_BIAS = re.compile(r"\bbias(es)?\b(?!-)")  # a vector the template calls a bias (not "bias-corrected")
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,9 @@ def compile_template(concept: str, template: Template) -> CompiledTemplate:
                 if (isinstance(s, Symbol) and len(s.name) == 1 and s.name.islower() and not s.sub
                         and s not in index_vars and s not in taken):
                     index_vars[s] = f"_{s.name}{'_' * s.prime}"
-    pattern = build_pattern(tree, value_vars, index_vars)
+    # a bias may be written with any letter, a Greek one too (UDL's β + Ω x, batch norm's shift β)
+    biases = frozenset(v.name for v in template.variables if v.role == "vector" and _BIAS.search(v.meaning))
+    pattern = build_pattern(tree, value_vars, index_vars, biases)
     roles = {v.name: v.role for v in template.variables}
     holes = [n for n in pattern.walk() if isinstance(n, PVar)]
     compound = frozenset(n.var for n in holes if n.compound)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from thirdroad.formula.ast import (
@@ -28,7 +29,7 @@ from thirdroad.formula.ast import (
 from thirdroad.formula.lexer import Token
 from thirdroad.formula.parser.cursor import Cursor, is_op
 from thirdroad.formula.rules import Rule
-from thirdroad.formula.tables import ACCENTS, FONTS, FUNCTION_LETTERS, GREEK_SET, WORD_FUNCTIONS
+from thirdroad.formula.tables import ACCENTS, FONTS, FUNCTION_LETTERS, GREEK_SET, TEXT_COMMANDS, WORD_FUNCTIONS
 
 FUNCTION_APPLICATION = Rule(
     "function-application",
@@ -85,6 +86,10 @@ _OPENERS = frozenset({"(", "[", "{", "\\{"})
 _CLOSING = frozenset({")", "]", "}", "\\}"})
 _ADJACENT = re.compile(r"\}*(?:\\(?:left|[bB]igg?l?))?")  # nothing but braces or a size between
 _RUN_KINDS = ("letter", "word", "num")
+
+
+def _is_name(tok: Token) -> bool:
+    return tok.kind == "letter" or (tok.kind == "cmd" and tok.value in GREEK_SET)
 
 
 def _step_before(index: Node) -> Node:
@@ -321,7 +326,8 @@ class Guesses(Cursor):
             return "apply"  # D_{KL}\Bigl[q \Bigl|\Bigr| p\Bigr]: a divergence of two arguments
         then = self.toks[close + 1] if close else tok
         function = sym.name in WORD_FUNCTIONS or (adjacent and is_op(then, "_")) or (
-            self.notation == "latex" and adjacent and (sym.name in self.functions or sym.name in FUNCTION_LETTERS))
+            self.notation == "latex" and adjacent and (sym.name in self.functions or sym.name in FUNCTION_LETTERS
+                                                       or self._upright_letter_applied(sym, close)))
         if function:  # Var[x]; f[x, φ]; RMS[g]_t, a function's value at step t
             return "apply"
         if not adjacent or seps or (self.notation == "latex" and len(sym.name) == 1 and self._one_name_inside(close)):
@@ -334,6 +340,19 @@ class Guesses(Cursor):
         self.decide(BRACKET_INDEX, span, f"an entry of {self.src(sym.span)}",
                     f"{self.src(sym.span)} times the bracket")
         return "index"
+
+    def _upright_letter_applied(self, sym: Symbol, close: int) -> bool:
+        """``\\mbox{a}[\\theta_{10} + \\theta_{11} x]``, ``\\mathbf{a}[\\beta + \\Omega x]``: a letter set
+        upright or bold (as texts set their functions) before square brackets that hold no index (a
+        scripted name, a product of names, a sum or a fraction: an index is a name or a number,
+        shifted by a number) is applied to them; ``\\mathbf{x}[n - 1]`` stays an entry."""
+        if len(sym.name) != 1 or sym.font not in ("rm", "bf") or sym.sub or sym.sup is not None:
+            return False
+        inside = [t for t in self.toks[self.i + 1 : close]  # fonts and braces set names, no more
+                  if not (is_op(t, "{", "}") or (t.kind == "cmd" and (t.value in FONTS or t.value in TEXT_COMMANDS)))]
+        return any(is_op(t, "_", "^") or (t.kind == "cmd" and t.value in ("sum", "frac", "cdot"))
+                   for t in inside) or any(
+            _is_name(a) and _is_name(b) for a, b in itertools.pairwise(inside))
 
     def _one_name_inside(self, close: int) -> bool:
         """The bracket opened at the current token holds one name and nothing else: W[x]."""

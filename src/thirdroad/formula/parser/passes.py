@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from thirdroad.formula.ast import (
+    Apply,
     BigOp,
     Block,
     Node,
@@ -27,7 +28,7 @@ from thirdroad.formula.ast import (
 )
 from thirdroad.formula.names import display
 from thirdroad.formula.parser.cursor import Cursor, cover
-from thirdroad.formula.parser.guesses import _is_update
+from thirdroad.formula.parser.guesses import IMPLICIT_PRODUCT, _is_update
 from thirdroad.formula.rules import Rule
 from thirdroad.formula.tables import DELTA
 
@@ -55,6 +56,16 @@ DELTA_CHANGE = Rule(
     "(\\Delta = A - B), or with an operator between (\\Delta \\cdot W)",
     other="Δ times W where it reads the one name ΔW, and the other way round",
 )
+
+ACTIVATION_LETTER = Rule(
+    "activation-letter",
+    "a lowercase letter right before a bracket that holds a layer's weighted input, a weight "
+    "matrix times an input plus a bias (s(W x + b), a(\\beta + \\Omega x)), is the layer's "
+    "activation applied to it, not the letter times the bracket; not where the bracket uses the "
+    "letter itself, and not p, q, l (probabilities, a loss)",
+    other="the letter times the bracket",
+)
+_NOT_ACTIVATION_LETTERS = frozenset("lpq")  # as activation_hole: a probability or a loss
 
 
 def _is_bare(node: Node, name: str) -> bool:
@@ -266,3 +277,50 @@ def split_lost_rows(reader: Cursor, root: Node) -> Node:
     reader.decide(LOST_ROW_BREAK, root.span, f"{len(lines)} lines that lost their breaks",
                   "one chain of equal quantities")
     return Block(tuple(lines), span=root.span)
+
+
+def _weighted_input(node: Node) -> bool:
+    """``W x + b``, ``\\beta + \\Omega x``: a sum with a bias and a weight matrix (a capital name)
+    times an input (a name or a call)."""
+    if not isinstance(node, Sum) or len(node.terms) < 2:
+        return False
+    return any(isinstance(t, Product) and t.op == "" and len(t.factors) == 2
+               and isinstance(t.factors[0], Symbol) and t.factors[0].name[:1].isupper()
+               and isinstance(t.factors[1], Symbol | Apply) for t in node.terms)
+
+
+def _activation_letter(node: Node, bracket: Node) -> bool:
+    return (isinstance(node, Symbol) and len(node.name) == 1 and node.name.isascii() and node.name.islower()
+            and not node.sub and node.sup is None and not node.prime and not node.accent
+            and node.name not in _NOT_ACTIVATION_LETTERS and _weighted_input(bracket)
+            and not any(isinstance(n, Symbol) and n.name == node.name for n in bracket.walk()))
+
+
+@ACTIVATION_LETTER.tree_pass
+def apply_activation_letters(reader: Cursor, root: Node) -> Node:
+    """``s(W x + b)`` read as s times the bracket is s applied to it (rule activation-letter)."""
+
+    def rewrite(node: Node) -> Node:
+        if not isinstance(node, Product) or node.op:
+            return node
+        factors = list(node.factors)
+        k = 0
+        while k < len(factors) - 1:
+            letter, bracket = factors[k], factors[k + 1]
+            if _activation_letter(letter, bracket):
+                shown = reader.src(letter.span)
+                reader.decisions = [d for d in reader.decisions  # this rule decides it now
+                                    if not (d.rule == IMPLICIT_PRODUCT.name and d.span == letter.span)]
+                if reader.flipped(ACTIVATION_LETTER, letter.span):
+                    reader.decide(ACTIVATION_LETTER, letter.span, f"{shown} times the bracket",
+                                  f"the activation {shown} applied to the bracket")
+                else:
+                    reader.decide(ACTIVATION_LETTER, letter.span, f"the activation {shown} applied to the bracket",
+                                  f"{shown} times the bracket")
+                    factors[k : k + 2] = [Apply(letter, (bracket,), span=cover(letter, bracket))]
+            k += 1
+        if len(factors) == len(node.factors):
+            return node
+        return factors[0] if len(factors) == 1 else Product(tuple(factors), node.op, span=node.span)
+
+    return transform(root, rewrite)
