@@ -246,3 +246,64 @@ def test_real_bases_read_with_isinstance_of_the_right_kind() -> None:
     assert isinstance(parse(r"\text{where head}_i = x").root, Statement)
     assert isinstance(parse(r"g(h(s))' = g'(h(s))").root, Relation)
     assert any(isinstance(n, Symbol) and n.name == "pm" for n in parse(r"\eta_{+/-}").root.walk())
+
+
+# ---- notation met on a fresh blog (2021-2025 posts of a public ML blog, parsed, not labelled) ----
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(r"f(x) \approx f(a) + (x - a) f'(x)\vert_{x=a}",
+      "(approx (apply f x) (+ (apply f a) (apply index (* (+ x (- a)) (apply f' x)) (eq x a))))"),
+     (r"\frac{dy}{dx}\bigg\vert_{x=0}", "(apply index (derivative y x) (eq x 0))"),
+     (r"g|_{x=0} + 1", "(+ (apply index g (eq x 0)) 1)"),
+     (r"\left.\frac{dy}{dx}\right|_{x=0}", "(apply index (derivative y x) (eq x 0))")],
+)
+def test_a_bar_against_a_subscript_evaluates_what_stands_before_it(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [(r"|x|_1 + |y|", "(+ (apply index (abs x) 1) (abs y))"),
+                                                (r"\sum_i |x_i|", "(sum i (abs x_i))")])
+def test_a_bar_that_closes_an_absolute_value_is_no_evaluation_bar(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected
+
+
+def test_the_value_at_a_point_is_said_and_written_back_as_a_value_at_a_point() -> None:
+    from thirdroad.formula import explain
+    from thirdroad.formula.latex import to_latex
+    from thirdroad.formula.unicode import to_unicode
+
+    text = r"\frac{d\hat{\theta}}{d\epsilon}\bigg\vert_{\epsilon=0}"
+    f = parse(text)
+    assert parse(to_latex(f.root)).root == f.root
+    assert to_unicode(f.root) == "(dθ̂/dε)|_(ε = 0)"
+    assert "take the value of dθ̂/dε at ε equals 0" in explain(text).lenses["reading_order"]
+
+
+@pytest.mark.parametrize(("text", "unicode"), [(r"N_{\setminus E}", "N_(∖E)"),
+                                               (r"f(\mathbf{x}_{\setminus w_i})", "f(𝐱_(∖w_i))")])
+def test_a_set_minus_opening_a_subscript_is_a_label_all_but_one(text: str, unicode: str) -> None:
+    from thirdroad.formula.latex import to_latex
+    from thirdroad.formula.unicode import to_unicode
+
+    root = parse(text).root
+    assert to_unicode(root) == unicode
+    assert parse(to_latex(root)).root == root
+
+
+@pytest.mark.parametrize(("text", "expected"), [(r"P(y_w \succ y_l)", "(apply P (succ y_w y_l))"),
+                                                ("a ⪯ b", "(preceq a b)"), (r"A \supseteq B", "(supseteq A B)"),
+                                                (r"\uparrow_F x", "(* uparrow_F x)")])
+def test_order_relations_and_arrows_are_read(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected
+
+
+def test_a_hessian_written_with_its_power_before_its_subscript_is_read() -> None:
+    from thirdroad.formula.latex import to_latex
+
+    root = parse(r"\nabla^2_\theta f(\theta)").root
+    assert sexpr(root) == "(apply (^ nabla_{theta} 2) (apply f theta))"
+    assert parse(to_latex(root)).root == root
+    # written the other way round it is the gradient squared, as optimizers accumulate it
+    assert sexpr(parse(r"\nabla_\theta^2 J(\theta)").root) == "(^ (gradient (apply J theta) theta) 2)"

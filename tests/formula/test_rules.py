@@ -67,6 +67,7 @@ PARSE_RULES: dict[str, list[tuple[str, str | None, str]]] = {
         (r"\theta := \theta - g", None, "(update theta (+ theta (- g)))"),
     ],
     "bilinear-form": [(r"x^T W y", None, "(* (transpose x) W y)")],
+    "evaluation-bar": [(r"\frac{dy}{dx}\bigg\vert_{x=0}", None, "(apply index (derivative y x) (eq x 0))")],
     "transpose": [
         (r"x^T y", None, "(* (transpose x) y)"),
         (r"\gamma^T", None, "(^ gamma T)"),

@@ -59,6 +59,7 @@ _SYMBOL_LATEX = {
     "infty": "\\infty", "partial": "\\partial", "ell": "\\ell", "emptyset": "\\emptyset",
     "hbar": "\\hbar", "dots": "\\dots", "forall": "\\forall", "exists": "\\exists",
     "nabla": "\\nabla", "star": "*", "prime": "\\prime", "perp": "\\perp", "parallel": "\\parallel",
+    "uparrow": "\\uparrow", "downarrow": "\\downarrow",
     "cdot": "{\\cdot}", "_": "\\_", "%": "\\%", "$": "\\$", "#": "\\#", "&": "\\&",
 }
 _FONT_LATEX = {"bf": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "rm": "\\mathrm",
@@ -189,7 +190,9 @@ def _apply(node: Apply) -> str:
         head = "\\partial" if name else f"\\partial^{{{_render(func.exp)}}}"  # type: ignore[attr-defined]
         return f"{head} {_wrap(args[0], FACTOR)}"
     if _is_nabla_squared(func):
-        return f"\\nabla^{{2}} {_wrap(args[0], FACTOR)}"
+        wrt = func.base.sub  # type: ignore[attr-defined]
+        under = f"_{{{_index(wrt)}}}" if wrt else ""  # \nabla^2_\theta f: with respect to θ
+        return f"\\nabla^{{2}}{under} {_wrap(args[0], FACTOR)}"
     if name in ("pm", "mp"):
         return f"\\{name} {_wrap(args[0], PRODUCT)}"
     if name == "not":
@@ -198,8 +201,12 @@ def _apply(node: Apply) -> str:
         return f"{_base(args[0])}^{{{'+' if name == 'positive_part' else '-'}}}"
     if name == "prime" and len(args) == 1:
         return f"{{{_render(args[0])}}}'"
+    if name == "setminus" and len(args) == 1:  # x_{\setminus i}: x without i
+        return f"\\setminus {_wrap(args[0], PRODUCT)}"
     if name == "factorial" and len(args) == 1:
         return f"{_wrap(args[0], FACTOR)}!"
+    if name == "index" and len(args) >= 2 and all(isinstance(a, Relation) and a.ops == ("eq",) for a in args[1:]):
+        return f"{{{_render(args[0])}}}\\Big|_{{{_index(args[1:])}}}"  # the value at a point
     if name == "index":
         return f"{{{_paren(_render(args[0]))}}}_{{{_index(args[1:])}}}"
     if name == "binom" and len(args) == 2:

@@ -53,7 +53,8 @@ _RELATIONS = {"eq": "=", "approx": "≈", "propto": "∝", "sim": "∼", "in": "
               "simeq": "≃", "cong": "≅", "to": "→", "mapsto": "↦", "subset": "⊂",
               "subseteq": "⊆", "ll": "≪", "gg": "≫", "def": "≜", "implies": "⇒", "iff": "⇔",
               "perp": "⊥", "parallel": "∥", "models": "⊨", "vdash": "⊢", "assign": "≔",
-              "leftarrow": "←", "ni": "∋"}
+              "leftarrow": "←", "ni": "∋", "succ": "≻", "prec": "≺", "succeq": "⪰", "preceq": "⪯",
+              "supset": "⊃", "supseteq": "⊇"}
 _BIG = {"sum": "∑", "prod": "∏", "max": "max", "min": "min", "argmax": "arg max",
         "argmin": "arg min", "sup": "sup", "inf": "inf", "lim": "lim", "int": "∫",
         "union": "⋃", "intersection": "⋂"}
@@ -143,6 +144,8 @@ def _apply(node: Apply, path: str) -> str:
     unseen = f"<mrow{_attrs(func, fpath)}></mrow>"  # the reader's own function: marked, not shown
     if name == "inner":  # ⟨x, y⟩ (and ⟨v h⟩, an average)
         return f"<mrow{_attrs(node, path)}>{unseen}{_fenced(args, '⟨', '⟩')}</mrow>"
+    if name == "setminus" and len(kids) == 2:  # x_{∖i}: x without i
+        return f"<mrow{_attrs(node, path)}>{unseen}{_mo('∖')}{args}</mrow>"
     if name == "index" and len(kids) > 2:  # (a + b)_i, ⟨v h⟩_data: an entry of what is written
         base, bpath = kids[1]
         indices = _mo(",").join(_el(c, p) for c, p in kids[2:])

@@ -6,7 +6,7 @@ import keyword
 import re
 import unicodedata
 
-from thirdroad.formula.ast import Neg, Node, Number, Sum, Symbol
+from thirdroad.formula.ast import Apply, Neg, Node, Number, Sum, Symbol
 from thirdroad.formula.tables import DELTA, UNICODE_GREEK
 
 GREEK_CHAR = {name: char for char, name in UNICODE_GREEK.items() if char not in "ϵµϕς"}
@@ -14,7 +14,7 @@ GREEK_CHAR.update({"epsilon": "ε", "varepsilon": "ε", "phi": "φ", "varphi": "
                    "vartheta": "ϑ", "varsigma": "ς", "varrho": "ϱ", "varpi": "ϖ"})
 SPECIAL_CHAR = {"infty": "∞", "partial": "∂", "ell": "ℓ", "dots": "…", "emptyset": "∅",
                 "hbar": "ℏ", "star": "*", "nabla": "∇", "prime": "′", "top": "⊤",
-                "perp": "⊥", "parallel": "∥"}
+                "perp": "⊥", "parallel": "∥", "uparrow": "↑", "downarrow": "↓"}
 _COMBINING = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307",
               "ddot": "\u0308", "vec": "\u20d7", "check": "\u030c", "breve": "\u0306",
               "acute": "\u0301", "grave": "\u0300", "ring": "\u030a", "underline": "\u0332"}
@@ -67,6 +67,9 @@ def display(node: Node) -> str:
         return node.value
     if isinstance(node, Neg):
         return "−" + display(node.arg)
+    if isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name == "setminus" \
+            and len(node.args) == 1:
+        return "∖" + display(node.args[0])  # x_{∖i}: x without i
     if isinstance(node, Sum):
         out = display(node.terms[0])
         for t in node.terms[1:]:

@@ -97,6 +97,8 @@ RELATIONS = {
     "ll": "ll", "gg": "gg", "triangleq": "def", "coloneqq": "assign", "doteq": "def",
     "Rightarrow": "implies", "implies": "implies", "iff": "iff", "Leftrightarrow": "iff",
     "perp": "perp", "parallel": "parallel", "models": "models", "vdash": "vdash", "ni": "ni",
+    "succ": "succ", "prec": "prec", "succeq": "succeq", "preceq": "preceq", "supset": "supset",
+    "supseteq": "supseteq",
 }
 ASSIGN_RELATIONS = {"leftarrow": "leftarrow", "gets": "leftarrow", "longleftarrow": "leftarrow"}
 
@@ -107,7 +109,8 @@ RELATION_LATEX = {
     "mapsto": "\\mapsto", "subset": "\\subset", "subseteq": "\\subseteq", "ll": "\\ll",
     "gg": "\\gg", "def": "\\triangleq", "implies": "\\Rightarrow", "iff": "\\iff",
     "perp": "\\perp", "parallel": "\\parallel", "models": "\\models", "vdash": "\\vdash",
-    "assign": ":=", "leftarrow": "\\leftarrow", "ni": "\\ni",
+    "assign": ":=", "leftarrow": "\\leftarrow", "ni": "\\ni", "succ": "\\succ", "prec": "\\prec",
+    "succeq": "\\succeq", "preceq": "\\preceq", "supset": "\\supset", "supseteq": "\\supseteq",
 }
 # relations that state a condition on their sides, true or false, rather than give a value
 CONDITION_RELATIONS = frozenset({"le", "lt", "ge", "gt", "ne", "ll", "gg"})
@@ -121,12 +124,14 @@ RELATION_WORDS = {
     "gg": "is much greater than", "def": "is defined as", "implies": "implies",
     "iff": "exactly when", "perp": "is perpendicular to", "parallel": "is parallel to",
     "models": "satisfies", "vdash": "proves", "assign": "is set to", "leftarrow": "gets",
-    "ni": "contains",
+    "ni": "contains", "succ": "is preferred to", "prec": "is ranked below", "succeq": "is at least as good as",
+    "preceq": "is at most as good as", "supset": "contains", "supseteq": "contains",
 }
 
 SYMBOL_COMMANDS = {
     "infty": "infty", "partial": "partial", "ell": "ell", "emptyset": "emptyset",
     "varnothing": "emptyset", "hbar": "hbar", "imath": "i", "jmath": "j",
+    "uparrow": "uparrow", "downarrow": "downarrow",
     "dots": "dots", "ldots": "dots", "cdots": "dots", "vdots": "dots", "ddots": "dots",
     "dotsc": "dots", "dotsb": "dots", "dotsm": "dots", "dotsi": "dots", "dotso": "dots",  # amsmath's
     "forall": "forall", "exists": "exists", "cdotp": "cdot",
@@ -187,6 +192,8 @@ UNICODE_COMMANDS = {
     "∃": "exists", "⊕": "oplus", "≪": "ll", "≫": "gg", "⊂": "subset", "⊆": "subseteq",
     "⟨": "langle", "⟩": "rangle", "⌊": "lfloor", "⌋": "rfloor", "⌈": "lceil", "⌉": "rceil",
     "∅": "emptyset", "∗": "ast", "⇒": "Rightarrow", "⟹": "Rightarrow", "⇔": "iff",
+    "≻": "succ", "≺": "prec", "⪰": "succeq", "⪯": "preceq", "⊃": "supset", "⊇": "supseteq",
+    "↑": "uparrow", "↓": "downarrow",
     "∪": "cup", "∩": "cap", "∧": "wedge", "∨": "vee", "¬": "neg", "ℏ": "hbar",
 }
 DASHES = frozenset("−–—‒﹣－")  # U+2212, en dash, em dash, figure dash, small/full-width minus

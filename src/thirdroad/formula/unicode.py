@@ -203,10 +203,14 @@ def _apply(node: Apply) -> str:
         else _atom(func)  # f′(x), σ′(x): the derivative applied, its prime kept
     if isinstance(func, Symbol) and func.name == "prime" and len(node.args) == 1:
         return _atom(node.args[0]) + "′"
+    if isinstance(func, Symbol) and func.name == "setminus" and len(node.args) == 1:
+        return "∖" + _atom(node.args[0])
     if isinstance(func, Symbol) and func.name == "inner" and not func.sub:
         return "⟨" + ", ".join(_say(a) for a in node.args) + "⟩"
     if isinstance(func, Symbol) and func.name == "index" and len(node.args) >= 2:
         where = node.args[1:]
+        if all(isinstance(a, Relation) and a.ops == ("eq",) for a in where):  # a value at a point
+            return f"{_atom(node.args[0])}|_(" + ", ".join(_say(a) for a in where) + ")"
         return f"{_atom(node.args[0])}_" + (_index(where[0]) if len(where) == 1 else
                                             "(" + ",".join(_say(a) for a in where) + ")")
     return f"{name}({', '.join(_say(a) for a in node.args)})"

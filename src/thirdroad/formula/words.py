@@ -272,6 +272,11 @@ def _apply(node: Apply) -> str:
             # E[g^2]_t in RMSProp and Adadelta: the running average at step t, not an entry
             step = ", ".join(_say(a) for a in node.args[1:])
             return f"the running average of {_group(node.args[0].body, PRODUCT)} at step {step}"
+        if func.name == "setminus" and len(node.args) == 1:
+            return f"all but {args}"
+        if func.name == "index" and all(isinstance(a, Relation) and a.ops == ("eq",) for a in node.args[1:]):
+            # f'(x)|_{x=a}: the value at a point, not an entry
+            return f"{_say(node.args[0])} at {', '.join(_say(a) for a in node.args[1:])}"
         if func.name == "index":
             return f"entry {', '.join(_say(a) for a in node.args[1:])} of {_say(node.args[0])}"
     return f"{name} of {args}"

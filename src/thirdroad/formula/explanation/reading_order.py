@@ -281,6 +281,10 @@ def _(node: Apply, reader: _Reader) -> str:
         said = _FUNCTION_STEPS.get(func.name)
         if said is not None:
             return said.format(args)
+        if func.name == "index" and len(node.args) >= 2 and all(
+                isinstance(a, Relation) and a.ops == ("eq",) for a in node.args[1:]):
+            at = ", ".join(reader.ref(a) for a in node.args[1:])  # f'(x)|_{x=a}: a value at a point
+            return f"take the value of {reader.ref(node.args[0])} at {at}"
         if func.name == "index" and len(node.args) >= 2:
             where = ", ".join(reader.ref(a) for a in node.args[1:])
             return f"take entry {where} of {reader.ref(node.args[0])}"

@@ -260,9 +260,24 @@ class Atoms(Cursor):
         node, _ = self.parse_atom()
         return node
 
+    def _left_out(self, open_tok: Token) -> Node:
+        """``x_{\\setminus i}``: x without i (the inputs but the i-th, a set less one item), a
+        label of x."""
+        self.advance()
+        self.advance()
+        left_out = self.parse_expr()
+        close = self.peek()
+        if not is_op(close, "}"):
+            raise self.unclosed(open_tok, close)
+        self.advance()
+        return Apply(Symbol("setminus"), (left_out,), span=(open_tok.start, close.end))
+
     def _bracketed_script(self, tok: Token, script: bool) -> Node | None:
         """A script that starts with an operator: a group, a bracket, a sign or a star."""
         if tok.value == "{":
+            after = self.peek(1)
+            if script and after.kind == "cmd" and after.value == "setminus":
+                return self._left_out(tok)
             if script and self._is_braced_mark():
                 mark = self.toks[self.i + 1]
                 self.i += 3

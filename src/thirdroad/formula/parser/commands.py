@@ -453,12 +453,17 @@ class Commands(Cursor):
         if order != Number("2"):
             raise self.error("∇ takes only the power 2 (second derivatives)", tok,
                              "write \\nabla^2 f for the Laplacian or the Hessian of f")
+        wrt: tuple[Node, ...] = ()
+        if self.at_op("_"):  # \nabla^2_\theta f: the Hessian with respect to θ
+            self.advance()
+            wrt = (self.parse_script(),)
         nxt = self.peek()
         if not self.can_open(nxt) or self.line_end(nxt):
             raise self.error("∇² needs something to take the second derivatives of", nxt,
                              "write \\nabla^2 f")
         body = self.parse_factor()
-        func = Power(Symbol("nabla", span=(tok.start, tok.end)), order, span=cover(tok, order))
+        nabla = Symbol("nabla", sub=wrt, span=(tok.start, tok.end))
+        func = Power(nabla, order, span=cover(tok, order))
         return Apply(func, (body,), span=cover(tok, body))
 
     def _partial(self, tok: Token) -> tuple[Node, bool]:

@@ -173,6 +173,8 @@ class Cursor:
             if v == "|":
                 if tok.font:  # \left| opens, \right| closes
                     return tok.font == "L"
+                if self.evaluation_bar(tok):
+                    return False
                 if self.abs_stack and self.abs_stack[-1] == self.paren:
                     return False
                 return self.paren == 0 or self.bars_pair_up()
@@ -184,6 +186,13 @@ class Cursor:
                 return False
             return self.paren == 0
         return False
+
+    def evaluation_bar(self, tok: Token) -> bool:
+        """Whether ``tok`` is a bar that evaluates what stands before it at a point: a plain bar
+        (|, \\vert, \\bigg\\vert) written right against a subscript, while no |x| is open at
+        this depth to be closed by it."""
+        return is_op(tok, "|") and not tok.font and is_op(self.peek(1), "_") and self.peek(1).start == tok.end \
+            and not (self.abs_stack and self.abs_stack[-1] == self.paren)
 
     def can_open(self, tok: Token) -> bool:
         """Whether an operand can start here: a factor, or a bar that must open |x| or ‖x‖

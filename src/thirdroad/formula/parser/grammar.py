@@ -31,6 +31,7 @@ from thirdroad.formula.ast import (
 )
 from thirdroad.formula.errors import FormulaError, FragmentError
 from thirdroad.formula.lexer import Token
+from thirdroad.formula.parser.atoms import index_items
 from thirdroad.formula.parser.commands import d_name
 from thirdroad.formula.parser.cursor import MAX_DEPTH, Cursor, cover, is_op
 from thirdroad.formula.rules import Rule, tree_passes
@@ -49,6 +50,11 @@ JUXTAPOSITION = Rule(
 SLASH_DIVISION = Rule(
     "slash-division",
     "a / b c is (a / b) · c: the slash divides by the one factor after it, left to right",
+)
+EVALUATION_BAR = Rule(
+    "evaluation-bar",
+    "a bar with a subscript after an expression, f'(x)|_{x=a} or \\frac{dy}{dx}\\bigg\\vert_{x=0}, "
+    "evaluates the product before it at that point (as \\left. ... \\right|_{x=a} does)",
 )
 BILINEAR_FORM = Rule(
     "bilinear-form", "x^T W y is the bilinear form (xᵀ)·W·y, one product of three factors")
@@ -297,7 +303,21 @@ class Grammar(Cursor):
             else:
                 group = [self._collapse(group, op), right]
                 op = named
-        return self._collapse(group, op)
+        return self._evaluated(self._collapse(group, op))
+
+    @EVALUATION_BAR.hook
+    def _evaluated(self, node: Node) -> Node:
+        """``node|_{x=a}``: the node evaluated at x = a, read as \\left. node \\right|_{x=a} is
+        (rule evaluation-bar)."""
+        if not self.evaluation_bar(self.peek()):
+            return node
+        self.advance()
+        self.advance()
+        point = self.parse_script(script=True)
+        span = cover(node, self.previous())
+        self.decide(EVALUATION_BAR, span, f"{self.src(node.span)} evaluated at {self.src(point.span)}",
+                    "a bar opening an absolute value")
+        return Apply(Symbol("index"), (node, *index_items(point)), span=span)
 
     @SLASH_DIVISION.hook
     def _run(self, fn_arg: bool) -> Node:
