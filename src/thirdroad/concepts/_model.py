@@ -66,6 +66,8 @@ DOMAINS = {
     "-1 or 1": "each entry -1 or 1",
     "whole": "a whole number",
     "positive definite": "a symmetric matrix with positive eigenvalues",
+    "lower triangular": "a square matrix with zeros above its diagonal and positive numbers on it",
+    "upper triangular": "a square matrix with zeros below its diagonal and positive numbers on it",
     "n by 2n": "a matrix that takes two vectors stacked into one",
     "n² by n": "a matrix that takes n heads of width n side by side",
     "may be left out": "a term formulas often do not write (a bias): the formula is the same concept without it",

@@ -165,6 +165,9 @@ def _in_domain(domain: tuple[str, ...], shape: tuple[int, ...], rng: np.random.G
     if kind == "positive definite":
         a = rng.uniform(-1.0, 1.0, (SIZE, SIZE))
         return a @ a.T + np.eye(SIZE)
+    if kind in ("lower triangular", "upper triangular"):
+        a = np.tril(rng.uniform(-1.0, 1.0, (SIZE, SIZE)), -1) + np.diag(rng.uniform(0.5, 2.0, SIZE))
+        return a if kind == "lower triangular" else a.T
     low, high = {"positive": (0.1, 2.0), "non-negative": (0.0, 2.0), "negative": (-2.0, -0.1),
                  "in (0, 1)": (0.05, 0.95), "in [0, 1]": (0.0, 1.0)}.get(kind, (-2.0, 2.0))
     return rng.uniform(low, high, shape) if shape else float(rng.uniform(low, high))

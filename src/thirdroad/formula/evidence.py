@@ -192,6 +192,29 @@ def names_agree(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
     return agreement(ct, bindings, plain_letters=False) > 0 or agreement(ct, bindings) >= 2
 
 
+# Values the writing of a formula cannot show: that L L^T is a Cholesky factor times its
+# transpose rests on L being triangular, which only its name says (W W^T is any Gram matrix).
+UNSEEN_SHAPES = frozenset({"lower triangular", "upper triangular"})
+
+
+def unseen_shape(ct: CompiledTemplate) -> bool:
+    """Whether the template needs an input of a shape the formula cannot show (triangular), so
+    that only the template's own names for such inputs can say it is the concept."""
+    return any(UNSEEN_SHAPES & set(v.domain) for v in ct.template.variables)
+
+
+_OPTIMA = frozenset({"argmin", "argmax", "min", "max"})
+
+
+def cut_optimum(ct: CompiledTemplate, whole: bool) -> bool:
+    """Whether a template that is an optimum over a variable (``\\arg\\min_x \\|A x - b\\|^2``)
+    matched a term of a larger side: the reading ends the argmin at the first plus, where the
+    writer means all that follows (``\\arg\\min_w \\|X w - y\\|^2 + \\lambda \\|w\\|^2`` is ridge
+    regression, not least squares)."""
+    return isinstance(ct.pattern, BigOp) and ct.pattern.op in _OPTIMA and ct.pattern.under is not None \
+        and not whole
+
+
 def _telling_name(node: Symbol) -> bool:
     """A name that says something by itself: not a bare Latin letter."""
     return not (len(node.name) == 1 and node.name.isascii() and node.name.isalpha()) or bool(
@@ -581,6 +604,7 @@ __all__ = [
     "building_block",
     "conflicts",
     "crossed",
+    "cut_optimum",
     "derivatives_written",
     "enough",
     "gated_by_names",
@@ -597,5 +621,6 @@ __all__ = [
     "states_are_names",
     "statistics_are_names",
     "statistics_of_data",
+    "unseen_shape",
     "updates_its_parameter",
 ]

@@ -40,7 +40,8 @@ _NUMBER: Mapping[str, float] = {"labels": 1.0, "whole": 2.0, "in (0, 1)": 0.3, "
 _POSITIVE_DEFINITE = ((2.0, 1.0, 0.0), (1.0, 2.0, 0.0), (0.0, 0.0, 1.0))
 # The domains that say what values are (the others say how many axes, a shape, or that a term
 # may be left out).
-_VALUE_KINDS = frozenset({*_ENTRIES, "one-hot", "positive definite"})
+_LOWER_TRIANGULAR = ((1.0, 0.0, 0.0), (0.5, 2.0, 0.0), (-1.0, 1.0, 1.0))
+_VALUE_KINDS = frozenset({*_ENTRIES, "one-hot", "positive definite", "lower triangular", "upper triangular"})
 
 
 def value_domain(domain: tuple[str, ...]) -> str:
@@ -72,6 +73,9 @@ def readable(role: str, domain: tuple[str, ...] = (), k: int = 0, var: str = "",
     shape = _shape(domain, axes, typical.size)
     if kind == "positive definite":
         return np.array(_POSITIVE_DEFINITE)
+    if kind in ("lower triangular", "upper triangular"):
+        lower = np.array(_LOWER_TRIANGULAR)
+        return lower if kind == "lower triangular" else lower.T
     if kind == "one-hot":
         labels = np.array(_ENTRIES["labels"], dtype=int)
         return np.eye(typical.size)[labels] if axes >= 2 else np.eye(typical.size)[labels[k % typical.size]]
@@ -135,9 +139,27 @@ def in_domain(value: Any, domain: tuple[str, ...], tol: float = 1e-9) -> bool:
         "-1 or 1": lambda a: np.all(np.abs(a) == 1),
         "whole": lambda a: np.all(a == np.round(a)),
         "positive definite": _positive_definite,
+        "lower triangular": _lower_triangular,
+        "upper triangular": _upper_triangular,
     }
     check = checks.get(kind)
     return bool(check(arr)) if check is not None else True
+
+
+def _triangular(a: np.ndarray, lower: bool) -> bool:
+    """Square, zero on the far side of the diagonal, positive on it (a Cholesky factor)."""
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        return False
+    far = np.triu(a, 1) if lower else np.tril(a, -1)
+    return bool(np.all(far == 0) and np.all(np.diag(a) > 0))
+
+
+def _lower_triangular(a: np.ndarray) -> bool:
+    return _triangular(a, lower=True)
+
+
+def _upper_triangular(a: np.ndarray) -> bool:
+    return _triangular(a, lower=False)
 
 
 def _positive_definite(a: np.ndarray) -> bool:

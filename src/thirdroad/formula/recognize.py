@@ -47,6 +47,7 @@ from thirdroad.formula.evidence import (
     assigns_output,
     conflicts,
     crossed,
+    cut_optimum,
     derivatives_written,
     enough,
     gated_by_names,
@@ -63,6 +64,7 @@ from thirdroad.formula.evidence import (
     states_are_names,
     statistics_are_names,
     statistics_of_data,
+    unseen_shape,
     updates_its_parameter,
 )
 from thirdroad.formula.forms import computed_by_rule, derivative_concept, is_chain, per_element
@@ -326,6 +328,9 @@ def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, resu
             continue
         ct = compiled(f.template)
         role = reads_a_role(f.concept)
+        if ct is not None and ((unseen_shape(ct) and not agreement(ct, f.bindings)) or cut_optimum(ct, whole)):
+            result.weak.append(f)  # W W^T is no Cholesky product: only the name L says L is triangular
+            continue
         if ct is not None and (arithmetic(ct) or role) and not (
                 agreement(ct, f.bindings) or assigns_output(f.template, target) or statistics_of_data(ct, f.bindings)
                 or f.concept in result.claims or _family_said(f.concept, result)

@@ -246,7 +246,9 @@ def _fingerprints(all_templates: tuple[CompiledTemplate, ...]
                 used[slots[k]] += 1
             with np.errstate(all="ignore"):
                 found = key(ref(**kwargs))
-            if found is not None:
+            if found is not None and found not in {key(v) for v in kwargs.values()}:
+                # (a reference that hands back an input unchanged, a projection with nothing to
+                # project onto, would name every chunk that equals one of its inputs)
                 bucket = table.setdefault(signature, {})
                 if ct not in bucket.get(found, ()):
                     bucket[found] = (*bucket.get(found, ()), ct)

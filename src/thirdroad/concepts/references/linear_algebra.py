@@ -226,3 +226,36 @@ def condition_number_eigen(H: ArrayLike) -> float:
     w = np.linalg.eigvalsh(_a(H))
     return float(w[-1] / w[0])
 
+
+
+def cholesky_product(L: ArrayLike) -> Array:
+    """L L^T: rebuild a symmetric positive definite A from its lower-triangular Cholesky factor."""
+    return _a(L) @ _a(L).T
+
+
+def cholesky_upper_product(U: ArrayLike) -> Array:
+    """U^T U: rebuild A from its upper-triangular Cholesky factor (U = L^T)."""
+    return _a(U).T @ _a(U)
+
+
+def mahalanobis(x: ArrayLike, mu: ArrayLike, Sigma: ArrayLike) -> float:
+    """sqrt((x - mu)^T Sigma^-1 (x - mu)): a distance in units of the covariance's spread."""
+    d = _a(x) - _a(mu)
+    return float(np.sqrt(d @ np.linalg.solve(_a(Sigma), d)))
+
+
+def least_squares(A: ArrayLike, b: ArrayLike) -> Array:
+    """argmin_x ||A x - b||^2 (the minimum-norm one where several reach it)."""
+    return _a(np.linalg.lstsq(_a(A), _a(b), rcond=None)[0])
+
+
+def least_squares_residual(A: ArrayLike, b: ArrayLike) -> float:
+    """min_x ||A x - b||^2: the squared distance from b to the nearest A x."""
+    r = _a(A) @ least_squares(A, b) - _a(b)
+    return float(r @ r)
+
+
+def euclidean_projection(x: ArrayLike) -> Array:
+    """argmin_y ||x - y||^2 over the whole space: x itself. The constraints a formula writes
+    after it pick the set; the numbers can only check the unconstrained case."""
+    return _a(x).copy()

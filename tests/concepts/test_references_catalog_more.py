@@ -1,0 +1,55 @@
+"""References of concepts learners meet in real documents (issue 11): the Cholesky product, the
+Mahalanobis distance, least squares and the Euclidean projection, against PyTorch and SciPy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.optimize
+import torch
+from scipy.spatial.distance import mahalanobis
+
+from thirdroad.concepts import references as R
+
+
+def close(ours: Any, theirs: Any, tol: float = 1e-9) -> None:
+    if isinstance(theirs, torch.Tensor):
+        theirs = theirs.detach().double().numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=tol, atol=tol)
+
+
+def spd(rng: np.random.Generator, n: int = 4) -> np.ndarray:
+    B = rng.normal(size=(n, n))
+    return B @ B.T + 0.5 * np.eye(n)
+
+
+def test_cholesky_products_rebuild_the_matrix_torch_factors(rng: np.random.Generator) -> None:
+    A = spd(rng)
+    L = torch.linalg.cholesky(torch.tensor(A)).numpy()
+    close(R.cholesky_product(L), A)
+    U = torch.linalg.cholesky(torch.tensor(A), upper=True).numpy()
+    close(R.cholesky_upper_product(U), A)
+    assert not np.allclose(R.cholesky_product(U), A)  # the upper factor must come first, transposed
+
+
+def test_mahalanobis_against_scipy(rng: np.random.Generator) -> None:
+    S = spd(rng)
+    x, mu = rng.normal(size=4), rng.normal(size=4)
+    close(R.mahalanobis(x, mu, S), mahalanobis(x, mu, np.linalg.inv(S)))
+    close(R.mahalanobis(x, mu, np.eye(4)), np.linalg.norm(x - mu))  # identity covariance: Euclidean
+
+
+def test_least_squares_against_torch(rng: np.random.Generator) -> None:
+    A, b = rng.normal(size=(6, 3)), rng.normal(size=6)
+    x = torch.linalg.lstsq(torch.tensor(A), torch.tensor(b).unsqueeze(1)).solution.squeeze(1)
+    close(R.least_squares(A, b), x)
+    r = A @ x.numpy() - b
+    close(R.least_squares_residual(A, b), r @ r)
+    close(R.least_squares(A, b), np.linalg.solve(A.T @ A, A.T @ b))  # the normal equations
+
+
+def test_euclidean_projection_unconstrained_is_the_minimiser(rng: np.random.Generator) -> None:
+    x = rng.normal(size=4)
+    found = scipy.optimize.minimize(lambda y: np.sum((x - y) ** 2), np.zeros(4), tol=1e-12).x
+    np.testing.assert_allclose(R.euclidean_projection(x), found, atol=1e-5)

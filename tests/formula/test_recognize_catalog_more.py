@@ -1,0 +1,48 @@
+"""Concepts learners meet in real documents that the catalog lacked (issue 11): each is named on
+its defining formula, and a formula close to it that is not it stays unnamed. A wrong name is
+worse than none: the name of a symbol (L for a triangular factor) or the whole side an optimum
+is taken of decides where the structure alone is shared with other things."""
+
+from __future__ import annotations
+
+import pytest
+
+from thirdroad.formula import explain
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (r"A = L L^\top", "cholesky"),
+        (r"\Sigma = L L^{T}", "cholesky"),  # a covariance through its Cholesky factor
+        (r"A = U^\top U", "cholesky"),  # SciPy's upper factor
+        (r"D_M(x) = \sqrt{(x - \mu)^\top \Sigma^{-1} (x - \mu)}", "mahalanobis_distance"),
+        (r"\hat w = \arg\min_w \|X w - y\|_2^2", "least_squares"),
+        (r"\min_{x} \|A x - b\|^2", "least_squares"),
+        (r"\hat\beta = (X^\top X)^{-1} X^\top y", "least_squares"),
+        (r"\underset{p}{\text{argmin}} ~ \|x - p\|_2^2 \quad \textrm{subject to} \quad \|p\|_1 \le r",
+         "euclidean_projection"),
+        (r"\operatorname{argmin}_z \|v - z\|_2^2 \quad \text{subject to} \quad 0 \le z \le 1", "euclidean_projection"),
+    ],
+)
+def test_the_defining_formula_is_named(text: str, concept: str) -> None:
+    assert concept in explain(text).concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        (r"G = W W^\top", "cholesky"),  # a Gram matrix: W is any matrix
+        (r"K = X^\top X", "cholesky"),
+        (r"S = Q Q^T", "cholesky"),
+        (r"\hat\beta = (X^\top X)^{-1} X^\top y", "cholesky"),  # X^T X inside the normal equations
+        (r"(x - \mu)^\top \Sigma^{-1} (x - \mu)", "mahalanobis_distance"),  # the square, in a Gaussian's exponent
+        (r"\sqrt{(x - y)^\top (x - y)}", "mahalanobis_distance"),
+        (r"\arg\min_w \|X w - y\|_2^2 + \lambda \|w\|_2^2", "least_squares"),  # ridge regression
+        (r"\|A x - b\|_2^2", "least_squares"),  # a residual, not minimised
+        (r"\arg\min_k \|x - \mu_k\|^2", "euclidean_projection"),  # the nearest of k centres
+        (r"\|x - p\|_2^2", "euclidean_projection"),
+    ],
+)
+def test_a_near_formula_is_not_named(text: str, concept: str) -> None:
+    assert concept not in explain(text).concepts
