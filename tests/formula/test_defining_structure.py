@@ -68,3 +68,36 @@ def test_a_mean_of_squared_errors_is_no_variance(text: str) -> None:
 def test_the_data_about_its_mean_stays_a_variance(text: str) -> None:
     assert "variance" in explain(text).concepts
 
+
+# --- standardisation centres on a mean and scales by a deviation; weight norm writes a weight ---------
+
+
+@pytest.mark.parametrize("text", [
+    r"x' = \frac{x - \min(x)}{\max(x) - \min(x)}",  # min-max scaling
+    r"z = \frac{x - x_{min}}{x_{max} - x_{min}}",
+    r"u = \frac{x - \mu}{\|x - \mu\|}",  # a centred unit vector: a length, not a spread
+    r"z = \frac{x - \max_i x_i}{\sigma}",
+])
+def test_an_order_statistic_or_a_length_is_no_standardisation(text: str) -> None:
+    assert "standardization" not in explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [
+    r"y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \epsilon}}",
+    r"\hat x_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}",
+    r"b' = \frac{b - m_b}{\max(\sigma_b, \epsilon)}",  # a deviation kept from 0 is still one
+])
+def test_a_mean_and_a_deviation_stay_a_standardisation(text: str) -> None:
+    assert "standardization" in explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [r"y = \gamma \frac{x}{\|x\|}", r"u = s \frac{q}{\|q\|}"])
+def test_a_scaled_unit_vector_is_no_weight_norm(text: str) -> None:
+    assert "weight_norm" not in explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [r"w = g \frac{v}{\|v\|}", r"\mathbf{w} = g \dfrac{\mathbf{v}}{\|\mathbf{v}\|}",
+                                  r"g \frac{v}{\|v\|}"])
+def test_a_weight_or_its_own_names_keep_weight_norm(text: str) -> None:
+    assert "weight_norm" in explain(text).concepts
+

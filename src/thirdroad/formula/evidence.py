@@ -25,7 +25,7 @@ from typing import Any
 
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
-from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Number, Power, Product, Symbol
+from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Norm, Number, Power, Product, Symbol
 from thirdroad.formula.reading import Formula
 from thirdroad.formula.templates import DISTINCT, NUMBER_ROLES, CompiledTemplate, symbol_tree
 
@@ -273,9 +273,22 @@ ROLE_FAMILIES = frozenset({"attention", "energy_models"})
 
 
 def reads_a_role(concept: str) -> bool:
-    """Whether naming ``concept`` reads roles into a computation (``ROLE_FAMILIES``)."""
+    """Whether naming ``concept`` reads roles into a computation (``ROLE_FAMILIES``), or is a
+    layer's weights written another way (``_reparametrises_weights``)."""
     found = concepts_module.catalog().get(concept)
-    return found is not None and found.family in ROLE_FAMILIES
+    return found is not None and (found.family in ROLE_FAMILIES or _reparametrises_weights(concept))
+
+
+@lru_cache(maxsize=256)
+def _reparametrises_weights(concept: str) -> bool:
+    """A layer whose every formula computes a weight (its output is written ``w`` or ``W``: weight
+    normalisation's ``w = g v / \\|v\\|``) reads that role into a computation any array may undergo
+    (``\\gamma x / \\|x\\|`` scales a unit vector): the names, the weight assigned or the words say it."""
+    found = concepts_module.catalog().get(concept)
+    if found is None or found.family != "layers":
+        return False
+    outputs = [symbol_tree(t.output) if t.output else None for t in found.formulas]
+    return all(isinstance(o, Symbol) and o.name in ("w", "W") for o in outputs)
 
 
 def roles_written(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Node | None) -> bool:
@@ -361,26 +374,58 @@ def statistics_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> b
     for written, _, data_var in ct.template.derived:
         source = bindings.get(data_var)
         data = source[0] if isinstance(source, tuple) else source
-        for hole in _holes_of(written, ct):
+        for hole, alone in _holes_of(written, ct):
             bound = bindings.get(hole)
             node = bound[0] if isinstance(bound, tuple) else bound
             if not isinstance(node, Node):
                 continue
             if isinstance(source, tuple) and any(n in source[1] for n in node.walk()):
                 return False  # y_i, W x_i: an element of its own, no mean
-            if not is_atom(bound) and not (isinstance(data, Node) and _writes(node, data)):
+            if alone and not is_atom(bound) and not (isinstance(data, Node) and _writes(node, data)):
                 return False  # neither a name nor the statistic of the data written out (⟨x⟩)
+            if _no_moment(node):
+                return False
     return True
 
 
-def _holes_of(written: str, ct: CompiledTemplate) -> list[str]:
-    """The holes a name the template writes becomes: a variable's, or (a name the template writes
-    without declaring it, ``\\mu`` of a variance) the free hole the pattern makes of it."""
-    holes = [v.name for v in ct.template.variables if v.symbol == written]
+# an order statistic: the smallest, the largest, the middle value (a call, or a name marked so)
+_ORDER_STATISTICS = frozenset({"min", "max", "median", "argmin", "argmax"})
+
+
+def _no_moment(node: Node) -> bool:
+    """A mean, variance or standard deviation is a moment of the data. An order statistic
+    (``\\min(x)``, ``x_{max} - x_{min}``: min-max scaling) or a length (``\\|x\\|``: a unit vector)
+    written where the template has one is another way to shift or scale, not standardisation."""
+    for n in node.walk():
+        if isinstance(n, Norm) or (isinstance(n, BigOp) and n.op in _ORDER_STATISTICS):
+            return True
+        if isinstance(n, Apply) and isinstance(n.func, Symbol) and n.func.name in _ORDER_STATISTICS \
+                and len(n.args) == 1:
+            return True  # over the data; max(σ, ε) only keeps a deviation from 0
+        if isinstance(n, Symbol) and any(isinstance(m, Symbol) and m.name in _ORDER_STATISTICS
+                                         for mark in (*n.sub, *((n.sup,) if n.sup is not None else ()))
+                                         for m in mark.walk()):
+            return True  # x_{min}
+    return False
+
+
+def _holes_of(written: str, ct: CompiledTemplate) -> list[tuple[str, bool]]:
+    """The holes a statistic the template writes is in, each with whether it is the statistic
+    alone: a variable's (its symbol, or an expression of it: ``\\sqrt{\\sigma^2 + \\epsilon}``), or
+    (a name the template writes without declaring it, ``\\mu`` of a variance) the free hole the
+    pattern makes of it."""
     sym = symbol_tree(written)
+    holes = [(v.name, v.symbol == written) for v in ct.template.variables
+             if v.symbol == written or (sym is not None and any(n == sym for n in _tree_of(v.symbol)))]
     if isinstance(sym, Symbol):
-        holes.append("_" + sym.name + sym.accent)
+        holes.append(("_" + sym.name + sym.accent, True))
     return holes
+
+
+def _tree_of(latex: str) -> Iterable[Node]:
+    """The nodes of a symbol the catalog writes (``\\sqrt{\\sigma^2 + \\epsilon}`` holds σ²)."""
+    tree = symbol_tree(latex) if latex else None
+    return tree.walk() if tree is not None else ()
 
 
 def _writes(node: Node, data: Node) -> bool:
