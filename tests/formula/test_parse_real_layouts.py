@@ -307,3 +307,13 @@ def test_a_hessian_written_with_its_power_before_its_subscript_is_read() -> None
     assert parse(to_latex(root)).root == root
     # written the other way round it is the gradient squared, as optimizers accumulate it
     assert sexpr(parse(r"\nabla_\theta^2 J(\theta)").root) == "(^ (gradient (apply J theta) theta) 2)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(r"\big[\log h - \lambda \|v - u\|^2_2\big]", "(+ (apply log h) (- (* lambda (^ (norm (+ v (- u)) 2) 2))))"),
+     (r"(a \|v\|)", "(* a (norm v))"), (r"f(\|x\|, \|y\|)", "(apply f (norm x) (norm y))"),
+     (r"D(P\|Q) + (\|a\| + \|b\|)", "(+ (apply D P Q) (+ (norm a) (norm b)))")],
+)
+def test_double_bars_that_pair_up_inside_brackets_are_norms(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected

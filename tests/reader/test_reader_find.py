@@ -38,6 +38,14 @@ def test_markdown_delimiters_and_what_is_not_math() -> None:
     assert [s.display for s in spans] == [False, False, True, True]
 
 
+def test_markdown_delimiters_with_their_backslash_escaped_hold_the_math_without_it() -> None:
+    # Markdown (and MDX) pages write \\( x \\) so that the rendered page hands MathJax \( x \)
+    doc = "The size \\\\( l_{1} \\times d_{1} \\\\) and \\\\[ \\log(ab) = \\log a + \\log b \\\\] shown.\n"
+    assert texts(doc, "markdown") == [r"l_{1} \times d_{1}", r"\log(ab) = \log a + \log b"]
+    for text in texts(doc, "markdown"):
+        parse(text)
+
+
 def test_locations_are_line_and_column_of_the_opening_delimiter() -> None:
     doc = "# Title\n\nFirst line.\nThe loss is $L = (y - t)^2$ here.\n"
     [(span, place)] = find_math(doc, "markdown")

@@ -107,12 +107,14 @@ def blank(text: str, start: int, end: int) -> str:
     return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
 
 
+# ``\\(..\\)`` and ``\\[..\\]`` also with their backslash escaped, as Markdown that a renderer
+# unescapes before MathJax reads it writes them (``\\\\( x \\\\)``, MDX pages).
 # Inline ``$...$``: not ``$$``, no space just inside the dollars, no digit right after the
 # closing one (so "costs $5 and $10" is money, not math), no escaped dollar.
 _DELIMITERS = re.compile(
     r"(?<!\\)\$\$(?P<dd>.{1,5000}?)(?<!\\)\$\$"
-    r"|\\\[(?P<brack>.{1,5000}?)\\\]"
-    r"|\\\((?P<paren>.{1,5000}?)\\\)"
+    r"|(?P<besc>\\?)\\\[(?P<brack>.{1,5000}?)(?P=besc)\\\]"
+    r"|(?P<pesc>\\?)\\\((?P<paren>.{1,5000}?)(?P=pesc)\\\)"
     r"|(?<![\\$])\$(?!\s)(?P<d>[^$\n]*?[^\s\\$])\$(?![\d$])",
     re.DOTALL,
 )

@@ -143,7 +143,7 @@ class Cursor:
             return RELATIONS.get(tok.value)
         if tok.kind == "delim" and not tok.font and self.paren > 0 and not (
             self.norm_stack and self.norm_stack[-1] == self.paren
-        ):
+        ) and not self.double_bars_pair_up():
             return "parallel"  # D(p ‖ q): inside brackets a lone double bar separates
         return None
 
@@ -184,7 +184,7 @@ class Cursor:
                 return tok.font == "L"
             if self.norm_stack and self.norm_stack[-1] == self.paren:
                 return False
-            return self.paren == 0
+            return self.paren == 0 or self.double_bars_pair_up()
         return False
 
     def evaluation_bar(self, tok: Token) -> bool:
@@ -280,3 +280,4 @@ class Cursor:
         def square_bracket_after(self, sym: Symbol) -> str | None: ...
         def divergence_arguments(self, args: list[Node]) -> list[Node]: ...
         def bars_pair_up(self) -> bool: ...
+        def double_bars_pair_up(self) -> bool: ...

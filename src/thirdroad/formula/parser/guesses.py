@@ -315,6 +315,14 @@ class Guesses(Cursor):
         singles = self.bracket_shape(self.open_brackets[-1])[3]
         return singles >= 2 and singles % 2 == 0
 
+    def double_bars_pair_up(self) -> bool:
+        """Inside brackets a lone double bar separates a divergence's arguments (D(P ‖ Q)); where
+        the bracket's double bars come in pairs they hold norms: (λ ‖v − u‖²), [‖a‖ + ‖b‖]."""
+        if not self.open_brackets:
+            return False
+        doubles = self.bracket_shape(self.open_brackets[-1])[1]
+        return doubles >= 2 and doubles % 2 == 0
+
     @BRACKET_INDEX.hook
     def square_bracket_after(self, sym: Symbol) -> str | None:
         """What ``[`` right after the name ``sym`` opens: "apply" (its arguments), "index" (an
