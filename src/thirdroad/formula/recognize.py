@@ -35,6 +35,7 @@ from thirdroad.formula.ast import (
     Symbol,
     paths,
 )
+from thirdroad.formula.backprop_form import passes_back
 from thirdroad.formula.claims import claims, families
 from thirdroad.formula.confirm import agree, atom_name, computable, confirm, numeric_search
 from thirdroad.formula.deadline import checkpoint
@@ -169,6 +170,8 @@ def _by_form(result: Recognition, whole: frozenset[str]) -> None:
     for path, node in result.nodes.items():
         there = {f.concept for f in result.found if f.path == path}
         named = ["chain_rule"] if is_chain(node) else []
+        if passes_back(node):
+            named.append("backpropagation")
         concept = derivative_concept(node) if path in whole else None
         if path in by_rule and concept in _SCALAR_DERIVATIVES:
             concept = None
