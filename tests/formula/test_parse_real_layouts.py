@@ -317,3 +317,13 @@ def test_a_hessian_written_with_its_power_before_its_subscript_is_read() -> None
 )
 def test_double_bars_that_pair_up_inside_brackets_are_norms(text: str, expected: str) -> None:
     assert sexpr(parse(text).root) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(r"\color{green}{\Big(a + b} \Big) c", "(* (+ a b) c)"),  # a bracket opened inside the paint
+     (r"\Big(a + \color{red}{b \Big)} c", "(* (+ a b) c)"),  # closed inside it
+     (r"\color{red}{x}^2 + y", "(+ (^ x 2) y)"), (r"\color{red}{(a+b)}^2", "(^ (+ a b) 2)")],
+)
+def test_a_coloured_group_is_paint_and_a_bracket_may_cross_it(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected

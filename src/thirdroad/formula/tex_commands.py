@@ -319,6 +319,25 @@ def _without_arguments(count: int) -> Reader:
     return skip  # colours, labels, tags, phantoms, spaces, rules: no math
 
 
+def _colour(lx: Lexer, name: str, start: int, end: int) -> int:
+    """``\\color{red}{x}``, ``\\textcolor{red}{x}``: the colour is no math; the coloured group stays
+    a group, unless a bracket opens or closes across its braces (``\\Big( \\color{red}{a \\Big)}``,
+    as pages that colour part of a derivation write): that group is only paint, read unwrapped."""
+    pos = bracketed(lx.text, end)
+    colour = braced(lx.text, pos)
+    if colour is None:
+        return pos
+    pos = colour[1] + 1
+    group = braced(lx.text, pos)
+    if group is None:
+        return pos
+    inside = lx.text[group[0]:group[1]]
+    if inside.count("(") == inside.count(")") and inside.count("[") == inside.count("]"):
+        return pos
+    lx.scan(group[0], group[1])
+    return group[1] + 1
+
+
 def _unwrapped(lx: Lexer, name: str, start: int, end: int) -> int:
     """``\\mathop{\\rm argmin}``, ``\\smash{x}``, ``\\mathbin{@}``: the math inside, as if written
     without the wrapper."""
@@ -529,7 +548,8 @@ def _reader_table() -> dict[str, Reader]:
         (("rm", "bf", "cal", "it", "sf", "tt"), _font_switch),
         (("quad", "qquad"), _separator),
         (SIZES, _size),
-        (("color", "textcolor", "tag", "label", "phantom", "vphantom", "hphantom", "hspace",
+        (("color", "textcolor"), _colour),
+        (("tag", "label", "phantom", "vphantom", "hphantom", "hspace",
           "hspace*", "vspace", "vspace*", "index"), _without_arguments(1)),
         (("rule",), _without_arguments(2)),
         (("mathop", "mathbin", "mathrel", "mathord", "smash", "mathrlap", "mathllap", "mathclap",
