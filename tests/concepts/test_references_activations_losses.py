@@ -169,6 +169,12 @@ def test_margin_losses(rng: np.random.Generator) -> None:
     labels = rng.integers(0, 4, size=5)
     close(R.multi_margin(scores, labels, 0.8),
           F.multi_margin_loss(T(scores), T(labels), margin=0.8))
+    # summed over the wrong classes (CS231n), not averaged: PyTorch's per-example loss times C
+    per_example = F.multi_margin_loss(T(scores), T(labels), margin=0.8, reduction="none")
+    close(R.multi_margin_sum(scores, labels, 0.8), (per_example * 4).mean())
+    W, x = rng.normal(size=(4, 3)), rng.normal(size=3)
+    close(R.multi_margin_linear(W, x, labels[:1], 1.0),
+          F.multi_margin_loss(T(W @ x)[None], T(labels[:1]), margin=1.0) * 4)
 
 
 def test_l2_penalty(rng: np.random.Generator) -> None:

@@ -384,6 +384,8 @@ def _match_pairs(pairs: list[tuple[object, object]], b: Bindings) -> Iterator[Bi
         if len(pv) != len(cv):
             return
         yield from _match_pairs(list(zip(pv, cv, strict=True)) + rest, b)
+    elif pv == cv:  # a relation's operators, ("ne",) of a sum over i ≠ y
+        yield from _match_pairs(rest, b)
 
 
 def _match_ordered(ps: tuple[Node, ...], cs: tuple[Node, ...], b: Bindings) -> Iterator[Bindings]:
@@ -460,6 +462,8 @@ def _match_var(p: PVar, c: Node, b: Bindings) -> Iterator[Bindings]:
     expr, old = bound
     known = [b.get(i) for i in p.indices]
     choices = _index_symbols(c) + [s for s in _plain_symbols(c) if s not in _index_symbols(c)]
+    if isinstance(c, Symbol):  # w_{y_i}: the entry at a label that has an index of its own
+        choices += [s for s in c.sub if isinstance(s, Symbol) and s.sub and s not in choices]
     for combo in itertools.product(*[[k] if k is not None else choices for k in known]):
         if _subst(expr, {o: s for o, s in zip(old, combo, strict=True) if isinstance(s, Node)}) == c:
             b2 = dict(b)

@@ -20,7 +20,7 @@ import numpy as np
 
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
-from thirdroad.formula.ast import Neg, Node, Product, Sum, Symbol, map_children
+from thirdroad.formula.ast import Neg, Node, Product, Relation, Sum, Symbol, map_children
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.library_cache import cached
 from thirdroad.formula.match import PIdx, PVar, build_pattern, features, head, size
@@ -111,9 +111,11 @@ def compile_template(concept: str, template: Template) -> CompiledTemplate:
 
 
 def _only_as_subscript(tree: Node, sym: Node) -> bool:
-    """Whether a name is written in the tree, and only as a subscript (the y of ``x_y``)."""
+    """Whether a name is written in the tree, and only as a subscript (the y of ``x_y``) or as
+    the class a sum leaves out (``\\sum_{i \\neq y}``)."""
     subscripts = [s for n in tree.walk() if isinstance(n, Symbol) for s in n.sub]
-    return sym in subscripts and sum(n == sym for n in tree.walk()) == subscripts.count(sym)
+    left_out = [o for n in tree.walk() if isinstance(n, Relation) and n.ops == ("ne",) for o in n.operands]
+    return sym in subscripts and sum(n == sym for n in tree.walk()) == subscripts.count(sym) + left_out.count(sym)
 
 
 def without_optional_terms(ct: CompiledTemplate) -> list[CompiledTemplate]:

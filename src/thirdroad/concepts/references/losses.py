@@ -163,6 +163,17 @@ def multi_margin(x: ArrayLike, y: ArrayLike, margin: float) -> float:
     return _rows_mean(hinge.sum(axis=1) / x.shape[1])
 
 
+def multi_margin_sum(x: ArrayLike, y: ArrayLike, margin: float) -> float:
+    """sum over wrong classes i of max(0, margin - x[y] + x[i]), not divided by the class count
+    (the multi-class SVM loss of Weston & Watkins as CS231n writes it)."""
+    return float(multi_margin(x, y, margin) * np.atleast_2d(_a(x)).shape[1])
+
+
+def multi_margin_linear(w: ArrayLike, x: ArrayLike, y: ArrayLike, margin: float) -> float:
+    """The multi-class SVM loss of a linear classifier: the scores are w_j^T x, one row of w per class."""
+    return multi_margin_sum(_a(w) @ _a(x), y, margin)
+
+
 def soft_margin(x: ArrayLike, y: ArrayLike) -> float:
     """log(1 + exp(-y x)) with labels y in {-1, 1}, mean."""
     return float(np.mean(softplus(-_a(y) * _a(x))))

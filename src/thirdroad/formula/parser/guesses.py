@@ -29,7 +29,15 @@ from thirdroad.formula.ast import (
 from thirdroad.formula.lexer import Token
 from thirdroad.formula.parser.cursor import Cursor, is_op
 from thirdroad.formula.rules import Rule
-from thirdroad.formula.tables import ACCENTS, FONTS, FUNCTION_LETTERS, GREEK_SET, TEXT_COMMANDS, WORD_FUNCTIONS
+from thirdroad.formula.tables import (
+    ACCENTS,
+    FONTS,
+    FUNCTION_LETTERS,
+    GREEK_SET,
+    TEXT_COMMANDS,
+    WORD_FUNCTIONS,
+    WORD_NAMES,
+)
 
 FUNCTION_APPLICATION = Rule(
     "function-application",
@@ -69,10 +77,11 @@ BRACKET_INDEX = Rule(
     "bracket-index",
     "x[i] written right after a name is the entry i of x (p[y] is p_y): in plain text as in code, "
     "and in LaTeX for a name that is not a function, except a single letter before one name "
-    "(W[x] may be W times [x]; x[0], h[t-1] and \\text{padding}[d] are entries); after a "
-    "function (f[x, φ], L[φ], Var[x]) "
-    "square brackets hold its arguments; with a space before them or several items inside they "
-    "stay a factor of their own ([h, x] is a concatenation)",
+    "other than a small Latin letter before another (W[x] may be W times [x]; x[0], x[y], "
+    "h[t-1] and \\text{padding}[d] are entries); after a function (f[x, φ], L[φ], Var[x]) or a "
+    "word before several items (\\mbox{ELBO}[θ, φ]) square brackets hold its arguments; with a "
+    "space before them or several items inside they stay a factor of their own ([h, x] is a "
+    "concatenation)",
     other="the name times the bracket",
 )
 DIVERGENCE_BAR = Rule(
@@ -84,6 +93,10 @@ DIVERGENCE_BAR = Rule(
 _DOTS = ("dots", "ldots", "cdots")
 _OPENERS = frozenset({"(", "[", "{", "\\{"})
 _CLOSING = frozenset({")", "]", "}", "\\}"})
+def _small_latin(name: str) -> bool:
+    return len(name) == 1 and "a" <= name <= "z"
+
+
 _ADJACENT = re.compile(r"\}*(?:\\(?:left|[bB]igg?l?))?")  # nothing but braces or a size between
 _RUN_KINDS = ("letter", "word", "num")
 
@@ -336,9 +349,10 @@ class Guesses(Cursor):
         function = sym.name in WORD_FUNCTIONS or (adjacent and is_op(then, "_")) or (
             self.notation == "latex" and adjacent and (sym.name in self.functions or sym.name in FUNCTION_LETTERS
                                                        or self._upright_letter_applied(sym, close)))
-        if function:  # Var[x]; f[x, φ]; RMS[g]_t, a function's value at step t
-            return "apply"
-        if not adjacent or seps or (self.notation == "latex" and len(sym.name) == 1 and self._one_name_inside(close)):
+        if function or (adjacent and seps and len(sym.name) > 1 and sym.name not in WORD_NAMES):
+            return "apply"  # Var[x]; f[x, φ]; RMS[g]_t, a function's value at step t; \mbox{ELBO}[θ, φ]
+        if not adjacent or seps or (self.notation == "latex" and len(sym.name) == 1 and self._one_name_inside(close)
+                                    and not self._entry_by_index(sym, close)):
             return None
         span = (sym.span[0], tok.end)
         if self.flipped(BRACKET_INDEX, span):
@@ -361,6 +375,13 @@ class Guesses(Cursor):
         return any(is_op(t, "_", "^") or (t.kind == "cmd" and t.value in ("sum", "frac", "cdot"))
                    for t in inside) or any(
             _is_name(a) and _is_name(b) for a, b in itertools.pairwise(inside))
+
+    def _entry_by_index(self, sym: Symbol, close: int) -> bool:
+        """``x[i]``, ``x[y]``, ``w[c]``: a small Latin letter before another in brackets is an entry,
+        as code writes one (a capital before a name, ``W[x]``, may multiply a vector)."""
+        inside = self.toks[self.i + 1]
+        return _small_latin(sym.name) and not sym.font and inside.kind == "letter" and not inside.font \
+            and _small_latin(inside.value) and inside.value != sym.name
 
     def _one_name_inside(self, close: int) -> bool:
         """The bracket opened at the current token holds one name and nothing else: W[x]."""

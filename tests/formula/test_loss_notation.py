@@ -1,0 +1,59 @@
+"""Losses as textbooks and library docs write them: an entry picked by a label (``x[y]``,
+``s_{y_i}``), a sum over every class but the true one (``\\sum_{j \\neq y_i}``), a loss called by
+its name with square brackets (``\\mathrm{ELBO}[\\theta, \\phi]``). The formulas are written for
+these tests in the style of CS231n, PyTorch's docs and UDL."""
+
+from __future__ import annotations
+
+import pytest
+
+from thirdroad.formula import explain, parse
+from thirdroad.formula.ast import Apply, Symbol
+
+
+def test_a_small_letter_in_brackets_after_another_is_an_entry() -> None:
+    # code's indexing, as PyTorch's docs write it: x[i] y[i] is a product of two entries
+    root = parse(r"\sum_i x[i] y[i]", "latex").root
+    entries = [n for n in root.walk() if isinstance(n, Symbol) and n.sub]
+    assert {(n.name, n.sub[0].name) for n in entries if isinstance(n.sub[0], Symbol)} == {("x", "i"), ("y", "i")}
+    assert explain(r"\sum_i x[i] y[i]").concepts == {"dot_product"}
+
+
+def test_a_capital_before_a_bracket_may_still_multiply_it() -> None:
+    root = parse(r"z = W[h] + b", "latex").root
+    assert not any(isinstance(n, Symbol) and n.name == "W" and n.sub for n in root.walk())
+
+
+def test_a_word_before_several_bracketed_items_is_called_on_them() -> None:
+    root = parse(r"\mbox{ELBO}[\boldsymbol\theta, \boldsymbol\phi]", "latex").root
+    assert isinstance(root, Apply) and isinstance(root.func, Symbol) and root.func.name == "ELBO"
+    assert len(root.args) == 2
+
+
+def test_the_elbo_called_by_its_name_with_square_brackets() -> None:
+    e = explain(r"\mathrm{ELBO}[q, \theta] = \int q(z) \log \frac{p(x, z \mid \theta)}{q(z)} dz")
+    assert "elbo" in e.concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"L_i = \sum_{j \neq y_i} \max(0, s_j - s_{y_i} + \Delta)",  # CS231n's scores
+        r"\ell_n = \sum_{k \neq c_n} \max(0, z_k - z_{c_n} + m)",  # other letters, same roles
+        r"\frac{1}{C} \sum_{i \neq y} \max(0, \text{margin} - x[y] + x[i])",  # PyTorch's, averaged
+        r"J = \sum_{c \ne y} \max\left(0, 1 + \mathbf{w}_c^\top \mathbf{x} - \mathbf{w}_y^\top \mathbf{x}\right)",
+    ],
+)
+def test_the_multiclass_hinge_over_the_wrong_classes(text: str) -> None:
+    assert "multi_margin" in explain(text).concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\sum_j \max(0, s_j - t_j + 1)",  # a hinge per entry, no true class left out
+        r"\max(0, s_j - s_k + 1)",  # one pair: a ranking hinge, not the multi-class loss
+    ],
+)
+def test_a_hinge_without_the_true_class_left_out_is_no_multiclass_margin(text: str) -> None:
+    assert "multi_margin" not in explain(text).concepts
