@@ -53,3 +53,16 @@ def test_euclidean_projection_unconstrained_is_the_minimiser(rng: np.random.Gene
     x = rng.normal(size=4)
     found = scipy.optimize.minimize(lambda y: np.sum((x - y) ** 2), np.zeros(4), tol=1e-12).x
     np.testing.assert_allclose(R.euclidean_projection(x), found, atol=1e-5)
+
+
+def test_linear_and_logistic_regression_against_scikit_learn(rng: np.random.Generator) -> None:
+    from sklearn.linear_model import LinearRegression, LogisticRegression
+
+    X = rng.normal(size=(40, 3))
+    y = X @ np.array([1.5, -2.0, 0.5]) + 0.7 + 0.1 * rng.normal(size=40)
+    lin = LinearRegression().fit(X, y)
+    close(R.linear_regression_batch(X, lin.coef_, lin.intercept_), lin.predict(X))
+    close(R.linear_regression(lin.coef_, X[0], lin.intercept_), lin.predict(X[:1])[0])
+    labels = (y > np.median(y)).astype(int)
+    log = LogisticRegression().fit(X, labels)
+    close([R.logistic_regression(log.coef_[0], x, log.intercept_[0]) for x in X], log.predict_proba(X)[:, 1])

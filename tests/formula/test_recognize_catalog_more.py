@@ -23,6 +23,11 @@ from thirdroad.formula import explain
         (r"\underset{p}{\text{argmin}} ~ \|x - p\|_2^2 \quad \textrm{subject to} \quad \|p\|_1 \le r",
          "euclidean_projection"),
         (r"\operatorname{argmin}_z \|v - z\|_2^2 \quad \text{subject to} \quad 0 \le z \le 1", "euclidean_projection"),
+        (r"\hat y = w^\top x + b", "linear_regression"),
+        (r"\hat{\mathbf{y}} = \mathbf{X}\mathbf{w} + b", "linear_regression"),
+        (r"\hat y_i = \sum_j w_j x_{ij} + b", "linear_regression"),
+        (r"\hat y = \sigma(\mathbf{w}^\top \mathbf{x} + b)", "logistic_regression"),
+        (r"\hat y = \frac{1}{1 + \exp(-(w^\top x + b))}", "logistic_regression"),
     ],
 )
 def test_the_defining_formula_is_named(text: str, concept: str) -> None:
@@ -42,6 +47,13 @@ def test_the_defining_formula_is_named(text: str, concept: str) -> None:
         (r"\|A x - b\|_2^2", "least_squares"),  # a residual, not minimised
         (r"\arg\min_k \|x - \mu_k\|^2", "euclidean_projection"),  # the nearest of k centres
         (r"\|x - p\|_2^2", "euclidean_projection"),
+        (r"s = w^\top x + b", "linear_regression"),  # any affine score: a neuron, a margin
+        (r"\hat y = \sigma(w^\top x + b)", "linear_regression"),  # the logit inside a logistic regression
+        (r"\hat y = W_2 h + b_2", "linear_regression"),  # a network's output layer reads a hidden state
+        (r"\hat{y}_t = V h_t + c", "linear_regression"),
+        (r"h = \sigma(w^\top x + b)", "logistic_regression"),  # a unit of a layer
+        (r"\hat y = \sigma(W_2 h + b_2)", "logistic_regression"),
+        (r"\hat y = \tanh(w^\top x + b)", "logistic_regression"),
     ],
 )
 def test_a_near_formula_is_not_named(text: str, concept: str) -> None:

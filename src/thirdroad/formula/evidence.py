@@ -203,6 +203,19 @@ def unseen_shape(ct: CompiledTemplate) -> bool:
     return any(UNSEEN_SHAPES & set(v.domain) for v in ct.template.variables)
 
 
+def unassigned_prediction(ct: CompiledTemplate, bindings: Mapping[str, Any], whole: bool,
+                          target: Node | None) -> bool:
+    """Whether a template that defines a model by its prediction (``\\hat y = w^\\top x + b``)
+    matched where no prediction is assigned: the model is the whole right-hand side of a line
+    that assigns ``\\hat y``. ``w^\\top x + b`` alone is any affine score (a neuron, a margin),
+    and inside ``\\sigma(\\cdot)`` it is the logit of a logistic regression, not a linear one. The
+    names must be the model's too: ``\\hat y = V h + c`` reads a network's hidden state out."""
+    out = symbol_tree(ct.template.output) if ct.template.output else None
+    if not (isinstance(out, Symbol) and out.name == "y" and out.accent == "hat"):
+        return False
+    return not (whole and assigns_output(ct.template, target) and names_agree(ct, bindings))
+
+
 _OPTIMA = frozenset({"argmin", "argmax", "min", "max"})
 
 
@@ -666,6 +679,7 @@ __all__ = [
     "states_are_names",
     "statistics_are_names",
     "statistics_of_data",
+    "unassigned_prediction",
     "unseen_shape",
     "updates_its_parameter",
 ]

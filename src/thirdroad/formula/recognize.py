@@ -65,6 +65,7 @@ from thirdroad.formula.evidence import (
     states_are_names,
     statistics_are_names,
     statistics_of_data,
+    unassigned_prediction,
     unseen_shape,
     updates_its_parameter,
 )
@@ -331,7 +332,8 @@ def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, resu
             continue
         ct = compiled(f.template)
         role = reads_a_role(f.concept)
-        if ct is not None and ((unseen_shape(ct) and not agreement(ct, f.bindings)) or cut_optimum(ct, whole)):
+        if ct is not None and ((unseen_shape(ct) and not agreement(ct, f.bindings)) or cut_optimum(ct, whole)
+                               or unassigned_prediction(ct, f.bindings, whole, target)):
             result.weak.append(f)  # W W^T is no Cholesky product: only the name L says L is triangular
             continue
         if ct is not None and (arithmetic(ct) or role) and not (

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from thirdroad.concepts.references._arrays import Array, _a
@@ -40,3 +41,18 @@ def maxout(w1: ArrayLike, b1: float, w2: ArrayLike, b2: float, x: ArrayLike) -> 
     """max(w1^T x + b1, w2^T x + b2): the larger of two linear pieces."""
     return float(max(_a(w1) @ _a(x) + b1, _a(w2) @ _a(x) + b2))
 
+
+
+def linear_regression(w: ArrayLike, x: ArrayLike, b: float = 0.0) -> float:
+    """w^T x + b: the prediction of a linear regression for one example."""
+    return float(_a(w) @ _a(x) + b)
+
+
+def linear_regression_batch(X: ArrayLike, w: ArrayLike, b: float = 0.0) -> Array:
+    """X w + b: the predictions for examples stacked as the rows of X."""
+    return _a(_a(X) @ _a(w) + b)
+
+
+def logistic_regression(w: ArrayLike, x: ArrayLike, b: float = 0.0) -> float:
+    """sigma(w^T x + b): the probability of the positive class."""
+    return float(1.0 / (1.0 + np.exp(-(_a(w) @ _a(x) + b))))
