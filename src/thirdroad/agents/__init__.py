@@ -13,6 +13,7 @@ from typing import Any
 
 from thirdroad.agents import commands
 from thirdroad.agents._errors import AgentInputError
+from thirdroad.agents._figures import figures_reused
 from thirdroad.agents._kinds import KINDS
 from thirdroad.agents.activation import ACTIVATIONS, ActivationAgent, canonical_name
 from thirdroad.agents.matrix import MatrixAgent, NearMiss
@@ -71,6 +72,7 @@ __all__ = [
     "check_against_block",
     "check_layer",
     "commands",
+    "figures_reused",
     "optimizer_from",
     "optimizer_from_block",
     "race",

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from thirdroad.agents import _draw
 from thirdroad.agents import _format as fmt
+from thirdroad.agents._figures import new_panels
 
 if TYPE_CHECKING:
     from thirdroad.agents.activation import ActivationAgent
@@ -24,8 +25,8 @@ SLOPE_COLOR = "#ff7f0e"
 def plot_activation(agent: ActivationAgent, sample: Array, path: str | Path | None,
                     temperatures: tuple[float, ...]) -> Figure:
     """The agent's graph and what it does to ``sample``; a softmax's bars at each of ``temperatures``."""
-    fig = _draw.new_figure(11, 4.6)
-    graph, action = fig.subplots(1, 2)
+    branch = "graph" if agent.elementwise else "glu" if agent.name == "glu" else "weights"
+    fig, (graph, action) = new_panels(f"activation: {branch}", 11, 4.6, "22")
     if agent.elementwise:
         _graph(graph, agent, sample)
         _number_lines(action, agent, sample)

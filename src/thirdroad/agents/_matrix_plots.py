@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from thirdroad.agents import _draw
 from thirdroad.agents import _format as fmt
+from thirdroad.agents._figures import new_panels
 
 if TYPE_CHECKING:
     from thirdroad.agents.matrix import MatrixAgent
@@ -27,21 +28,17 @@ def plot_matrix(agent: MatrixAgent, path: str | Path | None = None) -> Figure:
     if "permutation" in agent.kinds and rows > 1:
         fig = _plot_permutation(agent)
     elif (rows, cols) == (2, 2):
-        fig = _draw.new_figure(10, 5.4)
+        fig, (before, after) = new_panels("matrix: planes", 10, 5.4, "22")
         limit = _draw.plane_limits([np.eye(2), m])
-        before, after = fig.subplots(1, 2)
         _draw.draw_plane(before, np.eye(2), "before: the plane, unit square and circle", limit)
         _draw.draw_plane(after, m, "after M: " + _geometry_title(agent), limit, prefix="M")
     elif (rows, cols) == (3, 3):
-        fig = _draw.new_figure(10, 5.4, three_d=True)
+        fig, (before, after) = new_panels("matrix: spaces", 10, 5.4, "33")
         bounds = _draw.space_limit([np.eye(3), m])
-        before = fig.add_subplot(1, 2, 1, projection="3d")
-        after = fig.add_subplot(1, 2, 2, projection="3d")
         _draw.draw_space(before, np.eye(3), "before: the unit cube", bounds)
         _draw.draw_space(after, m, "after M: " + _geometry_title(agent), bounds, prefix="M")
     else:
-        fig = _draw.new_figure(10, 4.8)
-        table, bars = fig.subplots(1, 2, width_ratios=[1.3, 1])
+        fig, (table, bars) = new_panels("matrix: table", 10, 4.8, "22", (1.3, 1))
         _draw.draw_table(table, m, f"M ({rows}x{cols})")
         _singular_value_bars(bars, m)
     _draw.suptitle(fig, headline)
@@ -69,8 +66,9 @@ def _plot_permutation(agent: MatrixAgent) -> Figure:
     n = len(perm)
     square = agent.shape in ((2, 2), (3, 3))
     three_d = agent.shape == (3, 3)
-    fig = _draw.new_figure(11 if square else 6.5, max(3.6, 0.55 * n + 2.2), three_d=three_d)
-    ax = fig.add_subplot(1, 2, 1) if square else fig.add_subplot(1, 1, 1)
+    layout = ("23" if three_d else "22") if square else "2"
+    fig, panels = new_panels("matrix: permutation", 11 if square else 6.5, max(3.6, 0.55 * n + 2.2), layout)
+    ax = panels[0]
     colors = [f"C{k % 10}" for k in range(n)]
     for i in range(n):
         y = n - 1 - i
@@ -91,12 +89,11 @@ def _plot_permutation(agent: MatrixAgent) -> Figure:
     _draw.panel_title(ax, _draw.wrap("M A: " + agent.act_on_words("left"), 60))
     if square:
         m = agent.matrix
+        after = panels[1]
         if agent.shape == (2, 2):
-            after = fig.add_subplot(1, 2, 2)
             limit = _draw.plane_limits([np.eye(2), m])
             _draw.draw_plane(after, m, "as a map on vectors", limit, prefix="M")
         else:
-            after = fig.add_subplot(1, 2, 2, projection="3d")
             bounds = _draw.space_limit([m])
             _draw.draw_space(after, m, "as a map: the unit cube after M", bounds, prefix="M")
     return fig

@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter, NullLocator
 from numpy.typing import NDArray
 
 from thirdroad.agents import _draw
+from thirdroad.agents._figures import new_panels
 
 if TYPE_CHECKING:
     from thirdroad.agents.optimizer import Race
@@ -73,8 +74,7 @@ def _loss_scale(ax: Axes, shown: list[NDArray[np.float64]], *, symmetric: bool) 
 
 def plot_race(race: Race, path: str | Path | None = None, title: str | None = None) -> Figure:
     land = race.surface
-    fig = _draw.new_figure(13, 5.6)
-    field, curves = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    fig, (field, curves) = new_panels("race", 13, 5.6, "22", (1.25, 1))
     x0, x1, y0, y1 = land.view
     # 150 points a side: a cell is about two pixels of the panel, finer than a contour line shows
     xs, ys = np.meshgrid(np.linspace(x0, x1, 150), np.linspace(y0, y1, 150))
