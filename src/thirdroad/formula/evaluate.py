@@ -41,6 +41,7 @@ from thirdroad.formula.ast import (
     bound_indices,
 )
 from thirdroad.formula.errors import FormulaError, ValuesError
+from thirdroad.formula.latex import to_latex
 from thirdroad.formula.program import Program, Step, axis_name, plan
 
 _COMPARE = {"lt": np.less, "gt": np.greater, "le": np.less_equal, "ge": np.greater_equal,
@@ -360,6 +361,20 @@ class _Evaluator:
 _REDUCE: dict[str, Callable[..., Any]] = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min}
 
 
+def _last_axis(arg: Node, name: str) -> bool:
+    """Whether a call's argument is a setting, as code writes it (``mean(e, axis=-1)``): over the
+    last axis, which for the vectors thirdroad computes on is the whole vector, so it changes
+    nothing; FormulaError for any other setting (``dim=1``, ``keepdims=True``), which thirdroad
+    does not compute."""
+    if not (isinstance(arg, Relation) and arg.ops == ("eq",) and isinstance(arg.operands[0], Symbol)):
+        return False
+    key, value = arg.operands
+    if isinstance(key, Symbol) and key.name in ("axis", "dim") and value == Neg(Number("1")):
+        return True
+    raise FormulaError(f"{name} is given the setting {to_latex(arg)}: thirdroad computes {name} without "
+                       "settings", arg.span[0] + 1, "write the formula without it")
+
+
 def call_arguments(node: Apply) -> tuple[Node, ...]:
     """The arguments of a call, ``f((a, b))`` read as ``f(a, b)``; FormulaError if the function is
     given more or fewer than it takes (``\\cos(x_1, x_2)``: cos takes one)."""
@@ -367,6 +382,7 @@ def call_arguments(node: Apply) -> tuple[Node, ...]:
     if len(args) == 1 and isinstance(args[0], Tuple):
         args = args[0].items
     name = function_name(node.func)
+    args = tuple(a for a in args if not _last_axis(a, name))
     wanted = 1 if name == "log_base" else nm.ARITY.get(name)
     if wanted is not None and len(args) != wanted:
         raise FormulaError(f"{name} takes {wanted} argument{'s' if wanted > 1 else ''}, not {len(args)}",

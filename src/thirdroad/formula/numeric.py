@@ -191,7 +191,8 @@ def log_base(x: Any, base: Any) -> Array:
 def mean(*xs: Any) -> Array:
     if len(xs) == 1:
         return arr(np.mean(arr(xs[0])))
-    return arr(np.mean([arr(x) for x in xs], axis=0))
+    shape = fit(*xs, what="averaged entry by entry")
+    return arr(np.mean([np.broadcast_to(arr(x), shape) for x in xs], axis=0))
 
 
 def var(x: Any) -> Array:
@@ -201,6 +202,7 @@ def var(x: Any) -> Array:
 def maximum(*xs: Any) -> Array:
     if len(xs) == 1:
         return arr(np.max(arr(xs[0])))
+    fit(*xs, what="compared entry by entry")
     out = arr(xs[0])
     for x in xs[1:]:
         out = np.maximum(out, arr(x))
@@ -210,6 +212,7 @@ def maximum(*xs: Any) -> Array:
 def minimum(*xs: Any) -> Array:
     if len(xs) == 1:
         return arr(np.min(arr(xs[0])))
+    fit(*xs, what="compared entry by entry")
     out = arr(xs[0])
     for x in xs[1:]:
         out = np.minimum(out, arr(x))

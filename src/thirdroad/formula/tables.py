@@ -45,7 +45,7 @@ WORD_FUNCTIONS = frozenset(
     "GroupNorm InstanceNorm RMSNorm Dropout dropout clip clamp round floor ceil "
     "LeakyReLU PReLU Hardtanh HardTanh Hardsigmoid Hardswish GLU logsumexp LogSumExp "
     "KL CE MSE BCE NLL Linear linear align FFN MLP RNN GRU LSTM Softmax Sigmoid Tanh Pr "
-    "argmax argmin max min")
+    "argmax argmin max min square maximum minimum")
 )
 # Names that stay one word when written bare (besides the functions).
 WORD_NAMES = frozenset(

@@ -308,6 +308,9 @@ def _letters(
             name, digits = m.group(1), m.group(2)
         name = WORD_ALIASES_ASCII.get(name, name)
         after = _next_char(text, end)
+        if digits and after == "_":  # l2_norm, f1_score: one identifier whose digits are no subscript
+            out.append(Token("word", value, start, end))
+            return
         if len(name) == 1:
             out.append(Token("letter", name, start, start + 1))
         elif _two_names(name) and not digits:  # xA is x times A, as in y = xA^T + b (rule bare-word)

@@ -24,6 +24,7 @@ from thirdroad.formula.ast import (
     Node,
     Norm,
     Number,
+    Power,
     Product,
     Set,
     Span,
@@ -77,6 +78,10 @@ _ONLY_SPACE = re.compile(r"(?:\s|~|\\[,;:!> ]|\\(?:quad|qquad|enspace|thinspace|
 # marks that label a name in a script: x^{*}, x_{+}, x_{\\perp} (the part of x at right angles)
 _MARKS = {"top": "top", "*": "star", "+": "plus", "-": "minus", "pm": "pm", "mp": "mp",
           "perp": "perp", "parallel": "parallel", "star": "star", "ast": "star"}
+
+
+# NumPy's names of functions the reader knows by their mathematical name.
+_NUMPY_NAMES = {"maximum": "max", "minimum": "min"}
 
 
 def index_items(node: Node) -> tuple[Node, ...]:
@@ -201,6 +206,10 @@ class Atoms(Cursor):
                 return Sqrt(args[0], span=span)
             if func.name == "abs":
                 return Abs(args[0], span=span)
+            if func.name == "square":  # NumPy's square(x), as code-style formulas write x²
+                return Power(args[0], Number("2"), span=span)
+        if isinstance(func, Symbol) and func.name in _NUMPY_NAMES and not func.sub and not func.accent:
+            func = Symbol(_NUMPY_NAMES[func.name], span=func.span)  # maximum(x, 0) is max(x, 0)
         return Apply(func, tuple(args), span=span)
 
     def subscript(self, base: Node, sub: Node, tok: Token) -> Node:
