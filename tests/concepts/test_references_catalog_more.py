@@ -66,3 +66,17 @@ def test_linear_and_logistic_regression_against_scikit_learn(rng: np.random.Gene
     labels = (y > np.median(y)).astype(int)
     log = LogisticRegression().fit(X, labels)
     close([R.logistic_regression(log.coef_[0], x, log.intercept_[0]) for x in X], log.predict_proba(X)[:, 1])
+
+
+def test_wasserstein_of_samples_against_scipy(rng: np.random.Generator) -> None:
+    from scipy.stats import wasserstein_distance
+
+    u, v = rng.normal(size=50), rng.normal(1.0, 2.0, size=50)
+    close(R.wasserstein_1d(u, v), wasserstein_distance(u, v))
+    close(R.wasserstein_1d(u, u + 3.0), 3.0)  # a shift moves every grain of mass by 3
+
+
+def test_heaviside_against_torch() -> None:
+    x = np.array([-2.0, -1e-9, 0.0, 1e-9, 3.0])
+    close(R.heaviside(x), torch.heaviside(torch.tensor(x), torch.tensor(1.0, dtype=torch.float64)))
+    close(R.derivative_of("heaviside")(x), np.zeros(5))  # type: ignore[misc]

@@ -28,6 +28,12 @@ from thirdroad.formula import explain
         (r"\hat y_i = \sum_j w_j x_{ij} + b", "linear_regression"),
         (r"\hat y = \sigma(\mathbf{w}^\top \mathbf{x} + b)", "logistic_regression"),
         (r"\hat y = \frac{1}{1 + \exp(-(w^\top x + b))}", "logistic_regression"),
+        (r"H(z) = \begin{cases} 0 & z < 0 \\ 1 & z \geq 0 \end{cases}", "heaviside"),
+        (r"f(x) = \begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}", "heaviside"),  # by its values
+        (r"W(\mathbb{P}_r, \mathbb{P}_g) = \inf_{\gamma \in \Pi(\mathbb{P}_r, \mathbb{P}_g)} "
+         r"\mathbb{E}_{(x, y) \sim \gamma}[\|x - y\|]", "wasserstein_distance"),
+        (r"W_1(\mu, \nu) = \inf_{\pi \in \Gamma(\mu, \nu)} \int \|x - y\|_2 \, \mathrm{d}\pi(x, y)",
+         "wasserstein_distance"),
     ],
 )
 def test_the_defining_formula_is_named(text: str, concept: str) -> None:
@@ -54,6 +60,11 @@ def test_the_defining_formula_is_named(text: str, concept: str) -> None:
         (r"h = \sigma(w^\top x + b)", "logistic_regression"),  # a unit of a layer
         (r"\hat y = \sigma(W_2 h + b_2)", "logistic_regression"),
         (r"\hat y = \tanh(w^\top x + b)", "logistic_regression"),
+        (r"f(x) = \begin{cases} 1 & x > 0 \\ -1 & \text{otherwise} \end{cases}", "heaviside"),  # the sign
+        (r"g(x) = \begin{cases} 1 & x > 1 \\ 0 & \text{otherwise} \end{cases}", "heaviside"),  # a step at 1
+        (r"f(x) = \begin{cases} x & x > 0 \\ 0 & \text{otherwise} \end{cases}", "heaviside"),  # a ReLU
+        (r"\mathbb{E}_{(x, y) \sim \gamma}[\|x - y\|]", "wasserstein_distance"),  # one coupling, no infimum
+        (r"\inf_{\theta} \mathbb{E}_{x \sim p}[\|x - y\|]", "wasserstein_distance"),
     ],
 )
 def test_a_near_formula_is_not_named(text: str, concept: str) -> None:

@@ -37,7 +37,7 @@ from thirdroad.formula.ast import (
 )
 from thirdroad.formula.backprop_form import passes_back
 from thirdroad.formula.claims import claims, families
-from thirdroad.formula.confirm import agree, atom_name, computable, confirm, numeric_search
+from thirdroad.formula.confirm import agree, atom_name, computable, confirm, numeric_search, program_of
 from thirdroad.formula.deadline import checkpoint
 from thirdroad.formula.errors import FormulaError
 from thirdroad.formula.evidence import (
@@ -441,7 +441,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
                                      "structural", verdict is True)
             best[ct.concept] = score
             break
-    if not hits and size(cnode) >= 3 and feats & _SEARCH_FEATURES:
+    if not hits and (size(cnode) >= 3 or _step(cnode, feats)) and feats & _SEARCH_FEATURES:
         by_value = numeric_search(cnode, lib, seed)
         cat = concepts_module.catalog()
         ids = {ct.concept for ct, _ in by_value}
@@ -458,6 +458,15 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             for other, template in same_formula(found.template):
                 hits.setdefault(other, Found(path, node, cnode, other, template, found.bindings, "structural", False))
     return [hits[c] for c in _order(hits)]
+
+
+def _step(cnode: Node, feats: frozenset[str]) -> bool:
+    """A piecewise function of one input, small as it is (a step: 1 where x > 0, else 0), is
+    searched by its values too; with two inputs (max(a, b) by cases) it is too plain to tell."""
+    if "cases" not in feats:
+        return False
+    program = program_of(cnode)
+    return program is not None and len(program.inputs) == 1
 
 
 def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: Node | None

@@ -365,3 +365,13 @@ def threshold(x: ArrayLike, threshold: float = 0.0, value: float = 0.0) -> Array
 @derivative(threshold)
 def _threshold_slope(x: ArrayLike, threshold: float = 0.0, value: float = 0.0) -> Array:
     return _a(_a(x) > threshold)
+
+
+def heaviside(x: ArrayLike) -> Array:
+    """1 where x >= 0, else 0 (the perceptron's step; NumPy's heaviside with 1 at zero)."""
+    return np.heaviside(_a(x), 1.0)
+
+
+@derivative(heaviside)
+def _d_heaviside(x: ArrayLike) -> Array:
+    return np.zeros_like(_a(x))  # flat on both sides; the jump at zero has no slope
