@@ -28,7 +28,7 @@ import numpy as np
 
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Catalog, Template
-from thirdroad.formula.ast import Apply, Node, Relation, Symbol
+from thirdroad.formula.ast import Apply, BigOp, Node, Relation, Symbol
 from thirdroad.formula.confirm import agree, axes_of, program_of, sample, value_of
 from thirdroad.formula.templates import CompiledTemplate, callable_with, compiled, whole_numbers
 
@@ -94,7 +94,11 @@ def _words(identifier: str) -> list[str]:
 
 def applied(node: Node) -> tuple[str, ...]:
     """The concepts a call names: ``\\mathrm{softmax}(O)``, ``\\text{GELU}(x)``, and σ applied to
-    one argument that is not a matrix (σ(W) in a spectral norm is a singular value)."""
+    one argument that is not a matrix (σ(W) in a spectral norm is a singular value); an operator
+    written with its limits that the catalog knows by its name (``\\arg\\max_k P(Y = k \\mid x)``:
+    the argmax, whatever it ranges over)."""
+    if isinstance(node, BigOp):
+        return concepts_called(node.op)
     if not isinstance(node, Apply) or not isinstance(node.func, Symbol) or node.func.sub or node.func.prime:
         return ()  # tanh'(z) is the derivative of tanh, not tanh
     name = node.func.name

@@ -448,6 +448,14 @@ class Atoms(Cursor):
                         "a product of its letters")
         return Symbol(tok.value, span=(tok.start, tok.end)), True
 
+    def _braced_big_operator(self) -> Token | None:
+        """The operator of ``{\\rm argmax}_k``, ``{\\operatorname{argmin}}_y``, ``{\\max}_i``: a big
+        operator alone in braces with limits after them (the brace has been read)."""
+        word, close, script = self.peek(), self.peek(1), self.peek(2)
+        named = (word.kind == "word" and word.value in _BIG_WORDS and word.font in ("", "rm")) or (
+            word.kind in ("opname", "cmd") and word.value in BIG_OPERATORS)
+        return word if named and is_op(close, "}") and is_op(script, "_", "^") else None
+
     def _bracket_atom(self, tok: Token) -> tuple[Node, bool]:
         v = tok.value
         if v == "(":
@@ -455,6 +463,11 @@ class Atoms(Cursor):
         if v == "[":
             return self._square_bracket(tok), True
         if v == "{":
+            big = self._braced_big_operator()
+            if big is not None:  # {\rm argmax}_k: the operator in braces, its limits after them
+                self.advance()
+                self.advance()
+                return self.bigop(big, BIG_OPERATORS[big.value]), False
             self.i -= 1
             return self.group(), True
         if v == "\\{":
