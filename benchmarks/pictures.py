@@ -10,7 +10,8 @@ and races on three surfaces. The baseline's ``src/`` is taken out with ``git arc
 imported in the same process as this tree's (each side's ``thirdroad`` modules kept apart, as in
 ``parse_baseline.py``). For each kind, the two sides take turns in blocks of ``--calls`` calls
 (each going first half of the time), after a warm-up that fills what a long-lived worker keeps
-(fonts, imports, what a side computes once per process). Times are CPU times of this process
+(fonts, imports, what a side computes once per process, the figure kept for each kind of picture
+when the side keeps them: ``agents.figures_reused``). Times are CPU times of this process
 (``time.process_time``: the machine is shared, waiting for a core is not counted). Printed: each
 side's median ms a picture and the median over blocks of the ratio now/baseline (below 1: now is
 cheaper).
