@@ -169,6 +169,9 @@ def test_margin_losses(rng: np.random.Generator) -> None:
     labels = rng.integers(0, 4, size=5)
     close(R.multi_margin(scores, labels, 0.8),
           F.multi_margin_loss(T(scores), T(labels), margin=0.8))
+    pred, target = rng.normal(size=6), rng.normal(size=6)
+    close(R.squared_errors(pred, target), F.mse_loss(T(pred), T(target), reduction="none"))
+    close(R.sum_of_squares(pred, target), F.mse_loss(T(pred), T(target), reduction="sum"))
     # summed over the wrong classes (CS231n), not averaged: PyTorch's per-example loss times C
     per_example = F.multi_margin_loss(T(scores), T(labels), margin=0.8, reduction="none")
     close(R.multi_margin_sum(scores, labels, 0.8), (per_example * 4).mean())

@@ -57,3 +57,36 @@ def test_the_multiclass_hinge_over_the_wrong_classes(text: str) -> None:
 )
 def test_a_hinge_without_the_true_class_left_out_is_no_multiclass_margin(text: str) -> None:
     assert "multi_margin" not in explain(text).concepts
+
+
+# ---- squared errors: the roles of the names say which squared difference is a loss
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"J = \frac{1}{m} \sum_{i=1}^{m} (\hat{y}^{(i)} - y^{(i)})^2",  # the i-th example written above
+        r"L = \sum_{n=1}^{N} (f(x_n) - y_n)^2",  # least squares, summed, the model called
+        r"L[\boldsymbol\theta] = \sum_{i} \left(\mbox{f}[\mathbf{x}_i, \boldsymbol\theta] - y_i\right)^2",
+        r"\ell_n = (t_n - f(x_n))^2",  # one example's squared error, prediction second
+        r"\mathcal{L} = \frac{1}{N} \| X \theta - y \|_2^2",  # a squared norm is a sum of squares
+        r"L = \Vert \hat{y} - y \Vert^2",
+    ],
+)
+def test_a_squared_error_of_predictions_is_named(text: str) -> None:
+    assert "mse" in explain(text).concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"s^2 = \frac{1}{n} \sum_{i=1}^{n} (x_i - \bar{x})^2",  # a spread around the mean
+        r"d = \sum_i (p_i - q_i)^2",  # a squared distance between two vectors
+        r"E(y, z) = \| y - W z \|^2",  # an energy
+        r"E(y, z) = [y_1 - g_1(z)]^2 + [y_2 - g_2(z)]^2",  # an energy, each term a decoder's miss
+        r"p(y \mid x) = \frac{1}{\sqrt{2 \pi \sigma^2}} \exp\left(-\frac{(y - f(x))^2}{2 \sigma^2}\right)",
+        r"\frac{(y_i - f(x_i))^2}{2 \sigma_i^2} + \frac{1}{2} \log \sigma_i^2",  # scaled by a variance
+    ],
+)
+def test_a_squared_difference_that_is_no_error_of_predictions_is_not_named(text: str) -> None:
+    assert "mse" not in explain(text).concepts

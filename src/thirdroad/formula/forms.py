@@ -30,12 +30,14 @@ from thirdroad.formula.ast import (
     Gradient,
     Neg,
     Node,
+    Norm,
     Number,
+    Power,
     Product,
     Relation,
     Symbol,
 )
-from thirdroad.formula.normal_form import canon
+from thirdroad.formula.normal_form import canon, number_value
 
 _CHAIN_OPS = ("", "cdot", "times")
 
@@ -173,9 +175,18 @@ def per_element(cnode: Node) -> Iterator[Node]:
             node = node.body
         elif isinstance(node, Product) and len(node.factors) == 2 and _element_weight(node.factors[0]):
             node = node.factors[1]
+        elif _squared_norm(node):  # ||a - b||^2: the sum of the entries' squares
+            assert isinstance(node, Power) and isinstance(node.base, Norm)
+            node = Power(node.base.arg, node.exp)
         else:
             return
         yield canon(Neg(node) if negated else node)
+
+
+def _squared_norm(node: Node) -> bool:
+    """The square of a Euclidean norm (``\\|v\\|^2``, ``\\|v\\|_2^2``)."""
+    return isinstance(node, Power) and number_value(node.exp) == 2.0 and isinstance(node.base, Norm) \
+        and node.base.p is None
 
 
 def _element_weight(node: Node) -> bool:

@@ -325,6 +325,15 @@ def _named_input(bound: object) -> bool:
     return isinstance(node, Symbol | Number | PVar)
 
 
+def _match_power(p: Power, c: Power, b: Bindings) -> Iterator[Bindings]:
+    """A square of a difference either way round: (y - ŷ)² is (ŷ - y)² (f(x) - y squared)."""
+    yield from _match_fields(p, c, b)
+    base = c.base
+    if number_value(p.exp) == number_value(c.exp) == 2.0 and isinstance(base, Sum) and len(base.terms) == 2 \
+            and sum(isinstance(t, Neg) for t in base.terms) == 1:
+        yield from match(p.base, Sum(tuple(t.arg if isinstance(t, Neg) else Neg(t) for t in base.terms)), b)
+
+
 def _match_product(p: Product, c: Product, b: Bindings) -> Iterator[Bindings]:
     if p.op != c.op and not (p.op == "" and c.op == "cdot") and \
             not (p.op == "odot" and c.op == "" and not _written_as_matrix_product(c)):
@@ -481,6 +490,7 @@ _SAME_KIND: dict[type[Node], _Matcher] = {
     Sum: _match_sum,
     Apply: _match_apply,
     Product: _match_product,
+    Power: _match_power,
 }
 
 

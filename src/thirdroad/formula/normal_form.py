@@ -207,7 +207,22 @@ def _canon_bigop(node: BigOp) -> Node:
         return BigOp(node.op, node.body, under.operands[0], None)
     if node.over is not None and node.op in ("sum", "prod"):
         return BigOp(node.op, node.body, under, None)
+    if isinstance(under, Symbol) and node.op in ("sum", "prod"):
+        body = _index_lowered(node.body, under)
+        if body is not node.body:
+            return BigOp(node.op, body, under, None)
     return node
+
+
+def _index_lowered(node: Node, index: Symbol) -> Node:
+    """The sum's own index written above a name, ``y^{(i)}`` (the i-th example as Ng's notes
+    write it), is the index of that name, ``y_i``; a name with a subscript of its own keeps its
+    superscript (``x^{(i)}_j`` is the j-th feature of the i-th example)."""
+    if isinstance(node, Symbol):
+        if node.sup == index and not node.sub:
+            return Symbol(node.name, node.font, node.accent, (index,), None, node.prime)
+        return node
+    return map_children(node, lambda child: _index_lowered(child, index))
 
 
 def _canon_fraction_node(node: Fraction) -> Node:

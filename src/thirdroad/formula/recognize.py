@@ -73,6 +73,7 @@ from thirdroad.formula.forms import computed_by_rule, derivative_concept, is_cha
 from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
 from thirdroad.formula.guards import guards
 from thirdroad.formula.layer_guard import layer_guard
+from thirdroad.formula.loss_roles import compares_predictions, errors_of_predictions, in_a_larger_form, unnormalised
 from thirdroad.formula.match import features, filled, heads, match, size
 from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
 from thirdroad.formula.named_roles import named_roles
@@ -344,6 +345,9 @@ def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, resu
             # weights, until the names, the name assigned or the words around say so
             result.weak.append(f)
             continue
+        if ct is not None and compares_predictions(ct) and unnormalised(ct) and in_a_larger_form(f.path, result):
+            result.weak.append(f)  # the (y - f(x))^2 of a Gaussian's exponent or of Huber's branch
+            continue
         if f.method == "structural":
             ct = _template_of(f)
             line = whole or target is not None  # a side of the formula, or the value of one of its lines
@@ -449,7 +453,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             if ct.concept in hits or cat.ancestors(ct.concept) & ids:
                 continue  # a numeric hit names the plainest concept that computes it
             bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
-            if not weights_known(ct.template, bindings):
+            if not weights_known(ct.template, bindings) or not errors_of_predictions(ct, bindings, target):
                 continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
     hits = _prune(hits, named, target)
@@ -490,7 +494,7 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
             continue
         if assigns_another(ct, bindings, target) or not states_are_names(ct, bindings) or crossed(ct, bindings):
             continue
-        if not statistics_are_names(ct, bindings):
+        if not statistics_are_names(ct, bindings) or not errors_of_predictions(ct, bindings, target):
             continue
         out.append((agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings),
                     dict(bindings)))

@@ -26,6 +26,16 @@ def sum_squared_error(y_hat: ArrayLike, y: ArrayLike) -> float:
     return float(0.5 * np.sum((_a(y_hat) - _a(y)) ** 2))
 
 
+def squared_errors(y_hat: ArrayLike, y: ArrayLike) -> Array:
+    """The squared difference of each prediction from its target, before any sum or mean."""
+    return _a((_a(y_hat) - _a(y)) ** 2)
+
+
+def sum_of_squares(y_hat: ArrayLike, y: ArrayLike) -> float:
+    """The sum of the squared differences (least squares' loss: the MSE times the count)."""
+    return float(np.sum((_a(y_hat) - _a(y)) ** 2))
+
+
 def l1(y_hat: ArrayLike, y: ArrayLike) -> float:
     """Mean of the absolute differences."""
     return float(np.mean(np.abs(_a(y_hat) - _a(y))))
