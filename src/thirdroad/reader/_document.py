@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 
 from thirdroad.reader._html import _katex_visual_copies
 from thirdroad.reader._latex import mask_latex
-from thirdroad.reader._python import docstrings
+from thirdroad.reader._python import comment_blocks, docstrings, unmarked
 from thirdroad.reader._spans import Format, blank_all
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -330,14 +330,19 @@ _DIRECTIVE_LINE = re.compile(r"^[ \t]*\.\. math::[^\n]*$", re.MULTILINE)
 
 
 def _python(text: str, found: list[Region]) -> list[str]:
-    """Each docstring under its object's name, read as plain text (its math directives gone)."""
+    """Each docstring under its object's name and each block of comments under its line, in the
+    file's order, read as plain text (math directives and comment marks gone)."""
+    prose = [(doc.start, doc.end, f"<h2><code>{escape(doc.owner)}</code></h2>", text[doc.start:doc.end])
+             for doc in docstrings(text)]
+    prose += [(start, end, f"<h3><code># line {text.count(chr(10), 0, start) + 1}</code></h3>",
+               unmarked(text[start:end])) for start, end in comment_blocks(text)]
     out: list[str] = []
-    for doc in docstrings(text):
-        inside = [(s - doc.start, e - doc.start, k, d) for s, e, k, d in found if doc.start <= s < doc.end]
-        body = _DIRECTIVE_LINE.sub("", _marked(text[doc.start:doc.end], inside, "\n\n", lambda s: s))
+    for start, end, heading, written in sorted(prose):
+        inside = [(s - start, e - start, k, d) for s, e, k, d in found if start <= s < end]
+        body = _DIRECTIVE_LINE.sub("", _marked(written, inside, "\n\n", lambda s: s))
         paragraphs = _plain(textwrap.dedent(body), [])
         if paragraphs:
-            out.append(f"<h2><code>{escape(doc.owner)}</code></h2>")
+            out.append(heading)
             out += paragraphs
     return out
 

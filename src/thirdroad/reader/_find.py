@@ -92,6 +92,22 @@ _NEW_SENTENCE = re.compile(r"[ \t\u2060]*\n[\s\u2060]*[A-Z]")
 _BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\d(\"“$\\\u2060\u2063])|\n[ \t]*\n")
 
 
+_LEFT_OUT = {"python": "lines of code (a Python file's prose is its docstrings and comments)",
+             "markdown": "lines with code (code blocks and `inline code`: math written there is code, not a formula)"}
+
+
+def left_out(text: str, fmt: Format) -> str:
+    """What the reading does not read, and why ("" when nothing): the lines of the document where
+    its prose leaves out words or numbers (Python's code, Markdown's code blocks; not the quotes
+    around a docstring, a fence, a comment's mark)."""
+    if fmt not in _LEFT_OUT:
+        return ""
+    prose = {"python": python_prose, "markdown": mask_code}[fmt](text)
+    lines = sum(1 for written, kept in zip(text.split("\n"), prose.split("\n"), strict=True)
+                if any(c.isalnum() and k == " " for c, k in zip(written, kept, strict=True)))
+    return f"{lines} {_LEFT_OUT[fmt]}" if lines else ""
+
+
 class Placer:
     """Finds the section and the context sentence of each formula of one document."""
 

@@ -119,6 +119,9 @@ class ReadingView(Protocol):
     def skipped(self) -> int: ...
 
     @property
+    def left_out(self) -> str: ...
+
+    @property
     def concepts(self) -> list[str]: ...
 
     @property

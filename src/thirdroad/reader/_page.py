@@ -220,7 +220,8 @@ def companion_page(reading: ReadingView, *, fragment: bool = False) -> str:
     read_count = sum(1 for f in reading.formulas if f.explanation is not None)
     summary = (f"{len(reading.formulas)} formulas found ({read_count} read), "
                f"{len(met)} concepts met, {len(reading.warnings)} warnings"
-               + (f", {len(reading.notes)} notes on the text" if reading.notes else ""))
+               + (f", {len(reading.notes)} notes on the text" if reading.notes else "")
+               + (f"; not read: {reading.left_out}" if reading.left_out else ""))
     glossary = ""
     if met:
         graph = graph_svg(met, highlight=met, title="concepts met in this document and what they build on")

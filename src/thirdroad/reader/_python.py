@@ -1,6 +1,10 @@
-"""Math in a Python file's docstrings, as Sphinx writes it: the ``:math:`...``` role inline and
-the ``.. math::`` directive for a display (its indented lines; a blank line between two
-formulas separates them). Only docstrings are read: the code is not prose.
+"""Math in a Python file's docstrings and comments: the prose of the file, the code left out.
+
+Sphinx writes the ``:math:`...``` role inline and the ``.. math::`` directive for a display (its
+indented lines; a blank line between two formulas separates them); docstrings and comments
+written as Markdown (annotated implementations, many libraries) use ``$$..$$``, ``$..$``,
+``\\(..\\)`` and ``\\[..\\]``, also across the lines of a block of ``#`` comments. Code fenced
+or quoted in backticks inside a docstring is code, not math.
 
 Offsets are the file's own: a docstring's formula is found where it stands in the source, and a
 non-raw string's doubled backslashes are read as the single backslash they stand for.
@@ -9,14 +13,19 @@ non-raw string's doubled backslashes are read as the single backslash they stand
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 
 from thirdroad.reader._latex import clean_math
-from thirdroad.reader._spans import MathSpan, Source
+from thirdroad.reader._spans import MathSpan, Source, blank, scan_delimited
 
 _ROLE = re.compile(r":math:`(?P<body>[^`]{1,2000})`")
 _DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\. math::[^\n]*\n", re.MULTILINE)
+# code inside a docstring: fenced blocks, backtick spans (a :math: role's body too: read above)
+_COMMENT_MARK = re.compile(r"(?:^|\n)[ \t]*#+")  # the marks a comment block's lines begin with
+_CODE = re.compile(r"```.*?(?:```|\Z)|``[^`\n]*``|`[^`\n]*`", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,53 @@ def find_python(text: str) -> list[MathSpan]:
                 found.append(MathSpan(formula, doc.start + role.start(), doc.start + role.end(), False, ":math:"))
         for directive in _DIRECTIVE.finditer(body):
             found += _block(body, directive, doc)
+        found += _delimited(body, doc.start, doc.escaped)
+    for start, end in comment_blocks(text):
+        found += _delimited(unmarked(text[start:end]), start,
+                            False)
     return sorted(found, key=lambda s: s.start)
+
+
+def _delimited(body: str, at: int, escaped: bool) -> list[MathSpan]:
+    """The ``$$..$$``, ``$..$``, ``\\(..\\)``, ``\\[..\\]`` formulas of a docstring's or a comment
+    block's text (which starts at ``at`` in the file), outside its code."""
+    for code in reversed(list(_CODE.finditer(body))):
+        body = blank(body, code.start(), code.end())
+    out = []
+    for span in scan_delimited(body):
+        formula = _formula(span.text, escaped)
+        if formula:
+            out.append(MathSpan(formula, at + span.start, at + span.end, span.display, span.how))
+    return out
+
+
+def unmarked(comments: str) -> str:
+    """A comment block's text with the ``#`` marks (and the indentation before them) blanked."""
+    return _COMMENT_MARK.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), comments)
+
+
+def comment_blocks(text: str) -> list[tuple[int, int]]:
+    """The stretches of the file that are ``#`` comments (start and end offsets), a run of comment
+    lines on consecutive lines one stretch ([] when the file is not Python that tokenizes)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    source = Source(text)
+    blocks: list[tuple[int, int]] = []
+    last_row = -2
+    for tok in tokens:
+        if tok.type != tokenize.COMMENT:
+            continue
+        start = source.offset_of(tok.start[0], tok.start[1])
+        end = source.offset_of(tok.end[0], tok.end[1])
+        alone = not tok.line[:tok.start[1]].strip()  # a comment line, not a comment after code
+        if blocks and alone and tok.start[0] == last_row + 1:
+            blocks[-1] = (blocks[-1][0], end)
+        else:
+            blocks.append((start, end))
+        last_row = tok.start[0] if alone else -2
+    return blocks
 
 
 def _block(body: str, directive: re.Match[str], doc: Docstring) -> list[MathSpan]:
@@ -112,9 +167,11 @@ def _display(lines: list[str], start: int, doc: Docstring) -> MathSpan:
 
 
 def python_prose(text: str) -> str:
-    """The file with everything but its docstrings blanked (offsets kept)."""
-    out = [re.sub(r"[^\n]", " ", text)]
-    chars = list(out[0])
+    """The file with everything but its docstrings and comments blanked (offsets kept; a comment's
+    ``#`` marks blanked too)."""
+    chars = list(re.sub(r"[^\n]", " ", text))
     for doc in docstrings(text):
         chars[doc.start:doc.end] = text[doc.start:doc.end]
+    for start, end in comment_blocks(text):
+        chars[start:end] = unmarked(text[start:end])
     return "".join(chars)

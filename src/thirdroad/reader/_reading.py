@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from thirdroad.errors import ThirdroadError
 from thirdroad.formula import Explanation, Formula, FormulaError, checkpoint, claims, explain, read_formula
 from thirdroad.reader._annotate import document_notes
-from thirdroad.reader._find import Place, find_first_math, format_of
+from thirdroad.reader._find import Place, find_first_math, format_of, left_out
 from thirdroad.reader._found import FoundFormula
 from thirdroad.reader._notes import DocumentNote
 from thirdroad.reader._page import companion_page
@@ -46,6 +46,7 @@ class Reading:
     title: str = field(default="")
     document: str = field(default="", repr=False, compare=False)  # the text read, newlines normalised
     notes: tuple[DocumentNote, ...] = field(default=(), compare=False)  # on its words, code, damaged math
+    left_out: str = ""  # what was not read and why: "12 lines of code (a Python file's prose is ...)"
 
     @property
     def concepts(self) -> list[str]:
@@ -78,6 +79,7 @@ class Reading:
             "warnings": self.warnings,
             "notes": [note.to_dict() for note in self.notes],
             "skipped": self.skipped,
+            "left_out": self.left_out,
         }
 
     def to_html(self) -> str:
@@ -171,7 +173,7 @@ def read(path_or_text: str | os.PathLike[str], *, format: str | None = None,
     placed, skipped = find_first_math(text, fmt, limit=max_formulas)
     formulas = _explain_all(placed, _progress_console(progress, len(placed)))
     return Reading(source, fmt, tuple(formulas), skipped, document=text,
-                   notes=document_notes(text, fmt, formulas))
+                   notes=document_notes(text, fmt, formulas), left_out=left_out(text, fmt))
 
 
 def _progress_console(progress: bool | Console | None, count: int) -> Console | None:

@@ -50,6 +50,8 @@ def summary_text(reading: ReadingView) -> str:
     lines += _error_lines(reading)
     if reading.skipped:
         lines.append(f"{reading.skipped} more formulas were not read (limit reached).")
+    if reading.left_out:
+        lines.append(f"Not read: {reading.left_out}.")
     return "\n".join(lines)
 
 
