@@ -35,6 +35,7 @@ from thirdroad.formula.ast import (
     Symbol,
     paths,
 )
+from thirdroad.formula.attention_roles import attention_roles
 from thirdroad.formula.backprop_form import passes_back
 from thirdroad.formula.claims import claims, families
 from thirdroad.formula.confirm import agree, atom_name, computable, confirm, numeric_search, program_of
@@ -147,6 +148,7 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
     _by_form(result, whole)
     _by_name(result, context, whole, seed)
     named_roles(result, seed)
+    attention_roles(result)
     guards(result)
     layer_guard(result)
     main = result.nodes.get(result.main_path)
