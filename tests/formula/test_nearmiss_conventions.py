@@ -25,3 +25,18 @@ def test_ngs_rmsprop_without_eps_is_named_and_no_near_miss_of_another_optimizer(
 def test_a_lost_square_in_the_same_block_is_still_flagged() -> None:
     e = tr.explain(r"s = \beta s + (1 - \beta) dw \\ w = w - \alpha \frac{dw}{\sqrt{s}}")
     assert any(w.concept == "rmsprop" for w in e.warnings)
+
+
+@pytest.mark.parametrize("text", [
+    r"\frac{\partial J}{\partial b} = \frac{1}{m}\sum_{i=1}^m (a^{(i)} - y^{(i)})",
+    r"db = \frac{1}{m}\sum_{i=1}^m (a^{(i)} - y^{(i)})",
+    r"\nabla_b J = \frac{1}{m}\sum_{i=1}^m (\hat{y}_i - y_i)",
+])
+def test_a_losss_derivative_is_no_loss_that_lost_its_square(text: str) -> None:
+    # the derivative of a squared error with respect to a bias is a plain mean difference
+    assert not any(w.concept == "mse" for w in tr.explain(text).warnings)
+
+
+def test_a_loss_that_lost_its_square_is_still_flagged() -> None:
+    e = tr.explain(r"J = \frac{1}{n}\sum_{i=1}^n (y_i - \hat{y}_i)")
+    assert [(w.concept, w.slip) for w in e.warnings] == [("mse", "lost_square")]

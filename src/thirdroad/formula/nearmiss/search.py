@@ -49,10 +49,12 @@ from thirdroad.formula.ast import (
 from thirdroad.formula.confirm import agree, atom_name, axes_of, program_of, sample, value_of
 from thirdroad.formula.deadline import checkpoint
 from thirdroad.formula.evidence import LOOSE_OPS, agreement, assigns_output, is_atom
+from thirdroad.formula.forms import derivative_concept
 from thirdroad.formula.match import features, head
 from thirdroad.formula.named import by_numbers, context_concepts, defined
 from thirdroad.formula.nearmiss.repairs import Repair, repairs, replace_path, weighted
 from thirdroad.formula.normal_form import canon
+from thirdroad.formula.parser.commands import d_name
 from thirdroad.formula.phrases import concept_name
 from thirdroad.formula.reading import Formula
 from thirdroad.formula.recognize import Found, Recognition, concepts_at, recognize
@@ -381,6 +383,18 @@ def _symbolic_weights(node: Node) -> bool:
     return len(pairs) == 2 and all(p is not None and not isinstance(p[0], Number) for p in pairs)
 
 
+def _a_derivative(node: Node | None) -> bool:
+    """Whether a side is assigned to a derivative: ∂J/∂b, ∇_b J, J'(θ), or a name written as one
+    (db, dW, as Ng's course names the gradients of a loss). What computes a loss's derivative is
+    no loss that slipped: the derivative of a squared error is a plain difference."""
+    return node is not None and (derivative_concept(node) is not None or d_name(node) is not None)
+
+
+def _family(cid: str) -> str:
+    cat = concepts_module.catalog()
+    return cat[cid].family if cid in cat else ""
+
+
 def _target(rec: Recognition, side: str) -> Node | None:
     """What the statement whose value is ``side`` assigns to (its left-hand side)."""
     parent = rec.nodes.get(side.rsplit(".", 1)[0]) if "." in side else None
@@ -422,6 +436,8 @@ def chunk_slips(rec: Recognition, context: str = "", seed: int = 0) -> list[Slip
         for repair in repairs(rec.nodes[side], base=side, update=isinstance(target, Symbol), squared=squared):
             for c in search.candidates(side, repair):
                 found.setdefault((repair.path, repair.new, c.path, c.concept), c)
+        if _a_derivative(target):  # db = 1/m Σ (a_i − y_i) is the loss's derivative, not the loss
+            found = {k: c for k, c in found.items() if _family(c.concept) != "losses"}
         if not found or _consistent(rec, side, seed):
             continue  # no repair makes a concept, or the equation's other side says it is right
         # the outermost concept first (a cross-entropy rather than its softmax), then one the
