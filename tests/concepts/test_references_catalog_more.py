@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 import scipy.optimize
 import torch
 from scipy.spatial.distance import mahalanobis
@@ -80,3 +81,26 @@ def test_heaviside_against_torch() -> None:
     x = np.array([-2.0, -1e-9, 0.0, 1e-9, 3.0])
     close(R.heaviside(x), torch.heaviside(torch.tensor(x), torch.tensor(1.0, dtype=torch.float64)))
     close(R.derivative_of("heaviside")(x), np.zeros(5))  # type: ignore[misc]
+
+
+def test_min_max_scaling_against_scikit_learn(rng: np.random.Generator) -> None:
+    from sklearn.preprocessing import MinMaxScaler
+
+    x = rng.normal(size=7)
+    close(R.min_max_scale(x), MinMaxScaler().fit_transform(x[:, None])[:, 0])
+
+
+def test_glove_loss_vanishes_on_exact_log_counts_and_matches_torch(rng: np.random.Generator) -> None:
+    W, Wt, b, bt = rng.normal(size=(5, 3)), rng.normal(size=(4, 3)), rng.normal(size=5), rng.normal(size=4)
+    X = np.exp(W @ Wt.T + b[:, None] + bt[None, :])  # counts the vectors fit exactly
+
+    def weight(c: float) -> float:
+        return R.glove_weight(c, 2.0, 0.75)
+
+    assert R.glove_loss(weight, X, W, Wt, b, bt) < 1e-20
+    counts = rng.integers(1, 6, size=(5, 4)).astype(float)
+    t = {k: torch.tensor(v) for k, v in dict(X=counts, W=W, Wt=Wt, b=b, bt=bt).items()}
+    f = torch.where(t["X"] < 2.0, (t["X"] / 2.0) ** 0.75, torch.ones_like(t["X"]))
+    expected = (f * (t["W"] @ t["Wt"].T + t["b"][:, None] + t["bt"][None, :] - torch.log(t["X"])) ** 2).sum()
+    close(R.glove_loss(weight, counts, W, Wt, b, bt), expected)
+    assert R.glove_weight(50.0) == pytest.approx(0.5**0.75) and R.glove_weight(500.0) == 1.0

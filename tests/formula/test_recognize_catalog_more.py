@@ -34,6 +34,10 @@ from thirdroad.formula import explain
          r"\mathbb{E}_{(x, y) \sim \gamma}[\|x - y\|]", "wasserstein_distance"),
         (r"W_1(\mu, \nu) = \inf_{\pi \in \Gamma(\mu, \nu)} \int \|x - y\|_2 \, \mathrm{d}\pi(x, y)",
          "wasserstein_distance"),
+        (r"x' = \frac{x - \min(x)}{\max(x) - \min(x)}", "min_max_scaling"),
+        (r"\tilde x_i = \frac{x_i - \min_j x_j}{\max_j x_j - \min_j x_j}", "min_max_scaling"),
+        (r"J = \sum_{i,j} f(X_{ij}) \left(w_i^\top \tilde w_j + b_i + \tilde b_j - \log X_{ij}\right)^2", "glove"),
+        (r"f(x) = \begin{cases} (x/x_{\max})^\alpha & x < x_{\max} \\ 1 & \text{otherwise} \end{cases}", "glove"),
     ],
 )
 def test_the_defining_formula_is_named(text: str, concept: str) -> None:
@@ -65,6 +69,10 @@ def test_the_defining_formula_is_named(text: str, concept: str) -> None:
         (r"f(x) = \begin{cases} x & x > 0 \\ 0 & \text{otherwise} \end{cases}", "heaviside"),  # a ReLU
         (r"\mathbb{E}_{(x, y) \sim \gamma}[\|x - y\|]", "wasserstein_distance"),  # one coupling, no infimum
         (r"\inf_{\theta} \mathbb{E}_{x \sim p}[\|x - y\|]", "wasserstein_distance"),
+        (r"\frac{x - \min(x)}{\max(x)}", "min_max_scaling"),  # no range below
+        (r"\frac{x - \mu}{\sigma}", "min_max_scaling"),
+        (r"\sum_{i} (w^\top x_i + b - y_i)^2", "glove"),  # a squared error with no log count
+        (r"\sum_{i,j} (w_i^\top \tilde w_j - \log X_{ij})^2", "glove"),  # no weighting, no biases
     ],
 )
 def test_a_near_formula_is_not_named(text: str, concept: str) -> None:

@@ -259,3 +259,9 @@ def euclidean_projection(x: ArrayLike) -> Array:
     """argmin_y ||x - y||^2 over the whole space: x itself. The constraints a formula writes
     after it pick the set; the numbers can only check the unconstrained case."""
     return _a(x).copy()
+
+
+def min_max_scale(x: ArrayLike) -> Array:
+    """(x - min x) / (max x - min x): the smallest value to 0, the largest to 1."""
+    x = _a(x)
+    return _a((x - x.min()) / (x.max() - x.min()))

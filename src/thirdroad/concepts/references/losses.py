@@ -5,6 +5,9 @@ Losses, with PyTorch's default reduction: the mean over examples, unless the doc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -271,3 +274,17 @@ def negative_sampling_objective(u_o: ArrayLike, v_c: ArrayLike, U: ArrayLike) ->
 def negative_sampling_loss(u_o: ArrayLike, v_c: ArrayLike, U: ArrayLike) -> float:
     """-log sigma(u_o . v_c) - sum_k log sigma(-u_k . v_c): the objective, negated to be minimised."""
     return -negative_sampling_objective(u_o, v_c, U)
+
+
+def glove_loss(f: Callable[[Any], Any], X: ArrayLike, W: ArrayLike, Wt: ArrayLike, b: ArrayLike,
+               bt: ArrayLike) -> float:
+    """sum_ij f(X_ij) (w_i^T wt_j + b_i + bt_j - log X_ij)^2 over the pairs with a count."""
+    X, W, Wt = _a(X), _a(W), _a(Wt)
+    gap = W @ Wt.T + _a(b)[:, None] + _a(bt)[None, :] - np.log(np.where(X > 0, X, 1.0))
+    weight = np.where(X > 0, np.vectorize(lambda c: float(f(c)))(X), 0.0)
+    return float(np.sum(weight * gap**2))
+
+
+def glove_weight(x: float, x_max: float = 100.0, alpha: float = 0.75) -> float:
+    """(x / x_max)^alpha below x_max, 1 from there on: GloVe's weighting of a count."""
+    return float((x / x_max) ** alpha) if x < x_max else 1.0
