@@ -1,6 +1,7 @@
 """The web app's pictures now and at a baseline commit, timed side by side in one process.
 
     .venv/bin/python benchmarks/pictures.py [--baseline REF] [--blocks 7] [--calls 3] [--kind race]
+    .venv/bin/python benchmarks/pictures.py [--baseline REF] --mix 2000
 
 What a drawing worker of the web app does for ``/api/agent`` (``thirdroad.web._api``: the agent,
 its words and its picture as a PNG data URI), for each kind of picture the page asks for: a 2x2,
@@ -15,12 +16,19 @@ when the side keeps them: ``agents.figures_reused``). Times are CPU times of thi
 (``time.process_time``: the machine is shared, waiting for a core is not counted). Printed: each
 side's median ms a picture and the median over blocks of the ratio now/baseline (below 1: now is
 cheaper).
+
+``--mix N``: the pictures that the mixed load run of ``N`` requests asks for
+(``tests/web/test_web_load.py``, ``mixed_call``), in its order, after its 16 warm-up requests: each
+side draws what its answer cache (``web._workers.Remembered``, as a worker pool keeps it) does not
+hold, the two sides taking turns picture by picture. Printed: each side's CPU seconds for the
+drawing the run needs, by kind of request, as one worker would do it.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import statistics
 import sys
 import time
@@ -91,10 +99,66 @@ def main() -> int:
     args.add_argument("--blocks", type=int, default=7, help="blocks a side, for each kind")
     args.add_argument("--calls", type=int, default=3, help="pictures a block")
     args.add_argument("--kind", default="", help="only the kinds whose name holds this")
+    args.add_argument("--mix", type=int, default=0, help="the pictures of the mixed load run of this many requests")
     opts = args.parse_args()
     with source_tree(opts.baseline) as old_src:
         sides = {"baseline": Side(old_src), "now": Side(ROOT / "src")}
-        return compare(sides, opts)
+        return mix(sides, opts) if opts.mix else compare(sides, opts)
+
+
+def mix_calls(count: int) -> list[tuple[int, str, str, Callable[[Any], Any]]]:
+    """The picture requests among the mixed load run's first ``16 + count`` (16 to warm up):
+    (request number, kind, the body as a key, the web API's call)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.web.test_web_load import mixed_call
+
+    out: list[tuple[int, str, str, Callable[[Any], Any]]] = []
+    for k in range(16 + count):
+        call = mixed_call(k)
+        body = call.body or {}
+        if call.path != "/api/agent":
+            continue
+        out.append((k, call.kind, json.dumps(body, sort_keys=True), api_call(body)))
+    return out
+
+
+def api_call(body: dict[str, Any]) -> Callable[[Any], Any]:
+    """What a drawing worker runs for a request's body, given a side's ``web._api``."""
+    if "matrix" in body:
+        return lambda api: api.matrix_agent(body["matrix"], True)
+    if "activation" in body:
+        return lambda api: api.activation_agent(body["activation"], True)
+    race = body["race"]
+    return lambda api: api.optimizer_race(race["surface"], race["optimizers"], race.get("steps"), True)
+
+
+def mix(sides: dict[str, Side], opts: argparse.Namespace) -> int:
+    with sides["now"]:
+        from thirdroad.web._workers import PROTECTED, REMEMBERED, Remembered
+    kept = {label: Remembered(REMEMBERED, PROTECTED) for label in sides}
+    took: dict[str, dict[str, float]] = {label: {} for label in sides}
+    drawn: dict[str, int] = {}
+    for turn, (k, kind, key, call) in enumerate(mix_calls(opts.mix)):
+        for label in (["baseline", "now"] if turn % 2 == 0 else ["now", "baseline"]):
+            if key in kept[label]:
+                kept[label].get(key)
+                continue
+            with sides[label] as api:
+                start = time.process_time()
+                kept[label].put(key, call(api))
+                spent = time.process_time() - start
+            if k >= 16:  # not the warm-up
+                took[label][kind] = took[label].get(kind, 0.0) + spent
+                drawn[kind] = drawn.get(kind, 0) + (label == "now")
+    print(f"CPU s to draw the pictures of the mixed load run of {opts.mix} requests (after its 16 warm-up "
+          f"requests), as one worker draws them; baseline {opts.baseline}")
+    print(f"{'kind':24} {'drawn':>6} {'baseline s':>11} {'now s':>7} {'now/baseline':>13}")
+    for kind in sorted(drawn):
+        old, new = took["baseline"][kind], took["now"][kind]
+        print(f"{kind:24} {drawn[kind]:6} {old:11.1f} {new:7.1f} {new / old:13.2f}")
+    old, new = sum(took["baseline"].values()), sum(took["now"].values())
+    print(f"{'all':24} {sum(drawn.values()):6} {old:11.1f} {new:7.1f} {new / old:13.2f}")
+    return 0
 
 
 def compare(sides: dict[str, Side], opts: argparse.Namespace) -> int:
