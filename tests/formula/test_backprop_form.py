@@ -58,3 +58,32 @@ def test_the_forms_hold_on_a_layer_as_torch_computes_it() -> None:
     assert x.grad is not None and w.grad is not None
     np.testing.assert_allclose(x.grad.numpy(), w.detach().numpy().T @ upstream.numpy())
     np.testing.assert_allclose(w.grad.numpy(), np.outer(upstream.numpy(), x.detach().numpy()))
+
+
+@pytest.mark.parametrize("text", [
+    r"\boldsymbol\theta_{t+1} \longleftarrow \boldsymbol\theta_t - \eta \sum_{n \in \mathcal{M}_t}"
+    r" \frac{\partial \ell_n[\boldsymbol\theta_t]}{\partial \boldsymbol\theta}",
+    r"\theta_{t+1} = \theta_t - \eta \sum_{i \in B} \nabla_\theta \ell_i(\theta_t)",
+])
+def test_a_step_by_a_batch_of_gradients_is_gradient_descent(text: str) -> None:
+    # the sum over a minibatch of each example's derivative is the derivative of the summed loss
+    assert "gradient_descent" in explain(text).concepts
+
+
+def test_a_sum_of_derivatives_that_updates_nothing_is_no_descent() -> None:
+    assert "gradient_descent" not in explain(r"y = x - a \sum_i \frac{\partial f}{\partial x_i}").concepts
+
+
+def test_the_batch_gradient_is_the_gradient_of_the_summed_loss() -> None:
+    # the oracle behind batch_gradient: autograd of the summed loss equals the sum of per-example grads
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(5, 3)), rng.normal(size=5)
+    w = torch.tensor(rng.normal(size=3), requires_grad=True)
+    per_example = []
+    for i in range(5):
+        loss_i = (torch.tensor(x[i]) @ w - y[i]) ** 2
+        (g,) = torch.autograd.grad(loss_i, w)
+        per_example.append(g.numpy())
+    total = ((torch.tensor(x) @ w - torch.tensor(y)) ** 2).sum()
+    (g_total,) = torch.autograd.grad(total, w)
+    np.testing.assert_allclose(g_total.numpy(), np.sum(per_example, axis=0), rtol=1e-12)

@@ -125,6 +125,16 @@ def _primed_call(node: Node) -> tuple[str, Node] | None:
     return None
 
 
+def batch_gradient(bound: object) -> bool:
+    """A sum over a batch of each example's derivative (``\\sum_{i \\in B} \\partial \\ell_i/\\partial \\phi``,
+    ``\\sum_j \\nabla f_j(w)``): the derivative of the summed loss, one gradient as a step takes it."""
+    node = bound[0] if isinstance(bound, tuple) else bound
+    if not (isinstance(node, BigOp) and node.op == "sum"):
+        return False
+    body = node.body.arg if isinstance(node.body, Neg) else node.body
+    return isinstance(body, Derivative | Gradient)
+
+
 def is_chain(node: Node) -> bool:
     """Whether ``node`` is a product of two or more linked derivatives (see the module docstring);
     the factors may stand in any order, and other factors (a 1, a constant) may stand among them."""
@@ -194,4 +204,4 @@ def _element_weight(node: Node) -> bool:
     return isinstance(node, Symbol) and len(node.name) == 1 and bool(node.sub)
 
 
-__all__ = ["computed_by_rule", "derivative_concept", "is_chain", "per_element"]
+__all__ = ["batch_gradient", "computed_by_rule", "derivative_concept", "is_chain", "per_element"]

@@ -70,7 +70,7 @@ from thirdroad.formula.evidence import (
     unseen_shape,
     updates_its_parameter,
 )
-from thirdroad.formula.forms import computed_by_rule, derivative_concept, is_chain, per_element
+from thirdroad.formula.forms import batch_gradient, computed_by_rule, derivative_concept, is_chain, per_element
 from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
 from thirdroad.formula.guards import guards
 from thirdroad.formula.layer_guard import layer_guard
@@ -486,7 +486,7 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
             continue  # w_i x_i is a weighted sum; an average needs weights that add up to one
         atoms_only = ct.generic or concepts_module.catalog()[ct.concept].family == "optimizers"
         weights = {v for v, _ in ct.template.normalised}  # known to be weights, so any expression
-        if atoms_only and not all(is_atom(b) or v in ct.compound or v in weights
+        if atoms_only and not all(is_atom(b) or v in ct.compound or v in weights or batch_gradient(b)
                                   or (ct.generic and ct.roles.get(v) == "tensor")
                                   for v, b in bindings.items()):
             continue  # an elementwise function may take any expression: max(0, Wx + b)
