@@ -144,6 +144,7 @@ def test_backprop_delta_is_the_gradient_at_the_earlier_layer(rng: np.random.Gene
 def test_gaussian_density(rng: np.random.Generator) -> None:
     x = rng.normal(size=7) * 2
     close(R.gaussian_pdf(x, 0.5, 1.7), scipy.stats.norm.pdf(x, loc=0.5, scale=1.7))
+    close(R.standard_normal_pdf(x), scipy.stats.norm.pdf(x))
 
 
 def test_reparameterized_sample_matches_torch_rsample(rng: np.random.Generator) -> None:

@@ -119,6 +119,9 @@ def test_boltzmann_machine_energy_and_distribution(rng: np.random.Generator) -> 
     E = np.array([R.hopfield_energy(x, W, b) for x in states(4)])
     p = R.boltzmann(E)
     close(p, np.exp(-E) / R.partition_function(E))
+    close(R.free_energy_of(E), -np.log(R.partition_function(E)))
+    close(R.free_energy_of(E, 2.5), -torch.logsumexp(-2.5 * T(E), 0) / 2.5)
+    close(R.free_energy_of(1e3 * E, 1.0), -torch.logsumexp(-1e3 * T(E), 0))  # no overflow
     close(R.boltzmann_temperature(E, 2.0), torch.softmax(-T(E) / 2.0, 0))
     assert np.argmax(p) == np.argmin(E)
 

@@ -90,3 +90,42 @@ def test_a_squared_error_of_predictions_is_named(text: str) -> None:
 )
 def test_a_squared_difference_that_is_no_error_of_predictions_is_not_named(text: str) -> None:
     assert "mse" not in explain(text).concepts
+
+
+# ---- densities and free energies as they are defined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\phi(z) = \frac{1}{\sqrt{2\pi}} e^{-z^2/2}",
+        r"p(u) = \frac{\exp(-u^2 / 2)}{\sqrt{2 \pi}}",
+        r"q(t) = \frac{1}{\sqrt{2\pi}} \exp\left[\frac{-t^2}{2}\right]",
+    ],
+)
+def test_the_standard_normal_density_is_a_gaussian(text: str) -> None:
+    assert "gaussian_pdf" in explain(text).concepts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"F(v) = -\log \sum_{h} e^{-E(v, h)}",
+        r"F_\beta(y) = -\frac{1}{\beta} \log \sum_{z} \exp(-\beta E(y, z))",
+    ],
+)
+def test_a_free_energy_by_its_definition(text: str) -> None:
+    assert "free_energy" in explain(text).concepts
+
+
+def test_a_log_sum_exp_of_plain_scores_is_no_free_energy() -> None:
+    assert "free_energy" not in explain(r"-\log \sum_j e^{-z_j}").concepts
+
+
+def test_a_distribution_is_named_by_the_probability_its_line_assigns() -> None:
+    # the letters are not the template's (p, x), but the line says whose probability it is
+    assert "bernoulli_distribution" in explain(r"Pr(y \mid \lambda) = (1 - \lambda)^{1 - y} \cdot \lambda^{y}").concepts
+    assert "bernoulli_distribution" in explain(r"P(b) = (1-a)^{1-b} a^b").concepts
+    # the same arithmetic assigned to anything else, or the probability of another name, is not
+    assert "bernoulli_distribution" not in explain(r"g = (1 - a)^{1 - b} a^b").concepts
+    assert "bernoulli_distribution" not in explain(r"P(c) = (1 - a)^{1 - b} a^b").concepts

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from thirdroad.formula.ast import Apply, Fraction, Node, Number, Power, Product, Relation, Symbol
+from thirdroad.formula.ast import Apply, Conditional, Fraction, Node, Number, Power, Product, Relation, Symbol
 from thirdroad.formula.found import Recognition
-from thirdroad.formula.templates import CompiledTemplate
+from thirdroad.formula.normal_form import canon
+from thirdroad.formula.templates import CompiledTemplate, symbol_tree
 
 
 def errors_of_predictions(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Node | None) -> bool:
@@ -82,6 +83,33 @@ def _loss_name(target: Node | None) -> bool:
     return name in ("L", "ell", "J", "C") or any(w in name.lower() for w in ("loss", "cost", "error", "mse", "sse"))
 
 
+def probability_of_its_outcome(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Node | None) -> bool:
+    """A distribution's template assigns the probability of its outcome (``P(x) = p^x (1-p)^{1-x}``);
+    a line that assigns the probability of the very name the match takes as the outcome says so
+    too, whatever the letters (``Pr(y \\mid \\lambda) = (1 - \\lambda)^{1 - y} \\lambda^y``)."""
+    output = symbol_tree(ct.template.output) if ct.template.output else None
+    written, held = _outcome(output), _outcome(target)
+    if written is None or held is None:
+        return False
+    for var in ct.template.variables:
+        bound = bindings.get(var.name)
+        if symbol_tree(var.symbol) == written and bound is not None:
+            return bool((bound[0] if isinstance(bound, tuple) else bound) == held)
+    return False
+
+
+def _outcome(node: Node | None) -> Node | None:
+    """The outcome a probability is written of: the x of ``P(x)``, ``p(x \\mid θ)``, ``Pr(y|λ)``."""
+    if not (isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name in _PROBABILITY
+            and len(node.args) == 1):
+        return None
+    arg = node.args[0]
+    return canon(arg.event) if isinstance(arg, Conditional) else canon(arg)
+
+
+_PROBABILITY = frozenset({"p", "P", "Pr", "q", "Q"})
+
+
 def in_a_larger_form(path: str, result: Recognition) -> bool:
     """Whether the chunk at ``path`` is a part of a larger form, not a loss of its own: written
     inside an exponential or a branch of a piecewise definition (a Gaussian's exponent, Huber's
@@ -127,4 +155,10 @@ def _head_name(node: Node | None) -> str:
     return node.name if isinstance(node, Symbol) else ""
 
 
-__all__ = ["compares_predictions", "errors_of_predictions", "in_a_larger_form", "unnormalised"]
+__all__ = [
+    "compares_predictions",
+    "errors_of_predictions",
+    "in_a_larger_form",
+    "probability_of_its_outcome",
+    "unnormalised",
+]

@@ -74,7 +74,13 @@ from thirdroad.formula.forms import batch_gradient, computed_by_rule, derivative
 from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
 from thirdroad.formula.guards import guards
 from thirdroad.formula.layer_guard import layer_guard
-from thirdroad.formula.loss_roles import compares_predictions, errors_of_predictions, in_a_larger_form, unnormalised
+from thirdroad.formula.loss_roles import (
+    compares_predictions,
+    errors_of_predictions,
+    in_a_larger_form,
+    probability_of_its_outcome,
+    unnormalised,
+)
 from thirdroad.formula.match import features, filled, heads, match, size
 from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
 from thirdroad.formula.named_roles import named_roles
@@ -341,6 +347,7 @@ def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, resu
             continue
         if ct is not None and (arithmetic(ct) or role) and not (
                 agreement(ct, f.bindings) or assigns_output(f.template, target) or statistics_of_data(ct, f.bindings)
+                or probability_of_its_outcome(ct, f.bindings, target)
                 or f.concept in result.claims or _family_said(f.concept, result)
                 or (role and (f.concept in written or roles_written(ct, f.bindings, target)))):
             # 1/√d is a scale, not He initialisation, and a softmax of word vectors no attention

@@ -33,6 +33,14 @@ def partition_function(E: ArrayLike) -> float:
     return float(np.sum(np.exp(-_a(E))))
 
 
+def free_energy_of(E: ArrayLike, beta: float = 1.0) -> float:
+    """-(1/beta) log sum over configurations of exp(-beta E): minus the log of the partition
+    function, at inverse temperature beta (computed stably, as a log-sum-exp)."""
+    scaled = -beta * _a(E)
+    top = float(np.max(scaled))
+    return float(-(top + np.log(np.sum(np.exp(scaled - top)))) / beta)
+
+
 def rbm_energy(v: ArrayLike, h: ArrayLike, W: ArrayLike, a: ArrayLike, b: ArrayLike) -> float:
     """-a^T v - b^T h - v^T W h."""
     v, h = _a(v), _a(h)

@@ -114,6 +114,11 @@ def gaussian_pdf(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> Array:
     return _a(np.exp(-((x - mu) ** 2) / (2 * sigma**2)) / np.sqrt(2 * np.pi * sigma**2))
 
 
+def standard_normal_pdf(x: ArrayLike) -> Array:
+    """exp(-x^2 / 2) / sqrt(2 pi): the normal density with mean 0 and standard deviation 1."""
+    return gaussian_pdf(x, 0.0, 1.0)
+
+
 def standardize(x: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> Array:
     """(x - mu) / sigma: how many standard deviations from the mean."""
     return (_a(x) - _a(mu)) / _a(sigma)
