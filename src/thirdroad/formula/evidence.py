@@ -601,12 +601,18 @@ def assigns_another(ct: CompiledTemplate, bindings: Mapping[str, Any], target: N
     output = symbol_tree(ct.template.output) if ct.template.output else None
     if not isinstance(output, Symbol) or not isinstance(target, Symbol):
         return False
+    # a template with no hole for its own quantity (a layer's f(W x + b)) may take as its input the
+    # output of the layer before, written with the letter this line assigns: h_2 = σ(W h_1 + b)
+    stacked = not any(isinstance(sym := symbol_tree(v.symbol), Symbol) and sym.name == output.name
+                      for v in ct.template.variables)
     own, other = False, False
     for var in ct.template.variables:
         sym, bound = symbol_tree(var.symbol), bindings.get(var.name)
         node = bound[0] if isinstance(bound, tuple) else bound
         if not isinstance(sym, Symbol) or not isinstance(node, Symbol) or var.role in ("index", "bound_index"):
             continue
+        if stacked and "input" in var.meaning and (node.sub, node.sup) != (target.sub, target.sup):
+            continue  # (h_t = W h_t, the same quantity on both sides, stays an update)
         same = node.name == target.name and node.accent == target.accent
         if sym.name == output.name:  # the hole written with the letter the line assigns (x of \hat x)
             own = own or same

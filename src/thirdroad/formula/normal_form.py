@@ -12,7 +12,9 @@ Matching compares a formula with the catalog's templates after both are brought 
 - whole numbers in a sum are added, a negated sum opened where that gathers them
   (``L - (k - 1) - 1`` is ``L - k``; ``y - (m x + b)`` keeps its prediction whole), and a whole
   number added to a floor or ceil is added inside it (``\\lfloor a \\rfloor + 1``);
-- ``W^q``, ``W^Q``: a weight matrix's superscript name is its label, not a power.
+- ``W^q``, ``W^Q``: a weight matrix's superscript name is its label, not a power;
+- a weighted sum written out term by term, ``\\phi_1 h_1 + \\phi_2 h_2 + \\phi_3 h_3``, is the sum
+  over its index (``written_sums``).
 
 Each rule is local: it rewrites the top of a node whose children are canonical already, and the
 rules are found by the node's kind.
@@ -40,6 +42,7 @@ from thirdroad.formula.ast import (
     Tuple,
     map_children,
 )
+from thirdroad.formula.written_sums import fold_written_sums
 
 _E = Symbol("e")
 _ONE = Number("1")
@@ -100,6 +103,7 @@ def _canon_sum(node: Sum) -> Node:
     rounded = _rounded_whole(terms)
     if rounded is not None:
         return rounded
+    terms = fold_written_sums(terms)  # phi_1 h_1 + phi_2 h_2 + phi_3 h_3 is the sum over d of phi_d h_d
     if len(terms) == 1:
         return terms[0]
     return Sum(tuple(terms)) if len(terms) != len(node.terms) or terms != list(node.terms) else node

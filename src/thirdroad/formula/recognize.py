@@ -73,7 +73,9 @@ from thirdroad.formula.evidence import (
 from thirdroad.formula.forms import batch_gradient, computed_by_rule, derivative_concept, is_chain, per_element
 from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
 from thirdroad.formula.guards import guards
+from thirdroad.formula.layer_chain import layer_chain, recurrent_cells
 from thirdroad.formula.layer_guard import layer_guard
+from thirdroad.formula.literal_vectors import one_hot_vectors
 from thirdroad.formula.loss_roles import (
     compares_predictions,
     errors_of_predictions,
@@ -157,6 +159,9 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
     attention_roles(result)
     guards(result)
     layer_guard(result)
+    layer_chain(result)
+    recurrent_cells(result)
+    one_hot_vectors(result)
     main = result.nodes.get(result.main_path)
     result.main = main
     return result
@@ -501,6 +506,9 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
             continue
         if atoms_only and not ct.generic and not one_gradient(bindings):
             continue
+        if ct.features <= _SUMMED_PRODUCTS and "bigop" in ct.features and ct.head.startswith("sum:") and \
+                not all(is_atom(b) for v, b in bindings.items() if not v.startswith("_")):
+            continue  # Σ_i w_i x_i + b takes names: Σ_x p log p - Σ_x p log q is no weighted sum plus a bias
         if assigns_another(ct, bindings, target) or not states_are_names(ct, bindings) or crossed(ct, bindings):
             continue
         if not statistics_are_names(ct, bindings) or not errors_of_predictions(ct, bindings, target):
@@ -508,6 +516,9 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
         out.append((agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings),
                     dict(bindings)))
     return sorted(out, key=lambda sb: -sb[0])
+
+
+_SUMMED_PRODUCTS = frozenset({"sum", "product", "bigop", "big:sum", "symbol"})  # a weighted sum plus terms
 
 
 def _prune(hits: dict[str, Found], named: frozenset[str] = frozenset(), target: Node | None = None

@@ -11,7 +11,7 @@ from functools import cache
 from typing import TypeGuard
 
 import thirdroad.concepts as concepts_module
-from thirdroad.formula.ast import Node, Relation, Symbol
+from thirdroad.formula.ast import Block, Node, Relation, Symbol
 from thirdroad.formula.explanation.model import Chunk, by_path
 from thirdroad.formula.match import canon
 from thirdroad.formula.phrases import concept_name, join, lower_first, meaning, notation, role_name, with_article, words
@@ -29,15 +29,22 @@ def is_condition(node: Node | None) -> TypeGuard[Relation]:
 def names_lens(rec: Recognition, chunks: Sequence[Chunk]) -> str:
     """The whole lens: a condition said first, then the names, then the notation to mind."""
     condition = f"This is a condition, true or false: {words(rec.main)}. " if is_condition(rec.main) else ""
-    return (condition + _names(chunks, rec.main_path) + _notation_notes(rec.formula)).strip()
+    lines = isinstance(rec.formula.root, Block)
+    return (condition + _names(chunks, rec.main_path, lines) + _notation_notes(rec.formula)).strip()
 
 
-def _names(chunks: Sequence[Chunk], main_path: str) -> str:
+def _names(chunks: Sequence[Chunk], main_path: str, lines: bool = False) -> str:
     if not chunks:
         return "No concept of the catalog was recognised in this formula; the reading order below still applies."
     sentences: list[str] = []
     told: set[tuple[tuple[str, str], ...]] = set()
-    for path, group in by_path(chunks).items():
+    groups = by_path(chunks)
+    whole = groups.pop("0", []) if lines else []
+    for c in whole:  # a concept of the lines together (layers that feed each other): said first
+        concept = concepts_module.catalog()[c.concept]
+        sentences.append(f"Together, the lines are {with_article(concept_name(concept))}: "
+                         f"{lower_first(concept.action)}")
+    for path, group in groups.items():
         # a part of the main concept (the scaled scores inside attention) is told as that part
         ids = tuple((c.concept, c.part) for c in group)
         if ids in told:
