@@ -101,3 +101,26 @@ def test_a_scaled_unit_vector_is_no_weight_norm(text: str) -> None:
 def test_a_weight_or_its_own_names_keep_weight_norm(text: str) -> None:
     assert "weight_norm" in explain(text).concepts
 
+
+# --- a gated recurrence needs its gates and its state --------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    r"y = x \odot \exp(s(x)) + t(x)",  # a normalising flow's affine coupling layer
+    r"y_2 = x_2 \odot \exp(s(x_1)) + t(x_1)",
+    r"h = a \odot b + c \odot d",
+])
+def test_products_without_gates_are_no_recurrent_cell(text: str) -> None:
+    assert not {"lstm", "gru"} & set(explain(text).concepts)
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    (r"c_t = f_t \odot c_{t-1} + i_t \odot g_t", "lstm"),
+    (r"c_t = \Gamma_u * \tilde c_t + \Gamma_f * c_{t-1}", "lstm"),
+    (r"h_t = o_t \odot \tanh(c_t)", "lstm"),
+    (r"c = \sigma(W_f x + U_f h) \odot c + \sigma(W_i x + U_i h) \odot \tanh(W x + U h)", "lstm"),
+    (r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}", "gru"),
+])
+def test_gates_by_name_or_by_their_sigmoid_keep_the_cell(text: str, concept: str) -> None:
+    assert concept in explain(text).concepts
+

@@ -25,7 +25,7 @@ from typing import Any
 
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
-from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Norm, Number, Power, Product, Symbol
+from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Number, Power, Product, Symbol
 from thirdroad.formula.reading import Formula
 from thirdroad.formula.templates import DISTINCT, NUMBER_ROLES, CompiledTemplate, symbol_tree
 
@@ -377,125 +377,6 @@ def misfits(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> int:
 _GREEK_CAPITALS = frozenset({"Omega", "Phi", "Psi", "Theta", "Lambda", "Sigma", "Gamma", "Xi"})
 
 
-def statistics_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
-    """A statistic a template writes (the mean μ and deviation σ of a standardisation) is a name
-    in the chunk too, or an expression of the data it summarises (``\\langle x \\rangle``,
-    ``\\frac{1}{n} \\sum_j x_j``): ``(f(x + h) - f(x)) / h`` is no standardisation of f(x + h). And it
-    summarises all the data, so it does not change from one element to the next:
-    ``\\sum_i (w^T x_i - y_i)^2`` takes each prediction from its own target y_i (a squared error), not
-    each value from their mean."""
-    for written, _, data_var in ct.template.derived:
-        source = bindings.get(data_var)
-        data = source[0] if isinstance(source, tuple) else source
-        for hole, alone in _holes_of(written, ct):
-            bound = bindings.get(hole)
-            node = bound[0] if isinstance(bound, tuple) else bound
-            if not isinstance(node, Node):
-                continue
-            if isinstance(source, tuple) and any(n in source[1] for n in node.walk()):
-                return False  # y_i, W x_i: an element of its own, no mean
-            if alone and not is_atom(bound) and not (isinstance(data, Node) and _writes(node, data)):
-                return False  # neither a name nor the statistic of the data written out (⟨x⟩)
-            if _no_moment(node):
-                return False
-    return True
-
-
-# an order statistic: the smallest, the largest, the middle value (a call, or a name marked so)
-_ORDER_STATISTICS = frozenset({"min", "max", "median", "argmin", "argmax"})
-
-
-def _no_moment(node: Node) -> bool:
-    """A mean, variance or standard deviation is a moment of the data. An order statistic
-    (``\\min(x)``, ``x_{max} - x_{min}``: min-max scaling) or a length (``\\|x\\|``: a unit vector)
-    written where the template has one is another way to shift or scale, not standardisation."""
-    for n in node.walk():
-        if isinstance(n, Norm) or (isinstance(n, BigOp) and n.op in _ORDER_STATISTICS):
-            return True
-        if isinstance(n, Apply) and isinstance(n.func, Symbol) and n.func.name in _ORDER_STATISTICS \
-                and len(n.args) == 1:
-            return True  # over the data; max(σ, ε) only keeps a deviation from 0
-        if isinstance(n, Symbol) and any(isinstance(m, Symbol) and m.name in _ORDER_STATISTICS
-                                         for mark in (*n.sub, *((n.sup,) if n.sup is not None else ()))
-                                         for m in mark.walk()):
-            return True  # x_{min}
-    return False
-
-
-def _holes_of(written: str, ct: CompiledTemplate) -> list[tuple[str, bool]]:
-    """The holes a statistic the template writes is in, each with whether it is the statistic
-    alone: a variable's (its symbol, or an expression of it: ``\\sqrt{\\sigma^2 + \\epsilon}``), or
-    (a name the template writes without declaring it, ``\\mu`` of a variance) the free hole the
-    pattern makes of it."""
-    sym = symbol_tree(written)
-    holes = [(v.name, v.symbol == written) for v in ct.template.variables
-             if v.symbol == written or (sym is not None and any(n == sym for n in _tree_of(v.symbol)))]
-    if isinstance(sym, Symbol):
-        holes.append(("_" + sym.name + sym.accent, True))
-    return holes
-
-
-def _tree_of(latex: str) -> Iterable[Node]:
-    """The nodes of a symbol the catalog writes (``\\sqrt{\\sigma^2 + \\epsilon}`` holds σ²)."""
-    tree = symbol_tree(latex) if latex else None
-    return tree.walk() if tree is not None else ()
-
-
-def _writes(node: Node, data: Node) -> bool:
-    """Whether an expression writes the data: the data itself, or its name at another index
-    (``x_j`` of ``x_i``)."""
-    if isinstance(data, Symbol):
-        return any(isinstance(n, Symbol) and (n.name, n.accent, n.font) == (data.name, data.accent, data.font)
-                   for n in node.walk())
-    return any(n == data for n in node.walk())
-
-
-def states_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
-    """What a recurrent cell carries from the previous step (a hole the template means as a
-    previous state) is written as a name, and a gate as a name or the call that makes it
-    (``\\sigma(...)``): ``\\tanh(W x + U (r \\odot h))`` gates the state before the product (a GRU's
-    candidate as Cho et al. write it), so it is no plain recurrent cell nor an LSTM's candidate;
-    ``g w^c + (1 - g) w_{t-1}`` interpolates, it is no LSTM cell with a forget gate 1 - g."""
-    for var in ct.template.variables:
-        words, bound = var.meaning.split(":")[-1], bindings.get(var.name)
-        if bound is None:
-            continue
-        if "previous" in words and "state" in words and not is_atom(bound):
-            return False
-        if "gate" in words.split() and not (is_atom(bound) or isinstance(bound, Apply)):
-            return False  # a gate is a name or the sigmoid that makes it: 1 - g_t is an interpolation's weight
-        if words.strip() == "input" and isinstance(bound, Product) and bound.op == "odot":
-            return False  # an input gated before the product (U (r * x)) is a GRU's reset, no plain input
-    return True
-
-
-def derivatives_written(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
-    """A tiny template whose holes are meant as derivatives (a vector-Jacobian product's ``v^T J``,
-    a gradient clipped or accumulated) is that concept only where the formula writes one of them
-    as a derivative: ``\\partial y / \\partial x``, ``\\nabla f``, ``f'(x)``, or a name conventional for
-    one (``J``, ``J_f``, ``Df``, ``g_t``, ``\\delta``). Its shape alone is any product of a row vector
-    and a matrix: ``w^T X`` is a linear model on a batch, no Jacobian is in it."""
-    meant = [v for v in ct.template.variables if v.name in bindings and _DERIVATIVE_WORDS & set(
-        v.meaning.split(":")[-1].lower().replace(",", " ").split())]
-    if not ct.generic or not meant:
-        return True
-    return any(_a_derivative(bindings[v.name]) for v in meant)
-
-
-_DERIVATIVE_WORDS = frozenset({"jacobian", "gradient", "gradients", "derivative"})
-# letters conventional for a derivative: a Jacobian J, a differential D, a gradient g, an error δ
-_DERIVATIVE_LETTERS = frozenset({"J", "D", "g", "delta", "nabla"})
-
-
-def _a_derivative(bound: Any) -> bool:
-    node = bound[0] if isinstance(bound, tuple) else bound
-    if isinstance(node, Apply):
-        node = node.func
-    if isinstance(node, Derivative | Gradient):
-        return True
-    return isinstance(node, Symbol) and (node.name in _DERIVATIVE_LETTERS or node.prime > 0)
-
-
 def crossed(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
     """Whether two holes hold each other's names: the template's state ``h`` holds the formula's
     ``x_t`` while its input ``x`` holds an expression of ``h`` (``W_{in} x_t + W_{hn} (r_t \\odot h_{t-1})``
@@ -669,7 +550,6 @@ __all__ = [
     "conflicts",
     "crossed",
     "cut_optimum",
-    "derivatives_written",
     "enough",
     "gated_by_names",
     "guessed_spans",
@@ -682,8 +562,6 @@ __all__ = [
     "reads_a_role",
     "roles_written",
     "state_update_elsewhere",
-    "states_are_names",
-    "statistics_are_names",
     "statistics_of_data",
     "unassigned_prediction",
     "unseen_shape",

@@ -50,7 +50,6 @@ from thirdroad.formula.evidence import (
     conflicts,
     crossed,
     cut_optimum,
-    derivatives_written,
     enough,
     gated_by_names,
     guessed_spans,
@@ -63,8 +62,6 @@ from thirdroad.formula.evidence import (
     reads_a_role,
     roles_written,
     state_update_elsewhere,
-    states_are_names,
-    statistics_are_names,
     statistics_of_data,
     unassigned_prediction,
     unseen_shape,
@@ -73,6 +70,7 @@ from thirdroad.formula.evidence import (
 from thirdroad.formula.forms import batch_gradient, computed_by_rule, derivative_concept, is_chain, per_element
 from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
 from thirdroad.formula.guards import guards
+from thirdroad.formula.holes import derivatives_written, states_are_names, statistics_are_names
 from thirdroad.formula.layer_chain import layer_chain, recurrent_cells
 from thirdroad.formula.layer_guard import layer_guard
 from thirdroad.formula.literal_vectors import one_hot_vectors

@@ -1,0 +1,176 @@
+"""What a template's holes may hold: the roles a concept's formula gives its inputs, checked on
+what the formula writes in their place.
+
+A template fits any formula of its shape; its holes say what each input is (a mean of the
+data, a gate, the previous state, a Jacobian), and a formula that puts something else there is
+another formula of the same shape:
+
+- a statistic (the mean of a variance, the deviation of a standardisation) is a moment of the
+  data: a name, or the data's statistic written out; never an element of the data (``y_i``) nor an
+  order statistic or a length (``\\min(x)``, ``\\|x\\|``);
+- a recurrent cell's gates are gates (a sigmoid's call or a gate's name) and its state a name;
+- a tiny template of derivatives (``v^T J``) has a derivative written in one of its holes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import thirdroad.concepts as concepts_module
+from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Norm, Product, Symbol
+from thirdroad.formula.evidence import is_atom
+from thirdroad.formula.templates import CompiledTemplate, symbol_tree
+
+
+def statistics_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """A statistic a template writes (the mean μ and deviation σ of a standardisation) is a name
+    in the chunk too, or an expression of the data it summarises (``\\langle x \\rangle``,
+    ``\\frac{1}{n} \\sum_j x_j``): ``(f(x + h) - f(x)) / h`` is no standardisation of f(x + h). And it
+    summarises all the data, so it does not change from one element to the next:
+    ``\\sum_i (w^T x_i - y_i)^2`` takes each prediction from its own target y_i (a squared error), not
+    each value from their mean."""
+    for written, _, data_var in ct.template.derived:
+        source = bindings.get(data_var)
+        data = source[0] if isinstance(source, tuple) else source
+        for hole, alone in _holes_of(written, ct):
+            bound = bindings.get(hole)
+            node = bound[0] if isinstance(bound, tuple) else bound
+            if not isinstance(node, Node):
+                continue
+            if isinstance(source, tuple) and any(n in source[1] for n in node.walk()):
+                return False  # y_i, W x_i: an element of its own, no mean
+            if alone and not is_atom(bound) and not (isinstance(data, Node) and _writes(node, data)):
+                return False  # neither a name nor the statistic of the data written out (⟨x⟩)
+            if _no_moment(node):
+                return False
+    return True
+
+
+# an order statistic: the smallest, the largest, the middle value (a call, or a name marked so)
+_ORDER_STATISTICS = frozenset({"min", "max", "median", "argmin", "argmax"})
+
+
+def _no_moment(node: Node) -> bool:
+    """A mean, variance or standard deviation is a moment of the data. An order statistic
+    (``\\min(x)``, ``x_{max} - x_{min}``: min-max scaling) or a length (``\\|x\\|``: a unit vector)
+    written where the template has one is another way to shift or scale, not standardisation."""
+    for n in node.walk():
+        if isinstance(n, Norm) or (isinstance(n, BigOp) and n.op in _ORDER_STATISTICS):
+            return True
+        if isinstance(n, Apply) and isinstance(n.func, Symbol) and n.func.name in _ORDER_STATISTICS \
+                and len(n.args) == 1:
+            return True  # over the data; max(σ, ε) only keeps a deviation from 0
+        if isinstance(n, Symbol) and any(isinstance(m, Symbol) and m.name in _ORDER_STATISTICS
+                                         for mark in (*n.sub, *((n.sup,) if n.sup is not None else ()))
+                                         for m in mark.walk()):
+            return True  # x_{min}
+    return False
+
+
+def _holes_of(written: str, ct: CompiledTemplate) -> list[tuple[str, bool]]:
+    """The holes a statistic the template writes is in, each with whether it is the statistic
+    alone: a variable's (its symbol, or an expression of it: ``\\sqrt{\\sigma^2 + \\epsilon}``), or
+    (a name the template writes without declaring it, ``\\mu`` of a variance) the free hole the
+    pattern makes of it."""
+    sym = symbol_tree(written)
+    holes = [(v.name, v.symbol == written) for v in ct.template.variables
+             if v.symbol == written or (sym is not None and any(n == sym for n in _tree_of(v.symbol)))]
+    if isinstance(sym, Symbol):
+        holes.append(("_" + sym.name + sym.accent, True))
+    return holes
+
+
+def _tree_of(latex: str) -> Iterable[Node]:
+    """The nodes of a symbol the catalog writes (``\\sqrt{\\sigma^2 + \\epsilon}`` holds σ²)."""
+    tree = symbol_tree(latex) if latex else None
+    return tree.walk() if tree is not None else ()
+
+
+def _writes(node: Node, data: Node) -> bool:
+    """Whether an expression writes the data: the data itself, or its name at another index
+    (``x_j`` of ``x_i``)."""
+    if isinstance(data, Symbol):
+        return any(isinstance(n, Symbol) and (n.name, n.accent, n.font) == (data.name, data.accent, data.font)
+                   for n in node.walk())
+    return any(n == data for n in node.walk())
+
+
+def states_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """What a recurrent cell carries from the previous step (a hole the template means as a
+    previous state) is written as a name, and a gate as a name or the call that makes it
+    (``\\sigma(...)``): ``\\tanh(W x + U (r \\odot h))`` gates the state before the product (a GRU's
+    candidate as Cho et al. write it), so it is no plain recurrent cell nor an LSTM's candidate;
+    ``g w^c + (1 - g) w_{t-1}`` interpolates, it is no LSTM cell with a forget gate 1 - g. A gate's
+    name is one the catalog gives gates (an LSTM's f, i, o, a GRU's r, z; Γ as some courses write
+    them): ``x \\odot \\exp(s(x)) + t(x)`` (a normalising flow's affine coupling) has the shape of an
+    LSTM's cell line, but neither gates nor a cell carried from the last step."""
+    for var in ct.template.variables:
+        words, bound = var.meaning.split(":")[-1], bindings.get(var.name)
+        if bound is None:
+            continue
+        if "previous" in words and ("state" in words or "cell" in words) and not is_atom(bound):
+            return False
+        if "gate" in words.split() and not (is_atom(bound) or isinstance(bound, Apply)):
+            return False  # a gate is a name or the sigmoid that makes it: 1 - g_t is an interpolation's weight
+        if words.split()[-1:] == ["gate"] and var.role != "matrix" and not _a_gate(bound):
+            return False
+        if words.strip() == "input" and isinstance(bound, Product) and bound.op == "odot":
+            return False  # an input gated before the product (U (r * x)) is a GRU's reset, no plain input
+    return True
+
+
+def _a_gate(bound: Any) -> bool:
+    """A gate as written: a sigmoid's call (``\\sigma(W x + U h)``, ``\\sigma_g(...)``) or a gate's name."""
+    node = bound[0] if isinstance(bound, tuple) else bound
+    if isinstance(node, Apply):
+        return isinstance(node.func, Symbol) and node.func.name in _SIGMOIDS
+    return isinstance(node, Symbol) and node.name in _gate_letters()
+
+
+_SIGMOIDS = frozenset({"sigma", "sigmoid", "sigm"})
+
+
+@lru_cache(maxsize=1)
+def _gate_letters() -> frozenset[str]:
+    """The letters the catalog writes gates with (a variable meant as "... gate"), and Γ."""
+    letters = {"Gamma"}
+    for concept in concepts_module.catalog():
+        for template in concept.formulas:
+            for var in template.variables:
+                sym = symbol_tree(var.symbol) if var.symbol else None
+                gate = var.meaning.split(":")[-1].split()[-1:] == ["gate"] and var.role != "matrix"
+                if gate and isinstance(sym, Symbol):
+                    letters.add(sym.name)
+    return frozenset(letters)
+
+
+def derivatives_written(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """A tiny template whose holes are meant as derivatives (a vector-Jacobian product's ``v^T J``,
+    a gradient clipped or accumulated) is that concept only where the formula writes one of them
+    as a derivative: ``\\partial y / \\partial x``, ``\\nabla f``, ``f'(x)``, or a name conventional for
+    one (``J``, ``J_f``, ``Df``, ``g_t``, ``\\delta``). Its shape alone is any product of a row vector
+    and a matrix: ``w^T X`` is a linear model on a batch, no Jacobian is in it."""
+    meant = [v for v in ct.template.variables if v.name in bindings and _DERIVATIVE_WORDS & set(
+        v.meaning.split(":")[-1].lower().replace(",", " ").split())]
+    if not ct.generic or not meant:
+        return True
+    return any(_a_derivative(bindings[v.name]) for v in meant)
+
+
+_DERIVATIVE_WORDS = frozenset({"jacobian", "gradient", "gradients", "derivative"})
+# letters conventional for a derivative: a Jacobian J, a differential D, a gradient g, an error δ
+_DERIVATIVE_LETTERS = frozenset({"J", "D", "g", "delta", "nabla"})
+
+
+def _a_derivative(bound: Any) -> bool:
+    node = bound[0] if isinstance(bound, tuple) else bound
+    if isinstance(node, Apply):
+        node = node.func
+    if isinstance(node, Derivative | Gradient):
+        return True
+    return isinstance(node, Symbol) and (node.name in _DERIVATIVE_LETTERS or node.prime > 0)
+
+
+__all__ = ["derivatives_written", "states_are_names", "statistics_are_names"]
