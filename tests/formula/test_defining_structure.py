@@ -124,3 +124,19 @@ def test_products_without_gates_are_no_recurrent_cell(text: str) -> None:
 def test_gates_by_name_or_by_their_sigmoid_keep_the_cell(text: str, concept: str) -> None:
     assert concept in explain(text).concepts
 
+
+# --- a penalty's strength is a number, not the matrix of a quadratic form ---------------------------
+
+
+@pytest.mark.parametrize("text", [
+    r"f(x) = \frac{1}{2} x^T A x - b^T x",  # the quadratic a conjugate-gradient text minimises
+    r"q = \frac12 x^\top Q x",
+    r"E = \frac{1}{2} v^T W v",  # a Hopfield network's energy, without its sign
+])
+def test_a_quadratic_form_is_no_l2_penalty(text: str) -> None:
+    assert "l2_regularization" not in explain(text).concepts
+
+
+def test_a_strength_times_the_squared_weights_stays_a_penalty() -> None:
+    assert "l2_regularization" in explain(r"R = \frac{\lambda}{2} w^T w").concepts
+

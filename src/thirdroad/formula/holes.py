@@ -9,7 +9,9 @@ another formula of the same shape:
   data: a name, or the data's statistic written out; never an element of the data (``y_i``) nor an
   order statistic or a length (``\\min(x)``, ``\\|x\\|``);
 - a recurrent cell's gates are gates (a sigmoid's call or a gate's name) and its state a name;
-- a tiny template of derivatives (``v^T J``) has a derivative written in one of its holes.
+- a tiny template of derivatives (``v^T J``) has a derivative written in one of its holes;
+- a number (a strength λ, a scale) is no letter the formula multiplies a transposed vector by
+  (``x^T A x``: A is a matrix, and the form a quadratic, not a penalty λ‖x‖²).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from functools import lru_cache
 from typing import Any
 
 import thirdroad.concepts as concepts_module
-from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Norm, Product, Symbol
+from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Norm, Product, Symbol, Transpose
 from thirdroad.formula.evidence import is_atom
-from thirdroad.formula.templates import CompiledTemplate, symbol_tree
+from thirdroad.formula.templates import NUMBER_ROLES, CompiledTemplate, symbol_tree
 
 
 def statistics_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
@@ -173,4 +175,18 @@ def _a_derivative(bound: Any) -> bool:
     return isinstance(node, Symbol) and (node.name in _DERIVATIVE_LETTERS or node.prime > 0)
 
 
-__all__ = ["derivatives_written", "states_are_names", "statistics_are_names"]
+def numbers_as_matrices(ct: CompiledTemplate, bindings: Mapping[str, Any], chunk: Node) -> bool:
+    """Whether a hole meant as a number holds a letter the chunk writes right after a transposed
+    vector (``x^T A x``, ``u^T M``): a matrix, whatever the numbers say when it is drawn as one
+    number (``\\frac{1}{2} x^T A x`` then equals ``\\frac{A}{2} \\|x\\|^2``, an L2 penalty's shape)."""
+    matrices = {f for n in chunk.walk() if isinstance(n, Product)
+                for before, f in zip(n.factors, n.factors[1:], strict=False) if isinstance(before, Transpose)}
+    for var in ct.template.variables:
+        bound = bindings.get(var.name)
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if var.role in NUMBER_ROLES and isinstance(node, Symbol) and node in matrices:
+            return True
+    return False
+
+
+__all__ = ["derivatives_written", "numbers_as_matrices", "states_are_names", "statistics_are_names"]

@@ -70,7 +70,7 @@ from thirdroad.formula.evidence import (
 from thirdroad.formula.forms import batch_gradient, computed_by_rule, derivative_concept, is_chain, per_element
 from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
 from thirdroad.formula.guards import guards
-from thirdroad.formula.holes import derivatives_written, states_are_names, statistics_are_names
+from thirdroad.formula.holes import derivatives_written, numbers_as_matrices, states_are_names, statistics_are_names
 from thirdroad.formula.layer_chain import layer_chain, recurrent_cells
 from thirdroad.formula.layer_guard import layer_guard
 from thirdroad.formula.literal_vectors import one_hot_vectors
@@ -465,7 +465,8 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             if ct.concept in hits or cat.ancestors(ct.concept) & ids:
                 continue  # a numeric hit names the plainest concept that computes it
             bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
-            if not weights_known(ct.template, bindings) or not errors_of_predictions(ct, bindings, target):
+            if not weights_known(ct.template, bindings) or not errors_of_predictions(ct, bindings, target) \
+                    or numbers_as_matrices(ct, bindings, cnode):
                 continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
     hits = _prune(hits, named, target)
@@ -509,7 +510,8 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
             continue  # Σ_i w_i x_i + b takes names: Σ_x p log p - Σ_x p log q is no weighted sum plus a bias
         if assigns_another(ct, bindings, target) or not states_are_names(ct, bindings) or crossed(ct, bindings):
             continue
-        if not statistics_are_names(ct, bindings) or not errors_of_predictions(ct, bindings, target):
+        if not (statistics_are_names(ct, bindings) and errors_of_predictions(ct, bindings, target)) \
+                or numbers_as_matrices(ct, bindings, cnode):
             continue
         out.append((agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings),
                     dict(bindings)))
