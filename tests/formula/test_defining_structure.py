@@ -140,3 +140,22 @@ def test_a_quadratic_form_is_no_l2_penalty(text: str) -> None:
 def test_a_strength_times_the_squared_weights_stays_a_penalty() -> None:
     assert "l2_regularization" in explain(r"R = \frac{\lambda}{2} w^T w").concepts
 
+
+# --- a dot product pairs numbers; a derivative's prime is on a function --------------------------
+
+
+@pytest.mark.parametrize("text", [r"S = \sum_{k} u_k v_k^T", r"C = \frac{1}{n}\sum_i x_i x_i^\top"])
+def test_a_sum_of_outer_products_is_no_dot_product(text: str) -> None:
+    concepts = explain(text).concepts
+    assert "dot_product" not in concepts and "outer_product" in concepts
+
+
+@pytest.mark.parametrize("text", [r"y = W' x", r"h = a' b", r"y = f' x"])
+def test_a_primed_name_times_a_name_is_no_derivative(text: str) -> None:
+    assert "derivative" not in explain(text).concepts  # W' is a new matrix, not W's derivative
+
+
+@pytest.mark.parametrize("text", [r"f'(x)", r"\sigma'(z)", r"y = A'\left(B\right)", r"C'(W_o) = E_o \cdot H"])
+def test_a_primed_function_applied_stays_a_derivative(text: str) -> None:
+    assert "derivative" in explain(text).concepts
+

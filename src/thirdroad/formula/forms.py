@@ -42,17 +42,27 @@ from thirdroad.formula.normal_form import canon, number_value
 _CHAIN_OPS = ("", "cdot", "times")
 
 
-def derivative_concept(node: Node) -> str | None:
-    """The concept a derivative's own writing names, or None for a node that is no derivative."""
+def derivative_concept(node: Node, source: str = "") -> str | None:
+    """The concept a derivative's own writing names, or None for a node that is no derivative.
+    Given the formula's ``source``, a primed name read as a product is a derivative applied only
+    where a bracket opens its argument (``A'(B(x))``): ``W' x`` multiplies a new matrix W' by x."""
     if isinstance(node, Gradient):
         return "gradient"
     if isinstance(node, Derivative):
         if len(node.wrt) == 2:
             return "hessian"
         return "partial_derivative" if node.partial else "derivative"
-    if _primed_call(node) is not None:
+    if _primed_call(node) is not None and (not source or not isinstance(node, Product) or _bracketed(node, source)):
         return "derivative"
     return None
+
+
+def _bracketed(node: Product, source: str) -> bool:
+    """Whether the last factor of a product is written in brackets right after the one before it
+    (the bracket before the factor's span, or its first character: a pair ``(z, m)``)."""
+    before, arg = node.factors[-2], node.factors[-1]
+    written = source[before.span[1]:arg.span[1]].strip()
+    return written.startswith(("(", "[", "\\left", "\\big", "\\Big"))
 
 
 def computed_by_rule(relation: Relation, through_other_variables: bool = False) -> bool:

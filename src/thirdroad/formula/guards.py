@@ -11,7 +11,9 @@ such concept. Each guard looks at one thing the rest of the formula shows:
   additive attention score is no LSTM candidate nor Luong's attentional hidden state);
 - ``q_i k_j^T`` where a number stands (in an exponent, or as the entry ``a_{ij}`` an equation
   defines) multiplies two row vectors: a dot product, not an outer product;
-- a sum of ``e^{-E(x, h)}`` over h alone is an unnormalised marginal of x, not the partition function.
+- a sum of ``e^{-E(x, h)}`` over h alone is an unnormalised marginal of x, not the partition function;
+- a chunk the numbers alone name (on one-dimensional inputs, blind to shapes) that holds an outer
+  product ``u v^T`` computes matrices: ``\\sum_k u_k v_k^T`` is a sum of outer products, not a dot product.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ def guards(result: Recognition) -> None:
                                 *_partial_partition_sums(result)]}
     result.weak.extend(f for f in result.found if id(f) in rejected)
     result.found = [f for f in result.found if id(f) not in rejected]
+    blind = {id(f) for f in _numbers_blind_to_matrices(result)}
+    result.weak.extend(f for f in result.found if id(f) in blind)
+    result.found = [f for f in result.found if id(f) not in blind]
 
 
 def _activations_on_counts(result: Recognition) -> Iterator[Found]:
@@ -169,6 +174,16 @@ def _outer_products_of_scores(result: Recognition) -> Iterator[Found]:
             continue
         relation = next((n for n in reversed(above) if isinstance(n, Relation)), None)
         if relation is not None and isinstance(lhs := relation.operands[0], Symbol) and len(lhs.sub) >= 2:
+            yield f
+
+
+def _numbers_blind_to_matrices(result: Recognition) -> Iterator[Found]:
+    """Chunks found by the numbers alone around an outer product still standing (one not read as
+    the dot product of two rows by ``_outer_products_of_scores``): the numbers drew vectors, where
+    the formula writes a column times a row."""
+    outer = [f.path for f in result.found if f.concept == "outer_product"]
+    for f in result.found:
+        if f.method == "numeric" and not f.named and any(p.startswith(f.path + ".") for p in outer):
             yield f
 
 

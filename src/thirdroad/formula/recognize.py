@@ -185,7 +185,7 @@ def _by_form(result: Recognition, whole: frozenset[str]) -> None:
         named = ["chain_rule"] if is_chain(node) else []
         if passes_back(node):
             named.append("backpropagation")
-        concept = derivative_concept(node) if path in whole else None
+        concept = derivative_concept(node, result.formula.source) if path in whole else None
         if path in by_rule and concept in _SCALAR_DERIVATIVES:
             concept = None
         if concept is not None and not there & _DERIVATIVES:
