@@ -159,3 +159,21 @@ def test_a_primed_name_times_a_name_is_no_derivative(text: str) -> None:
 def test_a_primed_function_applied_stays_a_derivative(text: str) -> None:
     assert "derivative" in explain(text).concepts
 
+
+# --- a likelihood conditions every example on the same parameters --------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    r"p(x) = \prod_i p(x_i | x_{<i})",  # an autoregressive model: the chain rule of probability
+    r"p(\mathbf{x}) = \prod_{i=1}^{n} p(x_i \mid x_{1:i-1})",
+])
+def test_a_factorisation_over_earlier_elements_is_no_likelihood(text: str) -> None:
+    assert "likelihood" not in explain(text).concepts
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    (r"L(\theta) = \prod_{i=1}^N p(y_i | x_i; \theta)", "likelihood"),
+    (r"\log L = \sum_i \log p(x_i \mid \theta)", "log_likelihood"),
+])
+def test_examples_given_parameters_stay_a_likelihood(text: str, concept: str) -> None:
+    assert concept in explain(text).concepts

@@ -10,6 +10,8 @@ another formula of the same shape:
   order statistic or a length (``\\min(x)``, ``\\|x\\|``);
 - a recurrent cell's gates are gates (a sigmoid's call or a gate's name) and its state a name;
 - a tiny template of derivatives (``v^T J``) has a derivative written in one of its holes;
+- what a template writes without the index of its sum or product is the same in every term
+  (a likelihood's parameters θ), so it holds nothing that runs with that index (``x_{<i}``);
 - a number (a strength λ, a scale) is no letter the formula multiplies a transposed vector by
   (``x^T A x``: A is a matrix, and the form a quadratic, not a penalty λ‖x‖²).
 """
@@ -23,6 +25,7 @@ from typing import Any
 import thirdroad.concepts as concepts_module
 from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Norm, Product, Symbol, Transpose
 from thirdroad.formula.evidence import is_atom
+from thirdroad.formula.match import PIdx, PVar
 from thirdroad.formula.templates import NUMBER_ROLES, CompiledTemplate, symbol_tree
 
 
@@ -189,4 +192,26 @@ def numbers_as_matrices(ct: CompiledTemplate, bindings: Mapping[str, Any], chunk
     return False
 
 
-__all__ = ["derivatives_written", "numbers_as_matrices", "states_are_names", "statistics_are_names"]
+def constant_over_the_terms(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """Whether every hole the template writes without the index of a sum or product around it
+    holds something without that index too: ``\\prod_i p(x_i \\mid \\theta)`` conditions every example on
+    the same parameters, and ``\\prod_i p(x_i \\mid x_{<i})`` on the examples before it (the chain rule
+    of probability: an autoregressive model's factorisation, no likelihood of independent data)."""
+    for big in (n for n in ct.pattern.walk() if isinstance(n, BigOp)):
+        under = big.under.walk() if big.under is not None else ()
+        indices = {bindings.get(n.var) for n in under if isinstance(n, PIdx)} - {None}
+        for hole in big.body.walk():
+            if not isinstance(hole, PVar) or hole.indices or hole.role in _NOT_VALUES:
+                continue
+            bound = bindings.get(hole.var)
+            node = bound[0] if isinstance(bound, tuple) else bound
+            if isinstance(node, Node) and any(n in indices for n in node.walk()):
+                return False
+    return True
+
+
+_NOT_VALUES = frozenset({"index", "bound_index", "size", "function", "activation"})
+
+
+__all__ = ["constant_over_the_terms", "derivatives_written", "numbers_as_matrices", "states_are_names",
+           "statistics_are_names"]

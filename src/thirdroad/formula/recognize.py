@@ -70,7 +70,13 @@ from thirdroad.formula.evidence import (
 from thirdroad.formula.forms import batch_gradient, computed_by_rule, derivative_concept, is_chain, per_element
 from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
 from thirdroad.formula.guards import guards
-from thirdroad.formula.holes import derivatives_written, numbers_as_matrices, states_are_names, statistics_are_names
+from thirdroad.formula.holes import (
+    constant_over_the_terms,
+    derivatives_written,
+    numbers_as_matrices,
+    states_are_names,
+    statistics_are_names,
+)
 from thirdroad.formula.layer_chain import layer_chain, recurrent_cells
 from thirdroad.formula.layer_guard import layer_guard
 from thirdroad.formula.literal_vectors import one_hot_vectors
@@ -510,7 +516,8 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
             continue  # Σ_i w_i x_i + b takes names: Σ_x p log p - Σ_x p log q is no weighted sum plus a bias
         if assigns_another(ct, bindings, target) or not states_are_names(ct, bindings) or crossed(ct, bindings):
             continue
-        if not (statistics_are_names(ct, bindings) and errors_of_predictions(ct, bindings, target)) \
+        if not (statistics_are_names(ct, bindings) and errors_of_predictions(ct, bindings, target)
+                and constant_over_the_terms(ct, bindings)) \
                 or numbers_as_matrices(ct, bindings, cnode):
             continue
         out.append((agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings),
