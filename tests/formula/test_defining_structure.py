@@ -177,3 +177,22 @@ def test_a_factorisation_over_earlier_elements_is_no_likelihood(text: str) -> No
 ])
 def test_examples_given_parameters_stay_a_likelihood(text: str, concept: str) -> None:
     assert concept in explain(text).concepts
+
+
+# --- cross-entropy compares two distributions ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "instead"), [
+    (r"D_{KL}(P\|Q) = -\sum_x P(x)\log\frac{Q(x)}{P(x)}", None),  # a log-ratio: the KL divergence
+    (r"H(p) = -\sum_x p(x) \log p(x)", "entropy"),  # one distribution: its entropy
+])
+def test_one_distribution_in_both_places_is_no_cross_entropy(text: str, instead: str | None) -> None:
+    concepts = explain(text).concepts
+    assert "cross_entropy" not in concepts and (instead is None or instead in concepts)
+
+
+@pytest.mark.parametrize("text", [r"H(p,q) = -\sum_x p(x)\log q(x)", r"L_i = -\sum_c y_{ic} \log p_{ic}",
+                                  r"L = -\sum_i y_i \log \mathrm{softmax}(z)_i"])
+def test_a_target_and_a_prediction_stay_a_cross_entropy(text: str) -> None:
+    assert "cross_entropy" in explain(text).concepts
+

@@ -10,6 +10,9 @@ another formula of the same shape:
   order statistic or a length (``\\min(x)``, ``\\|x\\|``);
 - a recurrent cell's gates are gates (a sigmoid's call or a gate's name) and its state a name;
 - a tiny template of derivatives (``v^T J``) has a derivative written in one of its holes;
+- two distributions a template compares (cross-entropy's target and prediction) are two: a
+  formula that writes one inside the other (``\\log \\frac{Q(x)}{P(x)}``) or the same in both
+  (``-\\sum p \\log p``, an entropy) computes something else;
 - what a template writes without the index of its sum or product is the same in every term
   (a likelihood's parameters θ), so it holds nothing that runs with that index (``x_{<i}``);
 - a number (a strength λ, a scale) is no letter the formula multiplies a transposed vector by
@@ -210,8 +213,23 @@ def constant_over_the_terms(ct: CompiledTemplate, bindings: Mapping[str, Any]) -
     return True
 
 
+def distributions_apart(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """Whether the holes a template means as distributions (a target and predicted probabilities)
+    hold two quantities, neither written inside the other: cross-entropy's
+    ``-\\sum p \\log q`` on ``-\\sum_x P(x) \\log \\frac{Q(x)}{P(x)}`` takes a log-ratio (a KL divergence), and
+    on ``-\\sum_x p(x) \\log p(x)`` one distribution (an entropy)."""
+    held = []
+    for var in ct.template.variables:
+        words = var.meaning.split(":")[-1]
+        bound = bindings.get(var.name)
+        if bound is not None and any(w in words for w in ("distribution", "probabilit", "target")):
+            held.append(bound[0] if isinstance(bound, tuple) else bound)
+    return not any(a is not b and isinstance(a, Node) and isinstance(b, Node) and any(n == a for n in b.walk())
+                   for a in held for b in held)
+
+
 _NOT_VALUES = frozenset({"index", "bound_index", "size", "function", "activation"})
 
 
-__all__ = ["constant_over_the_terms", "derivatives_written", "numbers_as_matrices", "states_are_names",
-           "statistics_are_names"]
+__all__ = ["constant_over_the_terms", "derivatives_written", "distributions_apart", "numbers_as_matrices",
+           "states_are_names", "statistics_are_names"]

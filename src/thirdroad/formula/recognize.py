@@ -73,6 +73,7 @@ from thirdroad.formula.guards import guards
 from thirdroad.formula.holes import (
     constant_over_the_terms,
     derivatives_written,
+    distributions_apart,
     numbers_as_matrices,
     states_are_names,
     statistics_are_names,
@@ -517,7 +518,7 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
         if assigns_another(ct, bindings, target) or not states_are_names(ct, bindings) or crossed(ct, bindings):
             continue
         if not (statistics_are_names(ct, bindings) and errors_of_predictions(ct, bindings, target)
-                and constant_over_the_terms(ct, bindings)) \
+                and constant_over_the_terms(ct, bindings) and distributions_apart(ct, bindings)) \
                 or numbers_as_matrices(ct, bindings, cnode):
             continue
         out.append((agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings),
