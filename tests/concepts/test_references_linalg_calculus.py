@@ -47,6 +47,7 @@ def test_norms_and_similarities(rng: np.random.Generator) -> None:
     close(R.lp_norm(x[0], 3.0), torch.linalg.vector_norm(T(x[0]), ord=3.0))
     close(R.frobenius_norm(x), scipy.linalg.norm(x, "fro"))
     close(R.lp_normalize(x, 1.5), F.normalize(T(x), p=1.5, dim=-1))
+    close(R.unit_vector(x), F.normalize(T(x), p=2.0, dim=-1))
     close(R.cosine_similarity(x, y), F.cosine_similarity(T(x), T(y), dim=-1))
     close(R.pairwise_distance(x, y, 2.0), F.pairwise_distance(T(x), T(y), p=2.0), tol=1e-5)
     close(R.rbf_kernel(x[0], y[0], 1.3), np.exp(-sqeuclidean(x[0], y[0]) / (2 * 1.3**2)))

@@ -196,3 +196,9 @@ def test_one_distribution_in_both_places_is_no_cross_entropy(text: str, instead:
 def test_a_target_and_a_prediction_stay_a_cross_entropy(text: str) -> None:
     assert "cross_entropy" in explain(text).concepts
 
+
+@pytest.mark.parametrize("text", [r"\hat w = \frac{w}{\|w\|}", r"y = \gamma \frac{x}{\|x\|}",
+                                  r"k = \mathbf{q} / \|\mathbf{q}\|"])
+def test_a_vector_over_its_bare_norm_is_lp_normalisation(text: str) -> None:
+    concepts = explain(text).concepts
+    assert "lp_normalize" in concepts and not {"weight_norm", "standardization"} & concepts

@@ -59,6 +59,11 @@ def lp_normalize(v: ArrayLike, p: float) -> Array:
     return _a(v / (np.sum(np.abs(v) ** p, axis=-1, keepdims=True) ** (1 / p)))
 
 
+def unit_vector(v: ArrayLike) -> Array:
+    """v / ||v||_2 along the last axis: lp_normalize with p = 2, the power a bare norm means."""
+    return lp_normalize(v, 2.0)
+
+
 def cosine_similarity(x1: ArrayLike, x2: ArrayLike) -> Array:
     """x1 . x2 / (||x1|| ||x2||) along the last axis: the cosine of the angle between them."""
     x1, x2 = _a(x1), _a(x2)
