@@ -50,6 +50,7 @@ from thirdroad.formula.confirm import agree, atom_name, axes_of, program_of, sam
 from thirdroad.formula.deadline import checkpoint
 from thirdroad.formula.evidence import LOOSE_OPS, agreement, assigns_output, is_atom
 from thirdroad.formula.forms import derivative_concept
+from thirdroad.formula.loss_roles import says_it_is_an_error
 from thirdroad.formula.match import features, head
 from thirdroad.formula.named import by_numbers, context_concepts, defined
 from thirdroad.formula.nearmiss.repairs import Repair, repairs, replace_path, weighted
@@ -201,6 +202,9 @@ class _Search:
                     continue
                 if repair.path == side and repair.kind == "flipped_sign" and not self._own_name(f, side):
                     continue  # a side without its minus is often a quantity of its own (a log-likelihood)
+                if repair.kind == "lost_square" and f.concept not in named and \
+                        not says_it_is_an_error(ct, f.bindings, _target(self.rec, side)):
+                    continue  # 1/m Σ (a_i − y_i) is a mean error as often as an MSE that lost its square
                 score = agreement(ct, f.bindings) + (100 if f.concept in named else 0)
                 yield Candidate(repair, path, f.concept, score, rank, outer)
             for concept in sorted(named - {f.concept for f in hits}):
