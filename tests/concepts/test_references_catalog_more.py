@@ -104,3 +104,19 @@ def test_glove_loss_vanishes_on_exact_log_counts_and_matches_torch(rng: np.rando
     expected = (f * (t["W"] @ t["Wt"].T + t["b"][:, None] + t["bt"][None, :] - torch.log(t["X"])) ** 2).sum()
     close(R.glove_loss(weight, counts, W, Wt, b, bt), expected)
     assert R.glove_weight(50.0) == pytest.approx(0.5**0.75) and R.glove_weight(500.0) == 1.0
+
+
+def test_chain_rule_of_probability_rebuilds_a_joint_by_enumeration(rng: np.random.Generator) -> None:
+    import itertools
+
+    joint = rng.uniform(0.1, 1.0, size=(2, 3, 2))
+    joint /= joint.sum()  # a distribution over sequences (a, b, c)
+
+    def p(item: int, given: tuple[int, ...] = ()) -> float:
+        k = len(given)
+        prefix = joint[given].sum(axis=tuple(range(1, joint.ndim - k))) if k < joint.ndim - 1 else joint[given]
+        marginal = joint.sum(axis=tuple(range(k + 1, joint.ndim))) if k + 1 < joint.ndim else joint
+        return float(marginal[(*given, item)] / np.sum(prefix))
+
+    for seq in itertools.product(range(2), range(3), range(2)):
+        close(R.chain_rule_probability(p, seq), joint[seq])

@@ -38,6 +38,8 @@ from thirdroad.formula import explain
         (r"\tilde x_i = \frac{x_i - \min_j x_j}{\max_j x_j - \min_j x_j}", "min_max_scaling"),
         (r"J = \sum_{i,j} f(X_{ij}) \left(w_i^\top \tilde w_j + b_i + \tilde b_j - \log X_{ij}\right)^2", "glove"),
         (r"f(x) = \begin{cases} (x/x_{\max})^\alpha & x < x_{\max} \\ 1 & \text{otherwise} \end{cases}", "glove"),
+        (r"p(x_1, \ldots, x_T) = \prod_{t=1}^{T} p(x_t \mid x_1, \ldots, x_{t-1})", "chain_rule_probability"),
+        (r"p(\mathbf{x}) = \prod_{i=1}^{n} p(x_i \mid x_{<i})", "chain_rule_probability"),
     ],
 )
 def test_the_defining_formula_is_named(text: str, concept: str) -> None:
@@ -73,6 +75,8 @@ def test_the_defining_formula_is_named(text: str, concept: str) -> None:
         (r"\frac{x - \mu}{\sigma}", "min_max_scaling"),
         (r"\sum_{i} (w^\top x_i + b - y_i)^2", "glove"),  # a squared error with no log count
         (r"\sum_{i,j} (w_i^\top \tilde w_j - \log X_{ij})^2", "glove"),  # no weighting, no biases
+        (r"\prod_{t=1}^{T} p(x_t \mid x_{t-1})", "chain_rule_probability"),  # a Markov chain: the last item only
+        (r"L(\theta) = \prod_{i=1}^{n} p(x_i \mid \theta)", "chain_rule_probability"),  # a likelihood of iid data
     ],
 )
 def test_a_near_formula_is_not_named(text: str, concept: str) -> None:

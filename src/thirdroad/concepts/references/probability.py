@@ -239,3 +239,10 @@ def wasserstein_1d(P: ArrayLike, Q: ArrayLike, Pi: Callable[..., Any] | None = N
     if p.shape != q.shape:
         raise ValueError("wasserstein_1d pairs two samples of the same size")
     return float(np.mean(np.abs(p - q)))
+
+
+def chain_rule_probability(p: Distribution, x: Any) -> float:
+    """prod_i p(x_i | x_1, ..., x_{i-1}): ``p(item, given=prefix)`` with the prefix as a tuple
+    (empty for the first item)."""
+    items = list(x)
+    return float(np.prod([p(items[i], given=tuple(items[:i])) for i in range(len(items))]))
