@@ -81,3 +81,15 @@ def test_the_defining_formula_is_named(text: str, concept: str) -> None:
 )
 def test_a_near_formula_is_not_named(text: str, concept: str) -> None:
     assert concept not in explain(text).concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (r"A = L L^\top", "a Cholesky decomposition"),
+        (r"D_M(x) = \sqrt{(x - \mu)^\top \Sigma^{-1} (x - \mu)}", "a Mahalanobis distance"),
+        (r"H(z) = \begin{cases} 0 & z < 0 \\ 1 & z \geq 0 \end{cases}", "a Heaviside step function"),
+    ],
+)
+def test_a_name_after_a_person_keeps_its_capital(text: str, name: str) -> None:
+    assert f"This is just {name}" in explain(text).to_dict()["lenses"]["names"]

@@ -44,8 +44,9 @@ def _plural(name: str) -> bool:
 
 
 # Words from people's names keep their capital inside a sentence: "a Hessian matrix".
-_EPONYMS = frozenset({"Boltzmann", "Frobenius", "Gaussian", "Hadamard", "Hessian", "Huber", "Jacobian",
-                      "Kaiming", "Kullback-Leibler", "Nesterov", "Poisson", "Xavier"})
+_EPONYMS = frozenset({"Bayes'", "Bernoulli", "Boltzmann", "Cholesky", "Euclidean", "Frobenius", "Gaussian",
+                      "Hadamard", "Heaviside", "Hessian", "Huber", "Jacobian", "Kaiming", "Kullback-Leibler",
+                      "Mahalanobis", "Nesterov", "Newton's", "Poisson", "Polyak", "Taylor", "Wasserstein", "Xavier"})
 
 
 def _keeps_capital(name: str) -> bool:
