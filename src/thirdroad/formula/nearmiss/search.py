@@ -549,8 +549,10 @@ def _rank(node: Node, name: str, program: Any) -> int:
 
 def differ(written: Node, intended: Node, found: Found | None, seed: int) -> bool | None:
     """Whether two trees give different numbers on inputs drawn for the intended concept:
-    True, False (they agree), None (they could not both be computed)."""
-    verdicts = []
+    True, False (they agree), None (they could not both be computed). The first draw on which
+    they differ decides: most repairs tried differ at once, and a side of a long derivation takes
+    a while to compute."""
+    agreed = False
     for positive, arrays in itertools.product((True, False), (False, True)):
         rng = np.random.default_rng(seed + 11)
         values = _draw((written, intended), found, rng, positive, arrays)
@@ -558,10 +560,10 @@ def differ(written: Node, intended: Node, found: Found | None, seed: int) -> boo
         if got is None or want is None:
             continue
         with np.errstate(all="ignore"):
-            verdicts.append(agree(got, want))
-    if False in verdicts:
-        return True
-    return False if True in verdicts else None
+            if not agree(got, want):
+                return True
+        agreed = True
+    return False if agreed else None
 
 
 def same_numbers(a: Node, b: Node, seed: int) -> bool:
