@@ -60,3 +60,30 @@ def test_the_weights_and_the_context_are_what_torch_attention_computes() -> None
     expected = torch.nn.functional.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)))
     weights = evaluate(r"\mathrm{softmax}(Q K^T / \sqrt{d})", Q=q[0], K=k[0], d=3.0)
     np.testing.assert_allclose(weights @ v[0], expected.numpy()[0], rtol=1e-10)
+
+
+@pytest.mark.parametrize("text", [
+    # queries, keys and values are all computed from the one sequence X
+    r"\mathbf{Z} = \mathbf{V}[\mathbf{X}] \, \mathrm{softmax}"
+    r"\left[\mathbf{K}[\mathbf{X}]^T \mathbf{Q}[\mathbf{X}]\right]",
+    r"\begin{aligned} \beta_{i,j} &= \mathrm{softmax}(u(\mathbf{x}_i)^\top r(\mathbf{x}_j)) \\"
+    r" \mathbf{y}_j &= \sum_{i} \beta_{i,j} \, p(\mathbf{x}_i) \end{aligned}",
+])
+def test_attention_whose_queries_keys_and_values_share_one_sequence_is_self_attention(text: str) -> None:
+    assert {"attention_weights", "self_attention"} <= explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [
+    # keys from X, queries from Y: cross-attention
+    r"\mathbf{Z} = \mathbf{V}[\mathbf{X}] \, \mathrm{softmax}"
+    r"\left[\mathbf{K}[\mathbf{X}]^T \mathbf{Q}[\mathbf{Y}]\right]",
+    # values from another sequence
+    r"\mathbf{Z} = \mathbf{V}[\mathbf{Y}] \, \mathrm{softmax}"
+    r"\left[\mathbf{K}[\mathbf{X}]^T \mathbf{Q}[\mathbf{X}]\right]",
+    # where q and k come from is not written
+    r"\mathbf{Z} = \mathbf{V} \, \mathrm{softmax}\left[\mathbf{K}^T \mathbf{Q}\right]",
+    # a weighted sum of the sequence by weights of another kind
+    r"\begin{aligned} g &= \mathrm{softmax}(W x) \\ y &= \sum_i g_i x_i \end{aligned}",
+])
+def test_attention_across_sequences_or_of_unknown_origin_is_not_self_attention(text: str) -> None:
+    assert "self_attention" not in explain(text).concepts

@@ -34,6 +34,7 @@ from thirdroad.formula.ast import (
     Tuple,
 )
 from thirdroad.formula.found import Found, Recognition
+from thirdroad.formula.self_attention_form import self_attention_at
 
 _SCORE_CALLS = frozenset({"score", "align", "alignment", "compat", "compatibility"})
 # a similarity is a score where it compares a key (content-based addressing); of two samples it is
@@ -51,20 +52,38 @@ def attention_roles(result: Recognition) -> None:
     weights: set[str] = set()  # names the formula defines as attention weights
     for f in [f for f in result.found if f.concept == "softmax"]:
         if not _of_a_score(f.path, f.node, result, definitions):
-            continue
+            # f(x_i)^T g(x_j): a score of the sequence against itself, whose weights sum its values
+            assigned = _assigned_name(result, f.path)
+            if assigned is None or self_attention_at(result, f.path, frozenset({assigned})) is None:
+                continue
         name = _assigned_name(result, f.path)
         if name is not None:
             weights.add(name)
         _add(result, f, "attention_weights")
-    for f in [f for f in result.found if f.concept == "attention_weights"]:
+    for path, node in list(result.nodes.items()):
+        # a softmax called by name inside a larger expression (V softmax(K^T Q)) is read as the
+        # function it is; where its roles show self-attention, it is that attention's weights
+        if _named_softmax(node) and not any(f.path == path for f in result.found) \
+                and _of_a_score(path, node, result, definitions) \
+                and self_attention_at(result, path, frozenset()) is not None:
+            _add_at(result, path, node, "attention_weights", name="name")
+    attention = [f for f in result.found if f.concept == "attention_weights"]
+    for f in attention:
         name = _assigned_name(result, f.path)
         if name is not None:
             weights.add(name)
-    if not weights:
-        return
     for path, node in list(result.nodes.items()):
-        if _weighted_by(node, weights):
+        if weights and _weighted_by(node, weights):
             _add_at(result, path, node, "context_vector")
+    for f in attention:
+        at = self_attention_at(result, f.path, frozenset(weights))
+        if at is not None:
+            _add_at(result, at, result.nodes[at], "self_attention")
+
+
+def _named_softmax(node: Node) -> bool:
+    return isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name.lower() == "softmax" \
+        and len(node.args) == 1
 
 
 def _definitions(result: Recognition) -> Iterator[tuple[str, str]]:
@@ -171,7 +190,8 @@ def _add(result: Recognition, f: Found, concept: str) -> None:
     _add_at(result, f.path, f.node, concept, f)
 
 
-def _add_at(result: Recognition, path: str, node: Node, concept: str, like: Found | None = None) -> None:
+def _add_at(result: Recognition, path: str, node: Node, concept: str, like: Found | None = None,
+            name: str = "") -> None:
     if any(g.path == path and g.concept == concept for g in result.found):
         return
     weak = next((w for w in result.weak if w.path == path and w.concept == concept), None)
@@ -181,7 +201,7 @@ def _add_at(result: Recognition, path: str, node: Node, concept: str, like: Foun
     template = concepts_module.catalog()[concept].formulas[0]
     canon = result.canon_of.get(path, node)
     result.found.append(Found(path, node, canon, concept, template, {}, "structural", False,
-                              like.named if like is not None else ""))
+                              like.named if like is not None else name))
 
 
 __all__ = ["attention_roles"]
