@@ -68,6 +68,15 @@ def test_marginal_and_total_probability_agree_with_the_table(rng: np.random.Gene
     close(R.marginal_density(joint, 0.7, grid), stats.norm.pdf(0.7, scale=np.sqrt(2)), tol=1e-6)
 
 
+def test_kl_divergence_of_densities_is_the_closed_form_of_two_gaussians() -> None:
+    grid = np.linspace(-12, 12, 8001)
+    p = lambda x: stats.norm.pdf(x, loc=0.3, scale=1.1)  # noqa: E731
+    q = lambda x: stats.norm.pdf(x, loc=-0.4, scale=1.6)  # noqa: E731
+    exact = np.log(1.6 / 1.1) + (1.1**2 + (0.3 + 0.4) ** 2) / (2 * 1.6**2) - 0.5
+    close(R.kl_divergence_density(p, q, grid), exact, tol=1e-6)
+    close(R.kl_divergence_density(p, p, grid), 0.0, tol=1e-9)
+
+
 def test_bayes_rule_is_the_conditional_of_the_joint(rng: np.random.Generator) -> None:
     table = rng.random((3, 4))  # rows: the data x (0, 1, 2), columns: the hypotheses ("h0" .. "h3")
     table /= table.sum()

@@ -129,3 +129,25 @@ def test_a_distribution_is_named_by_the_probability_its_line_assigns() -> None:
     # the same arithmetic assigned to anything else, or the probability of another name, is not
     assert "bernoulli_distribution" not in explain(r"g = (1 - a)^{1 - b} a^b").concepts
     assert "bernoulli_distribution" not in explain(r"P(c) = (1 - a)^{1 - b} a^b").concepts
+
+
+# ---- divergences: called by their name, or written as an integral
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\mathrm{KL}(P \| Q)",  # the name alone, called on two distributions
+        r"D_{KL}(q \| p)",  # the divergence's letter with its kind below
+        r"\mbox{D}_{KL}\Bigl[q(z) \Bigl|\Bigr| p(z)\Bigr] = \int q(z) \log\left[\frac{q(z)}{p(z)}\right] dz",
+        r"D(f \| g) = \int f(x) \log \frac{f(x)}{g(x)} \, dx",  # densities, an integral
+    ],
+)
+def test_a_kl_divergence_called_by_its_name_or_written_as_an_integral(text: str) -> None:
+    assert "kl_divergence" in explain(text).concepts
+
+
+def test_a_divergence_whose_ratio_is_upside_down_is_not_named_kl() -> None:
+    # minus the KL divergence: the name D_KL is contradicted by the numbers
+    assert "kl_divergence" not in explain(r"D_{KL}(p \| q) = \sum_i p_i \log \frac{q_i}{p_i}").concepts
+    assert "kl_divergence" not in explain(r"D_{x}(p \| q)").concepts  # a D with a letter below names nothing

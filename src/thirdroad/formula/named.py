@@ -99,8 +99,10 @@ def applied(node: Node) -> tuple[str, ...]:
     the argmax, whatever it ranges over)."""
     if isinstance(node, BigOp):
         return concepts_called(node.op)
-    if not isinstance(node, Apply) or not isinstance(node.func, Symbol) or node.func.sub or node.func.prime:
+    if not isinstance(node, Apply) or not isinstance(node.func, Symbol) or node.func.prime:
         return ()  # tanh'(z) is the derivative of tanh, not tanh
+    if node.func.sub:
+        return _divergence_named(node.func)
     name = node.func.name
     if name == "sigma":
         arg = node.args[0] if len(node.args) == 1 else None
@@ -109,6 +111,15 @@ def applied(node: Node) -> tuple[str, ...]:
     if len(name) < 2:
         return ()
     return concepts_called(name)
+
+
+def _divergence_named(func: Symbol) -> tuple[str, ...]:
+    """``D_{KL}(p \\| q)``, ``\\mbox{D}_{JS}[p, q]``: a divergence's letter D with its kind as the
+    subscript names that divergence."""
+    kind = func.sub[0] if len(func.sub) == 1 else None
+    if func.name != "D" or not isinstance(kind, Symbol) or len(kind.name) < 2:
+        return ()
+    return tuple(c for c in concepts_called(kind.name) if "divergence" in concepts_module.catalog()[c].name.lower())
 
 
 def defined(root: Node) -> Iterator[tuple[int, tuple[str, ...]]]:

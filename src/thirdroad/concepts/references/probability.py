@@ -54,6 +54,13 @@ def marginal_density(p: Distribution, x: Any, z: ArrayLike) -> float:
     return float(np.trapezoid(_a([p(x, v) for v in grid]), grid))
 
 
+def kl_divergence_density(p: Distribution, q: Distribution, x: ArrayLike) -> float:
+    """int p(x) log(p(x) / q(x)) dx, by the trapezoid rule on the increasing grid ``x``."""
+    grid = _a(x)
+    dp, dq = _each(p, grid), _each(q, grid)
+    return float(np.trapezoid(dp * np.log(dp / dq), grid))
+
+
 # --------------------------------------------------------------------------------------------
 # likelihood
 
