@@ -37,3 +37,27 @@ def test_true_equations_and_unrepairable_ones_get_no_warning(text: str) -> None:
 def test_an_exponent_written_as_a_superscript_of_e_is_checked_for_its_sign() -> None:
     assert [c for c, _ in near(r"\text{out}_{i} = \frac{1}{1 + e^{\text{input}_{i}}}", "expit")] == ["sigmoid"]
     assert near(r"\text{out}_{i} = \frac{1}{1 + e^{-\text{input}_{i}}}", "expit") == []
+
+
+def test_the_equation_search_stops_at_its_bound_of_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from thirdroad.formula import parse
+    from thirdroad.formula.nearmiss import equal
+    from thirdroad.formula.recognize import recognize
+
+    rec = recognize(parse(r"P(y = 1 \mid x) = \frac{1}{1 + (-(w^T x + b))} = \sigma(w^T x + b)"))
+    (slip,) = equal.equation_slips(rec)
+    assert slip.kind == "lost_exp"  # found well inside the bound
+    monkeypatch.setattr(equal, "_BUDGET", 0)
+    assert equal.equation_slips(rec) == []  # past the bound the search stops and says nothing
+
+
+def test_work_is_metered_as_the_nodes_evaluated() -> None:
+    from thirdroad.formula.evaluate import evaluate, metered
+
+    with metered() as work:
+        evaluate("y = a + b*c", a=1.0, b=2.0, c=3.0)
+    assert work[0] == 5  # the sum, a, the product, b, c
+    with metered() as again:
+        evaluate("y = a + b*c", a=1.0, b=2.0, c=3.0)
+        evaluate("y = a", a=1.0)
+    assert again[0] == 6

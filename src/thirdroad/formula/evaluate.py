@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -136,6 +138,7 @@ class _Evaluator:
         self.idx: dict[str, int] = {}
         self.step = Step(Number("0"))
         self.sizes: dict[str, int] = {}
+        self.meter = _METER.get()
 
     def run(self) -> Any:
         results: dict[str, Any] = {}
@@ -185,6 +188,8 @@ class _Evaluator:
         return out
 
     def ev(self, node: Node) -> Any:
+        if self.meter is not None:
+            self.meter[0] += 1
         rule = _RULES.get(type(node))
         if rule is None:
             raise FormulaError(f"compile cannot compute a {node.kind}", node.span[0] + 1,
@@ -388,6 +393,22 @@ def call_arguments(node: Apply) -> tuple[Node, ...]:
         raise FormulaError(f"{name} takes {wanted} argument{'s' if wanted > 1 else ''}, not {len(args)}",
                            node.span[0] + 1, "thirdroad computes only the usual form of each function")
     return args
+
+
+# The work of the evaluations made within ``metered()``: how many tree nodes they computed.
+_METER: ContextVar[list[int] | None] = ContextVar("thirdroad_evaluation_work", default=None)
+
+
+@contextmanager
+def metered() -> Iterator[list[int]]:
+    """Count the nodes every evaluation in this block computes (``box[0]``): a measure of the work
+    done that is the same on any machine, for a search that must stop at a bound of its own."""
+    box = [0]
+    token = _METER.set(box)
+    try:
+        yield box
+    finally:
+        _METER.reset(token)
 
 
 def evaluate(tree: Any, **values: Any) -> Any:

@@ -22,6 +22,7 @@ import itertools
 import thirdroad.concepts as concepts_module
 from thirdroad.formula.ast import Apply, Node, Relation, Symbol
 from thirdroad.formula.deadline import checkpoint
+from thirdroad.formula.evaluate import metered
 from thirdroad.formula.nearmiss.repairs import Repair, repairs, replace_path
 from thirdroad.formula.nearmiss.search import Slip, checked_for, differ, same_numbers
 from thirdroad.formula.normal_form import canon
@@ -30,30 +31,36 @@ from thirdroad.formula.recognize import Found, Recognition, concepts_at
 _EQUAL = frozenset({"eq", "def", "equiv"})
 _MOST = 80  # repairs tried on one side
 _LARGEST = 60  # parts of the largest side repaired
+# the nodes all the repairs of a formula's equations may compute (evaluate.metered), the same on any
+# machine: a long derivation's sides take long to compute, and a search past it says nothing
+_BUDGET = 20_000  # the slips found on the development corpus and the slip set took at most 474
 
 
 def equation_slips(rec: Recognition, seed: int = 0) -> list[Slip]:
     """The slips of the formula's equations (see the module docstring), one per equation."""
     out: list[Slip] = []
-    for path, node in rec.nodes.items():
-        if not isinstance(node, Relation) or not set(node.ops) <= _EQUAL or len(node.operands) < 2:
-            continue
-        sides = [f"{path}.{k}" for k in range(len(node.operands))]
-        slip = _one(rec, sides, seed)
-        if slip is not None:
-            out.append(slip)
+    with metered() as work:
+        for path, node in rec.nodes.items():
+            if not isinstance(node, Relation) or not set(node.ops) <= _EQUAL or len(node.operands) < 2:
+                continue
+            sides = [f"{path}.{k}" for k in range(len(node.operands))]
+            slip = _one(rec, sides, seed, work)
+            if slip is not None:
+                out.append(slip)
     return out
 
 
-def _one(rec: Recognition, sides: list[str], seed: int) -> Slip | None:
+def _one(rec: Recognition, sides: list[str], seed: int, work: list[int]) -> Slip | None:
     canons = {s: rec.canon_of.get(s) for s in sides}
     for wrong, right in itertools.permutations(sides, 2):
+        if work[0] > _BUDGET:
+            return None
         a, b = canons[wrong], canons[right]
         if a is None or b is None or _values(b) - _values(a) - _ADDED or differ(a, b, None, seed) is not True:
             continue  # a side using an input the other lacks: no repair of the other can agree with it
         if _concepts(rec, wrong) or sum(1 for _ in rec.nodes[wrong].walk()) > _LARGEST:
             continue  # a concept as written is the evidence, not the slip
-        slip = _repair(rec, wrong, right, b, seed)
+        slip = _repair(rec, wrong, right, b, seed, work)
         if slip is not None:
             return slip
     return None
@@ -69,13 +76,15 @@ def _values(node: Node) -> frozenset[str]:
     return frozenset(names - {a.func.name for a in node.walk() if isinstance(a, Apply) and isinstance(a.func, Symbol)})
 
 
-def _repair(rec: Recognition, wrong: str, right: str, target: Node, seed: int) -> Slip | None:
+def _repair(rec: Recognition, wrong: str, right: str, target: Node, seed: int, work: list[int]) -> Slip | None:
     """The one repair of side ``wrong`` that gives the numbers of side ``right``, as a slip of a
     concept checked for its kind (None where none or more than one repair does)."""
     node = rec.nodes[wrong]
     hits: list[tuple[Repair, Node]] = []
     for repair in itertools.islice(repairs(node, base=wrong), _MOST):
         checkpoint()
+        if work[0] > _BUDGET:
+            return None  # the numbers of every repair were not seen: no slip is said
         fixed = replace_path(node, "0" + repair.path[len(wrong):], repair.new)
         if same_numbers(canon(fixed), target, seed):
             hits.append((repair, fixed))
