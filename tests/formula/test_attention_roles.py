@@ -87,3 +87,19 @@ def test_attention_whose_queries_keys_and_values_share_one_sequence_is_self_atte
 ])
 def test_attention_across_sequences_or_of_unknown_origin_is_not_self_attention(text: str) -> None:
     assert "self_attention" not in explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [
+    r"s_{ij} = \frac{\mathbf{q}_i^\top \mathbf{k}_j}{\sqrt{d_k}}",
+    r"\text{score}(\mathbf{d}_t, \mathbf{e}_s) = \frac{\mathbf{d}_t^\top \mathbf{e}_s}{\sqrt{m}}",
+])
+def test_a_query_key_dot_product_over_the_root_of_the_width_is_the_scaled_score(text: str) -> None:
+    assert "scaled_dot_product_attention" in explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [
+    r"y = \frac{\mathbf{w}^\top \mathbf{x}}{\sqrt{n}}",  # a scaled linear unit
+    r"\rho = \frac{\mathbf{u}^\top \mathbf{v}}{\sqrt{d}}",
+])
+def test_any_other_scaled_dot_product_is_no_attention(text: str) -> None:
+    assert "scaled_dot_product_attention" not in explain(text).concepts

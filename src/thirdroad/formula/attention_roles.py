@@ -23,9 +23,11 @@ from thirdroad.formula.ast import (
     Apply,
     BigOp,
     Concat,
+    Fraction,
     Node,
     Product,
     Relation,
+    Sqrt,
     Statement,
     Sum,
     Symbol,
@@ -75,10 +77,28 @@ def attention_roles(result: Recognition) -> None:
     for path, node in list(result.nodes.items()):
         if weights and _weighted_by(node, weights):
             _add_at(result, path, node, "context_vector")
+    for path, node in list(result.nodes.items()):
+        if _scaled_score(path, node, result):
+            _add_at(result, path, node, "scaled_dot_product_attention", reference="scaled_scores")
     for f in attention:
         at = self_attention_at(result, f.path, frozenset(weights))
         if at is not None:
             _add_at(result, at, result.nodes[at], "self_attention")
+
+
+def _scaled_score(path: str, node: Node, result: Recognition) -> bool:
+    """``q_i^\\top k_j / \\sqrt{d}``, or ``\\text{score}(s, h) = s^\\top h / \\sqrt{n}``: a dot product of a
+    query with a key, or one a line assigns to a score, divided by the root of the width."""
+    if not (isinstance(node, Fraction) and isinstance(node.den, Sqrt) and isinstance(node.den.arg, Symbol)):
+        return False
+    if not any(f.path == f"{path}.0" and f.concept == "dot_product" for f in result.found):
+        return False
+    names = {n.name for n in node.num.walk() if isinstance(n, Symbol)}
+    if names & _QUERY and any(_keys(n) for n in node.num.walk()):
+        return True
+    parent, _, k = path.rpartition(".")
+    relation = result.nodes.get(parent)
+    return isinstance(relation, Relation) and k != "0" and _score_call(relation.operands[0])
 
 
 def _named_softmax(node: Node) -> bool:
@@ -191,14 +211,15 @@ def _add(result: Recognition, f: Found, concept: str) -> None:
 
 
 def _add_at(result: Recognition, path: str, node: Node, concept: str, like: Found | None = None,
-            name: str = "") -> None:
+            name: str = "", reference: str | None = None) -> None:
     if any(g.path == path and g.concept == concept for g in result.found):
         return
     weak = next((w for w in result.weak if w.path == path and w.concept == concept), None)
     if weak is not None:
         result.found.append(weak)
         return
-    template = concepts_module.catalog()[concept].formulas[0]
+    formulas = concepts_module.catalog()[concept].formulas
+    template = next((t for t in formulas if t.reference == reference), formulas[0])
     canon = result.canon_of.get(path, node)
     result.found.append(Found(path, node, canon, concept, template, {}, "structural", False,
                               like.named if like is not None else name))
