@@ -50,3 +50,14 @@ def test_a_weight_label_is_no_power_but_numbers_and_transposes_stay() -> None:
     assert canon(parse("W^2").root).kind == "power"
     assert canon(parse("W^T").root).kind == "transpose"
     assert canon(parse("A^k").root).kind == "power"  # only a weight matrix's letter is a label
+
+
+@pytest.mark.parametrize("text", [r"p = \sigma(w^T x + b)", r"p(y = 1 \mid x) = \sigma(w^T x + b)"])
+def test_a_probabilitys_letter_alone_names_no_rbm_conditional(text: str) -> None:
+    assert "rbm_conditional" not in explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [r"p(h_j = 1 \mid v) = \sigma(b_j + \sum_i v_i W_{ij})",
+                                  r"P(h_j = 1 \mid \mathbf{v}) = \sigma(c_j + \sum_i v_i W_{ij})"])
+def test_an_rbm_conditional_written_of_its_units_is_named(text: str) -> None:
+    assert "rbm_conditional" in explain(text).concepts

@@ -311,8 +311,10 @@ def roles_written(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Nod
     ``e^{-F(x)} / Z`` is a Boltzmann distribution of the free energy; ``e^{-x} / (1 + e^{-x})`` is
     a sigmoid, whatever x is)."""
     output = symbol_tree(ct.template.output) if ct.template.output else None
-    if output is not None and target is not None and _head_name(output) and _head_name(output) == _head_name(target):
-        return True
+    head = _head_name(output) if output is not None else ""
+    if output is not None and target is not None and head and head == _head_name(target) and (
+            head not in _PROBABILITY_LETTERS or _events(output) == _events(target)):
+        return True  # p(h_j = 1 | v) is the RBM's own; any p = σ(...) is not
     for var in ct.template.variables:
         bound = bindings.get(var.name)
         node = bound[0] if isinstance(bound, tuple) else bound
@@ -322,6 +324,13 @@ def roles_written(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Nod
 
 
 _ENERGY_LETTERS = frozenset({"E", "F", "U"})
+_PROBABILITY_LETTERS = frozenset({"p", "P", "q", "Q", "Pr"})  # the letter of any probability: no role by itself
+
+
+def _events(node: Node) -> frozenset[str]:
+    """The names a probability is written of (h and v of ``p(h_j = 1 | v)``), its letter left out."""
+    args = node.args if isinstance(node, Apply) else ()
+    return frozenset(n.name for a in args for n in a.walk() if isinstance(n, Symbol))
 
 
 def _head_name(node: Node) -> str:
