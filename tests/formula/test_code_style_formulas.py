@@ -60,3 +60,20 @@ def test_numpys_names_of_functions_read_as_the_mathematics_they_name(text: str, 
 def test_the_hinge_loss_written_with_numpys_maximum_is_named() -> None:
     assert "hinge_loss" in explain("loss = maximum(1 - y_true * y_pred, 0)").concepts
     assert "squared_hinge" in explain("loss = square(maximum(1 - y_true * y_pred, 0))").concepts
+
+
+def test_a_sum_keeps_the_terms_its_condition_on_indices_picks_and_refuses_a_condition_on_data() -> None:
+    a = np.arange(9.0).reshape(3, 3)
+    assert evaluate(r"s = \sum_{j} \sum_{i < j} A_{ij}", A=a) == pytest.approx(a[np.triu_indices(3, 1)].sum())
+    assert evaluate(r"s = \sum_{i} \sum_{j \ne i} A_{ij}", A=a) == pytest.approx(a.sum() - np.trace(a))
+    assert evaluate(r"s_j = \sum_{i < j} A_{ij}", A=a) == pytest.approx([a[:j, j].sum() for j in range(3)])
+    with pytest.raises(FormulaError, match="picked by"):  # y counts from 0 or from 1: not written
+        evaluate(r"s = \sum_{i \ne y} x_i", x=[1.0, 2.0, 3.0], y=1)
+
+
+def test_compile_refuses_a_sum_with_a_condition_rather_than_drop_it() -> None:
+    from thirdroad.formula import compile as compile_formula
+
+    for text in (r"s = \sum_{i \ne y} x_i", r"s = \sum_{j}\sum_{i < j} A_{ij}"):
+        with pytest.raises(FormulaError, match="picked by a condition"):
+            compile_formula(text)

@@ -350,8 +350,8 @@ def test_weights_known_to_add_up_to_one_make_an_average(text: str, concepts_foun
 # the Jacobian of a vector-Jacobian product is drawn square, so v J is read entry by entry; the
 # sigma of a spectral norm (the largest singular value) is read as the logistic sigmoid; a
 # matrix's norm without a subscript is read entry by entry (Frobenius), the condition number's
-# is the spectral norm; a sum over the pairs i < j is summed over every j (the evaluator does not
-# read a sum's condition).
+# is the spectral norm; a sum written over i < j binds i only, so j is read as a free index (the
+# evaluator keeps the terms a condition between indices picks, but j is not the sum's here).
 _CONTRADICTED = {r"\frac{\partial L}{\partial y} \frac{\partial y}{\partial x}", r"\frac{W}{\sigma(W)}",
                  r"\|A\| \, \|A^{-1}\|", r"-\sum_{i<j} w_{ij} s_i s_j - \sum_i \theta_i s_i"}
 

@@ -48,7 +48,7 @@ from thirdroad.formula.ast import (
     bound_indices,
 )
 from thirdroad.formula.errors import FormulaError
-from thirdroad.formula.evaluate import call_arguments, function_name
+from thirdroad.formula.evaluate import call_arguments, function_name, index_conditions
 from thirdroad.formula.program import Program, Step, axis_name, plan
 from thirdroad.formula.reading import Formula, parse
 from thirdroad.formula.tokens import ascii_reading
@@ -302,6 +302,9 @@ class _Generator:
         if node.op not in ("sum", "prod", "max", "min", "argmax", "argmin") or not letters:
             raise FormulaError(f"compile cannot compute {node.op} without a bound index",
                                node.span[0] + 1, "write the index under it: \\sum_j")
+        if index_conditions(node.under):  # einsum sums every term: a condition would be dropped silently
+            raise FormulaError(f"compile cannot compute a {node.op} whose terms are picked by a condition",
+                               node.span[0] + 1, "thirdroad.formula.evaluate computes a condition between indices")
         body = node.body
         if node.op == "sum" and isinstance(body, Product) and node.op == "sum" and (
             body.op in ("", "cdot", "odot", "times")

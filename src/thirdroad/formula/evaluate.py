@@ -333,6 +333,25 @@ class _Evaluator:
             return nm.log_base(values[0], self.ev(node.func.sub[0]))
         return nm.FUNCTIONS[name](*values)
 
+    def _conditions(self, node: BigOp, letters: list[str]) -> list[Relation]:
+        """The big operator's conditions on its indices, each comparing two indices (``i < j``:
+        their positions compare as the numbers written do); FormulaError for a condition on
+        anything else (``i \\ne y``: whether y counts from 0 or from 1 is not written)."""
+        conditions = index_conditions(node.under)
+        known = set(letters) | set(self.idx)
+        for c in conditions:
+            names = [axis_name(o) if isinstance(o, Symbol) else None for o in c.operands]
+            if any(n is None or n not in known for n in names):
+                raise FormulaError(f"thirdroad does not compute a {node.op} whose terms are picked by "
+                                   f"{to_latex(c)}", node.span[0] + 1,
+                                   "it computes conditions between the indices of the sum only (i < j)")
+        return conditions
+
+    def _holds(self, condition: Relation) -> bool:
+        """Whether a condition between indices holds at the current positions."""
+        left, right = (self.idx[str(axis_name(o))] for o in condition.operands)
+        return bool(_COMPARE[condition.ops[0]](left, right))
+
     @_rule(BigOp)
     def _bigop(self, node: BigOp) -> Any:
         letters = [a for s in bound_indices(node.under) if (a := axis_name(s)) is not None]
@@ -344,15 +363,22 @@ class _Evaluator:
             raise FormulaError(f"the size of index {missing[0]} is unknown", node.span[0] + 1,
                                f"use {missing[0]} as a subscript of an input array")
         saved = {a: self.idx.get(a) for a in letters}
+        conditions = self._conditions(node, letters)
         results = []
         for pos in itertools.product(*(range(self.sizes[a]) for a in letters)):
             self.idx.update(zip(letters, pos, strict=True))
-            results.append(nm.arr(self.ev(node.body)))
+            if all(self._holds(c) for c in conditions):
+                results.append(nm.arr(self.ev(node.body)))
         for a, v in saved.items():
             if v is None:
                 self.idx.pop(a, None)
             else:
                 self.idx[a] = v
+        if not results and node.op in ("sum", "prod"):
+            return nm.arr(0.0 if node.op == "sum" else 1.0)  # no term meets the condition: Σ over j < 0
+        if not results:
+            raise ValuesError(f"no term of the {node.op} over {', '.join(letters)} meets its condition",
+                              node.span[0] + 1)
         if len({r.shape for r in results}) > 1:
             raise ValuesError(f"the terms of the {node.op} over {', '.join(letters)} have different shapes",
                               node.span[0] + 1)
@@ -361,6 +387,16 @@ class _Evaluator:
             pick = np.argmax if node.op == "argmax" else np.argmin
             return nm.arr(pick(stacked, axis=0))
         return _REDUCE[node.op](stacked, axis=0)
+
+
+def index_conditions(under: Node | None) -> list[Relation]:
+    """The conditions a big operator's limit puts on its indices (``i \\ne y``, ``i < j``), not
+    the start of a range (``i = 1``) nor the set it runs over (``i \\in B``)."""
+    items = under.items if isinstance(under, Tuple) else under.factors if isinstance(under, Product) else (under,)
+    return [r for r in items if isinstance(r, Relation) and len(r.ops) == 1 and r.ops[0] in _CONDITIONS]
+
+
+_CONDITIONS = frozenset({"ne", "lt", "gt", "le", "ge"})
 
 
 _REDUCE: dict[str, Callable[..., Any]] = {"sum": np.sum, "prod": np.prod, "max": np.max, "min": np.min}
