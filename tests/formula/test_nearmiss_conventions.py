@@ -44,6 +44,7 @@ def test_a_loss_that_lost_its_square_is_still_flagged() -> None:
 
 @pytest.mark.parametrize("text", [
     r"\frac{1}{m}\sum_{i=1}^m (a^{(i)} - y^{(i)})",  # a mean error, or a bias's gradient without its name
+    r"\frac{1}{m}\sum_{i=1}^m (\hat{y}^{(i)} - y^{(i)})",  # the same with the prediction's hat
     r"L = -\sum_{i=1}^I \left[ f_{y_i}[x_i, \phi] - \log \left[ \sum_{k=1}^K \exp\left[ f_k[x_i, \phi] \right] "
     r"\right] \right]",  # a cross-entropy: its 'target' would be a log-sum-exp, no data
 ])
@@ -52,6 +53,6 @@ def test_a_difference_that_does_not_say_it_is_an_error_is_no_lost_square(text: s
 
 
 @pytest.mark.parametrize("text", [r"J = \frac{1}{m}\sum_{i=1}^m (a^{(i)} - y^{(i)})",
-                                  r"\frac{1}{n}\sum_{i=1}^n (\hat{y}_i - y_i)"])
-def test_a_difference_named_a_loss_or_of_a_prediction_that_lost_its_square_is_flagged(text: str) -> None:
+                                  r"\text{MSE} = \frac{1}{n}\sum_{i=1}^n (\hat{y}_i - y_i)"])
+def test_a_difference_named_a_loss_that_lost_its_square_is_flagged(text: str) -> None:
     assert [(w.concept, w.slip) for w in tr.explain(text).warnings] == [("mse", "lost_square")]

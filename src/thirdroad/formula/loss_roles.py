@@ -48,19 +48,18 @@ _ENERGY = frozenset({"E", "F", "U"})  # the letters of an energy
 
 def says_it_is_an_error(ct: CompiledTemplate, bindings: Mapping[str, Any], target: Node | None) -> bool:
     """Whether a formula that a repair would make a loss comparing predictions with targets (a
-    lost square put back) says that it compares them: each target a name of the data (``y_i``, not
-    a computed ``\\log \\sum_k e^{f_k}``), and the prediction written as one or the line naming a
-    loss. A mean of plain differences is as often a mean error or a loss's derivative."""
+    lost square put back) says that it is that loss: the line names a loss (``J``, ``L``, ``\\ell``,
+    ``\\text{MSE}``, cost) and compares names of the data or predictions (``y_i``, ``\\hat y_i``,
+    ``f(x_i)``; not a computed ``\\log \\sum_k e^{f_k}``). A mean of differences, even of a prediction
+    and its target, is as often a mean error or the derivative of a loss with respect to a bias."""
     if not compares_predictions(ct):
         return True
     predicted = [b[0] if isinstance(b, tuple) else b for v in ct.template.variables
                  if _means(v.meaning, ("prediction", "output")) and (b := bindings.get(v.name)) is not None]
     aimed = [b[0] if isinstance(b, tuple) else b for v in ct.template.variables
              if _means(v.meaning, ("target",)) and (b := bindings.get(v.name)) is not None]
-    data = all(isinstance(n, Symbol) for n in aimed)
-    if all(isinstance(n, Symbol) for n in predicted) and any(_prediction(n) for n in aimed):
-        return True  # written the other way round: y_i − f(x_i)
-    return data and (any(_prediction(n) for n in predicted) or _loss_name(target))
+    data = all(isinstance(n, Symbol) or _prediction(n) for n in (*aimed, *predicted))
+    return data and _loss_name(target)
 
 
 def unnormalised(ct: CompiledTemplate) -> bool:
