@@ -26,12 +26,9 @@ def errors_of_predictions(ct: CompiledTemplate, bindings: Mapping[str, Any], tar
     energy (``E(y, z) = \\|y - W z\\|^2``) as an error; it is a loss where the roles say so: the
     prediction written as one (``\\hat y``, or a model called, ``f(x_i)``, ``\\mbox{f}[x, φ]``), or the
     line naming a loss (``L``, ``\\ell_i``, ``J``, ``\\text{loss}``)."""
-    predicted = [v.name for v in ct.template.variables if _means(v.meaning, ("prediction", "output"))]
-    targets = [v.name for v in ct.template.variables if _means(v.meaning, ("target",))]
-    if not predicted or not targets:
+    if not compares_predictions(ct):
         return True
-    nodes = [b[0] if isinstance(b, tuple) else b for v in predicted if (b := bindings.get(v)) is not None]
-    aimed = [b[0] if isinstance(b, tuple) else b for v in targets if (b := bindings.get(v)) is not None]
+    nodes, aimed = _bound(ct, bindings, ("prediction", "output")), _bound(ct, bindings, ("target",))
     if any(_statistic(n) for n in nodes):
         return False
     if any(_prediction(n) for n in aimed) and not any(_prediction(n) for n in nodes):
@@ -54,12 +51,14 @@ def says_it_is_an_error(ct: CompiledTemplate, bindings: Mapping[str, Any], targe
     and its target, is as often a mean error or the derivative of a loss with respect to a bias."""
     if not compares_predictions(ct):
         return True
-    predicted = [b[0] if isinstance(b, tuple) else b for v in ct.template.variables
-                 if _means(v.meaning, ("prediction", "output")) and (b := bindings.get(v.name)) is not None]
-    aimed = [b[0] if isinstance(b, tuple) else b for v in ct.template.variables
-             if _means(v.meaning, ("target",)) and (b := bindings.get(v.name)) is not None]
-    data = all(isinstance(n, Symbol) or _prediction(n) for n in (*aimed, *predicted))
-    return data and _loss_name(target)
+    compared = _bound(ct, bindings, ("prediction", "output", "target"))
+    return all(isinstance(n, Symbol) or _prediction(n) for n in compared) and _loss_name(target)
+
+
+def _bound(ct: CompiledTemplate, bindings: Mapping[str, Any], roles: tuple[str, ...]) -> list[Any]:
+    """What the template's variables meant as ``roles`` (predictions, targets) are bound to."""
+    return [b[0] if isinstance(b, tuple) else b for v in ct.template.variables
+            if _means(v.meaning, roles) and (b := bindings.get(v.name)) is not None]
 
 
 def unnormalised(ct: CompiledTemplate) -> bool:

@@ -50,7 +50,7 @@ from thirdroad.formula.nearmiss.effects import effect
 from thirdroad.formula.nearmiss.equal import equation_slips
 from thirdroad.formula.nearmiss.named import named_slips
 from thirdroad.formula.nearmiss.repairs import KINDS, E
-from thirdroad.formula.nearmiss.search import Slip, checked_for, chunk_slips
+from thirdroad.formula.nearmiss.search import Slip, checked_for, chunk_slips, family_of
 from thirdroad.formula.phrases import concept_name, with_article
 from thirdroad.formula.recognize import Recognition
 from thirdroad.formula.unicode import to_unicode
@@ -97,18 +97,18 @@ def near_misses(rec: Recognition, seed: int = 0, context: str = "", block: Block
     seen: set[tuple[str, str]] = set()
     expected = rec.claims | frozenset(context_concepts(context))
     slips = block_slips(block, expected, seed) if block is not None else []
-    whole = {_family(s.concept): s.concept for s in slips}
+    whole = {family_of(s.concept): s.concept for s in slips}
     # a slip found for the whole block names what the block is: a line of it is no slip of
     # another optimizer of the same family (Adadelta's average is no RMSProp gone wrong)
-    slips += [s for s in chunk_slips(rec, context, seed) if whole.get(_family(s.concept), s.concept) == s.concept]
+    slips += [s for s in chunk_slips(rec, context, seed) if whole.get(family_of(s.concept), s.concept) == s.concept]
     slips += named_slips(rec, seed, frozenset(s.concept for s in slips))
     if not slips:
         slips = equation_slips(rec, seed)
     if block is not None and block.match is not None and not block.match.near_miss:
         # the block is read as a whole as this optimizer: a line of it is no slip of another
         # optimizer (Ng's RMSProp without ε is no "Adam without ε"); its own slips are still said
-        family = _family(block.match.concept)
-        slips = [s for s in slips if s.concept == block.match.concept or _family(s.concept) != family]
+        family = family_of(block.match.concept)
+        slips = [s for s in slips if s.concept == block.match.concept or family_of(s.concept) != family]
     for slip in (_owned(s, expected, rec) for s in slips):
         if (slip.concept, slip.kind) in seen:
             continue
@@ -118,11 +118,6 @@ def near_misses(rec: Recognition, seed: int = 0, context: str = "", block: Block
         seen.add((slip.concept, slip.kind))
         out.append(note(slip))
     return out
-
-
-def _family(cid: str) -> str:
-    cat = concepts_module.catalog()
-    return cat[cid].family if cid in cat else ""
 
 
 def _owned(slip: Slip, expected: frozenset[str], rec: Recognition) -> Slip:

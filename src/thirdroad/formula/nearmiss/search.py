@@ -394,7 +394,8 @@ def _a_derivative(node: Node | None) -> bool:
     return node is not None and (derivative_concept(node) is not None or d_name(node) is not None)
 
 
-def _family(cid: str) -> str:
+def family_of(cid: str) -> str:
+    """The catalog family of a concept ("" for an id the catalog lacks)."""
     cat = concepts_module.catalog()
     return cat[cid].family if cid in cat else ""
 
@@ -441,7 +442,7 @@ def chunk_slips(rec: Recognition, context: str = "", seed: int = 0) -> list[Slip
             for c in search.candidates(side, repair):
                 found.setdefault((repair.path, repair.new, c.path, c.concept), c)
         if _a_derivative(target):  # db = 1/m Σ (a_i − y_i) is the loss's derivative, not the loss
-            found = {k: c for k, c in found.items() if _family(c.concept) != "losses"}
+            found = {k: c for k, c in found.items() if family_of(c.concept) != "losses"}
         if not found or _consistent(rec, side, seed):
             continue  # no repair makes a concept, or the equation's other side says it is right
         # the outermost concept first (a cross-entropy rather than its softmax), then one the
@@ -572,4 +573,4 @@ def same_numbers(a: Node, b: Node, seed: int) -> bool:
     return verdict is False
 
 
-__all__ = ["Slip", "checked_for", "chunk_slips", "differ", "same_numbers", "sides"]
+__all__ = ["Slip", "checked_for", "chunk_slips", "differ", "family_of", "same_numbers", "sides"]
