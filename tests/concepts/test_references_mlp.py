@@ -55,3 +55,14 @@ def test_maxout_is_the_larger_piece_and_contains_relu(rng: np.random.Generator) 
     # with one piece fixed at zero, maxout is a ReLU of the other
     zero = np.zeros(4)
     assert R.maxout(w1, 0.3, zero, 0.0, x) == pytest.approx(torch.relu(torch.tensor(w1 @ x + 0.3)).item(), rel=1e-12)
+
+
+def test_dense_layers_on_rows_against_torch(rng: np.random.Generator) -> None:
+    X, A, b = rng.normal(size=(5, 4)), rng.normal(size=(3, 4)), rng.normal(size=3)
+    layer = torch.nn.Linear(4, 3, dtype=torch.float64)
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor(A))
+        layer.bias.copy_(torch.tensor(b))
+    want = torch.tanh(layer(torch.tensor(X))).detach().numpy()
+    np.testing.assert_allclose(R.dense_transposed(np.tanh, X, A, b), want, rtol=1e-12)
+    np.testing.assert_allclose(R.dense_rows(np.tanh, X, A.T, b), want, rtol=1e-12)  # Keras stores W = A^T

@@ -61,3 +61,22 @@ def test_an_upright_letter_before_an_index_stays_an_entry() -> None:
 def test_a_greek_bias_names_the_affine_map_and_greek_settings_stay_settings() -> None:
     assert "affine" in explain(r"f = \beta + \Omega h").concepts
     assert "ema" in explain(r"m = \beta m + (1 - \beta) g").concepts
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    (r"\mathbf{H} = \phi(\mathbf{X} \mathbf{W}^{(1)} + \mathbf{b}^{(1)})", "dense_layer"),  # rows, W in by out
+    (r"H = \mathrm{ReLU}(X W + b)", "dense_layer"),
+    (r"\mathbf{h} = \tanh(\mathbf{x} \mathbf{W}^\top + \mathbf{b})", "dense_layer"),  # W out by in (PyTorch)
+    (r"\mathbf{O} = \mathbf{H} \mathbf{W}^{(2)} + \mathbf{b}^{(2)}", "linear_layer"),  # the output layer, no activation
+    (r"Y = X W + b", "linear_layer"),
+])
+def test_a_layer_on_a_batch_of_rows_is_named(text: str, concept: str) -> None:
+    assert concept in explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [
+    r"\sigma(A B + C)",  # no weight, no input: any matrices
+    r"y = \exp(X W + b)",  # exp is no activation of a layer
+])
+def test_rows_times_a_matrix_without_a_layer_s_roles_is_no_layer(text: str) -> None:
+    assert not {"dense_layer", "linear_layer"} & explain(text).concepts

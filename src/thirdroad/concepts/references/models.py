@@ -20,6 +20,16 @@ def dense(f: Activation, W: ArrayLike, x: ArrayLike, b: ArrayLike) -> Array:
     return _a(f(_a(W) @ _a(x) + _a(b)))
 
 
+def dense_rows(f: Activation, X: ArrayLike, W: ArrayLike, b: ArrayLike) -> Array:
+    """f(X W + b): a dense layer on a batch of rows, W stored in by out (Keras' Dense)."""
+    return _a(f(_a(X) @ _a(W) + _a(b)))
+
+
+def dense_transposed(f: Activation, x: ArrayLike, A: ArrayLike, b: ArrayLike) -> Array:
+    """f(x A^T + b): a dense layer on rows, A stored out by in (PyTorch's nn.Linear, then f)."""
+    return _a(f(_a(x) @ _a(A).T + _a(b)))
+
+
 def neuron(f: Activation, w: ArrayLike, x: ArrayLike, b: float) -> Array:
     """f(w^T x + b) = f(sum_i w_i x_i + b): one unit of a dense layer."""
     return _a(f(_a(w) @ _a(x) + b))
