@@ -26,6 +26,7 @@ from typing import Any
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
 from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Number, Power, Product, Symbol
+from thirdroad.formula.forms import parameter_gradient
 from thirdroad.formula.reading import Formula
 from thirdroad.formula.templates import DISTINCT, NUMBER_ROLES, CompiledTemplate, symbol_tree
 
@@ -51,7 +52,9 @@ def notation_allows(concept: str, node: Node) -> bool:
     if not node.partial:
         return concept == "derivative"
     if concept == "gradient":
-        return _array(node.wrt[0], capitals=True) and not _array(node.expr)
+        return (_array(node.wrt[0], capitals=True) and not _array(node.expr)) or parameter_gradient(node)
+    if concept == "partial_derivative" and parameter_gradient(node):
+        return False
     if concept == "jacobian":
         return _array(node.wrt[0]) and _array(node.expr)
     return concept == "partial_derivative"

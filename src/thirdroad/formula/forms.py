@@ -3,7 +3,11 @@
 - **Derivatives**: ``\\nabla f`` is a gradient, ``\\nabla^2 f`` a Hessian, ``df/dx`` a derivative,
   ``\\partial f/\\partial x`` a partial derivative (a gradient with respect to an array, a
   Jacobian of an array; ``evidence.notation_allows``), and ``f'(x)`` (a primed function applied)
-  a derivative, whatever the function and its argument.
+  a derivative, whatever the function and its argument. A loss's derivative by θ, φ or ψ written
+  alone (``\\partial \\ell / \\partial \\theta``) is a gradient: those letters name all of a model's
+  parameters at once.
+- **Expectations**: ``\\mathbb{E}_{x \\sim p}[f(x)]``, ``E_P[g]``, ``\\mathbb{E}[X]`` written as the formula,
+  or as what it defines a plain name to be (``\\mu = \\mathbb{E}[X]``), are expectations by their writing.
 - **Chains**: a product of two or more derivatives, each taken with respect to what the next
   one differentiates (``dz/dy \\cdot dy/dx``, ``\\partial c/\\partial z_g \\; \\partial z_g/\\partial z_f``,
   ``A'(B(x)) \\cdot B'(x)``), is the chain rule, however many links it has.
@@ -25,7 +29,9 @@ from collections.abc import Iterator
 from thirdroad.formula.ast import (
     Apply,
     BigOp,
+    Block,
     Derivative,
+    Expectation,
     Fraction,
     Gradient,
     Neg,
@@ -36,6 +42,7 @@ from thirdroad.formula.ast import (
     Product,
     Relation,
     Symbol,
+    Text,
 )
 from thirdroad.formula.normal_form import canon, number_value
 
@@ -51,10 +58,73 @@ def derivative_concept(node: Node, source: str = "") -> str | None:
     if isinstance(node, Derivative):
         if len(node.wrt) == 2:
             return "hessian"
+        if parameter_gradient(node):
+            return "gradient"
         return "partial_derivative" if node.partial else "derivative"
     if _primed_call(node) is not None and (not source or not isinstance(node, Product) or _bracketed(node, source)):
         return "derivative"
     return None
+
+
+# θ, φ, ψ written alone stand for all of a model's parameters (θ_j is one of them)
+_PARAMETERS = frozenset({"theta", "phi", "varphi", "psi"})
+
+
+def parameter_gradient(node: Derivative) -> bool:
+    """``\\partial \\ell / \\partial \\theta``, ``-\\partial \\log p(x) / \\partial \\theta``: the partial derivative of
+    a number a model is trained on with respect to all of its parameters at once, a gradient."""
+    return node.partial and len(node.wrt) == 1 and _all_parameters(node.wrt[0]) and _objective(node.expr)
+
+
+def _all_parameters(node: Node) -> bool:
+    """A model's parameters as one name: θ, φ or ψ without a subscript that picks one."""
+    return isinstance(node, Symbol) and node.name in _PARAMETERS and not node.sub and not node.prime
+
+
+def _objective(node: Node) -> bool:
+    """A number a model is trained on: a loss or energy named by a capital (L, J, E, 𝓛) or ℓ,
+    applied or not, or a log-probability, with its sign. A lower-case name (h_t, f) may be an
+    array, whose derivative by the parameters is a Jacobian."""
+    while isinstance(node, Neg):
+        node = node.arg
+    if isinstance(node, Apply) and isinstance(node.func, Symbol):
+        if node.func.name in ("log", "ln"):
+            return True
+        node = node.func
+    return isinstance(node, Symbol) and node.font not in ("bf", "bm", "boldsymbol") and \
+        (node.name == "ell" or (len(node.name) == 1 and node.name.isupper()))
+
+
+def defines_expectation(node: Node, parent: Node | None, root: Node) -> bool:
+    """An expectation written as the formula itself (``E_P[g]``) or as what an equation defines a
+    plain name to be (``\\mu = \\mathbb{E}[X]``, ``f_\\mu[x] = \\mathbb{E}_{\\mathcal{D}}[f[x, \\phi]]``). Not
+    a side of a claim about expectations (``\\mathbb{E}[g] = \\nabla f``, Jensen's ``\\geq``), nor the
+    value of a named function (``\\operatorname{tr}(A) = \\mathbb{E}[z^T A z]`` is a trace estimated),
+    nor one line of several."""
+    if not isinstance(node, Expectation):
+        return False
+    if node is root:
+        return True
+    if isinstance(root, Block) and sum(not isinstance(item, Text) for item in root.items) > 1:
+        return False
+    if not isinstance(parent, Relation) or not parent.ops or any(op not in _DEFINING for op in parent.ops):
+        return False
+    lhs = parent.operands[0]
+    return lhs is not node and any(o is node for o in parent.operands[1:]) and _plain_name(lhs)
+
+
+_DEFINING = frozenset({"eq", "equiv", "coloneqq", "doteq", "triangleq", "def"})
+_GREEK = frozenset(
+    "alpha beta gamma delta epsilon zeta eta theta kappa lambda mu nu xi rho sigma tau phi varphi chi psi omega"  # noqa: SIM905
+    .split()
+)
+
+
+def _plain_name(node: Node) -> bool:
+    """A letter, Latin or Greek, decorated or applied to arguments (``\\mu``, ``f_\\mu[x]``, ``g(x)``)."""
+    if isinstance(node, Apply):
+        node = node.func
+    return isinstance(node, Symbol) and (len(node.name) == 1 or node.name in _GREEK)
 
 
 def _bracketed(node: Product, source: str) -> bool:
@@ -214,4 +284,5 @@ def _element_weight(node: Node) -> bool:
     return isinstance(node, Symbol) and len(node.name) == 1 and bool(node.sub)
 
 
-__all__ = ["batch_gradient", "computed_by_rule", "derivative_concept", "is_chain", "per_element"]
+__all__ = ["batch_gradient", "computed_by_rule", "defines_expectation", "derivative_concept", "is_chain",
+           "parameter_gradient", "per_element"]

@@ -67,7 +67,14 @@ from thirdroad.formula.evidence import (
     unseen_shape,
     updates_its_parameter,
 )
-from thirdroad.formula.forms import batch_gradient, computed_by_rule, derivative_concept, is_chain, per_element
+from thirdroad.formula.forms import (
+    batch_gradient,
+    computed_by_rule,
+    defines_expectation,
+    derivative_concept,
+    is_chain,
+    per_element,
+)
 from thirdroad.formula.found import SKIP, Found, Recognition, main_path, target_of, whole_paths
 from thirdroad.formula.guards import guards
 from thirdroad.formula.holes import (
@@ -175,7 +182,8 @@ def recognize(formula: Formula | str, *, context: str = "", seed: int = 0) -> Re
 def _by_form(result: Recognition, whole: frozenset[str]) -> None:
     """Concepts a form names (``forms``): a chain of derivatives is the chain rule wherever it
     stands; a derivative written as a whole side of the formula is the derivative its notation
-    says (``\\nabla f``, ``tanh'(z)``)."""
+    says (``\\nabla f``, ``tanh'(z)``); an expectation the formula defines (``E_P[g]``, ``\\mu = \\mathbb{E}[X]``)
+    is an expectation where no template names it otherwise."""
     cat = concepts_module.catalog()
     # df/dx = df/dg dg/dx is about the chain rule, not about the derivative it computes
     # (where the chain runs through other variables, every side of it: ∂ℓ/∂Ω = ∂ℓ/∂f h^T is about
@@ -197,6 +205,8 @@ def _by_form(result: Recognition, whole: frozenset[str]) -> None:
             concept = None
         if concept is not None and not there & _DERIVATIVES:
             named.append(concept)
+        if not there and defines_expectation(node, result.nodes.get(path.rpartition(".")[0]), result.formula.root):
+            named.append("expectation")
         if "chain_rule" in named:  # a chain written with dots is no dot product of derivatives
             result.found = [f for f in result.found if f.path != path or not _compiled_generic(f.template)
                             or f.concept == "chain_rule"]
