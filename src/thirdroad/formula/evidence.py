@@ -181,11 +181,21 @@ def plausible(ct: CompiledTemplate, bindings: Mapping[str, Any], written: frozen
         telling -= {"op:cdot"}  # a centred dot between plain names is as often a times: w[0] · dz
     if telling & written:
         return True  # the telling operation is written in the chunk too
+    if ct.features & _ORDER_CALLS and _slope_written(ct, bindings):
+        return True  # max(0.01 x, x): the slope written as a number; the numbers decide (confirm)
     for var, bound in bindings.items():
         if ct.roles.get(var) == "matrix" and isinstance(bound, Symbol) and bound.name[:1].isupper() and \
                 ct.template.variable(var).symbol[:1] in _ANY_MATRIX:
             return True
     return names_agree(ct, bindings)
+
+
+def _slope_written(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """A setting written as a number between 0 and 1 beside inputs that are names (``max(0.2 x, x)``),
+    which the numbers can check; an expression inside (``max(0.2 u, u)`` with ``u = W x``) they cannot."""
+    slopes = [b for v, b in bindings.items() if ct.roles.get(v) == "hyperparameter"]
+    return bool(slopes) and all(isinstance(b, Number) and 0 < float(b.value) < 1 for b in slopes) \
+        and all(is_atom(b) for b in bindings.values())
 
 
 def names_agree(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,6 +23,7 @@ from thirdroad.formula.activation_hole import activation_call, activation_concep
 from thirdroad.formula.ast import (
     Apply,
     BigOp,
+    Cases,
     Derivative,
     Gradient,
     Inverse,
@@ -325,6 +327,30 @@ def _named_input(bound: object) -> bool:
     return isinstance(node, Symbol | Number | PVar)
 
 
+_CASES_AS_WRITTEN: ContextVar[bool] = ContextVar("cases_as_written", default=False)
+
+
+def matches_as_written(p: Node, c: Node) -> bool:
+    """Whether the pattern matches with the branches of every piecewise part in the template's
+    order and with its conditions (the numbers need not then confirm it: a condition on a label)."""
+    token = _CASES_AS_WRITTEN.set(True)
+    try:
+        return next(match(p, c, {}), None) is not None
+    finally:
+        _CASES_AS_WRITTEN.reset(token)
+
+
+def _match_cases(p: Cases, c: Cases, b: Bindings) -> Iterator[Bindings]:
+    """A piecewise function's values in any order, its conditions left to the numbers: leaky ReLU
+    is written ``x`` where ``x > 0`` and ``0.01 x`` otherwise as often as ``0.1 z`` where
+    ``z < 0`` first. Recognition names a piecewise template only where the written function,
+    conditions and all, computes the reference's values (``recognize._at``)."""
+    if _CASES_AS_WRITTEN.get():
+        yield from _match_fields(p, c, b)
+        return
+    yield from _match_unordered(tuple(v for v, _ in p.branches), tuple(v for v, _ in c.branches), b)
+
+
 def _match_power(p: Power, c: Power, b: Bindings) -> Iterator[Bindings]:
     """A square of a difference either way round: (y - ŷ)² is (ŷ - y)² (f(x) - y squared)."""
     yield from _match_fields(p, c, b)
@@ -491,6 +517,7 @@ _SAME_KIND: dict[type[Node], _Matcher] = {
     Apply: _match_apply,
     Product: _match_product,
     Power: _match_power,
+    Cases: _match_cases,
 }
 
 

@@ -95,7 +95,7 @@ from thirdroad.formula.loss_roles import (
     probability_of_its_outcome,
     unnormalised,
 )
-from thirdroad.formula.match import features, filled, heads, match, size
+from thirdroad.formula.match import features, filled, heads, match, matches_as_written, size
 from thirdroad.formula.named import applied, by_numbers, context_concepts, defined
 from thirdroad.formula.named_roles import named_roles
 from thirdroad.formula.normal_form import canon
@@ -470,6 +470,8 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
             verdict = confirm(ct, cnode, bindings, seed)
             if verdict is False or (ct.generic and verdict is None and not ct.features & DISTINCT & feats):
                 continue
+            if verdict is None and "cases" in ct.features and not matches_as_written(ct.pattern, cnode):
+                continue  # a piecewise function matched in another order is told by its values
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings,
                                      "structural", verdict is True)
             best[ct.concept] = score
