@@ -125,7 +125,8 @@ def test_no_precedence_sentence_where_no_learning_rate_multiplies_a_gradient(tex
                                          "divide 1 by (2), which makes a sigmoid"]),
     (r"1 - \tanh^2(x)", ["apply tanh to x", "square (1)", "subtract (2) from 1"]),
     (r"s = \sum_{i=1}^{n} x_i", ["add up x_i over every i from 1 to n"]),
-    ("p = exp(z) / sum(exp(z))", ["take e to the power z", "add up the entries of (1)", "divide (1) by (2)"]),
+    ("p = exp(z) / sum(exp(z))", ["take e to the power z", "add up the entries of (1)",
+                                  "divide (1) by (2), which makes a softmax"]),  # sum(...) over entries
 ])
 def test_each_step_reads_as_one_plain_operation(text: str, steps: list[str]) -> None:
     order = explain(text).lenses["reading_order"].rstrip(".")

@@ -87,10 +87,16 @@ def _statistic(node: Any) -> bool:
 
 
 def _prediction(node: Any) -> bool:
-    """A prediction written as one: with a hat, or a model's function called (f, g, h)."""
+    """A prediction written as one: with a hat, or a model's function called (f, g, h); in code,
+    a name or a name's word subscript that says so (``y_pred``, ``y_hat``, ``yhat``, ``preds``)."""
     if isinstance(node, Symbol):
-        return node.accent in ("hat", "widehat")
+        words = [node.name] + [s.name for s in node.sub if isinstance(s, Symbol) and len(s.name) > 1]
+        return node.accent in ("hat", "widehat") or any(w.lower() in _PREDICTION_WORDS for w in words)
     return isinstance(node, Apply) and isinstance(node.func, Symbol) and node.func.name in ("f", "g", "h")
+
+
+_PREDICTION_WORDS = frozenset({"pred", "preds", "predicted", "prediction", "predictions", "hat", "yhat", "output",
+                               "outputs"})
 
 
 def _loss_name(target: Node | None) -> bool:

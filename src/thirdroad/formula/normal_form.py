@@ -13,6 +13,8 @@ Matching compares a formula with the catalog's templates after both are brought 
   (``L - (k - 1) - 1`` is ``L - k``; ``y - (m x + b)`` keeps its prediction whole), and a whole
   number added to a floor or ceil is added inside it (``\\lfloor a \\rfloor + 1``);
 - ``W^q``, ``W^Q``: a weight matrix's superscript name is its label, not a power;
+- a reduction written as code on arrays, ``sum(y * log(p))``, is the sum over their entries,
+  ``\\sum_i y_i \\log p_i`` (``code_reductions``);
 - a weighted sum written out term by term, ``\\phi_1 h_1 + \\phi_2 h_2 + \\phi_3 h_3``, is the sum
   over its index (``written_sums``).
 
@@ -42,6 +44,7 @@ from thirdroad.formula.ast import (
     Tuple,
     map_children,
 )
+from thirdroad.formula.code_reductions import over_entries
 from thirdroad.formula.written_sums import fold_written_sums
 
 _E = Symbol("e")
@@ -85,6 +88,9 @@ def _canon_apply(node: Apply) -> Node:
         args = args[0].items
     if isinstance(node.func, Symbol) and node.func.name == "exp" and not node.func.sub and len(args) == 1:
         return Power(_E, args[0])
+    reduced = over_entries(Apply(node.func, args))  # sum(y * log(p)) in code is the sum over the entries
+    if reduced is not None:
+        return reduced
     return Apply(node.func, args) if args is not node.args else node
 
 
