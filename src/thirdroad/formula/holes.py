@@ -16,7 +16,11 @@ another formula of the same shape:
 - what a template writes without the index of its sum or product is the same in every term
   (a likelihood's parameters θ), so it holds nothing that runs with that index (``x_{<i}``);
 - a number (a strength λ, a scale) is no letter the formula multiplies a transposed vector by
-  (``x^T A x``: A is a matrix, and the form a quadratic, not a penalty λ‖x‖²).
+  (``x^T A x``: A is a matrix, and the form a quadratic, not a penalty λ‖x‖²);
+- the entries of vectors a template pairs by an index (``\\sum_i x_i y_i``) are numbers: a bold name
+  with the index is the i-th of several vectors (``\\sum_i a_i \\mathbf{v}_i``, a weighted sum of vectors);
+- a mask (the M a causal mask adds to attention's scores) is written as one: any array added to
+  the scores (a bias B, a relative position term P) has the same shape.
 """
 
 from __future__ import annotations
@@ -231,5 +235,39 @@ def distributions_apart(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bo
 _NOT_VALUES = frozenset({"index", "bound_index", "size", "function", "activation"})
 
 
-__all__ = ["constant_over_the_terms", "derivatives_written", "distributions_apart", "numbers_as_matrices",
-           "states_are_names", "statistics_are_names"]
+def entries_not_vectors(ct: CompiledTemplate, bindings: Mapping[str, Any], written: Node) -> bool:
+    """Whether those entries are written as numbers: a bold name with the index (``\\mathbf{v}_i``)
+    is the i-th of several vectors, so ``\\sum_i a_i \\mathbf{v}_i`` is a weighted sum of vectors, no dot
+    product (``\\mathbf{u} \\cdot \\mathbf{v} = \\sum_i u_i v_i`` writes the entries plain). ``written``: the
+    chunk as written (the canonical form drops the fonts)."""
+    bold = {n.name for n in written.walk() if isinstance(n, Symbol) and n.sub and n.font in ("bf", "bm", "boldsymbol")}
+    return not any(node.name in bold for node, _ in _entries(ct, bindings))
+
+
+def _entries(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> list[tuple[Symbol, tuple[Node, ...]]]:
+    """The names bound to the indexed vector holes a template sums over, each with the indices it
+    was bound over."""
+    out = []
+    summed = (n for big in ct.pattern.walk() if isinstance(big, BigOp) and big.op == "sum" for n in big.body.walk())
+    for hole in {n.var: n for n in summed if isinstance(n, PVar) and n.indices}.values():
+        bound = bindings.get(hole.var)
+        if hole.role == "vector" and isinstance(bound, tuple) and isinstance(bound[0], Symbol):
+            out.append((bound[0], tuple(bound[1])))
+    return out
+
+
+def masks_written(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """Whether the mask a template of a mask adds (its letter M) is written as
+    one: the letter M (``M``, ``M_{causal}``), a name that says mask, or minus infinity written out.
+    ``\\mathrm{softmax}(Q K^T / \\sqrt{d} + B) V`` adds a bias (a learned or relative-position term):
+    attention with a bias, no mask said."""
+    bound = bindings.get("_M")
+    if bound is None or "mask" not in ct.concept:
+        return True
+    node = bound[0] if isinstance(bound, tuple) else bound
+    return isinstance(node, Node) and any(
+        isinstance(n, Symbol) and (n.name in ("M", "m", "infty") or "mask" in n.name.lower()) for n in node.walk())
+
+
+__all__ = ["constant_over_the_terms", "derivatives_written", "distributions_apart", "entries_not_vectors",
+           "masks_written", "numbers_as_matrices", "states_are_names", "statistics_are_names"]

@@ -81,6 +81,8 @@ from thirdroad.formula.holes import (
     constant_over_the_terms,
     derivatives_written,
     distributions_apart,
+    entries_not_vectors,
+    masks_written,
     numbers_as_matrices,
     states_are_names,
     statistics_are_names,
@@ -374,6 +376,9 @@ def _named(hits: list[Found], node: Node, whole: bool, target: Node | None, resu
             # weights, until the names, the name assigned or the words around say so
             result.weak.append(f)
             continue
+        if ct is not None and not entries_not_vectors(ct, f.bindings, f.node):
+            result.weak.append(f)  # Σ_i a_i 𝐯_i sums vectors: no dot product
+            continue
         if ct is not None and compares_predictions(ct) and unnormalised(ct) and in_a_larger_form(f.path, result):
             result.weak.append(f)  # the (y - f(x))^2 of a Gaussian's exponent or of Huber's branch
             continue
@@ -530,7 +535,8 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
         if assigns_another(ct, bindings, target) or not states_are_names(ct, bindings) or crossed(ct, bindings):
             continue
         if not (statistics_are_names(ct, bindings) and errors_of_predictions(ct, bindings, target)
-                and constant_over_the_terms(ct, bindings) and distributions_apart(ct, bindings)) \
+                and constant_over_the_terms(ct, bindings) and distributions_apart(ct, bindings)
+                and masks_written(ct, bindings)) \
                 or numbers_as_matrices(ct, bindings, cnode):
             continue
         out.append((agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings),

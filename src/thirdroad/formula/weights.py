@@ -26,9 +26,18 @@ def weights_known(template: Template, bindings: Mapping[str, Any]) -> bool:
         if bound is None:
             continue
         node, indices = bound if isinstance(bound, tuple) else (bound, ())
+        if not _normalised_along(node, tuple(indices)):
+            return False
         if _weight_shape(node, tuple(indices)) not in _weight_shapes(template, var) and not _sums_to_one_call(node):
             return False
     return True
+
+
+def _normalised_along(node: Node, indices: tuple[Node, ...]) -> bool:
+    """A table of weights written with several indices adds up to one along its last
+    (``\\alpha_{ij}`` over the sources j, ``p_{i,c}`` over the classes c of example i), so a sum over
+    another of its indices is no average: ``\\sum_i p_{i,c} t_{i,c}`` adds up the examples' overlap."""
+    return not (isinstance(node, Symbol) and len(node.sub) >= 2 and indices and node.sub[-1] not in indices)
 
 
 _ANY_INDEX = Symbol("\x00")
