@@ -59,7 +59,8 @@ _SYMBOL_LATEX = {
     "infty": "\\infty", "partial": "\\partial", "ell": "\\ell", "emptyset": "\\emptyset",
     "hbar": "\\hbar", "dots": "\\dots", "forall": "\\forall", "exists": "\\exists",
     "nabla": "\\nabla", "star": "*", "prime": "\\prime", "perp": "\\perp", "parallel": "\\parallel",
-    "uparrow": "\\uparrow", "downarrow": "\\downarrow",
+    "uparrow": "\\uparrow", "downarrow": "\\downarrow", "rightarrow": "\\rightarrow",
+    "leftarrow": "\\leftarrow", "leftrightarrow": "\\leftrightarrow",
     "cdot": "{\\cdot}", "_": "\\_", "%": "\\%", "$": "\\$", "#": "\\#", "&": "\\&",
 }
 _FONT_LATEX = {"bf": "\\mathbf", "cal": "\\mathcal", "bb": "\\mathbb", "rm": "\\mathrm",
@@ -134,6 +135,8 @@ def _label(sup: Node) -> str:
         return "^{" + {"star": "*", "plus": "+", "minus": "-"}[sup.name] + "}"
     plain = isinstance(sup, Symbol) and not (sup.sub or sup.font or sup.accent or sup.prime) and (
         sup.sup is None)
+    if plain and isinstance(sup, Symbol) and sup.name in _SYMBOL_LATEX:
+        return "^{" + _SYMBOL_LATEX[sup.name] + "}"  # x^{\perp}, h^{\rightarrow}
     if plain and isinstance(sup, Symbol) and len(sup.name) > 1 and sup.name not in GREEK_SET:
         return f"^{{\\mathrm{{{sup.name}}}}}"
     return f"^{{({_render(sup)})}}"

@@ -14,7 +14,8 @@ GREEK_CHAR.update({"epsilon": "ε", "varepsilon": "ε", "phi": "φ", "varphi": "
                    "vartheta": "ϑ", "varsigma": "ς", "varrho": "ϱ", "varpi": "ϖ"})
 SPECIAL_CHAR = {"infty": "∞", "partial": "∂", "ell": "ℓ", "dots": "…", "emptyset": "∅",
                 "hbar": "ℏ", "star": "*", "nabla": "∇", "prime": "′", "top": "⊤",
-                "perp": "⊥", "parallel": "∥", "uparrow": "↑", "downarrow": "↓"}
+                "perp": "⊥", "parallel": "∥", "uparrow": "↑", "downarrow": "↓",
+                "rightarrow": "→", "leftarrow": "←", "leftrightarrow": "↔"}
 _COMBINING = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307",
               "ddot": "\u0308", "vec": "\u20d7", "check": "\u030c", "breve": "\u0306",
               "acute": "\u0301", "grave": "\u0300", "ring": "\u030a", "underline": "\u0332"}

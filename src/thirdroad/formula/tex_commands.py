@@ -246,9 +246,14 @@ def _size(lx: Lexer, name: str, start: int, end: int) -> int:
     while m is not None and m.lastgroup == "ws":
         m = MASTER.match(lx.text, m.end())
     if m is not None and m.group() == ".":
+        if name == "left" and _closed_by_bar(lx.text, m.end()):
+            lx.add("op", "(", start, m.end())  # \left. f \right|_{x=a}: the whole of f is evaluated
         return m.end()
-    if name == "right" and m is not None and m.group() == "|" and _opened_by_nothing(lx.text, start):
-        return m.end()  # \left. f \right|_{x=a}: f evaluated at x = a, the bar a mark of it
+    if name == "right" and m is not None and m.group() in _EVALUATING and _opened_by_nothing(lx.text, start):
+        if lx.text[m.end():].lstrip().startswith("_"):
+            lx.add("op", ")", start, m.start())  # \left. f \right|_{x=a}: f evaluated at x = a
+            lx.add("op", "|", m.start(), m.end())
+        return m.end()
     if name == "left" and m is not None and m.group() == "\\{" and _closed_by_nothing(lx.text, m.end()):
         return m.end()  # \left\{ ... \right.: the brace of cases written by hand, no set
     side = "L" if name.endswith("l") or name == "left" else "R" if (
@@ -268,6 +273,19 @@ def _size(lx: Lexer, name: str, start: int, end: int) -> int:
 
 _CONTINUES = re.compile(r"(?:\s|&|\\hspace\*?\{[^}]*\}|\\quad)*(?:\+|\\cdot\b|\\times\b|\\odot\b)")
 _BARS = re.compile(r"\s*(?:\|)\s*\\(?:left|right|[bB]igg?[lr]?)\s*\|(?:\s*\\(?:left|right)\s*\.)*")
+
+
+_EVALUATING = ("|", "\\vert", "\\rvert")  # \right| after \left.: a point of evaluation follows
+
+
+def _closed_by_bar(text: str, pos: int) -> bool:
+    """Whether the \\left. that ends just before ``pos`` is closed by a bar, ``\\right|``."""
+    depth = 1
+    for m in re.finditer(r"\\(left|right)\b\s*(\\[A-Za-z]+|\\?.)", text[pos:]):
+        depth += 1 if m.group(1) == "left" else -1
+        if depth == 0:
+            return m.group(2) in _EVALUATING and text[pos + m.end():].lstrip().startswith("_")
+    return False
 
 
 def _closed_by_nothing(text: str, pos: int) -> bool:

@@ -13,9 +13,9 @@ from dataclasses import replace
 
 from thirdroad.reader._spans import MathSpan, blank_all, pair_up, scan_delimited
 
-_ENV_NAMES = "equation|align|alignat|flalign|gather|multline|eqnarray|displaymath|math"
-_ENV_BEGIN = re.compile(r"\\begin\{(?P<env>(?:" + _ENV_NAMES + r")\*?)\}(?:\{\d+\})?")
-_ENV_END = re.compile(r"\\end\{(?P<env>(?:" + _ENV_NAMES + r")\*?)\}")
+ENV_NAMES = "equation|align|alignat|flalign|gather|multline|eqnarray|displaymath|math"
+_ENV_BEGIN = re.compile(r"\\begin\{(?P<env>(?:" + ENV_NAMES + r")\*?)\}(?:\{\d+\})?")
+_ENV_END = re.compile(r"\\end\{(?P<env>(?:" + ENV_NAMES + r")\*?)\}")
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 _SKIPPED_BEGIN = re.compile(r"\\begin\{(?P<env>verbatim|lstlisting|minted|comment)\}")
 _SKIPPED_END = re.compile(r"\\end\{(?P<env>verbatim|lstlisting|minted|comment)\}")
@@ -43,9 +43,15 @@ def _drop_alignment_marks(text: str) -> str:
     return "".join(out) + text[last:]
 
 
+def blank_comments(text: str) -> str:
+    """``% ...`` to the end of its line as spaces (offsets kept): TeX and MathJax read nothing
+    there, and the line break that ends a comment is lost once a formula's lines are joined."""
+    return _COMMENT.sub(lambda m: " " * len(m.group()), text)
+
+
 def clean_math(text: str) -> str:
-    """The formula without labels, alignment marks and the sentence's own punctuation."""
-    text = _LABELS.sub(" ", text)
+    """The formula without comments, labels, alignment marks and the sentence's own punctuation."""
+    text = _LABELS.sub(" ", blank_comments(text))
     text = _INNER_ROWS.sub(" ", text)
     text = _drop_alignment_marks(text)
     text = _TRAILING.sub("", text)
@@ -89,8 +95,9 @@ def split_rows(body: str) -> list[tuple[int, str]]:
     return rows
 
 
-def _environment_math(env: str, body: str, base: int, whole: tuple[int, int]) -> list[MathSpan]:
+def environment_math(env: str, body: str, base: int, whole: tuple[int, int]) -> list[MathSpan]:
     name = env.rstrip("*")
+    body = blank_comments(body)  # a comment may hold a row break or end a row's line
     has_inner = bool(_INNER_ROWS.search(body))
     if name in ("equation", "displaymath", "math", "multline") and not has_inner:
         text = clean_math(body.replace("\\\\", " ") if name == "multline" else body)
@@ -139,7 +146,7 @@ def find_environments(text: str) -> tuple[list[MathSpan], str]:
     found: list[MathSpan] = []
     pairs = pair_up(text, _ENV_BEGIN, _ENV_END, _env_name)
     for begin, end in pairs:
-        found += _environment_math(begin.group("env"), text[begin.end():end.start()], begin.end(),
+        found += environment_math(begin.group("env"), text[begin.end():end.start()], begin.end(),
                                    (begin.start(), end.end()))
     return found, blank_all(text, [(begin.start(), end.end()) for begin, end in pairs])
 

@@ -77,7 +77,9 @@ _BIG_WORDS = frozenset({"max", "min", "argmax", "argmin", "sup", "inf", "lim"})
 _ONLY_SPACE = re.compile(r"(?:\s|~|\\[,;:!> ]|\\(?:quad|qquad|enspace|thinspace|medspace|thickspace)(?![A-Za-z]))*")
 # marks that label a name in a script: x^{*}, x_{+}, x_{\\perp} (the part of x at right angles)
 _MARKS = {"top": "top", "*": "star", "+": "plus", "-": "minus", "pm": "pm", "mp": "mp",
-          "perp": "perp", "parallel": "parallel", "star": "star", "ast": "star"}
+          "perp": "perp", "parallel": "parallel", "star": "star", "ast": "star",
+          "rightarrow": "rightarrow", "leftarrow": "leftarrow", "leftrightarrow": "leftrightarrow",
+          "longrightarrow": "rightarrow", "longleftarrow": "leftarrow"}
 
 
 # NumPy's names of functions the reader knows by their mathematical name.
@@ -255,8 +257,8 @@ class Atoms(Cursor):
             self.advance()
             return self._digits_of_name(Symbol(tok.value, tok.font if tok.kind == "letter" else "",
                                                span=(tok.start, tok.end)))
-        if tok.kind == "cmd" and tok.value in ("star", "ast", "perp", "parallel") and script:
-            self.advance()  # f^\star, x_\perp: a label
+        if tok.kind == "cmd" and tok.value in _MARKS and script:
+            self.advance()  # f^\star, x_\perp, h_t^\rightarrow (a direction): a label
             return Symbol(_MARKS.get(tok.value, "star"), span=(tok.start, tok.end))
         if tok.kind == "cmd" and (tok.value in GREEK_SET or tok.value in SYMBOL_COMMANDS
                                   or (tok.value == "top" and script)):

@@ -506,8 +506,10 @@ class Commands(Cursor):
             body = self.parse_product()
         else:
             font = sym.font if isinstance(sym, Symbol) else tok.font
-            return Symbol("E", font, sub=() if under is None else index_items(under),
+            name = Symbol("E", font, sub=() if under is None else index_items(under),
                           span=cover(tok, self.previous()))
+            # E_1^c \cap E_2: an event's name, and its other scripts follow
+            return self.parse_postfix(name, call=False) if self.at_op("^") or self.at_op("'") else name
         node = Expectation(body, under, span=cover(tok, self.previous()))
         self.decide(EXPECTATION, node.span, "an expectation", "E times a bracket")
         return self.parse_postfix(node) if self.at_op("_") else node

@@ -188,10 +188,10 @@ class Cursor:
         return False
 
     def evaluation_bar(self, tok: Token) -> bool:
-        """Whether ``tok`` is a bar that evaluates what stands before it at a point: a plain bar
-        (|, \\vert, \\bigg\\vert) written right against a subscript, while no |x| is open at
-        this depth to be closed by it."""
-        return is_op(tok, "|") and not tok.font and is_op(self.peek(1), "_") and self.peek(1).start == tok.end \
+        """Whether ``tok`` is a bar that evaluates what stands before it at a point: a plain or
+        right bar (|, \\vert, \\bigg\\vert, \\bigg\\rvert) written right against a subscript, while
+        no |x| is open at this depth to be closed by it."""
+        return is_op(tok, "|") and tok.font != "L" and is_op(self.peek(1), "_") and self.peek(1).start == tok.end \
             and not (self.abs_stack and self.abs_stack[-1] == self.paren)
 
     def can_open(self, tok: Token) -> bool:

@@ -247,6 +247,11 @@ class Grammar(Cursor):
         term = self.parse_product()
         return Neg(term, span=cover(sign, term)) if sign is not None and sign.value == "-" else term
 
+    def _plus_or_minus(self) -> Node:
+        tok = self.advance()
+        term = self.parse_product()
+        return Apply(Symbol(tok.value, span=(tok.start, tok.end)), (term,), span=cover(tok, term))
+
     def parse_expr(self) -> Node:
         tok = self.peek()
         self.enter(tok)
@@ -254,6 +259,8 @@ class Grammar(Cursor):
         if is_op(tok, "-", "+"):
             self.advance()
             terms.append(self._term(tok))
+        elif tok.kind == "cmd" and tok.value in SUM_OPS:  # y \in \{\pm 1\}: plus or minus one
+            terms.append(self._plus_or_minus())
         else:
             terms.append(self.parse_product())
         while True:
@@ -262,10 +269,7 @@ class Grammar(Cursor):
                 self.advance()
                 terms.append(self._term(tok))
             elif tok.kind == "cmd" and tok.value in SUM_OPS:  # a ± b
-                self.advance()
-                term = self.parse_product()
-                terms.append(Apply(Symbol(tok.value, span=(tok.start, tok.end)), (term,),
-                                   span=cover(tok, term)))
+                terms.append(self._plus_or_minus())
             else:
                 break
         self.depth -= 1
