@@ -95,3 +95,20 @@ def test_a_probability_table_sums_to_one_along_its_last_index() -> None:
     p = torch.softmax(torch.tensor(np.random.default_rng(3).normal(size=(5, 3))), dim=-1).numpy()
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-12)
     assert not np.allclose(p.sum(axis=0), 1.0)
+
+
+# --- a capital T alone: the last step as often as a transpose --------------------------------
+
+@pytest.mark.parametrize("text", [r"\mathbf{H}^T", r"h^{T}"])
+def test_a_name_with_a_capital_t_alone_is_not_called_a_transpose(text: str) -> None:
+    assert "transpose" not in explain(text).concepts
+
+
+@pytest.mark.parametrize("text", [r"\mathbf{W}^\top", r"W' = W^T", r"A^{(2)} = {A^{(1)}}^T"])
+def test_a_transpose_said_or_assigned_is_named(text: str) -> None:
+    assert "transpose" in explain(text).concepts
+
+
+def test_the_transpose_read_agrees_with_torch() -> None:
+    a = np.random.default_rng(4).normal(size=(2, 3))
+    np.testing.assert_allclose(np.asarray(evaluate(r"A^\top", A=a)), torch.tensor(a).T.numpy())

@@ -25,7 +25,7 @@ from typing import Any
 
 import thirdroad.concepts as concepts_module
 from thirdroad.concepts import Template
-from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Number, Power, Product, Symbol
+from thirdroad.formula.ast import Apply, BigOp, Derivative, Gradient, Node, Number, Power, Product, Symbol, Transpose
 from thirdroad.formula.forms import parameter_gradient
 from thirdroad.formula.reading import Formula
 from thirdroad.formula.templates import DISTINCT, NUMBER_ROLES, CompiledTemplate, symbol_tree
@@ -97,11 +97,23 @@ def enough(ct: CompiledTemplate, node: Node, whole: bool, formula: Formula,
         return True
     if not whole:
         return False
+    if _lone_capital_t(node, formula.source):
+        return False  # H^T alone: the state at the last step T as often as H transposed
     if isinstance(node, Product) and (node.op == "times" or _acronym(node, formula.source)
                                       or _bracket_call(node, formula.source)):
         return False  # N \times D: sizes, not arrays; PE, KL: a name of capitals; L[φ]: a call
     start, end = node.span
     return not any(start <= a and b <= end for a, b in guesses)
+
+
+def _lone_capital_t(node: Node, source: str) -> bool:
+    """A formula that is only a name with a capital T above it (``\\mathbf{H}^T``, ``h^{T}``): T is
+    as often the last step of a sequence (the state after T steps) as the transpose, and nothing
+    around the name says which; ``^\\top`` and ``^\\intercal`` say transpose, as does a line that
+    assigns it (``W' = W^T``)."""
+    text = source.strip()
+    return isinstance(node, Transpose) and isinstance(node.arg, Symbol) and node.span == (0, len(text)) \
+        and text.replace(" ", "").endswith(("^T", "^{T}"))
 
 
 def _bracket_call(node: Product, source: str) -> bool:
