@@ -15,6 +15,10 @@ another formula of the same shape:
   (``-\\sum p \\log p``, an entropy) computes something else;
 - what a template writes without the index of its sum or product is the same in every term
   (a likelihood's parameters θ), so it holds nothing that runs with that index (``x_{<i}``);
+- an entry picked by a label (the y of ``-\\log p_y``), with no sum over the classes beside it, is
+  picked by a label written as one (``y``, ``c``, ``y_i``), not by a running index (``-\\log x_i`` is
+  minus the log of any entry);
+- two settings a template keeps apart (a learning rate and a decay rate) are two names;
 - a number (a strength λ, a scale) is no letter the formula multiplies a transposed vector by
   (``x^T A x``: A is a matrix, and the form a quadratic, not a penalty λ‖x‖²);
 - the entries of vectors a template pairs by an index (``\\sum_i x_i y_i``) are numbers: a bold name
@@ -269,5 +273,57 @@ def masks_written(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
         isinstance(n, Symbol) and (n.name in ("M", "m", "infty") or "mask" in n.name.lower()) for n in node.walk())
 
 
+_RUNNING_INDICES = frozenset("ijklmn")
+
+
+def labels_written_as_labels(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """Where a template picks an entry by a label and sums over no index (``-\\log p_y``), the
+    label is written as one: a letter no running index takes (``y``, ``c``) or a label of its own
+    example (``y_i``); ``-\\log x_i`` is minus the log of an entry. (Beside a sum over the classes,
+    ``-\\log \\frac{e^{x_i}}{\\sum_j e^{x_j}}``, the entry is the class the formula picks.)"""
+    if any(v.role == "bound_index" for v in ct.template.variables):
+        return True
+    return all(_a_label(bindings.get(var.name)) for var in ct.template.variables if var.role == "label")
+
+
+def _a_label(bound: Any) -> bool:
+    """A label's letter (``y``, ``c``, ``t``) or an example's label (``y_i``): one plain letter, not
+    a running index, a word (the ``pred`` of ``y_{pred}``) or a marked name (``\\tilde w``)."""
+    if bound is None:
+        return True
+    if not (isinstance(bound, Symbol) and len(bound.name) == 1 and not bound.accent and bound.sup is None):
+        return False
+    if not bound.sub:
+        return bound.name not in _RUNNING_INDICES
+    return len(bound.sub) == 1 and isinstance(s := bound.sub[0], Symbol) and len(s.name) == 1 and not s.sub
+
+
+def penalised_weights_are_names(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """A penalty on the weights (a strength times their squared norm) holds a name the weights
+    take (``w``, ``W``, ``θ``, ``φ``): ``\\lambda \\|x - y\\|^2`` penalises a distance, and ``β \\|z\\|^2``
+    the size of a code, not of the weights."""
+    if not any("strength" in v.meaning for v in ct.template.variables):
+        return True
+    for v in ct.template.variables:
+        bound = bindings.get(v.name)
+        node = bound[0] if isinstance(bound, tuple) else bound
+        if v.meaning.split(":")[-1].strip() == "weights" and node is not None and not (
+                isinstance(node, Symbol) and node.name in _WEIGHT_LETTERS):
+            return False
+    return True
+
+
+_WEIGHT_LETTERS = frozenset({"w", "W", "theta", "Theta", "phi", "varphi", "omega"})
+
+
+def settings_apart(ct: CompiledTemplate, bindings: Mapping[str, Any]) -> bool:
+    """Two settings of a template (a learning rate and a decay rate) hold two names: ``(1 - β) m -
+    β g`` writes one β for both, and is no step that shrinks the weights by another rate."""
+    held = [b for v in ct.template.variables
+            if v.role == "hyperparameter" and isinstance(b := bindings.get(v.name), Symbol)]
+    return len(held) == len(set(held))
+
+
 __all__ = ["constant_over_the_terms", "derivatives_written", "distributions_apart", "entries_not_vectors",
-           "masks_written", "numbers_as_matrices", "states_are_names", "statistics_are_names"]
+           "labels_written_as_labels", "masks_written", "numbers_as_matrices", "penalised_weights_are_names",
+           "settings_apart", "states_are_names", "statistics_are_names"]

@@ -82,8 +82,11 @@ from thirdroad.formula.holes import (
     derivatives_written,
     distributions_apart,
     entries_not_vectors,
+    labels_written_as_labels,
     masks_written,
     numbers_as_matrices,
+    penalised_weights_are_names,
+    settings_apart,
     states_are_names,
     statistics_are_names,
 )
@@ -490,7 +493,7 @@ def _at(path: str, node: Node, cnode: Node, lib: Library, seed: int,
                 continue  # a numeric hit names the plainest concept that computes it
             bindings = {var: _input_node(cnode, name) for var, name in mapping.items()}
             if not weights_known(ct.template, bindings) or not errors_of_predictions(ct, bindings, target) \
-                    or numbers_as_matrices(ct, bindings, cnode):
+                    or numbers_as_matrices(ct, bindings, cnode) or not penalised_weights_are_names(ct, bindings):
                 continue
             hits[ct.concept] = Found(path, node, cnode, ct.concept, ct.template, bindings, "numeric", True)
     hits = _prune(hits, named, target)
@@ -536,7 +539,8 @@ def _fitting(ct: CompiledTemplate, cnode: Node, feats: frozenset[str], target: N
             continue
         if not (statistics_are_names(ct, bindings) and errors_of_predictions(ct, bindings, target)
                 and constant_over_the_terms(ct, bindings) and distributions_apart(ct, bindings)
-                and masks_written(ct, bindings)) \
+                and masks_written(ct, bindings) and labels_written_as_labels(ct, bindings)
+                and settings_apart(ct, bindings) and penalised_weights_are_names(ct, bindings)) \
                 or numbers_as_matrices(ct, bindings, cnode):
             continue
         out.append((agreement(ct, bindings) + assigns_output(ct.template, target) - conflicts(ct, bindings),

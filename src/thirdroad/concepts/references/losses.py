@@ -75,6 +75,18 @@ def nll(x: ArrayLike, y: ArrayLike) -> float:
     return _rows_mean(-logp[np.arange(len(labels)), labels])
 
 
+def cross_entropy_at_label(p: ArrayLike, y: ArrayLike) -> float:
+    """-log p[n, y_n]: minus the log of the probability given to each true class (mean over rows)."""
+    probs = np.atleast_2d(_a(p))
+    labels = np.atleast_1d(np.asarray(y, dtype=np.int64))
+    return _rows_mean(-np.log(probs[np.arange(len(labels)), labels]))
+
+
+def negative_log_likelihood(p: Callable[..., Any], x: ArrayLike, theta: Any) -> float:
+    """-sum_i log p(x_i | theta): minus the log-likelihood of the examples (``p(x, given=theta)``)."""
+    return -float(np.sum(np.log([p(v, given=theta) for v in np.asarray(x)])))
+
+
 def info_nce(s: ArrayLike, j: ArrayLike, tau: float) -> float:
     """-log softmax(s / tau)[j]: the positive pair j must out-score the others (mean over rows)."""
     logp = np.atleast_2d(log_softmax(_a(s) / tau))
@@ -235,6 +247,11 @@ def focal_loss(p_t: ArrayLike, alpha: float, gamma: float) -> float:
 def l2_penalty(theta: ArrayLike, lambd: float) -> float:
     """(lambd / 2) ||theta||^2."""
     return float(0.5 * lambd * np.sum(_a(theta) ** 2))
+
+
+def l2_penalty_unhalved(w: ArrayLike, lambd: float) -> float:
+    """lambd ||w||^2: the penalty written without the half (the strength takes it)."""
+    return float(lambd * np.sum(_a(w) ** 2))
 
 
 def hinge(y_hat: ArrayLike, y: ArrayLike) -> Array:

@@ -213,6 +213,19 @@ def decoupled_weight_decay(theta: ArrayLike, lr: float, weight_decay: float) -> 
     return theta - lr * weight_decay * theta
 
 
+def gd_step_with_weight_decay(theta: ArrayLike, lr: float, weight_decay: float, grad: ArrayLike) -> Array:
+    """(1 - lr * weight_decay) * theta - lr * grad: a gradient step on weights shrunk towards zero
+    (the same as theta - lr * (grad + weight_decay * theta), PyTorch's SGD with weight_decay)."""
+    theta = _a(theta)
+    return (1 - lr * weight_decay) * theta - lr * _a(grad)
+
+
+def decayed_gd_step(theta: ArrayLike, lr: float, decay: float, grad: ArrayLike) -> Array:
+    """(1 - decay) * theta - lr * grad: the fraction ``decay`` of each weight taken off at each step."""
+    theta = _a(theta)
+    return (1 - decay) * theta - lr * _a(grad)
+
+
 def step_decay(lr0: float, gamma: float, t: int, step_size: int) -> float:
     """lr0 * gamma ** floor(t / step_size) (PyTorch's StepLR)."""
     return float(lr0 * gamma ** (t // step_size))
