@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from thirdroad.formula import FormulaError, parse
+from thirdroad.formula import FormulaError, FragmentError, parse
 
 from .sexpr import sexpr
 
@@ -66,3 +66,17 @@ def test_a_bar_left_open_is_still_an_error() -> None:
     with pytest.raises(FormulaError) as caught:
         parse(r"\lvert u + v")
     assert caught.value.position > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(r"x_n \longrightarrow x", "(to x_n x)"), (r"p \Longleftrightarrow q", "(iff p q)"),
+     (r"u \longmapsto u^2", "(mapsto u (^ u 2))")],
+)
+def test_the_long_arrows_are_the_relations_of_the_short_ones(text: str, expected: str) -> None:
+    assert sexpr(parse(text).root) == expected
+
+
+def test_a_long_arrow_alone_is_a_fragment() -> None:
+    with pytest.raises(FragmentError):
+        parse(r"\Longrightarrow")

@@ -98,7 +98,8 @@ RELATIONS = {
     "Rightarrow": "implies", "implies": "implies", "iff": "iff", "Leftrightarrow": "iff",
     "perp": "perp", "parallel": "parallel", "models": "models", "vdash": "vdash", "ni": "ni",
     "succ": "succ", "prec": "prec", "succeq": "succeq", "preceq": "preceq", "supset": "supset",
-    "supseteq": "supseteq",
+    "supseteq": "supseteq", "longrightarrow": "to", "Longrightarrow": "implies",
+    "Longleftrightarrow": "iff", "longmapsto": "mapsto",
 }
 ASSIGN_RELATIONS = {"leftarrow": "leftarrow", "gets": "leftarrow", "longleftarrow": "leftarrow"}
 
