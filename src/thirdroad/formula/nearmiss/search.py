@@ -278,8 +278,11 @@ class _Search:
     @staticmethod
     def _shaped(cnode: Node, kind: str) -> bool:
         """Whether some template of a concept checked for ``kind`` could match ``cnode``."""
+        templates = _targets(kind).get(head(cnode), ())
+        if not templates:
+            return False  # no template has this head: the features (a walk of the tree) are not needed
         feats = features(cnode)
-        return any(not (ct.features - LOOSE_OPS) - feats for ct in _targets(kind).get(head(cnode), ()))
+        return any(not (ct.features - LOOSE_OPS) - feats for ct in templates)
 
     def confirmed(self, candidate: Candidate) -> Slip | None:
         """The slip, if recognition of the repaired formula names the concept there (rule 3)
