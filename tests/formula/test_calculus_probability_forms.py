@@ -54,3 +54,27 @@ def test_gradient_with_respect_to_the_parameters(text: str, named: set[str], not
 def test_an_expectation_the_formula_defines(text: str, named: bool) -> None:
     found = explain(text).concepts
     assert ("expectation" in found) is named, (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # E[X]^2 squares the expectation (it was a parse error with a plain E)
+        (r"\mathrm{Var}[Z] = E[Z^2] - E[Z]^2", {"variance"}),
+        (r"\sigma_h^2 = \mathbb{E}[(H - \mathbb{E}[H])^2]", {"variance"}),
+        (r"\operatorname{Var}(c Y) = c^2 \operatorname{Var}(Y)", {"variance"}),  # the name written
+        (r"\mathbb{E}[(A - \mathbb{E}[A])(B - \mathbb{E}[B])]", {"covariance"}),
+    ],
+)
+def test_variance_written_with_expectations(text: str, named: set[str]) -> None:
+    found = explain(text).concepts
+    assert named <= found, (text, found)
+    assert not ({"variance", "covariance"} - named) & found, (text, found)
+
+
+def test_a_squared_expectation_parses_as_the_square_of_it() -> None:
+    from thirdroad.formula import parse
+    from thirdroad.formula.ast import Expectation, Power
+
+    root = parse(r"E[X]^2").root
+    assert isinstance(root, Power) and isinstance(root.base, Expectation)

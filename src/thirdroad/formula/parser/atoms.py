@@ -19,6 +19,7 @@ from thirdroad.formula.ast import (
     Block,
     Concat,
     Conditional,
+    Expectation,
     Interval,
     Neg,
     Node,
@@ -413,7 +414,8 @@ class Atoms(Cursor):
             return Number(tok.value, span=span), True
         if kind == "letter":
             if tok.value == "E" and (tok.font == "bb" or self.expectation_follows()):
-                return self.expectation(tok), False
+                node = self.expectation(tok)  # E[X]^2 squares the expectation; E x^2 took its own
+                return node, isinstance(node, Expectation) and is_op(self.previous(), "]", ")")
             return Symbol(tok.value, tok.font, span=span), True
         if kind == "word":
             return self._word(tok)
